@@ -1,0 +1,30 @@
+# Two entry points: `make demo` and `make test`. Each builds its own venv from nothing but
+# Python >= 3.11 and pip, so a fresh machine needs no other setup.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+$(STAMP): pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $(STAMP)
+
+.PHONY: demo test lint bench screenshots
+demo: $(STAMP)
+	$(BIN)/ecsdeck --demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+bench: $(STAMP)
+	$(BIN)/python -m scripts.bench
+
+screenshots: $(STAMP)
+	$(BIN)/python -m scripts.screenshots

@@ -1,0 +1,278 @@
+"""Typed snapshots of an ECS account.
+
+Readers convert boto dicts into these once, at the edge, so the UI never indexes a dict and a field
+that AWS (or moto) leaves out is ``None`` here rather than a ``KeyError`` three screens later.
+All are frozen: a snapshot is a value, and a refresh produces new ones.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Cluster:
+    arn: str
+    name: str
+    status: str | None
+    #: Computed from ListServices/ListTasks, not trusted from DescribeClusters (moto miscounts).
+    service_count: int | None
+    running_tasks: int | None
+    pending_tasks: int | None
+    container_instances: int | None
+    capacity_providers: tuple[str, ...] = ()
+    default_strategy: tuple[CapacityProviderItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class CapacityProviderItem:
+    provider: str
+    weight: int = 0
+    base: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class LoadBalancerRef:
+    target_group_arn: str | None
+    container_name: str | None
+    container_port: int | None
+    load_balancer_name: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Deployment:
+    id: str
+    status: str  # PRIMARY / ACTIVE / INACTIVE
+    task_definition: str
+    desired: int
+    running: int
+    pending: int
+    failed_tasks: int
+    rollout_state: str | None  # IN_PROGRESS / COMPLETED / FAILED
+    rollout_reason: str | None
+    launch_type: str | None
+    capacity_provider_strategy: tuple[CapacityProviderItem, ...]
+    created_at: datetime | None
+    updated_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceEvent:
+    id: str
+    created_at: datetime | None
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkConfig:
+    subnets: tuple[str, ...]
+    security_groups: tuple[str, ...]
+    assign_public_ip: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Service:
+    arn: str
+    name: str
+    cluster_arn: str
+    status: str | None
+    desired: int
+    running: int
+    pending: int
+    task_definition: str | None
+    #: What runs now, read from the PRIMARY deployment: "EC2", "FARGATE", "EXTERNAL", or None
+    #: when a capacity provider strategy is used instead (see ``capacity_provider_strategy``).
+    launch_type: str | None
+    capacity_provider_strategy: tuple[CapacityProviderItem, ...]
+    deployments: tuple[Deployment, ...]
+    events: tuple[ServiceEvent, ...]
+    load_balancers: tuple[LoadBalancerRef, ...]
+    network: NetworkConfig | None
+    deployment_controller: str | None
+    created_at: datetime | None
+
+    @property
+    def primary(self) -> Deployment | None:
+        return next((d for d in self.deployments if d.status == "PRIMARY"), None)
+
+    @property
+    def rollout_state(self) -> str | None:
+        primary = self.primary
+        return primary.rollout_state if primary else None
+
+    @property
+    def steady(self) -> bool:
+        """The ServicesStable waiter's rule: one deployment and running == desired."""
+        return len(self.deployments) <= 1 and self.running == self.desired
+
+    @property
+    def in_motion(self) -> bool:
+        """Worth re-describing every tick: a rollout, pending tasks or a shortfall."""
+        return (
+            not self.steady or self.pending > 0 or self.rollout_state in ("IN_PROGRESS", "FAILED")
+        )
+
+    @property
+    def compute(self) -> str:
+        """Short label for what the service runs on: a launch type or its strategy's providers."""
+        if self.capacity_provider_strategy:
+            return "+".join(i.provider for i in self.capacity_provider_strategy)
+        return self.launch_type or "?"
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkBinding:
+    container_port: int | None
+    host_port: int | None
+    protocol: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Container:
+    name: str
+    image: str | None
+    last_status: str | None
+    exit_code: int | None
+    reason: str | None
+    health: str | None
+    network_bindings: tuple[NetworkBinding, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Task:
+    arn: str
+    cluster_arn: str
+    task_definition: str | None
+    group: str | None
+    started_by: str | None
+    last_status: str | None
+    desired_status: str | None
+    health: str | None
+    launch_type: str | None
+    capacity_provider: str | None
+    cpu: str | None
+    memory: str | None
+    private_ip: str | None
+    container_instance_arn: str | None
+    ec2_instance_id: str | None  # filled by the reader from container instances, when known
+    availability_zone: str | None
+    created_at: datetime | None
+    started_at: datetime | None
+    stopping_at: datetime | None
+    stopped_at: datetime | None
+    stop_code: str | None
+    stopped_reason: str | None
+    containers: tuple[Container, ...]
+
+    @property
+    def id(self) -> str:
+        return self.arn.rsplit("/", 1)[-1]
+
+    @property
+    def service_name(self) -> str | None:
+        if self.group and self.group.startswith("service:"):
+            return self.group.removeprefix("service:")
+        return None
+
+    @property
+    def host_ports(self) -> tuple[int, ...]:
+        return tuple(
+            b.host_port for c in self.containers for b in c.network_bindings if b.host_port
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ContainerInstance:
+    arn: str
+    ec2_instance_id: str | None
+    status: str | None
+    agent_connected: bool | None
+    running_tasks: int | None
+    pending_tasks: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One registered target of a target group, joined to the task it belongs to."""
+
+    target_group_arn: str
+    id: str  # ip address or EC2 instance id
+    port: int | None
+    state: str | None  # initial / healthy / unhealthy / draining / unused / unavailable ...
+    reason: str | None  # e.g. Target.FailedHealthChecks
+    description: str | None
+    task_arn: str | None  # None when no task of the service matches (orphan target)
+
+    @property
+    def key(self) -> str:
+        return f"{self.target_group_arn}|{self.id}|{self.port}"
+
+
+@dataclass(frozen=True, slots=True)
+class TargetGroup:
+    arn: str
+    name: str
+    target_type: str | None  # ip / instance / lambda / alb
+    port: int | None
+    protocol: str | None
+    vpc_id: str | None
+    health_check_path: str | None
+    load_balancer_arns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Repository:
+    name: str
+    arn: str
+    uri: str
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class Image:
+    repository: str
+    digest: str
+    tags: tuple[str, ...]
+    pushed_at: datetime | None
+    size_bytes: int | None
+    scan_status: str | None
+    #: severity -> count, e.g. {"CRITICAL": 1, "HIGH": 4}; empty when never scanned
+    scan_findings: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class LogEvent:
+    timestamp: datetime | None
+    message: str
+    stream: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class TaskDefinition:
+    arn: str
+    family: str
+    revision: int
+    network_mode: str | None
+    requires_compatibilities: tuple[str, ...]
+    cpu: str | None
+    memory: str | None
+    #: The full DescribeTaskDefinition body (``taskDefinition``) plus top-level ``tags``: kept raw
+    #: because registering a revision starts from exactly what AWS returned.
+    raw: dict[str, object]
+
+    @property
+    def container_images(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for c in self.raw.get("containerDefinitions", []) or []:  # type: ignore[union-attr]
+            if isinstance(c, dict):
+                out[str(c.get("name"))] = str(c.get("image"))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    account: str | None
+    arn: str | None
+    region: str | None
+    endpoint: str | None

@@ -1,0 +1,142 @@
+"""One bundle of aiobotocore clients, owned by one AsyncExitStack.
+
+Every client shares the same settings: adaptive retries (the adaptive limiter is per client, so
+one client per service, shared by every reader), and profile/region/endpoint from arguments or
+the standard chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws/config, SSO).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections import Counter, deque
+from contextlib import AsyncExitStack
+from dataclasses import dataclass
+from typing import Any
+
+from aiobotocore.config import AioConfig
+from aiobotocore.session import AioSession, get_session
+
+SERVICES = ("ecs", "ecr", "elbv2", "logs", "ec2", "sts")
+
+
+class CallCounter:
+    """Counts API requests as they are sent (retries included: they cost bucket tokens too).
+
+    ``mark()`` starts a new refresh; ``last_refresh`` is what was sent since the previous mark;
+    ``per_minute()`` is a sliding 60-second window.
+    """
+
+    def __init__(self) -> None:
+        self.total: Counter[str] = Counter()
+        self.current: Counter[str] = Counter()
+        self.last_refresh: Counter[str] = Counter()
+        self._recent: deque[float] = deque()
+
+    def record(self, operation: str) -> None:
+        self.total[operation] += 1
+        self.current[operation] += 1
+        self._recent.append(time.monotonic())
+
+    def mark(self) -> Counter[str]:
+        """Close the current refresh window and return its counts."""
+        self.last_refresh = self.current
+        self.current = Counter()
+        return self.last_refresh
+
+    def per_minute(self) -> int:
+        cutoff = time.monotonic() - 60.0
+        while self._recent and self._recent[0] < cutoff:
+            self._recent.popleft()
+        return len(self._recent)
+
+    def reset(self) -> None:
+        self.total.clear()
+        self.current.clear()
+        self.last_refresh.clear()
+        self._recent.clear()
+
+
+@dataclass(frozen=True, slots=True)
+class SessionSettings:
+    profile: str | None = None
+    region: str | None = None
+    endpoint_url: str | None = None
+    retry_mode: str = "adaptive"
+    max_attempts: int = 6
+    connect_timeout: float = 5.0
+    read_timeout: float = 20.0
+    max_pool_connections: int = 20
+    #: Upper bound on concurrent requests per reader call (e.g. DescribeServices batches in flight).
+    concurrency: int = 8
+    #: When set, every mutation in aws.actions refuses before any request is built.
+    read_only: bool = False
+
+
+class Clients:
+    """The client bundle. Use ``async with Clients.open(settings) as clients``."""
+
+    ecs: Any
+    ecr: Any
+    elbv2: Any
+    logs: Any
+    ec2: Any
+    sts: Any
+
+    def __init__(self, settings: SessionSettings, session: AioSession) -> None:
+        self.settings = settings
+        self.session = session
+        self.calls = CallCounter()
+        self.limit = asyncio.Semaphore(settings.concurrency)
+        #: Task-definition revisions are immutable: cached by ARN for the life of the bundle.
+        self.taskdef_cache: dict[str, Any] = {}
+        self._stack = AsyncExitStack()
+
+    @property
+    def region(self) -> str | None:
+        region: str | None = self.ecs.meta.region_name if hasattr(self, "ecs") else None
+        return region
+
+    @property
+    def endpoint(self) -> str | None:
+        return self.ecs.meta.endpoint_url if hasattr(self, "ecs") else None
+
+    @classmethod
+    def open(cls, settings: SessionSettings | None = None) -> Clients:
+        settings = settings or SessionSettings()
+        session = AioSession(profile=settings.profile) if settings.profile else get_session()
+        return cls(settings, session)
+
+    async def __aenter__(self) -> Clients:
+        s = self.settings
+        config = AioConfig(
+            retries={"mode": s.retry_mode, "total_max_attempts": s.max_attempts},  # type: ignore[typeddict-item]
+            connect_timeout=s.connect_timeout,
+            read_timeout=s.read_timeout,
+            max_pool_connections=s.max_pool_connections,
+        )
+        kwargs: dict[str, Any] = {"config": config}
+        if s.region:
+            kwargs["region_name"] = s.region
+        if s.endpoint_url:
+            kwargs["endpoint_url"] = s.endpoint_url
+        try:
+            for name in SERVICES:
+                client = await self._stack.enter_async_context(
+                    self.session.create_client(name, **kwargs)  # type: ignore[call-overload]
+                )
+                client.meta.events.register("before-send", self._count)
+                setattr(self, name, client)
+        except BaseException:
+            await self._stack.aclose()
+            raise
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._stack.aclose()
+
+    def _count(self, event_name: str, **_: Any) -> None:
+        # event_name looks like "before-send.ecs.ListServices"
+        parts = event_name.split(".")
+        if len(parts) >= 3:
+            self.calls.record(f"{parts[1]}.{parts[2]}")

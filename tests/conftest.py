@@ -1,0 +1,69 @@
+"""Shared fixtures: a real moto server over HTTP on 127.0.0.1, one per test session.
+
+An autouse fixture keeps the developer's own ~/.aws, AWS_PROFILE and ecsdeck config out of every
+test, so a test can never touch a real account.
+"""
+
+from __future__ import annotations
+
+import json
+import urllib.request
+from collections.abc import Iterator
+
+import pytest
+
+REGION = "us-east-1"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory):
+    for var in ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("AWS_CONFIG_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
+    monkeypatch.setenv("AWS_REGION", REGION)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    state = tmp_path_factory.mktemp("state")
+    monkeypatch.setenv("ECSDECK_STATE_DIR", str(state))
+    monkeypatch.setenv("ECSDECK_CONFIG_DIR", str(state))
+    monkeypatch.setenv("NO_COLOR", "")
+    monkeypatch.delenv("NO_COLOR")
+    monkeypatch.delenv("EDITOR", raising=False)
+    monkeypatch.delenv("VISUAL", raising=False)
+
+
+def _post(url: str, body: dict[str, object] | None = None) -> None:
+    data = json.dumps(body or {}).encode()
+    req = urllib.request.Request(url, data=data, method="POST")
+    urllib.request.urlopen(req, timeout=10).read()
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """A bare moto server (no sandbox seeding) for aws/ reader and action tests."""
+    import logging
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    # describe_tasks would otherwise walk tasks toward STOPPED one step per call.
+    _post(
+        f"{url}/moto-api/state-manager/set-transition",
+        {"model_name": "ecs::task", "transition": {"progression": "manual", "times": 1000000000}},
+    )
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def moto_url(moto_server: str) -> str:
+    """The bare moto server, reset before the test."""
+    _post(f"{moto_server}/moto-api/reset")
+    return moto_server
