@@ -1,0 +1,95 @@
+"""ecsdeck's entry point: command line -> settings -> App. Screens do the rest."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from textual.app import App
+from textual.binding import Binding
+
+from aws.models import Identity
+from aws.session import Clients, SessionSettings
+from tui import config
+from tui.config import Settings
+
+
+class EcsDeckApp(App[None]):
+    TITLE = "ecsdeck"
+    BINDINGS = [
+        Binding("q", "quit", "Quit"),
+        Binding("question_mark", "help", "Help", key_display="?"),
+    ]
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__()
+        self.settings = settings
+        self.clients = Clients.open(
+            SessionSettings(
+                profile=settings.profile,
+                region=settings.region,
+                endpoint_url=settings.endpoint_url,
+                read_only=settings.read_only,
+            )
+        )
+        self.identity: Identity | None = None
+
+    async def on_mount(self) -> None:
+        from tui.screens.clusters import ClustersScreen
+
+        if self.is_headless:
+            self.cursor_blink = False  # stable snapshots
+        await self.clients.__aenter__()
+        self.identity = Identity(None, None, self.clients.region, self.clients.endpoint)
+        self.run_worker(self._whoami(), group="identity", exit_on_error=False)
+        await self.push_screen(ClustersScreen())
+
+    async def _whoami(self) -> None:
+        from aws.identity import whoami
+
+        try:
+            self.identity = await whoami(self.clients)
+        except Exception:
+            return  # the header keeps "…"; pane errors explain what is wrong
+
+    async def on_unmount(self) -> None:
+        await self.clients.__aexit__(None, None, None)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = config.load(argv)
+    sandbox = None
+    if settings.demo:
+        from aws.sandbox.server import spawn_sandbox
+
+        print("Starting the ecsdeck sandbox (a local moto server)…", file=sys.stderr)
+        sandbox, url = spawn_sandbox(["--seed", str(settings.demo_seed)])
+        for var, value in {
+            "AWS_ACCESS_KEY_ID": "sandbox",
+            "AWS_SECRET_ACCESS_KEY": "sandbox",
+        }.items():
+            os.environ[var] = value
+        os.environ.pop("AWS_PROFILE", None)
+        os.environ.pop("AWS_SESSION_TOKEN", None)
+        from dataclasses import replace
+
+        settings = replace(settings, endpoint_url=url, region="us-east-1", profile=None)
+    try:
+        EcsDeckApp(settings).run()
+    finally:
+        if sandbox is not None:
+            sandbox.terminate()
+            try:
+                sandbox.wait(timeout=10)
+            except Exception:
+                sandbox.kill()
+
+
+if __name__ == "__main__":
+    main()

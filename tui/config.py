@@ -1,0 +1,105 @@
+"""One typed settings object, layered: config file -> ECSDECK_* environment -> command line.
+
+AWS settings (profile, region, endpoint) default to None so the standard AWS chain decides; they
+are never re-invented here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    #: AWS profile; None lets AWS_PROFILE / the default chain decide.
+    profile: str | None = None
+    #: AWS region; None lets AWS_REGION / ~/.aws/config decide.
+    region: str | None = None
+    #: Endpoint override (a moto server, a VPC endpoint); None uses AWS's.
+    endpoint_url: str | None = None
+    #: Seconds between refreshes of the visible pane.
+    refresh: float = 3.0
+    #: Seconds between full re-listings of a big pane (describes of visible rows go every tick).
+    relist: float = 60.0
+    #: Refuse every mutation, in aws/ itself.
+    read_only: bool = False
+    #: Scaling above this needs an explicit confirmation.
+    max_desired: int = 1000
+    #: Start and use the built-in sandbox.
+    demo: bool = False
+    #: Seed for the demo sandbox.
+    demo_seed: int = 7
+
+
+def config_dir() -> Path:
+    if env := os.environ.get("ECSDECK_CONFIG_DIR"):
+        return Path(env)
+    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
+    return Path(base) / "ecsdeck"
+
+
+def _coerce(value: str, kind: Any) -> Any:
+    kind = str(kind)
+    if "bool" in kind:
+        return value.strip().lower() in ("1", "true", "yes", "on")
+    if "float" in kind:
+        return float(value)
+    if "int" in kind:
+        return int(value)
+    return value or None
+
+
+def load(argv: list[str] | None = None) -> Settings:
+    """Build settings from the file, the environment and ``argv``, later layers winning."""
+    settings = Settings()
+    path = config_dir() / "config.toml"
+    if path.is_file():
+        data = tomllib.loads(path.read_text())
+        known = {f.name for f in fields(Settings)}
+        settings = replace(settings, **{k: v for k, v in data.items() if k in known})
+    for f in fields(Settings):
+        env = os.environ.get(f"ECSDECK_{f.name.upper()}")
+        if env is not None:
+            settings = replace(settings, **{f.name: _coerce(env, f.type)})
+    args = parser().parse_args(argv)
+    overrides = {k: v for k, v in vars(args).items() if v is not None and k in _FLAG_FIELDS}
+    return replace(settings, **overrides)
+
+
+_FLAG_FIELDS = {"profile", "region", "endpoint_url", "refresh", "read_only", "demo", "max_desired"}
+
+
+def parser() -> argparse.ArgumentParser:
+    from tui import __version__
+
+    p = argparse.ArgumentParser(
+        prog="ecsdeck",
+        description="A terminal cockpit for AWS ECS: clusters, services, tasks, target health.",
+        epilog="AWS settings not given here come from the standard chain "
+        "(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws/config, SSO).",
+    )
+    p.add_argument("--profile", help="AWS profile name")
+    p.add_argument("--region", help="AWS region, e.g. eu-west-1")
+    p.add_argument("--endpoint-url", dest="endpoint_url", help="ECS/ELB/ECR endpoint override")
+    p.add_argument("--refresh", type=float, help="seconds between refreshes (default 3)")
+    p.add_argument(
+        "--read-only",
+        dest="read_only",
+        action="store_const",
+        const=True,
+        help="refuse every mutation",
+    )
+    p.add_argument("--max-desired", dest="max_desired", type=int, help="scale cap before confirm")
+    p.add_argument(
+        "--demo",
+        action="store_const",
+        const=True,
+        help="start the built-in sandbox account and open it",
+    )
+    p.add_argument("--version", action="version", version=f"ecsdeck {__version__}")
+    return p

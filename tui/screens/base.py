@@ -1,0 +1,126 @@
+"""The shape every live pane shares: a header, a body, a filter line and a footer, and a poll loop.
+
+Only the screen on top polls (suspend cancels, resume restarts), polls never overlap (one
+exclusive worker sleeping between ticks), and a failure keeps the data on screen, marks it stale
+and backs off until the endpoint answers again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, cast
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from aws.errors import explain
+from tui.widgets.live_table import LiveTable
+from tui.widgets.status_header import StatusHeader
+
+if TYPE_CHECKING:
+    from tui.app import EcsDeckApp
+
+
+class PollingScreen(Screen[None]):
+    BINDINGS = [
+        Binding("r", "refresh_now", "Refresh", tooltip="Refresh this pane now"),
+        Binding("slash", "start_filter", "Filter", key_display="/"),
+        Binding("escape", "back", "Back", tooltip="Clear the filter, or go back one pane"),
+    ]
+
+    crumb = ""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header = StatusHeader(self.crumb)
+        self.filter_input = Input(placeholder="filter (Enter keeps, Esc clears)", id="filter")
+        self.ticks = 0
+
+    @property
+    def deck(self) -> EcsDeckApp:
+        return cast("EcsDeckApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        yield self.header
+        yield from self.compose_body()
+        yield self.filter_input
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        raise NotImplementedError
+
+    @property
+    def table(self) -> LiveTable:
+        """The table the filter applies to (the focused one on multi-table screens)."""
+        focused = self.focused
+        if isinstance(focused, LiveTable):
+            return focused
+        return self.query(LiveTable).first()
+
+    # -- polling -------------------------------------------------------------------------------
+
+    def on_screen_resume(self) -> None:
+        self.poll()
+
+    def on_screen_suspend(self) -> None:
+        self.workers.cancel_group(self, "poll")
+
+    def action_refresh_now(self) -> None:
+        self.poll()  # exclusive: restarts the loop, cancelling a sleeping or running tick
+
+    @work(exclusive=True, group="poll", exit_on_error=False)
+    async def poll(self) -> None:
+        interval = self.deck.settings.refresh
+        delay = interval
+        while True:
+            counter = self.deck.clients.calls
+            counter.mark()
+            try:
+                await self.tick()
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                self.header.mark_stale(explain(exc))
+                delay = min(max(delay * 2, interval), 30.0)
+            else:
+                self.header.mark_fresh(sum(counter.mark().values()))
+                delay = interval
+            self.ticks += 1
+            await asyncio.sleep(delay)
+
+    async def tick(self) -> None:
+        """Fetch what this pane shows and put it on screen."""
+        raise NotImplementedError
+
+    # -- filter and navigation -----------------------------------------------------------------
+
+    def action_start_filter(self) -> None:
+        self._filter_target = self.table
+        self.filter_input.display = True
+        self.filter_input.value = self._filter_target.filter_text
+        self.filter_input.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        target = getattr(self, "_filter_target", None) or self.table
+        target.set_filter(event.value)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.filter_input.display = False
+        (getattr(self, "_filter_target", None) or self.table).focus()
+
+    def action_back(self) -> None:
+        if self.filter_input.has_focus:
+            self.filter_input.value = ""
+            self._filter_done()
+            return
+        table = self.table
+        if table.filter_text:
+            table.set_filter("")
+            return
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()

@@ -1,0 +1,51 @@
+"""`?`: every key of the pane underneath, and the global ones, in one list."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+GLOBAL_NOTES = [
+    ("ctrl+p", "Command palette: every action by name"),
+    ("up/down, pgup/pgdn, home/end", "Move in a table"),
+    ("enter", "Drill in (cluster → services → tasks and targets → task detail)"),
+]
+
+
+def key_table(screen: Screen[object]) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("KEY", style="bold cyan", no_wrap=True)
+    table.add_column("ACTION")
+    seen: set[str] = set()
+    for key, active in screen.active_bindings.items():
+        binding = active.binding
+        if not binding.description or binding.action in seen:
+            continue
+        seen.add(binding.action)
+        label = binding.key_display or key
+        table.add_row(label, binding.tooltip or binding.description)
+    for key, text in GLOBAL_NOTES:
+        table.add_row(key, text)
+    return table
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll { width: 72; max-width: 95%; height: auto; max-height: 90%;
+        border: thick $accent; padding: 1 2; background: $surface; }
+    """
+
+    def __init__(self, under: Screen[object]) -> None:
+        super().__init__()
+        self.under = under
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static("[b]Keys[/b]  (Esc closes)")
+            yield Static(key_table(self.under))

@@ -1,0 +1,173 @@
+"""One service: its tasks (running and recently stopped) beside the health of its targets.
+
+Each target sits next to the task it belongs to (ip target -> task ENI IP; instance target ->
+container instance + host port); the reason code is spelled out in plain words.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import DataTable, Static
+
+from aws import ecs, elb
+from aws.models import Cluster, Service, Target, Task
+from tui.screens.base import PollingScreen
+from tui.status import service_health, target_reason, target_state, task_reason, task_status
+from tui.text import age, clean, safe, short_arn
+from tui.widgets.live_table import LiveTable, Row
+
+TASK_COLUMNS = [
+    ("id", "TASK"),
+    ("status", "STATUS"),
+    ("health", "HEALTH"),
+    ("rev", "TASK DEF"),
+    ("ip", "IP / HOST"),
+    ("age", "AGE"),
+    ("why", "STOP REASON / EXIT"),
+]
+TARGET_COLUMNS = [
+    ("target", "TARGET"),
+    ("state", "STATE"),
+    ("task", "TASK"),
+    ("group", "TARGET GROUP"),
+    ("reason", "REASON"),
+]
+
+
+def task_row(t: Task) -> Row:
+    where = t.private_ip or t.ec2_instance_id or "-"
+    if t.host_ports and not t.private_ip:
+        where += ":" + ",".join(str(p) for p in t.host_ports)
+    when = t.stopped_at if t.last_status == "STOPPED" else (t.started_at or t.created_at)
+    health = t.health or "-"
+    health_style = {"HEALTHY": "green", "UNHEALTHY": "bold red"}.get(health, "dim")
+    cells = (
+        safe(t.id, "bold", 40),
+        task_status(t),
+        Text(health, style=health_style),
+        safe(short_arn(t.task_definition), limit=40),
+        safe(where, limit=40),
+        Text(age(when)),
+        safe(task_reason(t), "red" if t.last_status == "STOPPED" else "", 160),
+    )
+    hay = f"{t.id} {t.last_status} {t.private_ip} {task_reason(t)}".lower()
+    return Row(t.arn, cells, hay)
+
+
+def target_row(target: Target, tasks: dict[str, Task]) -> Row:
+    task = tasks.get(target.task_arn or "")
+    task_cell = safe(task.id[:12], limit=14) if task else Text("(no task)", style="yellow")
+    port = f":{target.port}" if target.port else ""
+    cells = (
+        safe(f"{target.id}{port}", "bold", 40),
+        target_state(target),
+        task_cell,
+        safe(short_arn(target.target_group_arn).split("/")[0], limit=40),
+        safe(target_reason(target), limit=120),
+    )
+    hay = f"{target.id} {target.state} {target.reason}".lower()
+    return Row(target.key, cells, hay)
+
+
+def summary(s: Service) -> Text:
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append(clean(s.name, 60), style="bold")
+    text.append("  ")
+    text.append_text(service_health(s))
+    text.append(f"  desired {s.desired} · running {s.running} · pending {s.pending}")
+    text.append(f" · {clean(s.compute, 30)} · {clean(short_arn(s.task_definition), 50)}")
+    for d in s.deployments:
+        state = d.rollout_state or "-"
+        text.append(
+            f"\n  {d.status:<8} {clean(short_arn(d.task_definition), 40)}  "
+            f"{d.running}/{d.desired} running  {state}",
+            style="yellow" if state == "IN_PROGRESS" else ("bold red" if state == "FAILED" else ""),
+        )
+        if d.failed_tasks:
+            text.append(f"  {d.failed_tasks} failed", style="red")
+    for e in s.events[:3]:
+        text.append(f"\n  {age(e.created_at):>4} {clean(e.message, 200)}", style="dim")
+    return text
+
+
+class ServiceScreen(PollingScreen):
+    BINDINGS = [
+        Binding("tab", "switch_pane", "Tasks/Targets", tooltip="Move between tasks and targets"),
+    ]
+
+    DEFAULT_CSS = """
+    ServiceScreen #summary { height: auto; max-height: 8; padding: 0 1; }
+    ServiceScreen #tasks { height: 3fr; }
+    ServiceScreen #targets { height: 2fr; }
+    ServiceScreen .pane-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    """
+
+    def __init__(self, cluster: Cluster, service: Service) -> None:
+        self.crumb = f"clusters › {cluster.name} › {service.name}"
+        super().__init__()
+        self.cluster = cluster
+        self.service = service
+        self.tasks: dict[str, Task] = {}
+        self.targets: list[Target] = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static(summary(self.service), id="summary")
+        with Vertical():
+            yield Static("Tasks", classes="pane-title", id="tasks-title")
+            yield LiveTable(TASK_COLUMNS, id="tasks")
+            yield Static("Target health", classes="pane-title", id="targets-title")
+            yield LiveTable(TARGET_COLUMNS, id="targets")
+
+    @property
+    def tasks_table(self) -> LiveTable:
+        return self.query_one("#tasks", LiveTable)
+
+    @property
+    def targets_table(self) -> LiveTable:
+        return self.query_one("#targets", LiveTable)
+
+    async def tick(self) -> None:
+        clients = self.deck.clients
+        described, tasks = await asyncio.gather(
+            ecs.describe_services(clients, self.cluster.arn, [self.service.arn]),
+            ecs.read_service_tasks(clients, self.cluster.arn, self.service.name),
+        )
+        if described:
+            self.service = described[0]
+        targets = await elb.read_target_health(clients, self.service, tasks)
+        self.tasks = {t.arn: t for t in tasks}
+        self.targets = targets
+        self.query_one("#summary", Static).update(summary(self.service))
+        self.tasks_table.set_rows([task_row(t) for t in tasks])
+        order = {"unhealthy": 0, "draining": 1, "initial": 2}
+        ordered = sorted(targets, key=lambda t: (order.get(t.state or "", 3), t.id))
+        self.targets_table.set_rows([target_row(t, self.tasks) for t in ordered])
+        running = sum(1 for t in tasks if t.last_status == "RUNNING")
+        stopped = sum(1 for t in tasks if t.last_status == "STOPPED")
+        self.query_one("#tasks-title", Static).update(
+            f"Tasks · {running} running · {stopped} stopped (last hour)"
+        )
+        bad = sum(1 for t in targets if t.state not in ("healthy", None))
+        self.query_one("#targets-title", Static).update(
+            f"Target health · {len(targets)} targets" + (f" · {bad} not healthy" if bad else "")
+        )
+
+    def action_switch_pane(self) -> None:
+        if self.tasks_table.has_focus:
+            self.targets_table.focus()
+        else:
+            self.tasks_table.focus()
+
+    @on(DataTable.RowSelected, "#tasks")
+    def _task_selected(self, event: DataTable.RowSelected) -> None:
+        task = self.tasks.get(str(event.row_key.value))
+        if task:
+            from tui.screens.task_detail import TaskDetail
+
+            self.app.push_screen(TaskDetail(task))

@@ -1,0 +1,146 @@
+"""Services of one cluster: built for thousands of rows and a shared API budget.
+
+The first load lists every ARN and describes them in batches, showing rows as they arrive. After
+that a tick re-describes only the rows in the viewport and the services in motion (rollouts,
+pending tasks, shortfalls); the full re-list happens on the slow ``relist`` cadence. So steady
+polling costs a handful of calls per tick whatever the cluster's size.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from aws import ecs
+from aws.models import Cluster, Service
+from tui.screens.base import PollingScreen
+from tui.status import service_health, task_counts
+from tui.text import age, safe, short_arn
+from tui.widgets.live_table import LiveTable, Row
+
+COLUMNS = [
+    ("name", "SERVICE"),
+    ("state", "STATE"),
+    ("tasks", "RUN/DES"),
+    ("compute", "COMPUTE"),
+    ("taskdef", "TASK DEF"),
+    ("rollout", "ROLLOUT"),
+    ("event", "LAST EVENT"),
+]
+
+#: Services in motion re-described per tick, at most (10 per DescribeServices call).
+MAX_IN_MOTION = 50
+
+
+def service_row(s: Service) -> Row:
+    rollout = s.rollout_state or "-"
+    rollout_style = {"FAILED": "bold red", "IN_PROGRESS": "yellow"}.get(rollout, "dim")
+    deployments = len(s.deployments)
+    rollout_text = Text(rollout if deployments <= 1 else f"{rollout} ({deployments} deps)")
+    rollout_text.stylize(rollout_style)
+    last = s.events[0] if s.events else None
+    event = f"{age(last.created_at)} {last.message}" if last else ""
+    cells = (
+        safe(s.name, "bold", 60),
+        service_health(s),
+        task_counts(s),
+        safe(s.compute, limit=24),
+        safe(short_arn(s.task_definition), limit=50),
+        rollout_text,
+        safe(event, "dim", 120),
+    )
+    return Row(s.arn, cells, f"{s.name} {s.compute} {short_arn(s.task_definition)}".lower())
+
+
+class ServicesScreen(PollingScreen):
+    BINDINGS = [Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service")]
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.crumb = f"clusters › {cluster.name}"
+        super().__init__()
+        self.cluster = cluster
+        self.services: dict[str, Service] = {}
+        self.arns: list[str] = []
+        self._listed_at: float | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield LiveTable(COLUMNS, id="services")
+
+    @property
+    def services_table(self) -> LiveTable:
+        return self.query_one("#services", LiveTable)
+
+    async def tick(self) -> None:
+        clients = self.deck.clients
+        due = (
+            self._listed_at is None
+            or time.monotonic() - self._listed_at > self.deck.settings.relist
+        )
+        if due:
+            await self._relist()
+            return
+        wanted = list(dict.fromkeys(self.services_table.visible_keys() + self._in_motion()))
+        if wanted:
+            fresh = await ecs.describe_services(clients, self.cluster.arn, wanted)
+            self._absorb(fresh)
+
+    def _in_motion(self) -> list[str]:
+        moving = [arn for arn, s in self.services.items() if s.in_motion]
+        return moving[:MAX_IN_MOTION]
+
+    async def _relist(self) -> None:
+        clients = self.deck.clients
+        arns = await ecs.list_service_arns(clients, self.cluster.arn)
+        first = self._listed_at is None
+        gone = set(self.services) - set(arns)
+        for arn in gone:
+            self.services.pop(arn, None)
+        if first:
+            # Describe everything, showing each batch as it lands (n of N in the header).
+            total = len(arns)
+            done = 0
+            self.header.set_progress(0, total)
+
+            async def show(batch: list[Service]) -> None:
+                nonlocal done
+                done += len(batch)
+                for s in batch:
+                    self.services[s.arn] = s
+                self.services_table.upsert_rows([service_row(s) for s in batch])
+                self.header.set_progress(done, total)
+
+            await ecs.describe_services(clients, self.cluster.arn, arns, on_batch=show)
+            self.header.set_progress(total, total)
+        else:
+            new = [a for a in arns if a not in self.services]
+            wanted = list(
+                dict.fromkeys(new + self.services_table.visible_keys() + self._in_motion())
+            )
+            if wanted:
+                self._absorb(await ecs.describe_services(clients, self.cluster.arn, wanted), False)
+        self.arns = arns
+        self._listed_at = time.monotonic()
+        ordered = sorted(self.services.values(), key=lambda s: s.name)
+        self.services_table.set_rows([service_row(s) for s in ordered])
+
+    def _absorb(self, fresh: list[Service], render: bool = True) -> None:
+        for s in fresh:
+            self.services[s.arn] = s
+        if render:
+            self.services_table.upsert_rows([service_row(s) for s in fresh])
+
+    @on(DataTable.RowSelected)
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        key = self.services_table.selected_key
+        if key and key in self.services:
+            from tui.screens.service import ServiceScreen
+
+            self.app.push_screen(ServiceScreen(self.cluster, self.services[key]))

@@ -1,0 +1,98 @@
+"""How states look: a symbol and a word, coloured, so meaning survives NO_COLOR and colour blindness."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from aws.models import Service, Target, Task
+from tui.text import clean
+
+OK, WARN, BAD, BUSY, IDLE = "✓", "!", "✗", "⟳", "·"
+
+#: ELBv2 reason codes in the words an on-call engineer would use at 3 a.m.
+TARGET_REASONS = {
+    "Elb.RegistrationInProgress": "registering",
+    "Elb.InitialHealthChecking": "first health checks running",
+    "Elb.InternalError": "load balancer internal error",
+    "Target.ResponseCodeMismatch": "health check got the wrong HTTP status",
+    "Target.Timeout": "health check timed out",
+    "Target.FailedHealthChecks": "failing health checks",
+    "Target.NotRegistered": "not registered",
+    "Target.NotInUse": "target group not used by any load balancer",
+    "Target.InvalidState": "instance stopped or terminated",
+    "Target.IpUnusable": "IP address unusable",
+    "Target.DeregistrationInProgress": "draining connections",
+    "Target.HealthCheckDisabled": "health checks disabled",
+}
+
+
+def badge(symbol: str, word: str, style: str) -> Text:
+    return Text(f"{symbol} {clean(word, 40)}", style=style, no_wrap=True)
+
+
+def target_state(target: Target) -> Text:
+    state = target.state or "unknown"
+    if state == "healthy":
+        return badge(OK, state, "green")
+    if state in ("initial", "draining"):
+        return badge(BUSY, state, "yellow")
+    if state in ("unused", "unavailable"):
+        return badge(IDLE, state, "dim")
+    return badge(BAD, state, "bold red")
+
+
+def target_reason(target: Target) -> str:
+    if not target.reason:
+        return ""
+    words = TARGET_REASONS.get(target.reason, "")
+    return f"{words} ({target.reason})" if words else target.reason
+
+
+def task_status(task: Task) -> Text:
+    status = task.last_status or "?"
+    if status == "RUNNING":
+        if task.health == "UNHEALTHY":
+            return badge(BAD, "RUNNING unhealthy", "bold red")
+        return badge(OK, status, "green")
+    if status == "STOPPED":
+        return badge(BAD, status, "red")
+    return badge(BUSY, status, "yellow")
+
+
+def task_reason(task: Task) -> str:
+    """Why a task stopped, with the container exit code that explains it (137: out of memory)."""
+    parts: list[str] = []
+    if task.stop_code:
+        parts.append(task.stop_code)
+    for c in task.containers:
+        if c.exit_code not in (None, 0):
+            hint = " (OOM?)" if c.exit_code == 137 else ""
+            parts.append(f"{c.name} exit {c.exit_code}{hint}")
+        if c.reason:
+            parts.append(c.reason)
+    if task.stopped_reason:
+        parts.append(task.stopped_reason)
+    return " · ".join(dict.fromkeys(parts))
+
+
+def service_health(service: Service) -> Text:
+    rollout = service.rollout_state
+    if rollout == "FAILED":
+        return badge(BAD, "rollout failed", "bold red")
+    if service.running < service.desired:
+        return badge(BAD, "short", "bold red")
+    if rollout == "IN_PROGRESS" or len(service.deployments) > 1:
+        return badge(BUSY, "deploying", "yellow")
+    if service.running > service.desired or service.pending:
+        return badge(BUSY, "settling", "yellow")
+    if service.status and service.status != "ACTIVE":
+        return badge(IDLE, service.status.lower(), "dim")
+    return badge(OK, "steady", "green")
+
+
+def task_counts(service: Service) -> Text:
+    text = f"{service.running}/{service.desired}"
+    if service.pending:
+        text += f" +{service.pending}p"
+    style = "bold red" if service.running < service.desired else ""
+    return Text(text, style=style, no_wrap=True)

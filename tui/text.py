@@ -1,0 +1,56 @@
+"""Turning AWS strings into inert, one-line cells.
+
+Anything that came from AWS (names, tags, stop reasons, log lines) is data: it is never parsed as
+Rich markup and never reaches the terminal as a control sequence. ``safe`` is the only way AWS text
+gets into a widget.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+from rich.text import Text
+
+#: C0/C1 control characters and DEL. ESC becomes a visible glyph so a hostile tag shows what it is.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_VISIBLE = {"\x1b": "␛", "\n": "⏎", "\r": "␍", "\t": " "}
+
+
+def clean(value: object, limit: int = 200) -> str:
+    """One line of plain characters, truncated to ``limit`` with an ellipsis."""
+    if value is None:
+        return ""
+    text = _CONTROL.sub(lambda m: _VISIBLE.get(m.group(), "�"), str(value))
+    if len(text) > limit:
+        text = text[: limit - 1] + "…"
+    return text
+
+
+def safe(value: object, style: str = "", limit: int = 200) -> Text:
+    """A Rich ``Text`` that renders ``value`` character for character, markup and all."""
+    return Text(clean(value, limit), style=style, no_wrap=True, overflow="ellipsis")
+
+
+def age(when: datetime | None, now: datetime | None = None) -> str:
+    """Compact k9s-style age: 42s, 7m, 3h, 12d."""
+    if when is None:
+        return "-"
+    now = now or datetime.now(UTC)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    seconds = max(0, int((now - when).total_seconds()))
+    if seconds < 120:
+        return f"{seconds}s"
+    if seconds < 7200:
+        return f"{seconds // 60}m"
+    if seconds < 172800:
+        return f"{seconds // 3600}h"
+    return f"{seconds // 86400}d"
+
+
+def short_arn(arn: str | None) -> str:
+    """The last path element of an ARN: a name, a task id, or ``family:revision``."""
+    if not arn:
+        return "-"
+    return arn.rsplit("/", 1)[-1]

@@ -1,0 +1,92 @@
+"""The two header lines: where we are (account, region, endpoint) and how fresh the data is.
+
+Freshness is the on-call's first question, so the age ticks every second, and a failed refresh
+turns the line into a STALE marker with the age of what is still shown and the reason.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from tui.text import clean
+
+
+class StatusHeader(Widget):
+    DEFAULT_CSS = """
+    StatusHeader { height: 2; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    #: Breadcrumb of the current pane, e.g. "prod-ec2 › payments-api".
+    crumb: reactive[str] = reactive("")
+
+    def __init__(self, crumb: str = "") -> None:
+        super().__init__()
+        self.crumb = crumb
+        self.fetched_at: float | None = None
+        self.error: str | None = None
+        self.calls_last = 0
+        self.progress: tuple[int, int] | None = None
+
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self.refresh)
+
+    def mark_fresh(self, calls: int) -> None:
+        self.fetched_at = time.monotonic()
+        self.error = None
+        self.calls_last = calls
+        self.refresh()
+
+    def mark_stale(self, reason: str) -> None:
+        self.error = reason
+        self.refresh()
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.progress = (done, total) if done < total else None
+        self.refresh()
+
+    @property
+    def stale(self) -> bool:
+        return self.error is not None
+
+    def render(self) -> Text:
+        app = self.app
+        ident = getattr(app, "identity", None)
+        settings = getattr(app, "settings", None)
+        counter = getattr(getattr(app, "clients", None), "calls", None)
+        line1 = Text(no_wrap=True, overflow="ellipsis")
+        line1.append("ecsdeck ", style="bold")
+        account = ident.account if ident and ident.account else "…"
+        region = (ident.region if ident else None) or "?"
+        line1.append(f"acct {clean(account, 40)}  region {clean(region, 30)}")
+        endpoint = ident.endpoint if ident else None
+        if endpoint and "amazonaws.com" not in endpoint:
+            line1.append(f"  endpoint {clean(endpoint, 60)}")
+        if settings is not None and settings.read_only:
+            line1.append("  [READ-ONLY]", style="bold yellow")
+        line2 = Text(no_wrap=True, overflow="ellipsis")
+        line2.append(clean(self.crumb, 80), style="bold")
+        line2.append("  ")
+        if self.fetched_at is None and self.error is None:
+            line2.append("loading…", style="italic")
+        elif self.fetched_at is not None:
+            age = int(time.monotonic() - self.fetched_at)
+            if self.error:
+                line2.append(f"✗ STALE {age}s ", style="bold reverse red")
+            else:
+                line2.append(f"data {age}s old", style="dim" if age < 30 else "yellow")
+        if self.error:
+            if self.fetched_at is None:
+                line2.append("✗ NO DATA ", style="bold reverse red")
+            line2.append(" " + clean(self.error, 160), style="red")
+        if self.progress:
+            done, total = self.progress
+            line2.append(f"  loading {done} of {total}", style="yellow")
+        if counter is not None:
+            line2.append(
+                f"  · {self.calls_last} calls/refresh · {counter.per_minute()}/min", style="dim"
+            )
+        return Text("\n").join([line1, line2])
