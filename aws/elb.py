@@ -1,0 +1,98 @@
+"""ELBv2 readers: target groups, and target health joined to the task each target belongs to."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws import convert as cv
+from aws.convert import Doc
+from aws.models import Service, Target, TargetGroup, Task
+from aws.paging import TARGET_GROUPS_PER_DESCRIBE, call, chunks, gather_bounded, paged, unique
+from aws.session import Clients
+
+PAGE_SIZE = 400
+
+
+def target_group_from_dict(d: Doc) -> TargetGroup:
+    arn = cv.s(d, "TargetGroupArn") or ""
+    return TargetGroup(
+        arn=arn,
+        name=cv.s(d, "TargetGroupName") or arn.split("/")[-2 if arn.count("/") >= 2 else -1],
+        target_type=cv.s(d, "TargetType"),
+        port=cv.i(d, "Port"),
+        protocol=cv.s(d, "Protocol"),
+        vpc_id=cv.s(d, "VpcId"),
+        health_check_path=cv.s(d, "HealthCheckPath"),
+        load_balancer_arns=cv.strs(d, "LoadBalancerArns"),
+    )
+
+
+async def read_target_groups(c: Clients, arns: Sequence[str]) -> list[TargetGroup]:
+    """DescribeTargetGroups by ARN (20 a call, each paged by Marker, PageSize 400); input order."""
+    wanted = unique(a for a in arns if a)
+    if not wanted:
+        return []
+    pages = await gather_bounded(
+        paged(
+            c,
+            c.elbv2.describe_target_groups,
+            "TargetGroups",
+            token_in="Marker",
+            token_out="NextMarker",
+            TargetGroupArns=batch,
+            PageSize=PAGE_SIZE,
+        )
+        for batch in chunks(wanted, TARGET_GROUPS_PER_DESCRIBE)
+    )
+    by_arn = {cv.s(d, "TargetGroupArn"): d for page in pages for d in page if isinstance(d, dict)}
+    return [target_group_from_dict(by_arn[a]) for a in wanted if a in by_arn]
+
+
+def join_target(tg_arn: str, d: Doc, tasks: Sequence[Task]) -> Target:
+    """One TargetHealthDescription -> Target, joined to its task.
+
+    ip target: Id == task ENI private IP. instance target: Id == the task's EC2 instance id and
+    Port among the task's host ports. No match: ``task_arn`` None (an orphan target).
+    """
+    target = d.get("Target") if isinstance(d.get("Target"), dict) else {}
+    health = d.get("TargetHealth") if isinstance(d.get("TargetHealth"), dict) else {}
+    target_id = cv.s(target, "Id") or ""
+    port = cv.i(target, "Port")
+    task_arn: str | None = None
+    for task in tasks:
+        if task.private_ip and task.private_ip == target_id:
+            task_arn = task.arn
+            break
+        if (
+            task.ec2_instance_id
+            and task.ec2_instance_id == target_id
+            and port is not None
+            and port in task.host_ports
+        ):
+            task_arn = task.arn
+            break
+    return Target(
+        target_group_arn=tg_arn,
+        id=target_id,
+        port=port,
+        state=cv.s(health, "State"),
+        reason=cv.s(health, "Reason"),
+        description=cv.s(health, "Description"),
+        task_arn=task_arn,
+    )
+
+
+async def read_target_health(c: Clients, service: Service, tasks: Sequence[Task]) -> list[Target]:
+    """One DescribeTargetHealth per target group of the service (concurrent, bounded).
+
+    DescribeTargetHealth has no paging: one call returns every target of the group.
+    """
+    groups = unique(lb.target_group_arn for lb in service.load_balancers if lb.target_group_arn)
+    pages = await gather_bounded(
+        call(c, c.elbv2.describe_target_health, TargetGroupArn=arn) for arn in groups
+    )
+    return [
+        join_target(arn, d, tasks)
+        for arn, page in zip(groups, pages, strict=True)
+        for d in cv.dicts(page, "TargetHealthDescriptions")
+    ]

@@ -1,0 +1,55 @@
+"""CloudWatch Logs: recent lines of a log group (awslogs streams: ``prefix/container/task-id``)."""
+
+from __future__ import annotations
+
+from collections import deque
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aws import convert as cv
+from aws.models import LogEvent
+from aws.paging import call
+from aws.session import Clients
+
+
+async def recent_log_events(
+    c: Clients,
+    group: str,
+    *,
+    stream_prefix: str | None = None,
+    limit: int = 100,
+    since: timedelta | None = timedelta(hours=1),
+    max_pages: int = 20,
+) -> list[LogEvent]:
+    """The newest ``limit`` events of ``group`` since ``since`` ago, oldest first (as a tail reads).
+
+    FilterLogEvents pages forward in time, so pages are read (at most ``max_pages``) keeping only
+    the last ``limit`` events. ``since=None`` reads from the start of the group.
+    """
+    kwargs: dict[str, Any] = {"logGroupName": group, "limit": min(max(limit, 1), 10000)}
+    if stream_prefix:
+        kwargs["logStreamNamePrefix"] = stream_prefix
+    if since is not None:
+        kwargs["startTime"] = int((datetime.now(UTC) - since).timestamp() * 1000)
+    kept: deque[LogEvent] = deque(maxlen=max(limit, 0))
+    token: str | None = None
+    for _ in range(max_pages):
+        page = await call(
+            c, c.logs.filter_log_events, **kwargs, **({"nextToken": token} if token else {})
+        )
+        for e in cv.dicts(page, "events"):
+            stream = cv.s(e, "logStreamName")
+            if stream_prefix and stream is not None and not stream.startswith(stream_prefix):
+                continue  # moto ignores logStreamNamePrefix; AWS applies it server-side
+            kept.append(
+                LogEvent(
+                    timestamp=cv.dt(e, "timestamp", millis=True),
+                    message=(cv.s(e, "message") or "").rstrip("\n"),
+                    stream=stream,
+                )
+            )
+        new_token = page.get("nextToken")
+        if not new_token or new_token == token:
+            break
+        token = new_token
+    return sorted(kept, key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC))
