@@ -202,7 +202,8 @@ def _botocore_problems(body: dict[str, Any]) -> list[str]:
     report = ParamValidator().validate(body, _register_shape())
     if not report.has_errors():
         return []
-    return [line.strip() for line in report.generate_report().splitlines()[1:] if line.strip()]
+    lines = [line.strip() for line in report.generate_report().splitlines()]
+    return [line for line in lines if line and not line.startswith("Parameter validation failed")]
 
 
 def _pretty(body: dict[str, Any]) -> list[str]:
