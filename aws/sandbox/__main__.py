@@ -1,0 +1,63 @@
+"""``python -m aws.sandbox``: print the URL as the first stdout line, serve until SIGTERM/SIGINT.
+
+The first line is the contract with :func:`aws.sandbox.server.spawn_sandbox` and the app's
+``--demo``; anything else (seeding time) goes to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from types import FrameType
+
+from aws.sandbox.server import Sandbox
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m aws.sandbox", description=__doc__)
+    parser.add_argument("--seed", type=int, default=7, help="fixes every random choice")
+    parser.add_argument(
+        "--no-simulate", action="store_true", help="freeze the account right after seeding"
+    )
+    parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument(
+        "--services", type=int, default=0, help="add a 'bench' cluster of N services"
+    )
+    parser.add_argument(
+        "--tick", type=float, default=1.0, help="seconds per simulator step (tests go faster)"
+    )
+    args = parser.parse_args(argv)
+
+    done = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    sandbox = Sandbox(
+        seed=args.seed,
+        simulate=not args.no_simulate,
+        port=args.port,
+        services=args.services,
+        tick=args.tick,
+    )
+    url = sandbox.start()
+    print(url, flush=True)
+    print(
+        f"ecsdeck sandbox seeded in {sandbox.seconds_to_seed:.1f}s "
+        f"(seed {args.seed}, bench services {args.services}, "
+        f"simulate {'off' if args.no_simulate else 'on'})",
+        file=sys.stderr,
+        flush=True,
+    )
+    while not done.wait(0.5):
+        pass
+    sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,322 @@
+"""Every in-process edit ecsdeck makes to moto's code, in one place.
+
+moto 5.2 answers ECS as bookkeeping: deployments never move, target health is always "healthy",
+update_service stores whatever string it was given. The sandbox needs those answers to look like
+a live account, so this module wraps a handful of moto internals. They are private APIs; the moto
+range is pinned in pyproject.toml (``moto[server]>=5.2.5,<5.3``) and
+tests/aws/test_moto_patches.py fails loudly when an upgrade moves one of them.
+
+The patches only add behaviour on top of moto's: a process that never sets a health override or
+edits a service sees plain moto answers (apart from the request lock).
+
+What is patched, and why:
+
+* ``DomainDispatcherApplication.__call__`` takes :data:`LOCK`, so the simulator thread (which
+  edits backend objects under the same lock) never mutates a service while werkzeug is serialising
+  it for another thread.
+* ``FakeTargetGroup.health_for`` returns the state/reason the simulator set in :data:`HEALTH`
+  (initial, unhealthy with a reason code, draining) instead of always "healthy".
+* ``EC2ContainerServiceBackend.update_service`` behaves like ECS: normalises ``family:rev`` to a
+  full ARN, starts a new PRIMARY deployment (old one -> ACTIVE) on a new task definition,
+  ``forceNewDeployment`` or capacity provider strategy change, keeps the real running count
+  on a pure scale (moto would claim running == desired at once).
+* ``EC2ContainerServiceResponse.create_service`` honours ``capacityProviderStrategy`` (moto drops
+  it and reports launchType EC2).
+* ``EC2ContainerServiceBackend.stop_task`` records stopCode/stoppedAt like ECS does.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+import moto
+
+#: Serialises moto request handling against simulator edits. Re-entrant: a patched backend method
+#: may run inside a request that already holds it.
+LOCK = threading.RLock()
+
+#: (target group ARN, target id, port) -> (state, reason, description). Absent means "healthy".
+HEALTH: dict[tuple[str, str, int], tuple[str, str | None, str | None]] = {}
+
+_applied = False
+
+
+def now() -> datetime:
+    """Aware UTC now: what the serializer turns into epoch seconds."""
+    return datetime.now(UTC)
+
+
+def _require(owner: Any, attribute: str) -> Callable[..., Any]:
+    original = getattr(owner, attribute, None)
+    if original is None or not callable(original):
+        raise RuntimeError(
+            f"ecsdeck sandbox: moto {moto.__version__} has no "
+            f"{getattr(owner, '__name__', owner)}.{attribute}; the patches in "
+            "aws/sandbox/moto_patches.py were written for moto 5.2.x (see pyproject.toml)"
+        )
+    # Unwrap our own wrapper if apply() ran against a reloaded module.
+    return getattr(original, "__ecsdeck_original__", original)
+
+
+def _mark(wrapper: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:
+    wrapper.__ecsdeck_original__ = original  # type: ignore[attr-defined]
+    wrapper.__ecsdeck_patched__ = True  # type: ignore[attr-defined]
+    return wrapper
+
+
+def apply() -> None:
+    """Install every patch once per process. Raises RuntimeError naming the moto version when a
+    wrapped attribute is gone."""
+    global _applied
+    if _applied:
+        return
+    from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.ecs.responses import EC2ContainerServiceResponse
+    from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    dispatch = _require(DomainDispatcherApplication, "__call__")
+    health_for = _require(FakeTargetGroup, "health_for")
+    update_service = _require(EC2ContainerServiceBackend, "update_service")
+    stop_task = _require(EC2ContainerServiceBackend, "stop_task")
+    create_service = _require(EC2ContainerServiceResponse, "create_service")
+    _require(EC2ContainerServiceResponse, "_get_param")
+
+    def locked_call(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
+        with LOCK:
+            # Materialise the body inside the lock: serialisation reads live backend objects.
+            return list(dispatch(self, environ, start_response))
+
+    def patched_health_for(self: Any, target: dict[str, Any], ec2_backend: Any) -> Any:
+        status = health_for(self, target, ec2_backend)
+        registered = self.targets.get(target["Id"])
+        if registered is None:
+            return status
+        port = int(registered.get("Port") or self.port or 0)
+        override = HEALTH.get((self.arn, str(target["Id"]), port))
+        if override is None:
+            return status
+        state, reason, description = override
+        return FakeHealthStatus(
+            target["Id"], registered["Port"], self.health_check_port, state, reason, description
+        )
+
+    def patched_update_service(self: Any, service_properties: dict[str, Any]) -> Any:
+        props = dict(service_properties)
+        cluster_str = props.get("cluster", "default")
+        name = str(props.get("service", "")).split("/")[-1]
+        before = self._get_service(cluster_str, name)
+        old_running, old_pending = before.running_count, before.pending_count
+        old_taskdef = before.task_definition
+        old_strategy = list(getattr(before, "capacity_provider_strategy", None) or [])
+        force = bool(props.get("force_new_deployment"))
+        strategy = props.get("capacity_provider_strategy")
+        taskdef = props.get("task_definition")
+        # moto's forceNewDeployment renames deployments[0] in place; keep the old identity so
+        # its tasks (startedBy = old id) still belong to the deployment being drained.
+        saved = [(d, d.get("id"), d.get("createdAt"), d.get("updatedAt")) for d in before.deployments]
+        if taskdef:
+            # Store the full ARN, as ECS echoes it, whatever form the caller used.
+            service_properties["task_definition"] = self.describe_task_definition(taskdef).arn
+        service = update_service(self, service_properties)
+        service.running_count, service.pending_count = old_running, old_pending
+        for deployment, dep_id, created, updated in saved:
+            deployment.update(id=dep_id, createdAt=created, updatedAt=updated)
+        if not hasattr(service, "ecsdeck_launch_type"):
+            service.ecsdeck_launch_type = service.launch_type or "EC2"
+        new_deployment = force or (
+            service.task_definition != old_taskdef
+            or (strategy is not None and list(strategy) != old_strategy)
+        )
+        if strategy is not None:
+            service.capacity_provider_strategy = list(strategy)
+            # ECS omits launchType while a strategy is in use; an empty list means back to it.
+            service.launch_type = None if strategy else service.ecsdeck_launch_type
+        primary = next((d for d in service.deployments if d.get("status") == "PRIMARY"), None)
+        if new_deployment and primary is not None:
+            start_deployment(service)
+        elif primary is not None and props.get("desired_count") is not None:
+            primary["desiredCount"] = service.desired_count
+            primary["updatedAt"] = now()
+            running = primary.get("runningCount", 0)
+            if running != service.desired_count:
+                primary["rolloutState"] = "IN_PROGRESS"
+                primary["rolloutStateReason"] = f"ECS deployment {primary['id']} in progress."
+        return service
+
+    def patched_stop_task(self: Any, cluster_str: str, task_str: str, reason: str) -> Any:
+        task = stop_task(self, cluster_str, task_str, reason)
+        stamp = now()
+        if not getattr(task, "stop_code", None):
+            task.stop_code = "UserInitiated"
+        if not getattr(task, "stopped_reason", None):
+            task.stopped_reason = "Task stopped by user"
+        task.stopping_at = getattr(task, "stopping_at", None) or stamp
+        task.stopped_at = stamp
+        task.execution_stopped_at = stamp
+        for container in getattr(task, "containers", []):
+            if isinstance(container, dict):
+                container["lastStatus"] = "STOPPED"
+                container.setdefault("exitCode", 143)
+        return task
+
+    def patched_create_service(self: Any) -> Any:
+        result = create_service(self)
+        strategy = self._get_param("capacityProviderStrategy")
+        if strategy:
+            service = self.ecs_backend._get_service(
+                self._get_param("cluster", "default"), self._get_param("serviceName")
+            )
+            service.ecsdeck_launch_type = service.launch_type or "EC2"
+            service.capacity_provider_strategy = list(strategy)
+            service.launch_type = None
+            for deployment in service.deployments:
+                deployment.pop("launchType", None)
+                deployment["capacityProviderStrategy"] = list(strategy)
+                deployment["platformFamily"] = "FARGATE"
+        return result
+
+    DomainDispatcherApplication.__call__ = _mark(locked_call, dispatch)  # type: ignore[method-assign]
+    FakeTargetGroup.health_for = _mark(patched_health_for, health_for)  # type: ignore[method-assign]
+    EC2ContainerServiceBackend.update_service = _mark(patched_update_service, update_service)  # type: ignore[method-assign]
+    EC2ContainerServiceBackend.stop_task = _mark(patched_stop_task, stop_task)  # type: ignore[method-assign]
+    EC2ContainerServiceResponse.create_service = _mark(patched_create_service, create_service)  # type: ignore[method-assign]
+    _applied = True
+
+
+def new_deployment_id() -> str:
+    from moto.moto_api._internal import mock_random
+
+    return f"ecs-svc/{mock_random.randint(10**18, 10**19 - 1)}"
+
+
+def start_deployment(service: Any) -> dict[str, Any]:
+    """Make a new PRIMARY deployment for the service's current task definition and compute;
+    the previous PRIMARY becomes ACTIVE (it is drained by the simulator)."""
+    stamp = now()
+    for deployment in service.deployments:
+        if deployment.get("status") == "PRIMARY":
+            deployment["status"] = "ACTIVE"
+            deployment["desiredCount"] = 0
+            deployment["updatedAt"] = stamp
+    dep_id = new_deployment_id()
+    strategy = list(getattr(service, "capacity_provider_strategy", None) or [])
+    deployment: dict[str, Any] = {
+        "id": dep_id,
+        "status": "PRIMARY",
+        "taskDefinition": service.task_definition,
+        "desiredCount": service.desired_count,
+        "pendingCount": 0,
+        "runningCount": 0,
+        "failedTasks": 0,
+        "createdAt": stamp,
+        "updatedAt": stamp,
+        "rolloutState": "IN_PROGRESS",
+        "rolloutStateReason": f"ECS deployment {dep_id} in progress.",
+        "networkConfiguration": service.network_configuration or None,
+        "platformFamily": "EC2" if service.launch_type == "EC2" else "FARGATE",
+    }
+    if strategy:
+        deployment["capacityProviderStrategy"] = strategy
+    else:
+        deployment["launchType"] = service.launch_type or "EC2"
+    if service.launch_type == "FARGATE" or strategy:
+        deployment["platformVersion"] = "1.4.0"
+    service.deployments.insert(0, deployment)
+    return deployment
+
+
+def backends(account: str = "123456789012", region: str = "us-east-1") -> dict[str, Any]:
+    """moto's in-process backends the seeder and simulator read and edit (under LOCK)."""
+    from moto.ec2.models import ec2_backends
+    from moto.ecr.models import ecr_backends
+    from moto.ecs.models import ecs_backends
+    from moto.elbv2.models import elbv2_backends
+    from moto.logs.models import logs_backends
+
+    return {
+        "ecs": ecs_backends[account][region],
+        "ec2": ec2_backends[account][region],
+        "elbv2": elbv2_backends[account][region],
+        "ecr": ecr_backends[account][region],
+        "logs": logs_backends[account][region],
+    }
+
+
+def set_manual_task_transitions() -> None:
+    """describe_tasks would otherwise walk every task toward STOPPED, one step per call."""
+    from moto.moto_api import state_manager
+
+    state_manager.set_transition(
+        model_name="ecs::task", transition={"progression": "manual", "times": 1000000000}
+    )
+
+
+def seed_ids(seed: int) -> None:
+    """Make moto's own ids (task ids, deployment ids) and ENI addresses repeat for a seed."""
+    import random
+
+    from moto.moto_api._internal import mock_random
+
+    mock_random.seed(seed)
+    random.seed(seed)
+
+
+def create_task(
+    cluster_name: str,
+    task_definition_arn: str,
+    *,
+    container_instance_id: str | None,
+    group: str,
+    started_by: str,
+    launch_type: str,
+    network_configuration: dict[str, Any] | None,
+    capacity_provider: str | None,
+    platform_version: str | None,
+) -> Any:
+    """What moto's run_task does for one task, but on the container instance the caller chose.
+
+    moto places EC2 tasks on the first instance with room, so every task would pile onto one
+    host; ECS spreads them. Returns None when the chosen instance has no room."""
+    from moto.ecs.models import Task
+
+    ecs = backends()["ecs"]
+    cluster = ecs._get_cluster(cluster_name)
+    task_definition = ecs.describe_task_definition(task_definition_arn)
+    resources = ecs._calculate_task_resource_requirements(task_definition)
+    instance = None
+    if container_instance_id is not None:
+        instance = ecs.container_instances[cluster.name][container_instance_id]
+        if not ecs._can_be_placed(instance, resources):
+            return None
+    task = Task(
+        cluster,
+        task_definition,
+        instance.container_instance_arn if instance is not None else None,
+        resources,
+        backend=ecs,
+        group=group,
+        overrides={},
+        started_by=started_by,
+        tags=[],
+        launch_type=launch_type,
+        networking_configuration=network_configuration,
+        platform_version=platform_version,
+        capacity_provider_name=capacity_provider,
+    )
+    if instance is not None:
+        ecs.update_container_instance_resources(instance, resources)
+    ecs.tasks.setdefault(cluster.name, {})[task.task_arn] = task
+    return task
+
+
+def can_place(cluster_name: str, container_instance_id: str, task_definition_arn: str) -> bool:
+    ecs = backends()["ecs"]
+    instance = ecs.container_instances[cluster_name][container_instance_id]
+    resources = ecs._calculate_task_resource_requirements(
+        ecs.describe_task_definition(task_definition_arn)
+    )
+    return bool(instance.status == "ACTIVE" and ecs._can_be_placed(instance, resources))

@@ -1,0 +1,149 @@
+"""A local AWS account that behaves like a live one: moto server + seed + simulator.
+
+Two ways in:
+
+* :class:`Sandbox` runs it in *this* process. moto's backends are process-global, so only one
+  sandbox (and no other moto server that gets reset) may live in a process; that is why
+* :func:`spawn_sandbox` is what the app's ``--demo`` and the tests use: ``python -m aws.sandbox``
+  in its own process (its CPU work never competes with a UI thread), returning once the account
+  is seeded and the URL printed.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+
+from aws.sandbox import moto_patches
+from aws.sandbox.seed import BENCH_CLUSTER, SERVICES, Seeded, seed_account
+from aws.sandbox.simulator import Simulator
+
+log = logging.getLogger(__name__)
+
+
+class Sandbox:
+    """A seeded moto server on 127.0.0.1.
+
+    ``seed`` fixes every random choice (and moto's own ids); ``simulate`` starts the scheduler
+    thread (off: the account is frozen right after seeding, already steady, with some stopped
+    tasks and unhealthy targets); ``services`` adds a ``bench`` cluster of that many services;
+    ``tick`` is seconds per simulator step (tests use a fraction of a second to see a minute of
+    life in a few seconds).
+    """
+
+    def __init__(
+        self,
+        seed: int = 7,
+        simulate: bool = True,
+        port: int = 0,
+        services: int = 0,
+        tick: float = 1.0,
+    ) -> None:
+        self.seed = seed
+        self.simulate = simulate
+        self.port = port
+        self.services = services
+        self.tick = tick
+        self.url: str | None = None
+        self.seeded: Seeded | None = None
+        self.simulator: Simulator | None = None
+        self.seconds_to_seed: float | None = None
+        self._server: object | None = None
+
+    def start(self) -> str:
+        """Serve, seed, converge; returns the URL once a client would see a steady account."""
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        moto_patches.apply()
+        moto_patches.set_manual_task_transitions()
+        moto_patches.seed_ids(self.seed)
+        began = time.perf_counter()
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
+        server.start()
+        self._server = server
+        host, port = server.get_host_and_port()
+        url = f"http://{host}:{port}"
+        rng = random.Random(self.seed)
+        self.seeded = seed_account(url, rng, services=self.services)
+        simulator = Simulator(
+            random.Random(rng.getrandbits(64)),
+            chaos=self.simulate,
+            tick=self.tick,
+            default_security_group=self.seeded.task_sg,
+            quiet_clusters=(BENCH_CLUSTER,),
+        )
+        simulator.converge()
+        simulator.seed_history(
+            [
+                (s.cluster, s.name)
+                for s in SERVICES
+                if s.name in ("payments-api", "checkout-web", "catalog-api", "auth-service")
+                or s.name == "image-resizer"
+            ]
+        )
+        self.simulator = simulator
+        self.seconds_to_seed = time.perf_counter() - began
+        if self.simulate:
+            simulator.start()
+        self.url = url
+        return url
+
+    def stop(self) -> None:
+        if self.simulator is not None:
+            self.simulator.stop()
+        if self._server is not None:
+            self._server.stop()  # type: ignore[attr-defined]
+            self._server = None
+
+
+def spawn_sandbox(
+    args: Sequence[str] = (),
+    *,
+    timeout: float = 120.0,
+    env: dict[str, str] | None = None,
+) -> tuple[subprocess.Popen[str], str]:
+    """Start ``python -m aws.sandbox *args`` and return (process, url) once it printed its URL.
+
+    The caller owns the process: ``proc.terminate(); proc.wait()``. stderr is inherited so a
+    crash during seeding is visible; if the URL line does not come within ``timeout`` seconds
+    the process is killed and RuntimeError raised.
+    """
+    full_env = dict(os.environ if env is None else env)
+    full_env.setdefault("PYTHONUNBUFFERED", "1")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aws.sandbox", *args],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=full_env,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+    )
+    line: list[str] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        line.append(proc.stdout.readline())
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    reader.join(timeout)
+    url = line[0].strip() if line else ""
+    if not url.startswith("http://"):
+        proc.kill()
+        proc.wait()
+        raise RuntimeError(f"sandbox did not print its URL within {timeout:.0f}s (got {url!r})")
+    # Keep draining stdout so the child never blocks on a full pipe.
+    threading.Thread(target=_drain, args=(proc,), daemon=True).start()
+    return proc, url
+
+
+def _drain(proc: subprocess.Popen[str]) -> None:
+    assert proc.stdout is not None
+    for _ in proc.stdout:
+        pass
