@@ -408,9 +408,9 @@ class Outcome:
         )
         parts = [f"Done: {done or 'nothing'}."]
         if self.failed is not None:
-            parts.append(f"Failed: {self.failed.operation}: {self.error}.")
+            parts.append(f"Failed: {self.failed.operation}: {(self.error or '').rstrip('.')}.")
         elif self.error:
-            parts.append(f"Failed: {self.error}.")
+            parts.append(f"Failed: {self.error.rstrip('.')}.")
         if self.failed is not None or self.error or self.not_done:
             rest = ", ".join(c.operation for c in self.not_done)
             parts.append(f"Not done: {rest or 'none'}.")
