@@ -208,19 +208,41 @@ def explain(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
+def _causes(error: object) -> list[object]:
+    """The error, its ``os_error`` (aiohttp) and its cause/context chain."""
+    out: list[object] = []
+    todo: list[object] = [error]
+    while todo and len(out) < 10:
+        e = todo.pop(0)
+        if e is None or any(e is seen for seen in out):
+            continue
+        out.append(e)
+        todo += [getattr(e, "os_error", None), getattr(e, "__cause__", None)]
+        todo.append(getattr(e, "__context__", None))
+    return out
+
+
 def _reason(error: object) -> str:
-    text = str(error or "").lower()
+    import socket
+    import ssl
+
+    chain = _causes(error)
+    if any(isinstance(e, ConnectionRefusedError) for e in chain):
+        return "connection refused"
+    if any(isinstance(e, socket.gaierror) for e in chain):
+        return "host name not found"
+    if any(isinstance(e, ssl.SSLError | ssl.CertificateError) for e in chain):
+        return "TLS/certificate error"
+    if any(isinstance(e, TimeoutError) for e in chain):
+        return "timed out"
+    text = " ".join(str(e) for e in chain).lower()
     if "refused" in text:
         return "connection refused"
-    if (
-        "name or service not known" in text
-        or "nodename nor servname" in text
-        or "getaddrinfo" in text
-    ):
+    if any(s in text for s in ("name or service not known", "nodename nor servname")):
         return "host name not found"
     if "timed out" in text or "timeout" in text:
         return "timed out"
-    if "ssl" in text or "certificate" in text:
+    if "certificate" in text or "ssl error" in text:
         return "TLS/certificate error"
     if "unreachable" in text:
         return "network unreachable"
