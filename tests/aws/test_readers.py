@@ -17,6 +17,7 @@ from aws.models import Service, Task
 from aws.session import Clients, SessionSettings
 
 REGION = "us-east-1"
+AMI = "ami-03cf127a"  # one of moto's built-in images (describe_images is slow)
 
 
 def boto(moto_url: str, name: str) -> Any:
@@ -36,7 +37,7 @@ def ec2_cluster(moto_url: str, name: str = "ec2") -> tuple[str, str, str]:
     """A cluster with one registered container instance: (cluster arn, instance arn, ec2 id)."""
     ecs_c, ec2_c = boto(moto_url, "ecs"), boto(moto_url, "ec2")
     arn = ecs_c.create_cluster(clusterName=name)["cluster"]["clusterArn"]
-    image = ec2_c.describe_images()["Images"][0]["ImageId"]
+    image = AMI
     inst = ec2_c.run_instances(ImageId=image, MinCount=1, MaxCount=1)["Instances"][0]
     doc = {
         "instanceId": inst["InstanceId"],
@@ -173,7 +174,7 @@ async def test_target_health_joins_ip_and_instance_targets(moto_url: str, client
     inst_tg = elb_c.create_target_group(
         Name="inst-tg", Protocol="HTTP", Port=80, VpcId=vpc, TargetType="instance"
     )["TargetGroups"][0]["TargetGroupArn"]
-    image = ec2_c.describe_images()["Images"][0]["ImageId"]
+    image = AMI
     ec2_id, other_id = (
         i["InstanceId"]
         for i in ec2_c.run_instances(ImageId=image, MinCount=2, MaxCount=2)["Instances"]
