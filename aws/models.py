@@ -264,7 +264,8 @@ class TaskDefinition:
     @property
     def container_images(self) -> dict[str, str]:
         out: dict[str, str] = {}
-        for c in self.raw.get("containerDefinitions", []) or []:  # type: ignore[union-attr]
+        defs = self.raw.get("containerDefinitions")
+        for c in defs if isinstance(defs, list) else []:
             if isinstance(c, dict):
                 out[str(c.get("name"))] = str(c.get("image"))
         return out
