@@ -16,6 +16,7 @@ from tui.config import Settings
 
 class EcsDeckApp(App[None]):
     TITLE = "ecsdeck"
+    CSS_PATH = "app.tcss"
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),

@@ -60,6 +60,12 @@ def task_row(t: Task) -> Row:
     return Row(t.arn, cells, hay)
 
 
+def tg_name(arn: str) -> str:
+    """``...:targetgroup/name/id`` -> ``name``."""
+    parts = arn.split("/")
+    return parts[-2] if len(parts) >= 3 else arn
+
+
 def target_row(target: Target, tasks: dict[str, Task]) -> Row:
     task = tasks.get(target.task_arn or "")
     task_cell = safe(task.id[:12], limit=14) if task else Text("(no task)", style="yellow")
@@ -68,7 +74,7 @@ def target_row(target: Target, tasks: dict[str, Task]) -> Row:
         safe(f"{target.id}{port}", "bold", 40),
         target_state(target),
         task_cell,
-        safe(short_arn(target.target_group_arn).split("/")[0], limit=40),
+        safe(tg_name(target.target_group_arn), limit=40),
         safe(target_reason(target), limit=120),
     )
     hay = f"{target.id} {target.state} {target.reason}".lower()
@@ -102,7 +108,7 @@ class ServiceScreen(PollingScreen):
     ]
 
     DEFAULT_CSS = """
-    ServiceScreen #summary { height: auto; max-height: 8; padding: 0 1; }
+    ServiceScreen #summary { height: auto; max-height: 8; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     ServiceScreen #tasks { height: 3fr; }
     ServiceScreen #targets { height: 2fr; }
     ServiceScreen .pane-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }

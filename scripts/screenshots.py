@@ -1,0 +1,98 @@
+"""Regenerate screenshots/ from the seeded sandbox: one PNG (and its SVG) per pane.
+
+    make screenshots        (or: python -m scripts.screenshots)
+
+Runs the real app headless at 120x36 against ``python -m aws.sandbox --seed 7 --no-simulate``,
+drives it with keys like a user, and renders each SVG screenshot to PNG with cairosvg.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+OUT = Path(__file__).resolve().parent.parent / "screenshots"
+SIZE = (120, 36)
+
+
+async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause()
+        try:
+            if predicate():
+                return
+        except Exception:
+            pass
+        await asyncio.sleep(0.1)
+    raise TimeoutError(getattr(predicate, "__name__", "condition"))
+
+
+def save(app: Any, name: str) -> None:
+    import cairosvg
+
+    svg = OUT / f"{name}.svg"
+    app.save_screenshot(filename=svg.name, path=str(OUT))
+    cairosvg.svg2png(url=str(svg), write_to=str(OUT / f"{name}.png"), output_width=1400)
+    print(f"wrote {OUT / name}.png")
+
+
+Step = Callable[[Any, Any], Awaitable[None]]
+
+
+async def shoot(url: str, extra: list[tuple[str, Step]] | None = None) -> None:
+    from tui.app import EcsDeckApp
+    from tui.config import Settings
+    from tui.widgets.live_table import LiveTable
+
+    app = EcsDeckApp(Settings(endpoint_url=url, region="us-east-1", refresh=1.0))
+    async with app.run_test(size=SIZE) as pilot:
+
+        def table_rows() -> int:
+            return app.screen.query(LiveTable).first().row_count
+
+        await wait_for(pilot, lambda: table_rows() >= 3)
+        await wait_for(pilot, lambda: app.identity and app.identity.account)
+        save(app, "1-clusters")
+        # the mixed cluster has the most variety
+        table = app.screen.query(LiveTable).first()
+        names = [str(r.value) for r in table.rows]
+        target = next((i for i, n in enumerate(names) if "mixed" in n), 0)
+        table.move_cursor(row=target)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ServicesScreen")
+        await wait_for(pilot, lambda: table_rows() >= 3 and not app.screen.header.progress)
+        save(app, "2-services")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        await wait_for(pilot, lambda: app.screen.query_one("#targets", LiveTable).row_count > 0)
+        save(app, "3-tasks-and-targets")
+        await pilot.press("question_mark")
+        await pilot.pause(0.3)
+        save(app, "4-help")
+        await pilot.press("escape")
+        for name, step in extra or []:
+            await step(app, pilot)
+            save(app, name)
+
+
+def main() -> None:
+    from aws.sandbox.server import spawn_sandbox
+
+    OUT.mkdir(exist_ok=True)
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "sandbox")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "sandbox")
+    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate"])
+    try:
+        asyncio.run(shoot(url))
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+if __name__ == "__main__":
+    main()
