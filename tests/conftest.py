@@ -67,3 +67,33 @@ def moto_url(moto_server: str) -> str:
     """The bare moto server, reset before the test."""
     _post(f"{moto_server}/moto-api/reset")
     return moto_server
+
+
+# --- The sandbox (aws/sandbox): a seeded account in its own process, shared per session. -------
+
+
+def _spawn_sandbox(*args: str) -> Iterator[str]:
+    from aws.sandbox.server import spawn_sandbox
+
+    proc, url = spawn_sandbox(list(args), timeout=120)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except Exception:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def sandbox_frozen() -> Iterator[str]:
+    """`python -m aws.sandbox --seed 7 --no-simulate --services 30`: steady, read-only tests."""
+    yield from _spawn_sandbox("--seed", "7", "--no-simulate", "--services", "30")
+
+
+@pytest.fixture(scope="session")
+def sandbox_live() -> Iterator[str]:
+    """A simulated sandbox at 5 ticks a second, so a minute of life takes about 12 s."""
+    yield from _spawn_sandbox("--seed", "11", "--tick", "0.2")

@@ -58,7 +58,8 @@ def _require(owner: Any, attribute: str) -> Callable[..., Any]:
             "aws/sandbox/moto_patches.py were written for moto 5.2.x (see pyproject.toml)"
         )
     # Unwrap our own wrapper if apply() ran against a reloaded module.
-    return getattr(original, "__ecsdeck_original__", original)
+    unwrapped: Callable[..., Any] = getattr(original, "__ecsdeck_original__", original)
+    return unwrapped
 
 
 def _mark(wrapper: Callable[..., Any], original: Callable[..., Any]) -> Callable[..., Any]:
@@ -117,7 +118,9 @@ def apply() -> None:
         taskdef = props.get("task_definition")
         # moto's forceNewDeployment renames deployments[0] in place; keep the old identity so
         # its tasks (startedBy = old id) still belong to the deployment being drained.
-        saved = [(d, d.get("id"), d.get("createdAt"), d.get("updatedAt")) for d in before.deployments]
+        saved = [
+            (d, d.get("id"), d.get("createdAt"), d.get("updatedAt")) for d in before.deployments
+        ]
         if taskdef:
             # Store the full ARN, as ECS echoes it, whatever form the caller used.
             service_properties["task_definition"] = self.describe_task_definition(taskdef).arn
@@ -197,11 +200,11 @@ def start_deployment(service: Any) -> dict[str, Any]:
     """Make a new PRIMARY deployment for the service's current task definition and compute;
     the previous PRIMARY becomes ACTIVE (it is drained by the simulator)."""
     stamp = now()
-    for deployment in service.deployments:
-        if deployment.get("status") == "PRIMARY":
-            deployment["status"] = "ACTIVE"
-            deployment["desiredCount"] = 0
-            deployment["updatedAt"] = stamp
+    for previous in service.deployments:
+        if previous.get("status") == "PRIMARY":
+            previous["status"] = "ACTIVE"
+            previous["desiredCount"] = 0
+            previous["updatedAt"] = stamp
     dep_id = new_deployment_id()
     strategy = list(getattr(service, "capacity_provider_strategy", None) or [])
     deployment: dict[str, Any] = {
@@ -237,13 +240,14 @@ def backends(account: str = "123456789012", region: str = "us-east-1") -> dict[s
     from moto.elbv2.models import elbv2_backends
     from moto.logs.models import logs_backends
 
-    return {
+    found: dict[str, Any] = {
         "ecs": ecs_backends[account][region],
         "ec2": ec2_backends[account][region],
         "elbv2": elbv2_backends[account][region],
         "ecr": ecr_backends[account][region],
         "logs": logs_backends[account][region],
     }
+    return found
 
 
 def set_manual_task_transitions() -> None:

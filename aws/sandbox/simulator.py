@@ -73,6 +73,7 @@ class Simulator:
         #: Unhealthy targets whose task the scheduler replaces when the timer ends.
         self.doomed: set[tuple[str, str, int]] = set()
         self._no_place: dict[str, int] = {}
+        self._completed: set[str] = set()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -109,12 +110,17 @@ class Simulator:
                 if getattr(task, "ecsdeck_target", None):
                     self._drain_target(task.ecsdeck_target)
                     task.ecsdeck_target = None
+            draining: dict[tuple[str, str], list[Any]] = defaultdict(list)
             for task in stopping:
                 self._tick_stopping(task)
+                draining[(task.cluster_name, task.group)].append(task)
             ecs = moto_patches.backends()["ecs"]
             for service in list(ecs.services.values()):
                 if service.status == "ACTIVE":
-                    self._tick_service(service, live.get(self._key(service), []), instant=False)
+                    key = self._key(service)
+                    self._tick_service(
+                        service, live.get(key, []), draining.get(key, []), instant=False
+                    )
             if self.chaos:
                 self._weather(live)
             if self.ticks % 30 == 0:
@@ -130,7 +136,7 @@ class Simulator:
             ecs = moto_patches.backends()["ecs"]
             for service in list(ecs.services.values()):
                 if service.status == "ACTIVE":
-                    self._tick_service(service, live.get(self._key(service), []), instant=True)
+                    self._tick_service(service, live.get(self._key(service), []), [], instant=True)
             self._cluster_counts()
 
     def seed_history(self, names: list[tuple[str, str]]) -> None:
@@ -216,14 +222,18 @@ class Simulator:
 
     # ------------------------------------------------------------------ one service
 
-    def _tick_service(self, service: Any, tasks: list[Any], *, instant: bool) -> None:
+    def _tick_service(
+        self, service: Any, tasks: list[Any], stopping: list[Any], *, instant: bool
+    ) -> None:
         primary = self._primary(service)
         if primary is None:
             return
         if not instant:
             for task in tasks:
                 self._advance(service, task)
-            tasks = [t for t in tasks if t.last_status != "STOPPED" and t.desired_status != "STOPPED"]
+            tasks = [
+                t for t in tasks if t.last_status != "STOPPED" and t.desired_status != "STOPPED"
+            ]
         desired = int(service.desired_count or 0)
         primary["desiredCount"] = desired
         ours = [t for t in tasks if t.started_by == primary["id"]]
@@ -241,7 +251,9 @@ class Simulator:
                 ours.append(task)
             if started and not instant:
                 ids = " ".join(f"(task {t.id})" for t in started)
-                self._event(service, f"(service {service.name}) has started {len(started)} tasks: {ids}.")
+                self._event(
+                    service, f"(service {service.name}) has started {len(started)} tasks: {ids}."
+                )
             elif started:
                 self._event(
                     service,
@@ -252,7 +264,7 @@ class Simulator:
         elif missing < 0:
             # Scale in: newest first, the not-yet-running ones before serving ones.
             victims = sorted(ours, key=lambda t: (t.last_status == "RUNNING", -self._order(t)))
-            for task in victims[: -missing]:
+            for task in victims[:-missing]:
                 self._begin_stop(service, task, primary, instant=instant)
                 ours.remove(task)
         # Old deployments drain as the new one becomes healthy (minimumHealthyPercent 100).
@@ -260,7 +272,7 @@ class Simulator:
         excess = healthy + len(old) - desired
         for task in sorted(old, key=lambda t: t.last_status == "RUNNING")[: max(0, excess)]:
             self._begin_stop(service, task, primary, instant=instant)
-        self._counts(service, ours, old, instant=instant)
+        self._counts(service, ours, [*old, *stopping])
 
     @staticmethod
     def _order(task: Any) -> float:
@@ -273,13 +285,10 @@ class Simulator:
         key = getattr(task, "ecsdeck_target", None)
         return key is None or HEALTH.get(key, ("healthy",))[0] == "healthy"
 
-    def _counts(self, service: Any, ours: list[Any], old: list[Any], *, instant: bool) -> None:
-        ecs = moto_patches.backends()["ecs"]
-        all_tasks = ecs.tasks.get(service.cluster_name, {}).values()
-        group = f"service:{service.name}"
+    def _counts(self, service: Any, ours: list[Any], others: list[Any]) -> None:
         per_dep: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-        for task in all_tasks:
-            if task.group != group or task.last_status == "STOPPED":
+        for task in [*ours, *others]:
+            if task.last_status == "STOPPED":
                 continue
             counts = per_dep[task.started_by]
             if task.last_status in ("PROVISIONING", "PENDING", "ACTIVATING"):
@@ -299,7 +308,6 @@ class Simulator:
                 deployment["updatedAt"] = stamp
             deployment["runningCount"], deployment["pendingCount"] = running, pending
             kept.append(deployment)
-        dropped = len(kept) != len(service.deployments)
         service.deployments[:] = kept
         service.running_count = sum(v[0] for v in per_dep.values())
         service.pending_count = sum(v[1] for v in per_dep.values())
@@ -319,11 +327,14 @@ class Simulator:
             primary["rolloutState"] = "COMPLETED"
             primary["rolloutStateReason"] = f"ECS deployment {primary['id']} completed."
             primary["updatedAt"] = stamp
-            self._event(service, f"(service {service.name}) (deployment {primary['id']}) deployment completed.")
+            if primary["id"] not in self._completed:
+                self._completed.add(primary["id"])
+                self._event(
+                    service,
+                    f"(service {service.name}) (deployment {primary['id']}) deployment completed.",
+                )
         if settled and not getattr(service, "ecsdeck_steady", False):
             self._event(service, f"(service {service.name}) has reached a steady state.")
-        elif dropped and settled:
-            pass
         service.ecsdeck_steady = settled
 
     # ------------------------------------------------------------------ task lifecycle
@@ -364,7 +375,9 @@ class Simulator:
             task.launch_type = "FARGATE"  # ECS reports it for Fargate providers too
         stamp = now()
         task.created_at = stamp
-        task.cpu = taskdef.cpu or str(sum(int(c.get("cpu") or 0) for c in taskdef.container_definitions))
+        task.cpu = taskdef.cpu or str(
+            sum(int(c.get("cpu") or 0) for c in taskdef.container_definitions)
+        )
         task.memory = taskdef.memory or str(
             sum(int(c.get("memory") or 0) for c in taskdef.container_definitions)
         )
@@ -382,9 +395,13 @@ class Simulator:
             started = stamp - timedelta(minutes=self.rng.randint(30, 60 * 24 * 6))
             task.created_at = started - timedelta(seconds=40)
             self._run(service, task, started=started, quiet=True)
-        elif self.chaos and service.cluster_name not in self.quiet and not quiet:
-            if self.rng.random() < 0.05:
-                task.ecsdeck_fail = self._pull_error(self._main_container(task).get("image", ""))
+        elif (
+            self.chaos
+            and service.cluster_name not in self.quiet
+            and not quiet
+            and self.rng.random() < 0.05
+        ):
+            task.ecsdeck_fail = self._pull_error(self._main_container(task).get("image", ""))
         return task
 
     def _pick_provider(
@@ -424,7 +441,11 @@ class Simulator:
         group = f"service:{service.name}"
         mine: dict[str, int] = defaultdict(int)
         for task in ecs.tasks.get(service.cluster_name, {}).values():
-            if task.group == group and task.last_status != "STOPPED" and task.container_instance_arn:
+            if (
+                task.group == group
+                and task.last_status != "STOPPED"
+                and task.container_instance_arn
+            ):
                 mine[task.container_instance_arn.split("/")[-1]] += 1
         candidates = [
             ci_id
@@ -433,7 +454,8 @@ class Simulator:
         ]
         if not candidates:
             return None
-        return min(candidates, key=lambda c: (mine[c], instances[c].running_tasks_count, c))
+        chosen: str = min(candidates, key=lambda c: (mine[c], instances[c].running_tasks_count, c))
+        return chosen
 
     def _az(self, task: Any, instance_id: str | None, service: Any) -> str:
         b = moto_patches.backends()
@@ -528,8 +550,7 @@ class Simulator:
                 self._stop_now(task, "TaskFailedToStart", failure, None, failure, drain=False)
                 self._event(
                     service,
-                    f"(service {service.name}) failed to launch a task with "
-                    f"(error {failure}).",
+                    f"(service {service.name}) failed to launch a task with (error {failure}).",
                 )
                 return
             self._run(service, task, started=now(), quiet=False)
@@ -550,7 +571,11 @@ class Simulator:
             return
         if quiet:
             return
-        HEALTH[key] = ("initial", "Elb.RegistrationInProgress", "Target registration is in progress")
+        HEALTH[key] = (
+            "initial",
+            "Elb.RegistrationInProgress",
+            "Target registration is in progress",
+        )
         self.health_timers[key] = INITIAL_TICKS
         self._event(
             service,
@@ -671,7 +696,11 @@ class Simulator:
     # ------------------------------------------------------------------ targets
 
     def _drain_target(self, key: tuple[str, str, int]) -> None:
-        HEALTH[key] = ("draining", "Target.DeregistrationInProgress", "Target deregistration is in progress")
+        HEALTH[key] = (
+            "draining",
+            "Target.DeregistrationInProgress",
+            "Target deregistration is in progress",
+        )
         self.health_timers.pop(key, None)
         self.doomed.discard(key)
         self.draining[key] = DRAIN_TICKS
@@ -681,9 +710,9 @@ class Simulator:
         self.health_timers.pop(key, None)
         self.draining.pop(key, None)
         tg = moto_patches.backends()["elbv2"].target_groups.get(key[0])
-        if tg is not None and key[1] in tg.targets:
-            if int(tg.targets[key[1]].get("Port") or 0) == key[2]:
-                tg.deregister([{"Id": key[1], "Port": key[2]}])
+        registered = tg.targets.get(key[1]) if tg is not None else None
+        if registered is not None and int(registered.get("Port") or 0) == key[2]:
+            tg.deregister([{"Id": key[1], "Port": key[2]}])
 
     def _tick_targets(self) -> None:
         for key, left in list(self.draining.items()):
@@ -752,11 +781,20 @@ class Simulator:
             if candidates:
                 task = self.rng.choice(candidates)
                 self._stop_now(
-                    task, "EssentialContainerExited", "Essential container in task exited", 137, OOM, drain=True
+                    task,
+                    "EssentialContainerExited",
+                    "Essential container in task exited",
+                    137,
+                    OOM,
+                    drain=True,
                 )
         if self.rng.random() < 0.02:
             ec2_services = sorted(
-                (s for s in ecs.services.values() if s.status == "ACTIVE" and s.launch_type == "EC2"),
+                (
+                    s
+                    for s in ecs.services.values()
+                    if s.status == "ACTIVE" and s.launch_type == "EC2"
+                ),
                 key=lambda s: (s.cluster_name, s.name),
             )
             if ec2_services:
@@ -849,8 +887,10 @@ class Simulator:
         status = self.rng.choice((200, 200, 200, 201, 204, 404, 500))
         ms = self.rng.randint(2, 900)
         level = "ERROR" if status >= 500 else "INFO"
-        message = f'{level} request method=GET path={path} status={status} duration_ms={ms}'
-        group.put_log_events(stream, [{"timestamp": int(now().timestamp() * 1000), "message": message}])
+        message = f"{level} request method=GET path={path} status={status} duration_ms={ms}"
+        group.put_log_events(
+            stream, [{"timestamp": int(now().timestamp() * 1000), "message": message}]
+        )
 
     # ------------------------------------------------------------------ housekeeping
 

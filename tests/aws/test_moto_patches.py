@@ -1,0 +1,278 @@
+"""The sandbox's edits to moto internals, checked against the installed moto.
+
+These fail loudly (and first) when a moto upgrade moves something the sandbox relies on, so the
+fix is one module (aws/sandbox/moto_patches.py) rather than a sandbox that quietly stops moving.
+They run in-process with ``mock_aws``; the patches stay installed afterwards, which is harmless:
+with no health overrides and no sandbox, patched moto answers as plain moto does.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import moto
+import pytest
+from moto import mock_aws
+
+from aws.sandbox import moto_patches
+
+
+@pytest.fixture
+def patched() -> Iterator[dict[str, Any]]:
+    moto_patches.apply()
+    with mock_aws():
+        kw: dict[str, Any] = {"region_name": "us-east-1"}
+        yield {n: boto3.client(n, **kw) for n in ("ecs", "ec2", "elbv2")}
+    moto_patches.HEALTH.clear()
+
+
+def test_moto_version_is_in_the_pinned_range() -> None:
+    major, minor, *_ = (int(p) for p in moto.__version__.split(".")[:3])
+    assert (major, minor) == (5, 2), (
+        f"moto {moto.__version__}: aws/sandbox/moto_patches.py was written for 5.2.x; "
+        "recheck every patch, then move the pin in pyproject.toml"
+    )
+
+
+def test_apply_installs_every_patch_once() -> None:
+    from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.ecs.responses import EC2ContainerServiceResponse
+    from moto.elbv2.models import FakeTargetGroup
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    moto_patches.apply()
+    moto_patches.apply()
+    for owner, name in (
+        (DomainDispatcherApplication, "__call__"),
+        (FakeTargetGroup, "health_for"),
+        (EC2ContainerServiceBackend, "update_service"),
+        (EC2ContainerServiceBackend, "stop_task"),
+        (EC2ContainerServiceResponse, "create_service"),
+    ):
+        patched = getattr(owner, name)
+        assert getattr(patched, "__ecsdeck_patched__", False), f"{owner.__name__}.{name}"
+        original = patched.__ecsdeck_original__
+        assert not getattr(original, "__ecsdeck_patched__", False), "patched twice"
+
+
+def test_missing_attribute_names_the_moto_version() -> None:
+    class Empty:
+        pass
+
+    with pytest.raises(RuntimeError, match=rf"moto {moto.__version__}.*Empty\.health_for"):
+        moto_patches._require(Empty, "health_for")
+
+
+def test_moto_internals_the_simulator_uses_still_exist() -> None:
+    from moto.ecs.models import EC2ContainerServiceBackend, Service, Task
+    from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
+    from moto.moto_api import state_manager
+    from moto.moto_api._internal import mock_random
+
+    for name in (
+        "_get_cluster",
+        "_get_service",
+        "_calculate_task_resource_requirements",
+        "_can_be_placed",
+        "update_container_instance_resources",
+        "describe_task_definition",
+    ):
+        assert callable(getattr(EC2ContainerServiceBackend, name)), name
+    task_params = inspect.signature(Task.__init__).parameters
+    for p in (
+        "cluster",
+        "task_definition",
+        "container_instance_arn",
+        "resource_requirements",
+        "backend",
+        "group",
+        "launch_type",
+        "started_by",
+        "networking_configuration",
+        "platform_version",
+        "capacity_provider_name",
+    ):
+        assert p in task_params, p
+    assert isinstance(Task.last_status, property) and Task.last_status.fset is not None
+    assert "deployments" in inspect.getsource(Service.__init__)
+    health_params = list(inspect.signature(FakeHealthStatus.__init__).parameters)
+    assert health_params[1:7] == [
+        "instance_id",
+        "port",
+        "health_port",
+        "status",
+        "reason",
+        "description",
+    ]
+    assert {"register", "deregister"} <= set(dir(FakeTargetGroup))
+    assert callable(state_manager.set_transition) and callable(mock_random.seed)
+
+
+def _fargate_service(ecs: Any, ec2: Any, **extra: Any) -> tuple[str, list[str]]:
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.0.1.0/24")["Subnet"]["SubnetId"]
+    sg = ec2.create_security_group(GroupName="t", Description="t", VpcId=vpc)["GroupId"]
+    ecs.create_cluster(clusterName="c", capacityProviders=["FARGATE", "FARGATE_SPOT"])
+    arns = []
+    for tag in ("1", "2"):
+        arns.append(
+            ecs.register_task_definition(
+                family="web",
+                networkMode="awsvpc",
+                requiresCompatibilities=["FARGATE"],
+                cpu="256",
+                memory="512",
+                containerDefinitions=[{"name": "web", "image": f"web:{tag}", "memory": 512}],
+            )["taskDefinition"]["taskDefinitionArn"]
+        )
+    ecs.create_service(
+        cluster="c",
+        serviceName="web",
+        taskDefinition="web:1",
+        desiredCount=2,
+        networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [sg]}},
+        **extra,
+    )
+    return vpc, arns
+
+
+def test_health_for_returns_the_simulators_state(patched: dict[str, Any]) -> None:
+    ec2, elb = patched["ec2"], patched["elbv2"]
+    vpc = ec2.create_vpc(CidrBlock="10.0.0.0/16")["Vpc"]["VpcId"]
+    tg = elb.create_target_group(Name="t", Protocol="HTTP", Port=8080, VpcId=vpc, TargetType="ip")[
+        "TargetGroups"
+    ][0]["TargetGroupArn"]
+    elb.register_targets(TargetGroupArn=tg, Targets=[{"Id": "10.0.0.5", "Port": 8080}])
+
+    def state() -> dict[str, Any]:
+        (desc,) = elb.describe_target_health(TargetGroupArn=tg)["TargetHealthDescriptions"]
+        health: dict[str, Any] = desc["TargetHealth"]
+        return health
+
+    assert state()["State"] == "healthy"
+    moto_patches.HEALTH[(tg, "10.0.0.5", 8080)] = (
+        "unhealthy",
+        "Target.Timeout",
+        "Request timed out",
+    )
+    assert state() == {
+        "State": "unhealthy",
+        "Reason": "Target.Timeout",
+        "Description": "Request timed out",
+    }
+    moto_patches.HEALTH.clear()
+    assert state()["State"] == "healthy"
+
+
+def test_update_service_starts_a_primary_deployment(patched: dict[str, Any]) -> None:
+    ecs = patched["ecs"]
+    _, arns = _fargate_service(ecs, patched["ec2"], launchType="FARGATE")
+    (first,) = ecs.describe_services(cluster="c", services=["web"])["services"][0]["deployments"]
+
+    service = ecs.update_service(cluster="c", service="web", taskDefinition="web:2")["service"]
+    assert service["taskDefinition"] == arns[1]
+    assert service["runningCount"] == 0  # moto alone would claim running == desired
+    primary, active = service["deployments"]
+    assert (primary["status"], primary["rolloutState"], primary["taskDefinition"]) == (
+        "PRIMARY",
+        "IN_PROGRESS",
+        arns[1],
+    )
+    assert primary["launchType"] == "FARGATE"
+    assert (active["status"], active["id"]) == ("ACTIVE", first["id"])
+
+    service = ecs.update_service(cluster="c", service="web", forceNewDeployment=True)["service"]
+    ids = [d["id"] for d in service["deployments"]]
+    assert len(ids) == 3 and ids[1] == primary["id"] and ids[2] == first["id"]
+
+    scaled = ecs.update_service(cluster="c", service="web", desiredCount=5)["service"]
+    assert len(scaled["deployments"]) == 3  # a pure scale is no new deployment
+    assert scaled["deployments"][0]["desiredCount"] == 5
+
+
+def test_capacity_provider_strategy_on_create_and_update(patched: dict[str, Any]) -> None:
+    ecs = patched["ecs"]
+    strategy = [{"capacityProvider": "FARGATE_SPOT", "weight": 1, "base": 0}]
+    _fargate_service(ecs, patched["ec2"], capacityProviderStrategy=strategy)
+    service = ecs.describe_services(cluster="c", services=["web"])["services"][0]
+    assert "launchType" not in service
+    assert service["capacityProviderStrategy"] == strategy
+    assert service["deployments"][0]["capacityProviderStrategy"] == strategy
+    assert "launchType" not in service["deployments"][0]
+
+    back = ecs.update_service(
+        cluster="c", service="web", capacityProviderStrategy=[], forceNewDeployment=True
+    )["service"]
+    assert back["deployments"][0]["status"] == "PRIMARY"
+    assert back["deployments"][0]["launchType"] == "EC2"  # moto's create default came back
+
+
+def test_stop_task_records_stop_code(patched: dict[str, Any]) -> None:
+    ecs = patched["ecs"]
+    _fargate_service(ecs, patched["ec2"], launchType="FARGATE")
+    subnet = patched["ec2"].describe_subnets()["Subnets"][-1]["SubnetId"]
+    sg = patched["ec2"].describe_security_groups(Filters=[{"Name": "group-name", "Values": ["t"]}])
+    task = ecs.run_task(
+        cluster="c",
+        taskDefinition="web:1",
+        launchType="FARGATE",
+        networkConfiguration={
+            "awsvpcConfiguration": {
+                "subnets": [subnet],
+                "securityGroups": [sg["SecurityGroups"][0]["GroupId"]],
+            }
+        },
+    )["tasks"][0]
+    stopped = ecs.stop_task(cluster="c", task=task["taskArn"], reason="by hand")["task"]
+    assert stopped["stopCode"] == "UserInitiated"
+    assert stopped["stoppedReason"] == "by hand"
+    assert "stoppedAt" in stopped
+
+
+def test_create_task_places_on_the_chosen_instance(patched: dict[str, Any]) -> None:
+    import json
+
+    ecs, ec2 = patched["ecs"], patched["ec2"]
+    ecs.create_cluster(clusterName="e")
+    ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    ids = [
+        i["InstanceId"] for i in ec2.run_instances(ImageId=ami, MinCount=2, MaxCount=2)["Instances"]
+    ]
+    cis = [
+        ecs.register_container_instance(
+            cluster="e", instanceIdentityDocument=json.dumps({"instanceId": i})
+        )["containerInstance"]["containerInstanceArn"]
+        for i in ids
+    ]
+    td = ecs.register_task_definition(
+        family="b",
+        containerDefinitions=[
+            {
+                "name": "b",
+                "image": "b:1",
+                "cpu": 256,
+                "memory": 512,
+                "portMappings": [{"containerPort": 80, "hostPort": 8081}],
+            }
+        ],
+    )["taskDefinition"]["taskDefinitionArn"]
+    second = cis[1].rsplit("/", 1)[-1]
+    kwargs: dict[str, Any] = {
+        "container_instance_id": second,
+        "group": "service:b",
+        "started_by": "ecs-svc/1",
+        "launch_type": "EC2",
+        "network_configuration": None,
+        "capacity_provider": None,
+        "platform_version": None,
+    }
+    task = moto_patches.create_task("e", td, **kwargs)
+    assert task.container_instance_arn == cis[1]
+    assert not moto_patches.can_place("e", second, td)  # host port 8081 now taken there
+    assert moto_patches.create_task("e", td, **kwargs) is None
+    described = ecs.describe_tasks(cluster="e", tasks=[task.task_arn])["tasks"][0]
+    assert described["group"] == "service:b" and described["startedBy"] == "ecs-svc/1"
