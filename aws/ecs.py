@@ -159,6 +159,7 @@ def service_from_dict(d: Doc) -> Service:
         network=_network(d),
         deployment_controller=cv.s(controller, "type") if isinstance(controller, dict) else None,
         created_at=cv.dt(d, "createdAt"),
+        tags=tuple((cv.s(t, "key") or "", cv.s(t, "value") or "") for t in cv.dicts(d, "tags")),
     )
 
 
@@ -344,7 +345,9 @@ async def describe_services(
     """
 
     async def one(batch: list[str]) -> list[Service]:
-        page = await call(c, c.ecs.describe_services, cluster=cluster, services=batch)
+        page = await call(
+            c, c.ecs.describe_services, cluster=cluster, services=batch, include=["TAGS"]
+        )
         services = [service_from_dict(d) for d in cv.dicts(page, "services")]
         if on_batch is not None:
             result = on_batch(services)

@@ -91,6 +91,8 @@ class Service:
     network: NetworkConfig | None
     deployment_controller: str | None
     created_at: datetime | None
+    #: (key, value) pairs; AWS returns them only with include=["TAGS"].
+    tags: tuple[tuple[str, str], ...] = ()
 
     @property
     def primary(self) -> Deployment | None:

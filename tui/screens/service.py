@@ -88,6 +88,9 @@ def summary(s: Service) -> Text:
     text.append_text(service_health(s))
     text.append(f"  desired {s.desired} · running {s.running} · pending {s.pending}")
     text.append(f" · {clean(s.compute, 30)} · {clean(short_arn(s.task_definition), 50)}")
+    if s.tags:
+        tags = "  ".join(f"{clean(k, 40)}={clean(v, 80)}" for k, v in s.tags)
+        text.append(f"\n  tags: {clean(tags, 300)}", style="dim")
     for d in s.deployments:
         state = d.rollout_state or "-"
         text.append(
