@@ -116,11 +116,21 @@ class Simulator:
                 draining[(task.cluster_name, task.group)].append(task)
             ecs = moto_patches.backends()["ecs"]
             for service in list(ecs.services.values()):
+                key = self._key(service)
                 if service.status == "ACTIVE":
-                    key = self._key(service)
                     self._tick_service(
                         service, live.get(key, []), draining.get(key, []), instant=False
                     )
+                else:  # deleted (moto marks it INACTIVE at once): ECS stops what is left
+                    for task in live.get(key, []):
+                        self._stop_now(
+                            task,
+                            "ServiceSchedulerInitiated",
+                            f"Service {service.name} was deleted",
+                            143,
+                            None,
+                            drain=True,
+                        )
             if self.chaos:
                 self._weather(live)
             if self.ticks % 30 == 0:
@@ -137,6 +147,10 @@ class Simulator:
             for service in list(ecs.services.values()):
                 if service.status == "ACTIVE":
                     self._tick_service(service, live.get(self._key(service), []), [], instant=True)
+                    # The account has been up for a while: its first events are not "now".
+                    ago = timedelta(hours=self.rng.randint(2, 30))
+                    for i, event in enumerate(reversed(service.events)):
+                        event["createdAt"] = now() - ago + timedelta(seconds=20 * i)
             self._cluster_counts()
 
     def seed_history(self, names: list[tuple[str, str]]) -> None:
@@ -153,7 +167,12 @@ class Simulator:
                     None,
                     self._pull_error("{image}"),
                 ),
-                ("ServiceSchedulerInitiated", "Task failed ELB health checks in ({tg})", 143, None),
+                (
+                    "ServiceSchedulerInitiated",
+                    "Task failed ELB health checks in (target-group {tg})",
+                    143,
+                    None,
+                ),
                 ("EssentialContainerExited", "Essential container in task exited", 1, None),
                 ("SpotInterruption", "Your Spot Task was interrupted.", 143, None),
             ]
@@ -760,26 +779,29 @@ class Simulator:
 
     def _weather(self, live: dict[tuple[str, str], list[Any]]) -> None:
         ecs = moto_patches.backends()["ecs"]
-        if self.ticks == 3 or self.rng.random() < 0.12:
-            keys = sorted(k for k in self._registered_targets() if k not in HEALTH)
-            if keys:
-                key = self.rng.choice(keys)
+        if self.ticks == 3 or self.rng.random() < 0.08:
+            by_group: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+            for k in sorted(self._registered_targets()):
+                if k not in HEALTH:
+                    by_group[k[0]].append(k)
+            if by_group:
+                # Group first, so the 120-task service does not get nearly all the trouble.
+                key = self.rng.choice(by_group[self.rng.choice(sorted(by_group))])
                 code, text = self.rng.choice(UNHEALTHY_REASONS)
                 HEALTH[key] = ("unhealthy", code, text)
                 self.health_timers[key] = self.rng.randint(4, 12)
                 if self.rng.random() < 0.25:
                     self.doomed.add(key)
                 self._unhealthy_event(key, text)
-        if self.rng.random() < 0.04:
-            candidates = [
-                t
+        if self.rng.random() < 0.015:
+            groups = [
+                running
                 for (cluster, _), tasks in sorted(live.items())
                 if cluster not in self.quiet
-                for t in tasks
-                if t.last_status == "RUNNING"
+                and (running := [t for t in tasks if t.last_status == "RUNNING"])
             ]
-            if candidates:
-                task = self.rng.choice(candidates)
+            if groups:
+                task = self.rng.choice(self.rng.choice(groups))
                 self._stop_now(
                     task,
                     "EssentialContainerExited",

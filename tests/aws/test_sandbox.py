@@ -407,10 +407,23 @@ def test_a_target_turns_non_healthy(live: Clients) -> None:
     def flapped() -> list[tuple[str, str | None]]:
         return [v for k, v in states().items() if k in healthy and v[0] == "unhealthy"]
 
-    # 12 s is a minute of simulated time at --tick 0.2.
-    found = _wait(flapped, timeout=12, what="a healthy target to turn unhealthy")
+    # 20 s is 100 ticks at --tick 0.2 (a flap comes every ~12 ticks on average).
+    found = _wait(flapped, timeout=20, what="a healthy target to turn unhealthy")
     assert found[0][1] in (
         "Target.FailedHealthChecks",
         "Target.Timeout",
         "Target.ResponseCodeMismatch",
     )
+
+
+def test_deleted_service_tasks_stop(live: Clients) -> None:
+    ecs = live["ecs"]
+    ecs.update_service(cluster="shared-mixed", service="reporting-batch", desiredCount=0)
+    ecs.delete_service(cluster="shared-mixed", service="reporting-batch")
+
+    def gone() -> bool:
+        return not [
+            t for t in _tasks(ecs, "shared-mixed") if t["group"] == "service:reporting-batch"
+        ]
+
+    _wait(gone, what="the deleted service's tasks to stop")
