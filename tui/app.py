@@ -31,6 +31,7 @@ class EcsDeckApp(App[None]):
                 region=settings.region,
                 endpoint_url=settings.endpoint_url,
                 read_only=settings.read_only,
+                max_attempts=settings.max_attempts,
             )
         )
         self.identity: Identity | None = None

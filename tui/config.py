@@ -30,6 +30,8 @@ class Settings:
     read_only: bool = False
     #: Scaling above this needs an explicit confirmation.
     max_desired: int = 1000
+    #: Attempts per AWS request (adaptive retries) before a refresh is marked stale.
+    max_attempts: int = 6
     #: Start and use the built-in sandbox.
     demo: bool = False
     #: Seed for the demo sandbox.

@@ -10,7 +10,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 GLOBAL_NOTES = [
-    ("ctrl+p", "Command palette: every action by name"),
     ("up/down, pgup/pgdn, home/end", "Move in a table"),
     ("enter", "Drill in (cluster → services → tasks and targets → task detail)"),
 ]
@@ -23,13 +22,14 @@ def key_table(screen: Screen[object]) -> Table:
     seen: set[str] = set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if not binding.description or binding.action in seen:
-            continue
-        seen.add(binding.action)
         label = binding.key_display or key
+        if not binding.description or label in seen:
+            continue
+        seen.add(label)
         table.add_row(label, binding.tooltip or binding.description)
     for key, text in GLOBAL_NOTES:
-        table.add_row(key, text)
+        if key not in seen:
+            table.add_row(key, text)
     return table
 
 

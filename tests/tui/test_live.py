@@ -1,0 +1,126 @@
+"""Liveness under failure, and AWS text that must stay inert."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from typing import Any
+from urllib.parse import urlparse
+
+import boto3
+
+from tests.tui.conftest import wait_for
+from tests.tui.test_panes import open_cluster, table
+from tui.screens.service import ServiceScreen
+
+
+class Proxy:
+    """A TCP proxy in front of the sandbox that can play a dead endpoint (connection refused)."""
+
+    def __init__(self, upstream: str) -> None:
+        u = urlparse(upstream)
+        self.host, self.port_up = u.hostname or "127.0.0.1", u.port or 80
+        self.port = 0
+        self.server: asyncio.base_events.Server | None = None
+        self.writers: set[asyncio.StreamWriter] = set()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    async def start(self) -> None:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        for w in list(self.writers):
+            w.close()
+        self.writers.clear()
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(self.server.wait_closed(), 2)
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        up_reader, up_writer = await asyncio.open_connection(self.host, self.port_up)
+        self.writers |= {writer, up_writer}
+
+        async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
+            try:
+                while data := await src.read(65536):
+                    dst.write(data)
+                    await dst.drain()
+            except Exception:
+                pass
+            finally:
+                dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+async def test_stale_marker_when_endpoint_dies_and_recovery(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    proxy = Proxy(frozen_sandbox)
+    await proxy.start()
+    app = make_app(proxy.url, max_attempts=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        before = table(app).row_count
+        header = app.screen.header
+        await wait_for(pilot, lambda: header.fetched_at is not None and not header.stale)
+        await proxy.stop()
+        await wait_for(pilot, lambda: header.stale)
+        assert "reach" in (header.error or "").lower()  # plain words: cannot reach the endpoint
+        rendered = header.render().plain
+        assert "STALE" in rendered
+        assert table(app).row_count == before  # the data stays on screen
+        await proxy.start()  # same port: the endpoint comes back
+        await wait_for(pilot, lambda: not header.stale, timeout=40)
+        assert "STALE" not in header.render().plain
+    await proxy.stop()
+
+
+def _client(url: str, service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+
+
+async def test_hostile_aws_text_is_shown_as_characters(moto_url: str, make_app: Any) -> None:
+    ecs = _client(moto_url, "ecs")
+    cluster = ecs.create_cluster(clusterName="hostile")["cluster"]["clusterArn"]
+    td = ecs.register_task_definition(
+        family="hostile",
+        containerDefinitions=[{"name": "app", "image": "nginx", "memory": 128}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    long_value = "A" * 5000
+    ecs.create_service(
+        cluster=cluster,
+        # AWS allows no "/" in a name (moto splits on it), so the closing tag lives in a tag value
+        serviceName="[red]x[red]",
+        taskDefinition=td,
+        desiredCount=0,
+        tags=[
+            {"key": "clear", "value": "\x1b[2J"},
+            {"key": "markup", "value": "[red]x[/red]"},
+            {"key": "long", "value": long_value},
+        ],
+    )
+    app = make_app(moto_url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "hostile")
+        svg = app.export_screenshot()
+        assert "[red]x[red]" in svg
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        await wait_for(pilot, lambda: app.screen.header.fetched_at is not None)
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg
+        assert "␛[2J" in svg  # the escape is shown as a visible glyph
+        assert "A" * 5000 not in svg and "AAAA" in svg  # long tag truncated, not dropped
+        assert "[red]x[red]" in svg and "markup=[red]x[/red]" in svg

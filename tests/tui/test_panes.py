@@ -1,0 +1,111 @@
+"""Pilot tests of the live panes against the frozen seed-7 sandbox over HTTP."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.tui.conftest import wait_for
+from tui.screens.clusters import ClustersScreen
+from tui.screens.service import ServiceScreen
+from tui.screens.services import ServicesScreen
+from tui.widgets.live_table import LiveTable
+
+
+def table(app: Any, selector: str | None = None) -> LiveTable:
+    if selector:
+        return app.screen.query_one(selector, LiveTable)
+    return app.screen.query(LiveTable).first()
+
+
+def keys(t: LiveTable) -> list[str]:
+    return [str(r.value) for r in t.rows]
+
+
+async def open_cluster(app: Any, pilot: Any, name: str) -> None:
+    await wait_for(pilot, lambda: any(k.endswith("/" + name) for k in keys(table(app))))
+    t = table(app)
+    index = next(i for i, k in enumerate(keys(t)) if k.endswith("/" + name))
+    t.move_cursor(row=index)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+    await wait_for(pilot, lambda: table(app).row_count > 0 and app.screen.header.progress is None)
+
+
+async def test_drill_down_and_back(frozen_sandbox: str, make_app: Any) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "shared-mixed")
+        services = app.screen.services
+        big = next(s for s in services.values() if s.desired > 100)
+        t = table(app)
+        t.move_cursor(row=t.get_row_index(big.arn))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        # a service with more than 100 tasks shows all of them, each target beside its task
+        await wait_for(pilot, lambda: table(app, "#tasks").row_count > 100)
+        await wait_for(pilot, lambda: table(app, "#targets").row_count >= big.desired)
+        screen = app.screen
+        joined = [t for t in screen.targets if t.task_arn in screen.tasks]
+        assert len(joined) >= big.desired
+        await pilot.press("escape")
+        assert isinstance(app.screen, ServicesScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, ClustersScreen)
+        # Esc on the first pane does not leave the app
+        await pilot.press("escape")
+        assert isinstance(app.screen, ClustersScreen)
+
+
+async def test_filter_narrows_and_clears(frozen_sandbox: str, make_app: Any) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        t = table(app)
+        everything = t.row_count
+        first_name = app.screen.services[keys(t)[-1]].name
+        await pilot.press("slash", *first_name)
+        await wait_for(pilot, lambda: t.row_count < everything)
+        assert all(first_name in app.screen.services[k].name for k in keys(t))
+        await pilot.press("enter")  # keep the filter, back to the table
+        assert t.has_focus and t.row_count < everything
+        await pilot.press("escape")  # clears the filter, stays on the pane
+        assert isinstance(app.screen, ServicesScreen)
+        assert t.row_count == everything
+
+
+async def test_cursor_stays_on_the_same_row_across_refreshes(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        t = table(app)
+        await pilot.press("down", "down")
+        chosen = t.selected_key
+        assert chosen is not None and chosen != keys(t)[0]
+        start = app.screen.ticks
+        await wait_for(pilot, lambda: app.screen.ticks >= start + 2)
+        assert t.selected_key == chosen
+        assert t.cursor_row == 2
+
+
+async def test_help_lists_every_key(frozen_sandbox: str, make_app: Any) -> None:
+    from rich.console import Console
+
+    from tui.screens.help import HelpScreen, key_table
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: table(app).row_count >= 3)
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        console = Console(width=100, record=True, color_system=None)
+        console.print(key_table(app.screen.under))
+        listed = console.export_text()
+        for key, words in [("/", "filter"), ("r", "Refresh"), ("q", "Quit"), ("?", "Help")]:
+            assert any(
+                line.split()[:1] == [key] and words.lower() in line.lower()
+                for line in listed.splitlines()
+            ), f"{key} {words} missing from help:\n{listed}"
+        await pilot.press("escape")
+        assert isinstance(app.screen, ClustersScreen)
