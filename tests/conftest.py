@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
@@ -97,3 +98,25 @@ def sandbox_frozen() -> Iterator[str]:
 def sandbox_live() -> Iterator[str]:
     """A simulated sandbox at 5 ticks a second, so a minute of life takes about 12 s."""
     yield from _spawn_sandbox("--seed", "11", "--tick", "0.2")
+
+
+# --- The app (tui/): shared by pilot and snapshot tests. ----------------------------------------
+
+
+@pytest.fixture(scope="session")
+def frozen_sandbox(sandbox_frozen: str) -> str:
+    """The frozen seed-7 account the panes are tested against (one process for the session)."""
+    return sandbox_frozen
+
+
+@pytest.fixture
+def make_app() -> Any:
+    """Build the app against an endpoint with a fast refresh; overrides go to Settings."""
+    from tui.app import EcsDeckApp
+    from tui.config import Settings
+
+    def make(url: str, **overrides: Any) -> EcsDeckApp:
+        settings = Settings(endpoint_url=url, region="us-east-1", refresh=0.3, **overrides)
+        return EcsDeckApp(settings)
+
+    return make

@@ -20,13 +20,20 @@ from moto import mock_aws
 from aws.sandbox import moto_patches
 
 
+@pytest.fixture(autouse=True)
+def _restore_moto() -> Iterator[None]:
+    """Other test files share this process (and moto's classes): leave moto unpatched."""
+    yield
+    moto_patches.unapply()
+    moto_patches.HEALTH.clear()
+
+
 @pytest.fixture
 def patched() -> Iterator[dict[str, Any]]:
     moto_patches.apply()
     with mock_aws():
         kw: dict[str, Any] = {"region_name": "us-east-1"}
         yield {n: boto3.client(n, **kw) for n in ("ecs", "ec2", "elbv2")}
-    moto_patches.HEALTH.clear()
 
 
 def test_moto_version_is_in_the_pinned_range() -> None:
@@ -50,12 +57,15 @@ def test_apply_installs_every_patch_once() -> None:
         (FakeTargetGroup, "health_for"),
         (EC2ContainerServiceBackend, "update_service"),
         (EC2ContainerServiceBackend, "stop_task"),
+        (EC2ContainerServiceBackend, "describe_tasks"),
         (EC2ContainerServiceResponse, "create_service"),
     ):
         patched = getattr(owner, name)
         assert getattr(patched, "__ecsdeck_patched__", False), f"{owner.__name__}.{name}"
         original = patched.__ecsdeck_original__
         assert not getattr(original, "__ecsdeck_patched__", False), "patched twice"
+    moto_patches.unapply()
+    assert not getattr(FakeTargetGroup.health_for, "__ecsdeck_patched__", False)
 
 
 def test_missing_attribute_names_the_moto_version() -> None:
@@ -231,6 +241,13 @@ def test_stop_task_records_stop_code(patched: dict[str, Any]) -> None:
     assert stopped["stopCode"] == "UserInitiated"
     assert stopped["stoppedReason"] == "by hand"
     assert "stoppedAt" in stopped
+    # describe_tasks: by ARN or id, in the named cluster only (as AWS).
+    task_id = task["taskArn"].rsplit("/", 1)[-1]
+    assert [t["taskArn"] for t in ecs.describe_tasks(cluster="c", tasks=[task_id])["tasks"]] == [
+        task["taskArn"]
+    ]
+    ecs.create_cluster(clusterName="other")
+    assert ecs.describe_tasks(cluster="other", tasks=[task["taskArn"]])["tasks"] == []
 
 
 def test_create_task_places_on_the_chosen_instance(patched: dict[str, Any]) -> None:
