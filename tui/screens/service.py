@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from aws import ecs, elb
 from aws.models import Cluster, Service, Target, Task
+from tui.actions import TASK_BINDINGS, TaskActions
 from tui.screens.base import PollingScreen
 from tui.status import service_health, target_reason, target_state, task_reason, task_status
 from tui.text import age, clean, safe, short_arn
@@ -105,9 +106,10 @@ def summary(s: Service) -> Text:
     return text
 
 
-class ServiceScreen(PollingScreen):
+class ServiceScreen(TaskActions, PollingScreen):
     BINDINGS = [
         Binding("tab", "switch_pane", "Tasks/Targets", tooltip="Move between tasks and targets"),
+        *TASK_BINDINGS,
     ]
 
     DEFAULT_CSS = """
@@ -166,6 +168,10 @@ class ServiceScreen(PollingScreen):
         self.query_one("#targets-title", Static).update(
             f"Target health · {len(targets)} targets" + (f" · {bad} not healthy" if bad else "")
         )
+
+    def selected_task(self) -> Task | None:
+        key = self.tasks_table.selected_key
+        return self.tasks.get(key) if key else None
 
     def action_switch_pane(self) -> None:
         if self.tasks_table.has_focus:

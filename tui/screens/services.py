@@ -18,6 +18,7 @@ from textual.widgets import DataTable
 
 from aws import ecs
 from aws.models import Cluster, Service
+from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
 from tui.status import service_health, task_counts
 from tui.text import age, safe, short_arn
@@ -57,8 +58,11 @@ def service_row(s: Service) -> Row:
     return Row(s.arn, cells, f"{s.name} {s.compute} {short_arn(s.task_definition)}".lower())
 
 
-class ServicesScreen(PollingScreen):
-    BINDINGS = [Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service")]
+class ServicesScreen(ServiceActions, PollingScreen):
+    BINDINGS = [
+        Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service"),
+        *SERVICE_BINDINGS,
+    ]
 
     def __init__(self, cluster: Cluster) -> None:
         self.crumb = f"clusters › {cluster.name}"
@@ -137,6 +141,10 @@ class ServicesScreen(PollingScreen):
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
         self.action_open()
+
+    def selected_service(self) -> Service | None:
+        key = self.services_table.selected_key
+        return self.services.get(key) if key else None
 
     def action_open(self) -> None:
         key = self.services_table.selected_key

@@ -1,0 +1,375 @@
+"""What the action keys do: ask (a dialog), confirm (the plan), execute (a worker), report.
+
+Every action is a *flow*: an async function run in one app worker, so it can wait for dialogs
+(``push_screen_wait``) and for AWS. ``launch`` refuses up front in read-only mode (and says why)
+and holds a per-service guard from the key press until the flow ends, so a double key press
+never opens a second dialog or sends twice. aws/ refuses read-only and concurrent mutations too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.binding import Binding
+
+from aws import actions as aws_actions
+from aws.actions import ActionError, Outcome, Plan
+from aws.audit import AuditLog
+from aws.errors import explain
+from tui.text import clean
+
+if TYPE_CHECKING:
+    from aws.models import Service, Task
+    from tui.app import EcsDeckApp
+    from tui.screens.base import PollingScreen
+
+READ_ONLY = "read-only mode: ecsdeck sends no changes (started with --read-only or the setting)."
+
+Flow = Callable[[], Awaitable[None]]
+
+
+def _busy(app: Any) -> set[str]:
+    busy = getattr(app, "_ecsdeck_busy", None)
+    if busy is None:
+        busy = set()
+        app._ecsdeck_busy = busy
+    return busy
+
+
+def service_key(service: Service) -> str:
+    return f"{service.cluster_arn}/{service.name}"
+
+
+def in_flight(app: Any, key: str) -> bool:
+    return key in _busy(app)
+
+
+def launch(screen: PollingScreen, key: str, what: str, flow: Flow) -> bool:
+    """Run ``flow`` in a worker unless read-only or ``key`` is busy; False when refused."""
+    app = screen.deck
+    if app.settings.read_only:
+        app.notify(f"{READ_ONLY} {what} is not available.", severity="warning", markup=False)
+        return False
+    busy = _busy(app)
+    if key in busy:
+        app.notify(
+            f"{what}: a change to this service is already open or in progress.",
+            severity="warning",
+            markup=False,
+        )
+        return False
+    busy.add(key)
+
+    async def guarded() -> None:
+        try:
+            await flow()
+        except ActionError as exc:
+            app.notify(clean(exc.message, 600), title=what, severity="error", markup=False)
+        except Exception as exc:
+            app.notify(clean(explain(exc), 600), title=what, severity="error", markup=False)
+        finally:
+            busy.discard(key)
+
+    app.run_worker(guarded(), group="actions", exit_on_error=False, name=what)
+    return True
+
+
+async def confirm_and_execute(screen: PollingScreen, plan: Plan) -> Outcome | None:
+    """Confirmation (Cancel focused) -> execute with the audit log -> notify -> refresh."""
+    from tui.screens.dialogs.confirm import ConfirmScreen
+
+    app = screen.deck
+    if not await app.push_screen_wait(ConfirmScreen(plan)):
+        app.notify("Cancelled: nothing was sent.", title=plan.title, markup=False)
+        return None
+    outcome = await aws_actions.execute(app.clients, plan, audit=AuditLog())
+    app.notify(
+        clean(outcome.report(), 1000),
+        title=plan.title,
+        severity="information" if outcome.ok else "error",
+        timeout=8 if outcome.ok else 20,
+        markup=False,
+    )
+    screen.action_refresh_now()
+    return outcome
+
+
+def _app(screen: PollingScreen) -> EcsDeckApp:
+    return screen.deck
+
+
+# --- the actions ----------------------------------------------------------------------------
+
+
+def scale(screen: PollingScreen, service: Service) -> None:
+    from tui.screens.dialogs.scale import ScaleScreen
+
+    async def flow() -> None:
+        app = _app(screen)
+        count = await app.push_screen_wait(ScaleScreen(service, app.settings.max_desired))
+        if count is None:
+            return
+        await confirm_and_execute(screen, aws_actions.plan_scale(service, count))
+
+    launch(screen, service_key(service), "Scale", flow)
+
+
+async def _with_diff(screen: PollingScreen, plan: Plan, old: str | None, new: str) -> Plan:
+    """Add the task-definition diff between two revisions to a deploy plan (best effort)."""
+    from aws import ecs, taskdef
+
+    if not old or old == new:
+        return plan
+    try:
+        c = _app(screen).clients
+        a = await ecs.read_task_definition(c, old)
+        b = await ecs.read_task_definition(c, new)
+    except Exception:
+        return plan
+    return replace(plan, diff=taskdef.diff(dict(a.raw), dict(b.raw)) or None)
+
+
+def deploy(screen: PollingScreen, service: Service) -> None:
+    from aws import ecs
+    from aws.actions import family_revision
+    from tui.screens.dialogs.deploy import DeployScreen
+
+    async def flow() -> None:
+        app = _app(screen)
+        if not service.task_definition:
+            raise ActionError(f"{service.name} has no task definition.")
+        family, _ = family_revision(service.task_definition)
+        revisions = await ecs.list_task_definition_revisions(app.clients, family)
+        arn = await app.push_screen_wait(DeployScreen(service, revisions))
+        if not arn:
+            return
+        plan = aws_actions.plan_deploy(service, arn)
+        plan = await _with_diff(screen, plan, service.task_definition, arn)
+        await confirm_and_execute(screen, plan)
+
+    launch(screen, service_key(service), "Deploy", flow)
+
+
+def rollback(screen: PollingScreen, service: Service) -> None:
+    async def flow() -> None:
+        plan = await aws_actions.plan_rollback(_app(screen).clients, service)
+        target = plan.calls[0].params["taskDefinition"]
+        plan = await _with_diff(screen, plan, service.task_definition, target)
+        await confirm_and_execute(screen, plan)
+
+    launch(screen, service_key(service), "Roll back", flow)
+
+
+def force_deployment(screen: PollingScreen, service: Service) -> None:
+    async def flow() -> None:
+        await confirm_and_execute(screen, aws_actions.plan_force_deployment(service))
+
+    launch(screen, service_key(service), "Force new deployment", flow)
+
+
+def stop_task(screen: PollingScreen, task: Task) -> None:
+    from tui.screens.dialogs.stop_task import StopTaskScreen
+
+    async def flow() -> None:
+        reason = await _app(screen).push_screen_wait(StopTaskScreen(task))
+        if reason is None:
+            return
+        await confirm_and_execute(screen, aws_actions.plan_stop_task(task, reason))
+
+    key = f"{task.cluster_arn}/{task.service_name}" if task.service_name else task.arn
+    launch(screen, key, "Stop task", flow)
+
+
+# --- key bindings, and the mixins that give a screen its action_* methods -------------------
+
+SERVICE_BINDINGS = [
+    Binding("s", "scale", "Scale", tooltip="Scale: set the desired task count", id="scale"),
+    Binding("d", "deploy", "Deploy", tooltip="Deploy a revision of the task definition"),
+    Binding("b", "rollback", "Roll back", tooltip="Roll back to the previous revision"),
+    Binding("f", "force_deployment", "Force deploy", tooltip="Force a new deployment"),
+    Binding("i", "new_image", "New image", tooltip="Register a revision with a new ECR image"),
+    Binding("e", "edit_taskdef", "Edit JSON", tooltip="Edit the task definition as JSON"),
+    Binding("l", "switch_launch_type", "Launch type", tooltip="Switch EC2 <-> Fargate"),
+]
+TASK_BINDINGS = [
+    Binding("x", "stop_task", "Stop task", tooltip="Stop the selected task, with a reason"),
+]
+
+
+class ServiceActions:
+    """Mixin for a screen showing services: ``selected_service()`` says which one."""
+
+    def selected_service(self) -> Service | None:
+        raise NotImplementedError
+
+    def _service_or_say(self) -> Service | None:
+        service = self.selected_service()
+        if service is None:
+            cast("PollingScreen", self).notify("Select a service first.", severity="warning")
+        return service
+
+    def _run(self, fn: Callable[[PollingScreen, Service], None]) -> None:
+        if (service := self._service_or_say()) is not None:
+            fn(cast("PollingScreen", self), service)
+
+    def action_scale(self) -> None:
+        self._run(scale)
+
+    def action_deploy(self) -> None:
+        self._run(deploy)
+
+    def action_rollback(self) -> None:
+        self._run(rollback)
+
+    def action_force_deployment(self) -> None:
+        self._run(force_deployment)
+
+    def action_new_image(self) -> None:
+        self._run(new_image)
+
+    def action_edit_taskdef(self) -> None:
+        self._run(edit_taskdef)
+
+    def action_switch_launch_type(self) -> None:
+        self._run(switch_launch_type)
+
+
+class TaskActions:
+    """Mixin for a screen showing tasks: ``selected_task()`` says which one."""
+
+    def selected_task(self) -> Task | None:
+        raise NotImplementedError
+
+    def action_stop_task(self) -> None:
+        screen = cast("PollingScreen", self)
+        task = self.selected_task()
+        if task is None:
+            screen.notify("Select a task first.", severity="warning")
+        elif task.last_status == "STOPPED":
+            screen.notify("That task has already stopped.", severity="warning")
+        else:
+            stop_task(screen, task)
+
+
+def _fargate(service: Service) -> bool:
+    return "FARGATE" in service.compute
+
+
+def switch_launch_type(screen: PollingScreen, service: Service) -> None:
+    from aws.launch_type import plan_switch
+    from tui.screens.dialogs.switch import SwitchScreen
+
+    async def flow() -> None:
+        app = _app(screen)
+        to = "EC2" if _fargate(service) else "FARGATE"
+        sp = await plan_switch(app.clients, service, to=to)
+        choice = await app.push_screen_wait(SwitchScreen(sp, to_ec2=to == "EC2"))
+        if choice is None or sp.blocked:
+            return
+        subnets, groups = choice
+        if to != "EC2" and (tuple(subnets), tuple(groups)) != (sp.subnets, sp.security_groups):
+            if not subnets:
+                raise ActionError("Pick at least one subnet for the Fargate tasks.")
+            sp = await plan_switch(
+                app.clients, service, to=to, subnets=subnets, security_groups=groups
+            )
+            if sp.blocked:
+                raise ActionError(sp.blocked)
+        await confirm_and_execute(screen, sp.plan)
+
+    launch(screen, service_key(service), "Switch launch type", flow)
+
+
+async def _register_then_offer_deploy(screen: PollingScreen, service: Service, plan: Plan) -> None:
+    outcome = await confirm_and_execute(screen, plan)
+    if outcome is None or not outcome.ok or not outcome.registered_arn:
+        return
+    deploy_plan = aws_actions.plan_deploy(service, outcome.registered_arn)
+    deploy_plan = replace(
+        deploy_plan,
+        title=f"Deploy the new revision to {service.name}?",
+        diff=plan.diff,
+    )
+    await confirm_and_execute(screen, deploy_plan)
+
+
+def new_image(screen: PollingScreen, service: Service) -> None:
+    from aws import ecr, ecs, taskdef
+    from tui.screens.dialogs.register import ImagePickerScreen
+
+    async def flow() -> None:
+        app = _app(screen)
+        if not service.task_definition:
+            raise ActionError(f"{service.name} has no task definition.")
+        td = await ecs.read_task_definition(app.clients, service.task_definition)
+        containers = []
+        for name, image in td.container_images.items():
+            registry, repo, _ = ecr.parse_image_uri(image)
+            if registry and repo:
+                images = await ecr.list_images(app.clients, repo)
+                containers.append((name, image, f"{registry}/{repo}", images))
+        if not containers:
+            raise ActionError(f"No container of {td.family}:{td.revision} uses an ECR image.")
+        picked = await app.push_screen_wait(ImagePickerScreen(td.family, containers))
+        if picked is None:
+            return
+        container, uri = picked
+        plan = aws_actions.plan_register(td, taskdef.with_image(dict(td.raw), container, uri))
+        await _register_then_offer_deploy(screen, service, plan)
+
+    launch(screen, service_key(service), "New image", flow)
+
+
+def edit_taskdef(screen: PollingScreen, service: Service) -> None:
+    import json
+    import os
+
+    from aws import ecs, taskdef
+    from tui.screens.dialogs.register import EditorScreen
+
+    async def flow() -> None:
+        app = _app(screen)
+        if not service.task_definition:
+            raise ActionError(f"{service.name} has no task definition.")
+        td = await ecs.read_task_definition(app.clients, service.task_definition)
+
+        def check(text: str) -> Plan:
+            return aws_actions.plan_register(td, taskdef.parse_json(text))
+
+        text = json.dumps(taskdef.strip_for_register(dict(td.raw)), indent=2, default=str)
+        problems: list[str] = []
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        plan: Plan | None = None
+        if editor:
+            text = _edit_outside(app, editor, text)
+            try:
+                plan = check(text)
+            except ActionError as exc:
+                problems = exc.problems if isinstance(exc, aws_actions.ValidationError) else []
+                problems = problems or [exc.message]
+        if plan is None:
+            title = f"{td.family}:{td.revision}"
+            plan = await app.push_screen_wait(EditorScreen(title, text, check, problems))
+        if plan is None:
+            app.notify("Cancelled: nothing was sent.", markup=False)
+            return
+        await _register_then_offer_deploy(screen, service, plan)
+
+    launch(screen, service_key(service), "Edit task definition", flow)
+
+
+def _edit_outside(app: EcsDeckApp, editor: str, text: str) -> str:
+    """Run ``$VISUAL``/``$EDITOR`` on a temporary file with the app suspended; the edited text."""
+    import shlex
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory(prefix="ecsdeck-") as tmp:
+        path = Path(tmp) / "task-definition.json"
+        path.write_text(text)
+        with app.suspend():
+            subprocess.run([*shlex.split(editor), str(path)], check=False)
+        return path.read_text()

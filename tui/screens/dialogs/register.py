@@ -1,0 +1,176 @@
+"""Register a revision: pick a new ECR image for a container, or edit the whole JSON.
+
+The image picker lists each container's ECR repository newest first (tags, pushed at, size,
+scan summary). The in-app editor (used when neither ``$VISUAL`` nor ``$EDITOR`` is set) checks
+the text on Ctrl+S and keeps it open with the problems listed (JSON errors with line and
+column); the confirmation that follows shows the diff against the current revision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+from aws.actions import Plan, ValidationError
+from aws.models import Image
+from tui.screens.dialogs.confirm import DIALOG_CSS
+from tui.text import clean
+
+#: (container name, current image URI, repository registry/name prefix, images newest first)
+ContainerImages = tuple[str, str, str, list[Image]]
+
+
+def _size(n: int | None) -> str:
+    if n is None:
+        return "-"
+    return f"{n / 1_000_000:.1f} MB"
+
+
+def _scan(image: Image) -> str:
+    if image.scan_findings:
+        order = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"]
+        found = sorted(image.scan_findings.items(), key=lambda kv: [*order, kv[0]].index(kv[0]))
+        return "scan: " + ", ".join(f"{n} {sev}" for sev, n in found if n)
+    return f"scan: {image.scan_status.lower()}" if image.scan_status else "not scanned"
+
+
+def image_uri(prefix: str, image: Image) -> str:
+    """``registry/repo:tag`` (first tag), or ``@digest`` when untagged."""
+    return f"{prefix}:{image.tags[0]}" if image.tags else f"{prefix}@{image.digest}"
+
+
+def image_label(image: Image, current: bool) -> Text:
+    tags = ", ".join(image.tags) or "(untagged) " + image.digest[:19]
+    pushed = image.pushed_at.strftime("%Y-%m-%d %H:%M") if image.pushed_at else "-"
+    text = Text(clean(tags, 40).ljust(24), style="bold")
+    text.append(f"  pushed {pushed}  {_size(image.size_bytes):>9}  ")
+    scan = _scan(image)
+    text.append(clean(scan, 60), style="red" if "CRITICAL" in scan or "HIGH" in scan else "dim")
+    if current:
+        text.append("  (running now)", style="dim")
+    return text
+
+
+class ImagePickerScreen(ModalScreen[tuple[str, str] | None]):
+    """Dismiss with (container, new image URI), or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ImagePickerScreen")
+        + """
+    ImagePickerScreen OptionList { height: auto; max-height: 24; }
+    """
+    )
+
+    def __init__(self, family: str, containers: list[ContainerImages]) -> None:
+        super().__init__()
+        self.family = family
+        self.containers = containers
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                Text("New image for ") + Text(clean(self.family, 60), style="bold"),
+                classes="title",
+            )
+            yield Static("Images newest first. Enter picks; the diff is shown before sending.")
+            options: list[Option | None] = []
+            for name, current, prefix, images in self.containers:
+                options.append(
+                    Option(
+                        Text("container ") + Text(clean(name, 60), style="bold cyan"), disabled=True
+                    )
+                )
+                for n, image in enumerate(images):
+                    uri = image_uri(prefix, image)
+                    is_current = current in (uri, f"{prefix}@{image.digest}") or any(
+                        current == f"{prefix}:{t}" for t in image.tags
+                    )
+                    options.append(Option(image_label(image, is_current), id=f"{name}\x00{n}"))
+                if not images:
+                    options.append(Option(Text("  no images", style="dim"), disabled=True))
+            yield OptionList(*options, id="images")
+
+    def on_mount(self) -> None:
+        images = self.query_one("#images", OptionList)
+        images.focus()
+        images.action_first()
+
+    @on(OptionList.OptionSelected, "#images")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        name, _, n = str(event.option.id).partition("\x00")
+        for cname, _current, prefix, images in self.containers:
+            if cname == name:
+                self.dismiss((name, image_uri(prefix, images[int(n)])))
+                return
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EditorScreen(ModalScreen[Plan | None]):
+    """Edit JSON in-app; Ctrl+S checks it with ``check`` and dismisses with the plan."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Check and continue", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="EditorScreen")
+        + """
+    EditorScreen > Vertical { width: 120; height: 94%; }
+    EditorScreen TextArea { height: 1fr; }
+    EditorScreen #problems { height: auto; max-height: 8; }
+    """
+    )
+
+    def __init__(
+        self, title: str, text: str, check: Callable[[str], Plan], problems: list[str] = ()
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.text = text
+        self.check = check
+        self.initial_problems = list(problems)
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(
+                Text("Edit ")
+                + Text(clean(self.title_text, 80), style="bold")
+                + Text("   Ctrl+S check and continue · Esc cancel", style="dim"),
+                classes="title",
+            )
+            yield TextArea(self.text, id="json", show_line_numbers=True, soft_wrap=False)
+            yield Static(id="problems", classes="error")
+
+    def on_mount(self) -> None:
+        self.query_one("#json", TextArea).focus()
+        if self.initial_problems:
+            self.show_problems(self.initial_problems)
+
+    def show_problems(self, problems: list[str]) -> None:
+        text = Text("Not sent:\n", style="bold")
+        for p in problems[:8]:
+            text.append("• " + clean(p, 300) + "\n")
+        self.query_one("#problems", Static).update(text)
+
+    def action_save(self) -> None:
+        area = self.query_one("#json", TextArea)
+        try:
+            plan = self.check(area.text)
+        except ValidationError as exc:
+            self.show_problems(exc.problems)
+            return
+        self.dismiss(plan)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

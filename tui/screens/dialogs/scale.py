@@ -1,0 +1,95 @@
+"""Scale: desired / running / pending, a count from 0 to the maximum, ``3 -> 5`` as you type.
+
+Above the maximum (the ``max_desired`` setting) the box "go above the maximum" must be ticked;
+bad input (``-1``, ``abc``, ``1e9``, blank) shows ``parse_count``'s message and nothing is sent.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Static
+
+from aws.actions import ValidationError, parse_count
+from aws.models import Service
+from tui.screens.dialogs.confirm import DIALOG_CSS
+from tui.text import clean
+
+
+class ScaleScreen(ModalScreen[int | None]):
+    """Dismiss with the new desired count, or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="ScaleScreen")
+        + """
+    ScaleScreen > Vertical { width: 64; }
+    ScaleScreen #preview { padding: 1 0 0 0; height: auto; }
+    """
+    )
+
+    def __init__(self, service: Service, maximum: int) -> None:
+        super().__init__()
+        self.service = service
+        self.maximum = maximum
+
+    def compose(self) -> ComposeResult:
+        s = self.service
+        with Vertical():
+            yield Static(Text("Scale ") + Text(clean(s.name, 60), style="bold"), classes="title")
+            yield Static(
+                f"desired {s.desired} · running {s.running} · pending {s.pending}", id="counts"
+            )
+            yield Input(
+                value=str(s.desired),
+                placeholder=f"0 to {self.maximum}",
+                id="count",
+                select_on_focus=True,
+            )
+            yield Checkbox(f"Allow more than {self.maximum} tasks", id="over")
+            yield Static(id="preview")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Next", id="next", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#count", Input).focus()
+        self._preview()
+
+    def _parse(self) -> int:
+        return parse_count(
+            self.query_one("#count", Input).value,
+            maximum=self.maximum,
+            allow_over_max=self.query_one("#over", Checkbox).value,
+        )
+
+    @on(Input.Changed, "#count")
+    @on(Checkbox.Changed, "#over")
+    def _preview(self) -> None:
+        preview = self.query_one("#preview", Static)
+        try:
+            value = self._parse()
+        except ValidationError as exc:
+            preview.update(Text(exc.message, style="bold red"))
+            preview.add_class("error")
+            return
+        preview.remove_class("error")
+        preview.update(Text(f"{self.service.desired} -> {value}", style="bold"))
+
+    @on(Input.Submitted, "#count")
+    @on(Button.Pressed, "#next")
+    def _submit(self) -> None:
+        try:
+            value = self._parse()
+        except ValidationError:
+            self._preview()
+            return
+        self.dismiss(value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

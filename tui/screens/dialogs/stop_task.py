@@ -1,0 +1,63 @@
+"""Stop a task: the task, what will happen, and a reason (blank -> the default reason)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Static
+
+from aws.actions import DEFAULT_STOP_REASON, MAX_REASON
+from aws.models import Task
+from tui.screens.dialogs.confirm import DIALOG_CSS
+from tui.text import clean, short_arn
+
+
+class StopTaskScreen(ModalScreen[str | None]):
+    """Dismiss with the reason (possibly blank), or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="StopTaskScreen")
+        + """
+    StopTaskScreen > Vertical { width: 80; }
+    """
+    )
+
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self.task_ = task
+
+    def compose(self) -> ComposeResult:
+        t = self.task_
+        with Vertical():
+            yield Static(Text("Stop task ") + Text(clean(t.id, 60), style="bold"), classes="title")
+            yield Static(
+                Text(
+                    f"{clean(t.last_status)} · {clean(short_arn(t.task_definition), 60)}"
+                    + (f" · service {clean(t.service_name, 60)}" if t.service_name else "")
+                )
+            )
+            yield Input(
+                placeholder=f"reason (blank: {DEFAULT_STOP_REASON})",
+                max_length=MAX_REASON,
+                id="reason",
+            )
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button("Next", id="next", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason", Input).focus()
+
+    @on(Input.Submitted, "#reason")
+    @on(Button.Pressed, "#next")
+    def _submit(self) -> None:
+        self.dismiss(self.query_one("#reason", Input).value)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,128 @@
+"""Switch launch type: the preflight checks (✓/✗ and the fix), the network choice, the plan.
+
+A blocked switch explains why and offers only Close. Otherwise the subnets and security groups
+are chosen from the service's VPC (preselected with what the plan uses); Next re-plans with the
+choice and goes on to the confirmation.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, SelectionList, Static
+
+from aws.launch_type import SwitchPlan
+from tui.screens.dialogs.confirm import DIALOG_CSS, calls_text, diff_text
+from tui.text import clean
+
+#: (subnets, security groups) chosen by the user
+Choice = tuple[list[str], list[str]]
+
+
+def checks_text(sp: SwitchPlan) -> Text:
+    out = Text()
+    for i, check in enumerate(sp.checks):
+        if i:
+            out.append("\n")
+        out.append("✓ " if check.ok else "✗ ", style="bold green" if check.ok else "bold red")
+        out.append(clean(check.name, 40), style="bold")
+        out.append(": " + clean(check.detail, 400))
+        if check.fix:
+            out.append("\n    fix: " + clean(check.fix, 400), style="yellow")
+    if sp.blocked:
+        out.append("\n\nBlocked: ", style="bold red")
+        out.append(clean(sp.blocked, 800))
+    return out
+
+
+class SwitchScreen(ModalScreen[Choice | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    DEFAULT_CSS = (
+        DIALOG_CSS.format(name="SwitchScreen")
+        + """
+    SwitchScreen VerticalScroll { max-height: 28; }
+    SwitchScreen SelectionList { height: auto; max-height: 8; }
+    SwitchScreen .label { text-style: underline; padding: 1 0 0 0; }
+    """
+    )
+
+    def __init__(self, sp: SwitchPlan, to_ec2: bool) -> None:
+        super().__init__()
+        self.sp = sp
+        self.to_ec2 = to_ec2
+
+    def compose(self) -> ComposeResult:
+        sp = self.sp
+        with Vertical():
+            yield Static(
+                Text(clean(sp.plan.title, 60) + ": ") + Text(clean(sp.plan.summary, 200)),
+                classes="title",
+            )
+            with VerticalScroll():
+                yield Static(Text("Preflight", style="underline"))
+                yield Static(checks_text(sp), id="checks")
+                if not sp.blocked and not self.to_ec2 and sp.candidate_subnets:
+                    yield Static("Subnets (space toggles)", classes="label")
+                    yield SelectionList[str](
+                        *[
+                            (
+                                Text(
+                                    clean(
+                                        f"{s.id}  {s.availability_zone or ''}  "
+                                        f"{s.cidr or ''}  {s.name or ''}",
+                                        120,
+                                    )
+                                ),
+                                s.id,
+                                s.id in sp.subnets,
+                            )
+                            for s in sp.candidate_subnets
+                        ],
+                        id="subnets",
+                    )
+                    yield Static("Security groups", classes="label")
+                    yield SelectionList[str](
+                        *[
+                            (
+                                Text(clean(f"{g.id}  {g.name or ''}", 120)),
+                                g.id,
+                                g.id in sp.security_groups,
+                            )
+                            for g in sp.candidate_security_groups
+                        ],
+                        id="groups",
+                    )
+                if not sp.blocked:
+                    yield Static("The plan, in order (nothing sent yet)", classes="label")
+                    yield Static(calls_text(sp.plan), id="calls")
+                    for note in sp.plan.notes:
+                        yield Static(Text("• " + clean(note, 400), style="yellow"))
+                    if sp.plan.diff:
+                        yield Static("Task definition diff", classes="label")
+                        yield Static(diff_text(sp.plan.diff))
+            with Horizontal(classes="buttons"):
+                yield Button("Close" if sp.blocked else "Cancel", id="cancel", variant="primary")
+                if not sp.blocked:
+                    yield Button("Next", id="next", variant="warning")
+
+    def on_mount(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def choice(self) -> Choice:
+        subnets, groups = list(self.sp.subnets), list(self.sp.security_groups)
+        if self.query("#subnets"):
+            subnets = list(self.query_one("#subnets", SelectionList).selected)
+            groups = list(self.query_one("#groups", SelectionList).selected)
+        return subnets, groups
+
+    @on(Button.Pressed, "#next")
+    def _next(self) -> None:
+        self.dismiss(self.choice())
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
