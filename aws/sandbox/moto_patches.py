@@ -19,7 +19,8 @@ What is patched, and why:
 * ``EC2ContainerServiceBackend.update_service`` behaves like ECS: normalises ``family:rev`` to a
   full ARN, starts a new PRIMARY deployment (old one -> ACTIVE) on a new task definition,
   ``forceNewDeployment`` or capacity provider strategy change, keeps the real running count
-  on a pure scale (moto would claim running == desired at once).
+  on a pure scale (moto would claim running == desired at once), and refuses a strategy change
+  without ``forceNewDeployment`` or naming a provider the cluster lacks, as ECS does.
 * ``EC2ContainerServiceResponse.create_service`` honours ``capacityProviderStrategy`` (moto drops
   it and reports launchType EC2).
 * ``EC2ContainerServiceBackend.stop_task`` records stopCode/stoppedAt like ECS does.
@@ -124,6 +125,8 @@ def apply() -> None:
         saved = [
             (d, d.get("id"), d.get("createdAt"), d.get("updatedAt")) for d in before.deployments
         ]
+        if strategy is not None:
+            _check_strategy_change(self, cluster_str, before, list(strategy), force)
         if taskdef:
             # Store the full ARN, as ECS echoes it, whatever form the caller used.
             service_properties["task_definition"] = self.describe_task_definition(taskdef).arn
@@ -223,6 +226,31 @@ def unapply() -> None:
         owner, name, original = _installed.pop()
         setattr(owner, name, original)
     _applied = False
+
+
+def _check_strategy_change(
+    backend: Any, cluster_str: str, service: Any, strategy: list[dict[str, Any]], force: bool
+) -> None:
+    """Refuse what ECS refuses, so the app's preflight is exercised against honest answers."""
+    from moto.ecs.exceptions import InvalidParameterException
+
+    current = list(getattr(service, "capacity_provider_strategy", None) or [])
+    if strategy != current and not force:
+        raise InvalidParameterException(
+            "When switching from launch type to capacity provider strategy on an existing "
+            "service, or making a change to a capacity provider strategy on a service that is "
+            "already using one, you must force a new deployment."
+        )
+    attached = set(backend._get_cluster(cluster_str).capacity_providers or [])
+    unknown = [
+        i.get("capacityProvider") for i in strategy if i.get("capacityProvider") not in attached
+    ]
+    if unknown:
+        raise InvalidParameterException(
+            "The specified capacity provider strategy cannot contain a capacity provider that is "
+            "not associated with the cluster. Associate the capacity provider with the cluster "
+            "or specify a valid capacity provider and try again."
+        )
 
 
 def new_deployment_id() -> str:

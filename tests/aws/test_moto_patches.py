@@ -214,6 +214,15 @@ def test_capacity_provider_strategy_on_create_and_update(patched: dict[str, Any]
     assert service["deployments"][0]["capacityProviderStrategy"] == strategy
     assert "launchType" not in service["deployments"][0]
 
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="force a new deployment"):
+        ecs.update_service(cluster="c", service="web", capacityProviderStrategy=[])
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="not associated"):
+        ecs.update_service(
+            cluster="c",
+            service="web",
+            capacityProviderStrategy=[{"capacityProvider": "my-asg", "weight": 1}],
+            forceNewDeployment=True,
+        )
     back = ecs.update_service(
         cluster="c", service="web", capacityProviderStrategy=[], forceNewDeployment=True
     )["service"]

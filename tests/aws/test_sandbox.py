@@ -357,6 +357,20 @@ def test_stop_task_gets_a_replacement(live: Clients) -> None:
 
 def test_switch_to_fargate_capacity_provider(live: Clients) -> None:
     ecs = live["ecs"]
+    strategy = [{"capacityProvider": "FARGATE", "weight": 1}]
+    with pytest.raises(ecs.exceptions.InvalidParameterException, match="not associated"):
+        ecs.update_service(
+            cluster="core-ec2",
+            service="inventory-api",
+            capacityProviderStrategy=strategy,
+            forceNewDeployment=True,
+        )
+    # As on AWS: attach the provider first (the call replaces the cluster's whole list).
+    ecs.put_cluster_capacity_providers(
+        cluster="core-ec2",
+        capacityProviders=["FARGATE", "FARGATE_SPOT"],
+        defaultCapacityProviderStrategy=[],
+    )
     ecs.update_service(
         cluster="core-ec2",
         service="inventory-api",
