@@ -200,3 +200,268 @@ async def test_read_only_keys_explain_and_send_nothing(live_sandbox, make_app, k
         await wait_for(pilot, lambda: "read-only mode" in notes(app))
         assert app.screen is screen
         assert mutations(app) == {}
+
+
+# --- deploy, roll back, force ---------------------------------------------------------------
+
+
+async def test_deploy_a_picked_revision(live_sandbox, make_app):
+    from tui.screens.dialogs.deploy import DeployScreen
+
+    app = make_app(live_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "core-ec2", "email-worker")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DeployScreen))
+        await pilot.press("down", "enter")  # newest first: 3 (running), then 2
+        await confirm(pilot)
+        await wait_for(
+            pilot,
+            lambda: service_doc(live_sandbox, "core-ec2", "email-worker")[
+                "taskDefinition"
+            ].endswith("/email-worker:2"),
+        )
+        await wait_for(pilot, lambda: "Done: UpdateService (email-worker)" in notes(app))
+    assert [r["call"] for r in AuditLog().read()] == ["UpdateService"]
+
+
+async def test_roll_back_to_the_previous_revision(live_sandbox, make_app):
+    app = make_app(live_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "core-ec2", "ledger-service")
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        plan = app.screen.plan
+        assert plan.title == "Roll back" and "ledger-service:3 -> ledger-service:2" in plan.summary
+        await confirm(pilot)
+        await wait_for(
+            pilot,
+            lambda: service_doc(live_sandbox, "core-ec2", "ledger-service")[
+                "taskDefinition"
+            ].endswith("/ledger-service:2"),
+        )
+
+
+async def test_force_new_deployment(live_sandbox, make_app):
+    app = make_app(live_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "web-fargate", "checkout-web")
+        before = {
+            d["id"] for d in service_doc(live_sandbox, "web-fargate", "checkout-web")["deployments"]
+        }
+        await pilot.press("f")
+        await confirm(pilot)
+        await wait_for(pilot, lambda: "Done: UpdateService (checkout-web)" in notes(app))
+        after = {
+            d["id"] for d in service_doc(live_sandbox, "web-fargate", "checkout-web")["deployments"]
+        }
+        assert after - before, "a new deployment was started"
+    [line] = AuditLog().read()
+    assert line["params"]["forceNewDeployment"] is True and line["result"] == "ok"
+
+
+# --- stop a task ----------------------------------------------------------------------------
+
+
+async def test_stop_task_with_reason(live_sandbox, make_app):
+    from tui.screens.dialogs.stop_task import StopTaskScreen
+    from tui.screens.service import ServiceScreen
+
+    app = make_app(live_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "web-fargate", "notifications")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        screen = app.screen
+        await wait_for(
+            pilot, lambda: any(t.last_status == "RUNNING" for t in screen.tasks.values())
+        )
+        task = next(t for t in screen.tasks.values() if t.last_status == "RUNNING")
+        await select_row(pilot, screen.tasks_table, task.id)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: isinstance(app.screen, StopTaskScreen))
+        await type_text(pilot, "stuck on boot")
+        await pilot.press("enter")
+        await confirm(pilot)
+        await wait_for(pilot, lambda: "Done: StopTask" in notes(app))
+    doc = ecs_client(live_sandbox).describe_tasks(cluster="web-fargate", tasks=[task.arn])["tasks"][
+        0
+    ]
+    assert doc["desiredStatus"] == "STOPPED" and doc["stoppedReason"] == "stuck on boot"
+    [line] = AuditLog().read()
+    assert line["call"] == "StopTask" and line["params"]["reason"] == "stuck on boot"
+
+
+# --- register a revision --------------------------------------------------------------------
+
+
+async def test_new_image_registers_a_revision_then_deploys_it(live_sandbox, make_app):
+    from tui.screens.dialogs.register import ImagePickerScreen
+
+    ecr = boto3.client(
+        "ecr",
+        region_name="us-east-1",
+        endpoint_url=live_sandbox,
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    images = ecr.describe_images(repositoryName="catalog-api")["imageDetails"]
+    newest = max(images, key=lambda d: d["imagePushedAt"])
+    app = make_app(live_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "web-fargate", "catalog-api")
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImagePickerScreen))
+        await pilot.press("enter")  # the newest image
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        plan = app.screen.plan
+        assert plan.calls[0].operation == "RegisterTaskDefinition"
+        assert plan.diff and f":{newest['imageTags'][0]}" in plan.diff
+        await confirm(pilot)
+        # then the offer to deploy it, again a confirmation with Cancel focused
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmScreen) and "Deploy" in app.screen.plan.title,
+        )
+        await confirm(pilot)
+        await wait_for(
+            pilot,
+            lambda: service_doc(live_sandbox, "web-fargate", "catalog-api")[
+                "taskDefinition"
+            ].endswith("/catalog-api:4"),
+        )
+    td = ecs_client(live_sandbox).describe_task_definition(taskDefinition="catalog-api:4")
+    image = td["taskDefinition"]["containerDefinitions"][0]["image"]
+    assert image.endswith(f"/catalog-api:{newest['imageTags'][0]}")
+    assert [r["call"] for r in AuditLog().read()] == ["RegisterTaskDefinition", "UpdateService"]
+
+
+async def _edit_and_check(pilot: Any, cluster: str, service: str, edit: Any) -> str:
+    """Open the in-app JSON editor (no $EDITOR), apply ``edit`` to the text, Ctrl+S."""
+    from textual.widgets import TextArea
+
+    from tui.screens.dialogs.register import EditorScreen
+
+    app = pilot.app
+    await open_services(pilot, cluster, service)
+    await pilot.press("e")
+    await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen))
+    area = app.screen.query_one("#json", TextArea)
+    edit(area)
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert isinstance(app.screen, EditorScreen), "a bad definition keeps the editor open"
+    problems = str(app.screen.query_one("#problems").render())
+    await pilot.press("escape")
+    await pilot.pause()
+    assert mutations(app) == {}
+    return problems
+
+
+async def test_invalid_json_shows_line_and_column(live_sandbox, make_app):
+    app = make_app(live_sandbox)
+
+    def edit(area: Any) -> None:
+        area.move_cursor((1, 0))
+        area.insert("  oops\n")
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        problems = await _edit_and_check(pilot, "shared-mixed", "image-resizer", edit)
+    assert "line 2, column 3" in problems
+
+
+def _rewrite(change: Any) -> Any:
+    import json
+
+    def edit(area: Any) -> None:
+        body = json.loads(area.text)
+        change(body)
+        area.load_text(json.dumps(body, indent=2))
+
+    return edit
+
+
+async def test_fargate_size_not_in_the_table_is_refused(live_sandbox, make_app):
+    app = make_app(live_sandbox)
+
+    def change(body: dict[str, Any]) -> None:
+        body["cpu"], body["memory"] = "256", "4096"
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        problems = await _edit_and_check(pilot, "web-fargate", "auth-service", _rewrite(change))
+    assert "256" in problems and "4096" in problems
+
+
+async def test_host_port_must_equal_container_port_under_awsvpc(live_sandbox, make_app):
+    app = make_app(live_sandbox)
+
+    def change(body: dict[str, Any]) -> None:
+        pm = body["containerDefinitions"][0]["portMappings"][0]
+        pm["hostPort"] = pm["containerPort"] + 1
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        problems = await _edit_and_check(pilot, "core-ec2", "inventory-api", _rewrite(change))
+    assert "hostPort" in problems
+
+
+# --- switch launch type ---------------------------------------------------------------------
+
+
+async def test_switch_to_fargate_and_back(live_sandbox, make_app):
+    from tui.screens.dialogs.switch import SwitchScreen
+
+    app = make_app(live_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_services(pilot, "core-ec2", "inventory-api")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, SwitchScreen))
+        sp = app.screen.sp
+        assert sp.blocked is None
+        assert [c.operation for c in sp.plan.calls] == [
+            "PutClusterCapacityProviders",
+            "UpdateService",
+        ]
+        assert app.screen.focused.id == "cancel"
+        await pilot.press("tab", "enter")  # Next
+        await confirm(pilot)
+        await wait_for(pilot, lambda: "Done: PutClusterCapacityProviders" in notes(app))
+        doc = service_doc(live_sandbox, "core-ec2", "inventory-api")
+        assert [i["capacityProvider"] for i in doc["capacityProviderStrategy"]] == ["FARGATE"]
+        await wait_for(pilot, lambda: "FARGATE" in screen.selected_service().compute)
+        # and back to EC2
+        await wait_for(pilot, lambda: not app._ecsdeck_busy)
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, SwitchScreen))
+        assert app.screen.sp.blocked is None
+        await pilot.press("tab", "enter")
+        await confirm(pilot)
+        await wait_for(
+            pilot,
+            lambda: (
+                not service_doc(live_sandbox, "core-ec2", "inventory-api").get(
+                    "capacityProviderStrategy"
+                )
+            ),
+        )
+    calls = [(r["call"], r["result"]) for r in AuditLog().read()]
+    assert calls == [
+        ("PutClusterCapacityProviders", "ok"),
+        ("UpdateService", "ok"),
+        ("UpdateService", "ok"),
+    ]
+
+
+async def test_switch_blocked_for_an_instance_target_group(live_sandbox, make_app):
+    from tui.screens.dialogs.switch import SwitchScreen
+
+    app = make_app(live_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "shared-mixed", "reporting-batch")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, SwitchScreen))
+        assert app.screen.sp.blocked and "type instance" in app.screen.sp.blocked
+        assert not app.screen.query("#next")
+        await pilot.press("enter")  # Close
+        await pilot.pause()
+        assert isinstance(app.screen, ServicesScreen)
+        assert mutations(app) == {}
