@@ -11,12 +11,14 @@ from textual.binding import Binding
 from aws.models import Identity
 from aws.session import Clients, SessionSettings
 from tui import config
+from tui.commands import ActionCommands
 from tui.config import Settings
 
 
 class EcsDeckApp(App[None]):
     TITLE = "ecsdeck"
     CSS_PATH = "app.tcss"
+    COMMANDS = App.COMMANDS | {ActionCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),

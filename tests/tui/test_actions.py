@@ -465,3 +465,30 @@ async def test_switch_blocked_for_an_instance_target_group(live_sandbox, make_ap
         await pilot.pause()
         assert isinstance(app.screen, ServicesScreen)
         assert mutations(app) == {}
+
+
+# --- command palette and help ---------------------------------------------------------------
+
+
+async def test_command_palette_and_help_list_the_actions(live_sandbox, make_app):
+    from tui.screens.help import HelpScreen
+
+    app = make_app(live_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_services(pilot, "web-fargate", "auth-service")
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        from tui.screens.help import key_table
+
+        rows = str([c._cells for c in key_table(screen).columns])
+        for tip in ("Scale: set the desired task count", "Switch EC2 <-> Fargate"):
+            assert tip in rows
+        await pilot.press("escape")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await type_text(pilot, "scale")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
+        await pilot.press("escape")
+        assert mutations(app) == {}
