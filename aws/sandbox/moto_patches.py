@@ -141,7 +141,8 @@ def apply() -> None:
             or (strategy is not None and list(strategy) != old_strategy)
         )
         if strategy is not None:
-            service.capacity_provider_strategy = list(strategy)
+            # ECS omits the strategy of a service on a launch type (moto would echo []).
+            service.capacity_provider_strategy = list(strategy) or None
             # ECS omits launchType while a strategy is in use; an empty list means back to it.
             service.launch_type = None if strategy else service.ecsdeck_launch_type
         primary = next((d for d in service.deployments if d.get("status") == "PRIMARY"), None)

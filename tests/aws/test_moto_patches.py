@@ -228,6 +228,7 @@ def test_capacity_provider_strategy_on_create_and_update(patched: dict[str, Any]
     )["service"]
     assert back["deployments"][0]["status"] == "PRIMARY"
     assert back["deployments"][0]["launchType"] == "EC2"  # moto's create default came back
+    assert back["launchType"] == "EC2" and "capacityProviderStrategy" not in back
 
 
 def test_stop_task_records_stop_code(patched: dict[str, Any]) -> None:
