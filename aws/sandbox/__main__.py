@@ -44,7 +44,12 @@ def main(argv: list[str] | None = None) -> int:
         services=args.services,
         tick=args.tick,
     )
-    url = sandbox.start()
+    try:
+        url = sandbox.start()
+    except RuntimeError as exc:
+        print(f"ecsdeck sandbox: {exc}", file=sys.stderr, flush=True)
+        sandbox.stop()
+        return 2
     print(url, flush=True)
     print(
         f"ecsdeck sandbox seeded in {sandbox.seconds_to_seed:.1f}s "

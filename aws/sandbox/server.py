@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import socket
 import subprocess
 import sys
 import threading
@@ -65,6 +66,8 @@ class Sandbox:
         moto_patches.set_manual_task_transitions()
         moto_patches.seed_ids(self.seed)
         began = time.perf_counter()
+        if self.port:
+            _check_port_free(self.port)
         server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
         server.start()
         self._server = server
@@ -101,6 +104,16 @@ class Sandbox:
         if self._server is not None:
             self._server.stop()  # type: ignore[attr-defined]
             self._server = None
+
+
+def _check_port_free(port: int) -> None:
+    """ThreadedMotoServer.start() waits forever when werkzeug cannot bind (its thread exits):
+    fail first, with a message."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            raise RuntimeError(f"port {port} on 127.0.0.1 is in use ({exc.strerror})") from exc
 
 
 def spawn_sandbox(

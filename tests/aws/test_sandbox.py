@@ -441,3 +441,16 @@ def test_deleted_service_tasks_stop(live: Clients) -> None:
         ]
 
     _wait(gone, what="the deleted service's tasks to stop")
+
+
+def test_busy_port_fails_fast_instead_of_hanging() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        started = time.monotonic()
+        with pytest.raises(RuntimeError, match="did not print its URL"):
+            spawn_sandbox(["--port", str(port)], timeout=30)
+        assert time.monotonic() - started < 25
