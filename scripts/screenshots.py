@@ -80,6 +80,64 @@ async def shoot(url: str, extra: list[tuple[str, Step]] | None = None) -> None:
             save(app, name)
 
 
+async def _open_service(app: Any, pilot: Any, cluster: str, service: str) -> None:
+    """From wherever the app is, back to the clusters pane, then into ``cluster`` at ``service``."""
+    from tui.widgets.live_table import LiveTable
+
+    while len(app.screen_stack) > 2:
+        app.pop_screen()
+        await pilot.pause()
+    for name in (cluster, service):
+        table = app.screen.query(LiveTable).first()
+        await wait_for(pilot, lambda t=table, n=name: _row(t, n) is not None)
+        table.move_cursor(row=_row(table, name))
+        await pilot.pause()
+        if name == cluster:
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: type(app.screen).__name__ == "ServicesScreen")
+            await wait_for(pilot, lambda: app.screen.services and not app.screen.header.progress)
+
+
+def _row(table: Any, name: str) -> int | None:
+    keys = [str(r.value).rsplit("/", 1)[-1] for r in table.rows]
+    return keys.index(name) if name in keys else None
+
+
+async def scale_dialog(app: Any, pilot: Any) -> None:
+    await _open_service(app, pilot, "core-ec2", "payments-api")
+    await pilot.press("s")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ScaleScreen")
+    await pilot.press("4")
+    await pilot.pause(0.3)
+
+
+async def revision_diff(app: Any, pilot: Any) -> None:
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ServicesScreen")
+    await pilot.press("i")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ImagePickerScreen")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+    await pilot.pause(0.3)
+
+
+async def launch_type_plan(app: Any, pilot: Any) -> None:
+    await pilot.press("escape")  # Cancel: nothing is sent
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ServicesScreen")
+    await _open_service(app, pilot, "core-ec2", "inventory-api")
+    await pilot.press("l")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "SwitchScreen")
+    await pilot.pause(0.3)
+
+
+#: The action dialogs, shot after the panes (every dialog is cancelled: nothing is sent).
+ACTION_SHOTS: list[tuple[str, Step]] = [
+    ("5-scale", scale_dialog),
+    ("6-revision-diff", revision_diff),
+    ("7-launch-type-plan", launch_type_plan),
+]
+
+
 def main() -> None:
     from aws.sandbox.server import spawn_sandbox
 
@@ -88,7 +146,7 @@ def main() -> None:
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "sandbox")
     proc, url = spawn_sandbox(["--seed", "7", "--no-simulate"])
     try:
-        asyncio.run(shoot(url))
+        asyncio.run(shoot(url, extra=ACTION_SHOTS))
     finally:
         proc.terminate()
         proc.wait(timeout=10)

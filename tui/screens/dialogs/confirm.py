@@ -82,11 +82,11 @@ def plan_renderable(plan: Plan) -> Group:
     parts: list[Text] = [Text(clean(plan.summary, 300), style="bold")]
     for note in plan.notes:
         parts.append(Text("• ") + Text(clean(note, 500), style="yellow"))
-    parts.append(Text("\nAPI calls, in order:", style="underline"))
-    parts.append(calls_text(plan))
     if plan.diff:
         parts.append(Text("\nTask definition diff:", style="underline"))
         parts.append(diff_text(plan.diff))
+    parts.append(Text("\nAPI calls, in order (nothing sent yet):", style="underline"))
+    parts.append(calls_text(plan))
     return Group(*parts)
 
 

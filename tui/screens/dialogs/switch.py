@@ -65,6 +65,11 @@ class SwitchScreen(ModalScreen[Choice | None]):
             with VerticalScroll():
                 yield Static(Text("Preflight", style="underline"))
                 yield Static(checks_text(sp), id="checks")
+                if not sp.blocked:
+                    overview = Text("\nThe plan: ", style="bold")
+                    for n, call in enumerate(sp.plan.calls, 1):
+                        overview.append(f"{n}. {clean(call.label(), 80)}  ")
+                    yield Static(overview, id="overview")
                 if not sp.blocked and not self.to_ec2 and sp.candidate_subnets:
                     yield Static("Subnets (space toggles)", classes="label")
                     yield SelectionList[str](
