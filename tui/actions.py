@@ -31,7 +31,8 @@ Flow = Callable[[], Awaitable[None]]
 
 
 def _busy(app: Any) -> set[str]:
-    busy = getattr(app, "_ecsdeck_busy", None)
+    """Keys of the services with a dialog open or a mutation in flight (kept on the app)."""
+    busy: set[str] | None = getattr(app, "_ecsdeck_busy", None)
     if busy is None:
         busy = set()
         app._ecsdeck_busy = busy
@@ -342,8 +343,9 @@ def edit_taskdef(screen: PollingScreen, service: Service) -> None:
         problems: list[str] = []
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         plan: Plan | None = None
-        if editor:
-            text = _edit_outside(app, editor, text)
+        edited = _edit_outside(app, editor, text) if editor else None
+        if edited is not None:
+            text = edited
             try:
                 plan = check(text)
             except ActionError as exc:
@@ -360,16 +362,32 @@ def edit_taskdef(screen: PollingScreen, service: Service) -> None:
     launch(screen, service_key(service), "Edit task definition", flow)
 
 
-def _edit_outside(app: EcsDeckApp, editor: str, text: str) -> str:
-    """Run ``$VISUAL``/``$EDITOR`` on a temporary file with the app suspended; the edited text."""
+def _edit_outside(app: EcsDeckApp, editor: str, text: str) -> str | None:
+    """Run ``$VISUAL``/``$EDITOR`` on a temporary file with the app suspended: the edited text.
+
+    None (and a notice) when the terminal cannot suspend or the editor cannot start: the
+    in-app editor takes over.
+    """
     import shlex
     import subprocess
     import tempfile
     from pathlib import Path
 
+    from textual.app import SuspendNotSupported
+
     with tempfile.TemporaryDirectory(prefix="ecsdeck-") as tmp:
         path = Path(tmp) / "task-definition.json"
         path.write_text(text)
-        with app.suspend():
-            subprocess.run([*shlex.split(editor), str(path)], check=False)
+        try:
+            with app.suspend():
+                done = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except (SuspendNotSupported, OSError, ValueError) as exc:
+            app.notify(
+                clean(f"Could not run {editor!r} ({exc}): using the in-app editor.", 300),
+                severity="warning",
+                markup=False,
+            )
+            return None
+        if done.returncode != 0:
+            raise ActionError(f"The editor exited with {done.returncode}; nothing was sent.")
         return path.read_text()

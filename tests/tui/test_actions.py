@@ -66,7 +66,7 @@ async def select_row(pilot: Any, table: Any, name: str) -> None:
     await pilot.pause()
 
 
-async def open_services(pilot: Any, cluster: str, service: str) -> ServicesScreen:
+async def open_services(pilot: Any, cluster: str, service: str, rows: int = 3) -> ServicesScreen:
     app = pilot.app
     from tui.widgets.live_table import LiveTable
 
@@ -75,7 +75,7 @@ async def open_services(pilot: Any, cluster: str, service: str) -> ServicesScree
     await pilot.press("enter")
     await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
     screen = app.screen
-    await wait_for(pilot, lambda: screen.services_table.row_count >= 3 and screen.services)
+    await wait_for(pilot, lambda: screen.services_table.row_count >= rows and screen.services)
     await select_row(pilot, screen.services_table, service)
     assert screen.selected_service().name == service
     return screen
@@ -492,3 +492,73 @@ async def test_command_palette_and_help_list_the_actions(live_sandbox, make_app)
         await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
         await pilot.press("escape")
         assert mutations(app) == {}
+
+
+# --- $EDITOR, and errors from AWS -----------------------------------------------------------
+
+
+async def test_external_editor_registers_the_edited_definition(
+    live_sandbox, make_app, monkeypatch, tmp_path
+):
+    import contextlib
+    import sys
+
+    script = tmp_path / "edit.py"
+    script.write_text(
+        "import json, sys\n"
+        "p = sys.argv[1]\n"
+        "body = json.load(open(p))\n"
+        "c = body['containerDefinitions'][0]\n"
+        "c['image'] = c['image'].rsplit(':', 1)[0] + ':9.9.9'\n"
+        "json.dump(body, open(p, 'w'))\n"
+    )
+    monkeypatch.setenv("EDITOR", f"{sys.executable} {script}")
+    app = make_app(live_sandbox)
+    app.suspend = contextlib.nullcontext  # headless terminals cannot suspend
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "shared-mixed", "events-ingest")
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert "+" in (app.screen.plan.diff or "") and ":9.9.9" in app.screen.plan.diff
+        await confirm(pilot)
+        # offered to deploy: Enter on the focused Cancel declines
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, ConfirmScreen) and "Deploy" in app.screen.plan.title,
+        )
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: "Cancelled: nothing was sent." in notes(app))
+        assert mutations(app) == {"ecs.RegisterTaskDefinition": 1}
+    td = ecs_client(live_sandbox).describe_task_definition(taskDefinition="events-ingest")
+    assert td["taskDefinition"]["containerDefinitions"][0]["image"].endswith(":9.9.9")
+
+
+async def test_aws_error_is_explained_and_the_app_keeps_running(live_sandbox, make_app):
+    from tui.screens.dialogs.deploy import DeployScreen
+
+    client = ecs_client(live_sandbox)
+    client.create_service(
+        cluster="web-fargate",
+        serviceName="doomed",
+        taskDefinition="auth-service:3",
+        desiredCount=0,
+        launchType="FARGATE",
+    )
+    app = make_app(live_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_services(pilot, "web-fargate", "doomed")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DeployScreen))
+        # the revision goes away between the list and the call: AWS answers ClientException
+        client.deregister_task_definition(taskDefinition="auth-service:1")
+        client.delete_task_definitions(taskDefinitions=["auth-service:1"])
+        await pilot.press("end", "enter")
+        await confirm(pilot)
+        await wait_for(pilot, lambda: "Failed: UpdateService" in notes(app))
+        text = notes(app)
+        assert "ClientException" in text  # the raw code, with plain words around it
+        assert "Not done" in text and "still runs auth-service:3" in text
+        await pilot.pause(0.3)
+        assert app.is_running and app.screen is screen
+    [line] = AuditLog().read()
+    assert line["result"] == "error" and "ClientException" in line["error"]

@@ -133,13 +133,17 @@ class EditorScreen(ModalScreen[Plan | None]):
     )
 
     def __init__(
-        self, title: str, text: str, check: Callable[[str], Plan], problems: list[str] = ()
+        self,
+        title: str,
+        text: str,
+        check: Callable[[str], Plan],
+        problems: list[str] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.text = text
         self.check = check
-        self.initial_problems = list(problems)
+        self.initial_problems = list(problems or [])
 
     def compose(self) -> ComposeResult:
         with Vertical():
