@@ -4,33 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-
-import pytest
-
-from tui.app import EcsDeckApp
-from tui.config import Settings
-
-
-@pytest.fixture(scope="session")
-def frozen_sandbox() -> Iterator[str]:
-    """A sandbox seeded with --seed 7 and frozen: the same account for every read-only test."""
-    from aws.sandbox.server import spawn_sandbox
-
-    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate"])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-
-
-@pytest.fixture
-def make_app() -> Callable[..., EcsDeckApp]:
-    def make(url: str, **overrides: Any) -> EcsDeckApp:
-        settings = Settings(endpoint_url=url, region="us-east-1", refresh=0.3, **overrides)
-        return EcsDeckApp(settings)
-
-    return make
 
 
 async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:

@@ -7,10 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import DataTable, Static
 
 GLOBAL_NOTES = [
-    ("up/down, pgup/pgdn, home/end", "Move in a table"),
+    ("ctrl+p", "Command palette: every action of this pane by name"),
+    ("tab / shift+tab", "Move focus between tables"),
+    ("arrows, pgup/pgdn, home/end", "Move in a table"),
     ("enter", "Drill in (cluster → services → tasks and targets → task detail)"),
 ]
 
@@ -20,8 +22,12 @@ def key_table(screen: Screen[object]) -> Table:
     table.add_column("KEY", style="bold cyan", no_wrap=True)
     table.add_column("ACTION")
     seen: set[str] = set()
+    # The table's own cursor keys are summed up in one line below; list the pane's keys first.
+    table_actions = {b.action for b in DataTable.BINDINGS if isinstance(b, Binding)}
     for key, active in screen.active_bindings.items():
         binding = active.binding
+        if binding.action in table_actions or not binding.show:
+            continue
         label = binding.key_display or key
         if not binding.description or label in seen:
             continue
@@ -37,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 72; max-width: 95%; height: auto; max-height: 90%;
+    HelpScreen > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 90%;
         border: thick $accent; padding: 1 2; background: $surface; }
     """
 

@@ -49,13 +49,13 @@ def task_row(t: Task) -> Row:
     health = t.health or "-"
     health_style = {"HEALTHY": "green", "UNHEALTHY": "bold red"}.get(health, "dim")
     cells = (
-        safe(t.id, "bold", 40),
+        safe(t.id[:12], "bold", 14),
         task_status(t),
         Text(health, style=health_style),
         safe(short_arn(t.task_definition), limit=40),
         safe(where, limit=40),
         Text(age(when)),
-        safe(task_reason(t), "red" if t.last_status == "STOPPED" else "", 160),
+        safe(task_reason(t), "red" if t.last_status == "STOPPED" else "", 90),
     )
     hay = f"{t.id} {t.last_status} {t.private_ip} {task_reason(t)}".lower()
     return Row(t.arn, cells, hay)

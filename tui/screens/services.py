@@ -45,7 +45,8 @@ def service_row(s: Service) -> Row:
     rollout_text = Text(rollout if deployments <= 1 else f"{rollout} ({deployments} deps)")
     rollout_text.stylize(rollout_style)
     last = s.events[0] if s.events else None
-    event = f"{age(last.created_at)} {last.message}" if last else ""
+    message = last.message.removeprefix(f"(service {s.name}) ") if last else ""
+    event = f"{age(last.created_at)} {message}" if last else ""
     cells = (
         safe(s.name, "bold", 60),
         service_health(s),
@@ -53,7 +54,7 @@ def service_row(s: Service) -> Row:
         safe(s.compute, limit=24),
         safe(short_arn(s.task_definition), limit=50),
         rollout_text,
-        safe(event, "dim", 120),
+        safe(event, "dim", 60),
     )
     return Row(s.arn, cells, f"{s.name} {s.compute} {short_arn(s.task_definition)}".lower())
 
