@@ -284,13 +284,16 @@ def switch_launch_type(screen: PollingScreen, service: Service) -> None:
 
 
 async def _register_then_offer_deploy(screen: PollingScreen, service: Service, plan: Plan) -> None:
+    # The cluster and service name the audit line (the registration is for this service).
+    cluster = service.cluster_arn.rsplit("/", 1)[-1]
+    plan = replace(plan, cluster=cluster, service=service.name)
     outcome = await confirm_and_execute(screen, plan)
     if outcome is None or not outcome.ok or not outcome.registered_arn:
         return
     deploy_plan = aws_actions.plan_deploy(service, outcome.registered_arn)
     deploy_plan = replace(
         deploy_plan,
-        title=f"Deploy the new revision to {service.name}?",
+        title=f"Deploy the new revision to {service.name}",
         diff=plan.diff,
     )
     await confirm_and_execute(screen, deploy_plan)

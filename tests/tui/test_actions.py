@@ -202,6 +202,21 @@ async def test_read_only_keys_explain_and_send_nothing(live_sandbox, make_app, k
         assert mutations(app) == {}
 
 
+async def test_read_only_stop_task_explains_and_sends_nothing(live_sandbox, make_app):
+    from tui.screens.service import ServiceScreen
+
+    app = make_app(live_sandbox, read_only=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "core-ec2", "email-worker")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.tasks_table.row_count > 0)
+        await pilot.press("x")
+        await wait_for(pilot, lambda: "read-only mode" in notes(app))
+        assert app.screen is screen and mutations(app) == {}
+
+
 # --- deploy, roll back, force ---------------------------------------------------------------
 
 
@@ -333,7 +348,9 @@ async def test_new_image_registers_a_revision_then_deploys_it(live_sandbox, make
     td = ecs_client(live_sandbox).describe_task_definition(taskDefinition="catalog-api:4")
     image = td["taskDefinition"]["containerDefinitions"][0]["image"]
     assert image.endswith(f"/catalog-api:{newest['imageTags'][0]}")
-    assert [r["call"] for r in AuditLog().read()] == ["RegisterTaskDefinition", "UpdateService"]
+    lines = AuditLog().read()
+    assert [r["call"] for r in lines] == ["RegisterTaskDefinition", "UpdateService"]
+    assert {(r["cluster"], r["service"]) for r in lines} == {("web-fargate", "catalog-api")}
 
 
 async def _edit_and_check(pilot: Any, cluster: str, service: str, edit: Any) -> str:

@@ -31,7 +31,10 @@ ContainerImages = tuple[str, str, str, list[Image]]
 def _size(n: int | None) -> str:
     if n is None:
         return "-"
-    return f"{n / 1_000_000:.1f} MB"
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= scale:
+            return f"{n / scale:.1f} {unit}"
+    return f"{n} B"
 
 
 def _scan(image: Image) -> str:
