@@ -90,8 +90,8 @@ def _spawn_sandbox(*args: str) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def sandbox_frozen() -> Iterator[str]:
-    """`python -m aws.sandbox --seed 7 --no-simulate --services 30`: steady, read-only tests."""
-    yield from _spawn_sandbox("--seed", "7", "--no-simulate", "--services", "30")
+    """`python -m aws.sandbox --seed 7 --no-simulate --services 300`: steady, read-only tests."""
+    yield from _spawn_sandbox("--seed", "7", "--no-simulate", "--services", "300")
 
 
 @pytest.fixture(scope="session")

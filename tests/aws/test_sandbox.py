@@ -99,7 +99,7 @@ def test_account_has_clusters_services_and_both_launch_types(frozen: Clients) ->
     fargate = ecs.describe_clusters(clusters=["web-fargate"])["clusters"][0]
     assert set(fargate["capacityProviders"]) == {"FARGATE", "FARGATE_SPOT"}
     assert ecs.list_container_instances(cluster="core-ec2")["containerInstanceArns"]
-    assert len(_services(ecs, "bench")) == 30
+    assert len(_services(ecs, "bench")) == 300
 
 
 def test_running_tasks_equal_desired_for_every_service(frozen: Clients) -> None:
@@ -248,7 +248,7 @@ def test_some_targets_are_unhealthy_with_a_reason(frozen: Clients) -> None:
 
 
 def test_same_seed_same_account(frozen: Clients) -> None:
-    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate", "--services", "30"])
+    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate", "--services", "300"])
     try:
         again = _clients(url)["ecs"]
         for cluster in ("core-ec2", "shared-mixed"):

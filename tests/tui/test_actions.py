@@ -369,6 +369,7 @@ async def _edit_and_check(pilot: Any, cluster: str, service: str, edit: Any) -> 
     await pilot.pause()
     assert isinstance(app.screen, EditorScreen), "a bad definition keeps the editor open"
     problems = str(app.screen.query_one("#problems").render())
+    app.cursor_at_error = area.cursor_location
     await pilot.press("escape")
     await pilot.pause()
     assert mutations(app) == {}
@@ -385,6 +386,7 @@ async def test_invalid_json_shows_line_and_column(live_sandbox, make_app):
     async with app.run_test(size=(120, 36)) as pilot:
         problems = await _edit_and_check(pilot, "shared-mixed", "image-resizer", edit)
     assert "line 2, column 3" in problems
+    assert app.cursor_at_error == (1, 2)  # the editor put the cursor on the error
 
 
 def _rewrite(change: Any) -> Any:
@@ -579,3 +581,37 @@ async def test_aws_error_is_explained_and_the_app_keeps_running(live_sandbox, ma
         assert app.is_running and app.screen is screen
     [line] = AuditLog().read()
     assert line["result"] == "error" and "ClientException" in line["error"]
+
+
+async def test_switch_registers_a_fargate_revision_with_the_chosen_subnets(live_sandbox, make_app):
+    from textual.widgets import SelectionList
+
+    from tui.screens.dialogs.switch import SwitchScreen
+
+    app = make_app(live_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "core-ec2", "email-worker")
+        await pilot.press("l")
+        await wait_for(pilot, lambda: isinstance(app.screen, SwitchScreen))
+        sp = app.screen.sp
+        assert sp.blocked is None and sp.plan.diff  # bridge -> a Fargate-compatible copy
+        assert sp.plan.calls[0].operation == "RegisterTaskDefinition"
+        subnets = app.screen.query_one("#subnets", SelectionList)
+        assert len(subnets.selected) >= 2
+        dropped = subnets.selected[0]
+        subnets.focus()
+        await pilot.press("space")  # untick the first subnet
+        assert dropped not in subnets.selected
+        app.screen.query_one("#cancel").focus()
+        await pilot.press("tab", "enter")  # Next: re-planned with the choice
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        update = app.screen.plan.calls[-1].params
+        assert dropped not in update["networkConfiguration"]["awsvpcConfiguration"]["subnets"]
+        await confirm(pilot)
+        await wait_for(pilot, lambda: "Done: RegisterTaskDefinition" in notes(app))
+    doc = service_doc(live_sandbox, "core-ec2", "email-worker")
+    assert [i["capacityProvider"] for i in doc["capacityProviderStrategy"]] == ["FARGATE"]
+    assert dropped not in doc["networkConfiguration"]["awsvpcConfiguration"]["subnets"]
+    td = ecs_client(live_sandbox).describe_task_definition(taskDefinition=doc["taskDefinition"])
+    assert td["taskDefinition"]["networkMode"] == "awsvpc"
+    assert td["taskDefinition"]["requiresCompatibilities"] == ["FARGATE"]

@@ -109,3 +109,37 @@ async def test_help_lists_every_key(frozen_sandbox: str, make_app: Any) -> None:
             ), f"{key} {words} missing from help:\n{listed}"
         await pilot.press("escape")
         assert isinstance(app.screen, ClustersScreen)
+
+
+async def test_hundreds_of_services_load_in_batches_and_filter_finds_the_last(
+    frozen_sandbox: str, make_app: Any, monkeypatch: Any
+) -> None:
+    from tui.widgets.status_header import StatusHeader
+
+    progress_seen: list[tuple[int, int]] = []
+    original = StatusHeader.set_progress
+
+    def record(self: StatusHeader, done: int, total: int) -> None:
+        progress_seen.append((done, total))
+        original(self, done, total)
+
+    monkeypatch.setattr(StatusHeader, "set_progress", record)
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: any(k.endswith("/bench") for k in keys(table(app))))
+        t = table(app)
+        t.move_cursor(row=next(i for i, k in enumerate(keys(t)) if k.endswith("/bench")))
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+        screen = app.screen
+
+        def loaded() -> bool:
+            return screen.services_table.row_count == 300 and screen.header.progress is None
+
+        await wait_for(pilot, loaded, timeout=30)
+        # rows arrived in batches with "n of N" shown before the end
+        assert any(0 < done < total == 300 for done, total in progress_seen)
+        last = max(s.name for s in screen.services.values())
+        await pilot.press("slash", *last)
+        await wait_for(pilot, lambda: screen.services_table.row_count == 1)
+        assert screen.services[keys(screen.services_table)[0]].name == last

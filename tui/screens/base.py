@@ -24,6 +24,11 @@ if TYPE_CHECKING:
     from tui.app import EcsDeckApp
 
 
+#: A quarter of the ECS read buckets' 20/s refill (aws-facts.md section 2): the whole account
+#: (console, CI, other tools) shares those buckets, so a UI polls well under them.
+CALLS_PER_SECOND_BUDGET = 5.0
+
+
 class PollingScreen(Screen[None]):
     BINDINGS = [
         Binding("r", "refresh_now", "Refresh", tooltip="Refresh this pane now"),
@@ -86,8 +91,11 @@ class PollingScreen(Screen[None]):
                 self.header.mark_stale(explain(exc))
                 delay = min(max(delay * 2, interval), 30.0)
             else:
-                self.header.mark_fresh(sum(counter.mark().values()))
-                delay = interval
+                calls = sum(counter.mark().values())
+                self.header.mark_fresh(calls)
+                # Budget governor: a big pane (a service with 1,000 tasks) stretches its own
+                # interval so steady polling stays under a quarter of a 20/s ECS bucket refill.
+                delay = max(interval, calls / CALLS_PER_SECOND_BUDGET)
             self.ticks += 1
             await asyncio.sleep(delay)
 
