@@ -8,6 +8,7 @@ column); the confirmation that follows shows the diff against the current revisi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from rich.text import Text
@@ -23,6 +24,8 @@ from aws.actions import Plan, ValidationError
 from aws.models import Image
 from tui.screens.dialogs.confirm import DIALOG_CSS
 from tui.text import clean
+
+_WHERE = re.compile(r"line (\d+), column (\d+)")
 
 #: (container name, current image URI, repository registry/name prefix, images newest first)
 ContainerImages = tuple[str, str, str, list[Image]]
@@ -169,6 +172,10 @@ class EditorScreen(ModalScreen[Plan | None]):
         for p in problems[:8]:
             text.append("• " + clean(p, 300) + "\n")
         self.query_one("#problems", Static).update(text)
+        where = _WHERE.search(problems[0]) if problems else None
+        if where:  # put the cursor on the JSON error
+            line, column = int(where[1]) - 1, int(where[2]) - 1
+            self.query_one("#json", TextArea).move_cursor((max(line, 0), max(column, 0)))
 
     def action_save(self) -> None:
         area = self.query_one("#json", TextArea)
