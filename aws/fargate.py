@@ -27,8 +27,8 @@ _VCPU = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*vcpu\s*$", re.IGNORECASE)
 _GB = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*gb\s*$", re.IGNORECASE)
 
 
-def cpu_units(value: str | int | None) -> int | None:
-    """``"1024"``, ``1024`` or ``"1 vCPU"`` -> 1024; anything else -> None."""
+def _units(value: str | int | None, suffix: re.Pattern[str]) -> int | None:
+    """A plain number, or "<n> <suffix>" scaled by 1024; anything else -> None."""
     if value is None or isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -36,27 +36,21 @@ def cpu_units(value: str | int | None) -> int | None:
     text = str(value).strip()
     if text.isdigit():
         return int(text)
-    m = _VCPU.match(text)
+    m = suffix.match(text)
     if m:
-        units = float(m.group(1)) * 1024
-        return int(units) if units.is_integer() else None
+        scaled = float(m.group(1)) * 1024
+        return int(scaled) if scaled.is_integer() else None
     return None
+
+
+def cpu_units(value: str | int | None) -> int | None:
+    """``"1024"``, ``1024`` or ``"1 vCPU"`` -> 1024; anything else -> None."""
+    return _units(value, _VCPU)
 
 
 def memory_mib(value: str | int | None) -> int | None:
     """``"2048"``, ``2048`` or ``"2 GB"`` -> 2048; anything else -> None."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int):
-        return value
-    text = str(value).strip()
-    if text.isdigit():
-        return int(text)
-    m = _GB.match(text)
-    if m:
-        mib = float(m.group(1)) * 1024
-        return int(mib) if mib.is_integer() else None
-    return None
+    return _units(value, _GB)
 
 
 def valid(cpu: str | int | None, memory: str | int | None) -> bool:
