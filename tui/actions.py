@@ -93,7 +93,8 @@ async def confirm_and_execute(screen: PollingScreen, plan: Plan) -> Outcome | No
         timeout=8 if outcome.ok else 20,
         markup=False,
     )
-    screen.action_refresh_now()
+    if app.screen is screen:  # the user may have moved on: refresh only the pane on top
+        screen.action_refresh_now()
     return outcome
 
 
