@@ -108,14 +108,26 @@ class LiveTable(DataTable[Text]):
                 present = set()
             for key in remaining:
                 self._update_row(key)
+            added = False
             for key in wanted:
                 if key not in present:
                     self.add_row(*self._rows[key].cells, key=key)
+                    added = True
             if keep_key is not None and keep_key in wanted_set:
                 index = self.get_row_index(keep_key)
                 if index != self.cursor_row:
                     self.move_cursor(row=index, animate=False, scroll=False)
                     self.scroll_to(y=max(0, index - keep_offset), animate=False, immediate=True)
+        if added:
+            # New rows can widen a column after a row was already rendered, and DataTable's
+            # render cache is not keyed by column width: drop it once the widths have settled.
+            self.call_after_refresh(self._forget_rendered_rows)
+
+    def _forget_rendered_rows(self) -> None:
+        clear = getattr(self, "_clear_caches", None)
+        if clear is not None:
+            clear()
+        self.refresh()
 
     def _update_row(self, key: str) -> None:
         try:
@@ -125,4 +137,4 @@ class LiveTable(DataTable[Text]):
         new = self._rows[key].cells
         for (col_key, _), old_cell, new_cell in zip(self._column_spec, old, new, strict=False):
             if old_cell != new_cell:
-                self.update_cell(key, col_key, new_cell)
+                self.update_cell(key, col_key, new_cell, update_width=True)
