@@ -143,3 +143,22 @@ async def test_hundreds_of_services_load_in_batches_and_filter_finds_the_last(
         await pilot.press("slash", *last)
         await wait_for(pilot, lambda: screen.services_table.row_count == 1)
         assert screen.services[keys(screen.services_table)[0]].name == last
+
+
+async def test_service_actions_work_from_the_service_pane_too(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from tui.screens.dialogs.scale import ScaleScreen
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        name = app.screen.service.name
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
+        assert name in app.export_screenshot()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        assert not any(op.endswith("UpdateService") for op in app.clients.calls.total)

@@ -30,7 +30,16 @@ CALLS_PER_SECOND_BUDGET = 5.0
 
 
 class PollingScreen(Screen[None]):
+    # Help and Quit come first so a narrow footer never cuts them off.
     BINDINGS = [
+        Binding(
+            "question_mark",
+            "app.help",
+            "Help",
+            key_display="?",
+            tooltip="Help: every key of this pane",
+        ),
+        Binding("q", "app.quit", "Quit", tooltip="Quit ecsdeck"),
         Binding("r", "refresh_now", "Refresh", tooltip="Refresh this pane now"),
         Binding("slash", "start_filter", "Filter", key_display="/"),
         Binding("escape", "back", "Back", tooltip="Clear the filter, or go back one pane"),
@@ -52,7 +61,7 @@ class PollingScreen(Screen[None]):
         yield self.header
         yield from self.compose_body()
         yield self.filter_input
-        yield Footer()
+        yield Footer(compact=True)
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

@@ -17,7 +17,7 @@ from textual.widgets import DataTable, Static
 
 from aws import ecs, elb
 from aws.models import Cluster, Service, Target, Task
-from tui.actions import TASK_BINDINGS, TaskActions
+from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS, ServiceActions, TaskActions
 from tui.screens.base import PollingScreen
 from tui.status import service_health, target_reason, target_state, task_reason, task_status
 from tui.text import age, clean, safe, short_arn
@@ -106,10 +106,11 @@ def summary(s: Service) -> Text:
     return text
 
 
-class ServiceScreen(TaskActions, PollingScreen):
+class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
     BINDINGS = [
         Binding("tab", "switch_pane", "Tasks/Targets", tooltip="Move between tasks and targets"),
         *TASK_BINDINGS,
+        *SERVICE_BINDINGS,
     ]
 
     DEFAULT_CSS = """
@@ -172,6 +173,10 @@ class ServiceScreen(TaskActions, PollingScreen):
     def selected_task(self) -> Task | None:
         key = self.tasks_table.selected_key
         return self.tasks.get(key) if key else None
+
+    def selected_service(self) -> Service | None:
+        """The service actions (scale, deploy ...) work here too: the one this pane shows."""
+        return self.service
 
     def action_switch_pane(self) -> None:
         if self.tasks_table.has_focus:
