@@ -124,3 +124,30 @@ async def test_hostile_aws_text_is_shown_as_characters(moto_url: str, make_app: 
         assert "␛[2J" in svg  # the escape is shown as a visible glyph
         assert "A" * 5000 not in svg and "AAAA" in svg  # long tag truncated, not dropped
         assert "[red]x[red]" in svg and "markup=[red]x[/red]" in svg
+
+
+async def test_denied_api_is_explained_in_plain_words_and_the_app_keeps_running(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from tests.aws.test_actions import fail_operation
+
+    app = make_app(frozen_sandbox, max_attempts=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        header = app.screen.header
+        await wait_for(pilot, lambda: header.fetched_at is not None)
+        rows = table(app).row_count
+        fail_operation(
+            app.clients,
+            "DescribeServices",
+            "AccessDeniedException",
+            "User: arn:aws:iam::123456789012:user/oncall is not authorized to perform: "
+            "ecs:DescribeServices",
+        )
+        await wait_for(pilot, lambda: header.stale)
+        assert "AccessDeniedException" in (header.error or "")
+        assert "ecs:DescribeServices" in (header.error or "")
+        assert "STALE" in header.render().plain
+        assert table(app).row_count == rows
+        await pilot.press("down")  # still answering keys
+        assert table(app).cursor_row == 1
