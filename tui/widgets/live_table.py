@@ -106,9 +106,9 @@ class LiveTable(DataTable[Text]):
                 self.clear()
                 remaining = []
                 present = set()
-            for key in remaining:
-                self._update_row(key)
             added = False
+            for key in remaining:
+                added = self._update_row(key) or added
             for key in wanted:
                 if key not in present:
                     self.add_row(*self._rows[key].cells, key=key)
@@ -119,7 +119,7 @@ class LiveTable(DataTable[Text]):
                     self.move_cursor(row=index, animate=False, scroll=False)
                     self.scroll_to(y=max(0, index - keep_offset), animate=False, immediate=True)
         if added:
-            # New rows can widen a column after a row was already rendered, and DataTable's
+            # New or changed rows can widen a column after a row was already rendered, and DataTable's
             # render cache is not keyed by column width: drop it once the widths have settled.
             self.call_after_refresh(self._forget_rendered_rows)
 
@@ -129,12 +129,16 @@ class LiveTable(DataTable[Text]):
             clear()
         self.refresh()
 
-    def _update_row(self, key: str) -> None:
+    def _update_row(self, key: str) -> bool:
+        """Update the cells of ``key`` that changed; True if any did."""
         try:
             old = self.get_row(key)
         except RowDoesNotExist:
-            return
+            return False
         new = self._rows[key].cells
+        changed = False
         for (col_key, _), old_cell, new_cell in zip(self._column_spec, old, new, strict=False):
             if old_cell != new_cell:
                 self.update_cell(key, col_key, new_cell, update_width=True)
+                changed = True
+        return changed
