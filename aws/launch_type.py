@@ -247,6 +247,19 @@ async def plan_switch(
         return _blocked(service, to, checks, f"{service.name} already runs on EC2.")
     if to != "EC2" and current == [to]:
         return _blocked(service, to, checks, f"{service.name} already runs on {to}.")
+    if to == "EC2" and not current and service.launch_type == "FARGATE":
+        # An empty strategy returns a service to the launch type it was *created* with, and
+        # UpdateService has no launchType: a service created on FARGATE can reach EC2 only
+        # through an Auto Scaling group capacity provider (aws-facts.md section 3).
+        return _blocked(
+            service,
+            to,
+            checks,
+            f"{service.name} was created with the FARGATE launch type. UpdateService cannot "
+            "change a launch type: from FARGATE it can move to EC2 only through an Auto Scaling "
+            "group capacity provider attached to the cluster, or by creating a new service with "
+            "launchType EC2. Nothing was changed.",
+        )
 
     td = task_definition or await _task_definition(c, service)
     if to == "EC2":

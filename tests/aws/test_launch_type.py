@@ -232,3 +232,20 @@ async def test_failure_at_step_k_reports_done_and_not_done(moto_url: str) -> Non
     raw = describe(moto_url)
     assert raw["launchType"] == "EC2" and not raw.get("capacityProviderStrategy")
     assert [e["result"] for e in log.read()] == ["ok", "ok", "error"]
+
+
+async def test_service_created_on_fargate_cannot_be_emptied_back_to_ec2(moto_url: str) -> None:
+    """An empty strategy returns to the *creation* launch type: FARGATE here, not EC2."""
+    _vpc, subnet, sg = default_network(moto_url)
+    seed_service(
+        moto_url,
+        launchType="FARGATE",
+        networkConfiguration={"awsvpcConfiguration": {"subnets": [subnet], "securityGroups": [sg]}},
+    )
+    async with open_clients(moto_url) as c:
+        svc = service(moto_url)
+        assert svc.launch_type == "FARGATE" and not svc.capacity_provider_strategy
+        sp = await plan_switch(c, svc, to="EC2")
+        assert sp.blocked is not None and "Auto Scaling group capacity provider" in sp.blocked
+        assert sp.plan.calls == ()
+        assert mutations(c) == 0
