@@ -73,6 +73,40 @@ class SessionSettings:
     read_only: bool = False
 
 
+class SessionConfigError(Exception):
+    """The AWS settings cannot work (unknown profile, no region): say so before any UI starts."""
+
+
+def check_settings(settings: SessionSettings) -> str:
+    """Resolve profile and region the way the clients will; return the region or raise.
+
+    Done up front so a typo in ``--profile`` or a machine with no region configured gets one
+    plain sentence instead of a traceback from inside the UI.
+    """
+    from botocore.exceptions import ProfileNotFound
+
+    try:
+        session = AioSession(profile=settings.profile) if settings.profile else get_session()
+        if settings.profile:
+            session.get_scoped_config()  # raises ProfileNotFound for an unknown name
+        region = settings.region or session.get_config_variable("region")
+    except ProfileNotFound:
+        raise SessionConfigError(
+            f"AWS profile {settings.profile!r} is not in ~/.aws/config or ~/.aws/credentials "
+            "(check the name, or run: aws configure list-profiles)"
+        ) from None
+    if not region:
+        raise SessionConfigError(
+            "No AWS region: pass --region, set AWS_REGION, or set region in ~/.aws/config "
+            "for the profile"
+        )
+    if settings.endpoint_url and not settings.endpoint_url.startswith(("http://", "https://")):
+        raise SessionConfigError(
+            f"--endpoint-url {settings.endpoint_url!r} must start with http:// or https://"
+        )
+    return str(region)
+
+
 class Clients:
     """The client bundle. Use ``async with Clients.open(settings) as clients``."""
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import NoReturn
 
 from textual.app import App
 from textual.binding import Binding
 
 from aws.models import Identity
-from aws.session import Clients, SessionSettings
+from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
 from tui import config
 from tui.commands import ActionCommands
 from tui.config import Settings
@@ -43,7 +44,13 @@ class EcsDeckApp(App[None]):
 
         if self.is_headless:
             self.cursor_blink = False  # stable snapshots
-        await self.clients.__aenter__()
+        try:
+            await self.clients.__aenter__()
+        except Exception as exc:
+            from aws.errors import explain
+
+            self.exit(return_code=2, message=f"ecsdeck: cannot open AWS clients: {explain(exc)}")
+            return
         self.identity = Identity(None, None, self.clients.region, self.clients.endpoint)
         self.run_worker(self._whoami(), group="identity", exit_on_error=False)
         await self.push_screen(ClustersScreen())
@@ -66,8 +73,16 @@ class EcsDeckApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
 
+def fail(message: str) -> NoReturn:
+    print(f"ecsdeck: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
 def main(argv: list[str] | None = None) -> None:
-    settings = config.load(argv)
+    try:
+        settings = config.load(argv)
+    except config.SettingsError as exc:
+        fail(str(exc))
     sandbox = None
     if settings.demo:
         from aws.sandbox.server import spawn_sandbox
@@ -85,7 +100,20 @@ def main(argv: list[str] | None = None) -> None:
 
         settings = replace(settings, endpoint_url=url, region="us-east-1", profile=None)
     try:
-        EcsDeckApp(settings).run()
+        check_settings(
+            SessionSettings(
+                profile=settings.profile,
+                region=settings.region,
+                endpoint_url=settings.endpoint_url,
+            )
+        )
+    except SessionConfigError as exc:
+        if sandbox is not None:
+            sandbox.terminate()
+        fail(str(exc))
+    app = EcsDeckApp(settings)
+    try:
+        app.run()
     finally:
         if sandbox is not None:
             sandbox.terminate()
@@ -93,6 +121,8 @@ def main(argv: list[str] | None = None) -> None:
                 sandbox.wait(timeout=10)
             except Exception:
                 sandbox.kill()
+    if app.return_code:
+        raise SystemExit(app.return_code)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,23 @@ class Settings:
     demo_seed: int = 7
 
 
+class SettingsError(Exception):
+    """A setting that cannot work; the message names where it came from."""
+
+
+def validate(settings: Settings) -> Settings:
+    """Refuse values that would make the app misbehave rather than fail (a 0 s refresh spins)."""
+    if not settings.refresh >= 0.2:
+        raise SettingsError(f"refresh must be at least 0.2 seconds (got {settings.refresh})")
+    if not settings.relist >= settings.refresh:
+        raise SettingsError(f"relist ({settings.relist}) must be at least refresh")
+    if settings.max_desired < 0:
+        raise SettingsError(f"max_desired must be 0 or more (got {settings.max_desired})")
+    if settings.max_attempts < 1:
+        raise SettingsError(f"max_attempts must be 1 or more (got {settings.max_attempts})")
+    return settings
+
+
 def config_dir() -> Path:
     if env := os.environ.get("ECSDECK_CONFIG_DIR"):
         return Path(env)
@@ -61,16 +78,24 @@ def load(argv: list[str] | None = None) -> Settings:
     settings = Settings()
     path = config_dir() / "config.toml"
     if path.is_file():
-        data = tomllib.loads(path.read_text())
+        try:
+            data = tomllib.loads(path.read_text())
+        except (OSError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"{path}: {exc}") from None
         known = {f.name for f in fields(Settings)}
         settings = replace(settings, **{k: v for k, v in data.items() if k in known})
     for f in fields(Settings):
         env = os.environ.get(f"ECSDECK_{f.name.upper()}")
         if env is not None:
-            settings = replace(settings, **{f.name: _coerce(env, f.type)})
+            try:
+                settings = replace(settings, **{f.name: _coerce(env, f.type)})
+            except ValueError:
+                raise SettingsError(
+                    f"ECSDECK_{f.name.upper()}={env!r} is not a valid {f.name}"
+                ) from None
     args = parser().parse_args(argv)
     overrides = {k: v for k, v in vars(args).items() if v is not None and k in _FLAG_FIELDS}
-    return replace(settings, **overrides)
+    return validate(replace(settings, **overrides))
 
 
 _FLAG_FIELDS = {"profile", "region", "endpoint_url", "refresh", "read_only", "demo", "max_desired"}

@@ -76,13 +76,15 @@ def task_reason(task: Task) -> str:
 
 
 def service_health(service: Service) -> Text:
+    """One word for the row. A rollout in progress explains a shortfall, so it comes first;
+    a shortfall with no rollout is the thing to look at."""
     rollout = service.rollout_state
     if rollout == "FAILED":
         return badge(BAD, "rollout failed", "bold red")
-    if service.running < service.desired:
-        return badge(BAD, "short", "bold red")
     if rollout == "IN_PROGRESS" or len(service.deployments) > 1:
         return badge(BUSY, "deploying", "yellow")
+    if service.running < service.desired:
+        return badge(BAD, "short", "bold red")
     if service.running > service.desired or service.pending:
         return badge(BUSY, "settling", "yellow")
     if service.status and service.status != "ACTIVE":

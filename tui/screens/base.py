@@ -135,9 +135,10 @@ class PollingScreen(Screen[None]):
             self.filter_input.value = ""
             self._filter_done()
             return
-        table = self.table
-        if table.filter_text:
-            table.set_filter("")
+        filtered = [t for t in self.query(LiveTable) if t.filter_text]
+        if filtered:  # any filter on this pane, not only the focused table's
+            for t in filtered:
+                t.set_filter("")
             return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()

@@ -21,7 +21,7 @@ COLUMNS = [
     ("name", "CLUSTER"),
     ("status", "STATUS"),
     ("services", "SERVICES"),
-    ("running", "RUNNING TASKS"),
+    ("running", "TASKS"),
     ("instances", "EC2 INSTANCES"),
     ("providers", "CAPACITY PROVIDERS"),
 ]

@@ -1,0 +1,41 @@
+"""How a service's state reads: a symbol and a word, in the order an on-call needs."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from aws.models import Deployment, Service
+from tui.status import service_health
+
+
+def svc(desired: int, running: int, rollout: str | None = "COMPLETED", deps: int = 1) -> Service:
+    d = Deployment(
+        "ecs-svc/1", "PRIMARY", "td:1", desired, running, 0, 0, rollout, None, "EC2", (), None, None
+    )
+    extra = tuple(replace(d, id=f"ecs-svc/{i}", status="ACTIVE") for i in range(2, deps + 1))
+    return Service(
+        "arn:svc",
+        "web",
+        "arn:cluster",
+        "ACTIVE",
+        desired,
+        running,
+        0,
+        "td:1",
+        "EC2",
+        (),
+        (d, *extra),
+        (),
+        (),
+        None,
+        "ECS",
+        None,
+    )
+
+
+def test_states_read_without_colour() -> None:
+    assert service_health(svc(2, 2)).plain == "✓ steady"
+    assert service_health(svc(4, 3)).plain == "✗ short"  # no rollout explains it
+    assert service_health(svc(4, 3, "IN_PROGRESS")).plain == "⟳ deploying"  # a scale-up
+    assert service_health(svc(2, 2, "COMPLETED", deps=2)).plain == "⟳ deploying"
+    assert service_health(svc(2, 1, "FAILED")).plain == "✗ rollout failed"
