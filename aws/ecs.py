@@ -434,7 +434,7 @@ async def _instance_ids(c: Clients, cluster: str, arns: Sequence[str]) -> dict[s
     return out
 
 
-def _task_order(t: Task) -> tuple[int, float, str]:
+def task_order(t: Task) -> tuple[int, float, str]:
     stopped = t.last_status == "STOPPED"
     when = (t.stopped_at if stopped else None) or t.started_at or t.created_at or _EPOCH
     return (1 if stopped else 0, -when.timestamp(), t.arn)
@@ -461,7 +461,7 @@ async def read_service_tasks(
         task_from_dict(d, ec2_instance_id=ids.get(cv.s(d, "containerInstanceArn") or ""))
         for d in docs
     ]
-    return sorted(tasks, key=_task_order)
+    return sorted(tasks, key=task_order)
 
 
 async def fill_instance_ids(c: Clients, cluster: str, tasks: Sequence[Task]) -> list[Task]:

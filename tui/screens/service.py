@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from aws import ecs, elb
 from aws.models import Cluster, Service, Target, Task
+from aws.task_watch import ServiceTasks
 from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS, ServiceActions, TaskActions
 from tui.screens.base import PollingScreen
 from tui.status import service_health, target_reason, target_state, task_reason, task_status
@@ -108,7 +109,15 @@ def summary(s: Service) -> Text:
 
 class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
     BINDINGS = [
-        Binding("tab", "switch_pane", "Tasks/Targets", tooltip="Move between tasks and targets"),
+        # Not in the footer (no room beside every action key at 120 columns); `?` lists
+        # "tab / shift+tab: move focus between tables".
+        Binding(
+            "tab",
+            "switch_pane",
+            "Tasks/Targets",
+            tooltip="Move between tasks and targets",
+            show=False,
+        ),
         *TASK_BINDINGS,
         *SERVICE_BINDINGS,
     ]
@@ -127,6 +136,8 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         self.service = service
         self.tasks: dict[str, Task] = {}
         self.targets: list[Target] = []
+        #: Lists every tick, describes only new, changed, moving and on-screen tasks.
+        self.task_watch = ServiceTasks(cluster.arn, service.name)
 
     def compose_body(self) -> ComposeResult:
         yield Static(summary(self.service), id="summary")
@@ -148,7 +159,7 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         clients = self.deck.clients
         described, tasks = await asyncio.gather(
             ecs.describe_services(clients, self.cluster.arn, [self.service.arn]),
-            ecs.read_service_tasks(clients, self.cluster.arn, self.service.name),
+            self.task_watch.refresh(clients, on_screen=self.tasks_table.visible_keys()),
         )
         if described:
             self.service = described[0]
