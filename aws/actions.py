@@ -17,10 +17,12 @@ import re
 import shlex
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from botocore import xform_name
 
+from aws.ecs import list_task_definition_revisions
 from aws.models import Service, Task, TaskDefinition
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ ABSOLUTE_MAX_COUNT = 100_000
 
 DEFAULT_STOP_REASON = "Stopped by ecsdeck"
 MAX_REASON = 255
+
+_EPOCH = datetime.min.replace(tzinfo=UTC)
 
 _READ_ONLY_MESSAGE = (
     "Read-only mode: ecsdeck sends no changes (started with --read-only or the setting)."
@@ -89,8 +93,19 @@ class ApiCall:
         """The client method name, e.g. ``update_service``."""
         return str(xform_name(self.operation))
 
-    def cli(self) -> str:
-        """The equivalent AWS CLI command line (shell-quoted; complex params as JSON)."""
+    def cli(
+        self,
+        *,
+        region: str | None = None,
+        profile: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> str:
+        """The equivalent AWS CLI command line (shell-quoted; complex params as JSON).
+
+        ``region``, ``profile`` and ``endpoint_url`` (when given) become ``--region``,
+        ``--profile`` and ``--endpoint-url`` so the line does the same thing when pasted into
+        another shell, whatever that shell's AWS_PROFILE / AWS_REGION say.
+        """
         parts = ["aws", self.service, xform_name(self.operation, "-")]
         for key, value in self.params.items():
             flag = "--" + xform_name(key, "-")
@@ -102,6 +117,13 @@ class ApiCall:
                 parts += [flag, shlex.quote(value)]
             else:
                 parts += [flag, shlex.quote(_json_param(value))]
+        for flag, value in (
+            ("--region", region),
+            ("--profile", profile),
+            ("--endpoint-url", endpoint_url),
+        ):
+            if value:
+                parts += [flag, shlex.quote(value)]
         return " ".join(parts)
 
     def label(self) -> str:
@@ -132,9 +154,18 @@ class Plan:
     #: still runs web:7 on EC2.").
     if_failed: str | None = None
 
-    def cli(self) -> str:
-        """Every call as a CLI line, one per line."""
-        return "\n".join(call.cli() for call in self.calls)
+    def cli(
+        self,
+        *,
+        region: str | None = None,
+        profile: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> str:
+        """Every call as a CLI line, one per line (the keywords as in ``ApiCall.cli``)."""
+        return "\n".join(
+            call.cli(region=region, profile=profile, endpoint_url=endpoint_url)
+            for call in self.calls
+        )
 
 
 def _name(arn_or_name: str | None) -> str:
@@ -265,48 +296,92 @@ def plan_force_deployment(service: Service) -> Plan:
     )
 
 
+#: Plan notes naming the rule ``plan_rollback`` used to pick the revision.
+ROLLBACK_FROM_DEPLOYMENT = "Previous deployment: the revision the service ran before this one."
+ROLLBACK_FROM_LOWER_REVISION = (
+    "Next lower revision: ECS keeps no history of completed deployments, so this is the highest "
+    "ACTIVE revision below the current one, which may never have run."
+)
+
+
+def previous_deployment(service: Service) -> str | None:
+    """The task definition of the newest non-PRIMARY (ACTIVE/INACTIVE) deployment that differs.
+
+    ECS lists the deployments of a rollout in progress (and, briefly, the ones it replaced);
+    once a deployment completes only the PRIMARY remains, and this returns None.
+    """
+    current = service.task_definition
+    older = [
+        d
+        for d in service.deployments
+        if d.status in ("ACTIVE", "INACTIVE") and d.task_definition and d.task_definition != current
+    ]
+    if not older:
+        return None
+    # Newest first (ECS lists them newest first too; the sort is stable for equal times).
+    older.sort(key=lambda d: d.created_at or _EPOCH, reverse=True)
+    return older[0].task_definition
+
+
 async def previous_revision(c: Clients, task_definition: str) -> str | None:
     """The highest ACTIVE revision of the same family below this one (ListTaskDefinitions, paged)."""
     family, current = family_revision(task_definition)
     if current is None:
         return None
-    best: tuple[int, str] | None = None
-    paginator = c.ecs.get_paginator("list_task_definitions")
-    async for page in paginator.paginate(
-        familyPrefix=family, status="ACTIVE", sort="DESC", PaginationConfig={"PageSize": 100}
-    ):
-        for arn in page.get("taskDefinitionArns", []):
-            fam, rev = family_revision(arn)
-            if (
-                fam == family
-                and rev is not None
-                and rev < current
-                and (best is None or rev > best[0])
-            ):
-                best = (rev, arn)
-    return best[1] if best else None
+    for arn in await list_task_definition_revisions(c, family):  # newest first, exact family
+        _fam, rev = family_revision(arn)
+        if rev is not None and rev < current:
+            return arn
+    return None
 
 
 async def plan_rollback(c: Clients, service: Service) -> Plan:
-    """Deploy the previous ACTIVE revision of the service's family (ValidationError if none)."""
+    """Deploy the revision to go back to (ValidationError if there is none).
+
+    (a) a rollout in progress (or just replaced) lists older deployments: the newest
+    non-PRIMARY one whose task definition differs from the current one; else (b) the highest
+    ACTIVE revision of the family below the current one. The notes say which rule picked it.
+    """
     if not service.task_definition:
         raise ValidationError(f"{service.name} has no task definition to roll back from.")
     _refuse_controller(service, "roll back through UpdateService")
-    previous = await previous_revision(c, service.task_definition)
+    previous = previous_deployment(service)
+    rule = ROLLBACK_FROM_DEPLOYMENT
+    if previous is None:
+        previous = await previous_revision(c, service.task_definition)
+        rule = ROLLBACK_FROM_LOWER_REVISION
     if previous is None:
         raise ValidationError(
             f"No earlier ACTIVE revision of {td_label(service.task_definition)} to roll back to."
         )
     plan = plan_deploy(service, previous)
-    return replace(plan, title="Roll back", notes=(*plan.notes, "Previous ACTIVE revision."))
+    return replace(plan, title="Roll back", notes=(*plan.notes, rule))
 
 
-def plan_stop_task(task: Task, reason: str = DEFAULT_STOP_REASON) -> Plan:
-    """StopTask with a reason (blank -> the default; at most 255 characters)."""
+def plan_stop_task(
+    task: Task, reason: str = DEFAULT_STOP_REASON, *, service_running: int | None = None
+) -> Plan:
+    """StopTask with a reason (blank -> the default; at most 255 characters).
+
+    ``service_running`` is the running count of the task's service, when the caller knows it:
+    stopping the last running task (running <= 1) is called out, since the service then has none
+    until the scheduler starts a replacement.
+    """
     reason = (reason or "").strip() or DEFAULT_STOP_REASON
     if len(reason) > MAX_REASON:
         raise ValidationError(f"The reason is {len(reason)} characters; at most {MAX_REASON}.")
     notes = []
+    if (
+        task.service_name
+        and service_running is not None
+        and service_running <= 1
+        and task.last_status == "RUNNING"
+    ):
+        n = max(service_running, 0)
+        notes.append(
+            f"{task.service_name} has {n} running task{'' if n == 1 else 's'}: it will have "
+            "none until the scheduler starts a replacement."
+        )
     if task.service_name:
         notes.append(f"Service {task.service_name} will start a replacement task.")
     return Plan(

@@ -326,6 +326,100 @@ async def test_deploy_rollback_force(moto_url: str) -> None:
         assert describe(moto_url)["deployments"][0]["id"] != before
 
 
+def _deployment(status: str, task_definition: str, minute: int) -> Any:
+    from datetime import UTC, datetime
+
+    from aws.models import Deployment
+
+    return Deployment(
+        id=f"ecs-svc/{minute}",
+        status=status,
+        task_definition=task_definition,
+        desired=2,
+        running=1,
+        pending=1,
+        failed_tasks=0,
+        rollout_state="IN_PROGRESS" if status == "PRIMARY" else "COMPLETED",
+        rollout_reason=None,
+        launch_type="EC2",
+        capacity_provider_strategy=(),
+        created_at=datetime(2026, 1, 1, 12, minute, tzinfo=UTC),
+        updated_at=None,
+    )
+
+
+async def test_rollback_goes_to_the_previous_deployment_not_the_next_lower_revision(
+    moto_url: str,
+) -> None:
+    """Deployed :5 from :2 (rollout in progress): roll back to :2, never to :4 (which never ran)."""
+    from dataclasses import replace
+
+    from aws.actions import ROLLBACK_FROM_DEPLOYMENT
+
+    arns = seed_service(moto_url, revisions=5)  # the service runs web:5
+    svc = replace(
+        service(moto_url),
+        deployments=(
+            _deployment("PRIMARY", arns[4], 30),
+            _deployment("ACTIVE", arns[1], 10),
+            _deployment("INACTIVE", arns[0], 1),  # older still: not picked
+        ),
+    )
+    async with open_clients(moto_url) as c:
+        plan = await plan_rollback(c, svc)
+        assert plan.summary == "web: web:5 -> web:2"
+        assert plan.notes[-1] == ROLLBACK_FROM_DEPLOYMENT
+        assert c.calls.total["ecs.ListTaskDefinitions"] == 0  # decided from the service alone
+        assert (await execute(c, plan)).ok
+    assert describe(moto_url)["taskDefinition"] == arns[1]
+
+
+async def test_rollback_without_deployment_history_takes_the_next_lower_revision(
+    moto_url: str,
+) -> None:
+    """One deployment (ECS forgets completed ones): the highest ACTIVE revision below, said so."""
+    from dataclasses import replace
+
+    from aws.actions import ROLLBACK_FROM_LOWER_REVISION
+
+    arns = seed_service(moto_url, revisions=5)
+    # Only the PRIMARY, plus a stale deployment of the *same* revision: neither is a target.
+    svc = replace(
+        service(moto_url),
+        deployments=(_deployment("PRIMARY", arns[4], 30), _deployment("ACTIVE", arns[4], 10)),
+    )
+    async with open_clients(moto_url) as c:
+        plan = await plan_rollback(c, svc)
+        assert plan.summary == "web: web:5 -> web:4"
+        assert plan.notes[-1] == ROLLBACK_FROM_LOWER_REVISION
+        assert "ECS keeps no history of completed deployments" in plan.notes[-1]
+        assert (await execute(c, plan)).ok
+    assert describe(moto_url)["taskDefinition"] == arns[3]
+
+
+def test_previous_deployment_skips_empty_and_same_revisions() -> None:
+    from dataclasses import replace
+
+    from aws.actions import previous_deployment
+
+    td = "arn:aws:ecs:us-east-1:1:task-definition/web"
+    svc = replace(
+        to_service({"serviceArn": "arn:x/web", "serviceName": "web", "clusterArn": "arn:y/p"}),
+        task_definition=f"{td}:5",
+    )
+    assert previous_deployment(svc) is None
+    svc = replace(
+        svc,
+        deployments=(
+            _deployment("PRIMARY", f"{td}:5", 30),
+            _deployment("ACTIVE", "", 40),  # no task definition: skipped
+            _deployment("INACTIVE", f"{td}:3", 5),
+            _deployment("ACTIVE", f"{td}:2", 20),
+        ),
+    )
+    assert previous_deployment(svc) == f"{td}:2"
+
+
 def test_code_deploy_refuses_force() -> None:
     svc = to_service(
         {
