@@ -53,3 +53,35 @@ async def recent_log_events(
             break
         token = new_token
     return sorted(kept, key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC))
+
+
+def awslogs_streams(task_definition: dict[str, Any], task_id: str) -> list[tuple[str, str, str]]:
+    """(container, log group, stream) for each container that logs with the awslogs driver.
+
+    ECS names the stream ``<awslogs-stream-prefix>/<container>/<task-id>``; without a prefix
+    there is no per-task stream to read (the driver then names streams by container id).
+    """
+    out: list[tuple[str, str, str]] = []
+    for cdef in cv.dicts(task_definition, "containerDefinitions"):
+        conf = cdef.get("logConfiguration")
+        if not isinstance(conf, dict) or conf.get("logDriver") != "awslogs":
+            continue
+        options = conf.get("options") if isinstance(conf.get("options"), dict) else {}
+        group = cv.s(options, "awslogs-group")
+        prefix = cv.s(options, "awslogs-stream-prefix")
+        name = cv.s(cdef, "name")
+        if group and prefix and name:
+            out.append((name, group, f"{prefix}/{name}/{task_id}"))
+    return out
+
+
+async def task_logs(
+    c: Clients, task_definition: dict[str, Any], task_id: str, *, limit: int = 40
+) -> dict[str, list[LogEvent]]:
+    """The last ``limit`` lines of each awslogs container of one task, by container name."""
+    out: dict[str, list[LogEvent]] = {}
+    for container, group, stream in awslogs_streams(task_definition, task_id):
+        out[container] = await recent_log_events(
+            c, group, stream_prefix=stream, limit=limit, since=None
+        )
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import html
 from typing import Any
 from urllib.parse import urlparse
 
@@ -151,3 +152,45 @@ async def test_denied_api_is_explained_in_plain_words_and_the_app_keeps_running(
         assert table(app).row_count == rows
         await pilot.press("down")  # still answering keys
         assert table(app).cursor_row == 1
+
+
+async def test_task_detail_shows_its_log_lines_as_characters(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    import time as _time
+
+    from tui.screens.task_detail import TaskDetail
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        await wait_for(pilot, lambda: table(app, "#tasks").row_count > 0)
+        screen = app.screen
+        task = screen.tasks[str(next(iter(table(app, "#tasks").rows)).value)]
+        td = _client(frozen_sandbox, "ecs").describe_task_definition(
+            taskDefinition=task.task_definition
+        )["taskDefinition"]
+        container = td["containerDefinitions"][0]
+        options = container["logConfiguration"]["options"]
+        group = options["awslogs-group"]
+        stream = f"{options['awslogs-stream-prefix']}/{container['name']}/{task.id}"
+        logs = _client(frozen_sandbox, "logs")
+        with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
+            logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        hostile = "ERROR [red]x[/red] \x1b[2J payment failed"
+        logs.put_log_events(
+            logGroupName=group,
+            logStreamName=stream,
+            logEvents=[{"timestamp": int(_time.time() * 1000), "message": hostile}],
+        )
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskDetail))
+        detail = app.screen
+        await wait_for(pilot, lambda: "Logs ·" in str(detail.logs.render()))
+        detail.query_one("VerticalScroll").scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        svg = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "[red]x[/red]" in svg and "␛[2J payment failed" in svg
+        assert "\x1b" not in svg

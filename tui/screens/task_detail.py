@@ -1,17 +1,26 @@
-"""A task's containers, exit codes and reasons: what an on-call reads when a task died."""
+"""A task's containers, exit codes, reasons and last log lines: what an on-call reads first."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from aws.models import Task
+from aws.ecs import read_task_definition
+from aws.errors import explain
+from aws.logs import task_logs
+from aws.models import LogEvent, Task
 from tui.status import task_reason
 from tui.text import clean
+
+if TYPE_CHECKING:
+    from tui.app import EcsDeckApp
 
 
 def describe(task: Task) -> Text:
@@ -51,8 +60,28 @@ def describe(task: Task) -> Text:
     return t
 
 
+def render_logs(logs: dict[str, list[LogEvent]]) -> Text:
+    """Log lines are AWS text like any other: characters only, never markup or escapes."""
+    t = Text()
+    if not logs:
+        t.append("No awslogs configuration with a stream prefix: no per-task log stream.", "dim")
+    for container, events in logs.items():
+        t.append(f"\nLogs · {clean(container, 60)} (last {len(events)} lines)\n", style="bold")
+        if not events:
+            t.append("  (no lines in this task's stream)\n", style="dim")
+        for e in events:
+            when = e.timestamp.strftime("%H:%M:%S") if e.timestamp else "--:--:--"
+            style = "red" if "ERROR" in e.message or "Exception" in e.message else ""
+            t.append(f"  {when} ", style="dim")
+            t.append(clean(e.message, 400) + "\n", style=style)
+    return t
+
+
 class TaskDetail(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,enter", "dismiss", "Close")]
+    BINDINGS = [
+        Binding("escape,q,enter", "dismiss", "Close"),
+        Binding("r", "load_logs", "Reload logs"),
+    ]
     DEFAULT_CSS = """
     TaskDetail { align: center middle; }
     TaskDetail > VerticalScroll { width: 90%; height: 80%; border: thick $accent; padding: 1 2;
@@ -62,7 +91,26 @@ class TaskDetail(ModalScreen[None]):
     def __init__(self, task: Task) -> None:
         super().__init__()
         self.ecs_task = task
+        self.logs = Static(Text("Logs: loading…", style="dim"), id="logs")
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             yield Static(describe(self.ecs_task))
+            yield self.logs
+
+    def on_mount(self) -> None:
+        self.action_load_logs()
+
+    @work(exclusive=True, group="logs", exit_on_error=False)
+    async def action_load_logs(self) -> None:
+        clients = cast("EcsDeckApp", self.app).clients
+        task = self.ecs_task
+        try:
+            if not task.task_definition:
+                raise ValueError("the task has no task definition")
+            td = await read_task_definition(clients, task.task_definition)
+            logs = await task_logs(clients, td.raw, task.id)
+        except Exception as exc:
+            self.logs.update(Text(f"Logs unavailable: {explain(exc)}", style="red"))
+            return
+        self.logs.update(render_logs(logs))
