@@ -32,7 +32,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aws import taskdef
+from botocore.exceptions import ClientError
+
+from aws import convert as cv
+from aws import ecs, elb, taskdef
 from aws.actions import (
     REGISTERED,
     ApiCall,
@@ -40,12 +43,19 @@ from aws.actions import (
     ValidationError,
     td_label,
 )
+from aws.convert import Doc
 from aws.models import Service, TaskDefinition
+from aws.paging import call, chunks, paged
 
 if TYPE_CHECKING:
     from aws.session import Clients
 
 TARGETS = ("FARGATE", "FARGATE_SPOT", "EC2")
+
+#: EC2 DescribeInstances: instance ids per request (one filter takes at most 200 values);
+#: DescribeInstances / DescribeSubnets / DescribeSecurityGroups: items per page (at most 1000).
+INSTANCES_PER_DESCRIBE = 100
+EC2_PAGE = 1000
 
 
 @dataclass(frozen=True)
@@ -98,95 +108,104 @@ def _name(arn: str | None) -> str:
     return (arn or "").rsplit("/", 1)[-1]
 
 
-def _tag_name(tags: Any) -> str | None:
-    for t in tags or []:
-        if isinstance(t, dict) and t.get("Key") == "Name":
-            return str(t.get("Value"))
+def _tag_name(d: Doc) -> str | None:
+    for t in cv.dicts(d, "Tags"):
+        if t.get("Key") == "Name":
+            return cv.s(t, "Value")
     return None
 
 
-async def _task_definition(c: Clients, service: Service) -> TaskDefinition:
-    resp = await c.ecs.describe_task_definition(
-        taskDefinition=service.task_definition, include=["TAGS"]
-    )
-    raw: dict[str, Any] = dict(resp["taskDefinition"])
-    if resp.get("tags"):
-        raw["tags"] = resp["tags"]
-    return TaskDefinition(
-        arn=raw["taskDefinitionArn"],
-        family=raw["family"],
-        revision=int(raw["revision"]),
-        network_mode=raw.get("networkMode"),
-        requires_compatibilities=tuple(raw.get("requiresCompatibilities") or ()),
-        cpu=raw.get("cpu"),
-        memory=raw.get("memory"),
-        raw=raw,
+def subnet_choice(d: Doc) -> SubnetChoice | None:
+    """One DescribeSubnets item; None when it has no SubnetId."""
+    subnet_id = cv.s(d, "SubnetId")
+    if not subnet_id:
+        return None
+    return SubnetChoice(
+        id=subnet_id,
+        vpc_id=cv.s(d, "VpcId"),
+        availability_zone=cv.s(d, "AvailabilityZone"),
+        cidr=cv.s(d, "CidrBlock"),
+        name=_tag_name(d),
+        public=cv.b(d, "MapPublicIpOnLaunch"),
     )
 
 
-async def _instance_network(c: Clients, cluster: str) -> tuple[list[dict[str, Any]], int]:
+def security_group_choice(d: Doc) -> SecurityGroupChoice | None:
+    """One DescribeSecurityGroups item; None when it has no GroupId."""
+    group_id = cv.s(d, "GroupId")
+    if not group_id:
+        return None
+    return SecurityGroupChoice(
+        id=group_id,
+        name=cv.s(d, "GroupName"),
+        vpc_id=cv.s(d, "VpcId"),
+        description=cv.s(d, "Description"),
+    )
+
+
+def instance_network(instances: Sequence[Doc], vpc_id: str | None) -> tuple[list[str], list[str]]:
+    """Sorted distinct subnet and security group ids of the instances in ``vpc_id`` (any VPC
+    when None); instances and groups without an id are skipped."""
+    same_vpc = [i for i in instances if vpc_id is None or cv.s(i, "VpcId") == vpc_id]
+    subnets = {sid for i in same_vpc if (sid := cv.s(i, "SubnetId"))}
+    groups = {
+        gid for i in same_vpc for g in cv.dicts(i, "SecurityGroups") if (gid := cv.s(g, "GroupId"))
+    }
+    return sorted(subnets), sorted(groups)
+
+
+async def _instance_network(c: Clients, cluster: str) -> tuple[list[Doc], int]:
     """EC2 instances behind the cluster's ACTIVE container instances (and how many there are)."""
-    arns: list[str] = []
-    paginator = c.ecs.get_paginator("list_container_instances")
-    async for page in paginator.paginate(cluster=cluster, status="ACTIVE"):
-        arns.extend(page.get("containerInstanceArns", []))
-    ids: list[str] = []
-    for i in range(0, len(arns), 100):
-        resp = await c.ecs.describe_container_instances(
-            cluster=cluster, containerInstances=arns[i : i + 100]
-        )
-        ids.extend(
-            ci["ec2InstanceId"]
-            for ci in resp.get("containerInstances", [])
-            if ci.get("ec2InstanceId")
-        )
-    instances: list[dict[str, Any]] = []
-    for i in range(0, len(ids), 100):
+    active = [ci for ci in await ecs.read_container_instances(c, cluster) if ci.status == "ACTIVE"]
+    ids = list(dict.fromkeys(ci.ec2_instance_id for ci in active if ci.ec2_instance_id))
+    instances: list[Doc] = []
+    for batch in chunks(ids, INSTANCES_PER_DESCRIBE):
+        # A filter, not InstanceIds: an id that no longer exists is left out instead of failing
+        # the whole batch, and MaxResults (not allowed with InstanceIds) bounds each page.
         try:
-            resp = await c.ec2.describe_instances(InstanceIds=ids[i : i + 100])
-        except Exception:
-            continue
-        for r in resp.get("Reservations", []):
-            instances.extend(r.get("Instances", []))
-    return instances, len(arns)
-
-
-async def _target_groups(c: Clients, arns: list[str]) -> list[dict[str, Any]]:
-    groups: list[dict[str, Any]] = []
-    for i in range(0, len(arns), 20):
-        resp = await c.elbv2.describe_target_groups(TargetGroupArns=arns[i : i + 20])
-        groups.extend(resp.get("TargetGroups", []))
-    return groups
+            reservations = await paged(
+                c,
+                c.ec2.describe_instances,
+                "Reservations",
+                token_in="NextToken",
+                token_out="NextToken",
+                Filters=[{"Name": "instance-id", "Values": batch}],
+                MaxResults=EC2_PAGE,
+            )
+        except ClientError:
+            continue  # e.g. no ec2:DescribeInstances: nothing is derived, the user picks
+        for r in reservations:
+            if isinstance(r, dict):
+                instances.extend(cv.dicts(r, "Instances"))
+    return instances, len(active)
 
 
 async def _candidates(
     c: Clients, vpc_id: str
 ) -> tuple[tuple[SubnetChoice, ...], tuple[SecurityGroupChoice, ...]]:
     flt = [{"Name": "vpc-id", "Values": [vpc_id]}]
-    subnets = (await c.ec2.describe_subnets(Filters=flt)).get("Subnets", [])
-    groups = (await c.ec2.describe_security_groups(Filters=flt)).get("SecurityGroups", [])
-    return (
-        tuple(
-            SubnetChoice(
-                id=s["SubnetId"],
-                vpc_id=s.get("VpcId"),
-                availability_zone=s.get("AvailabilityZone"),
-                cidr=s.get("CidrBlock"),
-                name=_tag_name(s.get("Tags")),
-                public=s.get("MapPublicIpOnLaunch"),
-            )
-            for s in sorted(subnets, key=lambda s: (s.get("AvailabilityZone") or "", s["SubnetId"]))
-        ),
-        tuple(
-            SecurityGroupChoice(
-                id=g["GroupId"],
-                name=g.get("GroupName"),
-                vpc_id=g.get("VpcId"),
-                description=g.get("Description"),
-            )
-            for g in groups
-        ),
+    subnet_docs = await paged(
+        c,
+        c.ec2.describe_subnets,
+        "Subnets",
+        token_in="NextToken",
+        token_out="NextToken",
+        Filters=flt,
+        MaxResults=EC2_PAGE,
     )
+    group_docs = await paged(
+        c,
+        c.ec2.describe_security_groups,
+        "SecurityGroups",
+        token_in="NextToken",
+        token_out="NextToken",
+        Filters=flt,
+        MaxResults=EC2_PAGE,
+    )
+    subnets = [sc for d in subnet_docs if isinstance(d, dict) and (sc := subnet_choice(d))]
+    groups = [gc for d in group_docs if isinstance(d, dict) and (gc := security_group_choice(d))]
+    subnets.sort(key=lambda sc: (sc.availability_zone or "", sc.id))
+    return tuple(subnets), tuple(groups)
 
 
 def _blocked(
@@ -261,7 +280,7 @@ async def plan_switch(
             "launchType EC2. Nothing was changed.",
         )
 
-    td = task_definition or await _task_definition(c, service)
+    td = task_definition or await ecs.read_task_definition(c, service.task_definition)
     if to == "EC2":
         return await _plan_to_ec2(c, service, td, checks)
 
@@ -323,12 +342,13 @@ async def plan_switch(
         )
 
     # 2. Capacity provider on the cluster.
-    resp = await c.ecs.describe_clusters(clusters=[cluster])
-    found = resp.get("clusters") or []
+    resp = await call(c, c.ecs.describe_clusters, clusters=[cluster])
+    found = cv.dicts(resp, "clusters")
     if not found:
         return _blocked(service, to, checks, f"Cluster {cluster} was not found.")
-    providers = list(found[0].get("capacityProviders") or [])
-    default = list(found[0].get("defaultCapacityProviderStrategy") or [])
+    providers = list(cv.strs(found[0], "capacityProviders"))
+    # Sent back unchanged (PutClusterCapacityProviders replaces it): the items as AWS gave them.
+    default = [dict(x) for x in cv.dicts(found[0], "defaultCapacityProviderStrategy")]
     if to in providers:
         checks.append(Check("capacity provider", True, f"{to} is attached to {cluster}"))
     else:
@@ -360,7 +380,7 @@ async def plan_switch(
         for lb in service.load_balancers
         if lb.load_balancer_name and not lb.target_group_arn
     ]
-    groups = await _target_groups(c, tg_arns) if tg_arns else []
+    groups = await elb.read_target_groups(c, tg_arns) if tg_arns else []
     if classic:
         reason = (
             f"{service.name} uses the Classic Load Balancer {classic[0]}, which Fargate "
@@ -369,11 +389,11 @@ async def plan_switch(
         )
         checks.append(Check("load balancer", False, reason))
         return _blocked(service, to, checks, reason)
-    instance_groups = [g for g in groups if g.get("TargetType") == "instance"]
+    instance_groups = [g for g in groups if g.target_type == "instance"]
     if instance_groups:
         g = instance_groups[0]
         reason = (
-            f"Target group {g.get('TargetGroupName')} is type instance; Fargate needs ip targets "
+            f"Target group {g.name} is type instance; Fargate needs ip targets "
             "and a target group's type can't be changed. Create an ip target group (same port "
             "and health check) and a new Fargate service behind it, move traffic with the "
             "listener rule, then scale this one to 0. Nothing was changed."
@@ -393,33 +413,24 @@ async def plan_switch(
     chosen_subnets = list(subnets or [])
     chosen_groups = list(security_groups or [])
     source = "given"
-    instances: list[dict[str, Any]] = []
+    instances: list[Doc] = []
     if not chosen_subnets and service.network and service.network.subnets:
         chosen_subnets = list(service.network.subnets)
         chosen_groups = chosen_groups or list(service.network.security_groups)
         source = "the service's current awsvpc configuration"
-    if groups:
-        vpc_id = groups[0].get("VpcId")
+    vpc_id = next((g.vpc_id for g in groups if g.vpc_id), None)
     if not chosen_subnets or vpc_id is None:
         instances, _count = await _instance_network(c, cluster)
-        if vpc_id is None and instances:
-            vpc_id = instances[0].get("VpcId")
+        if vpc_id is None:
+            vpc_id = next((v for i in instances if (v := cv.s(i, "VpcId"))), None)
     if not chosen_subnets and instances:
-        same_vpc = [i for i in instances if vpc_id is None or i.get("VpcId") == vpc_id]
-        chosen_subnets = sorted({i["SubnetId"] for i in same_vpc if i.get("SubnetId")})
-        if not chosen_groups:
-            chosen_groups = sorted(
-                {
-                    g["GroupId"]
-                    for i in same_vpc
-                    for g in i.get("SecurityGroups", [])
-                    if g.get("GroupId")
-                }
-            )
+        derived_subnets, derived_groups = instance_network(instances, vpc_id)
+        chosen_subnets = derived_subnets
+        chosen_groups = chosen_groups or derived_groups
         source = "the subnets and security groups of the cluster's container instances"
     if vpc_id is None and chosen_subnets:
-        sub = await c.ec2.describe_subnets(SubnetIds=chosen_subnets[:1])
-        vpc_id = (sub.get("Subnets") or [{}])[0].get("VpcId")
+        sub = await call(c, c.ec2.describe_subnets, SubnetIds=chosen_subnets[:1])
+        vpc_id = next((v for d in cv.dicts(sub, "Subnets") if (v := cv.s(d, "VpcId"))), None)
     cand_subnets: tuple[SubnetChoice, ...] = ()
     cand_groups: tuple[SecurityGroupChoice, ...] = ()
     if vpc_id:
@@ -513,11 +524,11 @@ def _needs_execution_role(raw: dict[str, Any]) -> bool:
 
 
 async def _placement(c: Clients, cluster: str, service: str) -> bool:
-    resp = await c.ecs.describe_services(cluster=cluster, services=[service])
-    for s in resp.get("services", []):
-        if s.get("placementStrategy") or s.get("placementConstraints"):
-            return True
-    return False
+    resp = await call(c, c.ecs.describe_services, cluster=cluster, services=[service])
+    return any(
+        cv.lst(s, "placementStrategy") or cv.lst(s, "placementConstraints")
+        for s in cv.dicts(resp, "services")
+    )
 
 
 async def _plan_to_ec2(

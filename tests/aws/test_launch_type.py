@@ -7,7 +7,14 @@ from typing import Any
 
 from aws.actions import REGISTERED, execute
 from aws.audit import AuditLog
-from aws.launch_type import plan_switch
+from aws.ecs import task_definition_from_response
+from aws.launch_type import (
+    _candidates,
+    instance_network,
+    plan_switch,
+    security_group_choice,
+    subnet_choice,
+)
 from tests.aws.test_actions import (
     CLUSTER,
     boto,
@@ -249,3 +256,136 @@ async def test_service_created_on_fargate_cannot_be_emptied_back_to_ec2(moto_url
         assert sp.blocked is not None and "Auto Scaling group capacity provider" in sp.blocked
         assert sp.plan.calls == ()
         assert mutations(c) == 0
+
+
+# --- partial responses and paging (EC2 and DescribeTaskDefinition through the read layer) --------
+
+
+def test_subnet_and_group_without_an_id_are_skipped() -> None:
+    assert subnet_choice({"VpcId": "vpc-1", "AvailabilityZone": "us-east-1a"}) is None
+    assert security_group_choice({"GroupName": "default", "VpcId": "vpc-1"}) is None
+    sub = subnet_choice(
+        {"SubnetId": "subnet-1", "Tags": [{"Key": "Name", "Value": "a"}, "junk", {"Key": "x"}]}
+    )
+    assert sub is not None and sub.id == "subnet-1" and sub.name == "a"
+    assert sub.vpc_id is None and sub.cidr is None and sub.public is None
+    sg = security_group_choice({"GroupId": "sg-1"})
+    assert sg is not None and (sg.id, sg.name, sg.vpc_id) == ("sg-1", None, None)
+    # Instances without a SubnetId, groups without a GroupId, odd shapes: skipped, not KeyError.
+    instances: list[dict[str, Any]] = [
+        {"VpcId": "vpc-1", "SubnetId": "subnet-2", "SecurityGroups": [{"GroupName": "x"}]},
+        {"VpcId": "vpc-1", "SecurityGroups": [{"GroupId": "sg-2"}, "junk"]},
+        {"VpcId": "vpc-1", "SubnetId": "subnet-1", "SecurityGroups": None},
+        {"VpcId": "vpc-9", "SubnetId": "subnet-9", "SecurityGroups": [{"GroupId": "sg-9"}]},
+    ]
+    assert instance_network(instances, "vpc-1") == (["subnet-1", "subnet-2"], ["sg-2"])
+    assert instance_network(instances, None) == (
+        ["subnet-1", "subnet-2", "subnet-9"],
+        ["sg-2", "sg-9"],
+    )
+
+
+def test_task_definition_response_missing_family_and_revision() -> None:
+    arn = "arn:aws:ecs:us-east-1:123456789012:task-definition/web:7"
+    td = task_definition_from_response({"taskDefinition": {"taskDefinitionArn": arn}})
+    assert (td.arn, td.family, td.revision) == (arn, "web", 0)
+    empty = task_definition_from_response({})
+    assert (empty.arn, empty.family, empty.raw) == ("", "", {})
+
+
+def _stub(body: bytes, content_type: str) -> Any:
+    from aiobotocore.awsrequest import AioAWSResponse
+
+    class _Raw:
+        async def read(self) -> bytes:
+            return body
+
+    headers = {"Content-Type": content_type, "x-amzn-RequestId": "stub"}
+    return AioAWSResponse("http://stub", 200, headers, _Raw())
+
+
+async def test_partial_task_definition_response_does_not_crash_the_switch(moto_url: str) -> None:
+    """DescribeTaskDefinition without family/revision: the plan is built, named from the ARN."""
+    seed_service(moto_url)
+    _vpc, subnet, sg = default_network(moto_url)
+    svc = service(moto_url)
+    raw = boto(moto_url, "ecs").describe_task_definition(taskDefinition=svc.task_definition)
+    body = {k: v for k, v in raw["taskDefinition"].items() if k not in ("family", "revision")}
+    partial = json.dumps({"taskDefinition": body}, default=str).encode()
+    async with open_clients(moto_url) as c:
+        c.ecs.meta.events.register(
+            "before-send.ecs.DescribeTaskDefinition",
+            lambda **_: _stub(partial, "application/x-amz-json-1.1"),
+        )
+        sp = await plan_switch(c, svc, to="FARGATE", subnets=[subnet], security_groups=[sg])
+        assert c.calls.total["ecs.DescribeTaskDefinition"] == 1
+        # Through the read layer: cached by ARN, so a second plan asks no more.
+        await plan_switch(c, svc, to="FARGATE", subnets=[subnet], security_groups=[sg])
+        assert c.calls.total["ecs.DescribeTaskDefinition"] == 1
+    # Named from the ARN; the copy cannot be registered without a family, which is said, not raised.
+    assert sp.blocked and "web:1" in sp.blocked and "'family' is required" in sp.blocked
+    assert sp.plan.calls == ()
+
+
+def _ec2_xml(operation: str, set_name: str, items: list[str], token: str | None) -> bytes:
+    nxt = f"<nextToken>{token}</nextToken>" if token else ""
+    return (
+        f'<{operation}Response xmlns="http://ec2.amazonaws.com/doc/2016-11-15/">'
+        f"<requestId>stub</requestId><{set_name}>{''.join(items)}</{set_name}>{nxt}"
+        f"</{operation}Response>"
+    ).encode()
+
+
+async def test_candidates_follow_next_token_and_skip_items_without_ids(moto_url: str) -> None:
+    from urllib.parse import parse_qs
+
+    subnets = [
+        f"<item><subnetId>subnet-{i}</subnetId><vpcId>vpc-1</vpcId>"
+        f"<availabilityZone>us-east-1{'ab'[i % 2]}</availabilityZone></item>"
+        for i in range(5)
+    ] + ["<item><vpcId>vpc-1</vpcId></item>"]  # no subnetId
+    groups = [
+        "<item><groupId>sg-1</groupId><groupName>default</groupName></item>",
+        "<item><groupName>no-id</groupName></item>",
+        "<item><groupId>sg-2</groupId></item>",
+    ]
+    sent: dict[str, list[dict[str, list[str]]]] = {
+        "DescribeSubnets": [],
+        "DescribeSecurityGroups": [],
+    }
+
+    def pages(operation: str, set_name: str, items: list[str], size: int) -> Any:
+        def handler(request: Any, **_: Any) -> Any:
+            form = parse_qs(
+                request.body.decode() if isinstance(request.body, bytes) else request.body
+            )
+            sent[operation].append(form)
+            start = int(form.get("NextToken", ["0"])[0])
+            token = str(start + size) if start + size < len(items) else None
+            return _stub(
+                _ec2_xml(operation, set_name, items[start : start + size], token), "text/xml"
+            )
+
+        return handler
+
+    async with open_clients(moto_url) as c:
+        c.ec2.meta.events.register(
+            "before-send.ec2.DescribeSubnets", pages("DescribeSubnets", "subnetSet", subnets, 2)
+        )
+        c.ec2.meta.events.register(
+            "before-send.ec2.DescribeSecurityGroups",
+            pages("DescribeSecurityGroups", "securityGroupInfo", groups, 2),
+        )
+        cand_subnets, cand_groups = await _candidates(c, "vpc-1")
+        assert c.calls.total["ec2.DescribeSubnets"] == 3
+        assert c.calls.total["ec2.DescribeSecurityGroups"] == 2
+    assert [s.id for s in cand_subnets] == [
+        "subnet-0",
+        "subnet-2",
+        "subnet-4",
+        "subnet-1",
+        "subnet-3",
+    ]
+    assert [g.id for g in cand_groups] == ["sg-1", "sg-2"]
+    assert all(f["Filter.1.Name"] == ["vpc-id"] for f in sent["DescribeSubnets"])
+    assert all(f["MaxResults"] == ["1000"] for fs in sent.values() for f in fs)
