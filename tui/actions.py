@@ -82,13 +82,14 @@ async def confirm_and_execute(screen: PollingScreen, plan: Plan) -> Outcome | No
     from tui.screens.dialogs.confirm import ConfirmScreen
 
     app = screen.deck
+    title = clean(plan.title, 100)  # titles may carry AWS names
     if not await app.push_screen_wait(ConfirmScreen(plan)):
-        app.notify("Cancelled: nothing was sent.", title=plan.title, markup=False)
+        app.notify("Cancelled: nothing was sent.", title=title, markup=False)
         return None
     outcome = await aws_actions.execute(app.clients, plan, audit=AuditLog())
     app.notify(
         clean(outcome.report(), 1000),
-        title=plan.title,
+        title=title,
         severity="information" if outcome.ok else "error",
         timeout=8 if outcome.ok else 20,
         markup=False,
@@ -171,6 +172,27 @@ def force_deployment(screen: PollingScreen, service: Service) -> None:
     launch(screen, service_key(service), "Force new deployment", flow)
 
 
+def _service_running(screen: PollingScreen, task: Task) -> int | None:
+    """The running count of the task's service, when the pane shows that service (else None).
+
+    The lower of the service's count and the RUNNING tasks listed, so stopping the last one
+    is noticed even when one of the two is a poll behind.
+    """
+    service: Service | None = getattr(screen, "service", None)
+    if (
+        service is None
+        or not task.service_name
+        or service.name != task.service_name
+        or service.cluster_arn != task.cluster_arn
+    ):
+        return None
+    counts = [service.running]
+    tasks = getattr(screen, "tasks", None)
+    if isinstance(tasks, dict) and tasks:
+        counts.append(sum(1 for t in tasks.values() if t.last_status == "RUNNING"))
+    return min(counts)
+
+
 def stop_task(screen: PollingScreen, task: Task) -> None:
     from tui.screens.dialogs.stop_task import StopTaskScreen
 
@@ -178,7 +200,10 @@ def stop_task(screen: PollingScreen, task: Task) -> None:
         reason = await _app(screen).push_screen_wait(StopTaskScreen(task))
         if reason is None:
             return
-        await confirm_and_execute(screen, aws_actions.plan_stop_task(task, reason))
+        plan = aws_actions.plan_stop_task(
+            task, reason, service_running=_service_running(screen, task)
+        )
+        await confirm_and_execute(screen, plan)
 
     key = f"{task.cluster_arn}/{task.service_name}" if task.service_name else task.arn
     launch(screen, key, "Stop task", flow)
@@ -186,17 +211,19 @@ def stop_task(screen: PollingScreen, task: Task) -> None:
 
 # --- key bindings, and the mixins that give a screen its action_* methods -------------------
 
+# Footer labels are one short word so every action key fits a 120-column footer (with Help,
+# Quit, Refresh, Filter, Back and the palette); the tooltip is the full text `?` shows.
 SERVICE_BINDINGS = [
     Binding("s", "scale", "Scale", tooltip="Scale: set the desired task count", id="scale"),
     Binding("d", "deploy", "Deploy", tooltip="Deploy a revision of the task definition"),
-    Binding("b", "rollback", "Roll back", tooltip="Roll back to the previous revision"),
-    Binding("f", "force_deployment", "Force deploy", tooltip="Force a new deployment"),
-    Binding("i", "new_image", "New image", tooltip="Register a revision with a new ECR image"),
-    Binding("e", "edit_taskdef", "Edit JSON", tooltip="Edit the task definition as JSON"),
-    Binding("l", "switch_launch_type", "Launch type", tooltip="Switch EC2 <-> Fargate"),
+    Binding("b", "rollback", "Rollback", tooltip="Roll back to the previous revision"),
+    Binding("f", "force_deployment", "Force", tooltip="Force a new deployment"),
+    Binding("i", "new_image", "Image", tooltip="Register a revision with a new ECR image"),
+    Binding("e", "edit_taskdef", "JSON", tooltip="Edit the task definition as JSON"),
+    Binding("l", "switch_launch_type", "Launch", tooltip="Switch EC2 <-> Fargate"),
 ]
 TASK_BINDINGS = [
-    Binding("x", "stop_task", "Stop task", tooltip="Stop the selected task, with a reason"),
+    Binding("x", "stop_task", "Stop", tooltip="Stop the selected task, with a reason"),
 ]
 
 
@@ -294,7 +321,7 @@ async def _register_then_offer_deploy(screen: PollingScreen, service: Service, p
     deploy_plan = aws_actions.plan_deploy(service, outcome.registered_arn)
     deploy_plan = replace(
         deploy_plan,
-        title=f"Deploy the new revision to {service.name}",
+        title=f"Deploy the new revision to {clean(service.name, 80)}",
         diff=plan.diff,
     )
     await confirm_and_execute(screen, deploy_plan)

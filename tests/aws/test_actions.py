@@ -236,6 +236,30 @@ def test_api_call_cli_and_method() -> None:
     )
 
 
+def test_cli_names_region_profile_and_endpoint() -> None:
+    """A pasted line goes to the same account/region/endpoint, whatever the other shell says."""
+    call = ApiCall("ecs", "UpdateService", {"cluster": "prod", "service": "web"})
+    base = "aws ecs update-service --cluster prod --service web"
+    assert call.cli() == base
+    assert call.cli(region="eu-west-1") == base + " --region eu-west-1"
+    assert call.cli(region="eu-west-1", profile="ops admin", endpoint_url="http://x:5000") == (
+        base + " --region eu-west-1 --profile 'ops admin' --endpoint-url http://x:5000"
+    )
+    assert call.cli(region=None, profile="", endpoint_url=None) == base  # unset: left out
+    plan = Plan(
+        title="t",
+        cluster="prod",
+        service="web",
+        calls=(call, ApiCall("ecs", "StopTask", {"task": "t1"})),
+        summary="s",
+    )
+    assert plan.cli(region="us-east-1", profile="p").splitlines() == [
+        base + " --region us-east-1 --profile p",
+        "aws ecs stop-task --task t1 --region us-east-1 --profile p",
+    ]
+    assert plan.cli() == base + "\naws ecs stop-task --task t1"
+
+
 # --- scale, read-only, busy ------------------------------------------------------------------
 
 
@@ -549,6 +573,52 @@ async def test_stop_task_with_reason(moto_url: str) -> None:
     assert stopped["desiredStatus"] == "STOPPED"
     assert stopped["stoppedReason"] == "on-call: stuck"
     assert AuditLog().read()[0]["call"] == "StopTask"
+
+
+def _task(status: str = "RUNNING", group: str | None = "service:payments-api") -> Task:
+    return Task(
+        arn="arn:aws:ecs:us-east-1:1:task/prod/0123456789abcdef",
+        cluster_arn="arn:aws:ecs:us-east-1:1:cluster/prod",
+        task_definition="arn:aws:ecs:us-east-1:1:task-definition/payments:3",
+        group=group,
+        started_by=None,
+        last_status=status,
+        desired_status="RUNNING",
+        health=None,
+        launch_type="FARGATE",
+        capacity_provider=None,
+        cpu="256",
+        memory="512",
+        private_ip=None,
+        container_instance_arn=None,
+        ec2_instance_id=None,
+        availability_zone=None,
+        created_at=None,
+        started_at=None,
+        stopping_at=None,
+        stopped_at=None,
+        stop_code=None,
+        stopped_reason=None,
+        containers=(),
+    )
+
+
+def test_stop_task_warns_when_the_service_drops_to_zero() -> None:
+    last = (
+        "payments-api has 1 running task: it will have none until the scheduler starts a "
+        "replacement."
+    )
+    plan = plan_stop_task(_task(), "stuck", service_running=1)
+    assert plan.notes[0] == last
+    assert "0 running tasks" in plan_stop_task(_task(), "x", service_running=0).notes[0]
+    # more running, the count unknown, a task not yet running, or no service: no such note
+    for plan in (
+        plan_stop_task(_task(), "x", service_running=2),
+        plan_stop_task(_task(), "x"),
+        plan_stop_task(_task("PENDING"), "x", service_running=1),
+        plan_stop_task(_task(group="family:payments"), "x", service_running=1),
+    ):
+        assert not any("until the scheduler" in n for n in plan.notes), plan.notes
 
 
 # --- failures -------------------------------------------------------------------------------------

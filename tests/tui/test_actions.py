@@ -153,8 +153,12 @@ async def test_scale_above_maximum_needs_explicit_confirmation(live_sandbox, mak
         await pilot.pause()
         assert app.screen is dialog
         assert "above the maximum of 5" in str(dialog.query_one("#preview").render())
+        over = dialog.query_one("#over")
+        assert str(over.label).endswith("tasks: no")  # the state in words, not only colour
+        assert "Enter = Next" in str(dialog.query_one("#focus-hint").render())
         await pilot.press("tab", "space")  # tick "Allow more than 5 tasks"
         assert "2 -> 7" in str(dialog.query_one("#preview").render())
+        assert str(over.label).endswith("tasks: yes")
         await pilot.press("escape")
         assert mutations(app) == {}
 
@@ -163,12 +167,20 @@ async def test_double_confirm_sends_once_and_enter_on_cancel_cancels(live_sandbo
     app = make_app(live_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_services(pilot, "web-fargate", "search-api")
+        await wait_for(pilot, lambda: app.identity and app.identity.account)
         # Enter on the focused Cancel cancels
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
         await type_text(pilot, "3")
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        dialog = app.screen
+        # which button Enter presses, in words; where the calls go; a CLI line to paste as is
+        assert "Enter = Cancel" in str(dialog.query_one("#focus-hint").render())
+        title = str(dialog.query_one("#title").render())
+        assert f"account {app.identity.account} · us-east-1" in title
+        shown = "\n".join(t.plain for t in dialog.query_one("#plan").content.renderables)
+        assert f"--region us-east-1 --endpoint-url {live_sandbox}" in shown
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
         await wait_for(pilot, lambda: "Cancelled: nothing was sent." in notes(app))
@@ -305,6 +317,27 @@ async def test_stop_task_with_reason(live_sandbox, make_app):
     assert doc["desiredStatus"] == "STOPPED" and doc["stoppedReason"] == "stuck on boot"
     [line] = AuditLog().read()
     assert line["call"] == "StopTask" and line["params"]["reason"] == "stuck on boot"
+
+
+def test_stop_task_on_the_service_pane_passes_the_running_count() -> None:
+    """The last running task of the shown service: the plan says the service will have none."""
+    from dataclasses import replace
+    from types import SimpleNamespace
+
+    from aws.actions import plan_stop_task
+    from tests.aws.test_actions import _task
+    from tui.actions import _service_running
+
+    task = _task()
+    other = replace(task, arn=task.arn + "0", last_status="STOPPED")
+    service = SimpleNamespace(name="payments-api", cluster_arn=task.cluster_arn, running=2)
+    pane = SimpleNamespace(service=service, tasks={task.arn: task, other.arn: other})
+    assert _service_running(pane, task) == 1  # the lower of the count (2, a poll behind) and 1
+    plan = plan_stop_task(task, "x", service_running=_service_running(pane, task))
+    assert plan.notes[0].startswith("payments-api has 1 running task: it will have none")
+    assert _service_running(SimpleNamespace(), task) is None  # a pane without a service
+    service.name = "other"
+    assert _service_running(pane, task) is None
 
 
 # --- register a revision --------------------------------------------------------------------
@@ -602,6 +635,9 @@ async def test_switch_registers_a_fargate_revision_with_the_chosen_subnets(live_
         subnets.focus()
         await pilot.press("space")  # untick the first subnet
         assert dropped not in subnets.selected
+        chosen = str(app.screen.query_one("#subnets-chosen").render())
+        assert chosen.startswith("selected: ") and dropped not in chosen  # in words too
+        assert subnets.selected[0] in chosen
         app.screen.query_one("#cancel").focus()
         await pilot.press("tab", "enter")  # Next: re-planned with the choice
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))

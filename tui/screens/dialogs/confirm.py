@@ -7,14 +7,15 @@ press while the screen is closing does nothing.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from rich.console import Group
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from aws.actions import Plan
@@ -28,6 +29,8 @@ DIALOG_CSS = """
 {name} VerticalScroll {{ height: auto; max-height: 26; }}
 {name} .buttons {{ height: auto; align-horizontal: right; padding: 1 0 0 0; }}
 {name} .buttons Button {{ margin: 0 0 0 2; }}
+{name} .buttons .focus-hint {{ width: 1fr; height: 3; content-align: left middle;
+    text-style: bold; }}
 {name} .error {{ color: $error; }}
 """
 
@@ -61,8 +64,45 @@ def diff_text(diff: str) -> Text:
     return out
 
 
-def calls_text(plan: Plan) -> Text:
-    """Each call numbered, its parameters as JSON, then the equivalent ``aws`` command line."""
+#: ``--region``/``--profile``/``--endpoint-url`` for the CLI lines (``cli_target`` builds it).
+CliTarget = dict[str, str | None]
+
+
+def cli_target(app: Any) -> CliTarget:
+    """Where the app sends its calls, as ``Plan.cli`` keywords (so a pasted line does the same)."""
+    settings = getattr(app, "settings", None)
+    clients = getattr(app, "clients", None)
+    identity = getattr(app, "identity", None)
+    region = getattr(clients, "region", None) or getattr(identity, "region", None)
+    return {
+        "region": region or getattr(settings, "region", None),
+        "profile": getattr(settings, "profile", None),
+        "endpoint_url": getattr(settings, "endpoint_url", None),
+    }
+
+
+def where_text(app: Any) -> Text:
+    """``account 123456789012 · us-east-1`` (``…`` while STS has not answered)."""
+    identity = getattr(app, "identity", None)
+    account = getattr(identity, "account", None)
+    region = cli_target(app)["region"]
+    out = Text("account ", style="dim")
+    out.append(clean(account, 40) if account else "…", style="bold")
+    out.append(" · ", style="dim")
+    out.append(clean(region, 40) if region else "region ?", style="bold")
+    endpoint = cli_target(app)["endpoint_url"]
+    if endpoint:
+        out.append(" · endpoint ", style="dim")
+        out.append(clean(endpoint, 100))
+    return out
+
+
+def calls_text(plan: Plan, target: CliTarget | None = None) -> Text:
+    """Each call numbered, its parameters as JSON, then the equivalent ``aws`` command line.
+
+    ``target`` (``cli_target(app)``) adds ``--region``/``--profile``/``--endpoint-url``.
+    """
+    target = target or {}
     out = Text()
     for n, call in enumerate(plan.calls, 1):
         if n > 1:
@@ -72,13 +112,13 @@ def calls_text(plan: Plan) -> Text:
         params = json.dumps(call.params, indent=2, default=str)
         out.append_text(lines(params, "dim"))
         out.append("\n$ ", style="bold cyan")
-        out.append(clean(call.cli(), 4000), style="cyan")
+        out.append(clean(call.cli(**target), 4000), style="cyan")
     if not plan.calls:
         out.append("(no API calls)", style="dim")
     return out
 
 
-def plan_renderable(plan: Plan) -> Group:
+def plan_renderable(plan: Plan, target: CliTarget | None = None) -> Group:
     parts: list[Text] = [Text(clean(plan.summary, 300), style="bold")]
     for note in plan.notes:
         parts.append(Text("• ") + Text(clean(note, 500), style="yellow"))
@@ -86,8 +126,22 @@ def plan_renderable(plan: Plan) -> Group:
         parts.append(Text("\nTask definition diff:", style="underline"))
         parts.append(diff_text(plan.diff))
     parts.append(Text("\nAPI calls, in order (nothing sent yet):", style="underline"))
-    parts.append(calls_text(plan))
+    parts.append(calls_text(plan, target))
     return Group(*parts)
+
+
+def update_focus_hint(screen: Screen[Any], enter: str | None = None) -> None:
+    """Say in words what Enter does now, in the screen's ``#focus-hint`` (not by colour only).
+
+    On a focused button: its label; elsewhere ``enter`` (what Enter does there), if given.
+    """
+    hints = screen.query("#focus-hint")
+    if not hints:
+        return
+    focused = screen.focused
+    what = str(focused.label) if isinstance(focused, Button) else enter
+    text = f"Enter = {what}  ·  " if what else ""
+    hints.first(Static).update(Text(text + "Esc cancels"))
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -104,15 +158,24 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(clean(self.plan.title, 100)), classes="title")
+            title = Text(clean(self.plan.title, 100))
+            title.append("   ")
+            title.append_text(where_text(self.app))
+            yield Static(title, classes="title", id="title")
             with VerticalScroll():
-                yield Static(plan_renderable(self.plan), id="plan")
+                yield Static(plan_renderable(self.plan, cli_target(self.app)), id="plan")
             with Horizontal(classes="buttons"):
+                yield Static(id="focus-hint", classes="focus-hint")
                 yield Button("Cancel", id="cancel", variant="primary")
                 yield Button(self.confirm_label, id="confirm", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
+        self._hint()
+
+    @on(events.DescendantFocus)
+    def _hint(self) -> None:
+        update_focus_hint(self)
 
     def _answer(self, value: bool) -> None:
         if self._answered:

@@ -1,13 +1,14 @@
 """Scale: desired / running / pending, a count from 0 to the maximum, ``3 -> 5`` as you type.
 
-Above the maximum (the ``max_desired`` setting) the box "go above the maximum" must be ticked;
+Above the maximum (the ``max_desired`` setting) the box "go above the maximum" must be ticked
+(its label ends in ``yes`` / ``no``: the state is not a colour only);
 bad input (``-1``, ``abc``, ``1e9``, blank) shows ``parse_count``'s message and nothing is sent.
 """
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -16,7 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 
 from aws.actions import ValidationError, parse_count
 from aws.models import Service
-from tui.screens.dialogs.confirm import DIALOG_CSS
+from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.text import clean
 
 
@@ -50,15 +51,35 @@ class ScaleScreen(ModalScreen[int | None]):
                 id="count",
                 select_on_focus=True,
             )
-            yield Checkbox(f"Allow more than {self.maximum} tasks", id="over")
+            yield Checkbox(self._over_label(False), id="over")
             yield Static(id="preview")
             with Horizontal(classes="buttons"):
+                yield Static(id="focus-hint", classes="focus-hint")
                 yield Button("Cancel", id="cancel")
                 yield Button("Next", id="next", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#count", Input).focus()
         self._preview()
+        self._hint()
+
+    def _over_label(self, ticked: bool) -> Text:
+        """The state in words too (``...: yes`` / ``...: no``): the box alone is only a colour."""
+        label = Text(f"Allow more than {self.maximum} tasks: ")
+        label.append("yes" if ticked else "no", style="bold")
+        return label
+
+    @on(Checkbox.Changed, "#over")
+    def _over_changed(self, event: Checkbox.Changed) -> None:
+        event.checkbox.label = self._over_label(event.value)
+
+    @on(events.DescendantFocus)
+    def _hint(self) -> None:
+        focused = self.focused
+        enter = "Next" if isinstance(focused, Input) else None
+        if isinstance(focused, Checkbox):
+            enter = "tick/untick"
+        update_focus_hint(self, enter)
 
     def _parse(self) -> int:
         return parse_count(

@@ -8,7 +8,7 @@ choice and goes on to the confirmation.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -16,7 +16,13 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, SelectionList, Static
 
 from aws.launch_type import SwitchPlan
-from tui.screens.dialogs.confirm import DIALOG_CSS, calls_text, diff_text
+from tui.screens.dialogs.confirm import (
+    DIALOG_CSS,
+    calls_text,
+    cli_target,
+    diff_text,
+    update_focus_hint,
+)
 from tui.text import clean
 
 #: (subnets, security groups) chosen by the user
@@ -36,6 +42,13 @@ def checks_text(sp: SwitchPlan) -> Text:
     if sp.blocked:
         out.append("\n\nBlocked: ", style="bold red")
         out.append(clean(sp.blocked, 800))
+    return out
+
+
+def selected_text(ids: list[str]) -> Text:
+    """``selected: subnet-a, subnet-b`` (or ``selected: none``), for a SelectionList."""
+    out = Text("selected: ", style="bold")
+    out.append(clean(", ".join(ids), 400) if ids else "none")
     return out
 
 
@@ -89,7 +102,8 @@ class SwitchScreen(ModalScreen[Choice | None]):
                         ],
                         id="subnets",
                     )
-                    yield Static("Security groups", classes="label")
+                    yield Static(selected_text(list(sp.subnets)), id="subnets-chosen")
+                    yield Static("Security groups (space toggles)", classes="label")
                     yield SelectionList[str](
                         *[
                             (
@@ -101,21 +115,37 @@ class SwitchScreen(ModalScreen[Choice | None]):
                         ],
                         id="groups",
                     )
+                    yield Static(selected_text(list(sp.security_groups)), id="groups-chosen")
                 if not sp.blocked:
                     yield Static("The plan, in order (nothing sent yet)", classes="label")
-                    yield Static(calls_text(sp.plan), id="calls")
+                    yield Static(calls_text(sp.plan, cli_target(self.app)), id="calls")
                     for note in sp.plan.notes:
                         yield Static(Text("• " + clean(note, 400), style="yellow"))
                     if sp.plan.diff:
                         yield Static("Task definition diff", classes="label")
                         yield Static(diff_text(sp.plan.diff))
             with Horizontal(classes="buttons"):
+                yield Static(id="focus-hint", classes="focus-hint")
                 yield Button("Close" if sp.blocked else "Cancel", id="cancel", variant="primary")
                 if not sp.blocked:
                     yield Button("Next", id="next", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
+        self._hint()
+
+    @on(events.DescendantFocus)
+    def _hint(self) -> None:
+        enter = "tick/untick" if isinstance(self.focused, SelectionList) else None
+        update_focus_hint(self, enter)
+
+    @on(SelectionList.SelectedChanged)
+    def _chosen(self, event: SelectionList.SelectedChanged[str]) -> None:
+        """Say in words what is ticked: the list shows it by colour only."""
+        lists = event.selection_list
+        if lists.id in ("subnets", "groups"):
+            chosen = self.query_one(f"#{lists.id}-chosen", Static)
+            chosen.update(selected_text([str(v) for v in lists.selected]))
 
     def choice(self) -> Choice:
         subnets, groups = list(self.sp.subnets), list(self.sp.security_groups)
