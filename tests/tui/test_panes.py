@@ -162,3 +162,19 @@ async def test_service_actions_work_from_the_service_pane_too(
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
         assert not any(op.endswith("UpdateService") for op in app.clients.calls.total)
+
+
+async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    """A fast typist (or a paste) must not trigger s = Scale while opening the filter."""
+    from textual import events
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        for ch in "/search":
+            app.post_message(events.Key("slash" if ch == "/" else ch, ch))
+        await wait_for(pilot, lambda: app.screen.filter_input.value == "search")
+        await wait_for(pilot, lambda: table(app).row_count == 1)
+        assert isinstance(app.screen, ServicesScreen)  # no Scale dialog opened

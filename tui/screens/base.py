@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING, cast
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -115,10 +115,32 @@ class PollingScreen(Screen[None]):
     # -- filter and navigation -----------------------------------------------------------------
 
     def action_start_filter(self) -> None:
+        if self.filter_input.display:  # already open (the burst path in on_key got here first)
+            self.set_focus(self.filter_input)
+            return
         self._filter_target = self.table
         self.filter_input.display = True
-        self.filter_input.value = self._filter_target.filter_text
-        self.filter_input.focus()
+        if self.filter_input.value != self._filter_target.filter_text:
+            self.filter_input.value = self._filter_target.filter_text
+        # Focus now, not on the next idle (``focus()`` defers): keys typed right after "/" in
+        # the same burst must reach the filter, never the pane's action keys (s = Scale).
+        self.set_focus(self.filter_input)
+
+    def on_key(self, event: events.Key) -> None:
+        """Filter typing must win over action keys even in one burst ("/scale" pasted fast).
+
+        Key events are routed to the table before the "/" binding runs, so "/" is handled
+        here, and a printable key that reaches the screen while the filter line is open did
+        not go through the Input (which stops the ones it takes): it belongs to the filter.
+        """
+        if event.key == "slash" and not self.filter_input.display:
+            self.action_start_filter()
+        elif self.filter_input.display and event.is_printable and event.character:
+            self.filter_input.insert_text_at_cursor(event.character)
+        else:
+            return
+        event.stop()
+        event.prevent_default()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
