@@ -176,6 +176,21 @@ async def api_figures(url: str, n: int) -> None:
         print(f"lower bound: {fmt(lower)}  (total {sum(lower.values())})")
         print(MOTO_PAGING)
 
+        # -- 5. the service pane's steady tick (ServiceTasks: list, describe only what moved) ----
+        section("Service pane steady tick for events-ingest (ServiceTasks, 20 rows on screen)")
+        from aws.task_watch import ServiceTasks
+
+        watch = ServiceTasks("shared-mixed", "events-ingest")
+        first = await watch.refresh(c)
+        c.calls.reset()
+        await watch.refresh(c, on_screen=[t.arn for t in first[:20]])
+        calls = Counter(c.calls.total)
+        print(f"calls:       {fmt(calls)}  (total {sum(calls.values())})")
+        print(
+            f"re-reading all {len(first)} tasks instead: "
+            f"{math.ceil(len(first) / 100)} DescribeTasks every tick"
+        )
+
 
 MOTO_PAGING = (
     "note: moto answers every List* call in one page whatever maxResults says, so List* counts\n"
