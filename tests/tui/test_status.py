@@ -39,3 +39,10 @@ def test_states_read_without_colour() -> None:
     assert service_health(svc(4, 3, "IN_PROGRESS")).plain == "⟳ deploying"  # a scale-up
     assert service_health(svc(2, 2, "COMPLETED", deps=2)).plain == "⟳ deploying"
     assert service_health(svc(2, 1, "FAILED")).plain == "✗ rollout failed"
+
+
+def test_service_summary_says_when_targets_fail() -> None:
+    from tui.screens.service import summary
+
+    assert "unhealthy" not in summary(svc(2, 2)).plain
+    assert "✗ 2 targets unhealthy" in summary(svc(2, 2), unhealthy_targets=2).plain

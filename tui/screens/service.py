@@ -83,11 +83,15 @@ def target_row(target: Target, tasks: dict[str, Task]) -> Row:
     return Row(target.key, cells, hay)
 
 
-def summary(s: Service) -> Text:
+def summary(s: Service, unhealthy_targets: int = 0) -> Text:
+    """The service in a few lines; a steady service with failing targets is not fine."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(clean(s.name, 60), style="bold")
     text.append("  ")
     text.append_text(service_health(s))
+    if unhealthy_targets:
+        plural = "s" if unhealthy_targets > 1 else ""
+        text.append(f"  ✗ {unhealthy_targets} target{plural} unhealthy", style="bold red")
     text.append(f"  desired {s.desired} · running {s.running} · pending {s.pending}")
     text.append(f" · {clean(s.compute, 30)} · {clean(short_arn(s.task_definition), 50)}")
     if s.tags:
@@ -166,7 +170,8 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         targets = await elb.read_target_health(clients, self.service, tasks)
         self.tasks = {t.arn: t for t in tasks}
         self.targets = targets
-        self.query_one("#summary", Static).update(summary(self.service))
+        unhealthy = sum(1 for t in targets if t.state in ("unhealthy", "unhealthy.draining"))
+        self.query_one("#summary", Static).update(summary(self.service, unhealthy))
         self.tasks_table.set_rows([task_row(t) for t in tasks])
         order = {"unhealthy": 0, "draining": 1, "initial": 2}
         ordered = sorted(targets, key=lambda t: (order.get(t.state or "", 3), t.id))
