@@ -8,7 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 
-async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 15.0) -> Any:
+async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 30.0) -> Any:
     """Let the app run until ``predicate()`` is truthy; fail with the predicate's name if not."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
