@@ -178,3 +178,22 @@ async def test_keys_typed_in_one_burst_after_slash_go_to_the_filter(
         await wait_for(pilot, lambda: app.screen.filter_input.value == "search")
         await wait_for(pilot, lambda: table(app).row_count == 1)
         assert isinstance(app.screen, ServicesScreen)  # no Scale dialog opened
+
+
+async def test_v_shows_every_event_of_the_service(frozen_sandbox: str, make_app: Any) -> None:
+    from tui.screens.events import EventsScreen
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        service = app.screen.service
+        assert service.events
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, EventsScreen))
+        assert f"({len(service.events)}, newest first)" in app.export_screenshot().replace(
+            "&#160;", " "
+        )
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))

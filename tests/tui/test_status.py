@@ -46,3 +46,18 @@ def test_service_summary_says_when_targets_fail() -> None:
 
     assert "unhealthy" not in summary(svc(2, 2)).plain
     assert "✗ 2 targets unhealthy" in summary(svc(2, 2), unhealthy_targets=2).plain
+
+
+def test_events_view_flags_trouble_and_keeps_text_inert() -> None:
+    from datetime import UTC, datetime
+
+    from aws.models import ServiceEvent
+    from tui.screens.events import render_events
+
+    events = (
+        ServiceEvent("2", datetime.now(UTC), "(service web) was unable to place a task [b]x[/b]"),
+        ServiceEvent("1", None, "(service web) has reached a steady state."),
+    )
+    text = render_events(replace(svc(2, 2), events=events)).plain
+    assert "✗ (service web) was unable to place a task [b]x[/b]" in text
+    assert "  (service web) has reached a steady state." in text

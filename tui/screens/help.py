@@ -26,7 +26,7 @@ def key_table(screen: Screen[object]) -> Table:
     table_actions = {b.action for b in DataTable.BINDINGS if isinstance(b, Binding)}
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if binding.action in table_actions or not binding.show:
+        if binding.action in table_actions or not (binding.show or binding.tooltip):
             continue
         label = binding.key_display or key
         if not binding.description or label in seen:

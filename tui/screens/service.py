@@ -124,6 +124,9 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         ),
         *TASK_BINDINGS,
         *SERVICE_BINDINGS,
+        Binding(
+            "v", "events", "Events", tooltip="All of the service's events, newest first", show=False
+        ),
     ]
 
     DEFAULT_CSS = """
@@ -193,6 +196,11 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
     def selected_service(self) -> Service | None:
         """The service actions (scale, deploy ...) work here too: the one this pane shows."""
         return self.service
+
+    def action_events(self) -> None:
+        from tui.screens.events import EventsScreen
+
+        self.app.push_screen(EventsScreen(self.service))
 
     def action_switch_pane(self) -> None:
         if self.tasks_table.has_focus:
