@@ -36,16 +36,16 @@ from botocore.exceptions import ClientError
 
 from aws import convert as cv
 from aws import ecs, elb, taskdef
-from aws.actions import (
+from aws.convert import Doc
+from aws.models import Service, TaskDefinition
+from aws.paging import call, chunks, paged
+from aws.plan import (
     REGISTERED,
     ApiCall,
     Plan,
     ValidationError,
     td_label,
 )
-from aws.convert import Doc
-from aws.models import Service, TaskDefinition
-from aws.paging import call, chunks, paged
 
 if TYPE_CHECKING:
     from aws.session import Clients

@@ -14,7 +14,7 @@ from functools import cache
 from typing import Any
 
 from aws import fargate
-from aws.actions import ValidationError
+from aws.plan import ValidationError
 
 #: Keys DescribeTaskDefinition adds that RegisterTaskDefinition rejects: removed silently.
 DESCRIBE_ONLY = frozenset(

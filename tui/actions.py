@@ -15,9 +15,10 @@ from typing import TYPE_CHECKING, Any, cast
 from textual.binding import Binding
 
 from aws import actions as aws_actions
-from aws.actions import ActionError, Outcome, Plan
 from aws.audit import AuditLog
 from aws.errors import explain
+from aws.execute import Outcome, execute
+from aws.plan import ActionError, Plan, ValidationError
 from tui.text import clean
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ async def confirm_and_execute(screen: PollingScreen, plan: Plan) -> Outcome | No
     if not await app.push_screen_wait(ConfirmScreen(plan)):
         app.notify("Cancelled: nothing was sent.", title=title, markup=False)
         return None
-    outcome = await aws_actions.execute(app.clients, plan, audit=AuditLog())
+    outcome = await execute(app.clients, plan, audit=AuditLog())
     app.notify(
         clean(outcome.report(), 1000),
         title=title,
@@ -136,7 +137,7 @@ async def _with_diff(screen: PollingScreen, plan: Plan, old: str | None, new: st
 
 def deploy(screen: PollingScreen, service: Service) -> None:
     from aws import ecs
-    from aws.actions import family_revision
+    from aws.plan import family_revision
     from tui.screens.dialogs.deploy import DeployScreen
 
     async def flow() -> None:
@@ -380,7 +381,7 @@ def edit_taskdef(screen: PollingScreen, service: Service) -> None:
             try:
                 plan = check(text)
             except ActionError as exc:
-                problems = exc.problems if isinstance(exc, aws_actions.ValidationError) else []
+                problems = exc.problems if isinstance(exc, ValidationError) else []
                 problems = problems or [exc.message]
         if plan is None:
             title = f"{td.family}:{td.revision}"

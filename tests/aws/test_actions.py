@@ -1,4 +1,7 @@
-"""aws.actions against a real moto server: plans, the executor, read-only, the in-flight guard."""
+"""aws.plan, aws.actions and aws.execute against a real moto server.
+
+Plans, the executor, read-only, the in-flight guard.
+"""
 
 from __future__ import annotations
 
@@ -12,14 +15,6 @@ import boto3
 import pytest
 
 from aws.actions import (
-    REGISTERED,
-    ApiCall,
-    BusyError,
-    Plan,
-    ReadOnlyError,
-    ValidationError,
-    execute,
-    parse_count,
     plan_deploy,
     plan_force_deployment,
     plan_register,
@@ -28,6 +23,7 @@ from aws.actions import (
     plan_stop_task,
 )
 from aws.audit import AuditLog
+from aws.execute import execute
 from aws.models import (
     CapacityProviderItem,
     LoadBalancerRef,
@@ -35,6 +31,15 @@ from aws.models import (
     Service,
     Task,
     TaskDefinition,
+)
+from aws.plan import (
+    REGISTERED,
+    ApiCall,
+    BusyError,
+    Plan,
+    ReadOnlyError,
+    ValidationError,
+    parse_count,
 )
 from aws.session import Clients, SessionSettings
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from aws.actions import REGISTERED, execute
 from aws.audit import AuditLog
 from aws.ecs import task_definition_from_response
+from aws.execute import execute
 from aws.launch_type import (
     _candidates,
     instance_network,
@@ -15,6 +15,7 @@ from aws.launch_type import (
     security_group_choice,
     subnet_choice,
 )
+from aws.plan import REGISTERED
 from tests.aws.test_actions import (
     CLUSTER,
     boto,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from aws import fargate, taskdef
-from aws.actions import ValidationError
+from aws.plan import ValidationError
 from tests.aws.test_actions import bridge_td
 
 DESCRIBED = {

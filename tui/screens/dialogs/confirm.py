@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
-from aws.actions import Plan
+from aws.plan import Plan
 from tui.text import clean
 
 DIALOG_CSS = """

@@ -20,8 +20,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from aws.actions import Plan, ValidationError
 from aws.models import Image
+from aws.plan import Plan, ValidationError
 from tui.screens.dialogs.confirm import DIALOG_CSS
 from tui.text import clean
 

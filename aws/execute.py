@@ -1,0 +1,259 @@
+"""Running a plan: ``execute`` sends its calls, audits each attempt and returns an ``Outcome``.
+
+``execute`` refuses in read-only mode (before any request and before building one), allows one
+mutation in flight per service, stops at the first failure, writes every attempt to the audit
+log, and returns an ``Outcome`` that says in plain words what was done and what was not. It
+replaces the ``REGISTERED`` placeholder with the ARN registered by an earlier step of the plan.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
+
+from aws.errors import explain
+from aws.plan import REGISTERED, ActionError, ApiCall, BusyError, Plan, ReadOnlyError, td_label
+
+if TYPE_CHECKING:
+    from aws.audit import AuditLog
+    from aws.session import Clients
+
+_READ_ONLY_MESSAGE = (
+    "Read-only mode: ecsdeck sends no changes (started with --read-only or the setting)."
+)
+
+#: (endpoint, cluster, service) of every plan being executed now: one mutation per service.
+_IN_FLIGHT: set[tuple[str | None, str, str]] = set()
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What ``execute`` did. ``done`` and ``failed`` hold the calls as sent (placeholders
+    resolved); ``results`` are the responses of ``done`` (without ResponseMetadata)."""
+
+    plan: Plan
+    done: tuple[ApiCall, ...]
+    failed: ApiCall | None
+    error: str | None
+    not_done: tuple[ApiCall, ...]
+    results: tuple[dict[str, Any], ...]
+    registered_arn: str | None
+    #: Problems that did not stop the plan (e.g. the audit log could not be written).
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return self.failed is None and self.error is None and not self.not_done
+
+    def report(self) -> str:
+        """Plain words: what was done, what failed and why, what was not done."""
+        done = ", ".join(
+            _done_label(call, res) for call, res in zip(self.done, self.results, strict=False)
+        )
+        parts = [f"Done: {done or 'nothing'}."]
+        if self.failed is not None:
+            parts.append(f"Failed: {self.failed.operation}: {(self.error or '').rstrip('.')}.")
+        elif self.error:
+            parts.append(f"Failed: {self.error.rstrip('.')}.")
+        if self.failed is not None or self.error or self.not_done:
+            rest = ", ".join(c.operation for c in self.not_done)
+            parts.append(f"Not done: {rest or 'none'}.")
+            if self.plan.if_failed:
+                parts.append(self.plan.if_failed)
+        parts.extend(self.warnings)
+        return " ".join(parts)
+
+
+def _done_label(call: ApiCall, result: dict[str, Any]) -> str:
+    if call.operation == "RegisterTaskDefinition":
+        arn = (result.get("taskDefinition") or {}).get("taskDefinitionArn")
+        return f"{call.operation} ({td_label(arn)})" if arn else call.operation
+    return call.label()
+
+
+def _resolve(value: Any, registered: str | None) -> Any:
+    if isinstance(value, str) and value == REGISTERED:
+        if registered is None:
+            raise ActionError(
+                "this step needs the ARN of a task definition registered by an earlier step, "
+                "and none was registered"
+            )
+        return registered
+    if isinstance(value, dict):
+        return {k: _resolve(v, registered) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve(v, registered) for v in value]
+    return value
+
+
+def _explain(exc: BaseException) -> str:
+    try:
+        return explain(exc)
+    except Exception:  # the explainer must never hide the original error
+        return f"{type(exc).__name__}: {exc}"
+
+
+def _clean(response: Any) -> dict[str, Any]:
+    if not isinstance(response, dict):
+        return {}
+    return {k: v for k, v in response.items() if k != "ResponseMetadata"}
+
+
+def _summary(call: ApiCall, result: dict[str, Any]) -> dict[str, Any]:
+    """A few fields of a response worth keeping in the audit log."""
+    if "taskDefinition" in result:
+        td = result["taskDefinition"] or {}
+        return {"taskDefinitionArn": td.get("taskDefinitionArn")}
+    if "service" in result:
+        svc = result["service"] or {}
+        return {
+            "serviceArn": svc.get("serviceArn"),
+            "taskDefinition": svc.get("taskDefinition"),
+            "desiredCount": svc.get("desiredCount"),
+            "capacityProviderStrategy": svc.get("capacityProviderStrategy"),
+        }
+    if "task" in result:
+        task = result["task"] or {}
+        return {k: task.get(k) for k in ("taskArn", "lastStatus", "desiredStatus")}
+    if "cluster" in result:
+        cl = result["cluster"] or {}
+        return {
+            "clusterArn": cl.get("clusterArn"),
+            "capacityProviders": cl.get("capacityProviders"),
+            "defaultCapacityProviderStrategy": cl.get("defaultCapacityProviderStrategy"),
+        }
+    return {k: v for k, v in result.items() if isinstance(v, str | int | float | bool)}
+
+
+_IDENTITY_ATTR = "_ecsdeck_caller_arn"
+
+
+async def caller_identity(c: Clients) -> str | None:
+    """STS GetCallerIdentity's ARN, fetched once per client bundle; None if STS fails."""
+    cached = getattr(c, _IDENTITY_ATTR, None)
+    if cached is not None:
+        return str(cached)
+    try:
+        resp = await c.sts.get_caller_identity()
+    except Exception:
+        return None
+    arn = resp.get("Arn")
+    if arn:
+        setattr(c, _IDENTITY_ATTR, arn)
+    return str(arn) if arn else None
+
+
+class _Audit:
+    """Writes audit lines for one execution; a write failure becomes a warning, not a crash."""
+
+    def __init__(self, log: AuditLog | None, c: Clients, plan: Plan, identity: str | None):
+        self.log, self.c, self.plan, self.identity = log, c, plan, identity
+        self.warnings: list[str] = []
+
+    def __call__(
+        self,
+        call: ApiCall,
+        result: str,
+        error: str | None = None,
+        response: dict[str, Any] | None = None,
+    ) -> None:
+        if self.log is None:
+            return
+        try:
+            self.log.record(
+                identity=self.identity,
+                region=self.c.region,
+                cluster=self.plan.cluster or call.params.get("cluster"),
+                service=self.plan.service,
+                call=call.operation,
+                params=call.params,
+                result=result,
+                error=error,
+                response_summary=response,
+            )
+        except OSError as exc:
+            msg = f"Warning: the audit log could not be written ({exc})."
+            if msg not in self.warnings:
+                self.warnings.append(msg)
+
+
+async def execute(c: Clients, plan: Plan, *, audit: AuditLog | None = None) -> Outcome:
+    """Send the plan's calls in order, stop at the first failure, audit every attempt.
+
+    Raises ReadOnlyError (nothing sent; a "refused" audit line per call) or BusyError (nothing
+    sent) before any request. AWS and network errors do not raise: they end up in the Outcome.
+    """
+    if c.settings.read_only:
+        log = _Audit(audit, c, plan, getattr(c, _IDENTITY_ATTR, None))
+        for call in plan.calls:
+            log(call, "refused", _READ_ONLY_MESSAGE)
+        raise ReadOnlyError(_READ_ONLY_MESSAGE)
+    key = (c.endpoint, plan.cluster, plan.service or "")
+    guarded = bool(plan.service)
+    if guarded:
+        if key in _IN_FLIGHT:
+            raise BusyError(
+                f"A change to {plan.service} is already in progress: wait for it to finish."
+            )
+        _IN_FLIGHT.add(key)
+    try:
+        return await _run(c, plan, audit)
+    finally:
+        if guarded:
+            _IN_FLIGHT.discard(key)
+
+
+async def _run(c: Clients, plan: Plan, audit: AuditLog | None) -> Outcome:
+    identity = await caller_identity(c) if audit is not None else None
+    log = _Audit(audit, c, plan, identity)
+    done: list[ApiCall] = []
+    results: list[dict[str, Any]] = []
+    registered: str | None = None
+    for i, planned in enumerate(plan.calls):
+        try:
+            call = replace(planned, params=_resolve(planned.params, registered))
+        except ActionError as exc:
+            log(planned, "error", exc.message)
+            return _outcome(plan, done, results, planned, exc.message, i, registered, log)
+        try:
+            client = getattr(c, call.service)
+            response = _clean(await getattr(client, call.method())(**call.params))
+        except Exception as exc:
+            message = _explain(exc)
+            log(call, "error", message)
+            return _outcome(plan, done, results, call, message, i, registered, log)
+        if call.operation == "RegisterTaskDefinition":
+            registered = (response.get("taskDefinition") or {}).get("taskDefinitionArn")
+        done.append(call)
+        results.append(response)
+        log(call, "ok", None, _summary(call, response))
+    return _outcome(plan, done, results, None, None, len(plan.calls), registered, log)
+
+
+def _outcome(
+    plan: Plan,
+    done: list[ApiCall],
+    results: list[dict[str, Any]],
+    failed: ApiCall | None,
+    error: str | None,
+    index: int,
+    registered: str | None,
+    log: _Audit,
+) -> Outcome:
+    rest = plan.calls[index + 1 :] if failed is not None else plan.calls[index:]
+    not_done = []
+    for call in rest:
+        try:
+            not_done.append(replace(call, params=_resolve(call.params, registered)))
+        except ActionError:
+            not_done.append(call)
+    return Outcome(
+        plan=plan,
+        done=tuple(done),
+        failed=failed,
+        error=error,
+        not_done=tuple(not_done),
+        results=tuple(results),
+        registered_arn=registered,
+        warnings=tuple(log.warnings),
+    )

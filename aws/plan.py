@@ -1,0 +1,196 @@
+"""The vocabulary of mutations: errors, ``ApiCall``, ``Plan`` and the small parsers they share.
+
+A plan is a value: a title, a one-line summary and the ordered ``ApiCall``s, each of which can
+render itself as the equivalent ``aws ...`` command line. Nothing is sent by building one: the
+builders are in ``aws.actions`` and the executor in ``aws.execute``.
+
+A call may carry the placeholder ``REGISTERED`` ("$registered") as a parameter value: the
+executor replaces it with the ARN returned by an earlier RegisterTaskDefinition in the same plan.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shlex
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from botocore import xform_name
+
+#: Stands for "the ARN registered by an earlier step of this plan"; resolved by ``execute``.
+REGISTERED = "$registered"
+
+#: ``parse_count`` never accepts more than this, even with explicit confirmation. It is 20x
+#: ECS's default quota of 5,000 tasks per service: no real service needs more, and it stops a
+#: slip of the finger (an extra zero or three) from reaching the API.
+ABSOLUTE_MAX_COUNT = 100_000
+
+
+# --- errors --------------------------------------------------------------------------------
+
+
+class ActionError(Exception):
+    """Base of every refusal or failure to plan; ``message`` is meant for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ValidationError(ActionError):
+    """Bad input. ``problems`` lists each one (at least one)."""
+
+    def __init__(self, message: str, problems: Sequence[str] | None = None) -> None:
+        super().__init__(message)
+        self.problems: list[str] = list(problems) if problems else [message]
+
+
+class ReadOnlyError(ActionError):
+    """The session is read-only: nothing was sent."""
+
+
+class BusyError(ActionError):
+    """A mutation of the same service is already in flight: nothing was sent."""
+
+
+# --- plans ---------------------------------------------------------------------------------
+
+
+def _json_param(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"), sort_keys=False, default=str)
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One API request: ``service`` ("ecs"/"elbv2"), PascalCase ``operation``, its params."""
+
+    service: str
+    operation: str
+    params: dict[str, Any]
+
+    def method(self) -> str:
+        """The client method name, e.g. ``update_service``."""
+        return str(xform_name(self.operation))
+
+    def cli(
+        self,
+        *,
+        region: str | None = None,
+        profile: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> str:
+        """The equivalent AWS CLI command line (shell-quoted; complex params as JSON).
+
+        ``region``, ``profile`` and ``endpoint_url`` (when given) become ``--region``,
+        ``--profile`` and ``--endpoint-url`` so the line does the same thing when pasted into
+        another shell, whatever that shell's AWS_PROFILE / AWS_REGION say.
+        """
+        parts = ["aws", self.service, xform_name(self.operation, "-")]
+        for key, value in self.params.items():
+            flag = "--" + xform_name(key, "-")
+            if isinstance(value, bool):
+                parts.append(flag if value else "--no-" + flag[2:])
+            elif isinstance(value, int | float):
+                parts += [flag, str(value)]
+            elif isinstance(value, str):
+                parts += [flag, shlex.quote(value)]
+            else:
+                parts += [flag, shlex.quote(_json_param(value))]
+        for flag, value in (
+            ("--region", region),
+            ("--profile", profile),
+            ("--endpoint-url", endpoint_url),
+        ):
+            if value:
+                parts += [flag, shlex.quote(value)]
+        return " ".join(parts)
+
+    def label(self) -> str:
+        """Short human label: ``UpdateService (payments-api)``."""
+        p = self.params
+        what = (
+            p.get("service")
+            or (p.get("task") and str(p["task"]).rsplit("/", 1)[-1])
+            or p.get("family")
+            or p.get("cluster")
+        )
+        return f"{self.operation} ({what})" if what else self.operation
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What a mutation will do, shown to the user before anything is sent."""
+
+    title: str
+    cluster: str
+    service: str | None
+    calls: tuple[ApiCall, ...]
+    summary: str
+    notes: tuple[str, ...] = ()
+    #: Unified diff (task-definition changes), for a coloured view.
+    diff: str | None = None
+    #: Said after a failure at any step: the state the service is left in (e.g. "The service
+    #: still runs web:7 on EC2.").
+    if_failed: str | None = None
+
+    def cli(
+        self,
+        *,
+        region: str | None = None,
+        profile: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> str:
+        """Every call as a CLI line, one per line (the keywords as in ``ApiCall.cli``)."""
+        return "\n".join(
+            call.cli(region=region, profile=profile, endpoint_url=endpoint_url)
+            for call in self.calls
+        )
+
+
+def _name(arn_or_name: str | None) -> str:
+    return (arn_or_name or "").rsplit("/", 1)[-1]
+
+
+def td_label(arn: str | None) -> str:
+    """``arn:...:task-definition/web:7`` -> ``web:7``."""
+    return _name(arn) or "?"
+
+
+def family_revision(arn: str) -> tuple[str, int | None]:
+    """``arn:...:task-definition/web:7`` or ``web:7`` -> ("web", 7); no revision -> None."""
+    label = td_label(arn)
+    family, _, rev = label.rpartition(":")
+    if family and rev.isdigit():
+        return family, int(rev)
+    return label, None
+
+
+_COUNT = re.compile(r"[0-9]+", re.ASCII)
+
+
+def parse_count(text: str, *, maximum: int = 1000, allow_over_max: bool = False) -> int:
+    """A desired count typed by the user: a whole number from 0 to ``maximum``.
+
+    Surrounding spaces are fine; signs, decimals, exponents, letters and blanks are not. Above
+    ``maximum`` needs ``allow_over_max`` (the user's explicit confirmation). Nothing above
+    ``ABSOLUTE_MAX_COUNT`` is ever accepted.
+    """
+    raw = text.strip() if isinstance(text, str) else ""
+    if not raw:
+        raise ValidationError("Enter a whole number of tasks (0 or more).")
+    if not _COUNT.fullmatch(raw):
+        if raw.startswith("-") and _COUNT.fullmatch(raw[1:]):
+            raise ValidationError(f"{raw!r} is negative: the desired count is 0 or more.")
+        raise ValidationError(f"{raw!r} is not a whole number: use digits only, e.g. 3.")
+    if len(raw.lstrip("0")) > len(str(ABSOLUTE_MAX_COUNT)):
+        raise ValidationError(f"{raw} is far too large: at most {ABSOLUTE_MAX_COUNT}.")
+    value = int(raw)
+    if value > ABSOLUTE_MAX_COUNT:
+        raise ValidationError(f"{value} is too large: at most {ABSOLUTE_MAX_COUNT}.")
+    if value > maximum and not allow_over_max:
+        raise ValidationError(
+            f"{value} is above the maximum of {maximum}: confirm explicitly to go above it."
+        )
+    return value
