@@ -66,6 +66,8 @@ async def test_filter_narrows_and_clears(frozen_sandbox: str, make_app: Any) -> 
         await pilot.press("slash", *first_name)
         await wait_for(pilot, lambda: t.row_count < everything)
         assert all(first_name in app.screen.services[k].name for k in keys(t))
+        header = app.screen.header.render().plain
+        assert f"{t.row_count} of {everything} rows (filter: {first_name})" in header
         await pilot.press("enter")  # keep the filter, back to the table
         assert t.has_focus and t.row_count < everything
         await pilot.press("escape")  # clears the filter, stays on the pane

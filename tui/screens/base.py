@@ -146,6 +146,7 @@ class PollingScreen(Screen[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         target = getattr(self, "_filter_target", None) or self.table
         target.set_filter(event.value)
+        self.header.refresh()  # "n of N rows" follows the typing
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:

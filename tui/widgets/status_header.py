@@ -52,6 +52,19 @@ class StatusHeader(Widget):
     def stale(self) -> bool:
         return self.error is not None
 
+    def _rows_label(self) -> str:
+        """ " · 12 rows", or " · 1 of 351 rows" while a filter hides some."""
+        from tui.widgets.live_table import LiveTable
+
+        tables = self.screen.query(LiveTable)
+        if not tables:
+            return ""
+        table = tables.first()
+        total = table.row_count_total
+        if table.filter_text:
+            return f" · {table.row_count} of {total} rows (filter: {clean(table.filter_text, 30)})"
+        return f" · {total} rows"
+
     def render(self) -> Text:
         app = self.app
         ident = getattr(app, "identity", None)
@@ -69,6 +82,7 @@ class StatusHeader(Widget):
             line1.append("  [READ-ONLY]", style="bold yellow")
         line2 = Text(no_wrap=True, overflow="ellipsis")
         line2.append(clean(self.crumb, 80), style="bold")
+        line2.append(self._rows_label(), style="dim")
         line2.append("  ")
         if self.fetched_at is None and self.error is None:
             line2.append("loading…", style="italic")
