@@ -69,7 +69,7 @@ class SessionSettings:
     max_pool_connections: int = 20
     #: Upper bound on concurrent requests per reader call (e.g. DescribeServices batches in flight).
     concurrency: int = 8
-    #: When set, every mutation in aws.actions refuses before any request is built.
+    #: When set, every mutation in aws.execute refuses before any request is built.
     read_only: bool = False
 
 
