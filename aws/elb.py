@@ -96,3 +96,17 @@ async def read_target_health(c: Clients, service: Service, tasks: Sequence[Task]
         for arn, page in zip(groups, pages, strict=True)
         for d in cv.dicts(page, "TargetHealthDescriptions")
     ]
+
+
+async def target_state_counts(c: Clients, service: Service) -> dict[str, int]:
+    """How many of the service's targets are in each state, e.g. {"healthy": 3, "unhealthy": 1}.
+
+    For a list of services, where joining targets to tasks is not needed: same calls as
+    ``read_target_health`` (one per target group), no task reads. Empty for services without
+    a target group.
+    """
+    counts: dict[str, int] = {}
+    for target in await read_target_health(c, service, ()):
+        state = target.state or "unknown"
+        counts[state] = counts.get(state, 0) + 1
+    return counts

@@ -199,3 +199,23 @@ async def test_v_shows_every_event_of_the_service(frozen_sandbox: str, make_app:
         )
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+
+
+async def test_services_pane_shows_target_health_of_visible_rows(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "shared-mixed")
+        screen = app.screen
+        by_name = {s.name: arn for arn, s in screen.services.items()}
+
+        def cell(name: str) -> str:
+            return screen.services_table.get_cell(by_name[name], "targets").plain
+
+        # events-ingest has unhealthy targets in the frozen seed-7 account
+        await wait_for(pilot, lambda: cell("events-ingest").startswith("✗"))
+        healthy, total = cell("events-ingest").split()[1].split("/")
+        assert int(healthy) < int(total) == 120
+        await wait_for(pilot, lambda: cell("image-resizer").startswith("✓"))
+        assert app.clients.calls.total["elastic-load-balancing-v2.DescribeTargetHealth"] <= 3

@@ -8,6 +8,7 @@ polling costs a handful of calls per tick whatever the cluster's size.
 
 from __future__ import annotations
 
+import asyncio
 import time
 
 from rich.text import Text
@@ -16,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from aws import ecs
+from aws import ecs, elb
 from aws.models import Cluster, Service
 from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
@@ -31,14 +32,34 @@ COLUMNS = [
     ("compute", "COMPUTE"),
     ("taskdef", "TASK DEF"),
     ("rollout", "ROLLOUT"),
+    ("targets", "TARGETS"),
     ("event", "LAST EVENT"),
 ]
 
 #: Services in motion re-described per tick, at most (10 per DescribeServices call).
 MAX_IN_MOTION = 50
+#: Target-health reads per tick, at most: the ELB bucket refills at 10/s, shared account-wide.
+MAX_TARGET_READS = 4
+#: Seconds a visible row's target counts stay fresh before they are read again.
+TARGETS_TTL = 30.0
 
 
-def service_row(s: Service) -> Row:
+def targets_cell(s: Service, counts: dict[str, int] | None) -> Text:
+    """ "✓ 3/3", "✗ 1/3", "-" without a load balancer, "…" until first read."""
+    if not any(lb.target_group_arn for lb in s.load_balancers):
+        return Text("-", style="dim")
+    if counts is None:
+        return Text("…", style="dim")
+    total = sum(counts.values())
+    healthy = counts.get("healthy", 0)
+    if counts.get("unhealthy", 0) or counts.get("unhealthy.draining", 0):
+        return Text(f"✗ {healthy}/{total}", style="bold red")
+    if healthy < total:
+        return Text(f"⟳ {healthy}/{total}", style="yellow")
+    return Text(f"✓ {healthy}/{total}", style="green")
+
+
+def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
     rollout = s.rollout_state or "-"
     rollout_style = {"FAILED": "bold red", "IN_PROGRESS": "yellow"}.get(rollout, "dim")
     deployments = len(s.deployments)
@@ -54,6 +75,7 @@ def service_row(s: Service) -> Row:
         safe(s.compute, limit=24),
         safe(short_arn(s.task_definition), limit=50),
         rollout_text,
+        targets_cell(s, counts),
         safe(event, "dim", 60),
     )
     return Row(s.arn, cells, f"{s.name} {s.compute} {short_arn(s.task_definition)}".lower())
@@ -72,6 +94,8 @@ class ServicesScreen(ServiceActions, PollingScreen):
         self.services: dict[str, Service] = {}
         self.arns: list[str] = []
         self._listed_at: float | None = None
+        #: arn -> (target state counts, when read): visible rows only, on a slow cadence.
+        self.targets: dict[str, tuple[dict[str, int], float]] = {}
 
     def compose_body(self) -> ComposeResult:
         yield LiveTable(COLUMNS, id="services")
@@ -88,11 +112,37 @@ class ServicesScreen(ServiceActions, PollingScreen):
         )
         if due:
             await self._relist()
+        else:
+            wanted = list(dict.fromkeys(self.services_table.visible_keys() + self._in_motion()))
+            if wanted:
+                fresh = await ecs.describe_services(clients, self.cluster.arn, wanted)
+                self._absorb(fresh)
+        await self._read_targets()
+
+    async def _read_targets(self) -> None:
+        """Target health of the visible load-balanced rows, oldest first, a few per tick."""
+        now = time.monotonic()
+        stale = [
+            self.services[k]
+            for k in self.services_table.visible_keys()
+            if k in self.services
+            and any(lb.target_group_arn for lb in self.services[k].load_balancers)
+            and now - self.targets.get(k, ({}, -1e9))[1] > TARGETS_TTL
+        ]
+        stale.sort(key=lambda s: self.targets.get(s.arn, ({}, -1e9))[1])
+        batch = stale[:MAX_TARGET_READS]
+        if not batch:
             return
-        wanted = list(dict.fromkeys(self.services_table.visible_keys() + self._in_motion()))
-        if wanted:
-            fresh = await ecs.describe_services(clients, self.cluster.arn, wanted)
-            self._absorb(fresh)
+        counts = await asyncio.gather(
+            *(elb.target_state_counts(self.deck.clients, s) for s in batch)
+        )
+        for s, c in zip(batch, counts, strict=True):
+            self.targets[s.arn] = (c, now)
+        self.services_table.upsert_rows([self._row(s) for s in batch])
+
+    def _row(self, s: Service) -> Row:
+        known = self.targets.get(s.arn)
+        return service_row(s, known[0] if known else None)
 
     def _in_motion(self) -> list[str]:
         moving = [arn for arn, s in self.services.items() if s.in_motion]
@@ -116,7 +166,7 @@ class ServicesScreen(ServiceActions, PollingScreen):
                 done += len(batch)
                 for s in batch:
                     self.services[s.arn] = s
-                self.services_table.upsert_rows([service_row(s) for s in batch])
+                self.services_table.upsert_rows([self._row(s) for s in batch])
                 self.header.set_progress(done, total)
 
             await ecs.describe_services(clients, self.cluster.arn, arns, on_batch=show)
@@ -131,13 +181,13 @@ class ServicesScreen(ServiceActions, PollingScreen):
         self.arns = arns
         self._listed_at = time.monotonic()
         ordered = sorted(self.services.values(), key=lambda s: s.name)
-        self.services_table.set_rows([service_row(s) for s in ordered])
+        self.services_table.set_rows([self._row(s) for s in ordered])
 
     def _absorb(self, fresh: list[Service], render: bool = True) -> None:
         for s in fresh:
             self.services[s.arn] = s
         if render:
-            self.services_table.upsert_rows([service_row(s) for s in fresh])
+            self.services_table.upsert_rows([self._row(s) for s in fresh])
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
