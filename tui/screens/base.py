@@ -52,6 +52,8 @@ class PollingScreen(Screen[None]):
         self.header = StatusHeader(self.crumb)
         self.filter_input = Input(placeholder="filter (Enter keeps, Esc clears)", id="filter")
         self.ticks = 0
+        #: The table the open filter line applies to (chosen when "/" is pressed).
+        self._filter_target: LiveTable | None = None
 
     @property
     def deck(self) -> EcsDeckApp:
@@ -120,8 +122,7 @@ class PollingScreen(Screen[None]):
             return
         self._filter_target = self.table
         self.filter_input.display = True
-        if self.filter_input.value != self._filter_target.filter_text:
-            self.filter_input.value = self._filter_target.filter_text
+        self.filter_input.value = self._filter_target.filter_text
         # Focus now, not on the next idle (``focus()`` defers): keys typed right after "/" in
         # the same burst must reach the filter, never the pane's action keys (s = Scale).
         self.set_focus(self.filter_input)
@@ -144,14 +145,13 @@ class PollingScreen(Screen[None]):
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
-        target = getattr(self, "_filter_target", None) or self.table
-        target.set_filter(event.value)
+        (self._filter_target or self.table).set_filter(event.value)
         self.header.refresh()  # "n of N rows" follows the typing
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
         self.filter_input.display = False
-        (getattr(self, "_filter_target", None) or self.table).focus()
+        (self._filter_target or self.table).focus()
 
     def action_back(self) -> None:
         if self.filter_input.has_focus:

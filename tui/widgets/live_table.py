@@ -1,6 +1,6 @@
 """A DataTable that is updated by key, so a refresh never moves the cursor or the scroll.
 
-Rows come in as ``(key, cells)``; ``sync`` removes rows that left, updates cells that changed and
+Rows come in as ``(key, cells)``; ``set_rows`` removes rows that left, updates cells that changed and
 adds new ones, inside one ``batch_update``. The full row set is kept aside so the ``/`` filter can
 hide and show rows without another API call.
 """
@@ -32,6 +32,7 @@ class LiveTable(DataTable[Text]):
         self._rows: dict[str, Row] = {}
         self._order: list[str] = []
         self.filter_text = ""
+        self._widths_rendered: tuple[int, ...] = ()
 
     def on_mount(self) -> None:
         for key, label in self._column_spec:
@@ -106,24 +107,29 @@ class LiveTable(DataTable[Text]):
                 self.clear()
                 remaining = []
                 present = set()
-            added = False
+            changed = False
             for key in remaining:
-                added = self._update_row(key) or added
+                changed = self._update_row(key) or changed
             for key in wanted:
                 if key not in present:
                     self.add_row(*self._rows[key].cells, key=key)
-                    added = True
+                    changed = True
             if keep_key is not None and keep_key in wanted_set:
                 index = self.get_row_index(keep_key)
                 if index != self.cursor_row:
                     self.move_cursor(row=index, animate=False, scroll=False)
                     self.scroll_to(y=max(0, index - keep_offset), animate=False, immediate=True)
-        if added:
-            # New or changed rows can widen a column after a row was already rendered, and DataTable's
-            # render cache is not keyed by column width: drop it once the widths have settled.
+        if changed:
             self.call_after_refresh(self._forget_rendered_rows)
 
     def _forget_rendered_rows(self) -> None:
+        """New or changed cells can widen a column after a row was already rendered, and
+        DataTable's render cache is not keyed by column width: drop it, once the widths have
+        settled, only when a width actually changed (not on every refresh tick)."""
+        widths = tuple(c.content_width for c in self.columns.values())
+        if widths == self._widths_rendered:
+            return
+        self._widths_rendered = widths
         clear = getattr(self, "_clear_caches", None)
         if clear is not None:
             clear()
