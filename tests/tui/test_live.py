@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 import boto3
 
 from tests.tui.conftest import wait_for
-from tests.tui.test_panes import open_cluster, table
+from tests.tui.test_panes import open_cluster, open_service, table
 from tui.screens.service import ServiceScreen
 
 
@@ -163,9 +163,7 @@ async def test_task_detail_shows_its_log_lines_as_characters(
 
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_cluster(app, pilot, "web-fargate")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        await open_service(app, pilot, "web-fargate")
         await wait_for(pilot, lambda: table(app, "#tasks").row_count > 0)
         screen = app.screen
         task = screen.tasks[str(next(iter(table(app, "#tasks").rows)).value)]

@@ -31,6 +31,13 @@ async def open_cluster(app: Any, pilot: Any, name: str) -> None:
     await wait_for(pilot, lambda: table(app).row_count > 0 and app.screen.header.progress is None)
 
 
+async def open_service(app: Any, pilot: Any, cluster: str) -> None:
+    """Open ``cluster`` and then its first service (the cursor's row)."""
+    await open_cluster(app, pilot, cluster)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+
+
 async def test_drill_down_and_back(frozen_sandbox: str, make_app: Any) -> None:
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -154,9 +161,7 @@ async def test_service_actions_work_from_the_service_pane_too(
 
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_cluster(app, pilot, "web-fargate")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        await open_service(app, pilot, "web-fargate")
         name = app.screen.service.name
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
@@ -187,9 +192,7 @@ async def test_v_shows_every_event_of_the_service(frozen_sandbox: str, make_app:
 
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_cluster(app, pilot, "web-fargate")
-        await pilot.press("enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        await open_service(app, pilot, "web-fargate")
         service = app.screen.service
         assert service.events
         await pilot.press("v")
