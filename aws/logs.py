@@ -8,7 +8,7 @@ from typing import Any
 
 from aws import convert as cv
 from aws.models import LogEvent
-from aws.paging import call
+from aws.paging import call, gather_bounded
 from aws.session import Clients
 
 
@@ -79,9 +79,9 @@ async def task_logs(
     c: Clients, task_definition: dict[str, Any], task_id: str, *, limit: int = 40
 ) -> dict[str, list[LogEvent]]:
     """The last ``limit`` lines of each awslogs container of one task, by container name."""
-    out: dict[str, list[LogEvent]] = {}
-    for container, group, stream in awslogs_streams(task_definition, task_id):
-        out[container] = await recent_log_events(
-            c, group, stream_prefix=stream, limit=limit, since=None
-        )
-    return out
+    streams = awslogs_streams(task_definition, task_id)
+    tails = await gather_bounded(
+        recent_log_events(c, group, stream_prefix=stream, limit=limit, since=None)
+        for _, group, stream in streams
+    )
+    return {container: tail for (container, _, _), tail in zip(streams, tails, strict=True)}
