@@ -60,7 +60,7 @@ async def shoot(url: str, extra: list[tuple[str, Step]] | None = None) -> None:
         save(app, "1-clusters")
         # the mixed cluster has the most variety
         table = app.screen.query(LiveTable).first()
-        names = [str(r.value) for r in table.rows]
+        names = table.shown_keys()
         target = next((i for i, n in enumerate(names) if "mixed" in n), 0)
         table.move_cursor(row=target)
         await pilot.press("enter")
@@ -99,7 +99,7 @@ async def _open_service(app: Any, pilot: Any, cluster: str, service: str) -> Non
 
 
 def _row(table: Any, name: str) -> int | None:
-    keys = [str(r.value).rsplit("/", 1)[-1] for r in table.rows]
+    keys = [k.rsplit("/", 1)[-1] for k in table.shown_keys()]
     return keys.index(name) if name in keys else None
 
 

@@ -54,3 +54,16 @@ def short_arn(arn: str | None) -> str:
     if not arn:
         return "-"
     return arn.rsplit("/", 1)[-1]
+
+
+_DIGITS = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts svc-2 before svc-10, as a person reads names. Each chunk is tagged
+    (digit runs 0, text 1) so a number is never compared with a string."""
+    return tuple(
+        (0, int(part)) if part.isdigit() else (1, part.lower())
+        for part in _DIGITS.split(name)
+        if part
+    )

@@ -47,7 +47,7 @@ async def settle(app: Any, pilot: Any) -> None:
 
 async def open_row(app: Any, pilot: Any, suffix: str) -> None:
     table = app.screen.query(LiveTable).first()
-    keys = [str(r.value) for r in table.rows]
+    keys = table.shown_keys()
     table.move_cursor(row=next(i for i, k in enumerate(keys) if k.endswith(suffix)))
     await pilot.press("enter")
     await pilot.pause()

@@ -60,7 +60,7 @@ def notes(app: Any) -> str:
 
 
 async def select_row(pilot: Any, table: Any, name: str) -> None:
-    keys = [str(r.value) for r in table.rows]
+    keys = table.shown_keys()
     index = next(i for i, k in enumerate(keys) if k.rsplit("/", 1)[-1] == name)
     table.move_cursor(row=index)
     await pilot.pause()

@@ -166,7 +166,7 @@ async def test_task_detail_shows_its_log_lines_as_characters(
         await open_service(app, pilot, "web-fargate")
         await wait_for(pilot, lambda: table(app, "#tasks").row_count > 0)
         screen = app.screen
-        task = screen.tasks[str(next(iter(table(app, "#tasks").rows)).value)]
+        task = screen.tasks[table(app, "#tasks").shown_keys()[0]]
         td = _client(frozen_sandbox, "ecs").describe_task_definition(
             taskDefinition=task.task_definition
         )["taskDefinition"]

@@ -18,7 +18,7 @@ def table(app: Any, selector: str | None = None) -> LiveTable:
 
 
 def keys(t: LiveTable) -> list[str]:
-    return [str(r.value) for r in t.rows]
+    return t.shown_keys()
 
 
 async def open_cluster(app: Any, pilot: Any, name: str) -> None:

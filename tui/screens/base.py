@@ -52,6 +52,8 @@ class PollingScreen(Screen[None]):
         self.header = StatusHeader(self.crumb)
         self.filter_input = Input(placeholder="filter (Enter keeps, Esc clears)", id="filter")
         self.ticks = 0
+        #: True once a tick succeeded: the first success is the full load.
+        self.loaded = False
         #: The table the open filter line applies to (chosen when "/" is pressed).
         self._filter_target: LiveTable | None = None
 
@@ -79,6 +81,7 @@ class PollingScreen(Screen[None]):
     # -- polling -------------------------------------------------------------------------------
 
     def on_screen_resume(self) -> None:
+        self.header.update_lines()  # its age went on while another screen was on top
         self.poll()
 
     def on_screen_suspend(self) -> None:
@@ -103,10 +106,15 @@ class PollingScreen(Screen[None]):
                 delay = min(max(delay * 2, interval), 30.0)
             else:
                 calls = sum(counter.mark().values())
-                self.header.mark_fresh(calls)
                 # Budget governor: a big pane (a service with 1,000 tasks) stretches its own
                 # interval so steady polling stays under a quarter of a 20/s ECS bucket refill.
-                delay = max(interval, calls / CALLS_PER_SECOND_BUDGET)
+                # The first tick is the pane's one-off full load, not its steady cost: counting
+                # it would leave 2,000 fresh rows unrefreshed for 44 s.
+                delay = (
+                    interval if not self.loaded else max(interval, calls / CALLS_PER_SECOND_BUDGET)
+                )
+                self.loaded = True
+                self.header.mark_fresh(calls, next_in=delay)
             self.ticks += 1
             await asyncio.sleep(delay)
 
@@ -146,7 +154,7 @@ class PollingScreen(Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         (self._filter_target or self.table).set_filter(event.value)
-        self.header.refresh()  # "n of N rows" follows the typing
+        self.header.update_lines()  # "n of N rows" follows the typing
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:

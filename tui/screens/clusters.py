@@ -14,7 +14,7 @@ from aws import ecs
 from aws.models import Cluster
 from tui.screens.base import PollingScreen
 from tui.status import BAD, IDLE, OK, badge
-from tui.text import safe
+from tui.text import natural_key, safe
 from tui.widgets.live_table import LiveTable, Row
 
 COLUMNS = [
@@ -46,7 +46,8 @@ def cluster_row(cluster: Cluster) -> Row:
         count(cluster.container_instances),
         safe(", ".join(cluster.capacity_providers) or "-", limit=60),
     )
-    return Row(cluster.arn, cells, f"{cluster.name} {status}".lower())
+    order = (status != "ACTIVE", natural_key(cluster.name))
+    return Row(cluster.arn, cells, f"{cluster.name} {status}".lower(), order)
 
 
 class ClustersScreen(PollingScreen):
@@ -72,8 +73,7 @@ class ClustersScreen(PollingScreen):
         else:
             fresh = [_keep_counts(c, self.clusters.get(c.arn)) for c in fresh]
         self.clusters = {c.arn: c for c in fresh}
-        ordered = sorted(fresh, key=lambda c: (c.status != "ACTIVE", c.name))
-        self.query_one(LiveTable).set_rows([cluster_row(c) for c in ordered])
+        self.query_one(LiveTable).set_rows([cluster_row(c) for c in fresh])
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

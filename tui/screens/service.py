@@ -23,6 +23,7 @@ from tui.screens.base import PollingScreen
 from tui.status import service_health, target_reason, target_state, task_reason, task_status
 from tui.text import age, clean, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
+from tui.widgets.quiet_static import QuietStatic
 
 TASK_COLUMNS = [
     ("id", "TASK"),
@@ -147,11 +148,11 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         self.task_watch = ServiceTasks(cluster.arn, service.name)
 
     def compose_body(self) -> ComposeResult:
-        yield Static(summary(self.service), id="summary")
+        yield QuietStatic(summary(self.service), id="summary")
         with Vertical():
-            yield Static("Tasks", classes="pane-title", id="tasks-title")
+            yield QuietStatic("Tasks", classes="pane-title", id="tasks-title")
             yield LiveTable(TASK_COLUMNS, id="tasks")
-            yield Static("Target health", classes="pane-title", id="targets-title")
+            yield QuietStatic("Target health", classes="pane-title", id="targets-title")
             yield LiveTable(TARGET_COLUMNS, id="targets")
 
     @property

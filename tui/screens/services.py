@@ -22,7 +22,7 @@ from aws.models import Cluster, Service
 from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
 from tui.status import service_health, task_counts
-from tui.text import age, safe, short_arn
+from tui.text import age, natural_key, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
 
 COLUMNS = [
@@ -78,7 +78,8 @@ def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
         targets_cell(s, counts),
         safe(event, "dim", 60),
     )
-    return Row(s.arn, cells, f"{s.name} {s.compute} {short_arn(s.task_definition)}".lower())
+    hay = f"{s.name} {s.compute} {short_arn(s.task_definition)}".lower()
+    return Row(s.arn, cells, hay, (natural_key(s.name),))
 
 
 class ServicesScreen(ServiceActions, PollingScreen):
@@ -155,6 +156,7 @@ class ServicesScreen(ServiceActions, PollingScreen):
         gone = set(self.services) - set(arns)
         for arn in gone:
             self.services.pop(arn, None)
+        self.services_table.remove_rows(gone)
         if first:
             # Describe everything, showing each batch as it lands (n of N in the header).
             total = len(arns)
@@ -177,17 +179,14 @@ class ServicesScreen(ServiceActions, PollingScreen):
                 dict.fromkeys(new + self.services_table.visible_keys() + self._in_motion())
             )
             if wanted:
-                self._absorb(await ecs.describe_services(clients, self.cluster.arn, wanted), False)
+                self._absorb(await ecs.describe_services(clients, self.cluster.arn, wanted))
         self.arns = arns
         self._listed_at = time.monotonic()
-        ordered = sorted(self.services.values(), key=lambda s: s.name)
-        self.services_table.set_rows([self._row(s) for s in ordered])
 
-    def _absorb(self, fresh: list[Service], render: bool = True) -> None:
+    def _absorb(self, fresh: list[Service]) -> None:
         for s in fresh:
             self.services[s.arn] = s
-        if render:
-            self.services_table.upsert_rows([self._row(s) for s in fresh])
+        self.services_table.upsert_rows([self._row(s) for s in fresh])
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

@@ -1,18 +1,29 @@
-"""A DataTable that is updated by key, so a refresh never moves the cursor or the scroll.
+"""A DataTable updated by key, so a refresh never moves the cursor, the scroll or the whole screen.
 
-Rows come in as ``(key, cells)``; ``set_rows`` removes rows that left, updates cells that changed and
-adds new ones, inside one ``batch_update``. The full row set is kept aside so the ``/`` filter can
+Rows come in as ``(key, cells, order)``. The table keeps them sorted by ``order`` and places each
+new row at its position as it arrives (no append-then-rebuild), so a 2,000-row first load costs
+work per batch proportional to the batch, apart from one re-indexing of row positions.
+
+What reaches the terminal matters over SSH: a changed cell repaints its row, never the table, and
+an unchanged row is not touched at all. The full row set is kept aside so the ``/`` filter can
 hide and show rows without another API call.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import bisect
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from rich.text import Text
+from textual import events
+from textual._two_way_dict import TwoWayDict
 from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist
+from textual.widgets.data_table import RowKey
+
+#: A sort position: compared element by element; screens build it from what they sort by.
+Order = tuple[Any, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,18 +32,30 @@ class Row:
     cells: tuple[Text, ...]
     #: Lower-cased text the filter matches against.
     haystack: str
+    #: Where the row sorts (ties broken by key). Empty: the position in ``set_rows``' list.
+    order: Order = ()
+
+
+def same_cell(a: Text, b: Text) -> bool:
+    """Text's own ``==`` ignores the base style, so ``✓ 3/3`` turning red would go unseen."""
+    return a.plain == b.plain and a.style == b.style and a.spans == b.spans
 
 
 class LiveTable(DataTable[Text]):
-    """Keyed, filterable, refresh-stable table."""
+    """Keyed, sorted, filterable, refresh-stable table."""
+
+    #: While set, DataTable's whole-widget refreshes are dropped (we refresh single rows).
+    _narrow = False
 
     def __init__(self, columns: Sequence[tuple[str, str]], **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self._column_spec = list(columns)
         self._rows: dict[str, Row] = {}
-        self._order: list[str] = []
+        #: (order, key) of every row, sorted: the filter picks from it without re-sorting.
+        self._sorted: list[tuple[Order, str]] = []
+        self._order_of: dict[str, Order] = {}
         self.filter_text = ""
-        self._widths_rendered: tuple[int, ...] = ()
+        self._widths: tuple[int, ...] = ()
 
     def on_mount(self) -> None:
         for key, label in self._column_spec:
@@ -41,110 +64,166 @@ class LiveTable(DataTable[Text]):
     # -- data in -------------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[Row]) -> None:
-        """Replace the whole row set (keeps cursor and scroll by key)."""
-        self._rows = {r.key: r for r in rows}
-        self._order = [r.key for r in rows]
-        self._render_rows()
+        """Make the table hold exactly ``rows``: rows that left go, the rest are upserted."""
+        wanted = {r.key for r in rows}
+        self.remove_rows([k for k in self._rows if k not in wanted])
+        self.upsert_rows(
+            [r if r.order else Row(r.key, r.cells, r.haystack, (i,)) for i, r in enumerate(rows)]
+        )
 
     def upsert_rows(self, rows: Sequence[Row]) -> None:
-        """Update some rows in place, appending unknown ones: used for partial refreshes."""
-        for r in rows:
-            if r.key not in self._rows:
-                self._order.append(r.key)
-            self._rows[r.key] = r
-        self._render_rows()
+        """Add or update these rows only; every other row is left alone."""
+        moved = False
+        anchor = self._anchor()
+        with self.app.batch_update():
+            for row in rows:
+                moved = self._upsert(row) or moved
+            if moved:
+                self._place_rows(anchor)
+
+    def remove_rows(self, keys: Iterable[str]) -> None:
+        gone = [k for k in keys if k in self._rows]
+        if not gone:
+            return
+        anchor = self._anchor()
+        with self.app.batch_update():
+            for key in gone:
+                self._forget(key)
+                if key in self._row_locations:
+                    self.remove_row(key)
+            self._place_rows(anchor)
 
     def set_filter(self, text: str) -> None:
+        """Show only rows whose haystack contains ``text`` (a user action: may rebuild)."""
         self.filter_text = text.strip().lower()
-        self._render_rows()
+        shown = self._shown()
+        keep_key = self.selected_key
+        with self.app.batch_update():
+            self.clear()
+            for key in shown:
+                self.add_row(*self._rows[key].cells, key=key)
+            if keep_key is not None and keep_key in self._row_locations:
+                self.move_cursor(row=self.get_row_index(keep_key), animate=False)
 
     @property
     def row_count_total(self) -> int:
-        return len(self._order)
+        return len(self._rows)
 
     @property
     def selected_key(self) -> str | None:
-        if self.row_count == 0:
+        if self.row_count == 0 or not self.is_valid_row_index(self.cursor_row):
             return None
-        try:
-            key = self.coordinate_to_cell_key(self.cursor_coordinate).row_key
-        except Exception:
-            return None
-        return str(key.value) if key.value is not None else None
+        value = self._row_locations.get_key(self.cursor_row)
+        return str(value.value) if value is not None and value.value is not None else None
+
+    def shown_keys(self) -> list[str]:
+        """Keys of the rows on display, top to bottom (``rows`` is insertion order)."""
+        return [str(r.key.value) for r in self.ordered_rows]
 
     def visible_keys(self, margin: int = 2) -> list[str]:
         """Keys of the rows currently in the viewport (plus a small margin)."""
-        shown = self._shown()
-        if not shown:
-            return []
         top = max(0, int(self.scroll_y) - margin)
         height = max(1, self.size.height) + 2 * margin
-        return shown[top : top + height]
+        keys = (self._row_locations.get_key(i) for i in range(top, top + height))
+        return [str(k.value) for k in keys if k is not None]
 
-    # -- rendering -----------------------------------------------------------------------------
+    # -- bookkeeping -----------------------------------------------------------------------------
+
+    def _matches(self, row: Row) -> bool:
+        return not self.filter_text or self.filter_text in row.haystack
 
     def _shown(self) -> list[str]:
-        if not self.filter_text:
-            return list(self._order)
-        needle = self.filter_text
-        return [k for k in self._order if needle in self._rows[k].haystack]
+        return [k for _, k in self._sorted if self._matches(self._rows[k])]
 
-    def _render_rows(self) -> None:
-        wanted = self._shown()
-        current = [str(k.value) for k in self.rows]
-        keep_key = self.selected_key
-        keep_offset = self.cursor_row - int(self.scroll_y) if self.row_count else 0
-        with self.app.batch_update():
-            wanted_set = set(wanted)
-            for key in current:
-                if key not in wanted_set:
-                    self.remove_row(key)
-            remaining = [k for k in current if k in wanted_set]
-            # Rows that stay keep their order; new ones go at the end. If that is not the wanted
-            # order (a sort or filter change), rebuild: the cursor is restored by key below.
-            present = set(remaining)
-            if remaining != [k for k in wanted if k in present]:
-                self.clear()
-                remaining = []
-                present = set()
-            changed = False
-            for key in remaining:
-                changed = self._update_row(key) or changed
-            for key in wanted:
-                if key not in present:
-                    self.add_row(*self._rows[key].cells, key=key)
-                    changed = True
-            if keep_key is not None and keep_key in wanted_set:
-                index = self.get_row_index(keep_key)
-                if index != self.cursor_row:
-                    self.move_cursor(row=index, animate=False, scroll=False)
-                    self.scroll_to(y=max(0, index - keep_offset), animate=False, immediate=True)
-        if changed:
-            self.call_after_refresh(self._forget_rendered_rows)
+    def _forget(self, key: str) -> None:
+        entry = (self._order_of.pop(key), key)
+        index = bisect.bisect_left(self._sorted, entry)
+        del self._sorted[index]
+        del self._rows[key]
 
-    def _forget_rendered_rows(self) -> None:
-        """New or changed cells can widen a column after a row was already rendered, and
-        DataTable's render cache is not keyed by column width: drop it, once the widths have
-        settled, only when a width actually changed (not on every refresh tick)."""
-        widths = tuple(c.content_width for c in self.columns.values())
-        if widths == self._widths_rendered:
-            return
-        self._widths_rendered = widths
-        clear = getattr(self, "_clear_caches", None)
-        if clear is not None:
-            clear()
-        self.refresh()
+    def _upsert(self, row: Row) -> bool:
+        """Put one row in place; True if positions must be re-indexed."""
+        old = self._rows.get(row.key)
+        order = row.order or (self._order_of[row.key] if old else (len(self._sorted),))
+        if old is not None and self._order_of[row.key] != order:
+            self._forget(row.key)
+            old_shown = row.key in self._row_locations
+            if old_shown:
+                self.remove_row(row.key)
+            old = None
+        if old is None:
+            self._rows[row.key] = row
+            self._order_of[row.key] = order
+            index = bisect.bisect_left(self._sorted, (order, row.key))
+            self._sorted.insert(index, (order, row.key))
+            if not self._matches(row):
+                return False
+            self.add_row(*row.cells, key=row.key)
+            return index != len(self._sorted) - 1
+        self._rows[row.key] = row
+        shown, wanted = row.key in self._row_locations, self._matches(row)
+        if shown and wanted:
+            self._update_cells(row.key, old.cells, row.cells)
+        elif wanted:
+            self.add_row(*row.cells, key=row.key)
+            return True
+        elif shown:
+            self.remove_row(row.key)
+            return True
+        return False
 
-    def _update_row(self, key: str) -> bool:
-        """Update the cells of ``key`` that changed; True if any did."""
-        try:
-            old = self.get_row(key)
-        except RowDoesNotExist:
-            return False
-        new = self._rows[key].cells
+    # -- painting --------------------------------------------------------------------------------
+
+    def _update_cells(self, key: str, old: tuple[Text, ...], new: tuple[Text, ...]) -> None:
+        """Write changed cells and repaint that one row; a column only widens, never re-measures
+        (DataTable re-measures the whole column when a cell gets narrower)."""
         changed = False
-        for (col_key, _), old_cell, new_cell in zip(self._column_spec, old, new, strict=False):
-            if old_cell != new_cell:
-                self.update_cell(key, col_key, new_cell, update_width=True)
-                changed = True
-        return changed
+        columns = self.columns
+        for (col_key, _), before, after in zip(self._column_spec, old, new, strict=False):
+            if same_cell(before, after):
+                continue
+            wider = after.cell_len > columns[col_key].content_width  # type: ignore[index]
+            self._narrow = True
+            try:
+                self.update_cell(key, col_key, after, update_width=wider)
+            finally:
+                self._narrow = False
+            changed = True
+        if changed:
+            self.refresh_row(self.get_row_index(key))
+
+    def refresh(self, *regions: Any, **kwargs: Any) -> Any:
+        if self._narrow and not regions and not kwargs.get("layout"):
+            return self
+        return super().refresh(*regions, **kwargs)
+
+    def _anchor(self) -> str | None:
+        """The key the cursor should stay on through a change; None while the cursor sits at
+        the top, so a loading table keeps reading from its first row."""
+        if self.cursor_row == 0 and self.scroll_y == 0:
+            return None
+        return self.selected_key
+
+    def _place_rows(self, keep_key: str | None) -> None:
+        """Give each shown row its sorted position, keeping the cursor on ``keep_key``.
+
+        This is what ``DataTable.sort`` does to ``_row_locations``, without its key-by-cells
+        sort: our order is already known."""
+        self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(self._shown())})
+        self._update_count += 1
+        self.refresh()
+        if keep_key is not None and keep_key in self._row_locations:
+            index = self.get_row_index(keep_key)
+            if index != self.cursor_row:
+                offset = index - self.cursor_row
+                self.move_cursor(row=index, animate=False, scroll=False)
+                self.scroll_to(y=self.scroll_y + offset, animate=False, immediate=True)
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        await super()._on_idle(event)
+        widths = tuple(c.content_width for c in self.columns.values())
+        if widths != self._widths:
+            # Rows rendered before a column widened were cached at the old width.
+            self._widths = widths
+            self._update_count += 1
+            self.refresh()

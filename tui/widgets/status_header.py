@@ -1,7 +1,12 @@
 """The two header lines: where we are (account, region, endpoint) and how fresh the data is.
 
-Freshness is the on-call's first question, so the age ticks every second, and a failed refresh
-turns the line into a STALE marker with the age of what is still shown and the reason.
+Freshness is the on-call's first question: while refreshes arrive on time the line says "live";
+once data is late its age shows and ticks, and a failed refresh turns the line into a STALE marker
+with the age of what is still shown and the reason.
+
+Over SSH every repaint costs bytes, so the header repaints a line only when that line's text
+changed, and only while its screen is the one on top: a hidden screen's repaint would make
+Textual redraw the whole visible screen.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import time
 
 from rich.text import Text
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -30,23 +36,42 @@ class StatusHeader(Widget):
         self.error: str | None = None
         self.calls_last = 0
         self.progress: tuple[int, int] | None = None
+        #: Seconds until the next refresh is due: past that (plus slack) the data is "late".
+        self.next_in = 3.0
+        self._painted: list[tuple[str, str]] = []
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.refresh)
+        self.set_interval(1.0, self.update_lines)
 
-    def mark_fresh(self, calls: int) -> None:
+    def mark_fresh(self, calls: int, next_in: float | None = None) -> None:
         self.fetched_at = time.monotonic()
         self.error = None
         self.calls_last = calls
-        self.refresh()
+        if next_in is not None:
+            self.next_in = next_in
+        self.update_lines()
 
     def mark_stale(self, reason: str) -> None:
         self.error = reason
-        self.refresh()
+        self.update_lines()
 
     def set_progress(self, done: int, total: int) -> None:
         self.progress = (done, total) if done < total else None
-        self.refresh()
+        self.update_lines()
+
+    def update_lines(self) -> None:
+        """Repaint the lines whose text changed, if this header's screen is on top."""
+        if not self.is_mounted or self.app.screen is not self.screen:
+            return
+        lines = self.render().split("\n")
+        now = [(line.plain, repr(line.spans)) for line in lines]
+        if not self._painted or len(now) != len(self._painted):
+            self.refresh()
+        else:
+            for y, (before, after) in enumerate(zip(self._painted, now, strict=True)):
+                if before != after:
+                    self.refresh(Region(0, y, self.size.width, 1))
+        self._painted = now
 
     @property
     def stale(self) -> bool:
@@ -90,6 +115,8 @@ class StatusHeader(Widget):
             age = int(time.monotonic() - self.fetched_at)
             if self.error:
                 line2.append(f"✗ STALE {age}s ", style="bold reverse red")
+            elif age <= self.next_in + 2:
+                line2.append("● live", style="green")
             else:
                 line2.append(f"data {age}s old", style="dim" if age < 30 else "yellow")
         if self.error:
