@@ -34,9 +34,9 @@ async def recent_log_events(
     kept: deque[LogEvent] = deque(maxlen=max(limit, 0))
     token: str | None = None
     for _ in range(max_pages):
-        page = await call(
-            c, c.logs.filter_log_events, **kwargs, **({"nextToken": token} if token else {})
-        )
+        if token:
+            kwargs["nextToken"] = token
+        page = await call(c, c.logs.filter_log_events, **kwargs)
         for e in cv.dicts(page, "events"):
             stream = cv.s(e, "logStreamName")
             if stream_prefix and stream is not None and not stream.startswith(stream_prefix):

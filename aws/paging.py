@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from aws.session import Clients
 
 T = TypeVar("T")
+R = TypeVar("R")
+P = ParamSpec("P")
 
 #: What each describe call accepts at most (aws-facts.md section 1).
 CLUSTERS_PER_DESCRIBE = 100
@@ -34,11 +36,12 @@ def unique(items: Iterable[T]) -> list[T]:
     return list(dict.fromkeys(items))
 
 
-async def call(c: Clients, method: Callable[..., Awaitable[Any]], **kwargs: Any) -> dict[str, Any]:
+async def call(
+    c: Clients, method: Callable[P, Awaitable[R]], *args: P.args, **kwargs: P.kwargs
+) -> R:
     """One request, holding a slot of ``c.limit`` only while it is in flight (never nest these)."""
     async with c.limit:
-        response: dict[str, Any] = await method(**kwargs)
-    return response
+        return await method(*args, **kwargs)
 
 
 async def paged(
