@@ -11,6 +11,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
+def arn_tail(arn_or_name: str | None) -> str:
+    """What follows the last "/": the name or id in an ARN, and a bare name unchanged.
+
+    ECS accepts either form wherever it takes a cluster, service or task, so code that needs the
+    short form takes both.
+    """
+    return (arn_or_name or "").rsplit("/", 1)[-1]
+
+
 @dataclass(frozen=True, slots=True)
 class Cluster:
     arn: str
@@ -169,7 +178,7 @@ class Task:
 
     @property
     def id(self) -> str:
-        return self.arn.rsplit("/", 1)[-1]
+        return arn_tail(self.arn)
 
     @property
     def service_name(self) -> str | None:
