@@ -25,7 +25,7 @@ class Cluster:
     arn: str
     name: str
     status: str | None
-    #: Computed from ListServices/ListTasks, not trusted from DescribeClusters (moto miscounts).
+    #: DescribeClusters' counts (ECS keeps them, eventually consistent); None when absent.
     service_count: int | None
     running_tasks: int | None
     pending_tasks: int | None
