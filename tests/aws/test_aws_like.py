@@ -192,3 +192,36 @@ def test_a_port_in_use_is_an_error_not_a_hang() -> None:
             second.start()
     finally:
         first.stop()
+
+
+def test_command_line_flags_reach_the_sandbox(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aws.sandbox import __main__ as cli
+
+    seen: dict[str, Any] = {}
+
+    class Recorder:
+        def __init__(self, **kwargs: Any) -> None:
+            seen.update(kwargs)
+
+        def start(self) -> str:
+            raise RuntimeError("recorded")
+
+        def stop(self) -> None:
+            pass
+
+    monkeypatch.setattr(cli, "Sandbox", Recorder)
+    monkeypatch.setattr(cli.signal, "signal", lambda *a: None)  # keep pytest's handlers
+    argv = ["--latency-ms", "40", "--throttle", "--services", "2000"]
+    argv += ["--tasks-per-service", "10", "--big-service", "5000", "--no-simulate"]
+    assert cli.main(argv) == 2
+    assert seen == {
+        "seed": 7,
+        "simulate": False,
+        "port": 0,
+        "services": 2000,
+        "tick": 1.0,
+        "tasks_per_service": 10,
+        "big_service": 5000,
+        "latency_ms": 40,
+        "throttle": True,
+    }
