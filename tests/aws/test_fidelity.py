@@ -246,6 +246,14 @@ def test_every_list_pages_and_describes_refuse_more_than_100(sandbox: str) -> No
         PaginationConfig={"PageSize": 1},
     )
     assert [len(p) for p in tds] == [1, 1]
+    newest_first = walk(
+        ecs.list_task_definitions,
+        "taskDefinitionArns",
+        familyPrefix="fid-lists",
+        sort="DESC",
+        PaginationConfig={"PageSize": 1},
+    )
+    assert [a.rsplit(":", 1)[-1] for p in newest_first for a in p] == ["2", "1"]
     clusters = walk(ecs.list_clusters, "clusterArns", PaginationConfig={"PageSize": 1})
     assert len(clusters) >= 4 and all(len(p) == 1 for p in clusters)
     families = walk(ecs.list_task_definition_families, "families", PaginationConfig={"PageSize": 2})

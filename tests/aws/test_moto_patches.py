@@ -1,7 +1,8 @@
 """The sandbox's edits to moto internals, checked against the installed moto.
 
 These fail loudly (and first) when a moto upgrade moves something the sandbox relies on, so the
-fix is one module (aws/sandbox/moto_patches.py) rather than a sandbox that quietly stops moving.
+fix is in aws/sandbox/ (moto_patches.py, fidelity.py, aws_like.py) rather than a sandbox that
+quietly stops moving or stops keeping AWS's contract.
 They run in-process with ``mock_aws``; the patches stay installed afterwards, which is harmless:
 with no health overrides and no sandbox, patched moto answers as plain moto does.
 """
