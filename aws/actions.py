@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws import taskdef
 from aws.ecs import list_task_definition_revisions
-from aws.models import Service, Task, TaskDefinition
+from aws.models import Service, Task, TaskDefinition, arn_tail
 from aws.plan import (
     ABSOLUTE_MAX_COUNT,
     ApiCall,
@@ -30,10 +30,6 @@ DEFAULT_STOP_REASON = "Stopped by ecsdeck"
 MAX_REASON = 255
 
 _EPOCH = datetime.min.replace(tzinfo=UTC)
-
-
-def _name(arn_or_name: str | None) -> str:
-    return (arn_or_name or "").rsplit("/", 1)[-1]
 
 
 def _refuse_controller(service: Service, what: str) -> None:
@@ -54,7 +50,7 @@ def _update(service: Service, **params: Any) -> ApiCall:
     return ApiCall(
         "ecs",
         "UpdateService",
-        {"cluster": _name(service.cluster_arn), "service": service.name, **params},
+        {"cluster": arn_tail(service.cluster_arn), "service": service.name, **params},
     )
 
 
@@ -75,7 +71,7 @@ def plan_scale(service: Service, desired: int) -> Plan:
         notes.append("0 stops every task of the service.")
     return Plan(
         title="Scale service",
-        cluster=_name(service.cluster_arn),
+        cluster=arn_tail(service.cluster_arn),
         service=service.name,
         calls=(_update(service, desiredCount=desired),),
         summary=f"{service.name}: {service.desired} -> {desired}",
@@ -94,7 +90,7 @@ def plan_deploy(service: Service, task_definition_arn: str) -> Plan:
         notes.append("This is the revision the service runs now: it starts a new deployment.")
     return Plan(
         title="Deploy revision",
-        cluster=_name(service.cluster_arn),
+        cluster=arn_tail(service.cluster_arn),
         service=service.name,
         calls=(_update(service, taskDefinition=task_definition_arn),),
         summary=f"{service.name}: {td_label(service.task_definition)} -> "
@@ -109,7 +105,7 @@ def plan_force_deployment(service: Service) -> Plan:
     _refuse_controller(service, "force a new deployment of")
     return Plan(
         title="Force new deployment",
-        cluster=_name(service.cluster_arn),
+        cluster=arn_tail(service.cluster_arn),
         service=service.name,
         calls=(_update(service, forceNewDeployment=True),),
         summary=f"{service.name}: replace all tasks ({td_label(service.task_definition)})",
@@ -207,13 +203,13 @@ def plan_stop_task(
         notes.append(f"Service {task.service_name} will start a replacement task.")
     return Plan(
         title="Stop task",
-        cluster=_name(task.cluster_arn),
+        cluster=arn_tail(task.cluster_arn),
         service=task.service_name,
         calls=(
             ApiCall(
                 "ecs",
                 "StopTask",
-                {"cluster": _name(task.cluster_arn), "task": task.arn, "reason": reason},
+                {"cluster": arn_tail(task.cluster_arn), "task": task.arn, "reason": reason},
             ),
         ),
         summary=f"stop task {task.id} ({td_label(task.task_definition)}): {reason}",

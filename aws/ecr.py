@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from aws import convert as cv
 from aws.convert import Doc
 from aws.models import Image, Repository
-from aws.paging import paged
+from aws.paging import pages
 from aws.session import Clients
 
 PAGE_SIZE = 1000
@@ -60,15 +60,25 @@ def image_from_dict(d: Doc, repository: str | None = None) -> Image:
 
 
 async def list_repositories(c: Clients) -> list[Repository]:
-    items = await paged(c, c.ecr.describe_repositories, "repositories", maxResults=PAGE_SIZE)
-    repos = [repository_from_dict(d) for d in items if isinstance(d, dict)]
+    pager = c.ecr.get_paginator("describe_repositories").paginate(
+        PaginationConfig={"PageSize": PAGE_SIZE}
+    )
+    repos = [
+        repository_from_dict(d)
+        async for page in pages(c, pager)
+        for d in page.get("repositories", [])
+    ]
     return sorted(repos, key=lambda r: r.name)
 
 
 async def list_images(c: Clients, repository: str) -> list[Image]:
     """Every image of a repository (all pages of 1000), newest pushed first."""
-    items = await paged(
-        c, c.ecr.describe_images, "imageDetails", repositoryName=repository, maxResults=PAGE_SIZE
+    pager = c.ecr.get_paginator("describe_images").paginate(
+        repositoryName=repository, PaginationConfig={"PageSize": PAGE_SIZE}
     )
-    images = [image_from_dict(d, repository) for d in items if isinstance(d, dict)]
+    images = [
+        image_from_dict(d, repository)
+        async for page in pages(c, pager)
+        for d in page.get("imageDetails", [])
+    ]
     return sorted(images, key=lambda im: (im.pushed_at or _EPOCH, im.digest), reverse=True)

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
-import inspect
 import re
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from aws import convert as cv
 from aws.convert import Doc
@@ -29,6 +28,7 @@ from aws.models import (
     ServiceEvent,
     Task,
     TaskDefinition,
+    arn_tail,
 )
 from aws.paging import (
     CLUSTERS_PER_DESCRIBE,
@@ -36,15 +36,22 @@ from aws.paging import (
     LIST_PAGE,
     SERVICES_PER_DESCRIBE,
     TASKS_PER_DESCRIBE,
+    OnBatch,
     call,
-    chunks,
-    gather_bounded,
-    paged,
+    describe_batched,
+    pages,
     unique,
 )
 from aws.session import Clients
 
-OnBatch = Callable[[list[Service]], Awaitable[None] | None]
+if TYPE_CHECKING:
+    from types_aiobotocore_ecs.literals import DesiredStatusType
+    from types_aiobotocore_ecs.type_defs import (
+        ClusterTypeDef,
+        ContainerInstanceTypeDef,
+        ListTasksRequestPaginateTypeDef,
+        TaskTypeDef,
+    )
 
 _FULL_TASKDEF_ARN = re.compile(r"^arn:[\w-]+:ecs:[^:]*:\d*:task-definition/[^:/]+:\d+$")
 _EPOCH = datetime.min.replace(tzinfo=UTC)
@@ -53,24 +60,17 @@ _EPOCH = datetime.min.replace(tzinfo=UTC)
 # --------------------------------------------------------------------------- conversion
 
 
-def cluster_from_dict(
-    d: Doc,
-    *,
-    service_count: int | None = None,
-    running_tasks: int | None = None,
-    pending_tasks: int | None = None,
-    container_instances: int | None = None,
-) -> Cluster:
-    """A Cluster; counts come from the caller (computed), never from DescribeClusters."""
+def cluster_from_dict(d: Doc) -> Cluster:
+    """A Cluster with DescribeClusters' own counts: ECS keeps them, and they cost no extra call."""
     arn = cv.s(d, "clusterArn") or ""
     return Cluster(
         arn=arn,
-        name=cv.s(d, "clusterName") or arn.rsplit("/", 1)[-1],
+        name=cv.s(d, "clusterName") or arn_tail(arn),
         status=cv.s(d, "status"),
-        service_count=service_count,
-        running_tasks=running_tasks,
-        pending_tasks=pending_tasks,
-        container_instances=container_instances,
+        service_count=cv.i(d, "activeServicesCount"),
+        running_tasks=cv.i(d, "runningTasksCount"),
+        pending_tasks=cv.i(d, "pendingTasksCount"),
+        container_instances=cv.i(d, "registeredContainerInstancesCount"),
         capacity_providers=cv.strs(d, "capacityProviders"),
         default_strategy=cv.strategy(d, "defaultCapacityProviderStrategy"),
     )
@@ -136,7 +136,7 @@ def service_from_dict(d: Doc) -> Service:
     controller = d.get("deploymentController")
     return Service(
         arn=arn,
-        name=cv.s(d, "serviceName") or arn.rsplit("/", 1)[-1],
+        name=cv.s(d, "serviceName") or arn_tail(arn),
         cluster_arn=cv.s(d, "clusterArn") or "",
         status=cv.s(d, "status"),
         desired=cv.i0(d, "desiredCount"),
@@ -244,7 +244,7 @@ def task_definition_from_response(response: Doc) -> TaskDefinition:
     if tags:
         raw["tags"] = tags
     arn = cv.s(raw, "taskDefinitionArn") or ""
-    family = cv.s(raw, "family") or arn.rsplit("/", 1)[-1].split(":", 1)[0]
+    family = cv.s(raw, "family") or arn_tail(arn).split(":", 1)[0]
     return TaskDefinition(
         arn=arn,
         family=family,
@@ -261,63 +261,29 @@ def task_definition_from_response(response: Doc) -> TaskDefinition:
 
 
 async def list_cluster_arns(c: Clients) -> list[str]:
-    return [
-        str(a) for a in await paged(c, c.ecs.list_clusters, "clusterArns", maxResults=LIST_PAGE)
-    ]
+    pager = c.ecs.get_paginator("list_clusters").paginate(PaginationConfig={"PageSize": LIST_PAGE})
+    return [a async for page in pages(c, pager) for a in page.get("clusterArns", [])]
 
 
-async def _cluster_counts(c: Clients, arn: str) -> tuple[int, int, int]:
-    services, tasks, instances = await asyncio.gather(
-        list_service_arns(c, arn),
-        list_task_arns(c, arn, desired_status="RUNNING"),
-        paged(
-            c,
-            c.ecs.list_container_instances,
-            "containerInstanceArns",
-            cluster=arn,
-            maxResults=LIST_PAGE,
-        ),
-    )
-    return len(services), len(tasks), len(instances)
+async def read_clusters(c: Clients, arns: Sequence[str] | None = None) -> list[Cluster]:
+    """Clusters in ``arns`` order (all of them when None), names accepted, MISSING ones dropped.
 
-
-async def read_clusters(
-    c: Clients, arns: list[str] | None = None, *, with_counts: bool = True
-) -> list[Cluster]:
-    """Clusters in ``arns`` order (all of them when None), MISSING ones dropped.
-
-    With ``with_counts``, service_count / running_tasks / container_instances are computed from
-    ListServices / ListTasks(desiredStatus=RUNNING) / ListContainerInstances (1+ call each per
-    cluster); pending_tasks stays None (it would need DescribeTasks). Without, all counts are None.
+    ceil(N/100) ListClusters (when listing) + ceil(N/100) DescribeClusters, counts included.
     """
     if arns is None:
         arns = await list_cluster_arns(c)
-    arns = unique(arns)
-    pages = await gather_bounded(
-        call(c, c.ecs.describe_clusters, clusters=batch)
-        for batch in chunks(arns, CLUSTERS_PER_DESCRIBE)
+
+    async def describe(batch: list[str]) -> list[ClusterTypeDef]:
+        page = await call(c, c.ecs.describe_clusters, clusters=batch)
+        return page.get("clusters", [])
+
+    docs = await describe_batched(
+        arns,
+        CLUSTERS_PER_DESCRIBE,
+        describe,
+        lambda d: (d.get("clusterArn"), d.get("clusterName")),
     )
-    found: dict[str, Doc] = {}
-    for page in pages:
-        for d in cv.dicts(page, "clusters"):
-            found[cv.s(d, "clusterArn") or ""] = d
-            found.setdefault(cv.s(d, "clusterName") or "", d)
-    docs: list[Doc] = []
-    seen: set[str] = set()
-    for arn in arns:
-        doc = found.get(arn)
-        if doc is not None and (cv.s(doc, "clusterArn") or "") not in seen:
-            seen.add(cv.s(doc, "clusterArn") or "")
-            docs.append(doc)
-    if not with_counts:
-        return [cluster_from_dict(d) for d in docs]
-    counts = await gather_bounded(_cluster_counts(c, cv.s(d, "clusterArn") or "") for d in docs)
-    return [
-        cluster_from_dict(
-            d, service_count=n_s, running_tasks=n_t, pending_tasks=None, container_instances=n_i
-        )
-        for d, (n_s, n_t, n_i) in zip(docs, counts, strict=True)
-    ]
+    return [cluster_from_dict(d) for d in docs]
 
 
 # --------------------------------------------------------------------------- services
@@ -325,10 +291,10 @@ async def read_clusters(
 
 async def list_service_arns(c: Clients, cluster: str) -> list[str]:
     """Every service ARN (ListServices defaults to 10 a page: always ask for 100)."""
-    items = await paged(
-        c, c.ecs.list_services, "serviceArns", cluster=cluster, maxResults=LIST_PAGE
+    pager = c.ecs.get_paginator("list_services").paginate(
+        cluster=cluster, PaginationConfig={"PageSize": LIST_PAGE}
     )
-    return [str(a) for a in items]
+    return [a async for page in pages(c, pager) for a in page.get("serviceArns", [])]
 
 
 async def describe_services(
@@ -336,7 +302,7 @@ async def describe_services(
     cluster: str,
     arns: Sequence[str],
     *,
-    on_batch: OnBatch | None = None,
+    on_batch: OnBatch[Service] | None = None,
 ) -> list[Service]:
     """DescribeServices 10 at a time, concurrently; results in input order (failures dropped).
 
@@ -344,36 +310,19 @@ async def describe_services(
     loading; batches may arrive out of order.
     """
 
-    async def one(batch: list[str]) -> list[Service]:
+    async def describe(batch: list[str]) -> list[Service]:
         page = await call(
             c, c.ecs.describe_services, cluster=cluster, services=batch, include=["TAGS"]
         )
-        services = [service_from_dict(d) for d in cv.dicts(page, "services")]
-        if on_batch is not None:
-            result = on_batch(services)
-            if inspect.isawaitable(result):
-                await result
-        return services
+        return [service_from_dict(d) for d in page.get("services", [])]
 
-    wanted = unique(arns)
-    batches = await gather_bounded(one(b) for b in chunks(wanted, SERVICES_PER_DESCRIBE))
-    by_key: dict[str, Service] = {}
-    for batch in batches:
-        for item in batch:
-            by_key[item.arn] = item
-            by_key.setdefault(item.name, item)
-    out: list[Service] = []
-    seen: set[str] = set()
-    for key in wanted:
-        found = by_key.get(key)
-        if found is not None and found.arn not in seen:
-            seen.add(found.arn)
-            out.append(found)
-    return out
+    return await describe_batched(
+        arns, SERVICES_PER_DESCRIBE, describe, lambda s: (s.arn, s.name), on_batch=on_batch
+    )
 
 
 async def read_services(
-    c: Clients, cluster: str, *, on_batch: OnBatch | None = None
+    c: Clients, cluster: str, *, on_batch: OnBatch[Service] | None = None
 ) -> list[Service]:
     """All services of a cluster: ceil(S/100) ListServices + ceil(S/10) DescribeServices."""
     return await describe_services(
@@ -389,27 +338,32 @@ async def list_task_arns(
     cluster: str,
     *,
     service_name: str | None = None,
-    desired_status: str = "RUNNING",
+    desired_status: DesiredStatusType = "RUNNING",
 ) -> list[str]:
     """Task ARNs by desired status (always sent: moto returns STOPPED tasks without it)."""
-    kwargs: dict[str, Any] = {
+    kwargs: ListTasksRequestPaginateTypeDef = {
         "cluster": cluster,
         "desiredStatus": desired_status,
-        "maxResults": LIST_PAGE,
+        "PaginationConfig": {"PageSize": LIST_PAGE},
     }
     if service_name:
         kwargs["serviceName"] = service_name
-    return [str(a) for a in await paged(c, c.ecs.list_tasks, "taskArns", **kwargs)]
+    pager = c.ecs.get_paginator("list_tasks").paginate(**kwargs)
+    return [a async for page in pages(c, pager) for a in page.get("taskArns", [])]
 
 
-async def _describe_task_docs(c: Clients, cluster: str, arns: Sequence[str]) -> list[Doc]:
-    wanted = unique(arns)
-    pages = await gather_bounded(
-        call(c, c.ecs.describe_tasks, cluster=cluster, tasks=batch)
-        for batch in chunks(wanted, TASKS_PER_DESCRIBE)
+async def _describe_task_docs(c: Clients, cluster: str, arns: Sequence[str]) -> list[TaskTypeDef]:
+    async def describe(batch: list[str]) -> list[TaskTypeDef]:
+        page = await call(c, c.ecs.describe_tasks, cluster=cluster, tasks=batch)
+        return page.get("tasks", [])
+
+    return await describe_batched(
+        arns, TASKS_PER_DESCRIBE, describe, lambda d: (d.get("taskArn"), _id(d.get("taskArn")))
     )
-    by_arn = {cv.s(d, "taskArn"): d for page in pages for d in cv.dicts(page, "tasks")}
-    return [by_arn[a] for a in wanted if a in by_arn]
+
+
+def _id(arn: str | None) -> str | None:
+    return arn_tail(arn) if arn else None
 
 
 async def describe_tasks(c: Clients, cluster: str, arns: Sequence[str]) -> list[Task]:
@@ -417,21 +371,28 @@ async def describe_tasks(c: Clients, cluster: str, arns: Sequence[str]) -> list[
     return [task_from_dict(d) for d in await _describe_task_docs(c, cluster, arns)]
 
 
+async def _describe_instance_docs(
+    c: Clients, cluster: str, arns: Sequence[str]
+) -> list[ContainerInstanceTypeDef]:
+    async def describe(batch: list[str]) -> list[ContainerInstanceTypeDef]:
+        page = await call(
+            c, c.ecs.describe_container_instances, cluster=cluster, containerInstances=batch
+        )
+        return page.get("containerInstances", [])
+
+    def keys(d: ContainerInstanceTypeDef) -> tuple[str | None, str | None]:
+        return d.get("containerInstanceArn"), _id(d.get("containerInstanceArn"))
+
+    return await describe_batched(arns, CONTAINER_INSTANCES_PER_DESCRIBE, describe, keys)
+
+
 async def _instance_ids(c: Clients, cluster: str, arns: Sequence[str]) -> dict[str, str]:
-    wanted = unique(a for a in arns if a)
-    if not wanted:
-        return {}
-    pages = await gather_bounded(
-        call(c, c.ecs.describe_container_instances, cluster=cluster, containerInstances=batch)
-        for batch in chunks(wanted, CONTAINER_INSTANCES_PER_DESCRIBE)
-    )
-    out: dict[str, str] = {}
-    for page in pages:
-        for d in cv.dicts(page, "containerInstances"):
-            arn, ec2_id = cv.s(d, "containerInstanceArn"), cv.s(d, "ec2InstanceId")
-            if arn and ec2_id:
-                out[arn] = ec2_id
-    return out
+    """EC2 instance id by container-instance ARN (none asked for: no call)."""
+    return {
+        arn: ec2_id
+        for d in await _describe_instance_docs(c, cluster, arns)
+        if (arn := d.get("containerInstanceArn")) and (ec2_id := d.get("ec2InstanceId"))
+    }
 
 
 def task_order(t: Task) -> tuple[int, float, str]:
@@ -445,20 +406,18 @@ async def read_service_tasks(
 ) -> list[Task]:
     """A service's RUNNING and (optionally) recently STOPPED tasks, all pages of each.
 
-    Filtered by ``group == "service:<name>"`` (moto ignores serviceName). EC2 tasks get
-    ``ec2_instance_id`` from one DescribeContainerInstances per 100 distinct instances. Order: not
-    yet stopped first, then stopped; each newest first.
+    ListTasks' serviceName does the filtering (ECS answers only the service's tasks). EC2 tasks
+    get ``ec2_instance_id`` from one DescribeContainerInstances per 100 distinct instances. Order:
+    not yet stopped first, then stopped; each newest first.
     """
-    statuses = ["RUNNING", "STOPPED"] if include_stopped else ["RUNNING"]
+    statuses: list[DesiredStatusType] = ["RUNNING", "STOPPED"] if include_stopped else ["RUNNING"]
     lists = await asyncio.gather(
         *(list_task_arns(c, cluster, service_name=service_name, desired_status=s) for s in statuses)
     )
     docs = await _describe_task_docs(c, cluster, [a for arns in lists for a in arns])
-    group = f"service:{service_name}"
-    docs = [d for d in docs if d.get("group") == group]
-    ids = await _instance_ids(c, cluster, [cv.s(d, "containerInstanceArn") or "" for d in docs])
+    ids = await _instance_ids(c, cluster, [d.get("containerInstanceArn") or "" for d in docs])
     tasks = [
-        task_from_dict(d, ec2_instance_id=ids.get(cv.s(d, "containerInstanceArn") or ""))
+        task_from_dict(d, ec2_instance_id=ids.get(d.get("containerInstanceArn") or ""))
         for d in docs
     ]
     return sorted(tasks, key=task_order)
@@ -479,24 +438,14 @@ async def fill_instance_ids(c: Clients, cluster: str, tasks: Sequence[Task]) -> 
 
 
 async def read_container_instances(c: Clients, cluster: str) -> list[ContainerInstance]:
-    arns = await paged(
-        c,
-        c.ecs.list_container_instances,
-        "containerInstanceArns",
-        cluster=cluster,
-        maxResults=LIST_PAGE,
+    """Every container instance: ceil(N/100) ListContainerInstances + as many describes."""
+    pager = c.ecs.get_paginator("list_container_instances").paginate(
+        cluster=cluster, PaginationConfig={"PageSize": LIST_PAGE}
     )
-    wanted = unique(str(a) for a in arns)
-    pages = await gather_bounded(
-        call(c, c.ecs.describe_container_instances, cluster=cluster, containerInstances=batch)
-        for batch in chunks(wanted, CONTAINER_INSTANCES_PER_DESCRIBE)
-    )
-    by_arn = {
-        cv.s(d, "containerInstanceArn"): d
-        for page in pages
-        for d in cv.dicts(page, "containerInstances")
-    }
-    return [container_instance_from_dict(by_arn[a]) for a in wanted if a in by_arn]
+    arns = [a async for page in pages(c, pager) for a in page.get("containerInstanceArns", [])]
+    return [
+        container_instance_from_dict(d) for d in await _describe_instance_docs(c, cluster, arns)
+    ]
 
 
 # --------------------------------------------------------------------------- task definitions
@@ -530,13 +479,13 @@ def _revision(arn: str) -> int:
 
 async def list_task_definition_revisions(c: Clients, family: str) -> list[str]:
     """ACTIVE revision ARNs of exactly ``family`` (familyPrefix is a prefix match), newest first."""
-    items = await paged(
-        c,
-        c.ecs.list_task_definitions,
-        "taskDefinitionArns",
-        familyPrefix=family,
-        sort="DESC",
-        maxResults=LIST_PAGE,
+    pager = c.ecs.get_paginator("list_task_definitions").paginate(
+        familyPrefix=family, sort="DESC", PaginationConfig={"PageSize": LIST_PAGE}
     )
-    arns = [str(a) for a in items if str(a).rsplit("/", 1)[-1].rsplit(":", 1)[0] == family]
+    arns = [
+        a
+        async for page in pages(c, pager)
+        for a in page.get("taskDefinitionArns", [])
+        if arn_tail(a).rsplit(":", 1)[0] == family
+    ]
     return sorted(unique(arns), key=_revision, reverse=True)

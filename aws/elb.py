@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from aws import convert as cv
 from aws.convert import Doc
 from aws.models import Service, Target, TargetGroup, Task
-from aws.paging import TARGET_GROUPS_PER_DESCRIBE, call, chunks, gather_bounded, paged, unique
+from aws.paging import (
+    TARGET_GROUPS_PER_DESCRIBE,
+    call,
+    describe_batched,
+    gather_bounded,
+    pages,
+    unique,
+)
 from aws.session import Clients
+
+if TYPE_CHECKING:
+    from types_aiobotocore_elbv2.type_defs import TargetGroupTypeDef
 
 PAGE_SIZE = 400
 
@@ -29,23 +40,17 @@ def target_group_from_dict(d: Doc) -> TargetGroup:
 
 async def read_target_groups(c: Clients, arns: Sequence[str]) -> list[TargetGroup]:
     """DescribeTargetGroups by ARN (20 a call, each paged by Marker, PageSize 400); input order."""
-    wanted = unique(a for a in arns if a)
-    if not wanted:
-        return []
-    pages = await gather_bounded(
-        paged(
-            c,
-            c.elbv2.describe_target_groups,
-            "TargetGroups",
-            token_in="Marker",
-            token_out="NextMarker",
-            TargetGroupArns=batch,
-            PageSize=PAGE_SIZE,
+
+    async def describe(batch: list[str]) -> list[TargetGroupTypeDef]:
+        pager = c.elbv2.get_paginator("describe_target_groups").paginate(
+            TargetGroupArns=batch, PaginationConfig={"PageSize": PAGE_SIZE}
         )
-        for batch in chunks(wanted, TARGET_GROUPS_PER_DESCRIBE)
+        return [tg async for page in pages(c, pager) for tg in page.get("TargetGroups", [])]
+
+    docs = await describe_batched(
+        arns, TARGET_GROUPS_PER_DESCRIBE, describe, lambda d: (d.get("TargetGroupArn"),)
     )
-    by_arn = {cv.s(d, "TargetGroupArn"): d for page in pages for d in page if isinstance(d, dict)}
-    return [target_group_from_dict(by_arn[a]) for a in wanted if a in by_arn]
+    return [target_group_from_dict(d) for d in docs]
 
 
 def join_target(tg_arn: str, d: Doc, tasks: Sequence[Task]) -> Target:

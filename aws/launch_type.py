@@ -37,8 +37,8 @@ from botocore.exceptions import ClientError
 from aws import convert as cv
 from aws import ecs, elb, taskdef
 from aws.convert import Doc
-from aws.models import Service, TaskDefinition
-from aws.paging import call, chunks, paged
+from aws.models import Service, TaskDefinition, arn_tail
+from aws.paging import call, describe_batched, pages
 from aws.plan import (
     REGISTERED,
     ApiCall,
@@ -48,6 +48,12 @@ from aws.plan import (
 )
 
 if TYPE_CHECKING:
+    from types_aiobotocore_ec2.type_defs import (
+        FilterTypeDef,
+        InstanceTypeDef,
+        PaginatorConfigTypeDef,
+    )
+
     from aws.session import Clients
 
 TARGETS = ("FARGATE", "FARGATE_SPOT", "EC2")
@@ -104,10 +110,6 @@ class SwitchPlan:
         return self.blocked is None
 
 
-def _name(arn: str | None) -> str:
-    return (arn or "").rsplit("/", 1)[-1]
-
-
 def _tag_name(d: Doc) -> str | None:
     for t in cv.dicts(d, "Tags"):
         if t.get("Key") == "Name":
@@ -157,53 +159,55 @@ def instance_network(instances: Sequence[Doc], vpc_id: str | None) -> tuple[list
 async def _instance_network(c: Clients, cluster: str) -> tuple[list[Doc], int]:
     """EC2 instances behind the cluster's ACTIVE container instances (and how many there are)."""
     active = [ci for ci in await ecs.read_container_instances(c, cluster) if ci.status == "ACTIVE"]
-    ids = list(dict.fromkeys(ci.ec2_instance_id for ci in active if ci.ec2_instance_id))
-    instances: list[Doc] = []
-    for batch in chunks(ids, INSTANCES_PER_DESCRIBE):
+
+    async def describe(batch: list[str]) -> list[InstanceTypeDef]:
         # A filter, not InstanceIds: an id that no longer exists is left out instead of failing
         # the whole batch, and MaxResults (not allowed with InstanceIds) bounds each page.
+        pager = c.ec2.get_paginator("describe_instances").paginate(
+            Filters=[{"Name": "instance-id", "Values": batch}],
+            PaginationConfig={"PageSize": EC2_PAGE},
+        )
         try:
-            reservations = await paged(
-                c,
-                c.ec2.describe_instances,
-                "Reservations",
-                token_in="NextToken",
-                token_out="NextToken",
-                Filters=[{"Name": "instance-id", "Values": batch}],
-                MaxResults=EC2_PAGE,
-            )
+            return [
+                i
+                async for page in pages(c, pager)
+                for r in page.get("Reservations", [])
+                for i in r.get("Instances", [])
+            ]
         except ClientError:
-            continue  # e.g. no ec2:DescribeInstances: nothing is derived, the user picks
-        for r in reservations:
-            if isinstance(r, dict):
-                instances.extend(cv.dicts(r, "Instances"))
+            return []  # e.g. no ec2:DescribeInstances: nothing is derived, the user picks
+
+    ids = [ci.ec2_instance_id or "" for ci in active]
+    found = await describe_batched(
+        ids, INSTANCES_PER_DESCRIBE, describe, lambda i: (i.get("InstanceId"),)
+    )
+    instances: list[Doc] = list(found)
     return instances, len(active)
 
 
 async def _candidates(
     c: Clients, vpc_id: str
 ) -> tuple[tuple[SubnetChoice, ...], tuple[SecurityGroupChoice, ...]]:
-    flt = [{"Name": "vpc-id", "Values": [vpc_id]}]
-    subnet_docs = await paged(
-        c,
-        c.ec2.describe_subnets,
-        "Subnets",
-        token_in="NextToken",
-        token_out="NextToken",
-        Filters=flt,
-        MaxResults=EC2_PAGE,
+    flt: list[FilterTypeDef] = [{"Name": "vpc-id", "Values": [vpc_id]}]
+    config: PaginatorConfigTypeDef = {"PageSize": EC2_PAGE}
+    subnet_pager = c.ec2.get_paginator("describe_subnets").paginate(
+        Filters=flt, PaginationConfig=config
     )
-    group_docs = await paged(
-        c,
-        c.ec2.describe_security_groups,
-        "SecurityGroups",
-        token_in="NextToken",
-        token_out="NextToken",
-        Filters=flt,
-        MaxResults=EC2_PAGE,
+    subnets = [
+        sc
+        async for page in pages(c, subnet_pager)
+        for d in page.get("Subnets", [])
+        if (sc := subnet_choice(d))
+    ]
+    group_pager = c.ec2.get_paginator("describe_security_groups").paginate(
+        Filters=flt, PaginationConfig=config
     )
-    subnets = [sc for d in subnet_docs if isinstance(d, dict) and (sc := subnet_choice(d))]
-    groups = [gc for d in group_docs if isinstance(d, dict) and (gc := security_group_choice(d))]
+    groups = [
+        gc
+        async for page in pages(c, group_pager)
+        for d in page.get("SecurityGroups", [])
+        if (gc := security_group_choice(d))
+    ]
     subnets.sort(key=lambda sc: (sc.availability_zone or "", sc.id))
     return tuple(subnets), tuple(groups)
 
@@ -213,7 +217,7 @@ def _blocked(
 ) -> SwitchPlan:
     plan = Plan(
         title=f"Switch to {to}",
-        cluster=_name(service.cluster_arn),
+        cluster=arn_tail(service.cluster_arn),
         service=service.name,
         calls=(),
         summary=f"{service.name}: {service.compute} -> {to} is blocked",
@@ -246,7 +250,7 @@ async def plan_switch(
         raise ValidationError(f"At most 16 subnets (got {len(subnets)}).")
     if security_groups is not None and len(security_groups) > 5:
         raise ValidationError(f"At most 5 security groups (got {len(security_groups)}).")
-    cluster = _name(service.cluster_arn)
+    cluster = arn_tail(service.cluster_arn)
     checks: list[Check] = []
 
     # 0. Can this service be switched at all?
@@ -534,7 +538,7 @@ async def _placement(c: Clients, cluster: str, service: str) -> bool:
 async def _plan_to_ec2(
     c: Clients, service: Service, td: TaskDefinition, checks: list[Check]
 ) -> SwitchPlan:
-    cluster = _name(service.cluster_arn)
+    cluster = arn_tail(service.cluster_arn)
     calls: list[ApiCall] = []
     notes = [
         "An empty capacity provider strategy returns the service to the launch type it was "

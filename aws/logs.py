@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws import convert as cv
+from aws.errors import error_code
 from aws.models import LogEvent
 from aws.paging import call, gather_bounded
 from aws.session import Clients
@@ -34,25 +36,46 @@ async def recent_log_events(
     kept: deque[LogEvent] = deque(maxlen=max(limit, 0))
     token: str | None = None
     for _ in range(max_pages):
-        page = await call(
-            c, c.logs.filter_log_events, **kwargs, **({"nextToken": token} if token else {})
-        )
-        for e in cv.dicts(page, "events"):
-            stream = cv.s(e, "logStreamName")
-            if stream_prefix and stream is not None and not stream.startswith(stream_prefix):
-                continue  # moto ignores logStreamNamePrefix; AWS applies it server-side
-            kept.append(
-                LogEvent(
-                    timestamp=cv.dt(e, "timestamp", millis=True),
-                    message=(cv.s(e, "message") or "").rstrip("\n"),
-                    stream=stream,
-                )
-            )
+        if token:
+            kwargs["nextToken"] = token
+        page = await call(c, c.logs.filter_log_events, **kwargs)
+        kept.extend(_event(e, cv.s(e, "logStreamName")) for e in cv.dicts(page, "events"))
         new_token = page.get("nextToken")
         if not new_token or new_token == token:
             break
         token = new_token
     return sorted(kept, key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC))
+
+
+async def stream_tail(c: Clients, group: str, stream: str, *, limit: int = 40) -> list[LogEvent]:
+    """The true last ``limit`` events of one stream, oldest first, in one GetLogEvents read from
+    the tail (FilterLogEvents would page forward through the whole stream, and shares a few
+    calls a second with the whole account).
+
+    A stream or group that does not exist has no lines: a task that never started logging.
+    """
+    try:
+        page = await call(
+            c,
+            c.logs.get_log_events,
+            logGroupName=group,
+            logStreamName=stream,
+            startFromHead=False,
+            limit=min(max(limit, 1), 10000),
+        )
+    except Exception as exc:
+        if error_code(exc) == "ResourceNotFoundException":
+            return []
+        raise
+    return [_event(e, stream) for e in cv.dicts(page, "events")]
+
+
+def _event(e: Mapping[str, Any], stream: str | None) -> LogEvent:
+    return LogEvent(
+        timestamp=cv.dt(e, "timestamp", millis=True),
+        message=(cv.s(e, "message") or "").rstrip("\n"),
+        stream=stream,
+    )
 
 
 def awslogs_streams(task_definition: dict[str, Any], task_id: str) -> list[tuple[str, str, str]]:
@@ -81,7 +104,6 @@ async def task_logs(
     """The last ``limit`` lines of each awslogs container of one task, by container name."""
     streams = awslogs_streams(task_definition, task_id)
     tails = await gather_bounded(
-        recent_log_events(c, group, stream_prefix=stream, limit=limit, since=None)
-        for _, group, stream in streams
+        stream_tail(c, group, stream, limit=limit) for _, group, stream in streams
     )
     return {container: tail for (container, _, _), tail in zip(streams, tails, strict=True)}

@@ -11,12 +11,21 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 
+def arn_tail(arn_or_name: str | None) -> str:
+    """What follows the last "/": the name or id in an ARN, and a bare name unchanged.
+
+    ECS accepts either form wherever it takes a cluster, service or task, so code that needs the
+    short form takes both.
+    """
+    return (arn_or_name or "").rsplit("/", 1)[-1]
+
+
 @dataclass(frozen=True, slots=True)
 class Cluster:
     arn: str
     name: str
     status: str | None
-    #: Computed from ListServices/ListTasks, not trusted from DescribeClusters (moto miscounts).
+    #: DescribeClusters' counts (ECS keeps them, eventually consistent); None when absent.
     service_count: int | None
     running_tasks: int | None
     pending_tasks: int | None
@@ -169,7 +178,7 @@ class Task:
 
     @property
     def id(self) -> str:
-        return self.arn.rsplit("/", 1)[-1]
+        return arn_tail(self.arn)
 
     @property
     def service_name(self) -> str | None:

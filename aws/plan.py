@@ -19,6 +19,8 @@ from typing import Any
 
 from botocore import xform_name
 
+from aws.models import arn_tail
+
 #: Stands for "the ARN registered by an earlier step of this plan"; resolved by ``execute``.
 REGISTERED = "$registered"
 
@@ -112,7 +114,7 @@ class ApiCall:
         p = self.params
         what = (
             p.get("service")
-            or (p.get("task") and str(p["task"]).rsplit("/", 1)[-1])
+            or (p.get("task") and arn_tail(str(p["task"])))
             or p.get("family")
             or p.get("cluster")
         )
@@ -149,13 +151,9 @@ class Plan:
         )
 
 
-def _name(arn_or_name: str | None) -> str:
-    return (arn_or_name or "").rsplit("/", 1)[-1]
-
-
 def td_label(arn: str | None) -> str:
     """``arn:...:task-definition/web:7`` -> ``web:7``."""
-    return _name(arn) or "?"
+    return arn_tail(arn) or "?"
 
 
 def family_revision(arn: str) -> tuple[str, int | None]:

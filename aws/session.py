@@ -12,10 +12,18 @@ import time
 from collections import Counter, deque
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
+
+if TYPE_CHECKING:
+    from types_aiobotocore_ec2 import EC2Client
+    from types_aiobotocore_ecr import ECRClient
+    from types_aiobotocore_ecs import ECSClient
+    from types_aiobotocore_elbv2 import ElasticLoadBalancingv2Client
+    from types_aiobotocore_logs import CloudWatchLogsClient
+    from types_aiobotocore_sts import STSClient
 
 SERVICES = ("ecs", "ecr", "elbv2", "logs", "ec2", "sts")
 
@@ -110,12 +118,12 @@ def check_settings(settings: SessionSettings) -> str:
 class Clients:
     """The client bundle. Use ``async with Clients.open(settings) as clients``."""
 
-    ecs: Any
-    ecr: Any
-    elbv2: Any
-    logs: Any
-    ec2: Any
-    sts: Any
+    ecs: ECSClient
+    ecr: ECRClient
+    elbv2: ElasticLoadBalancingv2Client
+    logs: CloudWatchLogsClient
+    ec2: EC2Client
+    sts: STSClient
 
     def __init__(self, settings: SessionSettings, session: AioSession) -> None:
         self.settings = settings

@@ -23,8 +23,6 @@ class ServiceTasks:
         self.cluster = cluster
         self.service_name = service_name
         self.tasks: dict[str, Task] = {}
-        #: ARNs listed for the service that belong to another one (moto ignores serviceName).
-        self._foreign: set[str] = set()
 
     async def refresh(self, c: Clients, *, on_screen: Sequence[str] = ()) -> list[Task]:
         """List both states, describe what can have changed, return running first, newest first."""
@@ -38,8 +36,6 @@ class ServiceTasks:
         stopped_now = set(stopped)
         wanted: list[str] = []
         for arn in listed:
-            if arn in self._foreign:
-                continue
             known = self.tasks.get(arn)
             if known is None or (known.last_status != "STOPPED" and arn in stopped_now):
                 wanted.append(arn)
@@ -53,12 +49,8 @@ class ServiceTasks:
             fresh = await fill_instance_ids(
                 c, self.cluster, await describe_tasks(c, self.cluster, wanted)
             )
-            group = f"service:{self.service_name}"
             for task in fresh:
-                if task.group == group:
-                    self.tasks[task.arn] = task
-                else:
-                    self._foreign.add(task.arn)
+                self.tasks[task.arn] = task
         keep = set(listed)
         for arn in [a for a in self.tasks if a not in keep]:
             del self.tasks[arn]  # aged out of the STOPPED list (about an hour on AWS)

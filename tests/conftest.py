@@ -44,12 +44,16 @@ def _post(url: str, body: dict[str, object] | None = None) -> None:
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:
-    """A bare moto server (no sandbox seeding) for aws/ reader and action tests."""
+    """A bare moto server (no sandbox seeding) for aws/ reader and action tests, with the
+    sandbox's fidelity patches: the product codes to AWS's contract, so its tests must see it."""
     import logging
 
     from moto.server import ThreadedMotoServer
 
+    from aws.sandbox import fidelity
+
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    fidelity.apply()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

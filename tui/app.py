@@ -88,7 +88,12 @@ def main(argv: list[str] | None = None) -> None:
         from aws.sandbox.server import spawn_sandbox
 
         print("Starting the ecsdeck sandbox (a local moto server)…", file=sys.stderr)
-        sandbox, url = spawn_sandbox(["--seed", str(settings.demo_seed)])
+        args = ["--seed", str(settings.demo_seed)]
+        if settings.demo_latency_ms:
+            args += ["--latency-ms", str(settings.demo_latency_ms)]
+        if settings.demo_throttle:
+            args.append("--throttle")
+        sandbox, url = spawn_sandbox(args)
         for var, value in {
             "AWS_ACCESS_KEY_ID": "sandbox",
             "AWS_SECRET_ACCESS_KEY": "sandbox",

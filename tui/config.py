@@ -36,6 +36,10 @@ class Settings:
     demo: bool = False
     #: Seed for the demo sandbox.
     demo_seed: int = 7
+    #: Milliseconds the demo sandbox waits before answering each request (AWS's round trip).
+    demo_latency_ms: int = 0
+    #: The demo sandbox refuses calls past AWS's API rate buckets, as a real account does.
+    demo_throttle: bool = False
 
 
 class SettingsError(Exception):
@@ -52,6 +56,8 @@ def validate(settings: Settings) -> Settings:
         raise SettingsError(f"max_desired must be 0 or more (got {settings.max_desired})")
     if settings.max_attempts < 1:
         raise SettingsError(f"max_attempts must be 1 or more (got {settings.max_attempts})")
+    if settings.demo_latency_ms < 0:
+        raise SettingsError(f"demo_latency_ms must be 0 or more (got {settings.demo_latency_ms})")
     return settings
 
 
@@ -98,7 +104,17 @@ def load(argv: list[str] | None = None) -> Settings:
     return validate(replace(settings, **overrides))
 
 
-_FLAG_FIELDS = {"profile", "region", "endpoint_url", "refresh", "read_only", "demo", "max_desired"}
+_FLAG_FIELDS = {
+    "profile",
+    "region",
+    "endpoint_url",
+    "refresh",
+    "read_only",
+    "demo",
+    "max_desired",
+    "demo_latency_ms",
+    "demo_throttle",
+}
 
 
 def parser() -> argparse.ArgumentParser:
@@ -127,6 +143,19 @@ def parser() -> argparse.ArgumentParser:
         action="store_const",
         const=True,
         help="start the built-in sandbox account and open it",
+    )
+    p.add_argument(
+        "--demo-latency-ms",
+        dest="demo_latency_ms",
+        type=int,
+        help="with --demo: milliseconds of latency per request, like a network round trip",
+    )
+    p.add_argument(
+        "--demo-throttle",
+        dest="demo_throttle",
+        action="store_const",
+        const=True,
+        help="with --demo: throttle calls past AWS's API rate limits",
     )
     p.add_argument("--version", action="version", version=f"ecsdeck {__version__}")
     return p

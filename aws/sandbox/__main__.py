@@ -26,9 +26,28 @@ def main(argv: list[str] | None = None) -> int:
         "--services", type=int, default=0, help="add a 'bench' cluster of N services"
     )
     parser.add_argument(
+        "--tasks-per-service", type=int, default=2, help="running tasks of each bench service"
+    )
+    parser.add_argument(
+        "--big-service",
+        type=int,
+        default=0,
+        help="add 'bench-big' to the bench cluster with N running tasks",
+    )
+    parser.add_argument(
         "--tick", type=float, default=1.0, help="seconds per simulator step (tests go faster)"
     )
+    parser.add_argument(
+        "--latency-ms", type=int, default=0, help="delay every AWS request, as a network would"
+    )
+    parser.add_argument(
+        "--throttle",
+        action="store_true",
+        help="refuse calls past AWS's ECS/ELBv2 token buckets (ThrottlingException)",
+    )
     args = parser.parse_args(argv)
+    if args.tasks_per_service < 0 or args.big_service < 0 or args.latency_ms < 0:
+        parser.error("--tasks-per-service, --big-service and --latency-ms must be 0 or more")
 
     done = threading.Event()
 
@@ -43,6 +62,10 @@ def main(argv: list[str] | None = None) -> int:
         port=args.port,
         services=args.services,
         tick=args.tick,
+        tasks_per_service=args.tasks_per_service,
+        big_service=args.big_service,
+        latency_ms=args.latency_ms,
+        throttle=args.throttle,
     )
     try:
         url = sandbox.start()
@@ -53,8 +76,9 @@ def main(argv: list[str] | None = None) -> int:
     print(url, flush=True)
     print(
         f"ecsdeck sandbox seeded in {sandbox.seconds_to_seed:.1f}s "
-        f"(seed {args.seed}, bench services {args.services}, "
-        f"simulate {'off' if args.no_simulate else 'on'})",
+        f"(seed {args.seed}, bench services {args.services} x {args.tasks_per_service} tasks, "
+        f"big service {args.big_service} tasks, simulate {'off' if args.no_simulate else 'on'}, "
+        f"latency {args.latency_ms} ms, throttle {'on' if args.throttle else 'off'})",
         file=sys.stderr,
         flush=True,
     )

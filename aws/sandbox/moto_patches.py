@@ -197,10 +197,16 @@ def apply() -> None:
         cluster = self._get_cluster(cluster_str)
         if not tasks:
             return list(describe_tasks(self, cluster_str, tasks))  # moto's own error
-        wanted = set(tasks) | {t.rsplit("/", 1)[-1] for t in tasks}
+        # Tasks are keyed by ARN; an id names the same task as <cluster ARN's task prefix>/id.
+        prefix = cluster.arn.replace(":cluster/", ":task/", 1)
+        known = self.tasks.get(cluster.name, {})
         found = []
-        for arn, task in self.tasks.get(cluster.name, {}).items():
-            if arn in wanted or task.id in wanted:
+        for ref in dict.fromkeys(tasks):
+            tail = ref.rsplit("/", 1)[-1]
+            task = known.get(ref) or known.get(f"{prefix}/{tail}")
+            if task is None:
+                task = known.get(f"{prefix.rsplit(':task/', 1)[0]}:task/{tail}")
+            if task is not None and task not in found:
                 task.advance()
                 found.append(task)
         return found

@@ -110,7 +110,14 @@ def clients(url: str) -> dict[str, Any]:
     return {n: boto3.client(n, **kw) for n in ("ecs", "ec2", "elbv2", "ecr", "logs")}  # type: ignore[call-overload]
 
 
-def seed_account(url: str, rng: random.Random, services: int = 0) -> Seeded:
+def seed_account(
+    url: str,
+    rng: random.Random,
+    services: int = 0,
+    *,
+    tasks_per_service: int = 2,
+    big_service: int = 0,
+) -> Seeded:
     """Create the whole account over HTTP. Returns what was created."""
     c = clients(url)
     out = Seeded()
@@ -120,8 +127,8 @@ def seed_account(url: str, rng: random.Random, services: int = 0) -> Seeded:
     _task_definitions(c)
     _load_balancers(c, out)
     _services(c, out)
-    if services:
-        seed_bench(out, services)
+    if services or big_service:
+        seed_bench(out, services, tasks_per_service=tasks_per_service, big_service=big_service)
     return out
 
 
@@ -440,9 +447,15 @@ def _services(c: dict[str, Any], out: Seeded) -> None:
 BENCH_CLUSTER = "bench"
 
 
-def seed_bench(out: Seeded, count: int) -> None:
-    """``count`` Fargate services of 2 tasks each, straight into moto's backend (HTTP would
-    take minutes for 2,000). Tasks are started by the simulator's first converge."""
+BIG_SERVICE = "bench-big"
+
+
+def seed_bench(
+    out: Seeded, count: int, *, tasks_per_service: int = 2, big_service: int = 0
+) -> None:
+    """``count`` Fargate services of ``tasks_per_service`` tasks each, plus ``bench-big`` with
+    ``big_service`` tasks when asked, straight into moto's backend (HTTP would take minutes for
+    2,000). Tasks are started by the simulator's first converge."""
     spec = ServiceSpec("bench-app", BENCH_CLUSTER, "fargate", 2, load_balanced=False)
     with moto_patches.LOCK:
         b = moto_patches.backends()
@@ -471,17 +484,19 @@ def seed_bench(out: Seeded, count: int) -> None:
                 "assignPublicIp": "DISABLED",
             }
         }
-        for i in range(count):
-            name = f"bench-{i:05d}"
+        sizes = [(f"bench-{i:05d}", tasks_per_service) for i in range(count)]
+        if big_service:
+            sizes.append((BIG_SERVICE, big_service))
+        for name, desired in sizes:
             ecs.create_service(
                 BENCH_CLUSTER,
                 name,
-                2,
+                desired,
                 task_definition_str=td.arn,
                 launch_type="FARGATE",
                 network_configuration=network,
             )
             out.services[f"{BENCH_CLUSTER}/{name}"] = ServiceSpec(
-                name, BENCH_CLUSTER, "fargate", 2, load_balanced=False
+                name, BENCH_CLUSTER, "fargate", desired, load_balanced=False
             )
-    out.bench_services = count
+    out.bench_services = len(sizes)

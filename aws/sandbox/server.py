@@ -14,14 +14,14 @@ from __future__ import annotations
 import logging
 import os
 import random
-import socket
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Sequence
 
-from aws.sandbox import moto_patches
+from aws.sandbox import fidelity, moto_patches
+from aws.sandbox.aws_like import AwsLike, Server
 from aws.sandbox.seed import BENCH_CLUSTER, SERVICES, Seeded, seed_account
 from aws.sandbox.simulator import Simulator
 
@@ -35,7 +35,10 @@ class Sandbox:
     thread (off: the account is frozen right after seeding, already steady, with some stopped
     tasks and unhealthy targets); ``services`` adds a ``bench`` cluster of that many services;
     ``tick`` is seconds per simulator step (tests use a fraction of a second to see a minute of
-    life in a few seconds).
+    life in a few seconds). ``tasks_per_service`` is the bench services' desired count and
+    ``big_service`` adds ``bench-big`` with that many tasks (one 5,000-task service to open).
+    ``latency_ms`` and ``throttle`` make the finished account answer like AWS (see
+    :mod:`aws.sandbox.aws_like`); seeding itself runs at full speed.
     """
 
     def __init__(
@@ -45,36 +48,45 @@ class Sandbox:
         port: int = 0,
         services: int = 0,
         tick: float = 1.0,
+        tasks_per_service: int = 2,
+        big_service: int = 0,
+        latency_ms: int = 0,
+        throttle: bool = False,
     ) -> None:
         self.seed = seed
         self.simulate = simulate
         self.port = port
         self.services = services
         self.tick = tick
+        self.tasks_per_service = tasks_per_service
+        self.big_service = big_service
+        self.latency_ms = latency_ms
+        self.throttle = throttle
         self.url: str | None = None
         self.seeded: Seeded | None = None
         self.simulator: Simulator | None = None
         self.seconds_to_seed: float | None = None
-        self._server: object | None = None
+        self._server: Server | None = None
 
     def start(self) -> str:
         """Serve, seed, converge; returns the URL once a client would see a steady account."""
-        from moto.server import ThreadedMotoServer
-
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         moto_patches.apply()
+        fidelity.apply()
         moto_patches.set_manual_task_transitions()
         moto_patches.seed_ids(self.seed)
         began = time.perf_counter()
-        if self.port:
-            _check_port_free(self.port)
-        server = ThreadedMotoServer(ip_address="127.0.0.1", port=self.port, verbose=False)
-        server.start()
+        server = Server(AwsLike(Server.moto_app()), port=self.port)
+        url = server.start()
         self._server = server
-        host, port = server.get_host_and_port()
-        url = f"http://{host}:{port}"
         rng = random.Random(self.seed)
-        self.seeded = seed_account(url, rng, services=self.services)
+        self.seeded = seed_account(
+            url,
+            rng,
+            services=self.services,
+            tasks_per_service=self.tasks_per_service,
+            big_service=self.big_service,
+        )
         simulator = Simulator(
             random.Random(rng.getrandbits(64)),
             chaos=self.simulate,
@@ -93,6 +105,8 @@ class Sandbox:
         )
         self.simulator = simulator
         self.seconds_to_seed = time.perf_counter() - began
+        server.wrapper.latency_ms = self.latency_ms
+        server.wrapper.throttle = self.throttle
         if self.simulate:
             simulator.start()
         self.url = url
@@ -102,18 +116,8 @@ class Sandbox:
         if self.simulator is not None:
             self.simulator.stop()
         if self._server is not None:
-            self._server.stop()  # type: ignore[attr-defined]
+            self._server.stop()
             self._server = None
-
-
-def _check_port_free(port: int) -> None:
-    """ThreadedMotoServer.start() waits forever when werkzeug cannot bind (its thread exits):
-    fail first, with a message."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError as exc:
-            raise RuntimeError(f"port {port} on 127.0.0.1 is in use ({exc.strerror})") from exc
 
 
 def spawn_sandbox(

@@ -135,7 +135,6 @@ class Simulator:
                 self._weather(live)
             if self.ticks % 30 == 0:
                 self._prune(stopped)
-            self._cluster_counts()
 
     def converge(self) -> None:
         """Bring every service to steady state at once: tasks RUNNING, targets healthy,
@@ -151,7 +150,6 @@ class Simulator:
                     ago = timedelta(hours=self.rng.randint(2, 30))
                     for i, event in enumerate(reversed(service.events)):
                         event["createdAt"] = now() - ago + timedelta(seconds=20 * i)
-            self._cluster_counts()
 
     def seed_history(self, names: list[tuple[str, str]]) -> None:
         """Past trouble, so panes have something to show from the first second: stopped tasks
@@ -936,19 +934,3 @@ class Simulator:
             tasks.sort(key=lambda t: getattr(t, "stopped_at", None) or now(), reverse=True)
             for task in tasks[KEEP_STOPPED:]:
                 ecs.tasks.get(cluster, {}).pop(task.task_arn, None)
-
-    def _cluster_counts(self) -> None:
-        """moto's cluster counters drift (even negative); recompute what DescribeClusters says."""
-        ecs = moto_patches.backends()["ecs"]
-        for name, cluster in ecs.clusters.items():
-            running = pending = 0
-            for task in ecs.tasks.get(name, {}).values():
-                if task.last_status == "RUNNING":
-                    running += 1
-                elif task.last_status in ("PROVISIONING", "PENDING"):
-                    pending += 1
-            cluster.running_tasks_count = running
-            cluster.pending_tasks_count = pending
-            cluster.active_services_count = sum(
-                1 for s in ecs.services.values() if s.cluster_name == name and s.status == "ACTIVE"
-            )

@@ -1,7 +1,8 @@
 """The sandbox's edits to moto internals, checked against the installed moto.
 
 These fail loudly (and first) when a moto upgrade moves something the sandbox relies on, so the
-fix is one module (aws/sandbox/moto_patches.py) rather than a sandbox that quietly stops moving.
+fix is in aws/sandbox/ (moto_patches.py, fidelity.py, aws_like.py) rather than a sandbox that
+quietly stops moving or stops keeping AWS's contract.
 They run in-process with ``mock_aws``; the patches stay installed afterwards, which is harmless:
 with no health overrides and no sandbox, patched moto answers as plain moto does.
 """
@@ -303,3 +304,107 @@ def test_create_task_places_on_the_chosen_instance(patched: dict[str, Any]) -> N
     assert moto_patches.create_task("e", td, **kwargs) is None
     described = ecs.describe_tasks(cluster="e", tasks=[task.task_arn])["tasks"][0]
     assert described["group"] == "service:b" and described["startedBy"] == "ecs-svc/1"
+
+
+def test_fidelity_patches_install_once_and_come_off() -> None:
+    from moto.ecs.models import EC2ContainerServiceBackend
+    from moto.ecs.responses import EC2ContainerServiceResponse
+    from moto.logs.responses import LogsResponse
+
+    from aws.sandbox import fidelity
+
+    was_applied = bool(fidelity._installed)  # the session's moto server applies them
+    targets = [
+        (EC2ContainerServiceBackend, "describe_clusters"),
+        (EC2ContainerServiceBackend, "list_tasks"),
+        (LogsResponse, "filter_log_events"),
+        *((EC2ContainerServiceResponse, n) for n in fidelity.LIST_PAGES),
+        *((EC2ContainerServiceResponse, n) for n in fidelity.DESCRIBE_LIMITS),
+    ]
+    try:
+        fidelity.unapply()
+        assert not any(getattr(getattr(o, n), "__ecsdeck_patched__", False) for o, n in targets)
+        fidelity.apply()
+        fidelity.apply()
+        for owner, name in targets:
+            patched = getattr(owner, name)
+            assert getattr(patched, "__ecsdeck_patched__", False), f"{owner.__name__}.{name}"
+            assert not getattr(patched.__ecsdeck_original__, "__ecsdeck_patched__", False)
+        assert len(fidelity._installed) == len(targets)
+    finally:
+        if not was_applied:
+            fidelity.unapply()
+
+
+def test_moto_internals_the_fidelity_patches_read_still_exist() -> None:
+    from moto.core.responses import ActionResult
+    from moto.ecs.models import (
+        Cluster,
+        ContainerInstance,
+        EC2ContainerServiceBackend,
+        Task,
+        ecs_backends,
+    )
+    from moto.ecs.responses import EC2ContainerServiceResponse
+    from moto.logs.models import LogGroup, LogsBackend
+    from moto.logs.responses import LogsResponse
+
+    backend = ecs_backends["123456789012"]["us-east-1"]
+    for attribute in ("services", "tasks", "container_instances", "clusters"):
+        assert isinstance(getattr(backend, attribute), dict), attribute
+    cluster = Cluster("probe", "123456789012", "us-east-1")
+    for counter in (
+        "active_services_count",
+        "running_tasks_count",
+        "pending_tasks_count",
+        "registered_container_instances_count",
+    ):
+        assert getattr(cluster, counter) == 0, counter
+    task_init = inspect.getsource(Task.__init__)
+    for attribute in (
+        "desired_status",
+        "group",
+        "started_by",
+        "container_instance_arn",
+        "task_definition_arn",
+        "launch_type",
+        "id",
+    ):
+        assert f"self.{attribute} =" in task_init, attribute
+    assert "self.status =" in inspect.getsource(ContainerInstance.__init__)
+    # The responses call list_tasks positionally; the patch keeps moto's parameter order.
+    assert list(inspect.signature(EC2ContainerServiceBackend.list_tasks).parameters) == [
+        "self",
+        "cluster_str",
+        "container_instance",
+        "family",
+        "started_by",
+        "service_name",
+        "desiredStatus",
+    ]
+    moto_list_tasks = moto_patches._require(EC2ContainerServiceResponse, "list_tasks")
+    assert "self.ecs_backend.list_tasks(" in inspect.getsource(moto_list_tasks)
+    assert isinstance(ActionResult, type) and isinstance(ActionResult.result, property)
+    assert callable(EC2ContainerServiceResponse._get_param)
+    assert isinstance(LogsResponse.logs_backend, property)
+    assert list(inspect.signature(LogsBackend.filter_log_events).parameters)[1:] == [
+        "log_group_name",
+        "log_stream_names",
+        "start_time",
+        "end_time",
+        "limit",
+        "next_token",
+        "filter_pattern",
+        "interleaved",
+    ]
+    assert "self.streams" in inspect.getsource(LogGroup.__init__)
+    assert "self.groups" in inspect.getsource(LogsBackend.__init__)
+
+
+def test_moto_server_pieces_the_aws_like_server_uses_still_exist() -> None:
+    from moto.moto_server import werkzeug_app
+    from werkzeug.serving import WSGIRequestHandler
+
+    assert issubclass(werkzeug_app.MotoRequestHandler, WSGIRequestHandler)
+    assert callable(werkzeug_app.create_backend_app)
+    assert callable(werkzeug_app.DomainDispatcherApplication)

@@ -7,14 +7,14 @@ the real botocore code paths; only the server is replaced.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs
 
 import pytest
 from aiobotocore.awsrequest import AioAWSResponse
 
-from aws import ecr, ecs, elb
+from aws import ecr, ecs, elb, paging
 from aws.session import Clients, SessionSettings
 
 REGION = "us-east-1"
@@ -126,7 +126,7 @@ async def test_read_service_tasks_past_100(clients: Clients) -> None:
             tasks.append(
                 {
                     "taskArn": a,
-                    "group": "service:web" if n % 10 else "service:other",
+                    "group": "service:web",
                     "lastStatus": "STOPPED" if is_stopped else "RUNNING",
                     "startedAt": 1_700_000_000 + n,
                     **({"stoppedAt": 1_700_100_000 + n} if is_stopped else {}),
@@ -137,10 +137,10 @@ async def test_read_service_tasks_past_100(clients: Clients) -> None:
     clients.ecs.meta.events.register("before-send.ecs.ListTasks", list_tasks)
     clients.ecs.meta.events.register("before-send.ecs.DescribeTasks", describe)
     tasks = await ecs.read_service_tasks(clients, "c", "web")
-    assert len(tasks) == 135 + 108  # every page read, other services' tasks filtered out
+    assert len(tasks) == 150 + 120  # every page of both lists read
     statuses = [t.last_status for t in tasks]
-    assert statuses == ["RUNNING"] * 135 + ["STOPPED"] * 108
-    stopped_times = [t.stopped_at for t in tasks[135:]]
+    assert statuses == ["RUNNING"] * 150 + ["STOPPED"] * 120
+    stopped_times = [t.stopped_at for t in tasks[150:]]
     assert stopped_times == sorted(stopped_times, reverse=True)  # type: ignore[type-var]
     assert sorted(listed) == ["RUNNING"] * 2 + ["STOPPED"] * 2
     assert clients.calls.total["ecs.DescribeTasks"] == 3  # 270 arns -> 100 + 100 + 70
@@ -228,10 +228,103 @@ async def test_describe_target_groups_follows_marker(clients: Clients) -> None:
     assert batch_sizes == {20, 5}
 
 
-def test_paging_helper_callable_signature() -> None:
-    from aws import paging
-
+def test_chunks_and_unique() -> None:
     assert list(paging.chunks([1, 2, 3, 4, 5], 2)) == [[1, 2], [3, 4], [5]]
     assert paging.unique(["b", "a", "b"]) == ["b", "a"]
-    fn: Callable[..., Any] = paging.paged
-    assert callable(fn)
+
+
+async def test_list_clusters_then_describe_reads_the_counts(clients: Clients) -> None:
+    listed = arns("cluster", 250)
+    sent = json_pages(clients.ecs, "ListClusters", "clusterArns", listed, 100)
+    described: list[list[str]] = []
+
+    def describe(request: Any, **_: Any) -> AioAWSResponse:
+        asked = json.loads(request.body)["clusters"]
+        described.append(asked)
+        docs = [
+            {
+                "clusterArn": a,
+                "clusterName": a.rsplit("/", 1)[-1],
+                "status": "ACTIVE",
+                "activeServicesCount": n,
+                "runningTasksCount": 2 * n,
+                "pendingTasksCount": 3 * n,
+                "registeredContainerInstancesCount": 4 * n,
+            }
+            for a in asked
+            if (n := int(a.rsplit("-", 1)[-1])) % 50  # every 50th is MISSING
+        ]
+        failures = [{"arn": a, "reason": "MISSING"} for a in asked if not int(a[-4:]) % 50]
+        body = {"clusters": docs, "failures": failures}
+        return response(json.dumps(body).encode(), "application/x-amz-json-1.1")
+
+    clients.ecs.meta.events.register("before-send.ecs.DescribeClusters", describe)
+    clusters = await ecs.read_clusters(clients)
+    assert [b.get("maxResults") for b in sent] == [100, 100, 100]
+    assert sorted(len(b) for b in described) == [50, 100, 100]
+    assert [c.arn for c in clusters] == [a for a in listed if int(a[-4:]) % 50]
+    c7 = clusters[6]
+    assert c7.name == "cluster-0007"
+    assert (c7.service_count, c7.running_tasks, c7.pending_tasks, c7.container_instances) == (
+        7,
+        14,
+        21,
+        28,
+    )
+    assert dict(clients.calls.total) == {"ecs.ListClusters": 3, "ecs.DescribeClusters": 3}
+
+
+async def test_a_slot_is_held_only_while_a_page_is_in_flight(moto_url: str) -> None:
+    """With one slot, a request made while reading the pages would wait forever if it were held."""
+    settings = SessionSettings(
+        endpoint_url=moto_url, region=REGION, retry_mode="standard", max_attempts=1, concurrency=1
+    )
+    async with Clients.open(settings) as c:
+        json_pages(c.ecs, "ListServices", "serviceArns", arns("service", 250), 100)
+        pager = c.ecs.get_paginator("list_services").paginate(
+            cluster="c", PaginationConfig={"PageSize": 100}
+        )
+        seen = 0
+        async for page in paging.pages(c, pager):
+            seen += len(page["serviceArns"])
+            await paging.call(c, c.ecs.list_clusters)
+        assert seen == 250
+        assert dict(c.calls.total) == {"ecs.ListServices": 3, "ecs.ListClusters": 3}
+
+
+async def test_max_items_stops_reading_pages(clients: Clients) -> None:
+    sent = json_pages(clients.ecs, "ListServices", "serviceArns", arns("service", 450), 100)
+    pager = clients.ecs.get_paginator("list_services").paginate(
+        cluster="c", PaginationConfig={"PageSize": 100, "MaxItems": 150}
+    )
+    got = [a async for page in paging.pages(clients, pager) for a in page["serviceArns"]]
+    assert got == arns("service", 150)
+    assert len(sent) == 2
+
+
+async def test_describe_batched_orders_by_input_and_accepts_names() -> None:
+    docs = {f"arn:x/n{i}": {"arn": f"arn:x/n{i}", "name": f"n{i}"} for i in range(25)}
+    requests: list[list[str]] = []
+    arrived: list[int] = []
+
+    async def describe(batch: list[str]) -> list[dict[str, str]]:
+        requests.append(batch)
+        return [d for d in docs.values() if d["arn"] in batch or d["name"] in batch]
+
+    asked = ["n3", "arn:x/n24", "nope", "arn:x/n3", "arn:x/n0", "arn:x/n0", "", *docs]
+    got = await paging.describe_batched(
+        asked,
+        10,
+        describe,
+        lambda d: (d["arn"], d["name"]),
+        on_batch=lambda batch: arrived.append(len(batch)),
+    )
+    # first-asked order, each item once (an ARN and its name are the same item), unknowns dropped
+    assert [d["name"] for d in got][:3] == ["n3", "n24", "n0"]
+    assert len(got) == 25
+    assert [len(b) for b in requests] == [10, 10, 7]  # "" and repeats dropped before asking
+    assert sorted(arrived) == sorted(
+        len([d for d in docs.values() if d["arn"] in b or d["name"] in b]) for b in requests
+    )
+    assert await paging.describe_batched([], 10, describe, lambda d: (d["arn"],)) == []
+    assert len(requests) == 3  # nothing asked: no request

@@ -39,8 +39,14 @@ def live(sandbox_live: str) -> Clients:
     return _clients(sandbox_live)
 
 
+def _all(client: Any, operation: str, key: str, **kwargs: Any) -> list[str]:
+    """Every page: the sandbox pages as ECS does (100 ARNs at most)."""
+    pages = client.get_paginator(operation).paginate(**kwargs)
+    return [arn for page in pages for arn in page[key]]
+
+
 def _services(ecs: Any, cluster: str) -> list[dict[str, Any]]:
-    arns = ecs.list_services(cluster=cluster, maxResults=100)["serviceArns"]
+    arns = _all(ecs, "list_services", "serviceArns", cluster=cluster)
     out: list[dict[str, Any]] = []
     for i in range(0, len(arns), 10):
         out += ecs.describe_services(cluster=cluster, services=arns[i : i + 10])["services"]
@@ -48,7 +54,7 @@ def _services(ecs: Any, cluster: str) -> list[dict[str, Any]]:
 
 
 def _tasks(ecs: Any, cluster: str, status: str = "RUNNING") -> list[dict[str, Any]]:
-    arns = ecs.list_tasks(cluster=cluster, desiredStatus=status)["taskArns"]
+    arns = _all(ecs, "list_tasks", "taskArns", cluster=cluster, desiredStatus=status)
     out: list[dict[str, Any]] = []
     for i in range(0, len(arns), 100):
         out += ecs.describe_tasks(cluster=cluster, tasks=arns[i : i + 100])["tasks"]

@@ -1,8 +1,6 @@
-"""The first pane: every cluster in the region with computed service and task counts."""
+"""The first pane: every cluster in the region with the service and task counts ECS keeps."""
 
 from __future__ import annotations
-
-import time
 
 from rich.text import Text
 from textual import on
@@ -57,21 +55,14 @@ class ClustersScreen(PollingScreen):
     def __init__(self) -> None:
         super().__init__()
         self.clusters: dict[str, Cluster] = {}
-        self._counted_at = 0.0
 
     def compose_body(self) -> ComposeResult:
         yield LiveTable(COLUMNS, id="clusters")
 
     async def tick(self) -> None:
-        # Counts cost a ListServices/ListTasks pass per cluster: refresh them on the slow re-list
-        # cadence, and only the cheap DescribeClusters on every tick.
-        recount = time.monotonic() - self._counted_at > self.deck.settings.relist
-        arns = None if recount or not self.clusters else list(self.clusters)
-        fresh = await ecs.read_clusters(self.deck.clients, arns, with_counts=recount)
-        if recount:
-            self._counted_at = time.monotonic()
-        else:
-            fresh = [_keep_counts(c, self.clusters.get(c.arn)) for c in fresh]
+        # DescribeClusters carries the counts, so each tick is one ListClusters plus one
+        # DescribeClusters per 100 clusters, and new or deleted clusters show at once.
+        fresh = await ecs.read_clusters(self.deck.clients)
         self.clusters = {c.arn: c for c in fresh}
         self.query_one(LiveTable).set_rows([cluster_row(c) for c in fresh])
 
@@ -85,17 +76,3 @@ class ClustersScreen(PollingScreen):
             from tui.screens.services import ServicesScreen
 
             self.app.push_screen(ServicesScreen(self.clusters[key]))
-
-
-def _keep_counts(new: Cluster, old: Cluster | None) -> Cluster:
-    if old is None:
-        return new
-    from dataclasses import replace
-
-    return replace(
-        new,
-        service_count=old.service_count,
-        running_tasks=old.running_tasks,
-        pending_tasks=old.pending_tasks,
-        container_instances=old.container_instances,
-    )

@@ -1,0 +1,301 @@
+"""AWS-like mode: the sandbox answers as slowly and as stingily as a real account does.
+
+moto answers every request in a few milliseconds and never refuses one. AWS costs a network round
+trip per request (tens of milliseconds from a laptop) and meters API calls per account and Region
+with token buckets: past a bucket's burst, calls are refused until it refills. A client that is
+fast against plain moto can be slow or throttled on AWS; this mode lets the bench and the demo see
+that before a real account does.
+
+:class:`AwsLike` is a WSGI wrapper in front of moto's dispatcher (nothing in the product's read
+path changes):
+
+* ``latency_ms``: every AWS request waits that long before moto sees it. The wait happens outside
+  :data:`aws.sandbox.moto_patches.LOCK` and the server is threaded, so concurrent requests overlap
+  as they do against AWS instead of queueing behind one another.
+* ``throttle``: ECS actions take a token from their category's bucket (the categories and sizes
+  are :data:`ECS_BUCKETS`); ELBv2 actions take one from the account-wide ELB bucket and, for
+  describes, one from the describe bucket too. An empty bucket gets AWS's refusal: HTTP 400 with
+  ``ThrottlingException`` (ECS, JSON) or ``Throttling`` (ELBv2, XML). Actions outside these
+  categories, and other services, only get the latency.
+
+Buckets are per Region (read from the request's credential scope), as AWS keeps them per account
+and Region; the sandbox has one account. ``/moto-api`` (the sandbox's own control plane) is never
+delayed or metered.
+"""
+
+from __future__ import annotations
+
+import io
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import parse_qs
+
+#: ECS throttle categories: (burst, refill per second).
+ECS_BUCKETS: dict[str, tuple[float, float]] = {
+    "cluster-read": (50, 20),
+    "service-read": (100, 20),
+    "cluster-resource-read": (100, 20),
+    "task-definition-read": (50, 20),
+    "service-modify": (50, 5),
+    "task-definition-modify": (20, 1),
+    "cluster-modify": (20, 1),
+}
+
+ECS_ACTIONS: dict[str, str] = {
+    "DescribeClusters": "cluster-read",
+    "ListClusters": "cluster-read",
+    "DescribeServices": "service-read",
+    "ListServices": "service-read",
+    "DescribeTasks": "cluster-resource-read",
+    "ListTasks": "cluster-resource-read",
+    "ListContainerInstances": "cluster-resource-read",
+    "DescribeContainerInstances": "cluster-resource-read",
+    "DescribeTaskDefinition": "task-definition-read",
+    "ListTaskDefinitions": "task-definition-read",
+    "ListTaskDefinitionFamilies": "task-definition-read",
+    "CreateService": "service-modify",
+    "UpdateService": "service-modify",
+    "DeleteService": "service-modify",
+    "RegisterTaskDefinition": "task-definition-modify",
+    "DeregisterTaskDefinition": "task-definition-modify",
+    "CreateCluster": "cluster-modify",
+    "UpdateCluster": "cluster-modify",
+    "DeleteCluster": "cluster-modify",
+    "UpdateClusterSettings": "cluster-modify",
+    "PutClusterCapacityProviders": "cluster-modify",
+}
+
+#: ELBv2: every Describe* action, and an account-wide bucket every ELB action draws from.
+ELB_DESCRIBE = "elb-describe"
+ELB_ACCOUNT = "elb-account"
+ELB_BUCKETS: dict[str, tuple[float, float]] = {ELB_DESCRIBE: (40, 10), ELB_ACCOUNT: (40, 10)}
+
+ECS_TARGET_PREFIX = "AmazonEC2ContainerServiceV20141113."
+ELBV2_VERSION = "2015-12-01"
+DEFAULT_REGION = "us-east-1"
+
+Clock = Callable[[], float]
+
+
+class TokenBucket:
+    """``burst`` tokens at most, ``rate`` added per second of ``clock``; not thread-safe on its
+    own (:class:`Buckets` takes a lock around several)."""
+
+    def __init__(self, burst: float, rate: float, now: float) -> None:
+        self.burst = float(burst)
+        self.rate = float(rate)
+        self.tokens = float(burst)
+        self.stamp = now
+
+    def refill(self, now: float) -> None:
+        if now > self.stamp:
+            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+        self.stamp = max(self.stamp, now)
+
+
+class Buckets:
+    """Named buckets, created on first use, taken from all-or-nothing: an ELB describe refused
+    by the describe bucket must not spend the account-wide token either."""
+
+    def __init__(self, sizes: dict[str, tuple[float, float]], clock: Clock = time.monotonic):
+        self.sizes = sizes
+        self.clock = clock
+        self._buckets: dict[tuple[str, str], TokenBucket] = {}
+        self._lock = threading.Lock()
+
+    def take(self, region: str, names: Iterable[str]) -> bool:
+        with self._lock:
+            now = self.clock()
+            wanted = []
+            for name in names:
+                bucket = self._buckets.get((region, name))
+                if bucket is None:
+                    burst, rate = self.sizes[name]
+                    bucket = self._buckets[(region, name)] = TokenBucket(burst, rate, now)
+                bucket.refill(now)
+                wanted.append(bucket)
+            if any(b.tokens < 1 - 1e-9 for b in wanted):  # float drift of fractional refills
+                return False
+            for b in wanted:
+                b.tokens -= 1
+            return True
+
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+
+
+class AwsLike:
+    """WSGI wrapper adding AWS's latency and throttling in front of ``app`` (moto's dispatcher).
+
+    ``latency_ms`` and ``throttle`` may be changed while serving: the sandbox seeds at full speed
+    and switches them on once the account exists, as a real account's history was not throttled
+    by today's client.
+    """
+
+    def __init__(
+        self,
+        app: WsgiApp,
+        *,
+        latency_ms: int = 0,
+        throttle: bool = False,
+        clock: Clock = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.app = app
+        self.latency_ms = latency_ms
+        self.throttle = throttle
+        self.sleep = sleep
+        self.buckets = Buckets({**ECS_BUCKETS, **ELB_BUCKETS}, clock)
+        #: Refusals answered so far, by bucket list (for the bench and tests).
+        self.throttled: dict[str, int] = {}
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        if str(environ.get("PATH_INFO", "")).startswith("/moto-api"):
+            return self.app(environ, start_response)
+        if self.latency_ms > 0:
+            self.sleep(self.latency_ms / 1000)
+        if self.throttle:
+            refusal = self._meter(environ)
+            if refusal is not None:
+                return refusal(start_response)
+        return self.app(environ, start_response)
+
+    def _meter(self, environ: dict[str, Any]) -> Callable[[StartResponse], list[bytes]] | None:
+        region, service = _credential_scope(environ)
+        target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+        if target.startswith(ECS_TARGET_PREFIX):
+            category = ECS_ACTIONS.get(target.removeprefix(ECS_TARGET_PREFIX))
+            if category is None or self.buckets.take(region, [category]):
+                return None
+            self._count(category)
+            return _ecs_throttled
+        if service != "elasticloadbalancing":
+            return None
+        form = _form(environ)
+        if form.get("Version") != ELBV2_VERSION:
+            return None
+        action = form.get("Action", "")
+        names = [ELB_ACCOUNT] + ([ELB_DESCRIBE] if action.startswith("Describe") else [])
+        if self.buckets.take(region, names):
+            return None
+        self._count("+".join(names))
+        return _elb_throttled
+
+    def _count(self, key: str) -> None:
+        self.throttled[key] = self.throttled.get(key, 0) + 1
+
+
+def _credential_scope(environ: dict[str, Any]) -> tuple[str, str]:
+    """(region, service) from ``Credential=AKID/date/region/service/aws4_request``."""
+    auth = str(environ.get("HTTP_AUTHORIZATION", ""))
+    _, _, rest = auth.partition("Credential=")
+    parts = rest.split(",", 1)[0].split("/")
+    if len(parts) >= 5:
+        return parts[2] or DEFAULT_REGION, parts[3]
+    return DEFAULT_REGION, ""
+
+
+def _form(environ: dict[str, Any]) -> dict[str, str]:
+    """The query-protocol parameters of a request, leaving ``wsgi.input`` readable for moto."""
+    fields = dict(parse_qs(str(environ.get("QUERY_STRING", ""))))
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    content_type = str(environ.get("CONTENT_TYPE", ""))
+    if length > 0 and content_type.startswith("application/x-www-form-urlencoded"):
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = io.BytesIO(body)
+        fields.update(parse_qs(body.decode("utf-8", "replace")))
+    return {k: v[0] for k, v in fields.items() if v}
+
+
+def _ecs_throttled(start_response: StartResponse) -> list[bytes]:
+    body = b'{"__type":"ThrottlingException","message":"Rate exceeded"}'
+    start_response(
+        "400 Bad Request",
+        [
+            ("Content-Type", "application/x-amz-json-1.1"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-RequestId", str(uuid.uuid4())),
+        ],
+    )
+    return [body]
+
+
+def _elb_throttled(start_response: StartResponse) -> list[bytes]:
+    request_id = str(uuid.uuid4())
+    body = (
+        f'<ErrorResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/{ELBV2_VERSION}/">'
+        "<Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message>"
+        f"</Error><RequestId>{request_id}</RequestId></ErrorResponse>"
+    ).encode()
+    start_response(
+        "400 Bad Request",
+        [
+            ("Content-Type", "text/xml"),
+            ("Content-Length", str(len(body))),
+            ("x-amzn-RequestId", request_id),
+        ],
+    )
+    return [body]
+
+
+class Server:
+    """moto's dispatcher behind :class:`AwsLike`, on a threaded werkzeug server.
+
+    moto's ThreadedMotoServer builds its WSGI app inside its own thread, leaving no place for a
+    wrapper; this is the same server (moto's request handler, one thread per request) with one.
+    """
+
+    def __init__(self, wrapper: AwsLike, host: str = "127.0.0.1", port: int = 0) -> None:
+        self.wrapper = wrapper
+        self.host = host
+        self.port = port
+        self._server: Any = None
+        self._thread: threading.Thread | None = None
+
+    @staticmethod
+    def moto_app() -> WsgiApp:
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+
+        app: WsgiApp = DomainDispatcherApplication(create_backend_app)
+        return app
+
+    def start(self) -> str:
+        """Bind and serve in a daemon thread; returns the URL. A port in use raises
+        RuntimeError, which ``python -m aws.sandbox`` turns into one line and exit code 2."""
+        from moto.moto_server.werkzeug_app import MotoRequestHandler
+        from werkzeug.serving import make_server
+
+        if self.port:  # werkzeug would print to stderr and sys.exit() rather than raise
+            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+                try:
+                    probe.bind((self.host, self.port))
+                except OSError as exc:
+                    raise RuntimeError(
+                        f"port {self.port} on {self.host} is in use ({exc.strerror})"
+                    ) from exc
+        self._server = make_server(
+            self.host, self.port, self.wrapper, threaded=True, request_handler=MotoRequestHandler
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="ecsdeck-sandbox-http", daemon=True
+        )
+        self._thread.start()
+        host, port = self._server.server_address[:2]
+        return f"http://{host}:{port}"
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
