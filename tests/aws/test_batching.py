@@ -75,7 +75,7 @@ async def test_25_services_cost_1_list_and_3_describes(moto_url: str, clients: C
         batches.append(services)
 
     clients.calls.mark()
-    services = await ecs.read_services(clients, "big", on_batch=on_batch)
+    _, services = await ecs.read_services(clients, "big", on_batch=on_batch)
     assert dict(clients.calls.mark()) == {"ecs.ListServices": 1, "ecs.DescribeServices": 3}
     assert [s.arn for s in services] == created  # input (list) order, whatever arrived first
     assert sorted(len(b) for b in batches) == [5, 10, 10]

@@ -87,7 +87,7 @@ async def test_read_services_pages_then_batches(clients: Clients) -> None:
         return response(json.dumps({"services": services}).encode(), "application/x-amz-json-1.1")
 
     clients.ecs.meta.events.register("before-send.ecs.DescribeServices", describe)
-    services = await ecs.read_services(clients, "c")
+    _, services = await ecs.read_services(clients, "c")
     assert [s.arn for s in services] == items
     assert all(len(batch) == 10 for batch in described)
     assert dict(clients.calls.total) == {"ecs.ListServices": 3, "ecs.DescribeServices": 25}

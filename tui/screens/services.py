@@ -150,37 +150,41 @@ class ServicesScreen(ServiceActions, PollingScreen):
         return moving[:MAX_IN_MOTION]
 
     async def _relist(self) -> None:
+        if self._listed_at is None:
+            await self._first_load()
+            return
         clients = self.deck.clients
         arns = await ecs.list_service_arns(clients, self.cluster.arn)
-        first = self._listed_at is None
         gone = set(self.services) - set(arns)
         for arn in gone:
             self.services.pop(arn, None)
         self.services_table.remove_rows(gone)
-        if first:
-            # Describe everything, showing each batch as it lands (n of N in the header).
-            total = len(arns)
-            done = 0
-            self.header.set_progress(0, total)
-
-            async def show(batch: list[Service]) -> None:
-                nonlocal done
-                done += len(batch)
-                for s in batch:
-                    self.services[s.arn] = s
-                self.services_table.upsert_rows([self._row(s) for s in batch])
-                self.header.set_progress(done, total)
-
-            await ecs.describe_services(clients, self.cluster.arn, arns, on_batch=show)
-            self.header.set_progress(total, total)
-        else:
-            new = [a for a in arns if a not in self.services]
-            wanted = list(
-                dict.fromkeys(new + self.services_table.visible_keys() + self._in_motion())
-            )
-            if wanted:
-                self._absorb(await ecs.describe_services(clients, self.cluster.arn, wanted))
+        new = [a for a in arns if a not in self.services]
+        wanted = list(dict.fromkeys(new + self.services_table.visible_keys() + self._in_motion()))
+        if wanted:
+            self._absorb(await ecs.describe_services(clients, self.cluster.arn, wanted))
         self.arns = arns
+        self._listed_at = time.monotonic()
+
+    async def _first_load(self) -> None:
+        """Describe everything, each batch on screen as it lands ("loading n of N")."""
+        listed = done = 0
+
+        def count(n: int) -> None:
+            nonlocal listed
+            listed = n
+            self.header.set_progress(done, listed)
+
+        def show(batch: list[Service]) -> None:
+            nonlocal done
+            done += len(batch)
+            self._absorb(batch)
+            self.header.set_progress(done, listed)
+
+        self.arns, _ = await ecs.read_services(
+            self.deck.clients, self.cluster.arn, on_batch=show, on_listed=count
+        )
+        self.header.set_progress(listed, listed)
         self._listed_at = time.monotonic()
 
     def _absorb(self, fresh: list[Service]) -> None:
