@@ -11,7 +11,7 @@ from textual.binding import Binding
 
 from aws.models import Identity
 from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
-from tui import config
+from tui import config, heap
 from tui.commands import ActionCommands
 from tui.config import Settings
 
@@ -53,6 +53,7 @@ class EcsDeckApp(App[None]):
             return
         self.identity = Identity(None, None, self.clients.region, self.clients.endpoint)
         self.run_worker(self._whoami(), group="identity", exit_on_error=False)
+        heap.settle()  # Textual and botocore's models: alive for the whole session
         await self.push_screen(ClustersScreen())
 
     async def _whoami(self) -> None:

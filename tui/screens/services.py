@@ -19,6 +19,7 @@ from textual.widgets import DataTable
 
 from aws import ecs, elb
 from aws.models import Cluster, Service
+from tui import heap
 from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
 from tui.status import service_health, task_counts
@@ -181,9 +182,10 @@ class ServicesScreen(ServiceActions, PollingScreen):
             self._absorb(batch)
             self.header.set_progress(done, listed)
 
-        self.arns, _ = await ecs.read_services(
-            self.deck.clients, self.cluster.arn, on_batch=show, on_listed=count
-        )
+        with heap.bulk_load():
+            self.arns, _ = await ecs.read_services(
+                self.deck.clients, self.cluster.arn, on_batch=show, on_listed=count
+            )
         self.header.set_progress(listed, listed)
         self._listed_at = time.monotonic()
 
