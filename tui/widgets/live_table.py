@@ -57,6 +57,8 @@ class LiveTable(DataTable[Text]):
         #: (order, key) of every row, sorted: the filter picks from it without re-sorting.
         self._sorted: list[tuple[Order, str]] = []
         self._order_of: dict[str, Order] = {}
+        #: One RowKey per key, made once: re-indexing 2,000 rows should not build 2,000 keys.
+        self._row_keys: dict[str, RowKey] = {}
         self.filter_text = ""
         self._widths: tuple[int, ...] = ()
 
@@ -146,6 +148,7 @@ class LiveTable(DataTable[Text]):
         index = bisect.bisect_left(self._sorted, entry)
         del self._sorted[index]
         del self._rows[key]
+        self._row_keys.pop(key, None)
 
     def _upsert(self, row: Row) -> bool:
         """Put one row in place; True if positions must be re-indexed."""
@@ -160,6 +163,7 @@ class LiveTable(DataTable[Text]):
         if old is None:
             self._rows[row.key] = row
             self._order_of[row.key] = order
+            self._row_keys.setdefault(row.key, RowKey(row.key))
             index = bisect.bisect_left(self._sorted, (order, row.key))
             self._sorted.insert(index, (order, row.key))
             if not self._matches(row):
@@ -277,7 +281,8 @@ class LiveTable(DataTable[Text]):
 
         This is what ``DataTable.sort`` does to ``_row_locations``, without its key-by-cells
         sort: our order is already known."""
-        self._row_locations = TwoWayDict({RowKey(k): i for i, k in enumerate(self._shown())})
+        keys = self._row_keys
+        self._row_locations = TwoWayDict({keys[k]: i for i, k in enumerate(self._shown())})
         if keep_key is not None and keep_key in self._row_locations:
             index = self.get_row_index(keep_key)
             if index != self.cursor_row:
