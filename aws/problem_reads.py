@@ -106,7 +106,7 @@ class ClusterState:
             self.listed_count, self.listed_at = count, now
             listed = set(self.arns)
             self.services = {a: s for a, s in self.services.items() if a in listed}
-        if sweep:
+        if sweep:  # scheduled before the reads: a failing cluster waits its turn, not every tick
             wanted = list(self.arns)
             self.next_sweep = self.after(now, sweep_every, self.next_sweep is None)
         else:

@@ -36,6 +36,7 @@ from aws.models import Cluster, Problem, Service, Target, Task
 from aws.paging import SERVICES_PER_DESCRIBE
 from aws.problem_reads import Allowance, ClusterState
 from aws.problem_rules import (
+    TARGET_STATES,
     capacity_problem,
     count_by_cluster,
     instance_problems,
@@ -70,6 +71,9 @@ class ProblemReport:
     #: Clusters (or target groups) that could not be read this time, in plain words; what was
     #: known about them before is kept.
     errors: tuple[str, ...] = ()
+    #: ARNs of the clusters that could not be read this time: their counts are what was known
+    #: before (0 when never read), so a view should not show them as clean.
+    unread: frozenset[str] = frozenset()
 
     @property
     def error_count(self) -> int:
@@ -119,6 +123,8 @@ class ProblemWatch:
         self._targets_bad_since: dict[str, datetime] = {}
         #: Running tasks per service ARN, read only to join non-healthy targets to their tasks.
         self._join_tasks: dict[str, tuple[Task, ...]] = {}
+        #: Per service ARN, the not-healthy targets the last task read could not account for.
+        self._join_missed: dict[str, frozenset[str]] = {}
         self._problem_services: set[str] = set()
         self._problem_clusters: set[str] = set()
         self.last: ProblemReport | None = None
@@ -132,12 +138,13 @@ class ProblemWatch:
         was known about it; only a failure to list or describe the clusters raises.
         """
         errors: list[str] = []
+        unread: set[str] = set()
         with c.calls.scope() as counted:
             now = self.clock()
             clusters = await ecs.read_clusters(c)
             self._sync(clusters)
             active = [self._clusters[cl.arn] for cl in clusters if cl.status in (None, "ACTIVE")]
-            await asyncio.gather(*(self._read_cluster(c, st, now, errors) for st in active))
+            await asyncio.gather(*(self._read_cluster(c, st, now, errors, unread) for st in active))
             await self._read_targets(c, now, errors)
             problems = newest_first(self._judge(now))
         self._problem_services = {p.service_arn for p in problems if p.service_arn}
@@ -150,6 +157,7 @@ class ProblemWatch:
             read_at=now,
             calls=dict(counted),
             errors=tuple(errors),
+            unread=frozenset(unread),
         )
         self.last = report
         return report
@@ -167,10 +175,11 @@ class ProblemWatch:
         _prune(self._targets_at, live)
         _prune(self._targets_bad_since, live)
         _prune(self._join_tasks, live)
+        _prune(self._join_missed, live)
         _prune(self._short_first_seen, live)
 
     async def _read_cluster(
-        self, c: Clients, st: ClusterState, now: datetime, errors: list[str]
+        self, c: Clients, st: ClusterState, now: datetime, errors: list[str], unread: set[str]
     ) -> None:
         try:
             force = st.cluster.arn in self._problem_clusters
@@ -187,10 +196,11 @@ class ProblemWatch:
             )
         except Exception as exc:  # one cluster's failure must not blank the others
             errors.append(f"{st.cluster.name}: {explain(exc)}")
+            unread.add(st.cluster.arn)
 
     def _hot(self, st: ClusterState, now: datetime) -> list[str]:
         """Services worth describing between sweeps, most urgent first, cut to the allowance:
-        never described (new, always read), then with a problem (to see it clear), then in
+        never described (new), then with a problem (to see it clear), then in
         motion, then named by a task that just stopped."""
         ranked: list[tuple[int, str]] = []
         for arn in st.arns:
@@ -204,11 +214,9 @@ class ProblemWatch:
             elif service.name in st.stopped_services:
                 ranked.append((3, arn))
         ranked.sort(key=lambda r: r[0])
-        new = [arn for rank, arn in ranked if rank == 0]
-        rest = [arn for rank, arn in ranked if rank > 0]
-        calls = math.ceil(len(rest) / SERVICES_PER_DESCRIBE)
+        calls = math.ceil(len(ranked) / SERVICES_PER_DESCRIBE)
         granted = self._hot_budget.take(calls, now) if calls else 0
-        return new + rest[: granted * SERVICES_PER_DESCRIBE]
+        return [arn for _, arn in ranked[: granted * SERVICES_PER_DESCRIBE]]
 
     # ----------------------------------------------------------------------- targets
 
@@ -244,7 +252,7 @@ class ProblemWatch:
                 continue
             if read_at is None or (event.created_at is not None and event.created_at > read_at):
                 return (0, 0.0)
-        if any(t.state != "healthy" for t in self._targets.get(s.arn, ())):
+        if any(_bad(t) for t in self._targets.get(s.arn, ())):
             return (1, 0.0)
         if read_at is None:
             return (2, 0.0)
@@ -256,22 +264,26 @@ class ProblemWatch:
         try:
             tasks = self._join_tasks.get(s.arn, ()) + st.stopped_of(s.name)
             targets = await elb.read_target_health(c, s, tasks)
-            if any(t.task_arn is None for t in targets if t.state != "healthy"):
+            unmatched = _unmatched(targets)
+            # Read the service's tasks only for targets not tried before: a target whose task
+            # is gone for good (drained after it stopped) is not worth a read every tick.
+            if unmatched and unmatched != self._join_missed.get(s.arn):
                 running = await ecs.read_service_tasks(
                     c, st.cluster.arn, s.name, include_stopped=False
                 )
                 self._join_tasks[s.arn] = tuple(running)
                 tasks = tuple(running) + st.stopped_of(s.name)
                 targets = [_rejoin(t, tasks) for t in targets]
+                self._join_missed[s.arn] = _unmatched(targets)
         except Exception as exc:
             errors.append(f"{st.cluster.name}/{s.name} targets: {explain(exc)}")
             return
         self._targets[s.arn] = tuple(targets)
         self._targets_at[s.arn] = now
-        if all(t.state == "healthy" for t in targets):
-            self._targets_bad_since.pop(s.arn, None)
-        else:
+        if any(_bad(t) for t in targets):
             self._targets_bad_since.setdefault(s.arn, now)
+        else:
+            self._targets_bad_since.pop(s.arn, None)
 
     # ----------------------------------------------------------------------- judging
 
@@ -317,6 +329,15 @@ def _groups(s: Service) -> list[str]:
     return list(
         dict.fromkeys(lb.target_group_arn for lb in s.load_balancers if lb.target_group_arn)
     )
+
+
+def _bad(t: Target) -> bool:
+    return (t.state or "") in TARGET_STATES
+
+
+def _unmatched(targets: list[Target]) -> frozenset[str]:
+    """Keys of the not-healthy targets that no known task accounts for."""
+    return frozenset(t.key for t in targets if _bad(t) and t.task_arn is None)
 
 
 def _rejoin(t: Target, tasks: tuple[Task, ...]) -> Target:

@@ -353,3 +353,38 @@ async def test_hot_services_and_target_reads_stay_within_their_allowance(
     second = await watch.refresh(clients)
     assert second.calls["ecs.DescribeServices"] == 2  # 30 in motion, 12 a minute allowed
     assert second.calls["elastic-load-balancing-v2.DescribeTargetHealth"] == 1
+
+
+async def test_a_cluster_that_cannot_be_read_does_not_blank_the_others(
+    account: Account, clients: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from botocore.exceptions import ClientError
+
+    from aws import problem_reads
+
+    account.cluster("denied")
+    account.cluster("batch")
+    account.service("batch", "worker", 1)
+    account.stopped(
+        "batch",
+        "worker",
+        when=ago(minutes=2),
+        code="TaskFailedToStart",
+        reason="CannotPullContainerError: pull access denied",
+    )
+    listing = problem_reads.ecs.list_task_arns
+
+    async def list_task_arns(c: Clients, cluster: str, **kw: Any) -> list[str]:
+        if cluster.endswith("/denied"):
+            error = {"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}
+            raise ClientError(error, "ListTasks")  # type: ignore[arg-type]
+        return await listing(c, cluster, **kw)
+
+    monkeypatch.setattr(problem_reads.ecs, "list_task_arns", list_task_arns)
+    report = await ProblemWatch().refresh(clients)
+    assert [(p.what, p.service_name) for p in report.problems] == [("image pull failed", "worker")]
+    assert "web:7" in report.problems[0].why  # the image is named
+    denied = next(c.arn for c in report.clusters if c.name == "denied")
+    assert report.unread == {denied}
+    assert len(report.errors) == 1 and report.errors[0].startswith("denied: ")
+    assert "AccessDenied" in report.errors[0]
