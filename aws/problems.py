@@ -110,6 +110,8 @@ class ProblemWatch:
         self.stopped_every = stopped_every
         self.instances_every = instances_every
         self.clock = clock
+        self.hot_describes_per_minute = hot_describes_per_minute
+        self.target_reads_per_minute = target_reads_per_minute
         self._hot_budget = Allowance(
             hot_describes_per_minute, max(int(hot_describes_per_minute / 6), 1)
         )
