@@ -117,7 +117,10 @@ def _clusters(
     c: dict[str, Any], rng: random.Random, out: Seeded, clusters: tuple[ClusterSpec, ...]
 ) -> None:
     ecs, ec2 = c["ecs"], c["ec2"]
-    ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    if not out.ami and any(spec.instances for spec in clusters):
+        # One call for the whole account: moto answers it with every Amazon AMI it knows.
+        out.ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    ami = out.ami
     for spec in clusters:
         name = spec.name
         kwargs: dict[str, Any] = {

@@ -97,6 +97,8 @@ class Seeded:
     """Ids the simulator and tests need, so nobody rediscovers them by listing."""
 
     vpc_id: str = ""
+    #: The AMI container instances are launched from.
+    ami: str = ""
     subnets: list[str] = field(default_factory=list)
     task_sg: str = ""
     target_groups: dict[str, str] = field(default_factory=dict)  # service -> TG ARN
