@@ -130,6 +130,7 @@ class ProblemWatch:
         self._problem_services: set[str] = set()
         self._problem_clusters: set[str] = set()
         self.last: ProblemReport | None = None
+        self._lock = asyncio.Lock()
 
     # ----------------------------------------------------------------------- the tick
 
@@ -139,6 +140,10 @@ class ProblemWatch:
         A cluster or target group that cannot be read is reported in ``errors`` and keeps what
         was known about it; only a failure to list or describe the clusters raises.
         """
+        async with self._lock:  # overlapping ticks would read and judge the same state twice
+            return await self._refresh(c)
+
+    async def _refresh(self, c: Clients) -> ProblemReport:
         errors: list[str] = []
         unread: set[str] = set()
         with c.calls.scope() as counted:
