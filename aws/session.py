@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter, deque
-from contextlib import AsyncExitStack
+from collections.abc import Iterator
+from contextlib import AsyncExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +28,11 @@ if TYPE_CHECKING:
     from types_aiobotocore_sts import STSClient
 
 SERVICES = ("ecs", "ecr", "elbv2", "logs", "ec2", "sts")
+
+#: Open ``CallCounter.scope()`` counters of the running asyncio task (tasks it starts inherit them).
+_SCOPES: ContextVar[tuple[tuple[CallCounter, Counter[str]], ...]] = ContextVar(
+    "ecsdeck_call_scopes", default=()
+)
 
 
 class CallCounter:
@@ -45,6 +52,20 @@ class CallCounter:
         self.total[operation] += 1
         self.current[operation] += 1
         self._recent.append(time.monotonic())
+        for owner, counter in _SCOPES.get():
+            if owner is self:
+                counter[operation] += 1
+
+    @contextmanager
+    def scope(self) -> Iterator[Counter[str]]:
+        """Count only the requests sent from inside this block (by this asyncio task and the tasks
+        it starts), so one reader can report its own cost while other panes read concurrently."""
+        counter: Counter[str] = Counter()
+        token = _SCOPES.set((*_SCOPES.get(), (self, counter)))
+        try:
+            yield counter
+        finally:
+            _SCOPES.reset(token)
 
     def mark(self) -> Counter[str]:
         """Close the current refresh window and return its counts."""
