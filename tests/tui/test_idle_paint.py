@@ -1,0 +1,75 @@
+"""An idle tick writes almost nothing to the terminal: no full repaint, no table rows.
+
+Counted as the lines each screen update rewrites (what the terminal would receive), not as
+time: over SSH every rewritten line costs bytes, and a full repaint of a 120x36 screen is
+~20 KB a tick. Against the frozen sandbox nothing changes between ticks, so only the header's
+own line (its call rate) may be rewritten.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual._compositor import ChopsUpdate
+
+from tests.tui.conftest import wait_for
+from tests.tui.test_panes import open_cluster, open_service
+
+HEADER_LINES = {0, 1}
+#: A row whose age crosses a minute boundary during the window may be rewritten once.
+SPARE_LINES = 2
+
+
+def record_lines(app: Any) -> list[set[int]]:
+    """Patch the app so each screen update appends the set of screen lines it rewrites."""
+    writes: list[set[int]] = []
+    original = app._display
+
+    def display(screen: Any, update: Any) -> None:
+        if isinstance(update, ChopsUpdate):
+            writes.append({y for y, _x1, _x2 in update.spans})
+        else:  # a layout update rewrites its whole region
+            region = update.region
+            writes.append(set(range(region.y, region.bottom)))
+        original(screen, update)
+
+    app._display = display
+    return writes
+
+
+async def idle_lines(app: Any, pilot: Any, ticks: int = 4) -> set[int]:
+    screen = app.screen
+    await wait_for(pilot, lambda: screen.loaded and screen.header.progress is None)
+    start = screen.ticks
+    await wait_for(pilot, lambda: screen.ticks >= start + 2)  # settled after the first load
+    writes = record_lines(app)
+    start = screen.ticks
+    await wait_for(pilot, lambda: screen.ticks >= start + ticks)
+    assert screen.header.error is None
+    return set().union(*writes) if writes else set()
+
+
+async def test_clusters_pane_idle_tick_rewrites_only_the_header(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: app.screen.query("LiveTable").first().row_count)
+        lines = await idle_lines(app, pilot)
+    assert lines <= HEADER_LINES, sorted(lines)
+
+
+async def test_services_pane_idle_tick_rewrites_no_rows(frozen_sandbox: str, make_app: Any) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "bench")
+        lines = await idle_lines(app, pilot)
+    assert len(lines - HEADER_LINES) <= SPARE_LINES, sorted(lines)
+
+
+async def test_service_pane_idle_tick_rewrites_no_rows(frozen_sandbox: str, make_app: Any) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(250, 70)) as pilot:
+        await open_service(app, pilot, "web-fargate")
+        lines = await idle_lines(app, pilot)
+    assert len(lines - HEADER_LINES) <= SPARE_LINES, sorted(lines)
