@@ -23,8 +23,9 @@ lint: $(STAMP)
 test: lint
 	$(BIN)/pytest -q
 
+# make bench BENCH_ARGS='--services 300 --skip E' for a quicker, smaller run
 bench: $(STAMP)
-	$(BIN)/python -m scripts.bench
+	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
 	$(BIN)/python -m scripts.bench_problems
 
 screenshots: $(STAMP)

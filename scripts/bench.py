@@ -1,298 +1,236 @@
-"""Figures for a big account: sandbox seeding, API calls against their lower bound, UI load.
+"""ecsdeck against a big, throttled, slow account, side by side with reference clients.
 
-    make bench                                  (or: python -m scripts.bench [--services 2000])
+    make bench                           (or: python -m scripts.bench [--services 300] ...)
 
-Prints figures only, no pass/fail: speed targets live here, never in timed tests. Everything runs
-against ``python -m aws.sandbox --seed 7 --no-simulate --services N`` (a frozen account with an
-extra cluster ``bench`` of N services), in its own process, with dummy credentials.
+Every figure that a busy 2-core machine would move is printed beside a reference measured in the
+same run (a minimal aiobotocore client, a sequential boto3 loop), and the ratio is the figure.
+Prints figures only, no pass/fail exit code: speed targets live here, never in timed tests.
 
-1. seeding time of the sandbox for N services;
-2. reading the bench cluster (list + describe all N) against ceil(N/100) + ceil(N/10);
-3. one steady tick of the services pane (visible rows + services in motion), and the steady call
-   rate at refresh 3 s / relist 60 s as a share of the ECS service-read bucket's 20/s refill;
-4. one service's tasks past 100 (shared-mixed/events-ingest) + target health against the bound;
-5. the UI loading N rows headless at 120x36: time until all rows are in the table, RSS delta and
-   tracemalloc peak.
+The sandbox: ``python -m aws.sandbox --seed 7 --no-simulate --services 2000
+--tasks-per-service 10 --big-service 5000 --latency-ms 40 --throttle`` in its own process; a flag
+its ``--help`` does not list yet is left out with a printed note.
+
+A. reading 2,000 services: ecsdeck's read layer, a minimal client, boto3 (wall, calls, throttles);
+B. headless UI (120x36 and 250x70): first clusters row, Enter -> first / all service rows;
+C. event-loop lateness of a 5 ms sleeper in the UI loop while rows land and while idle;
+D. steady polling of the services pane: calls per refresh/minute, share of each bucket;
+E. terminal bytes and rows rewritten per idle tick of each pane (the real app in a pty);
+F. RSS of the app process with the 5,000-task service open.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import math
-import os
-import subprocess
-import sys
-import threading
 import time
-import tracemalloc
-from collections import Counter
-from pathlib import Path
+import traceback
+from collections.abc import Callable
+from typing import TypeVar
 
-ROOT = Path(__file__).resolve().parent.parent
-REFRESH = 3.0
-RELIST = 60.0
-#: ECS service-read bucket (DescribeServices, ListServices): 100 burst, 20/s refill.
-SERVICE_READ_REFILL = 20.0
-#: Rows the services pane re-describes per tick at 120x36 (viewport + margin): ~30.
-VISIBLE = 30
-SIZE = (120, 36)
-SANDBOX = (sys.executable, "-m", "aws.sandbox", "--seed", "7", "--no-simulate")
+from scripts import bench_common as common
+from scripts.bench_api import ApiFigures, api_section, refill_pause
+from scripts.bench_common import BIG_SERVICE, Summary, section
+from scripts.bench_pty import BYTES_TARGET, PtyRun, print_pty_run, pty_run, service_to_open
+from scripts.bench_ui import IDLE_SECONDS, UiRun, print_run, ui_run
 
-
-def dummy_credentials() -> None:
-    os.environ["AWS_ACCESS_KEY_ID"] = "bench"
-    os.environ["AWS_SECRET_ACCESS_KEY"] = "bench"
-    os.environ.pop("AWS_PROFILE", None)
-    os.environ.pop("AWS_SESSION_TOKEN", None)
-    os.environ["AWS_DEFAULT_REGION"] = "us-east-1"
+RSS_TARGET_MIB = 250
+T = TypeVar("T")
 
 
-def spawn(services: int) -> tuple[subprocess.Popen[str], str, float, str]:
-    """Start the sandbox; return (process, url, seconds until the URL line, its stderr line)."""
-    env = dict(os.environ, PYTHONUNBUFFERED="1")
-    began = time.perf_counter()
-    proc = subprocess.Popen(
-        [*SANDBOX, "--services", str(services)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-        cwd=ROOT,
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
+    p.add_argument("--services", type=int, default=2000, help="services in the bench cluster")
+    p.add_argument("--tasks-per-service", type=int, default=10)
+    p.add_argument("--big-service", type=int, default=5000, help="tasks of bench-big")
+    p.add_argument("--latency-ms", type=float, default=40.0)
+    p.add_argument("--no-throttle", action="store_true", help="leave the token buckets off")
+    p.add_argument("--rounds", type=int, default=2, help="ecsdeck/minimal read pairs in A")
+    p.add_argument("--sizes", default="120x36,250x70", help="terminal sizes for B-F")
+    p.add_argument("--skip", default="", help="B: no headless UI (B-D); E: no pty run (E-F)")
+    return p.parse_args(argv)
+
+
+def sizes(text: str) -> list[tuple[int, int]]:
+    out = []
+    for part in text.split(","):
+        w, h = part.lower().split("x")
+        out.append((int(w), int(h)))
+    return out
+
+
+def ui_section(
+    url: str, api: ApiFigures, plan: common.SandboxPlan, shapes: list[tuple[int, int]]
+) -> list[UiRun]:
+    section(f"B-D. Headless UI (run_test), refresh 2 s, {api.services} services")
+    runs = []
+    for i, size in enumerate(shapes):
+        pause = refill_pause(plan)
+        run = asyncio.run(
+            ui_run(url, size, api.services, with_big=i == 0 and bool(plan.big_service), pause=pause)
+        )
+        print_run(run, api.minimal_wall, api.first.services, api.first.clusters)
+        runs.append(run)
+    return runs
+
+
+def pty_section(url: str, plan: common.SandboxPlan, shapes: list[tuple[int, int]]) -> list[PtyRun]:
+    section("E-F. The real app in a pty: terminal bytes per idle tick, RSS")
+    runs = []
+    for size in shapes:
+        time.sleep(refill_pause(plan))
+        run = pty_run(url, size, service_to_open(plan.big_service))
+        print_pty_run(run)
+        runs.append(run)
+    return runs
+
+
+def summarize_ui(summary: Summary, runs: list[UiRun], api: ApiFigures) -> None:
+    if not runs:
+        return
+    shapes = "/".join(f"{r.size[0]}x{r.size[1]}" for r in runs)
+
+    def ms(v: float | None) -> str:
+        return "n/a" if v is None else f"{v * 1000:.0f}ms"
+
+    summary.add(
+        f"B first clusters row after mount ({shapes})",
+        " / ".join(ms(r.clusters_row) for r in runs),
+        f"minimal {ms(api.first.clusters)}",
     )
-    assert proc.stdout is not None and proc.stderr is not None
-    url = proc.stdout.readline().strip()
-    seconds = time.perf_counter() - began
-    if not url.startswith("http://"):
-        proc.kill()
-        raise SystemExit(f"sandbox did not start: {proc.stderr.read()[-2000:]}")
-    note = ""
-    for line in proc.stderr:
-        if "seeded" in line:
-            note = line.strip()
-            break
-    for stream in (proc.stdout, proc.stderr):
-        threading.Thread(target=lambda s=stream: [None for _ in s], daemon=True).start()
-    return proc, url, seconds, note
-
-
-def fmt(calls: Counter[str]) -> str:
-    return ", ".join(f"{op} {n}" for op, n in sorted(calls.items())) or "none"
-
-
-def section(title: str) -> None:
-    print(f"\n== {title}")
-
-
-async def api_figures(url: str, n: int) -> None:
-    from aws import ecs, elb
-    from aws.session import Clients, SessionSettings
-
-    async with Clients.open(SessionSettings(endpoint_url=url, region="us-east-1")) as c:
-        # -- 2. the whole bench cluster ---------------------------------------------------------
-        section(f"Reading the bench cluster ({n} services): list_service_arns + describe_services")
-        c.calls.reset()
-        t0 = time.perf_counter()
-        arns = await ecs.list_service_arns(c, "bench")
-        services = await ecs.describe_services(c, "bench", arns)
-        wall = time.perf_counter() - t0
-        calls = Counter(c.calls.total)
-        lower = {
-            "ecs.ListServices": math.ceil(len(arns) / 100),
-            "ecs.DescribeServices": math.ceil(len(arns) / 10),
-        }
-        print(f"services listed {len(arns)}, described {len(services)}, wall {wall:.2f}s")
-        print(f"calls:       {fmt(calls)}  (total {sum(calls.values())})")
-        print(f"lower bound: {fmt(Counter(lower))}  (total {sum(lower.values())})")
-        print(MOTO_PAGING)
-
-        # -- 3. one steady tick of the services pane --------------------------------------------
-        section("One steady tick of the services pane (visible rows + services in motion)")
-        ordered = sorted(services, key=lambda s: s.name)
-        moving = [s.arn for s in services if s.in_motion][:50]
-        wanted = list(dict.fromkeys([s.arn for s in ordered[:VISIBLE]] + moving))
-        c.calls.reset()
-        t0 = time.perf_counter()
-        await ecs.describe_services(c, "bench", wanted)
-        wall = time.perf_counter() - t0
-        tick = Counter(c.calls.total)
-        tick_calls = sum(tick.values())
-        print(
-            f"re-described {len(wanted)} ({VISIBLE} visible + {len(moving)} in motion): "
-            f"{fmt(tick)}, wall {wall:.2f}s"
+    summary.add(
+        f"B Enter -> first service row ({shapes})",
+        " / ".join(ms(r.service_row) for r in runs),
+        f"minimal {ms(api.first.services)}",
+    )
+    ratios = [r.all_rows / api.minimal_wall for r in runs if r.all_rows is not None]
+    summary.add(
+        f"B Enter -> all {api.services} rows ({shapes})",
+        " / ".join("n/a" if r.all_rows is None else f"{r.all_rows:.2f}s" for r in runs),
+        f"minimal read {api.minimal_wall:.2f}s",
+    )
+    summary.add(
+        "B all rows / minimal read",
+        " / ".join(f"{x:.2f}x" for x in ratios) or "n/a",
+        "1.00x",
+    )
+    for phase in ("load", "idle"):
+        stats = [getattr(r, phase) for r in runs]
+        label = "while rows land" if phase == "load" else f"idle {IDLE_SECONDS:.0f}s"
+        summary.add(
+            f"C loop lateness p99/max {label}",
+            " / ".join(f"{s.p99:.0f}/{s.max:.0f}ms" if s else "n/a" for s in stats),
+            "-",
+            "p99 < 16ms, max < 100ms",
+            all(s is not None and s.met for s in stats),
         )
-        # Every RELIST seconds one tick is a re-list instead: ListServices pages + the same
-        # describes (new ARNs + visible + in motion).
-        ticks_per_relist = int(RELIST / REFRESH)
-        relist_calls = math.ceil(len(arns) / 100) + tick_calls
-        per_window = tick_calls * (ticks_per_relist - 1) + relist_calls
-        rate = per_window / RELIST
-        print(
-            f"steady rate at refresh {REFRESH:g}s / relist {RELIST:g}s: "
-            f"{tick_calls} calls/tick x {ticks_per_relist - 1} + {relist_calls} on the re-list "
-            f"= {per_window} calls/{RELIST:g}s = {rate:.2f}/s "
-            f"= {rate / SERVICE_READ_REFILL:.1%} of the service-read bucket's "
-            f"{SERVICE_READ_REFILL:g}/s refill (target < 25%)"
-        )
-        full = math.ceil(n / 100) + math.ceil(n / 10)
-        print(
-            f"(re-describing all {n} every tick instead: {full} calls/{REFRESH:g}s = "
-            f"{full / REFRESH:.1f}/s = {full / REFRESH / SERVICE_READ_REFILL:.0%} of the refill)"
-        )
+    summarize_steady(summary, runs)
+    grown = [(r.size, r.big_rss_delta_mib) for r in runs if r.big_rss_delta_mib is not None]
+    for (w, h), mib in grown:
+        summary.add(f"F RSS growth headless, {BIG_SERVICE} open ({w}x{h})", f"{mib:.0f}MiB")
 
-        # -- 4. tasks past 100 + target health --------------------------------------------------
-        section("One service's tasks past 100 + target health (shared-mixed/events-ingest)")
-        c.calls.reset()
-        t0 = time.perf_counter()
-        (service,) = await ecs.describe_services(c, "shared-mixed", ["events-ingest"])
-        mid = Counter(c.calls.total)
-        tasks = await ecs.read_service_tasks(c, "shared-mixed", "events-ingest")
-        targets = await elb.read_target_health(c, service, tasks)
-        wall = time.perf_counter() - t0
-        calls = Counter(c.calls.total)
-        running = sum(1 for t in tasks if t.last_status != "STOPPED")
-        stopped = len(tasks) - running
-        groups = {lb.target_group_arn for lb in service.load_balancers if lb.target_group_arn}
-        on_ec2 = {t.container_instance_arn for t in tasks if t.container_instance_arn}
-        lower = Counter(
-            {
-                "ecs.DescribeServices": 1,
-                "ecs.ListTasks": max(1, math.ceil(running / 100))
-                + max(1, math.ceil(stopped / 100)),
-                "ecs.DescribeTasks": math.ceil(len(tasks) / 100),
-                "elastic-load-balancing-v2.DescribeTargetHealth": len(groups),
-            }
-        )
-        if on_ec2:
-            lower["ecs.DescribeContainerInstances"] = math.ceil(len(on_ec2) / 100)
-        joined = sum(1 for t in targets if t.task_arn)
-        print(
-            f"tasks {len(tasks)} ({running} running, {stopped} stopped), targets {len(targets)} "
-            f"in {len(groups)} group(s), {joined} joined to a task, wall {wall:.2f}s"
-        )
-        print(
-            f"calls:       {fmt(calls)}  (total {sum(calls.values())}; service {sum(mid.values())})"
-        )
-        print(f"lower bound: {fmt(lower)}  (total {sum(lower.values())})")
-        print(MOTO_PAGING)
 
-        # -- 5. the service pane's steady tick (ServiceTasks: list, describe only what moved) ----
-        section("Service pane steady tick for events-ingest (ServiceTasks, 20 rows on screen)")
-        from aws.task_watch import ServiceTasks
-
-        watch = ServiceTasks("shared-mixed", "events-ingest")
-        first = await watch.refresh(c)
-        c.calls.reset()
-        await watch.refresh(c, on_screen=[t.arn for t in first[:20]])
-        calls = Counter(c.calls.total)
-        print(f"calls:       {fmt(calls)}  (total {sum(calls.values())})")
-        print(
-            f"re-reading all {len(first)} tasks instead: "
-            f"{math.ceil(len(first) / 100)} DescribeTasks every tick"
+def summarize_steady(summary: Summary, runs: list[UiRun]) -> None:
+    steady = [r.steady for r in runs if r.steady is not None]
+    if not steady:
+        summary.missing("D steady polling", "the services pane never loaded")
+        return
+    summary.add(
+        "D calls per refresh (services pane)",
+        " / ".join(f"{s.per_tick:.1f}" for s in steady),
+        "-",
+        "bound " + " / ".join(str(s.bound_per_tick) for s in steady),
+        all(s.per_tick <= s.bound_per_tick + 1 for s in steady),
+    )
+    summary.add(
+        "D calls per minute (re-list included)",
+        " / ".join(f"{s.per_minute():.0f}" for s in steady),
+        "-",
+        "bound " + " / ".join(f"{s.bound_per_minute():.0f}" for s in steady),
+        all(s.per_minute() <= s.bound_per_minute() * 1.25 for s in steady),
+    )
+    for bucket in common.BUCKETS:
+        shares = [s.bucket_shares()[bucket] for s in steady]
+        summary.add(
+            f"D share of the {bucket} bucket",
+            " / ".join(f"{x:.1%}" for x in shares),
+            "-",
+            "< 25%",
+            all(x < 0.25 for x in shares),
         )
 
 
-MOTO_PAGING = (
-    "note: moto answers every List* call in one page whatever maxResults says, so List* counts\n"
-    "here can sit below the bound; against AWS (100 a page) the readers page to the end."
-)
-
-
-async def ui_figures(url: str, n: int, trace: bool) -> None:
-    from tui.app import EcsDeckApp
-    from tui.config import Settings
-    from tui.screens.services import ServicesScreen
-
-    app = EcsDeckApp(Settings(endpoint_url=url, region="us-east-1", refresh=REFRESH, relist=RELIST))
-    async with app.run_test(size=SIZE) as pilot:
-        deadline = time.monotonic() + 60
-        while not getattr(app.screen, "clusters", None) or not any(
-            c.name == "bench" for c in app.screen.clusters.values()
-        ):
-            if time.monotonic() > deadline:
-                raise SystemExit("clusters pane never showed the bench cluster")
-            await pilot.pause(0.05)
-        bench = next(c for c in app.screen.clusters.values() if c.name == "bench")
-        rss0 = rss_kib()
-        if trace:
-            tracemalloc.start()
-        t0 = time.perf_counter()
-        first_row: float | None = None
-        await app.push_screen(ServicesScreen(bench))
-        screen = app.screen
-        table = screen.query_one("#services")
-        deadline = time.monotonic() + 300
-        while table.row_count < n:
-            if first_row is None and table.row_count:
-                first_row = time.perf_counter() - t0
-            if time.monotonic() > deadline:
-                raise SystemExit(f"only {table.row_count} of {n} rows after 300s")
-            await pilot.pause(0.02)
-        loaded = time.perf_counter() - t0
-        peak = tracemalloc.get_traced_memory()[1] if trace else None
-        if trace:
-            tracemalloc.stop()
-        rss1 = rss_kib()
-        label = "with tracemalloc" if trace else "untraced"
-        print(
-            f"[{label}] all {table.row_count} rows in #services after {loaded:.2f}s "
-            f"(first rows after {first_row if first_row is not None else loaded:.2f}s); "
-            f"RSS +{(rss1 - rss0) / 1024:.1f} MiB"
-            + (f"; tracemalloc peak {peak / 2**20:.1f} MiB" if peak is not None else "")
+def summarize_pty(summary: Summary, runs: list[PtyRun]) -> None:
+    if not runs:
+        return
+    shapes = "/".join(f"{r.size[0]}x{r.size[1]}" for r in runs)
+    for index, pane in enumerate(("clusters", "services", "service")):
+        cells, ok = [], True
+        for run in runs:
+            stats = run.panes[index].stats if index < len(run.panes) else None
+            cells.append("n/a" if stats is None else f"{stats.bytes_per_tick:.0f}B")
+            ok = ok and stats is not None and stats.bytes_per_tick < BYTES_TARGET
+        summary.add(
+            f"E idle bytes/tick, {pane} pane ({shapes})", " / ".join(cells), "-", "< 1 KiB", ok
         )
-        if not trace:
-            # The first tick (the full load) is done once its header shows calls; wait for the
-            # next, a steady one, and read what the header says it cost.
-            ticks = screen.ticks
-            deadline = time.monotonic() + REFRESH * 4 + 30
-            while screen.ticks < max(ticks, 1) + 1 and time.monotonic() < deadline:
-                await pilot.pause(0.1)
-            steady = screen.header.calls_last
-            per_window = steady * (int(RELIST / REFRESH) - 1) + math.ceil(n / 100) + steady
-            rate = per_window / RELIST
-            print(
-                f"header after a steady UI tick: {steady} calls "
-                f"({fmt(app.clients.calls.last_refresh)}); at refresh {REFRESH:g}s / relist "
-                f"{RELIST:g}s that is {rate:.2f}/s = {rate / SERVICE_READ_REFILL:.1%} of the 20/s refill"
-            )
+    rss = [r.rss_mib for r in runs if r.rss_mib is not None]
+    if rss:
+        summary.add(
+            f"F VmRSS, {runs[0].service} open ({shapes})",
+            " / ".join(f"{x:.0f}MiB" for x in rss),
+            "-",
+            f"< {RSS_TARGET_MIB} MB",
+            max(rss) < RSS_TARGET_MIB * 1e6 / 2**20,
+        )
+    else:
+        summary.missing("F VmRSS", "the service pane never loaded")
 
 
-def rss_kib() -> int:
+def guarded(label: str, run: Callable[[], T]) -> T | None:
+    """Run a section; if it fails, print why and go on with the others."""
     try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    import resource
-
-    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        return run()
+    except Exception as exc:
+        print(f"  note: section {label} failed: {type(exc).__name__}: {exc}")
+        traceback.print_exc(limit=4)
+        return None
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m scripts.bench", description=__doc__)
-    parser.add_argument("--services", type=int, default=2000, help="size of the bench cluster")
-    parser.add_argument("--no-ui", action="store_true", help="skip the headless UI figures")
-    args = parser.parse_args(argv)
-    n = args.services
-    dummy_credentials()
-
-    section(f"Sandbox: python -m aws.sandbox --seed 7 --no-simulate --services {n}")
-    proc, url, seconds, note = spawn(n)
+    args = parse_args(argv)
+    began = time.perf_counter()
+    common.dummy_credentials()
+    shapes = sizes(args.sizes)
+    section("Machine")
+    print(f"  {common.machine()}")
+    plan = common.plan_sandbox(
+        args.services,
+        args.tasks_per_service,
+        args.big_service,
+        args.latency_ms,
+        not args.no_throttle,
+    )
+    section("Sandbox")
+    print(f"  {' '.join(['python', *plan.argv[1:]])}")
+    for note in plan.notes:
+        print(f"  note: {note}")
+    sandbox = common.start_sandbox(plan.argv)
+    summary = Summary()
     try:
-        print(f"URL line after {seconds:.1f}s ({url}); sandbox says: {note or '(nothing)'}")
-        asyncio.run(api_figures(url, n))
-        if not args.no_ui:
-            section(f"UI: ServicesScreen loading {n} rows headless at {SIZE[0]}x{SIZE[1]}")
-            asyncio.run(ui_figures(url, n, trace=False))
-            asyncio.run(ui_figures(url, n, trace=True))
+        print(f"  URL after {sandbox.seconds:.1f}s; {sandbox.note or '(no seeding line)'}")
+        api = api_section(sandbox.url, plan, args.rounds, summary)
+        if "B" not in args.skip:
+            ui_runs = guarded("B-D", lambda: ui_section(sandbox.url, api, plan, shapes))
+            summarize_ui(summary, ui_runs or [], api)
+        if "E" not in args.skip:
+            pty_runs = guarded("E-F", lambda: pty_section(sandbox.url, plan, shapes))
+            summarize_pty(summary, pty_runs or [])
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        sandbox.stop()
+    section("Summary")
+    print(summary.render())
+    for note in plan.notes:
+        print(f"note: {note}")
+    print(f"\nbench took {time.perf_counter() - began:.0f}s; {common.machine()}")
     return 0
 
 
