@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from aws.errors import explain
+from tui import heap
 from tui.widgets.live_table import LiveTable
 from tui.widgets.status_header import StatusHeader
 
@@ -98,7 +99,11 @@ class PollingScreen(Screen[None]):
             counter = self.deck.clients.calls
             counter.mark()
             try:
-                await self.tick()
+                if self.loaded:
+                    await self.tick()
+                else:
+                    with heap.bulk_load():  # the first load builds what the pane keeps
+                        await self.tick()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:

@@ -16,6 +16,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from aws import ecs, elb
+from aws.ecs import task_order
 from aws.models import Cluster, Service, Target, Task
 from aws.task_watch import ServiceTasks
 from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS, ServiceActions, TaskActions
@@ -24,6 +25,10 @@ from tui.status import service_health, target_reason, target_state, task_reason,
 from tui.text import age, clean, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
 from tui.widgets.quiet_static import QuietStatic
+
+#: Task rows added per slice, and the pause between slices, while a big service loads.
+ROWS_PER_SLICE = 100
+SLICE_PAUSE = 0.005
 
 TASK_COLUMNS = [
     ("id", "TASK"),
@@ -60,7 +65,7 @@ def task_row(t: Task) -> Row:
         safe(task_reason(t), "red" if t.last_status == "STOPPED" else "", 90),
     )
     hay = f"{t.id} {t.last_status} {t.private_ip} {task_reason(t)}".lower()
-    return Row(t.arn, cells, hay)
+    return Row(t.arn, cells, hay, task_order(t))
 
 
 def tg_name(arn: str) -> str:
@@ -146,6 +151,8 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         self.targets: list[Target] = []
         #: Lists every tick, describes only new, changed, moving and on-screen tasks.
         self.task_watch = ServiceTasks(cluster.arn, service.name)
+        #: The Task each tasks-table row was last drawn from.
+        self._drawn: dict[str, Task] = {}
 
     def compose_body(self) -> ComposeResult:
         yield QuietStatic(summary(self.service), id="summary")
@@ -176,7 +183,7 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         self.targets = targets
         unhealthy = sum(1 for t in targets if t.state in ("unhealthy", "unhealthy.draining"))
         self.query_one("#summary", Static).update(summary(self.service, unhealthy))
-        self.tasks_table.set_rows([task_row(t) for t in tasks])
+        await self._show_tasks(tasks)
         order = {"unhealthy": 0, "draining": 1, "initial": 2}
         ordered = sorted(targets, key=lambda t: (order.get(t.state or "", 3), t.id))
         self.targets_table.set_rows([target_row(t, self.tasks) for t in ordered])
@@ -189,6 +196,23 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         self.query_one("#targets-title", Static).update(
             f"Target health · {len(targets)} targets" + (f" · {bad} not healthy" if bad else "")
         )
+
+    async def _show_tasks(self, tasks: list[Task]) -> None:
+        """Rebuild the rows of tasks that changed (ServiceTasks hands back the same object for
+        a task it did not re-describe) and of the rows on screen (their ages move); the rest of
+        a 5,000-task service waits until it scrolls into view. New rows go in in slices so
+        DataTable's measuring of them never holds the event loop for long."""
+        shown = set(self.tasks_table.visible_keys())
+        gone = [arn for arn in self._drawn if arn not in self.tasks]
+        self.tasks_table.remove_rows(gone)
+        dirty = [t for t in tasks if self._drawn.get(t.arn) is not t or t.arn in shown]
+        self._drawn = dict(self.tasks)
+        for start in range(0, len(dirty), ROWS_PER_SLICE):
+            if start:
+                await asyncio.sleep(SLICE_PAUSE)
+            self.tasks_table.upsert_rows(
+                [task_row(t) for t in dirty[start : start + ROWS_PER_SLICE]]
+            )
 
     def selected_task(self) -> Task | None:
         key = self.tasks_table.selected_key

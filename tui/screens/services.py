@@ -19,7 +19,6 @@ from textual.widgets import DataTable
 
 from aws import ecs, elb
 from aws.models import Cluster, Service
-from tui import heap
 from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
 from tui.status import service_health, task_counts
@@ -198,10 +197,9 @@ class ServicesScreen(ServiceActions, PollingScreen):
             if time.monotonic() - flushed_at >= FLUSH_EVERY:
                 flush()
 
-        with heap.bulk_load():
-            self.arns, _ = await ecs.read_services(
-                self.deck.clients, self.cluster.arn, on_batch=show, on_listed=count
-            )
+        self.arns, _ = await ecs.read_services(
+            self.deck.clients, self.cluster.arn, on_batch=show, on_listed=count
+        )
         flush()
         self.header.set_progress(listed, listed)
         self._listed_at = time.monotonic()
