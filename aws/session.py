@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 
+from aws.health import ApiHealth
+
 if TYPE_CHECKING:
     from types_aiobotocore_ec2 import EC2Client
     from types_aiobotocore_ecr import ECRClient
@@ -150,6 +152,8 @@ class Clients:
         self.settings = settings
         self.session = session
         self.calls = CallCounter()
+        #: What the endpoint's answers (and failed attempts) say about it right now.
+        self.health = ApiHealth()
         self.limit = asyncio.Semaphore(settings.concurrency)
         #: Task-definition revisions are immutable: cached by ARN for the life of the bundle.
         self.taskdef_cache: dict[str, Any] = {}
@@ -189,6 +193,7 @@ class Clients:
                     self.session.create_client(name, **kwargs)  # type: ignore[call-overload]
                 )
                 client.meta.events.register("before-send", self._count)
+                self.health.attach(client.meta.events)
                 setattr(self, name, client)
         except BaseException:
             await self._stack.aclose()

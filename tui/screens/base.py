@@ -8,6 +8,7 @@ and backs off until the endpoint answers again.
 from __future__ import annotations
 
 import asyncio
+import time
 from typing import TYPE_CHECKING, cast
 
 from textual import events, on, work
@@ -16,13 +17,28 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from aws.errors import explain
+from aws.errors import error_code, explain
+from aws.health import NOT_ANSWERING, THROTTLED, WORDS, Trouble, trouble_kind
 from tui import heap
 from tui.widgets.live_table import LiveTable
 from tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
     from tui.app import EcsDeckApp
+
+
+#: Seconds past the refresh interval a tick may go without any answer from AWS.
+STALL_SLACK = 2.0
+
+
+class Stalled(Exception):
+    """A tick given up on: AWS did not answer for too long (the trouble says why, if known)."""
+
+    def __init__(self, trouble: Trouble | None, silent: float) -> None:
+        self.kind = trouble.kind if trouble else NOT_ANSWERING
+        words = trouble.words if trouble else WORDS[NOT_ANSWERING]
+        where = f" ({trouble.operation})" if trouble and trouble.operation else ""
+        super().__init__(f"{words}{where}: no answer for {silent:.0f}s")
 
 
 #: A quarter of the ECS read buckets' 20/s refill (aws-facts.md section 2): the whole account
@@ -99,16 +115,24 @@ class PollingScreen(Screen[None]):
             counter = self.deck.clients.calls
             counter.mark()
             try:
-                if self.loaded:
-                    await self.tick()
-                else:
-                    with heap.bulk_load():  # the first load builds what the pane keeps
-                        await self.tick()
+                await self._guarded_tick(interval)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
-                self.header.mark_stale(explain(exc))
-                delay = min(max(delay * 2, interval), 30.0)
+                # Back off only when AWS asks for it; a dead or silent endpoint is tried again
+                # every interval, so the pane recovers within one refresh of it answering.
+                kind = (
+                    exc.kind
+                    if isinstance(exc, Stalled)
+                    else trouble_kind(None, error_code(exc), None)
+                )
+                throttled = kind == THROTTLED
+                delay = min(max(delay * 2, interval), 30.0) if throttled else interval
+                reason = str(exc) if isinstance(exc, Stalled) else explain(exc)
+                if throttled:
+                    reason = f"{WORDS[THROTTLED]} {delay:.0f}s · {reason}"
+                self.header.mark_stale(reason)
+                self.header.next_in = delay
             else:
                 calls = sum(counter.mark().values())
                 # Budget governor: a big pane (a service with 1,000 tasks) stretches its own
@@ -122,6 +146,35 @@ class PollingScreen(Screen[None]):
                 self.header.mark_fresh(calls, next_in=delay)
             self.ticks += 1
             await asyncio.sleep(delay)
+
+    async def _guarded_tick(self, interval: float) -> None:
+        """Run one tick, giving up on it once AWS has not answered for ``interval`` + slack.
+
+        botocore would retry a dead or hanging endpoint for tens of seconds; a tick that makes
+        progress (a 2,000-service load answering batch after batch) runs as long as it needs.
+        """
+        health = self.deck.clients.health
+        started = time.monotonic()
+        task = asyncio.ensure_future(self._tick_once())
+        try:
+            while True:
+                done, _ = await asyncio.wait({task}, timeout=0.25)
+                if done:
+                    task.result()
+                    return
+                silent = time.monotonic() - max(started, health.last_ok or 0.0)
+                if silent > interval + STALL_SLACK:
+                    raise Stalled(health.trouble, silent)
+        finally:
+            if not task.done():
+                task.cancel()
+
+    async def _tick_once(self) -> None:
+        if self.loaded:
+            await self.tick()
+        else:
+            with heap.bulk_load():  # the first load builds what the pane keeps
+                await self.tick()
 
     async def tick(self) -> None:
         """Fetch what this pane shows and put it on screen."""

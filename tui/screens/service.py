@@ -17,6 +17,7 @@ from textual.widgets import DataTable, Static
 
 from aws import ecs, elb
 from aws.ecs import task_order
+from aws.errors import explain
 from aws.models import Cluster, Service, Target, Task
 from aws.task_watch import ServiceTasks
 from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS, ServiceActions, TaskActions
@@ -178,8 +179,8 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         )
         if described:
             self.service = described[0]
-        targets = await elb.read_target_health(clients, self.service, tasks)
         self.tasks = {t.arn: t for t in tasks}
+        targets = await self._read_targets(tasks)
         self.targets = targets
         unhealthy = sum(1 for t in targets if t.state in ("unhealthy", "unhealthy.draining"))
         self.query_one("#summary", Static).update(summary(self.service, unhealthy))
@@ -196,6 +197,20 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         self.query_one("#targets-title", Static).update(
             f"Target health · {len(targets)} targets" + (f" · {bad} not healthy" if bad else "")
         )
+
+    async def _read_targets(self, tasks: list[Task]) -> list[Target]:
+        """Target health is its own part: denied or failing ELB calls keep the last targets
+        and say why, while tasks and the summary keep refreshing from ECS."""
+        try:
+            targets = await elb.read_target_health(self.deck.clients, self.service, tasks)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.header.set_part_error("target health not refreshed", explain(exc))
+            return self.targets
+        if "target health not refreshed" in self.header.part_errors:
+            self.header.set_part_error("target health not refreshed", None)
+        return targets
 
     async def _show_tasks(self, tasks: list[Task]) -> None:
         """Rebuild the rows of tasks that changed (ServiceTasks hands back the same object for

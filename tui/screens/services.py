@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from aws import ecs, elb
+from aws.errors import explain
 from aws.models import Cluster, Service
 from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
@@ -136,9 +137,17 @@ class ServicesScreen(ServiceActions, PollingScreen):
         batch = stale[:MAX_TARGET_READS]
         if not batch:
             return
-        counts = await asyncio.gather(
-            *(elb.target_state_counts(self.deck.clients, s) for s in batch)
-        )
+        try:
+            counts = await asyncio.gather(
+                *(elb.target_state_counts(self.deck.clients, s) for s in batch)
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # its own part: the services keep refreshing from ECS
+            self.header.set_part_error("TARGETS not refreshed", explain(exc))
+            return
+        if "TARGETS not refreshed" in self.header.part_errors:
+            self.header.set_part_error("TARGETS not refreshed", None)
         for s, c in zip(batch, counts, strict=True):
             self.targets[s.arn] = (c, now)
         self.services_table.upsert_rows([self._row(s) for s in batch])

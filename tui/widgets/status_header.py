@@ -39,6 +39,8 @@ class StatusHeader(Widget):
         #: Seconds until the next refresh is due: past that (plus slack) the data is "late".
         self.next_in = 3.0
         self._painted: list[tuple[str, str]] = []
+        #: Parts of the pane that failed while the rest refreshed: part -> reason.
+        self.part_errors: dict[str, str] = {}
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.update_lines)
@@ -53,6 +55,14 @@ class StatusHeader(Widget):
 
     def mark_stale(self, reason: str) -> None:
         self.error = reason
+        self.update_lines()
+
+    def set_part_error(self, part: str, reason: str | None) -> None:
+        """One part of the pane (target health, say) failed or recovered; the rest is fresh."""
+        if reason is None:
+            self.part_errors.pop(part, None)
+        else:
+            self.part_errors[part] = reason
         self.update_lines()
 
     def set_progress(self, done: int, total: int) -> None:
@@ -119,6 +129,13 @@ class StatusHeader(Widget):
                 line2.append("● live", style="green")
             else:
                 line2.append(f"data {age}s old", style="dim" if age < 30 else "yellow")
+        trouble = getattr(getattr(app, "clients", None), "health", None)
+        trouble = trouble.trouble if trouble is not None else None
+        if trouble is not None and not self.error:
+            # Seen on a retry inside the refresh now running: say it before the refresh fails.
+            line2.append(f"  ⚠ {trouble.words}", style="bold yellow")
+        for part, reason in self.part_errors.items():
+            line2.append(f"  ✗ {part}: {clean(reason, 120)}", style="red")
         if self.error:
             if self.fetched_at is None:
                 line2.append("✗ NO DATA ", style="bold reverse red")

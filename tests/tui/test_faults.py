@@ -1,0 +1,146 @@
+"""What the user sees when AWS misbehaves: each fault named in words, the rest keeps working.
+
+Faults are injected with botocore ``before-send`` hooks on the app's own clients (so the real
+retry logic runs) or with the TCP proxy of test_live (a dead endpoint). No timings asserted:
+the words, which parts stay fresh, and recovery.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.tui.conftest import wait_for
+from tests.tui.test_live import Proxy
+from tests.tui.test_panes import open_cluster, open_service
+
+ELB_DENIED = (
+    b'<ErrorResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">'
+    b"<Error><Type>Sender</Type><Code>AccessDenied</Code><Message>User: "
+    b"arn:aws:iam::123456789012:user/oncall is not authorized to perform: "
+    b"elasticloadbalancing:DescribeTargetHealth</Message></Error>"
+    b"<RequestId>f00</RequestId></ErrorResponse>"
+)
+
+
+def inject(client: Any, event: str, status: int, body: bytes, content_type: str) -> Any:
+    """Answer every request of ``event`` with ``status``/``body``; returns the undo."""
+    from aiobotocore.awsrequest import AioAWSResponse
+
+    class _Raw:
+        async def read(self) -> bytes:
+            return body
+
+    def hook(request: Any, **_: Any) -> AioAWSResponse:
+        return AioAWSResponse(request.url, status, {"Content-Type": content_type}, _Raw())
+
+    client.meta.events.register_first(event, hook)
+    return lambda: client.meta.events.unregister(event, hook)
+
+
+def deny_target_health(clients: Any) -> Any:
+    event = "before-send.elastic-load-balancing-v2.DescribeTargetHealth"
+    return inject(clients.elbv2, event, 403, ELB_DENIED, "text/xml")
+
+
+def throttle_ecs(clients: Any, op: str) -> Any:
+    body = b'{"__type": "ThrottlingException", "message": "Rate exceeded"}'
+    return inject(clients.ecs, f"before-send.ecs.{op}", 400, body, "application/x-amz-json-1.1")
+
+
+async def test_denied_target_health_marks_only_that_part(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    app = make_app(frozen_sandbox, max_attempts=1)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_service(app, pilot, "web-fargate")
+        screen = app.screen
+        header = screen.header
+        await wait_for(pilot, lambda: screen.loaded and screen.targets)
+        undo = deny_target_health(app.clients)
+        await wait_for(pilot, lambda: header.part_errors)
+        (part, reason), *_ = header.part_errors.items()
+        assert "target health" in part
+        assert "elasticloadbalancing:DescribeTargetHealth" in reason
+        ticks = screen.ticks
+        await wait_for(pilot, lambda: screen.ticks >= ticks + 2)
+        assert not header.stale  # tasks and the summary kept refreshing
+        assert screen.targets  # the last targets stay on screen
+        assert "target health not refreshed" in header.render().plain
+        undo()
+        await wait_for(pilot, lambda: not header.part_errors)
+
+
+async def test_throttling_storm_says_throttled_and_recovers(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    app = make_app(frozen_sandbox, max_attempts=3)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        header = app.screen.header
+        rows = app.screen.services_table.row_count
+        undo = throttle_ecs(app.clients, "DescribeServices")
+        await wait_for(pilot, lambda: header.stale)
+        assert "throttled by AWS" in (header.error or "")
+        assert app.screen.services_table.row_count == rows  # rows kept
+        assert header.next_in > app.settings.refresh  # backing off, as AWS asks
+        undo()
+        await wait_for(pilot, lambda: not header.stale, timeout=60)
+
+
+async def test_dead_endpoint_is_named_and_polled_at_the_refresh_rate(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    proxy = Proxy(frozen_sandbox)
+    await proxy.start()
+    app = make_app(proxy.url)  # default retries: the stall watchdog, not retries, decides
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        header = app.screen.header
+        await proxy.stop()
+        await wait_for(pilot, lambda: header.stale)
+        assert "unreachable" in (header.error or "") or "not answering" in (header.error or "")
+        assert header.next_in == app.settings.refresh  # no exponential back-off on a dead link
+        await proxy.start()
+        await wait_for(pilot, lambda: not header.stale, timeout=60)
+    await proxy.stop()
+
+
+class HangingProxy(Proxy):
+    """The proxy, plus a switch that makes the endpoint accept requests and never answer."""
+
+    hanging = False
+
+    async def _handle(self, reader: Any, writer: Any) -> None:
+        import asyncio
+
+        up_reader, up_writer = await asyncio.open_connection(self.host, self.port_up)
+        self.writers |= {writer, up_writer}
+
+        async def pipe(src: Any, dst: Any) -> None:
+            try:
+                while data := await src.read(65536):
+                    if not self.hanging:
+                        dst.write(data)
+                        await dst.drain()
+            except Exception:
+                pass
+            finally:
+                dst.close()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+async def test_hanging_endpoint_is_named_and_recovers(frozen_sandbox: str, make_app: Any) -> None:
+    proxy = HangingProxy(frozen_sandbox)
+    await proxy.start()
+    app = make_app(proxy.url)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        header = app.screen.header
+        proxy.hanging = True
+        await wait_for(pilot, lambda: header.stale)
+        assert "not answering" in (header.error or "")
+        assert "STALE" in header.render().plain
+        proxy.hanging = False
+        await wait_for(pilot, lambda: not header.stale, timeout=60)
+    await proxy.stop()
