@@ -216,8 +216,8 @@ def _ran(world: World, service: Any, task: Any) -> None:
 
 def _failed_to_start(world: World, service: Any, task: Any) -> None:
     deployment = World.deployment(service, task.started_by)
-    if deployment is None or deployment["id"] in world.ran:
-        return
+    if deployment is None or deployment["id"] in world.ran | world.completed:
+        return  # it has run tasks: a failure now is not the deployment's (a registry hiccup)
     failed = int(deployment.get("failedTasks") or 0) + 1
     deployment["failedTasks"] = failed
     deployment["updatedAt"] = now()
@@ -263,6 +263,7 @@ def _trip(world: World, service: Any, deployment: dict[str, Any], *, rollback: b
         ),
         updatedAt=stamp,
     )
+    world.ran.add(previous["id"])
     world.completed.discard(previous["id"])
     service.task_definition = previous["taskDefinition"]
     world.event(service, f"(service {service.name}) rolling back to deployment {previous['id']}.")
