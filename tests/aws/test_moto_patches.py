@@ -179,6 +179,75 @@ def test_health_for_returns_the_simulators_state(patched: dict[str, Any]) -> Non
     assert state()["State"] == "healthy"
 
 
+def test_moto_internals_the_faults_and_backend_seeding_use_still_exist() -> None:
+    """Faults read and set container instance state, ECR images, log streams; --clusters and
+    --services create through backend methods with these parameters."""
+    from moto.ecr.models import ECRBackend, Image
+    from moto.ecs.models import ContainerInstance, EC2ContainerServiceBackend
+    from moto.elbv2.models import ELBv2Backend
+    from moto.logs.models import LogGroup
+
+    instance = inspect.getsource(ContainerInstance.__init__)
+    for attribute in ("agent_connected", "status", "remaining_resources", "running_tasks_count"):
+        assert f"self.{attribute}" in instance, attribute
+    image = inspect.getsource(Image.__init__)
+    assert "self.image_tag " in image and "self.image_tags " in image
+    assert {"create_log_stream", "delete_log_stream", "put_log_events"} <= set(dir(LogGroup))
+    expected = {
+        (EC2ContainerServiceBackend, "create_cluster"): {"cluster_name", "capacity_providers"},
+        (EC2ContainerServiceBackend, "register_task_definition"): {
+            "family",
+            "container_definitions",
+            "network_mode",
+            "requires_compatibilities",
+            "execution_role_arn",
+        },
+        (EC2ContainerServiceBackend, "create_service"): {
+            "task_definition_str",
+            "load_balancers",
+            "launch_type",
+            "network_configuration",
+        },
+        (ECRBackend, "create_repository"): {"repository_name", "image_scan_config"},
+        (ECRBackend, "put_image"): {"repository_name", "image_manifest", "image_tag"},
+        (ELBv2Backend, "create_load_balancer"): {"name", "subnet_ids", "loadbalancer_type"},
+        (ELBv2Backend, "create_listener"): {"load_balancer_arn", "actions"},
+        (ELBv2Backend, "create_rule"): {"listener_arn", "conditions", "priority", "actions"},
+    }
+    for (owner, name), params in expected.items():
+        assert params <= set(inspect.signature(getattr(owner, name)).parameters), name
+
+
+def test_deployment_configuration_is_kept_echoed_and_merged(patched: dict[str, Any]) -> None:
+    ecs = patched["ecs"]
+    breaker = {"enable": True, "rollback": True}
+    _fargate_service(
+        ecs,
+        patched["ec2"],
+        launchType="FARGATE",
+        deploymentConfiguration={"deploymentCircuitBreaker": breaker},
+    )
+
+    def config() -> dict[str, Any]:
+        found: dict[str, Any] = ecs.describe_services(cluster="c", services=["web"])["services"][0][
+            "deploymentConfiguration"
+        ]
+        return found
+
+    assert config() == {
+        "deploymentCircuitBreaker": breaker,
+        "maximumPercent": 200,
+        "minimumHealthyPercent": 100,
+    }
+    ecs.update_service(
+        cluster="c",
+        service="web",
+        deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": False}},
+    )
+    assert config()["deploymentCircuitBreaker"] == {"enable": True, "rollback": False}
+    assert config()["maximumPercent"] == 200
+
+
 def test_update_service_starts_a_primary_deployment(patched: dict[str, Any]) -> None:
     ecs = patched["ecs"]
     _, arns = _fargate_service(ecs, patched["ec2"], launchType="FARGATE")

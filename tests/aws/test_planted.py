@@ -168,7 +168,11 @@ def test_container_instance_with_its_agent_disconnected(problems: Clients) -> No
 
 
 def test_everything_else_is_healthy_and_steady(problems: Clients) -> None:
-    ecs, elb = problems["ecs"], problems["elbv2"]
+    _assert_nothing_else_wrong(problems)
+
+
+def _assert_nothing_else_wrong(clients: Clients) -> None:
+    ecs, elb = clients["ecs"], clients["elbv2"]
     planted = {(c, s) for _, c, s in EXPECTED if s}
     for cluster in _clusters(ecs):
         for service in _services(ecs, cluster):
@@ -195,7 +199,7 @@ def test_everything_else_is_healthy_and_steady(problems: Clients) -> None:
 def clearable() -> Iterator[str]:
     """The same planted account with the simulator running, so a cleared problem is seen to
     stay cleared while the scheduler works (and an uncleared one to stay)."""
-    proc, url = spawn_sandbox(["--seed", "7", "--problems", "--tick", "0.2"])
+    proc, url = spawn_sandbox(["--seed", "7", "--clusters", "40", "--problems", "--tick", "0.2"])
     try:
         yield url
     finally:
@@ -213,6 +217,30 @@ def _wait(check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
 
 def _kinds(url: str) -> list[str]:
     return [p["kind"] for p in _get(f"{url}/ecsdeck/planted")["planted"]]
+
+
+def test_same_seed_same_planted_problems(sandbox_problems: str, clearable: str) -> None:
+    """The frozen account and this running one were seeded alike: the same ids throughout."""
+
+    def ids(url: str) -> list[dict[str, Any]]:
+        planted = _get(f"{url}/ecsdeck/planted")["planted"]
+        return [{k: v for k, v in p.items() if k != "since"} for p in planted]
+
+    assert ids(clearable) == ids(sandbox_problems)
+
+
+def test_planted_problems_hold_while_the_scheduler_runs(clearable: str) -> None:
+    """The scheduler keeps trying (a fresh placement failure) and nothing else goes wrong."""
+    ecs = _clients(clearable)["ecs"]
+    first = _service(ecs, "legacy-ec2", "batch-scheduler")["events"][0]["createdAt"]
+
+    def retried() -> bool:
+        latest = _service(ecs, "legacy-ec2", "batch-scheduler")["events"][0]
+        return bool(latest["createdAt"] > first and "unable to place" in latest["message"])
+
+    _wait(retried, "the scheduler to fail placing batch-scheduler's tasks again")
+    assert _kinds(clearable) == [kind for kind, _, _ in EXPECTED]
+    _assert_nothing_else_wrong(_clients(clearable))
 
 
 def test_clearing_unhealthy_targets_makes_them_healthy(clearable: str) -> None:
