@@ -387,7 +387,7 @@ async def list_task_arns(
     service_name: str | None = None,
     desired_status: DesiredStatusType = "RUNNING",
 ) -> list[str]:
-    """Task ARNs by desired status (always sent: moto returns STOPPED tasks without it)."""
+    """Task ARNs by desired status (sent every time, so a reader says which list it wants)."""
     kwargs: ListTasksRequestPaginateTypeDef = {
         "cluster": cluster,
         "desiredStatus": desired_status,

@@ -1,8 +1,8 @@
 """Paging, batching and bounded concurrency: the shapes every reader shares.
 
 Pages come from botocore's paginators, so token names and the page-size parameter live in
-botocore's model rather than at each call site. moto never pages: tests prove paging with hooks
-that serve real multi-page responses.
+botocore's model rather than at each call site. The sandbox pages and batches as AWS does, and
+tests also serve multi-page responses through hooks, so every page is proven to be read.
 """
 
 from __future__ import annotations
