@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter, deque
-from contextlib import AsyncExitStack
+from collections.abc import Iterator
+from contextlib import AsyncExitStack, contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -28,11 +30,21 @@ if TYPE_CHECKING:
 SERVICES = ("ecs", "ecr", "elbv2", "logs", "ec2", "sts")
 
 
+#: The open ``CallCounter.scope`` tallies of the running asyncio task (copied into its children).
+_scopes: ContextVar[tuple[tuple[CallCounter, Counter[str]], ...]] = ContextVar(
+    "ecsdeck_call_scopes", default=()
+)
+
+
 class CallCounter:
     """Counts API requests as they are sent (retries included: they cost bucket tokens too).
 
     ``mark()`` starts a new refresh; ``last_refresh`` is what was sent since the previous mark;
     ``per_minute()`` is a sliding 60-second window.
+
+    Two readers may poll at once (a pane and the app's problems reader): ``scope()`` counts only
+    the requests sent from inside it (its asyncio task and the tasks it starts), so each can
+    report and govern its own cost while ``per_minute()`` stays the account-wide rate.
     """
 
     def __init__(self) -> None:
@@ -45,6 +57,19 @@ class CallCounter:
         self.total[operation] += 1
         self.current[operation] += 1
         self._recent.append(time.monotonic())
+        for owner, tally in _scopes.get():
+            if owner is self:
+                tally[operation] += 1
+
+    @contextmanager
+    def scope(self) -> Iterator[Counter[str]]:
+        """A tally of the requests sent by this asyncio task (and its children) while open."""
+        tally: Counter[str] = Counter()
+        token = _scopes.set((*_scopes.get(), (self, tally)))
+        try:
+            yield tally
+        finally:
+            _scopes.reset(token)
 
     def mark(self) -> Counter[str]:
         """Close the current refresh window and return its counts."""

@@ -95,17 +95,17 @@ class PollingScreen(Screen[None]):
         interval = self.deck.settings.refresh
         delay = interval
         while True:
-            counter = self.deck.clients.calls
-            counter.mark()
             try:
-                await self.tick()
+                # Only this pane's requests: the app's problems reader polls beside it.
+                with self.deck.clients.calls.scope() as tally:
+                    await self.tick()
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
                 self.header.mark_stale(explain(exc))
                 delay = min(max(delay * 2, interval), 30.0)
             else:
-                calls = sum(counter.mark().values())
+                calls = sum(tally.values())
                 # Budget governor: a big pane (a service with 1,000 tasks) stretches its own
                 # interval so steady polling stays under a quarter of a 20/s ECS bucket refill.
                 # The first tick is the pane's one-off full load, not its steady cost: counting
@@ -114,13 +114,17 @@ class PollingScreen(Screen[None]):
                     interval if not self.loaded else max(interval, calls / CALLS_PER_SECOND_BUDGET)
                 )
                 self.loaded = True
-                self.header.mark_fresh(calls, next_in=delay)
+                self.fresh(calls, delay)
             self.ticks += 1
             await asyncio.sleep(delay)
 
     async def tick(self) -> None:
         """Fetch what this pane shows and put it on screen."""
         raise NotImplementedError
+
+    def fresh(self, calls: int, delay: float) -> None:
+        """A tick succeeded with ``calls`` requests; the next is in ``delay`` seconds."""
+        self.header.mark_fresh(calls, next_in=delay)
 
     # -- filter and navigation -----------------------------------------------------------------
 
