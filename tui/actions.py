@@ -88,6 +88,8 @@ async def confirm_and_execute(screen: PollingScreen, plan: Plan) -> Outcome | No
         app.notify("Cancelled: nothing was sent.", title=title, markup=False)
         return None
     outcome = await execute(app.clients, plan, audit=AuditLog())
+    # A service update starts a rollout (or a scale): the panes follow it to its end.
+    app.follows.start_from_outcome(plan.title, outcome.done, outcome.results)
     app.notify(
         clean(outcome.report(), 1000),
         title=title,
@@ -226,6 +228,15 @@ SERVICE_BINDINGS = [
 TASK_BINDINGS = [
     Binding("x", "stop_task", "Stop", tooltip="Stop the selected task, with a reason"),
 ]
+#: Views of a service, not changes: open in read-only mode too.
+VIEW_BINDINGS = [
+    Binding(
+        "p",
+        "deployments",
+        "Deploys",
+        tooltip="Deployments: rollout state and reason, circuit breaker, alarms",
+    ),
+]
 
 
 class ServiceActions:
@@ -264,6 +275,16 @@ class ServiceActions:
 
     def action_switch_launch_type(self) -> None:
         self._run(switch_launch_type)
+
+    def action_deployments(self) -> None:
+        """A view, not a change: no read-only check, no per-service guard."""
+        if (service := self._service_or_say()) is not None:
+            from tui.screens.deployments import DeploymentsScreen
+
+            screen = cast("PollingScreen", self)
+            cluster = getattr(screen, "cluster", None)
+            if cluster is not None:
+                screen.app.push_screen(DeploymentsScreen(cluster, service))
 
 
 class TaskActions:

@@ -19,9 +19,9 @@ from textual.widgets import DataTable
 
 from aws import ecs, elb
 from aws.models import Cluster, Service
-from tui.actions import SERVICE_BINDINGS, ServiceActions
+from tui.actions import SERVICE_BINDINGS, VIEW_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
-from tui.status import service_health, task_counts
+from tui.status import failed_deployment, rollout_overdue, service_health, task_counts
 from tui.text import age, natural_key, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
 
@@ -59,12 +59,20 @@ def targets_cell(s: Service, counts: dict[str, int] | None) -> Text:
     return Text(f"✓ {healthy}/{total}", style="green")
 
 
-def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
-    rollout = s.rollout_state or "-"
-    rollout_style = {"FAILED": "bold red", "IN_PROGRESS": "yellow"}.get(rollout, "dim")
+def rollout_cell(s: Service) -> Text:
+    """The PRIMARY rollout's state, but FAILED wins (a circuit-breaker rollback is PRIMARY then),
+    and an IN_PROGRESS past the threshold says for how long, in red."""
+    failed = failed_deployment(s)
+    rollout = "FAILED" if failed else (s.rollout_state or "-")
+    style = {"FAILED": "bold red", "IN_PROGRESS": "yellow"}.get(rollout, "dim")
+    overdue = rollout_overdue(s)
+    if overdue is not None:
+        rollout, style = f"IN_PROGRESS {overdue // 60}m", "bold red"
     deployments = len(s.deployments)
-    rollout_text = Text(rollout if deployments <= 1 else f"{rollout} ({deployments} deps)")
-    rollout_text.stylize(rollout_style)
+    return Text(rollout if deployments <= 1 else f"{rollout} ({deployments} deps)", style=style)
+
+
+def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
     last = s.events[0] if s.events else None
     message = last.message.removeprefix(f"(service {s.name}) ") if last else ""
     event = f"{age(last.created_at)} {message}" if last else ""
@@ -74,7 +82,7 @@ def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
         task_counts(s),
         safe(s.compute, limit=24),
         safe(short_arn(s.task_definition), limit=50),
-        rollout_text,
+        rollout_cell(s),
         targets_cell(s, counts),
         safe(event, "dim", 60),
     )
@@ -86,6 +94,7 @@ class ServicesScreen(ServiceActions, PollingScreen):
     BINDINGS = [
         Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service"),
         *SERVICE_BINDINGS,
+        *VIEW_BINDINGS,
     ]
 
     def __init__(self, cluster: Cluster) -> None:
@@ -190,6 +199,7 @@ class ServicesScreen(ServiceActions, PollingScreen):
     def _absorb(self, fresh: list[Service]) -> None:
         for s in fresh:
             self.services[s.arn] = s
+        self.deck.observe_rollouts(fresh)
         self.services_table.upsert_rows([self._row(s) for s in fresh])
 
     @on(DataTable.RowSelected)

@@ -1,9 +1,14 @@
-"""A task's containers, exit codes, reasons and last log lines: what an on-call reads first."""
+"""A task's containers, exit codes, reasons and last log lines: what an on-call reads first.
+
+A stopped task opens with its cause in one line, in the same words as the problems view
+(aws.causes), so "out of memory" there is "out of memory" here.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from aws.causes import cause_severity, exit_code_words, stop_cause
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -23,8 +28,22 @@ if TYPE_CHECKING:
     from tui.app import EcsDeckApp
 
 
+def cause_line(task: Task) -> Text:
+    """The stop cause on top; nothing for a running task or a stop that was not a problem."""
+    if task.last_status != "STOPPED":
+        return Text()
+    cause = stop_cause(task)
+    if cause is None:
+        why = clean(task.stopped_reason or "stopped", 300)
+        return Text(f"· Stopped, not a problem: {why}\n\n", style="dim")
+    style = "bold yellow" if cause_severity(cause) == "warning" else "bold red"
+    t = Text(f"✗ {clean(cause.what, 100)}", style=style)
+    t.append(f"  {clean(cause.why, 400)}\n\n", style="red" if "red" in style else "yellow")
+    return t
+
+
 def describe(task: Task) -> Text:
-    t = Text()
+    t = cause_line(task)
     t.append(f"Task {clean(task.id)}\n", style="bold")
     rows = [
         ("status", f"{task.last_status} (desired {task.desired_status})"),
@@ -50,8 +69,8 @@ def describe(task: Task) -> Text:
         t.append(f"  {clean(c.last_status)}  health {clean(c.health or '-')}")
         if c.exit_code is not None:
             t.append(f"  exit {c.exit_code}", style="red" if c.exit_code else "")
-            if c.exit_code == 137:
-                t.append(" (killed: usually out of memory)", style="red")
+            if words := exit_code_words(c.exit_code):
+                t.append(f" ({words})", style="red" if c.exit_code else "dim")
         t.append("\n")
         if c.image:
             t.append(f"    image  {clean(c.image, 300)}\n", style="dim")
