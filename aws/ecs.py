@@ -21,6 +21,7 @@ from aws.models import (
     Container,
     ContainerInstance,
     Deployment,
+    DeploymentConfig,
     LoadBalancerRef,
     NetworkBinding,
     NetworkConfig,
@@ -106,6 +107,25 @@ def _network(d: Doc) -> NetworkConfig | None:
     )
 
 
+def deployment_config_from_dict(d: Doc) -> DeploymentConfig | None:
+    """deploymentConfiguration: the percentages a rollout keeps to, and what fails it."""
+    raw = d.get("deploymentConfiguration")
+    if not isinstance(raw, dict):
+        return None
+    breaker = raw.get("deploymentCircuitBreaker")
+    alarms = raw.get("alarms")
+    return DeploymentConfig(
+        minimum_healthy_percent=cv.i(raw, "minimumHealthyPercent"),
+        maximum_percent=cv.i(raw, "maximumPercent"),
+        circuit_breaker=bool(cv.b(breaker, "enable")),
+        circuit_breaker_rollback=bool(cv.b(breaker, "rollback")),
+        alarms=cv.strs(alarms, "alarmNames"),
+        alarms_enabled=bool(cv.b(alarms, "enable")),
+        alarms_rollback=bool(cv.b(alarms, "rollback")),
+        strategy=cv.s(raw, "strategy"),
+    )
+
+
 def service_from_dict(d: Doc) -> Service:
     """A Service; launch type / strategy from the PRIMARY deployment, else the top level."""
     arn = cv.s(d, "serviceArn") or ""
@@ -160,6 +180,7 @@ def service_from_dict(d: Doc) -> Service:
         deployment_controller=cv.s(controller, "type") if isinstance(controller, dict) else None,
         created_at=cv.dt(d, "createdAt"),
         tags=tuple((cv.s(t, "key") or "", cv.s(t, "value") or "") for t in cv.dicts(d, "tags")),
+        deployment_config=deployment_config_from_dict(d),
     )
 
 

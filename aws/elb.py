@@ -53,29 +53,31 @@ async def read_target_groups(c: Clients, arns: Sequence[str]) -> list[TargetGrou
     return [target_group_from_dict(d) for d in docs]
 
 
-def join_target(tg_arn: str, d: Doc, tasks: Sequence[Task]) -> Target:
-    """One TargetHealthDescription -> Target, joined to its task.
+def task_for_target(target_id: str, port: int | None, tasks: Sequence[Task]) -> str | None:
+    """The ARN of the task a target is, or None (an orphan target).
 
     ip target: Id == task ENI private IP. instance target: Id == the task's EC2 instance id and
-    Port among the task's host ports. No match: ``task_arn`` None (an orphan target).
+    Port among the task's host ports.
     """
-    target = d.get("Target") if isinstance(d.get("Target"), dict) else {}
-    health = d.get("TargetHealth") if isinstance(d.get("TargetHealth"), dict) else {}
-    target_id = cv.s(target, "Id") or ""
-    port = cv.i(target, "Port")
-    task_arn: str | None = None
     for task in tasks:
         if task.private_ip and task.private_ip == target_id:
-            task_arn = task.arn
-            break
+            return task.arn
         if (
             task.ec2_instance_id
             and task.ec2_instance_id == target_id
             and port is not None
             and port in task.host_ports
         ):
-            task_arn = task.arn
-            break
+            return task.arn
+    return None
+
+
+def join_target(tg_arn: str, d: Doc, tasks: Sequence[Task]) -> Target:
+    """One TargetHealthDescription -> Target, joined to its task (``task_for_target``)."""
+    target = d.get("Target") if isinstance(d.get("Target"), dict) else {}
+    health = d.get("TargetHealth") if isinstance(d.get("TargetHealth"), dict) else {}
+    target_id = cv.s(target, "Id") or ""
+    port = cv.i(target, "Port")
     return Target(
         target_group_arn=tg_arn,
         id=target_id,
@@ -83,7 +85,7 @@ def join_target(tg_arn: str, d: Doc, tasks: Sequence[Task]) -> Target:
         state=cv.s(health, "State"),
         reason=cv.s(health, "Reason"),
         description=cv.s(health, "Description"),
-        task_arn=task_arn,
+        task_arn=task_for_target(target_id, port, tasks),
     )
 
 

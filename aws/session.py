@@ -29,9 +29,8 @@ if TYPE_CHECKING:
 
 SERVICES = ("ecs", "ecr", "elbv2", "logs", "ec2", "sts")
 
-
-#: The open ``CallCounter.scope`` tallies of the running asyncio task (copied into its children).
-_scopes: ContextVar[tuple[tuple[CallCounter, Counter[str]], ...]] = ContextVar(
+#: Open ``CallCounter.scope()`` counters of the running asyncio task (tasks it starts inherit them).
+_SCOPES: ContextVar[tuple[tuple[CallCounter, Counter[str]], ...]] = ContextVar(
     "ecsdeck_call_scopes", default=()
 )
 
@@ -41,10 +40,6 @@ class CallCounter:
 
     ``mark()`` starts a new refresh; ``last_refresh`` is what was sent since the previous mark;
     ``per_minute()`` is a sliding 60-second window.
-
-    Two readers may poll at once (a pane and the app's problems reader): ``scope()`` counts only
-    the requests sent from inside it (its asyncio task and the tasks it starts), so each can
-    report and govern its own cost while ``per_minute()`` stays the account-wide rate.
     """
 
     def __init__(self) -> None:
@@ -57,19 +52,20 @@ class CallCounter:
         self.total[operation] += 1
         self.current[operation] += 1
         self._recent.append(time.monotonic())
-        for owner, tally in _scopes.get():
+        for owner, counter in _SCOPES.get():
             if owner is self:
-                tally[operation] += 1
+                counter[operation] += 1
 
     @contextmanager
     def scope(self) -> Iterator[Counter[str]]:
-        """A tally of the requests sent by this asyncio task (and its children) while open."""
-        tally: Counter[str] = Counter()
-        token = _scopes.set((*_scopes.get(), (self, tally)))
+        """Count only the requests sent from inside this block (by this asyncio task and the tasks
+        it starts), so one reader can report its own cost while other panes read concurrently."""
+        counter: Counter[str] = Counter()
+        token = _SCOPES.set((*_SCOPES.get(), (self, counter)))
         try:
-            yield tally
+            yield counter
         finally:
-            _scopes.reset(token)
+            _SCOPES.reset(token)
 
     def mark(self) -> Counter[str]:
         """Close the current refresh window and return its counts."""

@@ -6,26 +6,11 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 
+from aws.causes import TARGET_REASONS, stop_summary
 from aws.models import Deployment, Service, Target, Task
 from tui.text import clean
 
 OK, WARN, BAD, BUSY, IDLE = "✓", "!", "✗", "⟳", "·"
-
-#: ELBv2 reason codes in the words an on-call engineer would use at 3 a.m.
-TARGET_REASONS = {
-    "Elb.RegistrationInProgress": "registering",
-    "Elb.InitialHealthChecking": "first health checks running",
-    "Elb.InternalError": "load balancer internal error",
-    "Target.ResponseCodeMismatch": "health check got the wrong HTTP status",
-    "Target.Timeout": "health check timed out",
-    "Target.FailedHealthChecks": "failing health checks",
-    "Target.NotRegistered": "not registered",
-    "Target.NotInUse": "target group not used by any load balancer",
-    "Target.InvalidState": "instance stopped or terminated",
-    "Target.IpUnusable": "IP address unusable",
-    "Target.DeregistrationInProgress": "draining connections",
-    "Target.HealthCheckDisabled": "health checks disabled",
-}
 
 
 def badge(symbol: str, word: str, style: str) -> Text:
@@ -62,23 +47,13 @@ def task_status(task: Task) -> Text:
 
 
 def task_reason(task: Task) -> str:
-    """Why a task stopped, with the container exit code that explains it (137: out of memory)."""
-    parts: list[str] = []
-    if task.stop_code:
-        parts.append(task.stop_code)
-    for c in task.containers:
-        if c.exit_code not in (None, 0):
-            hint = " (OOM?)" if c.exit_code == 137 else ""
-            parts.append(f"{c.name} exit {c.exit_code}{hint}")
-        if c.reason:
-            parts.append(c.reason)
-    if task.stopped_reason:
-        parts.append(task.stopped_reason)
-    return " · ".join(dict.fromkeys(parts))
+    """Why a task stopped, every detail on one line (aws.causes.stop_summary)."""
+    return stop_summary(task)
 
 
 #: A rollout still IN_PROGRESS after this many seconds is a problem, not news (seen hands-on:
 #: a deploy stuck for over 10 minutes on "unable to place a task" while the row said deploying).
+#: The same as aws.problems.ProblemWatch's rollout_after default, so both say it at once.
 ROLLOUT_SLOW_AFTER = 10 * 60
 
 
