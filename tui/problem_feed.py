@@ -27,7 +27,6 @@ from aws.models import Problem
 
 if TYPE_CHECKING:
     from aws.problems import ProblemReport, ProblemWatch
-
     from tui.app import EcsDeckApp
 
 #: Seconds a cleared problem stays on the problems view (dim, ✓ resolved).
