@@ -126,7 +126,7 @@ class DeploymentsScreen(PollingScreen):
     DeploymentsScreen #config { height: auto; padding: 0 1; }
     DeploymentsScreen #follow { height: auto; padding: 0 1; }
     DeploymentsScreen #deployments { height: 1fr; }
-    DeploymentsScreen #detail { height: auto; max-height: 10; padding: 0 1; border-top: solid $panel; }
+    DeploymentsScreen #detail { height: auto; max-height: 10; padding: 0 1; background: $boost; }
     """
 
     def __init__(self, cluster: Cluster, service: Service) -> None:

@@ -57,12 +57,29 @@ def subject(p: Problem) -> str:
     return "-"
 
 
-#: Widest cells of every column but WHY, plus DataTable's padding (1 each side): WHY gets the
-#: rest of the terminal's width (the detail line below the table shows it in full).
-OTHER_COLUMNS_WIDTH = 11 + 16 + 20 + 28 + 5 + 5 + 2 * len(COLUMNS) + 2
+#: Most characters shown of each column but WHY, which takes the rest of the width (the detail
+#: line below the table shows it in full).
+LIMITS = {"kind": 11, "cluster": 16, "service": 20, "what": 28, "since": 4, "count": 5}
 
 
-def problem_row(p: Problem, resolved: bool = False, width: int = 120) -> Row:
+def why_width(problems: list[Problem], width: int) -> int:
+    """What is left for WHY once the other columns are as wide as their widest cell (and
+    DataTable's padding, 1 each side), so the table never needs a horizontal scroll."""
+    widest = {k: len(label) for k, label in COLUMNS}
+    for p in problems:
+        for key, text in (
+            ("kind", "✓ resolved"),
+            ("cluster", p.cluster_name),
+            ("service", subject(p)),
+            ("what", p.what),
+            ("count", str(p.count)),
+        ):
+            widest[key] = max(widest[key], min(len(text), LIMITS[key]))
+    others = sum(w for k, w in widest.items() if k != "why")
+    return max(12, width - others - 2 * len(COLUMNS) - 2)
+
+
+def problem_row(p: Problem, resolved: bool = False, why: int = 40) -> Row:
     if resolved:
         badge = Text("✓ resolved", style="dim", no_wrap=True)
     elif p.severity == "error":
@@ -72,10 +89,10 @@ def problem_row(p: Problem, resolved: bool = False, width: int = 120) -> Row:
     dim = "dim" if resolved else ""
     cells = (
         badge,
-        safe(p.cluster_name, dim, 16),
-        safe(subject(p), "dim" if resolved else "bold", 20),
-        safe(p.what, dim or ("red" if p.severity == "error" else ""), 28),
-        safe(p.why, dim or "dim", max(12, width - OTHER_COLUMNS_WIDTH)),
+        safe(p.cluster_name, dim, LIMITS["cluster"]),
+        safe(subject(p), "dim" if resolved else "bold", LIMITS["service"]),
+        safe(p.what, dim or ("red" if p.severity == "error" else ""), LIMITS["what"]),
+        safe(p.why, dim or "dim", why),
         Text(age(p.since), style=dim),
         Text(str(p.count), style=dim),
     )
@@ -117,7 +134,7 @@ class ProblemsScreen(PollingScreen):
     BINDINGS = [Binding("enter", "open", "Open", tooltip="Open the culprit: service, task, target")]
     DEFAULT_CSS = """
     ProblemsScreen #problems { height: 1fr; }
-    ProblemsScreen #detail { height: auto; max-height: 6; padding: 0 1; border-top: solid $panel; }
+    ProblemsScreen #detail { height: auto; max-height: 6; padding: 0 1; background: $boost; }
     """
 
     def __init__(self) -> None:
@@ -166,10 +183,10 @@ class ProblemsScreen(PollingScreen):
 
     def _show(self) -> None:
         feed = self.deck.problems
-        width = self.app.size.width
-        rows = [problem_row(p, width=width) for p in feed.problems]
         resolved = feed.recently_resolved()
-        rows += [problem_row(r.problem, resolved=True, width=width) for r in resolved]
+        why = why_width([*feed.problems, *(r.problem for r in resolved)], self.app.size.width)
+        rows = [problem_row(p, why=why) for p in feed.problems]
+        rows += [problem_row(r.problem, resolved=True, why=why) for r in resolved]
         self.shown = {p.key: p for p in feed.problems} | {
             r.problem.key: r.problem for r in resolved
         }
