@@ -9,8 +9,6 @@ DescribeServices a tick.
 
 from __future__ import annotations
 
-from datetime import UTC
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,7 +18,7 @@ from aws import ecs
 from aws.models import Cluster, Deployment, DeploymentConfig, Service
 from tui.follow import follow_line
 from tui.screens.base import PollingScreen
-from tui.text import age, clean, safe, short_arn
+from tui.text import age, clean, safe, short_arn, utc_stamp
 from tui.widgets.live_table import LiveTable, Row
 from tui.widgets.quiet_static import QuietStatic
 
@@ -112,9 +110,7 @@ def detail_text(service: Service, d: Deployment | None) -> Text:
             style = "red" if d.rollout_state == "FAILED" else ""
             t.append(f"  {clean(d.rollout_reason, 600)}\n", style=style)
         where = d.launch_type or "+".join(i.provider for i in d.capacity_provider_strategy) or "-"
-        when = (
-            d.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC") if d.created_at else "-"
-        )
+        when = utc_stamp(d.created_at)
         t.append(f"  created {when} · on {clean(where, 40)}\n", style="dim")
     for e in service.events[:4]:
         t.append(f"  {age(e.created_at):>4} {clean(e.message, 200)}\n", style="dim")

@@ -10,7 +10,6 @@ the service pane with the cursor on the task or target, or the stopped task's de
 from __future__ import annotations
 
 import time
-from datetime import UTC
 
 from rich.text import Text
 from textual import on, work
@@ -23,7 +22,7 @@ from aws.errors import explain
 from aws.models import Cluster, Problem, arn_tail
 from tui.problem_feed import ProblemsUpdated, Resolved
 from tui.screens.base import PollingScreen
-from tui.text import age, clean, safe
+from tui.text import age, clean, safe, utc_stamp
 from tui.widgets.live_table import LiveTable, Row
 from tui.widgets.quiet_static import QuietStatic
 
@@ -114,7 +113,7 @@ def detail_text(p: Problem | None, resolved: Resolved | None = None) -> Text:
     if p.service_name:
         t.append(f" › {clean(p.service_name, 80)}")
     if p.since:
-        when = p.since.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+        when = utc_stamp(p.since)
         t.append(f"  since {when}", style="dim")
     t.append(f"\n{clean(p.why, 600)}", style="red" if p.severity == "error" else "yellow")
     culprit = []
