@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
@@ -33,9 +32,11 @@ from typing import TypeVar
 from aws import ecs, elb
 from aws.causes import trouble_events, unhealthy_target_group
 from aws.errors import explain
-from aws.models import Cluster, ContainerInstance, Problem, Service, Target, Task
+from aws.models import Cluster, Problem, Service, Target, Task
 from aws.paging import SERVICES_PER_DESCRIBE
+from aws.problem_reads import Allowance, ClusterState
 from aws.problem_rules import (
+    TARGET_STATES,
     capacity_problem,
     count_by_cluster,
     instance_problems,
@@ -70,66 +71,13 @@ class ProblemReport:
     #: Clusters (or target groups) that could not be read this time, in plain words; what was
     #: known about them before is kept.
     errors: tuple[str, ...] = ()
+    #: ARNs of the clusters that could not be read this time: their counts are what was known
+    #: before (0 when never read), so a view should not show them as clean.
+    unread: frozenset[str] = frozenset()
 
     @property
-    def errors_total(self) -> int:
+    def error_count(self) -> int:
         return sum(self.by_cluster.values())
-
-
-class Allowance:
-    """A token bucket of the reader's own, so it spends a fixed share of an AWS bucket whatever
-    the tick rate: ``take(n)`` grants up to n calls now."""
-
-    def __init__(self, per_minute: float, burst: int) -> None:
-        self.rate = per_minute / 60.0
-        self.burst = float(max(burst, 1))
-        self.tokens = self.burst
-        self.at: datetime | None = None
-
-    def take(self, wanted: int, now: datetime) -> int:
-        if self.at is not None:
-            elapsed = max((now - self.at).total_seconds(), 0.0)
-            self.tokens = min(self.burst, self.tokens + elapsed * self.rate)
-        self.at = now
-        granted = min(wanted, int(self.tokens))
-        self.tokens -= granted
-        return max(granted, 0)
-
-
-@dataclass
-class _ClusterState:
-    """What the watch knows about one cluster between refreshes."""
-
-    cluster: Cluster
-    arns: list[str] = field(default_factory=list)
-    listed_count: int | None = None
-    listed_at: datetime | None = None
-    services: dict[str, Service] = field(default_factory=dict)
-    next_sweep: datetime | None = None
-    #: Stopped tasks by ARN (only lastStatus STOPPED: they never change again).
-    stopped: dict[str, Task] = field(default_factory=dict)
-    #: Listed as stopped but older than the window: not described again.
-    expired: set[str] = field(default_factory=set)
-    next_stopped: datetime | None = None
-    #: Service names with a task that stopped since the last services read.
-    stopped_services: set[str] = field(default_factory=set)
-    instances: tuple[ContainerInstance, ...] = ()
-    next_instances: datetime | None = None
-
-    @property
-    def phase(self) -> float:
-        """A stable fraction in [0, 1) that spreads clusters' cadences over the period."""
-        return (zlib.crc32(self.cluster.arn.encode()) % 1000) / 1000.0
-
-
-def _due(when: datetime | None, now: datetime) -> bool:
-    return when is None or now >= when
-
-
-def _next(now: datetime, every: timedelta, st: _ClusterState, first: bool) -> datetime:
-    """The next run: a full period later, except after the first run, when clusters are spread
-    over the second half of the period so they do not all come due on the same tick."""
-    return now + (every * (0.5 + 0.5 * st.phase) if first else every)
 
 
 class ProblemWatch:
@@ -166,7 +114,7 @@ class ProblemWatch:
             hot_describes_per_minute, max(int(hot_describes_per_minute / 6), 1)
         )
         self._target_budget = Allowance(target_reads_per_minute, target_reads_burst)
-        self._clusters: dict[str, _ClusterState] = {}
+        self._clusters: dict[str, ClusterState] = {}
         self._short_first_seen: dict[str, datetime] = {}
         #: Latest targets read per service ARN, joined to tasks, and when they were read.
         self._targets: dict[str, tuple[Target, ...]] = {}
@@ -175,6 +123,8 @@ class ProblemWatch:
         self._targets_bad_since: dict[str, datetime] = {}
         #: Running tasks per service ARN, read only to join non-healthy targets to their tasks.
         self._join_tasks: dict[str, tuple[Task, ...]] = {}
+        #: Per service ARN, the not-healthy targets the last task read could not account for.
+        self._join_missed: dict[str, frozenset[str]] = {}
         self._problem_services: set[str] = set()
         self._problem_clusters: set[str] = set()
         self.last: ProblemReport | None = None
@@ -188,12 +138,13 @@ class ProblemWatch:
         was known about it; only a failure to list or describe the clusters raises.
         """
         errors: list[str] = []
+        unread: set[str] = set()
         with c.calls.scope() as counted:
             now = self.clock()
             clusters = await ecs.read_clusters(c)
             self._sync(clusters)
             active = [self._clusters[cl.arn] for cl in clusters if cl.status in (None, "ACTIVE")]
-            await asyncio.gather(*(self._read_cluster(c, st, now, errors) for st in active))
+            await asyncio.gather(*(self._read_cluster(c, st, now, errors, unread) for st in active))
             await self._read_targets(c, now, errors)
             problems = newest_first(self._judge(now))
         self._problem_services = {p.service_arn for p in problems if p.service_arn}
@@ -206,6 +157,7 @@ class ProblemWatch:
             read_at=now,
             calls=dict(counted),
             errors=tuple(errors),
+            unread=frozenset(unread),
         )
         self.last = report
         return report
@@ -215,7 +167,7 @@ class ProblemWatch:
         known = self._clusters
         self._clusters = {}
         for cl in clusters:
-            st = known.get(cl.arn) or _ClusterState(cl)
+            st = known.get(cl.arn) or ClusterState(cl)
             st.cluster = cl
             self._clusters[cl.arn] = st
         live = {arn for st in self._clusters.values() for arn in st.services}
@@ -223,53 +175,33 @@ class ProblemWatch:
         _prune(self._targets_at, live)
         _prune(self._targets_bad_since, live)
         _prune(self._join_tasks, live)
+        _prune(self._join_missed, live)
         _prune(self._short_first_seen, live)
 
     async def _read_cluster(
-        self, c: Clients, st: _ClusterState, now: datetime, errors: list[str]
+        self, c: Clients, st: ClusterState, now: datetime, errors: list[str], unread: set[str]
     ) -> None:
         try:
-            await asyncio.gather(self._read_stopped(c, st, now), self._read_instances(c, st, now))
-            await self._read_services(c, st, now)
+            force = st.cluster.arn in self._problem_clusters
+            await asyncio.gather(
+                st.read_stopped(c, now, every=self.stopped_every, window=self.stopped_window),
+                st.read_instances(c, now, every=self.instances_every, force=force),
+            )
+            await st.read_services(
+                c,
+                now,
+                sweep_every=self.sweep_every,
+                relist_every=self.relist_every,
+                hot=lambda state: self._hot(state, now),
+            )
         except Exception as exc:  # one cluster's failure must not blank the others
             errors.append(f"{st.cluster.name}: {explain(exc)}")
+            unread.add(st.cluster.arn)
 
-    # ----------------------------------------------------------------------- services
-
-    async def _read_services(self, c: Clients, st: _ClusterState, now: datetime) -> None:
-        """Sweep every service when due; otherwise describe the hot ones within the allowance."""
-        cluster = st.cluster
-        sweep = _due(st.next_sweep, now)
-        count_moved = cluster.service_count is not None and cluster.service_count != st.listed_count
-        relist = (
-            st.listed_at is None
-            or count_moved
-            or (sweep and now - st.listed_at >= self.relist_every)
-        )
-        if relist:
-            st.arns = await ecs.list_service_arns(c, cluster.arn)
-            st.listed_count, st.listed_at = cluster.service_count, now
-            listed = set(st.arns)
-            st.services = {a: s for a, s in st.services.items() if a in listed}
-        if sweep:
-            wanted = list(st.arns)
-            st.next_sweep = _next(now, self.sweep_every, st, st.next_sweep is None)
-        else:
-            wanted = self._hot(st, now)
-        st.stopped_services.clear()
-        if not wanted:
-            return
-        described = await ecs.describe_services(c, cluster.arn, wanted)
-        found = {s.arn for s in described}
-        for arn in wanted:
-            if arn not in found:
-                st.services.pop(arn, None)  # deleted between list and describe
-        st.services.update((s.arn, s) for s in described)
-
-    def _hot(self, st: _ClusterState, now: datetime) -> list[str]:
+    def _hot(self, st: ClusterState, now: datetime) -> list[str]:
         """Services worth describing between sweeps, most urgent first, cut to the allowance:
-        never described (new), then with a problem (to see it clear), then in motion, then named
-        by a task that just stopped."""
+        never described (new), then with a problem (to see it clear), then in
+        motion, then named by a task that just stopped."""
         ranked: list[tuple[int, str]] = []
         for arn in st.arns:
             service = st.services.get(arn)
@@ -282,49 +214,9 @@ class ProblemWatch:
             elif service.name in st.stopped_services:
                 ranked.append((3, arn))
         ranked.sort(key=lambda r: r[0])
-        new = [arn for rank, arn in ranked if rank == 0]
-        rest = [arn for rank, arn in ranked if rank > 0]
-        calls = math.ceil(len(rest) / SERVICES_PER_DESCRIBE)
+        calls = math.ceil(len(ranked) / SERVICES_PER_DESCRIBE)
         granted = self._hot_budget.take(calls, now) if calls else 0
-        return new + rest[: granted * SERVICES_PER_DESCRIBE]
-
-    # ----------------------------------------------------------------------- stopped tasks
-
-    async def _read_stopped(self, c: Clients, st: _ClusterState, now: datetime) -> None:
-        """List STOPPED tasks when due; describe only ARNs never seen; forget aged-out ones."""
-        if not _due(st.next_stopped, now):
-            return
-        first = st.next_stopped is None
-        st.next_stopped = _next(now, self.stopped_every, st, first)
-        arns = await ecs.list_task_arns(c, st.cluster.arn, desired_status="STOPPED")
-        listed = set(arns)
-        st.stopped = {a: t for a, t in st.stopped.items() if a in listed}
-        st.expired &= listed
-        new = [a for a in arns if a not in st.stopped and a not in st.expired]
-        for task in await ecs.describe_tasks(c, st.cluster.arn, new) if new else []:
-            if task.last_status != "STOPPED":
-                continue  # still stopping: its final state is read next time
-            st.stopped[task.arn] = task
-            if task.service_name and not first:
-                st.stopped_services.add(task.service_name)
-        cutoff = now - self.stopped_window
-        for arn, task in list(st.stopped.items()):
-            if task.stopped_at is not None and task.stopped_at < cutoff:
-                del st.stopped[arn]
-                st.expired.add(arn)
-
-    # ----------------------------------------------------------------------- container instances
-
-    async def _read_instances(self, c: Clients, st: _ClusterState, now: datetime) -> None:
-        """Container instances of clusters that have any: on a cadence, or every tick while one
-        of them is a problem (so a reconnected agent clears at once)."""
-        if not st.cluster.container_instances:
-            st.instances = ()
-            return
-        if not (_due(st.next_instances, now) or st.cluster.arn in self._problem_clusters):
-            return
-        st.next_instances = _next(now, self.instances_every, st, st.next_instances is None)
-        st.instances = tuple(await ecs.read_container_instances(c, st.cluster.arn))
+        return [arn for _, arn in ranked[: granted * SERVICES_PER_DESCRIBE]]
 
     # ----------------------------------------------------------------------- targets
 
@@ -340,13 +232,13 @@ class ProblemWatch:
         candidates.sort(key=lambda pair: self._target_rank(pair[1]))
         needed = sum(len(_groups(s)) for _, s in candidates)
         available = self._target_budget.take(needed, now) if needed else 0
-        picked: list[tuple[_ClusterState, Service]] = []
+        picked: list[tuple[ClusterState, Service]] = []
         for st, s in candidates:
             cost = len(_groups(s))
             if cost <= available:
                 picked.append((st, s))
                 available -= cost
-        self._target_budget.tokens += available  # give back what no service could use
+        self._target_budget.give(available)  # give back what no service could use
         await asyncio.gather(
             *(self._read_service_targets(c, st, s, now, errors) for st, s in picked)
         )
@@ -360,38 +252,38 @@ class ProblemWatch:
                 continue
             if read_at is None or (event.created_at is not None and event.created_at > read_at):
                 return (0, 0.0)
-        if any(t.state != "healthy" for t in self._targets.get(s.arn, ())):
+        if any(_bad(t) for t in self._targets.get(s.arn, ())):
             return (1, 0.0)
         if read_at is None:
             return (2, 0.0)
         return (3, read_at.timestamp())
 
     async def _read_service_targets(
-        self, c: Clients, st: _ClusterState, s: Service, now: datetime, errors: list[str]
+        self, c: Clients, st: ClusterState, s: Service, now: datetime, errors: list[str]
     ) -> None:
         try:
-            tasks = self._join_tasks.get(s.arn, ()) + self._stopped_of(st, s.name)
+            tasks = self._join_tasks.get(s.arn, ()) + st.stopped_of(s.name)
             targets = await elb.read_target_health(c, s, tasks)
-            if any(t.task_arn is None for t in targets if t.state != "healthy"):
+            unmatched = _unmatched(targets)
+            # Read the service's tasks only for targets not tried before: a target whose task
+            # is gone for good (drained after it stopped) is not worth a read every tick.
+            if unmatched and unmatched != self._join_missed.get(s.arn):
                 running = await ecs.read_service_tasks(
                     c, st.cluster.arn, s.name, include_stopped=False
                 )
                 self._join_tasks[s.arn] = tuple(running)
-                tasks = tuple(running) + self._stopped_of(st, s.name)
+                tasks = tuple(running) + st.stopped_of(s.name)
                 targets = [_rejoin(t, tasks) for t in targets]
+                self._join_missed[s.arn] = _unmatched(targets)
         except Exception as exc:
             errors.append(f"{st.cluster.name}/{s.name} targets: {explain(exc)}")
             return
         self._targets[s.arn] = tuple(targets)
         self._targets_at[s.arn] = now
-        if all(t.state == "healthy" for t in targets):
-            self._targets_bad_since.pop(s.arn, None)
-        else:
+        if any(_bad(t) for t in targets):
             self._targets_bad_since.setdefault(s.arn, now)
-
-    @staticmethod
-    def _stopped_of(st: _ClusterState, name: str) -> tuple[Task, ...]:
-        return tuple(t for t in st.stopped.values() if t.service_name == name)
+        else:
+            self._targets_bad_since.pop(s.arn, None)
 
     # ----------------------------------------------------------------------- judging
 
@@ -437,6 +329,15 @@ def _groups(s: Service) -> list[str]:
     return list(
         dict.fromkeys(lb.target_group_arn for lb in s.load_balancers if lb.target_group_arn)
     )
+
+
+def _bad(t: Target) -> bool:
+    return (t.state or "") in TARGET_STATES
+
+
+def _unmatched(targets: list[Target]) -> frozenset[str]:
+    """Keys of the not-healthy targets that no known task accounts for."""
+    return frozenset(t.key for t in targets if _bad(t) and t.task_arn is None)
 
 
 def _rejoin(t: Target, tasks: tuple[Task, ...]) -> Target:
