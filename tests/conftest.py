@@ -104,6 +104,14 @@ def sandbox_live() -> Iterator[str]:
     yield from _spawn_sandbox("--seed", "11", "--tick", "0.2")
 
 
+@pytest.fixture(scope="session")
+def sandbox_problems() -> Iterator[str]:
+    """`python -m aws.sandbox --clusters 40 --problems --no-simulate`: 40 clusters with exactly
+    the planted problems (aws.sandbox.planted.EXPECTED) and nothing else wrong. Read-only:
+    a test that clears a problem starts its own sandbox."""
+    yield from _spawn_sandbox("--seed", "7", "--clusters", "40", "--problems", "--no-simulate")
+
+
 # --- The app (tui/): shared by pilot and snapshot tests. ----------------------------------------
 
 

@@ -45,9 +45,22 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="refuse calls past AWS's ECS/ELBv2 token buckets (ThrottlingException)",
     )
+    parser.add_argument(
+        "--clusters",
+        type=int,
+        default=0,
+        help="fill the account up to N clusters with small healthy ones",
+    )
+    parser.add_argument(
+        "--problems",
+        action="store_true",
+        help="plant five known problems (listed on stderr) and no random ones",
+    )
     args = parser.parse_args(argv)
-    if args.tasks_per_service < 0 or args.big_service < 0 or args.latency_ms < 0:
-        parser.error("--tasks-per-service, --big-service and --latency-ms must be 0 or more")
+    if min(args.tasks_per_service, args.big_service, args.latency_ms, args.clusters) < 0:
+        parser.error(
+            "--tasks-per-service, --big-service, --latency-ms and --clusters must be 0 or more"
+        )
 
     done = threading.Event()
 
@@ -66,6 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         big_service=args.big_service,
         latency_ms=args.latency_ms,
         throttle=args.throttle,
+        clusters=args.clusters,
+        problems=args.problems,
     )
     try:
         url = sandbox.start()
@@ -78,10 +93,14 @@ def main(argv: list[str] | None = None) -> int:
         f"ecsdeck sandbox seeded in {sandbox.seconds_to_seed:.1f}s "
         f"(seed {args.seed}, bench services {args.services} x {args.tasks_per_service} tasks, "
         f"big service {args.big_service} tasks, simulate {'off' if args.no_simulate else 'on'}, "
-        f"latency {args.latency_ms} ms, throttle {'on' if args.throttle else 'off'})",
+        f"latency {args.latency_ms} ms, throttle {'on' if args.throttle else 'off'}, "
+        f"clusters {args.clusters or 'default'}, problems {'on' if args.problems else 'off'})",
         file=sys.stderr,
         flush=True,
     )
+    for problem in sandbox.planted:
+        where = f"{problem.cluster}/{problem.service}" if problem.service else problem.cluster
+        print(f"planted {problem.kind}: {where}: {problem.what}", file=sys.stderr, flush=True)
     while not done.wait(0.5):
         pass
     sandbox.stop()

@@ -20,7 +20,7 @@ path changes):
 
 Buckets are per Region (read from the request's credential scope), as AWS keeps them per account
 and Region; the sandbox has one account. ``/moto-api`` (the sandbox's own control plane) is never
-delayed or metered.
+delayed or metered, nor is ``/ecsdeck/`` (its planted-problem routes, :mod:`.control`).
 """
 
 from __future__ import annotations
@@ -155,7 +155,7 @@ class AwsLike:
         self.throttled: dict[str, int] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
-        if str(environ.get("PATH_INFO", "")).startswith("/moto-api"):
+        if str(environ.get("PATH_INFO", "")).startswith(("/moto-api", "/ecsdeck/")):
             return self.app(environ, start_response)
         if self.latency_ms > 0:
             self.sleep(self.latency_ms / 1000)

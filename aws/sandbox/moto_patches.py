@@ -22,7 +22,8 @@ What is patched, and why:
   on a pure scale (moto would claim running == desired at once), and refuses a strategy change
   without ``forceNewDeployment`` or naming a provider the cluster lacks, as ECS does.
 * ``EC2ContainerServiceResponse.create_service`` honours ``capacityProviderStrategy`` (moto drops
-  it and reports launchType EC2).
+  it and reports launchType EC2) and keeps ``deploymentConfiguration`` (moto drops it; ECS echoes
+  it, circuit breaker included, with its defaults filled in).
 * ``EC2ContainerServiceBackend.stop_task`` records stopCode/stoppedAt like ECS does.
 * ``EC2ContainerServiceBackend.describe_tasks`` looks tasks up in the named cluster instead of
   scanning every task of every cluster per requested id (the ``--services 2000`` bench).
@@ -127,11 +128,15 @@ def apply() -> None:
         ]
         if strategy is not None:
             _check_strategy_change(self, cluster_str, before, list(strategy), force)
+        old_config = getattr(before, "deployment_configuration", None)
         if taskdef:
             # Store the full ARN, as ECS echoes it, whatever form the caller used.
             service_properties["task_definition"] = self.describe_task_definition(taskdef).arn
         service = update_service(self, service_properties)
         service.running_count, service.pending_count = old_running, old_pending
+        # moto stores the raw request (or nothing); ECS keeps what was not given.
+        service.deployment_configuration = old_config
+        set_deployment_configuration(service, props.get("deployment_configuration"))
         for deployment, dep_id, created, updated in saved:
             deployment.update(id=dep_id, createdAt=created, updatedAt=updated)
         if not hasattr(service, "ecsdeck_launch_type"):
@@ -175,11 +180,12 @@ def apply() -> None:
 
     def patched_create_service(self: Any) -> Any:
         result = create_service(self)
+        service = self.ecs_backend._get_service(
+            self._get_param("cluster", "default"), self._get_param("serviceName")
+        )
+        set_deployment_configuration(service, self._get_param("deploymentConfiguration"))
         strategy = self._get_param("capacityProviderStrategy")
         if strategy:
-            service = self.ecs_backend._get_service(
-                self._get_param("cluster", "default"), self._get_param("serviceName")
-            )
             service.ecsdeck_launch_type = service.launch_type or "EC2"
             service.capacity_provider_strategy = list(strategy)
             service.launch_type = None
@@ -258,6 +264,34 @@ def _check_strategy_change(
             "not associated with the cluster. Associate the capacity provider with the cluster "
             "or specify a valid capacity provider and try again."
         )
+
+
+#: What ECS reports for a rolling-update service created without a deploymentConfiguration.
+DEFAULT_DEPLOYMENT_CONFIGURATION: dict[str, Any] = {
+    "deploymentCircuitBreaker": {"enable": False, "rollback": False},
+    "maximumPercent": 200,
+    "minimumHealthyPercent": 100,
+}
+
+
+def set_deployment_configuration(service: Any, given: dict[str, Any] | None) -> None:
+    """Store a service's deploymentConfiguration as ECS echoes it: the defaults, then what the
+    service had, then what this request gave (a partial update keeps the other members)."""
+    current = getattr(service, "deployment_configuration", None) or DEFAULT_DEPLOYMENT_CONFIGURATION
+    merged: dict[str, Any] = {**current, **(given or {})}
+    breaker = {
+        **current["deploymentCircuitBreaker"],
+        **((given or {}).get("deploymentCircuitBreaker") or {}),
+    }
+    merged["deploymentCircuitBreaker"] = breaker
+    service.deployment_configuration = merged
+
+
+def circuit_breaker(service: Any) -> tuple[bool, bool]:
+    """(enable, rollback) of the service's deployment circuit breaker."""
+    config = getattr(service, "deployment_configuration", None) or {}
+    breaker = config.get("deploymentCircuitBreaker") or {}
+    return bool(breaker.get("enable")), bool(breaker.get("rollback"))
 
 
 def new_deployment_id() -> str:
@@ -393,4 +427,9 @@ def can_place(cluster_name: str, container_instance_id: str, task_definition_arn
     resources = ecs._calculate_task_resource_requirements(
         ecs.describe_task_definition(task_definition_arn)
     )
-    return bool(instance.status == "ACTIVE" and ecs._can_be_placed(instance, resources))
+    # ECS places nothing on a DRAINING instance or one whose agent is disconnected.
+    return bool(
+        instance.status == "ACTIVE"
+        and instance.agent_connected
+        and ecs._can_be_placed(instance, resources)
+    )

@@ -2,8 +2,11 @@
 
 Seeding goes through boto3 over HTTP against the sandbox's own moto server, so it exercises the
 same request parsing a client does (and the create_service patch). Only what HTTP cannot express
-(image push times spread over weeks) and the ``--services N`` benchmark cluster, which must seed
-2,000 services in seconds, use moto's backends directly.
+(image push times spread over weeks) uses moto's backends directly here; the clusters that must
+seed by the dozen or the thousand (``--services``, ``--clusters``) are in :mod:`.fleet`.
+
+:func:`seed_estate` builds any set of clusters and services the same way, so the planted-problem
+clusters (:mod:`.planted`) are made exactly like the showcase ones.
 
 Every choice comes from ``random.Random(seed)``; nothing depends on the wall clock except
 timestamps themselves.
@@ -11,93 +14,28 @@ timestamps themselves.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import random
-from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import boto3
 
 from aws.sandbox import moto_patches
-
-ACCOUNT = "123456789012"
-REGION = "us-east-1"
-REGISTRY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
-EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
-#: Image tags per repository, oldest first; task definition revision n uses VERSIONS[n].
-VERSIONS = ("1.3.2", "1.4.0", "1.4.1", "1.5.0")
-REVISIONS = 3
-
-
-@dataclass(frozen=True, slots=True)
-class ServiceSpec:
-    name: str
-    cluster: str
-    #: "ec2-bridge" (instance target group, static host port), "ec2-awsvpc" (ip target group,
-    #: Fargate-compatible task definition) or "fargate".
-    kind: str
-    desired: int
-    load_balanced: bool = True
-    host_port: int | None = None
-    #: Capacity provider strategy instead of a launch type (Fargate providers only here).
-    strategy: tuple[tuple[str, int, int], ...] = ()
-    cpu: str = "256"
-    memory: str = "512"
-    #: Which revision the service runs: the latest by default, so "a new revision" means
-    #: registering one; ``payments-api`` runs 2 of 3 so a rollback/forward target exists.
-    revision: int = REVISIONS
-    sidecar: bool = False
-
-
-CLUSTERS: dict[str, dict[str, Any]] = {
-    "core-ec2": {"instances": 3, "providers": ()},
-    "web-fargate": {"instances": 0, "providers": ("FARGATE", "FARGATE_SPOT")},
-    "shared-mixed": {"instances": 2, "providers": ("FARGATE", "FARGATE_SPOT")},
-}
-
-SERVICES: tuple[ServiceSpec, ...] = (
-    ServiceSpec("payments-api", "core-ec2", "ec2-bridge", 2, host_port=8081, revision=2),
-    ServiceSpec("ledger-service", "core-ec2", "ec2-bridge", 2, host_port=8082, sidecar=True),
-    ServiceSpec("inventory-api", "core-ec2", "ec2-awsvpc", 2, cpu="512", memory="1024"),
-    ServiceSpec("email-worker", "core-ec2", "ec2-bridge", 1, load_balanced=False),
-    ServiceSpec("checkout-web", "web-fargate", "fargate", 3, cpu="512", memory="1024"),
-    ServiceSpec("catalog-api", "web-fargate", "fargate", 2, sidecar=True),
-    ServiceSpec("search-api", "web-fargate", "fargate", 2, cpu="1024", memory="2048"),
-    ServiceSpec("auth-service", "web-fargate", "fargate", 2),
-    ServiceSpec(
-        "notifications",
-        "web-fargate",
-        "fargate",
-        2,
-        load_balanced=False,
-        strategy=(("FARGATE", 1, 1), ("FARGATE_SPOT", 0, 3)),
-    ),
-    ServiceSpec("events-ingest", "shared-mixed", "fargate", 120, cpu="256", memory="1024"),
-    ServiceSpec("reporting-batch", "shared-mixed", "ec2-bridge", 1, host_port=8090),
-    ServiceSpec(
-        "image-resizer",
-        "shared-mixed",
-        "fargate",
-        2,
-        strategy=(("FARGATE_SPOT", 0, 1),),
-        cpu="1024",
-        memory="3072",
-    ),
+from aws.sandbox.specs import (
+    ACCOUNT,
+    CLUSTERS,
+    EXECUTION_ROLE,
+    REGION,
+    REVISIONS,
+    SERVICES,
+    VERSIONS,
+    ClusterSpec,
+    Seeded,
+    ServiceSpec,
+    container_defs,
+    manifest,
 )
-
-
-@dataclass
-class Seeded:
-    """Ids the simulator and tests need, so nobody rediscovers them by listing."""
-
-    vpc_id: str = ""
-    subnets: list[str] = field(default_factory=list)
-    task_sg: str = ""
-    target_groups: dict[str, str] = field(default_factory=dict)  # service -> TG ARN
-    services: dict[str, ServiceSpec] = field(default_factory=dict)  # "cluster/name" -> spec
-    bench_services: int = 0
 
 
 def clients(url: str) -> dict[str, Any]:
@@ -110,26 +48,30 @@ def clients(url: str) -> dict[str, Any]:
     return {n: boto3.client(n, **kw) for n in ("ecs", "ec2", "elbv2", "ecr", "logs")}  # type: ignore[call-overload]
 
 
-def seed_account(
-    url: str,
-    rng: random.Random,
-    services: int = 0,
-    *,
-    tasks_per_service: int = 2,
-    big_service: int = 0,
-) -> Seeded:
-    """Create the whole account over HTTP. Returns what was created."""
+def seed_account(url: str, rng: random.Random) -> Seeded:
+    """Create the showcase account over HTTP: network, clusters, registry, services."""
     c = clients(url)
     out = Seeded()
     _network(c, out)
-    _clusters(c, rng, out)
-    _registry(c, rng)
-    _task_definitions(c)
-    _load_balancers(c, out)
-    _services(c, out)
-    if services or big_service:
-        seed_bench(out, services, tasks_per_service=tasks_per_service, big_service=big_service)
+    seed_estate(c, rng, out, CLUSTERS, SERVICES)
     return out
+
+
+def seed_estate(
+    c: dict[str, Any],
+    rng: random.Random,
+    out: Seeded,
+    clusters: tuple[ClusterSpec, ...],
+    services: tuple[ServiceSpec, ...],
+) -> None:
+    """Clusters (with EC2 instances), one ECR repository, log group and REVISIONS task
+    definition revisions per service, an ALB per cluster with load-balanced services, then the
+    services (desired count set, no tasks yet: the simulator's converge starts them)."""
+    _clusters(c, rng, out, clusters)
+    _registry(c, rng, services)
+    _task_definitions(c, services)
+    _load_balancers(c, out, clusters, services)
+    _services(c, out, services)
 
 
 def _network(c: dict[str, Any], out: Seeded) -> None:
@@ -171,22 +113,28 @@ def _network(c: dict[str, Any], out: Seeded) -> None:
     out.target_groups["__instance_sg__"] = out_groups["prod-ecs-instances"]
 
 
-def _clusters(c: dict[str, Any], rng: random.Random, out: Seeded) -> None:
+def _clusters(
+    c: dict[str, Any], rng: random.Random, out: Seeded, clusters: tuple[ClusterSpec, ...]
+) -> None:
     ecs, ec2 = c["ecs"], c["ec2"]
-    ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
-    for name, spec in CLUSTERS.items():
+    if not out.ami and any(spec.instances for spec in clusters):
+        # One call for the whole account: moto answers it with every Amazon AMI it knows.
+        out.ami = ec2.describe_images(Owners=["amazon"])["Images"][0]["ImageId"]
+    ami = out.ami
+    for spec in clusters:
+        name = spec.name
         kwargs: dict[str, Any] = {
             "clusterName": name,
             "settings": [{"name": "containerInsights", "value": "enabled"}],
             "tags": [{"key": "team", "value": "platform"}, {"key": "env", "value": "prod"}],
         }
-        if spec["providers"]:
-            kwargs["capacityProviders"] = list(spec["providers"])
+        if spec.providers:
+            kwargs["capacityProviders"] = list(spec.providers)
             kwargs["defaultCapacityProviderStrategy"] = [
                 {"capacityProvider": "FARGATE", "weight": 1, "base": 0}
             ]
         ecs.create_cluster(**kwargs)
-        for i in range(spec["instances"]):
+        for i in range(spec.instances):
             subnet = out.subnets[i % len(out.subnets)]
             inst = ec2.run_instances(
                 ImageId=ami,
@@ -207,9 +155,9 @@ def _clusters(c: dict[str, Any], rng: random.Random, out: Seeded) -> None:
             )
 
 
-def _registry(c: dict[str, Any], rng: random.Random) -> None:
+def _registry(c: dict[str, Any], rng: random.Random, services: tuple[ServiceSpec, ...]) -> None:
     ecr = c["ecr"]
-    for spec in SERVICES:
+    for spec in services:
         ecr.create_repository(
             repositoryName=spec.name,
             imageScanningConfiguration={"scanOnPush": True},
@@ -218,7 +166,7 @@ def _registry(c: dict[str, Any], rng: random.Random) -> None:
         for version in VERSIONS:
             ecr.put_image(
                 repositoryName=spec.name,
-                imageManifest=_manifest(spec.name, version, rng),
+                imageManifest=manifest(spec.name, version, rng),
                 imageTag=version,
             )
         # The newest build is also tagged latest, as CI pipelines usually do.
@@ -232,86 +180,12 @@ def _registry(c: dict[str, Any], rng: random.Random) -> None:
     stamp = moto_patches.now()
     with moto_patches.LOCK:
         repos = moto_patches.backends()["ecr"].repositories
-        for spec in SERVICES:
+        for spec in services:
             for image in repos[spec.name].images:
                 tag = image.image_tag
                 age = (len(VERSIONS) - VERSIONS.index(tag)) if tag in VERSIONS else 1
                 pushed = stamp - timedelta(days=7 * age - 6, hours=rng.randint(0, 20))
                 image.image_pushed_at = int(pushed.timestamp())
-
-
-def _manifest(repo: str, version: str, rng: random.Random) -> str:
-    def digest(text: str) -> str:
-        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
-
-    layers = [
-        {
-            "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-            "size": rng.randint(2_000_000, 60_000_000),
-            "digest": digest(f"{repo}:{version}:layer{i}"),
-        }
-        for i in range(rng.randint(3, 6))
-    ]
-    return json.dumps(
-        {
-            "schemaVersion": 2,
-            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "config": {
-                "mediaType": "application/vnd.docker.container.image.v1+json",
-                "size": 7023,
-                "digest": digest(f"{repo}:{version}:config"),
-            },
-            "layers": layers,
-        }
-    )
-
-
-def container_defs(spec: ServiceSpec, version: str) -> list[dict[str, Any]]:
-    port: dict[str, Any] = {"containerPort": 8080, "protocol": "tcp"}
-    if spec.kind == "ec2-bridge" and spec.host_port:
-        port["hostPort"] = spec.host_port
-    elif spec.kind != "ec2-bridge":
-        port["hostPort"] = 8080
-    main: dict[str, Any] = {
-        "name": spec.name,
-        "image": f"{REGISTRY}/{spec.name}:{version}",
-        "essential": True,
-        "cpu": 256 if spec.kind != "fargate" else int(spec.cpu) // (2 if spec.sidecar else 1),
-        "memory": 512 if spec.kind != "fargate" else int(spec.memory) // (2 if spec.sidecar else 1),
-        "portMappings": [port] if spec.load_balanced or spec.kind != "ec2-bridge" else [],
-        "environment": [
-            {"name": "APP_ENV", "value": "prod"},
-            {"name": "APP_VERSION", "value": version},
-        ],
-        "healthCheck": {
-            "command": ["CMD-SHELL", "curl -fs http://localhost:8080/health || exit 1"],
-            "interval": 15,
-            "timeout": 5,
-            "retries": 3,
-            "startPeriod": 30,
-        },
-        "logConfiguration": {
-            "logDriver": "awslogs",
-            "options": {
-                "awslogs-group": f"/ecs/{spec.name}",
-                "awslogs-region": REGION,
-                "awslogs-stream-prefix": "ecs",
-            },
-        },
-    }
-    defs = [main]
-    if spec.sidecar:
-        defs.append(
-            {
-                "name": "datadog-agent",
-                "image": "public.ecr.aws/datadog/agent:7",
-                "essential": False,
-                "cpu": 64,
-                "memory": 256,
-                "logConfiguration": main["logConfiguration"],
-            }
-        )
-    return defs
 
 
 def register_revision(ecs: Any, spec: ServiceSpec, version: str) -> str:
@@ -342,18 +216,23 @@ def register_revision(ecs: Any, spec: ServiceSpec, version: str) -> str:
     return arn
 
 
-def _task_definitions(c: dict[str, Any]) -> None:
-    for spec in SERVICES:
+def _task_definitions(c: dict[str, Any], services: tuple[ServiceSpec, ...]) -> None:
+    for spec in services:
         for rev in range(REVISIONS):
             register_revision(c["ecs"], spec, VERSIONS[rev])
         c["logs"].create_log_group(logGroupName=f"/ecs/{spec.name}", tags={"service": spec.name})
         c["logs"].put_retention_policy(logGroupName=f"/ecs/{spec.name}", retentionInDays=30)
 
 
-def _load_balancers(c: dict[str, Any], out: Seeded) -> None:
+def _load_balancers(
+    c: dict[str, Any],
+    out: Seeded,
+    clusters: tuple[ClusterSpec, ...],
+    services: tuple[ServiceSpec, ...],
+) -> None:
     elb = c["elbv2"]
-    for cluster in CLUSTERS:
-        specs = [s for s in SERVICES if s.cluster == cluster and s.load_balanced]
+    for cluster in (spec.name for spec in clusters):
+        specs = [s for s in services if s.cluster == cluster and s.load_balanced]
         if not specs:
             continue
         lb = elb.create_load_balancer(
@@ -400,9 +279,9 @@ def _load_balancers(c: dict[str, Any], out: Seeded) -> None:
             )
 
 
-def _services(c: dict[str, Any], out: Seeded) -> None:
+def _services(c: dict[str, Any], out: Seeded, services: tuple[ServiceSpec, ...]) -> None:
     ecs = c["ecs"]
-    for spec in SERVICES:
+    for spec in services:
         kwargs: dict[str, Any] = {
             "cluster": spec.cluster,
             "serviceName": spec.name,
@@ -411,7 +290,7 @@ def _services(c: dict[str, Any], out: Seeded) -> None:
             "deploymentConfiguration": {
                 "maximumPercent": 200,
                 "minimumHealthyPercent": 100,
-                "deploymentCircuitBreaker": {"enable": True, "rollback": True},
+                "deploymentCircuitBreaker": {"enable": True, "rollback": spec.rollback},
             },
             "propagateTags": "SERVICE",
             "enableECSManagedTags": True,
@@ -442,61 +321,3 @@ def _services(c: dict[str, Any], out: Seeded) -> None:
             kwargs["healthCheckGracePeriodSeconds"] = 30
         ecs.create_service(**kwargs)
         out.services[f"{spec.cluster}/{spec.name}"] = spec
-
-
-BENCH_CLUSTER = "bench"
-
-
-BIG_SERVICE = "bench-big"
-
-
-def seed_bench(
-    out: Seeded, count: int, *, tasks_per_service: int = 2, big_service: int = 0
-) -> None:
-    """``count`` Fargate services of ``tasks_per_service`` tasks each, plus ``bench-big`` with
-    ``big_service`` tasks when asked, straight into moto's backend (HTTP would take minutes for
-    2,000). Tasks are started by the simulator's first converge."""
-    spec = ServiceSpec("bench-app", BENCH_CLUSTER, "fargate", 2, load_balanced=False)
-    with moto_patches.LOCK:
-        b = moto_patches.backends()
-        ecs = b["ecs"]
-        ecs.create_cluster(
-            cluster_name=BENCH_CLUSTER,
-            capacity_providers=["FARGATE", "FARGATE_SPOT"],
-            default_capacity_provider_strategy=[
-                {"capacityProvider": "FARGATE", "weight": 1, "base": 0}
-            ],
-        )
-        td = ecs.register_task_definition(
-            family="bench-app",
-            task_role_arn=None,
-            execution_role_arn=EXECUTION_ROLE,
-            requires_compatibilities=["FARGATE"],
-            network_mode="awsvpc",
-            container_definitions=container_defs(spec, VERSIONS[-1]),
-            cpu="256",
-            memory="512",
-        )
-        network = {
-            "awsvpcConfiguration": {
-                "subnets": out.subnets,
-                "securityGroups": [out.task_sg],
-                "assignPublicIp": "DISABLED",
-            }
-        }
-        sizes = [(f"bench-{i:05d}", tasks_per_service) for i in range(count)]
-        if big_service:
-            sizes.append((BIG_SERVICE, big_service))
-        for name, desired in sizes:
-            ecs.create_service(
-                BENCH_CLUSTER,
-                name,
-                desired,
-                task_definition_str=td.arn,
-                launch_type="FARGATE",
-                network_configuration=network,
-            )
-            out.services[f"{BENCH_CLUSTER}/{name}"] = ServiceSpec(
-                name, BENCH_CLUSTER, "fargate", desired, load_balanced=False
-            )
-    out.bench_services = len(sizes)

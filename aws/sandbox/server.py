@@ -20,12 +20,18 @@ import threading
 import time
 from collections.abc import Sequence
 
-from aws.sandbox import fidelity, moto_patches
+from aws.sandbox import fidelity, fleet, moto_patches, planted
 from aws.sandbox.aws_like import AwsLike, Server
-from aws.sandbox.seed import BENCH_CLUSTER, SERVICES, Seeded, seed_account
+from aws.sandbox.control import Control
+from aws.sandbox.planted import PlantedProblem
+from aws.sandbox.seed import seed_account
 from aws.sandbox.simulator import Simulator
+from aws.sandbox.specs import SERVICES, Seeded
 
 log = logging.getLogger(__name__)
+
+#: Showcase services given past trouble (stopped tasks, unhealthy targets) at seeding.
+HISTORY_SERVICES = ("payments-api", "checkout-web", "catalog-api", "auth-service", "image-resizer")
 
 
 class Sandbox:
@@ -39,6 +45,9 @@ class Sandbox:
     ``big_service`` adds ``bench-big`` with that many tasks (one 5,000-task service to open).
     ``latency_ms`` and ``throttle`` make the finished account answer like AWS (see
     :mod:`aws.sandbox.aws_like`); seeding itself runs at full speed.
+    ``clusters`` fills the account up to that many clusters with small healthy ones
+    (:mod:`aws.sandbox.fleet`); ``problems`` plants five known problems and turns the random
+    weather off, so the account has exactly those (:mod:`aws.sandbox.planted`).
     """
 
     def __init__(
@@ -52,6 +61,8 @@ class Sandbox:
         big_service: int = 0,
         latency_ms: int = 0,
         throttle: bool = False,
+        clusters: int = 0,
+        problems: bool = False,
     ) -> None:
         self.seed = seed
         self.simulate = simulate
@@ -62,6 +73,8 @@ class Sandbox:
         self.big_service = big_service
         self.latency_ms = latency_ms
         self.throttle = throttle
+        self.clusters = clusters
+        self.problems = problems
         self.url: str | None = None
         self.seeded: Seeded | None = None
         self.simulator: Simulator | None = None
@@ -76,34 +89,29 @@ class Sandbox:
         moto_patches.set_manual_task_transitions()
         moto_patches.seed_ids(self.seed)
         began = time.perf_counter()
-        server = Server(AwsLike(Server.moto_app()), port=self.port)
+        control = Control(Server.moto_app())
+        server = Server(AwsLike(control), port=self.port)
         url = server.start()
         self._server = server
         rng = random.Random(self.seed)
-        self.seeded = seed_account(
-            url,
-            rng,
-            services=self.services,
-            tasks_per_service=self.tasks_per_service,
-            big_service=self.big_service,
-        )
+        seeded = self.seeded = self._seed(url, rng)
         simulator = Simulator(
             random.Random(rng.getrandbits(64)),
-            chaos=self.simulate,
+            chaos=self.simulate and not self.problems,
             tick=self.tick,
-            default_security_group=self.seeded.task_sg,
-            quiet_clusters=(BENCH_CLUSTER,),
+            default_security_group=seeded.task_sg,
+            quiet_clusters=(fleet.BENCH_CLUSTER,),
         )
         simulator.converge()
-        simulator.seed_history(
-            [
-                (s.cluster, s.name)
-                for s in SERVICES
-                if s.name in ("payments-api", "checkout-web", "catalog-api", "auth-service")
-                or s.name == "image-resizer"
-            ]
-        )
+        if self.problems:
+            planted.plant(simulator, seeded)
+        else:
+            simulator.seed_history(
+                [(s.cluster, s.name) for s in SERVICES if s.name in HISTORY_SERVICES]
+            )
         self.simulator = simulator
+        control.planted = lambda: [p.as_json() for p in seeded.planted]
+        control.clear = self.clear
         self.seconds_to_seed = time.perf_counter() - began
         server.wrapper.latency_ms = self.latency_ms
         server.wrapper.throttle = self.throttle
@@ -111,6 +119,32 @@ class Sandbox:
             simulator.start()
         self.url = url
         return url
+
+    def _seed(self, url: str, rng: random.Random) -> Seeded:
+        seeded = seed_account(url, rng)
+        if self.problems:
+            planted.seed(url, rng, seeded)
+        if self.services or self.big_service:
+            fleet.seed_bench(
+                seeded,
+                self.services,
+                tasks_per_service=self.tasks_per_service,
+                big_service=self.big_service,
+            )
+        with moto_patches.LOCK:
+            existing = len(moto_patches.backends()["ecs"].clusters)
+        if self.clusters > existing:
+            fleet.seed_fleet(seeded, rng, self.clusters - existing)
+        return seeded
+
+    @property
+    def planted(self) -> list[PlantedProblem]:
+        """The planted problems still in place (empty without ``problems``)."""
+        return list(self.seeded.planted) if self.seeded else []
+
+    def clear(self, kind: str) -> bool:
+        """End the planted problem of ``kind`` (see :func:`aws.sandbox.planted.clear`)."""
+        return self.seeded is not None and planted.clear(self.seeded.planted, kind)
 
     def stop(self) -> None:
         if self.simulator is not None:

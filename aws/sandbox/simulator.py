@@ -150,6 +150,9 @@ class Simulator:
                     ago = timedelta(hours=self.rng.randint(2, 30))
                     for i, event in enumerate(reversed(service.events)):
                         event["createdAt"] = now() - ago + timedelta(seconds=20 * i)
+                    settled = now() - ago + timedelta(seconds=20 * len(service.events))
+                    for deployment in service.deployments:
+                        deployment.update(createdAt=now() - ago, updatedAt=settled)
 
     def seed_history(self, names: list[tuple[str, str]]) -> None:
         """Past trouble, so panes have something to show from the first second: stopped tasks
@@ -255,6 +258,11 @@ class Simulator:
         primary["desiredCount"] = desired
         ours = [t for t in tasks if t.started_by == primary["id"]]
         old = [t for t in tasks if t.started_by != primary["id"]]
+        if primary.get("rolloutState") == "FAILED":
+            # The circuit breaker stopped this deployment: ECS launches nothing for it and the
+            # previous deployment's tasks keep serving until the next deployment.
+            self._counts(service, ours, [*old, *stopping])
+            return
         missing = desired - len(ours)
         if missing > 0:
             room = missing if instant else max(1, 2 * desired - len(tasks))
@@ -845,12 +853,19 @@ class Simulator:
         if not force and self.ticks - last < 10:
             return
         self._no_place[service.arn] = self.ticks
-        self._event(
-            service,
+        instances = sorted(
+            moto_patches.backends()["ecs"].container_instances.get(service.cluster_name, {})
+        )
+        self._event(service, self._placement_message(service, instances[0] if instances else None))
+
+    @staticmethod
+    def _placement_message(service: Any, instance_id: str | None) -> str:
+        closest = f"(container-instance {instance_id})" if instance_id else "container-instance"
+        return (
             f"(service {service.name}) was unable to place a task because no container instance "
-            "met all of its requirements. The closest matching container-instance is already "
+            f"met all of its requirements. The closest matching {closest} is already "
             "using a port required by your task. For more information, see the Troubleshooting "
-            "section of the Amazon ECS Developer Guide.",
+            "section of the Amazon ECS Developer Guide."
         )
 
     @staticmethod
@@ -861,6 +876,33 @@ class Simulator:
         )
 
     # ------------------------------------------------------------------ logs
+
+    def _restamp(self, service: Any, task: Any, *, started: Any) -> None:
+        """Move a running task's start to ``started`` and rewrite its log stream to match."""
+        task.created_at = started - timedelta(seconds=40)
+        task.pull_started_at = started - timedelta(seconds=25)
+        task.pull_stopped_at = started - timedelta(seconds=8)
+        task.started_at = started
+        group = moto_patches.backends()["logs"].groups.get(f"/ecs/{service.name}")
+        stream = f"ecs/{self._main_container(task).get('name', service.name)}/{task.id}"
+        if group is not None and stream in group.streams:
+            group.delete_log_stream(stream)
+        self._log_start(service, task)
+
+    def _log_crash(self, task: Any, stopped_at: Any) -> None:
+        """The last lines an application writes before the kernel kills it for memory."""
+        name = task.group.removeprefix("service:")
+        group = moto_patches.backends()["logs"].groups.get(f"/ecs/{name}")
+        stream = f"ecs/{self._main_container(task).get('name', name)}/{task.id}"
+        if group is None or stream not in group.streams:
+            return
+        end = int(stopped_at.timestamp() * 1000)
+        lines = [
+            (end - 95_000, "INFO building report batch=nightly-rollup rows=4812331"),
+            (end - 41_000, "WARN memory high: rss_mb=1838 limit_mb=2048"),
+            (end - 9_000, "WARN memory high: rss_mb=2011 limit_mb=2048"),
+        ]
+        group.put_log_events(stream, [{"timestamp": t, "message": m} for t, m in lines])
 
     def _log_start(self, service: Any, task: Any) -> None:
         if service.cluster_name in self.quiet:

@@ -224,4 +224,6 @@ def test_command_line_flags_reach_the_sandbox(monkeypatch: pytest.MonkeyPatch) -
         "big_service": 5000,
         "latency_ms": 40,
         "throttle": True,
+        "clusters": 0,
+        "problems": False,
     }
