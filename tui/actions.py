@@ -228,13 +228,15 @@ SERVICE_BINDINGS = [
 TASK_BINDINGS = [
     Binding("x", "stop_task", "Stop", tooltip="Stop the selected task, with a reason"),
 ]
-#: Views of a service, not changes: open in read-only mode too.
+#: Views of a service, not changes: open in read-only mode too. Not in the footer (the action
+#: keys fill 120 columns); `?` and the palette list it.
 VIEW_BINDINGS = [
     Binding(
         "p",
         "deployments",
-        "Deploys",
+        "Deployments",
         tooltip="Deployments: rollout state and reason, circuit breaker, alarms",
+        show=False,
     ),
 ]
 

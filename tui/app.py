@@ -26,12 +26,15 @@ class EcsDeckApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        # Works on every pane; shown in the footer of the clusters pane only (PROBLEMS_BINDING),
+        # since the service panes' footers are full of action keys at 120 columns.
         Binding(
             "exclamation_mark",
             "problems",
             "Problems",
             key_display="!",
             tooltip="Problems: everything wrong in the region right now",
+            show=False,
         ),
     ]
 

@@ -66,6 +66,8 @@ class ProblemFeed:
         #: Requests the last refresh sent, and when it finished (time.monotonic()).
         self.calls_last = 0
         self.read_at: float | None = None
+        #: Refreshes that succeeded: the first is the one-off full read, later ones the steady cost.
+        self.reads = 0
         #: Seconds until the next refresh: the cadence, stretched by the budget governor.
         self.next_in = app.settings.refresh
         self.resolved: dict[str, Resolved] = {}
@@ -154,6 +156,7 @@ class ProblemFeed:
         first = self.report is None
         self.calls_last = sum(report.calls.values())
         self.read_at = time.monotonic()
+        self.reads += 1
         self.error = None
         self.unread = report.errors
         self._absorb(report)

@@ -90,3 +90,12 @@ def test_long_rollout_reads_as_a_problem_in_the_services_list() -> None:
     assert rollout_cell(slow).plain == "IN_PROGRESS 15m" and rollout_cell(slow).style == "bold red"
     failed = svc(dep("back", "PRIMARY", "IN_PROGRESS"), dep("new", "ACTIVE", "FAILED"))
     assert rollout_cell(failed).plain == "FAILED (2 deps)"
+
+
+def test_a_steady_service_with_failing_targets_does_not_read_steady() -> None:
+    from tui.screens.services import state_cell
+
+    steady = svc(dep("d1", "PRIMARY", "COMPLETED"))
+    assert state_cell(steady, {"healthy": 3}).plain == "✓ steady"
+    assert state_cell(steady, {"healthy": 118, "unhealthy": 2}).plain == "✗ targets failing"
+    assert state_cell(steady, None).plain == "✓ steady"  # not read yet

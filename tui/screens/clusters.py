@@ -72,7 +72,17 @@ def cluster_row(cluster: Cluster, problems: tuple[int, int] | None = None) -> Ro
 
 class ClustersScreen(PollingScreen):
     crumb = "clusters"
-    BINDINGS = [Binding("enter", "open", "Services", tooltip="Show this cluster's services")]
+    BINDINGS = [
+        Binding("enter", "open", "Services", tooltip="Show this cluster's services"),
+        # The app's `!`, shown here: the first pane is where an on-call starts.
+        Binding(
+            "exclamation_mark",
+            "app.problems",
+            "Problems",
+            key_display="!",
+            tooltip="Problems: everything wrong in the region right now",
+        ),
+    ]
 
     def __init__(self) -> None:
         super().__init__()

@@ -57,7 +57,7 @@ def deployment_row(d: Deployment, *, gone: bool = False) -> Row:
         rollout_cell(d),
         Text(age(d.created_at)),
         Text(age(d.updated_at)),
-        safe(d.rollout_reason or "", "red" if d.rollout_state == "FAILED" else "dim", 36),
+        safe(d.rollout_reason or "", "red" if d.rollout_state == "FAILED" else "dim", 30),
     )
     if gone:
         cells = tuple(Text(c.plain, style="dim", no_wrap=True) for c in cells)
@@ -88,15 +88,16 @@ def config_text(service: Service) -> Text:
         rollback = "rolls back" if cfg.circuit_breaker_rollback else "no rollback"
         t.append(f"✓ circuit breaker on ({rollback})", style="green")
     else:
-        t.append("· circuit breaker off: a failing rollout retries for ever", style="yellow")
+        t.append("! circuit breaker off: a failing rollout retries for ever", style="yellow")
+    t.append("   ")
+    names = clean(", ".join(cfg.alarms), 200)
     if cfg.alarms and cfg.alarms_enabled:
-        names = ", ".join(clean(a, 60) for a in cfg.alarms)
         rollback = "rolls back" if cfg.alarms_rollback else "no rollback"
-        t.append(f"  ·  ✓ alarms ({rollback}): {clean(names, 200)}", style="green")
+        t.append(f"✓ alarms ({rollback}): {names}", style="green")
     elif cfg.alarms:
-        t.append(f"  ·  · alarms configured but off: {clean(', '.join(cfg.alarms), 200)}", "dim")
+        t.append(f"· alarms configured but off: {names}", "dim")
     else:
-        t.append("  ·  · no alarms", style="dim")
+        t.append("· no CloudWatch alarms", style="dim")
     return t
 
 

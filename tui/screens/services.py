@@ -21,7 +21,15 @@ from aws import ecs, elb
 from aws.models import Cluster, Service
 from tui.actions import SERVICE_BINDINGS, VIEW_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
-from tui.status import failed_deployment, rollout_overdue, service_health, task_counts
+from tui.status import (
+    BAD,
+    OK,
+    badge,
+    failed_deployment,
+    rollout_overdue,
+    service_health,
+    task_counts,
+)
 from tui.text import age, natural_key, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
 
@@ -72,13 +80,23 @@ def rollout_cell(s: Service) -> Text:
     return Text(rollout if deployments <= 1 else f"{rollout} ({deployments} deps)", style=style)
 
 
+def state_cell(s: Service, counts: dict[str, int] | None) -> Text:
+    """ECS calls a service steady when its counts match, even while targets fail their health
+    checks; a steady row beside ``✗ 118/120`` targets would read as fine, so it says so."""
+    health = service_health(s)
+    failing = counts and (counts.get("unhealthy", 0) or counts.get("unhealthy.draining", 0))
+    if failing and health.plain == f"{OK} steady":
+        return badge(BAD, "targets failing", "bold red")
+    return health
+
+
 def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
     last = s.events[0] if s.events else None
     message = last.message.removeprefix(f"(service {s.name}) ") if last else ""
     event = f"{age(last.created_at)} {message}" if last else ""
     cells = (
         safe(s.name, "bold", 60),
-        service_health(s),
+        state_cell(s, counts),
         task_counts(s),
         safe(s.compute, limit=24),
         safe(short_arn(s.task_definition), limit=50),
