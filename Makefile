@@ -25,6 +25,7 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench
+	$(BIN)/python -m scripts.bench_problems
 
 screenshots: $(STAMP)
 	$(BIN)/python -m scripts.screenshots

@@ -110,6 +110,8 @@ class ProblemWatch:
         self.stopped_every = stopped_every
         self.instances_every = instances_every
         self.clock = clock
+        self.hot_describes_per_minute = hot_describes_per_minute
+        self.target_reads_per_minute = target_reads_per_minute
         self._hot_budget = Allowance(
             hot_describes_per_minute, max(int(hot_describes_per_minute / 6), 1)
         )
@@ -128,6 +130,7 @@ class ProblemWatch:
         self._problem_services: set[str] = set()
         self._problem_clusters: set[str] = set()
         self.last: ProblemReport | None = None
+        self._lock = asyncio.Lock()
 
     # ----------------------------------------------------------------------- the tick
 
@@ -137,6 +140,10 @@ class ProblemWatch:
         A cluster or target group that cannot be read is reported in ``errors`` and keeps what
         was known about it; only a failure to list or describe the clusters raises.
         """
+        async with self._lock:  # overlapping ticks would read and judge the same state twice
+            return await self._refresh(c)
+
+    async def _refresh(self, c: Clients) -> ProblemReport:
         errors: list[str] = []
         unread: set[str] = set()
         with c.calls.scope() as counted:
