@@ -16,7 +16,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from aws.sandbox import moto_patches
+from aws.sandbox import deployments, moto_patches
 from aws.sandbox.specs import (
     ACCOUNT,
     EXECUTION_ROLE,
@@ -234,5 +234,5 @@ def _service(
         network_configuration=network,
         propagate_tags="SERVICE" if config else "NONE",
     )
-    moto_patches.set_deployment_configuration(service, config)
+    deployments.set_deployment_configuration(service, config)
     out.services[f"{spec.cluster}/{spec.name}"] = spec

@@ -84,6 +84,9 @@ def apply() -> None:
     from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
+    # Imported here: deployments imports this module (for now()).
+    from aws.sandbox.deployments import scale, set_deployment_configuration, start_deployment
+
     dispatch = _require(DomainDispatcherApplication, "__call__")
     health_for = _require(FakeTargetGroup, "health_for")
     update_service = _require(EC2ContainerServiceBackend, "update_service")
@@ -154,12 +157,7 @@ def apply() -> None:
         if new_deployment and primary is not None:
             start_deployment(service)
         elif primary is not None and props.get("desired_count") is not None:
-            primary["desiredCount"] = service.desired_count
-            primary["updatedAt"] = now()
-            running = primary.get("runningCount", 0)
-            if running != service.desired_count:
-                primary["rolloutState"] = "IN_PROGRESS"
-                primary["rolloutStateReason"] = f"ECS deployment {primary['id']} in progress."
+            scale(service, int(service.desired_count))
         return service
 
     def patched_stop_task(self: Any, cluster_str: str, task_str: str, reason: str) -> Any:
@@ -264,76 +262,6 @@ def _check_strategy_change(
             "not associated with the cluster. Associate the capacity provider with the cluster "
             "or specify a valid capacity provider and try again."
         )
-
-
-#: What ECS reports for a rolling-update service created without a deploymentConfiguration.
-DEFAULT_DEPLOYMENT_CONFIGURATION: dict[str, Any] = {
-    "deploymentCircuitBreaker": {"enable": False, "rollback": False},
-    "maximumPercent": 200,
-    "minimumHealthyPercent": 100,
-}
-
-
-def set_deployment_configuration(service: Any, given: dict[str, Any] | None) -> None:
-    """Store a service's deploymentConfiguration as ECS echoes it: the defaults, then what the
-    service had, then what this request gave (a partial update keeps the other members)."""
-    current = getattr(service, "deployment_configuration", None) or DEFAULT_DEPLOYMENT_CONFIGURATION
-    merged: dict[str, Any] = {**current, **(given or {})}
-    breaker = {
-        **current["deploymentCircuitBreaker"],
-        **((given or {}).get("deploymentCircuitBreaker") or {}),
-    }
-    merged["deploymentCircuitBreaker"] = breaker
-    service.deployment_configuration = merged
-
-
-def circuit_breaker(service: Any) -> tuple[bool, bool]:
-    """(enable, rollback) of the service's deployment circuit breaker."""
-    config = getattr(service, "deployment_configuration", None) or {}
-    breaker = config.get("deploymentCircuitBreaker") or {}
-    return bool(breaker.get("enable")), bool(breaker.get("rollback"))
-
-
-def new_deployment_id() -> str:
-    from moto.moto_api._internal import mock_random
-
-    return f"ecs-svc/{mock_random.randint(10**18, 10**19 - 1)}"
-
-
-def start_deployment(service: Any) -> dict[str, Any]:
-    """Make a new PRIMARY deployment for the service's current task definition and compute;
-    the previous PRIMARY becomes ACTIVE (it is drained by the simulator)."""
-    stamp = now()
-    for previous in service.deployments:
-        if previous.get("status") == "PRIMARY":
-            previous["status"] = "ACTIVE"
-            previous["desiredCount"] = 0
-            previous["updatedAt"] = stamp
-    dep_id = new_deployment_id()
-    strategy = list(getattr(service, "capacity_provider_strategy", None) or [])
-    deployment: dict[str, Any] = {
-        "id": dep_id,
-        "status": "PRIMARY",
-        "taskDefinition": service.task_definition,
-        "desiredCount": service.desired_count,
-        "pendingCount": 0,
-        "runningCount": 0,
-        "failedTasks": 0,
-        "createdAt": stamp,
-        "updatedAt": stamp,
-        "rolloutState": "IN_PROGRESS",
-        "rolloutStateReason": f"ECS deployment {dep_id} in progress.",
-        "networkConfiguration": service.network_configuration or None,
-        "platformFamily": "EC2" if service.launch_type == "EC2" else "FARGATE",
-    }
-    if strategy:
-        deployment["capacityProviderStrategy"] = strategy
-    else:
-        deployment["launchType"] = service.launch_type or "EC2"
-    if service.launch_type == "FARGATE" or strategy:
-        deployment["platformVersion"] = "1.4.0"
-    service.deployments.insert(0, deployment)
-    return deployment
 
 
 def backends(account: str = "123456789012", region: str = "us-east-1") -> dict[str, Any]:

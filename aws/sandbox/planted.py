@@ -35,7 +35,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from aws.sandbox import moto_patches
+from aws.sandbox import applogs, deployments, moto_patches, rollouts, tasks
 from aws.sandbox.moto_patches import HEALTH, LOCK, now
 from aws.sandbox.seed import clients, seed_estate
 from aws.sandbox.specs import (
@@ -45,13 +45,13 @@ from aws.sandbox.specs import (
     ServiceSpec,
     container_defs,
 )
+from aws.sandbox.world import World, set_health
 
 if TYPE_CHECKING:
     from aws.sandbox.simulator import Simulator
 
 #: The image tag the failed rollout asked for; it was never pushed, so every pull fails.
 BROKEN_TAG = "1.6.0"
-OOM = "OutOfMemoryError: Container killed due to memory usage"
 
 CLUSTERS: tuple[ClusterSpec, ...] = (
     ClusterSpec("storefront-prod", providers=FARGATE_PROVIDERS),
@@ -124,13 +124,14 @@ def seed(url: str, rng: random.Random, out: Seeded) -> None:
 
 def plant(sim: Simulator, out: Seeded) -> list[PlantedProblem]:
     """Put each problem in place (after the first converge, so every service has its tasks)."""
+    world = sim.world
     with LOCK:
         stamp = now()
         planted = [
-            _unhealthy_targets(sim, stamp),
-            _oom_kill(sim, stamp),
-            _failed_rollout(sim, stamp),
-            _stuck(sim, stamp),
+            _unhealthy_targets(world, stamp),
+            _oom_kill(world, stamp),
+            _failed_rollout(world, stamp),
+            _stuck(world, stamp),
             _agent_disconnected(),
         ]
     out.planted = planted
@@ -164,32 +165,18 @@ def _running(service: Any) -> list[Any]:
     )
 
 
-def _event_at(sim: Simulator, service: Any, message: str, when: datetime) -> None:
-    """An event in the past, kept in ECS's newest-first order."""
-    sim._event(service, message)
-    service.events[0]["createdAt"] = when
-    service.events.sort(key=lambda e: e["createdAt"], reverse=True)
-
-
 def _primary(service: Any) -> dict[str, Any]:
     return next(d for d in service.deployments if d.get("status") == "PRIMARY")
 
 
-def _fake_task_id(sim: Simulator) -> str:
-    return uuid.UUID(int=sim.rng.getrandbits(128)).hex
-
-
-def _set_health(task: Any, state: str) -> None:
-    task.health_status = state
-    for container in task.containers:
-        if isinstance(container, dict) and container.get("lastStatus") == "RUNNING":
-            container["healthStatus"] = state
+def _fake_task_id(world: World) -> str:
+    return uuid.UUID(int=world.rng.getrandbits(128)).hex
 
 
 # ------------------------------------------------------------------ the five problems
 
 
-def _unhealthy_targets(sim: Simulator, stamp: datetime) -> PlantedProblem:
+def _unhealthy_targets(world: World, stamp: datetime) -> PlantedProblem:
     service = _service("storefront-prod", "storefront-web")
     since = stamp - timedelta(minutes=6)
     ids = []
@@ -201,10 +188,9 @@ def _unhealthy_targets(sim: Simulator, stamp: datetime) -> PlantedProblem:
             "Health checks failed",
         )
         # The container health check curls the same /health the target group checks.
-        _set_health(task, "UNHEALTHY")
+        set_health(task, "UNHEALTHY")
         ids.append(target_id)
-        _event_at(
-            sim,
+        world.event(
             service,
             f"(service {service.name}) (task {task.id}) (port {port}) is unhealthy in "
             f"(target-group {tg}) due to (reason Health checks failed).",
@@ -220,32 +206,31 @@ def _unhealthy_targets(sim: Simulator, stamp: datetime) -> PlantedProblem:
     )
 
 
-def _oom_kill(sim: Simulator, stamp: datetime) -> PlantedProblem:
+def _oom_kill(world: World, stamp: datetime) -> PlantedProblem:
     service = _service("analytics-prod", "report-builder")
     victim = _running(service)[0]
     stopped_at = stamp - timedelta(minutes=10)
-    sim._restamp(service, victim, started=stamp - timedelta(hours=3))
-    sim._stop_now(
+    tasks.restamp(victim, stamp - timedelta(hours=3))
+    tasks.stop_now(
+        world,
         victim,
         "EssentialContainerExited",
-        "Essential container in task exited",
+        tasks.ESSENTIAL_EXITED,
         137,
-        OOM,
+        tasks.OOM,
         drain=False,
     )
     victim.stopping_at = victim.stopped_at = victim.execution_stopped_at = stopped_at
-    sim._log_crash(victim, stopped_at)
-    replacement = sim._start_task(service, _primary(service), instant=True, quiet=True)
-    sim._restamp(service, replacement, started=stopped_at + timedelta(seconds=35))
-    sim._counts(service, _running(service), [])
-    _event_at(
-        sim,
+    applogs.out_of_memory(victim, stopped_at)
+    replacement, _ = tasks.start(world, service, _primary(service), instant=True)
+    tasks.restamp(replacement, stopped_at + timedelta(seconds=35))
+    rollouts.counts(world, service, _running(service), [])
+    world.event(
         service,
         f"(service {service.name}) has started 1 tasks: (task {replacement.id}).",
         stopped_at + timedelta(seconds=5),
     )
-    _event_at(
-        sim,
+    world.event(
         service,
         f"(service {service.name}) has reached a steady state.",
         stopped_at + timedelta(seconds=70),
@@ -260,7 +245,7 @@ def _oom_kill(sim: Simulator, stamp: datetime) -> PlantedProblem:
     )
 
 
-def _failed_rollout(sim: Simulator, stamp: datetime) -> PlantedProblem:
+def _failed_rollout(world: World, stamp: datetime) -> PlantedProblem:
     """A deploy of an image tag that was never pushed: no task ever started, so the breaker
     tripped after 3 failures. Rollback is off, so the FAILED deployment stays PRIMARY and the
     previous one keeps serving. The failed tasks stopped over an hour ago (ECS has forgotten
@@ -276,11 +261,13 @@ def _failed_rollout(sim: Simulator, stamp: datetime) -> PlantedProblem:
         requires_compatibilities=["FARGATE"],
         cpu=spec.cpu,
         memory=spec.memory,
-        execution_role_arn=old_execution_role(ecs, old["taskDefinition"]),
+        execution_role_arn=getattr(
+            ecs.describe_task_definition(old["taskDefinition"]), "execution_role_arn", None
+        ),
     )
     created, failed_at = stamp - timedelta(minutes=80), stamp - timedelta(minutes=72)
     service.task_definition = broken.arn
-    new = moto_patches.start_deployment(service)
+    new = deployments.start_deployment(service)
     old.update(desiredCount=old["runningCount"], updatedAt=created)
     reason = "ECS deployment circuit breaker: tasks failed to start."
     new.update(
@@ -290,7 +277,7 @@ def _failed_rollout(sim: Simulator, stamp: datetime) -> PlantedProblem:
         rolloutState="FAILED",
         rolloutStateReason=reason,
     )
-    ids = [_fake_task_id(sim) for _ in range(3)]
+    ids = [_fake_task_id(world) for _ in range(3)]
     name = service.name
     for minutes, message in (
         (80, f"(service {name}) has started 2 tasks: (task {ids[0]}) (task {ids[1]})."),
@@ -305,7 +292,7 @@ def _failed_rollout(sim: Simulator, stamp: datetime) -> PlantedProblem:
             f"(service {name}) (deployment {new['id']}) deployment failed: tasks failed to start.",
         ),
     ):
-        _event_at(sim, service, message, stamp - timedelta(minutes=minutes))
+        world.event(service, message, stamp - timedelta(minutes=minutes))
     service.ecsdeck_steady = False
     return PlantedProblem(
         "rollout",
@@ -317,12 +304,7 @@ def _failed_rollout(sim: Simulator, stamp: datetime) -> PlantedProblem:
     )
 
 
-def old_execution_role(ecs: Any, taskdef_arn: str) -> str | None:
-    role: str | None = ecs.describe_task_definition(taskdef_arn).execution_role_arn
-    return role
-
-
-def _stuck(sim: Simulator, stamp: datetime) -> PlantedProblem:
+def _stuck(world: World, stamp: datetime) -> PlantedProblem:
     """Scaled from 1 to 4 forty minutes ago on a one-instance cluster: every task wants host
     port 9090, which the running one holds."""
     ecs = moto_patches.backends()["ecs"]
@@ -332,15 +314,16 @@ def _stuck(sim: Simulator, stamp: datetime) -> PlantedProblem:
     primary = _primary(service)
     primary.update(desiredCount=4, updatedAt=since)
     (instance_id,) = ecs.container_instances["legacy-ec2"]
+    why = f"The closest matching (container-instance {instance_id}) is already using a port "
+    why += "required by your task."
     for minutes in range(40, 0, -6):
-        _event_at(
-            sim,
+        world.event(
             service,
-            sim._placement_message(service, instance_id),
+            rollouts.placement_message(service.name, why),
             stamp - timedelta(minutes=minutes),
         )
     service.ecsdeck_steady = False
-    sim._no_place[service.arn] = sim.ticks
+    world.no_place[service.arn] = world.ticks
     return PlantedProblem(
         "stuck",
         "legacy-ec2",
@@ -373,7 +356,7 @@ def _clear_targets(problem: PlantedProblem) -> None:
     assert problem.service is not None
     for task in _running(_service(problem.cluster, problem.service)):
         HEALTH.pop(task.ecsdeck_target, None)
-        _set_health(task, "HEALTHY")
+        set_health(task, "HEALTHY")
 
 
 def _clear_stopped(problem: PlantedProblem) -> None:

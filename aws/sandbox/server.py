@@ -26,7 +26,7 @@ from aws.sandbox.control import Control
 from aws.sandbox.planted import PlantedProblem
 from aws.sandbox.seed import seed_account
 from aws.sandbox.simulator import Simulator
-from aws.sandbox.specs import SERVICES, Seeded
+from aws.sandbox.specs import SERVICES, WEATHER_SERVICES, Seeded
 
 log = logging.getLogger(__name__)
 
@@ -101,6 +101,7 @@ class Sandbox:
             tick=self.tick,
             default_security_group=seeded.task_sg,
             quiet_clusters=(fleet.BENCH_CLUSTER,),
+            weather_services=WEATHER_SERVICES,
         )
         simulator.converge()
         if self.problems:

@@ -92,6 +92,11 @@ SERVICES: tuple[ServiceSpec, ...] = (
 )
 
 
+#: Showcase services the weather may deploy broken revisions to or scale past capacity
+#: (:mod:`.faults`): none of them is one the live tests deploy, scale or delete.
+WEATHER_SERVICES = ("auth-service", "ledger-service", "image-resizer")
+
+
 @dataclass
 class Seeded:
     """Ids the simulator and tests need, so nobody rediscovers them by listing."""
