@@ -106,7 +106,10 @@ async def test_a_failed_rollout_shows_in_problems_services_and_deployments(
         failed = next(d for d in deployments.service.deployments if d.rollout_state == "FAILED")
         cells = deployments.deployments_table
         assert cells.get_cell(failed.id, "rollout").plain == "✗ FAILED"
-        assert reason in cells.get_cell(failed.id, "reason").plain
+        assert cells.get_cell(failed.id, "reason").plain.startswith(reason)
+        cells.move_cursor(row=cells.get_row_index(failed.id))
+        await pilot.pause()
+        assert failed.rollout_reason in str(deployments.query_one("#detail").render())
         assert str(failed.failed_tasks) == cells.get_cell(failed.id, "failed").plain
         config = deployments.query_one("#config").render()
         assert "circuit breaker on (no rollback)" in str(config)

@@ -45,6 +45,13 @@ def rollout_cell(d: Deployment) -> Text:
     return Text(f"{symbol} {state}", style=ROLLOUT_STYLE.get(state, "dim"), no_wrap=True)
 
 
+def short_reason(d: Deployment) -> str:
+    """The reason without ECS's "ECS deployment <id>" preamble, which every reason repeats:
+    "circuit breaker: tasks failed to start." fits the cell (the detail line has it all)."""
+    reason = (d.rollout_reason or "").removeprefix("ECS deployment ")
+    return reason.removeprefix(f"{d.id} ")
+
+
 def deployment_row(d: Deployment, *, gone: bool = False) -> Row:
     status = "gone" if gone else d.status
     status_style = {"PRIMARY": "bold", "ACTIVE": "yellow"}.get(status, "dim")
@@ -57,7 +64,7 @@ def deployment_row(d: Deployment, *, gone: bool = False) -> Row:
         rollout_cell(d),
         Text(age(d.created_at)),
         Text(age(d.updated_at)),
-        safe(d.rollout_reason or "", "red" if d.rollout_state == "FAILED" else "dim", 30),
+        safe(short_reason(d), "red" if d.rollout_state == "FAILED" else "dim", 30),
     )
     if gone:
         cells = tuple(Text(c.plain, style="dim", no_wrap=True) for c in cells)
