@@ -228,17 +228,6 @@ SERVICE_BINDINGS = [
 TASK_BINDINGS = [
     Binding("x", "stop_task", "Stop", tooltip="Stop the selected task, with a reason"),
 ]
-#: Views of a service, not changes: open in read-only mode too. Not in the footer (the action
-#: keys fill 120 columns); `?` and the palette list it.
-VIEW_BINDINGS = [
-    Binding(
-        "p",
-        "deployments",
-        "Deployments",
-        tooltip="Deployments: rollout state and reason, circuit breaker, alarms",
-        show=False,
-    ),
-]
 
 
 class ServiceActions:
@@ -277,16 +266,6 @@ class ServiceActions:
 
     def action_switch_launch_type(self) -> None:
         self._run(switch_launch_type)
-
-    def action_deployments(self) -> None:
-        """A view, not a change: no read-only check, no per-service guard."""
-        if (service := self._service_or_say()) is not None:
-            from tui.screens.deployments import DeploymentsScreen
-
-            screen = cast("PollingScreen", self)
-            cluster = getattr(screen, "cluster", None)
-            if cluster is not None:
-                screen.app.push_screen(DeploymentsScreen(cluster, service))
 
 
 class TaskActions:

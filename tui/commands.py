@@ -9,7 +9,8 @@ from functools import partial
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Provider
 
-from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS, VIEW_BINDINGS
+from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS
+from tui.screens.deployments import VIEW_BINDINGS
 
 ACTIONS: list[Binding] = [*VIEW_BINDINGS, *SERVICE_BINDINGS, *TASK_BINDINGS]
 

@@ -18,15 +18,10 @@ from textual.widgets import DataTable, Static
 from aws import ecs, elb
 from aws.models import Cluster, Service, Target, Task
 from aws.task_watch import ServiceTasks
-from tui.actions import (
-    SERVICE_BINDINGS,
-    TASK_BINDINGS,
-    VIEW_BINDINGS,
-    ServiceActions,
-    TaskActions,
-)
+from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS, ServiceActions, TaskActions
 from tui.follow import Follow, follow_line
 from tui.screens.base import PollingScreen
+from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
 from tui.status import service_health, target_reason, target_state, task_reason, task_status
 from tui.text import age, clean, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
@@ -123,7 +118,7 @@ def summary(s: Service, unhealthy_targets: int = 0, follow: Follow | None = None
     return text
 
 
-class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
+class ServiceScreen(ServiceActions, DeploymentsKey, TaskActions, PollingScreen):
     BINDINGS = [
         # Not in the footer (no room beside every action key at 120 columns); `?` lists
         # "tab / shift+tab: move focus between tables".

@@ -19,8 +19,9 @@ from textual.widgets import DataTable
 
 from aws import ecs, elb
 from aws.models import Cluster, Service
-from tui.actions import SERVICE_BINDINGS, VIEW_BINDINGS, ServiceActions
+from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
+from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
 from tui.status import (
     BAD,
     OK,
@@ -108,7 +109,7 @@ def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
     return Row(s.arn, cells, hay, (natural_key(s.name),))
 
 
-class ServicesScreen(ServiceActions, PollingScreen):
+class ServicesScreen(ServiceActions, DeploymentsKey, PollingScreen):
     BINDINGS = [
         Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service"),
         *SERVICE_BINDINGS,
