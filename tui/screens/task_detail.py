@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from aws.causes import cause_severity, exit_code_words, stop_cause
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -17,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from aws.causes import cause_severity, exit_code_words, stop_cause
 from aws.ecs import read_task_definition
 from aws.errors import explain
 from aws.logs import task_logs
@@ -29,16 +29,19 @@ if TYPE_CHECKING:
 
 
 def cause_line(task: Task) -> Text:
-    """The stop cause on top; nothing for a running task or a stop that was not a problem."""
+    """The stop cause on top; nothing for a running task. Styles go on the appended spans,
+    never on the Text itself: ``describe`` appends the rest of the detail to it."""
+    t = Text()
     if task.last_status != "STOPPED":
-        return Text()
+        return t
     cause = stop_cause(task)
     if cause is None:
         why = clean(task.stopped_reason or "stopped", 300)
-        return Text(f"· Stopped, not a problem: {why}\n\n", style="dim")
-    style = "bold yellow" if cause_severity(cause) == "warning" else "bold red"
-    t = Text(f"✗ {clean(cause.what, 100)}", style=style)
-    t.append(f"  {clean(cause.why, 400)}\n\n", style="red" if "red" in style else "yellow")
+        t.append(f"· Stopped, not a problem: {why}\n\n", style="dim")
+        return t
+    warning = cause_severity(cause) == "warning"
+    t.append(f"✗ {clean(cause.what, 100)}", style="bold yellow" if warning else "bold red")
+    t.append(f"  {clean(cause.why, 400)}\n\n", style="yellow" if warning else "red")
     return t
 
 

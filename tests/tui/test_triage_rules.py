@@ -1,4 +1,5 @@
-"""Following a rollout sent from ecsdeck to its end: the rules, on plain values."""
+"""Triage rules on plain values: following a rollout to its end, how failed and slow rollouts
+and failing targets read in the services list, and the stop cause on top of task detail."""
 
 from __future__ import annotations
 
@@ -99,3 +100,22 @@ def test_a_steady_service_with_failing_targets_does_not_read_steady() -> None:
     assert state_cell(steady, {"healthy": 3}).plain == "✓ steady"
     assert state_cell(steady, {"healthy": 118, "unhealthy": 2}).plain == "✗ targets failing"
     assert state_cell(steady, None).plain == "✓ steady"  # not read yet
+
+
+def test_task_detail_puts_the_cause_on_top_without_colouring_the_rest() -> None:
+    from datetime import UTC, datetime
+
+    from aws.models import Container, Task
+    from tui.screens.task_detail import describe
+
+    killed = Container("web", "img:1", "STOPPED", 137, "OutOfMemoryError: killed", None)
+    task = Task(
+        "arn:task/abc", "arn:c", "td:1", "service:web", None, "STOPPED", "STOPPED", None,
+        "FARGATE", None, "256", "512", None, None, None, None, None, None, None,
+        datetime.now(UTC), "EssentialContainerExited", "Essential container in task exited",
+        (killed,),
+    )  # fmt: skip
+    text = describe(task)
+    assert text.plain.startswith("✗ out of memory  web exit 137")
+    assert text.style == ""  # the cause's red is a span, not the whole detail's style
+    assert "exit 137 (killed with SIGKILL" in text.plain
