@@ -15,7 +15,7 @@ from types import FrameType
 from aws.sandbox.server import Sandbox
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m aws.sandbox", description=__doc__)
     parser.add_argument("--seed", type=int, default=7, help="fixes every random choice")
     parser.add_argument(
@@ -56,6 +56,11 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="plant five known problems (listed on stderr) and no random ones",
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
     args = parser.parse_args(argv)
     if min(args.tasks_per_service, args.big_service, args.latency_ms, args.clusters) < 0:
         parser.error(

@@ -90,6 +90,8 @@ def _flap(world: World, live: dict[tuple[str, str], list[Any]]) -> None:
     if world.rng.random() < 0.25:
         world.doomed.add(key)
     task = next((t for g in live.values() for t in g if target_of(t) == key), None)
+    if task is not None:
+        targets.sync_health(task)  # the container check fails with it, at once
     service = World.service_of(task) if task is not None else None
     if task is not None and service is not None:
         who = f"(instance {key[1]})" if key[1].startswith("i-") else f"(task {task.id})"

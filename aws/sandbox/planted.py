@@ -4,27 +4,17 @@
 state and a healthy neighbour, and turns the random weather off, so the whole account has
 exactly these problems and nothing else:
 
-============  ===============  =================  ============================================
-kind          cluster          service            what the API shows
-============  ===============  =================  ============================================
-targets       storefront-prod  storefront-web     every target ``unhealthy``
-                                                  (``Target.FailedHealthChecks``), tasks
-                                                  ``UNHEALTHY``, "is unhealthy in" events
-stopped       analytics-prod   report-builder     a task stopped 10 minutes ago: exit 137,
-                                                  ``OutOfMemoryError``; its replacement runs
-rollout       billing-prod     invoice-api        PRIMARY deployment ``FAILED`` by the circuit
-                                                  breaker (rollback off), ``failedTasks`` 3,
-                                                  the previous deployment still serving
-stuck         legacy-ec2       batch-scheduler    1 of 4 tasks running for 40 minutes, "was
-                                                  unable to place a task" events (host port)
-instance      ops-ec2          (none)             a container instance with its agent
-                                                  disconnected
-============  ===============  =================  ============================================
+* targets: every target of ``storefront-prod/storefront-web`` fails its health checks;
+* stopped: a task of ``analytics-prod/report-builder`` was killed out of memory 10 minutes ago;
+* rollout: ``billing-prod/invoice-api``'s deployment was failed by the circuit breaker;
+* stuck: ``legacy-ec2/batch-scheduler`` runs 1 of 4, unable to place the rest (host port);
+* instance: a container instance of ``ops-ec2`` has its agent disconnected.
 
-The states are what ECS and ELB would report, written into moto after the first converge. They
-hold with or without the simulator: nothing in the scheduler undoes them (it cannot place the
-stuck service's tasks either, for the same reason ECS cannot). :func:`clear` ends one the way
-an operator would, so a test can watch a problem go away.
+What each looks like in the API is in docs/sandbox.md. The states are what ECS and ELB would
+report, written into moto after the first converge. They hold with or without the simulator:
+nothing in the scheduler undoes them (it cannot place the stuck service's tasks either, for the
+same reason ECS cannot). :func:`clear` ends one the way an operator would, so a test can watch
+a problem go away.
 """
 
 from __future__ import annotations

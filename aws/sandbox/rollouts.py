@@ -47,11 +47,14 @@ def tick_service(
                 _failed_to_start(world, service, task)
             elif outcome == "running":
                 _ran(world, service, task)
-        live = [t for t in live if t.last_status != "STOPPED" and t.desired_status != "STOPPED"]
+        live = [t for t in live if t.desired_status != "STOPPED" and t.last_status != "STOPPED"]
     desired = int(service.desired_count or 0)
     primary["desiredCount"] = desired
-    ours = [t for t in live if t.started_by == primary["id"] and not _on_draining(t)]
-    old = [t for t in live if t not in ours]
+    ours: list[Any] = []
+    old: list[Any] = []  # the previous deployments' tasks, and those on a DRAINING instance
+    for task in live:
+        mine = task.started_by == primary["id"] and not _on_draining(task)
+        (ours if mine else old).append(task)
     if primary.get("rolloutState") != "FAILED":
         # A FAILED deployment launches nothing; the previous one's tasks keep serving.
         _launch_or_scale_in(world, service, primary, ours, len(live), instant=instant)
@@ -149,9 +152,10 @@ def counts(world: World, service: Any, ours: list[Any], others: list[Any]) -> No
     the PRIMARY COMPLETED (with its events) once it alone runs the desired count."""
     per_dep: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for task in [*ours, *others]:
-        if task.last_status == "STOPPED":
+        status = task.last_status
+        if status == "STOPPED":
             continue
-        starting = task.last_status in ("PROVISIONING", "PENDING", "ACTIVATING")
+        starting = status in ("PROVISIONING", "PENDING", "ACTIVATING")
         per_dep[task.started_by][1 if starting else 0] += 1
     primary = World.primary(service)
     assert primary is not None
@@ -216,8 +220,8 @@ def _ran(world: World, service: Any, task: Any) -> None:
 
 def _failed_to_start(world: World, service: Any, task: Any) -> None:
     deployment = World.deployment(service, task.started_by)
-    if deployment is None or deployment["id"] in world.ran:
-        return
+    if deployment is None or deployment["id"] in world.ran | world.completed:
+        return  # it has run tasks: a failure now is not the deployment's (a registry hiccup)
     failed = int(deployment.get("failedTasks") or 0) + 1
     deployment["failedTasks"] = failed
     deployment["updatedAt"] = now()
@@ -263,6 +267,7 @@ def _trip(world: World, service: Any, deployment: dict[str, Any], *, rollback: b
         ),
         updatedAt=stamp,
     )
+    world.ran.add(previous["id"])
     world.completed.discard(previous["id"])
     service.task_definition = previous["taskDefinition"]
     world.event(service, f"(service {service.name}) rolling back to deployment {previous['id']}.")

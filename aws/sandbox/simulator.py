@@ -129,8 +129,7 @@ class Simulator:
                         )
             for group in live.values():
                 for task in group:
-                    if task.last_status == "RUNNING" and task.desired_status == "RUNNING":
-                        targets.sync_health(task)
+                    targets.sync_health(task)
             if world.chaos:
                 faults.weather(world, live)
             if world.ticks % 30 == 0:

@@ -147,6 +147,10 @@ def tick(world: World) -> list[TargetKey]:
 def sync_health(task: Any) -> None:
     """A running task's health from its target's (and so its container check's) state."""
     key = getattr(task, "ecsdeck_target", None)
+    if key is None and task.health_status == "HEALTHY":
+        return  # the common case, every tick for every task: nothing to do
+    if task.desired_status != "RUNNING" or task.last_status != "RUNNING":
+        return
     current = state(key)
     if current == "unhealthy":
         set_health(task, "UNHEALTHY")

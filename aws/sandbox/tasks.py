@@ -264,15 +264,18 @@ def _containers(world: World, task: Any, taskdef: Any) -> list[dict[str, Any]]:
 def advance(world: World, service: Any, task: Any) -> str | None:
     """One tick of a starting task. Returns "failed" when its image could not be pulled (the
     scheduler counts it against the deployment), "running" when it just started, else None."""
+    status = task.last_status
+    if status == "RUNNING":
+        return None
     task.ecsdeck_ticks = getattr(task, "ecsdeck_ticks", 0) + 1
-    if task.last_status == "PROVISIONING":
+    if status == "PROVISIONING":
         task.last_status = "PENDING"
         task.pull_started_at = now()
         for c in task.containers:
             if isinstance(c, dict):
                 c["lastStatus"] = "PENDING"
         return None
-    if task.last_status != "PENDING" or task.ecsdeck_ticks < 2:
+    if status != "PENDING" or task.ecsdeck_ticks < 2:
         return None
     image = str(main_container(task).get("image", ""))
     failure = getattr(task, "ecsdeck_fail", None) or (

@@ -195,7 +195,7 @@ def test_everything_else_is_healthy_and_steady(problems: Clients) -> None:
 def clearable() -> Iterator[str]:
     """The same planted account with the simulator running, so a cleared problem is seen to
     stay cleared while the scheduler works (and an uncleared one to stay)."""
-    proc, url = spawn_sandbox(["--seed", "7", "--problems", "--tick", "0.2"])
+    proc, url = spawn_sandbox(["--seed", "7", "--clusters", "40", "--problems", "--tick", "0.2"])
     try:
         yield url
     finally:
@@ -213,6 +213,16 @@ def _wait(check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
 
 def _kinds(url: str) -> list[str]:
     return [p["kind"] for p in _get(f"{url}/ecsdeck/planted")["planted"]]
+
+
+def test_same_seed_same_planted_problems(sandbox_problems: str, clearable: str) -> None:
+    """The frozen account and this running one were seeded alike: the same ids throughout."""
+
+    def ids(url: str) -> list[dict[str, Any]]:
+        planted = _get(f"{url}/ecsdeck/planted")["planted"]
+        return [{k: v for k, v in p.items() if k != "since"} for p in planted]
+
+    assert ids(clearable) == ids(sandbox_problems)
 
 
 def test_clearing_unhealthy_targets_makes_them_healthy(clearable: str) -> None:
