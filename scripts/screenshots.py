@@ -3,7 +3,9 @@
     make screenshots        (or: python -m scripts.screenshots)
 
 Runs the real app headless at 120x36 against ``python -m aws.sandbox --seed 7 --no-simulate``,
-drives it with keys like a user, and renders each SVG screenshot to PNG with cairosvg.
+drives it with keys like a user, and renders each SVG screenshot to PNG with cairosvg. The triage
+shots (problems, deployments) use the planted account instead (``--clusters 40 --problems``):
+five known problems among 40 clusters, one of them a rollout failed by the circuit breaker.
 """
 
 from __future__ import annotations
@@ -57,6 +59,11 @@ async def shoot(url: str, extra: list[tuple[str, Step]] | None = None) -> None:
 
         await wait_for(pilot, lambda: table_rows() >= 3)
         await wait_for(pilot, lambda: app.identity and app.identity.account)
+        table = app.screen.query(LiveTable).first()
+        await wait_for(  # the PROBLEMS column filled in by the problems reader's first read
+            pilot,
+            lambda: all(table.get_cell(k, "problems").plain != "…" for k in table.shown_keys()),
+        )
         save(app, "1-clusters")
         # the mixed cluster has the most variety
         table = app.screen.query(LiveTable).first()
@@ -138,18 +145,53 @@ ACTION_SHOTS: list[tuple[str, Step]] = [
 ]
 
 
+async def shoot_triage(url: str) -> None:
+    """`!` from the first pane, then `p` on the service whose rollout failed."""
+    from tui.app import EcsDeckApp
+    from tui.config import Settings
+    from tui.widgets.live_table import LiveTable
+
+    app = EcsDeckApp(Settings(endpoint_url=url, region="us-east-1", refresh=1.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.identity and app.identity.account)
+        # the header shows a steady refresh's cost, not the one-off first read's
+        await wait_for(pilot, lambda: app.problems.reads >= 2)
+        await pilot.press("exclamation_mark")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ProblemsScreen")
+        table = app.screen.query(LiveTable).first()
+        await wait_for(pilot, lambda: table.row_count == len(app.problems.problems))
+        rollout = next(p for p in app.problems.problems if p.kind == "rollout")
+        table.move_cursor(row=table.get_row_index(rollout.key))
+        await pilot.pause(0.3)
+        save(app, "problems")
+        await pilot.press("escape")
+        await _open_service(app, pilot, rollout.cluster_name, rollout.service_name or "")
+        await pilot.press("p")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "DeploymentsScreen")
+        await wait_for(pilot, lambda: app.screen.ticks >= 1)
+        deployments = app.screen.query(LiveTable).first()
+        failed = next(d for d in app.screen.service.deployments if d.rollout_state == "FAILED")
+        deployments.move_cursor(row=deployments.get_row_index(failed.id))
+        await pilot.pause(0.3)
+        save(app, "deployments")
+
+
 def main() -> None:
     from aws.sandbox.server import spawn_sandbox
 
     OUT.mkdir(exist_ok=True)
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "sandbox")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "sandbox")
-    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate"])
-    try:
-        asyncio.run(shoot(url, extra=ACTION_SHOTS))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    for args, run in (
+        (["--seed", "7", "--no-simulate"], lambda url: shoot(url, extra=ACTION_SHOTS)),
+        (["--seed", "7", "--clusters", "40", "--problems", "--no-simulate"], shoot_triage),
+    ):
+        proc, url = spawn_sandbox(args)
+        try:
+            asyncio.run(run(url))
+        finally:
+            proc.terminate()
+            proc.wait(timeout=10)
 
 
 if __name__ == "__main__":

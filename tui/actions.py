@@ -88,6 +88,8 @@ async def confirm_and_execute(screen: PollingScreen, plan: Plan) -> Outcome | No
         app.notify("Cancelled: nothing was sent.", title=title, markup=False)
         return None
     outcome = await execute(app.clients, plan, audit=AuditLog())
+    # A service update starts a rollout (or a scale): the panes follow it to its end.
+    app.follows.start_from_outcome(plan.title, outcome.done, outcome.results)
     app.notify(
         clean(outcome.report(), 1000),
         title=title,

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterable
 from typing import NoReturn
 
 from textual.app import App
 from textual.binding import Binding
 
-from aws.models import Identity
+from aws.models import Identity, Service
 from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
 from tui import config, heap
 from tui.commands import ActionCommands
 from tui.config import Settings
+from tui.follow import FAILED, REPLACED, Follows, follow_line
+from tui.problem_feed import ProblemFeed
 
 
 class EcsDeckApp(App[None]):
@@ -23,6 +26,16 @@ class EcsDeckApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        # Works on every pane; shown in the footer of the clusters pane only (PROBLEMS_BINDING),
+        # since the service panes' footers are full of action keys at 120 columns.
+        Binding(
+            "exclamation_mark",
+            "problems",
+            "Problems",
+            key_display="!",
+            tooltip="Problems: everything wrong in the region right now",
+            show=False,
+        ),
     ]
 
     def __init__(self, settings: Settings) -> None:
@@ -38,6 +51,10 @@ class EcsDeckApp(App[None]):
             )
         )
         self.identity: Identity | None = None
+        #: Rollouts started from ecsdeck, followed to their end by the panes that read them.
+        self.follows = Follows()
+        #: The one problems reader, shared by the clusters pane and the problems view.
+        self.problems = ProblemFeed(self)
 
     async def on_mount(self) -> None:
         from tui.screens.clusters import ClustersScreen
@@ -66,6 +83,34 @@ class EcsDeckApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.clients.__aexit__(None, None, None)
+
+    def observe_rollouts(self, services: Iterable[Service]) -> None:
+        """Feed fresh reads to the follows; say once how each followed rollout ended."""
+        for service in services:
+            follow = self.follows.observe(service)
+            if follow is None:
+                continue
+            bad = follow.state in (FAILED, REPLACED)
+            self.notify(
+                follow_line(follow).plain,
+                title=service.name,
+                severity="error" if bad else "information",
+                timeout=20 if bad else 8,
+                markup=False,
+            )
+
+    def action_problems(self) -> None:
+        """`!` from any pane: back to the problems view if it is open below, else open it."""
+        from tui.screens.base import PollingScreen
+        from tui.screens.problems import ProblemsScreen
+
+        if not isinstance(self.screen, PollingScreen) or isinstance(self.screen, ProblemsScreen):
+            return  # a dialog is open, or already there
+        if any(isinstance(s, ProblemsScreen) for s in self.screen_stack):
+            while not isinstance(self.screen, ProblemsScreen):
+                self.pop_screen()
+            return
+        self.push_screen(ProblemsScreen())
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen

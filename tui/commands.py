@@ -1,46 +1,50 @@
-"""The command palette (Ctrl+P) lists the actions of the pane it was opened over, by name."""
+"""The command palette (Ctrl+P) lists the actions of the pane it was opened over, by name, and
+the app's own views (`!` problems) from any pane."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from functools import partial
 
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Provider
 
 from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS
+from tui.screens.deployments import VIEW_BINDINGS
 
-ACTIONS: list[Binding] = [*SERVICE_BINDINGS, *TASK_BINDINGS]
+ACTIONS: list[Binding] = [*VIEW_BINDINGS, *SERVICE_BINDINGS, *TASK_BINDINGS]
 
 
 class ActionCommands(Provider):
-    """Scale, deploy, roll back ... for the selected service or task of the current pane."""
+    """Problems, deployments, scale, deploy, roll back ... for the current pane's selection."""
 
-    def _available(self) -> list[tuple[str, Binding]]:
-        screen = self.screen
-        out = []
+    def _available(self) -> list[tuple[str, Binding, Callable[[], object]]]:
+        screen, app = self.screen, self.app
+        out: list[tuple[str, Binding, Callable[[], object]]] = []
+        for binding in app.BINDINGS:
+            if isinstance(binding, Binding) and binding.action == "problems":
+                run = partial(app.call_later, app.run_action, binding.action)
+                out.append((binding.tooltip or binding.description, binding, run))
         for binding in ACTIONS:
             if hasattr(screen, f"action_{binding.action}"):
                 name = binding.tooltip or binding.description
-                out.append((name, binding))
+                out.append(
+                    (name, binding, partial(app.call_later, screen.run_action, binding.action))
+                )
         return out
 
     async def discover(self) -> AsyncIterator[DiscoveryHit]:
-        for name, binding in self._available():
-            yield DiscoveryHit(
-                name,
-                partial(self.app.call_later, self.screen.run_action, binding.action),
-                help=f"key {binding.key}",
-            )
+        for name, binding, run in self._available():
+            yield DiscoveryHit(name, run, help=f"key {binding.key_display or binding.key}")
 
     async def search(self, query: str) -> AsyncIterator[Hit]:
         matcher = self.matcher(query)
-        for name, binding in self._available():
+        for name, binding, run in self._available():
             score = matcher.match(name)
             if score > 0:
                 yield Hit(
                     score,
                     matcher.highlight(name),
-                    partial(self.app.call_later, self.screen.run_action, binding.action),
-                    help=f"key {binding.key}",
+                    run,
+                    help=f"key {binding.key_display or binding.key}",
                 )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from rich.text import Text
 
 from aws.causes import TARGET_REASONS, stop_summary
-from aws.models import Service, Target, Task
+from aws.models import Deployment, Service, Target, Task
 from tui.text import clean
 
 OK, WARN, BAD, BUSY, IDLE = "✓", "!", "✗", "⟳", "·"
@@ -49,13 +51,37 @@ def task_reason(task: Task) -> str:
     return stop_summary(task)
 
 
+#: A rollout still IN_PROGRESS after this many seconds is a problem, not news (seen hands-on:
+#: a deploy stuck for over 10 minutes on "unable to place a task" while the row said deploying).
+#: The same as aws.problems.ProblemWatch's rollout_after default, so both say it at once.
+ROLLOUT_SLOW_AFTER = 10 * 60
+
+
+def failed_deployment(service: Service) -> Deployment | None:
+    """The deployment the circuit breaker (or an alarm) failed, even once a rollback is PRIMARY."""
+    return next((d for d in service.deployments if d.rollout_state == "FAILED"), None)
+
+
+def rollout_overdue(service: Service, now: datetime | None = None) -> int | None:
+    """Seconds the PRIMARY rollout has been IN_PROGRESS, when that is past the threshold."""
+    primary = service.primary
+    if primary is None or primary.rollout_state != "IN_PROGRESS" or primary.created_at is None:
+        return None
+    seconds = int(((now or datetime.now(UTC)) - primary.created_at).total_seconds())
+    return seconds if seconds > ROLLOUT_SLOW_AFTER else None
+
+
 def service_health(service: Service) -> Text:
     """One word for the row. A rollout in progress explains a shortfall, so it comes first;
-    a shortfall with no rollout is the thing to look at."""
-    rollout = service.rollout_state
-    if rollout == "FAILED":
-        return badge(BAD, "rollout failed", "bold red")
-    if rollout == "IN_PROGRESS" or len(service.deployments) > 1:
+    a shortfall with no rollout is the thing to look at. A failed rollout, and one that has
+    been in progress too long, are problems and read as such."""
+    failed = failed_deployment(service)
+    if failed is not None:
+        rolling_back = failed.status != "PRIMARY"
+        return badge(BAD, "rollout failed" + (", rolling back" if rolling_back else ""), "bold red")
+    if (overdue := rollout_overdue(service)) is not None:
+        return badge(BAD, f"deploying for {overdue // 60}m", "bold red")
+    if service.rollout_state == "IN_PROGRESS" or len(service.deployments) > 1:
         return badge(BUSY, "deploying", "yellow")
     if service.running < service.desired:
         return badge(BAD, "short", "bold red")

@@ -67,3 +67,12 @@ def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
         for part in _DIGITS.split(name)
         if part
     )
+
+
+def utc_stamp(when: datetime | None) -> str:
+    """An absolute time to quote in an incident channel: ``2026-11-27 02:41:12 UTC``."""
+    if when is None:
+        return "-"
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")

@@ -139,3 +139,22 @@ async def test_concurrency_is_bounded_by_settings(moto_url: str) -> None:
         services = await ecs.describe_services(c, "big", created)
     assert len(services) == 60
     assert peak == 2
+
+
+async def test_call_scope_counts_only_its_own_task(moto_url: str, clients: Clients) -> None:
+    """A pane and the problems reader poll at once: each scope sees its own requests only."""
+    boto(moto_url, "ecs").create_cluster(clusterName="one")
+    both_ready = asyncio.Event()
+
+    async def reader(n: int) -> int:
+        with clients.calls.scope() as tally:
+            await asyncio.sleep(0)
+            await both_ready.wait()
+            await asyncio.gather(*(ecs.list_cluster_arns(clients) for _ in range(n)))
+            return sum(tally.values())
+
+    first, second = asyncio.create_task(reader(1)), asyncio.create_task(reader(3))
+    await asyncio.sleep(0.01)
+    both_ready.set()
+    assert (await first, await second) == (1, 3)
+    assert sum(clients.calls.total.values()) == 4

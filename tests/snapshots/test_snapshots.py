@@ -23,11 +23,16 @@ from tui.widgets.live_table import LiveTable
 
 @pytest.fixture
 def pinned(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    import tui.screens.deployments
+    import tui.screens.problems
     import tui.screens.service
     import tui.screens.services
 
-    for module in (tui.screens.services, tui.screens.service):
+    panes = (tui.screens.services, tui.screens.service, tui.screens.problems)
+    for module in (*panes, tui.screens.deployments):
         monkeypatch.setattr(module, "age", lambda *_a, **_k: "5m")
+    for module in (tui.screens.problems, tui.screens.deployments):
+        monkeypatch.setattr(module, "utc_stamp", lambda *_a, **_k: "2026-01-01 00:00:00 UTC")
     yield
 
 
@@ -38,6 +43,8 @@ def make(url: str) -> EcsDeckApp:
 async def settle(app: Any, pilot: Any) -> None:
     await wait_for(pilot, lambda: app.identity and app.identity.account)
     await wait_for(pilot, lambda: app.screen.query(LiveTable).first().row_count > 0)
+    # The problems reader's first read (once: refresh is an hour) is in every pane's calls/min.
+    await wait_for(pilot, lambda: app.problems.report is not None)
     await wait_for(pilot, lambda: app.screen.header.fetched_at and not app.screen.header.progress)
     app.identity = replace(app.identity, endpoint="http://127.0.0.1:sandbox")
     app.screen.header.fetched_at = time.monotonic()
@@ -57,6 +64,12 @@ async def open_row(app: Any, pilot: Any, suffix: str) -> None:
 def test_clusters_pane(snap_compare: Any, frozen_sandbox: str, pinned: None) -> None:
     async def run_before(pilot: Any) -> None:
         await settle(pilot.app, pilot)
+        table = pilot.app.screen.query(LiveTable).first()
+
+        def problems_read() -> bool:
+            return all(table.get_cell(k, "problems").plain != "…" for k in table.shown_keys())
+
+        await wait_for(pilot, problems_read)
 
     assert snap_compare(make(frozen_sandbox), terminal_size=(120, 36), run_before=run_before)
 
@@ -75,6 +88,32 @@ def test_tasks_and_targets_pane(snap_compare: Any, frozen_sandbox: str, pinned: 
         await open_row(pilot.app, pilot, "/core-ec2")
         await open_row(pilot.app, pilot, "/payments-api")  # EC2: instance targets + host ports
         await wait_for(pilot, lambda: pilot.app.screen.query_one("#targets").row_count > 0)
+
+    assert snap_compare(make(frozen_sandbox), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_problems_view(snap_compare: Any, frozen_sandbox: str, pinned: None) -> None:
+    """`!` on the seed-7 account: every problem newest first, the first one in full below."""
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot.app, pilot)
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        await settle(pilot.app, pilot)
+
+    assert snap_compare(make(frozen_sandbox), terminal_size=(120, 36), run_before=run_before)
+
+
+def test_deployments_view(snap_compare: Any, frozen_sandbox: str, pinned: None) -> None:
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot.app, pilot)
+        await open_row(pilot.app, pilot, "/shared-mixed")
+        table = pilot.app.screen.query(LiveTable).first()
+        keys = table.shown_keys()
+        table.move_cursor(row=next(i for i, k in enumerate(keys) if k.endswith("/events-ingest")))
+        await pilot.press("p")
+        await pilot.pause()
+        await settle(pilot.app, pilot)
 
     assert snap_compare(make(frozen_sandbox), terminal_size=(120, 36), run_before=run_before)
 

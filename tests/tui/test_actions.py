@@ -651,3 +651,30 @@ async def test_switch_registers_a_fargate_revision_with_the_chosen_subnets(live_
     td = ecs_client(live_sandbox).describe_task_definition(taskDefinition=doc["taskDefinition"])
     assert td["taskDefinition"]["networkMode"] == "awsvpc"
     assert td["taskDefinition"]["requiresCompatibilities"] == ["FARGATE"]
+
+
+async def test_a_rollout_started_here_is_followed_to_its_end(live_sandbox, make_app):
+    """Force a new deployment from the service pane: the pane follows the rollout and says
+    COMPLETED (a notification and a line in the summary); the deployments view shows it too."""
+    from tui.screens.deployments import DeploymentsScreen
+    from tui.screens.service import ServiceScreen
+
+    app = make_app(live_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "shared-mixed", "image-resizer")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        pane = app.screen
+        await pilot.press("f")
+        await confirm(pilot)
+        await wait_for(pilot, lambda: app.follows.of(pane.service) is not None)
+        follow = app.follows.of(pane.service)
+        assert follow.deployment_id and follow.what == "Force new deployment"
+        await wait_for(pilot, lambda: "rollout COMPLETED" in notes(app), timeout=60)
+        summary = pane.query_one("#summary").render()
+        assert "✓ Force new deployment: rollout COMPLETED" in str(summary)
+        await pilot.press("p")
+        await wait_for(pilot, lambda: isinstance(app.screen, DeploymentsScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: follow.deployment_id in screen.deployments_table.shown_keys())
+        assert screen.query_one("#follow").display

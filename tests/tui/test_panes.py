@@ -205,8 +205,13 @@ async def test_v_shows_every_event_of_the_service(frozen_sandbox: str, make_app:
 
 
 async def test_services_pane_shows_target_health_of_visible_rows(
-    frozen_sandbox: str, make_app: Any
+    frozen_sandbox: str, make_app: Any, monkeypatch: Any
 ) -> None:
+    from tui.problem_feed import ProblemFeed
+
+    # The count below is the pane's own: the problems reader (which reads target health too)
+    # stays off here; its budget is tested in tests/aws.
+    monkeypatch.setattr(ProblemFeed, "attach", lambda self, screen: None)
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_cluster(app, pilot, "shared-mixed")

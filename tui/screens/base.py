@@ -112,10 +112,10 @@ class PollingScreen(Screen[None]):
         interval = self.deck.settings.refresh
         delay = interval
         while True:
-            counter = self.deck.clients.calls
-            counter.mark()
             try:
-                await self._guarded_tick(interval)
+                # Only this pane's requests: the app's problems reader polls beside it.
+                with self.deck.clients.calls.scope() as tally:
+                    await self._guarded_tick(interval)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -134,7 +134,7 @@ class PollingScreen(Screen[None]):
                 self.header.mark_stale(reason)
                 self.header.next_in = delay
             else:
-                calls = sum(counter.mark().values())
+                calls = sum(tally.values())
                 # Budget governor: a big pane (a service with 1,000 tasks) stretches its own
                 # interval so steady polling stays under a quarter of a 20/s ECS bucket refill.
                 # The first tick is the pane's one-off full load, not its steady cost: counting
@@ -143,7 +143,7 @@ class PollingScreen(Screen[None]):
                     interval if not self.loaded else max(interval, calls / CALLS_PER_SECOND_BUDGET)
                 )
                 self.loaded = True
-                self.header.mark_fresh(calls, next_in=delay)
+                self.fresh(calls, delay)
             self.ticks += 1
             await asyncio.sleep(delay)
 
@@ -179,6 +179,10 @@ class PollingScreen(Screen[None]):
     async def tick(self) -> None:
         """Fetch what this pane shows and put it on screen."""
         raise NotImplementedError
+
+    def fresh(self, calls: int, delay: float) -> None:
+        """A tick succeeded with ``calls`` requests; the next is in ``delay`` seconds."""
+        self.header.mark_fresh(calls, next_in=delay)
 
     # -- filter and navigation -----------------------------------------------------------------
 

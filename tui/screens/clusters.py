@@ -1,4 +1,10 @@
-"""The first pane: every cluster in the region with the service and task counts ECS keeps."""
+"""The first pane: every cluster in the region with the service and task counts ECS keeps, and
+how many problems the app's problems reader found in each, so the first screen points at trouble.
+
+The rows come from DescribeClusters alone and show at once; the PROBLEMS column says "…" until
+the reader's first report lands (it reads every cluster's services and stopped tasks, which takes
+longer), then ``✗ 2`` or ``✓``.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +16,16 @@ from textual.widgets import DataTable
 
 from aws import ecs
 from aws.models import Cluster
+from tui.problem_feed import ProblemsUpdated
 from tui.screens.base import PollingScreen
-from tui.status import BAD, IDLE, OK, badge
+from tui.status import BAD, IDLE, OK, WARN, badge
 from tui.text import natural_key, safe
 from tui.widgets.live_table import LiveTable, Row
 
 COLUMNS = [
     ("name", "CLUSTER"),
     ("status", "STATUS"),
+    ("problems", "PROBLEMS"),
     ("services", "SERVICES"),
     ("running", "TASKS"),
     ("instances", "EC2 INSTANCES"),
@@ -25,7 +33,20 @@ COLUMNS = [
 ]
 
 
-def cluster_row(cluster: Cluster) -> Row:
+def problems_cell(counts: tuple[int, int] | None) -> Text:
+    """``✗ 2`` red (broken now), ``! 1`` yellow (only degraded or at risk), ``✓`` green, ``…``
+    until the reader has looked at the cluster."""
+    if counts is None:
+        return Text("…", style="dim", no_wrap=True)
+    errors, warnings = counts
+    if errors:
+        return Text(f"{BAD} {errors}", style="bold red", no_wrap=True)
+    if warnings:
+        return Text(f"{WARN} {warnings}", style="yellow", no_wrap=True)
+    return Text(OK, style="green", no_wrap=True)
+
+
+def cluster_row(cluster: Cluster, problems: tuple[int, int] | None = None) -> Row:
     status = cluster.status or "?"
     status_cell = (
         badge(OK, status, "green")
@@ -39,6 +60,7 @@ def cluster_row(cluster: Cluster) -> Row:
     cells = (
         safe(cluster.name, "bold", 60),
         status_cell,
+        problems_cell(problems),
         count(cluster.service_count),
         count(cluster.running_tasks),
         count(cluster.container_instances),
@@ -50,7 +72,17 @@ def cluster_row(cluster: Cluster) -> Row:
 
 class ClustersScreen(PollingScreen):
     crumb = "clusters"
-    BINDINGS = [Binding("enter", "open", "Services", tooltip="Show this cluster's services")]
+    BINDINGS = [
+        Binding("enter", "open", "Services", tooltip="Show this cluster's services"),
+        # The app's `!`, shown here: the first pane is where an on-call starts.
+        Binding(
+            "exclamation_mark",
+            "app.problems",
+            "Problems",
+            key_display="!",
+            tooltip="Problems: everything wrong in the region right now",
+        ),
+    ]
 
     def __init__(self) -> None:
         super().__init__()
@@ -64,7 +96,21 @@ class ClustersScreen(PollingScreen):
         # DescribeClusters per 100 clusters, and new or deleted clusters show at once.
         fresh = await ecs.read_clusters(self.deck.clients)
         self.clusters = {c.arn: c for c in fresh}
-        self.query_one(LiveTable).set_rows([cluster_row(c) for c in fresh])
+        self._show()
+        # Only now: the first rows never wait behind the reader's first (big) read.
+        self.deck.problems.attach(self)
+
+    def on_screen_suspend(self) -> None:
+        self.deck.problems.detach(self)
+        super().on_screen_suspend()
+
+    @on(ProblemsUpdated)
+    def _show(self) -> None:
+        """Rows from the last DescribeClusters, PROBLEMS from the last report (unchanged rows
+        are not repainted, so a report that changes nothing writes nothing)."""
+        feed = self.deck.problems
+        rows = [cluster_row(c, feed.cluster_counts(c.arn)) for c in self.clusters.values()]
+        self.query_one(LiveTable).set_rows(rows)
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:

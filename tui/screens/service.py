@@ -21,7 +21,9 @@ from aws.errors import explain
 from aws.models import Cluster, Service, Target, Task
 from aws.task_watch import ServiceTasks
 from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS, ServiceActions, TaskActions
+from tui.follow import Follow, follow_line
 from tui.screens.base import PollingScreen
+from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
 from tui.status import service_health, target_reason, target_state, task_reason, task_status
 from tui.text import age, clean, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
@@ -90,8 +92,9 @@ def target_row(target: Target, tasks: dict[str, Task]) -> Row:
     return Row(target.key, cells, hay)
 
 
-def summary(s: Service, unhealthy_targets: int = 0) -> Text:
-    """The service in a few lines; a steady service with failing targets is not fine."""
+def summary(s: Service, unhealthy_targets: int = 0, follow: Follow | None = None) -> Text:
+    """The service in a few lines; a steady service with failing targets is not fine. A change
+    sent from ecsdeck is followed on its own line until its rollout ends, then says how."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(clean(s.name, 60), style="bold")
     text.append("  ")
@@ -101,6 +104,9 @@ def summary(s: Service, unhealthy_targets: int = 0) -> Text:
         text.append(f"  ✗ {unhealthy_targets} target{plural} unhealthy", style="bold red")
     text.append(f"  desired {s.desired} · running {s.running} · pending {s.pending}")
     text.append(f" · {clean(s.compute, 30)} · {clean(short_arn(s.task_definition), 50)}")
+    if follow is not None:
+        text.append("\n  ")
+        text.append_text(follow_line(follow))
     if s.tags:
         tags = "  ".join(f"{clean(k, 40)}={clean(v, 80)}" for k, v in s.tags)
         text.append(f"\n  tags: {clean(tags, 300)}", style="dim")
@@ -118,7 +124,7 @@ def summary(s: Service, unhealthy_targets: int = 0) -> Text:
     return text
 
 
-class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
+class ServiceScreen(ServiceActions, DeploymentsKey, TaskActions, PollingScreen):
     BINDINGS = [
         # Not in the footer (no room beside every action key at 120 columns); `?` lists
         # "tab / shift+tab: move focus between tables".
@@ -131,6 +137,7 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         ),
         *TASK_BINDINGS,
         *SERVICE_BINDINGS,
+        *VIEW_BINDINGS,
         Binding(
             "v", "events", "Events", tooltip="All of the service's events, newest first", show=False
         ),
@@ -143,11 +150,22 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
     ServiceScreen .pane-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
     """
 
-    def __init__(self, cluster: Cluster, service: Service) -> None:
+    def __init__(
+        self,
+        cluster: Cluster,
+        service: Service,
+        *,
+        focus_task: str | None = None,
+        focus_target: str | None = None,
+    ) -> None:
         self.crumb = f"clusters › {cluster.name} › {service.name}"
         super().__init__()
         self.cluster = cluster
         self.service = service
+        #: The culprit to put the cursor on once it is listed (opened from the problems view):
+        #: a task ARN, or a target id (ip or instance id).
+        self.focus_task = focus_task
+        self.focus_target = focus_target
         self.tasks: dict[str, Task] = {}
         self.targets: list[Target] = []
         #: Lists every tick, describes only new, changed, moving and on-screen tasks.
@@ -179,11 +197,13 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         )
         if described:
             self.service = described[0]
+            self.deck.observe_rollouts(described)
         self.tasks = {t.arn: t for t in tasks}
         targets = await self._read_targets(tasks)
         self.targets = targets
         unhealthy = sum(1 for t in targets if t.state in ("unhealthy", "unhealthy.draining"))
-        self.query_one("#summary", Static).update(summary(self.service, unhealthy))
+        follow = self.deck.follows.of(self.service)
+        self.query_one("#summary", Static).update(summary(self.service, unhealthy, follow))
         await self._show_tasks(tasks)
         order = {"unhealthy": 0, "draining": 1, "initial": 2}
         ordered = sorted(targets, key=lambda t: (order.get(t.state or "", 3), t.id))
@@ -197,6 +217,22 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         self.query_one("#targets-title", Static).update(
             f"Target health · {len(targets)} targets" + (f" · {bad} not healthy" if bad else "")
         )
+        self._focus_culprit()
+
+    def _focus_culprit(self) -> None:
+        """Put the cursor on the culprit the problems view named (a target beside its task,
+        else the task), once it is listed; give up after a few ticks (it may be gone)."""
+        if not (self.focus_task or self.focus_target):
+            return
+        target = next((t.key for t in self.targets if t.id == self.focus_target), None)
+        if target is not None and target in self.targets_table.shown_keys():
+            self.targets_table.focus()
+            self.targets_table.move_cursor(row=self.targets_table.get_row_index(target))
+        elif self.focus_task in self.tasks_table.shown_keys():
+            self.tasks_table.move_cursor(row=self.tasks_table.get_row_index(self.focus_task))
+        elif self.ticks < 3:
+            return
+        self.focus_task = self.focus_target = None
 
     async def _read_targets(self, tasks: list[Task]) -> list[Target]:
         """Target health is its own part: denied or failing ELB calls keep the last targets

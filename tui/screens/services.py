@@ -22,7 +22,16 @@ from aws.errors import explain
 from aws.models import Cluster, Service
 from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
-from tui.status import service_health, task_counts
+from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
+from tui.status import (
+    BAD,
+    OK,
+    badge,
+    failed_deployment,
+    rollout_overdue,
+    service_health,
+    task_counts,
+)
 from tui.text import age, natural_key, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
 
@@ -62,22 +71,40 @@ def targets_cell(s: Service, counts: dict[str, int] | None) -> Text:
     return Text(f"✓ {healthy}/{total}", style="green")
 
 
-def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
-    rollout = s.rollout_state or "-"
-    rollout_style = {"FAILED": "bold red", "IN_PROGRESS": "yellow"}.get(rollout, "dim")
+def rollout_cell(s: Service) -> Text:
+    """The PRIMARY rollout's state, but FAILED wins (a circuit-breaker rollback is PRIMARY then),
+    and an IN_PROGRESS past the threshold says for how long, in red."""
+    failed = failed_deployment(s)
+    rollout = "FAILED" if failed else (s.rollout_state or "-")
+    style = {"FAILED": "bold red", "IN_PROGRESS": "yellow"}.get(rollout, "dim")
+    overdue = rollout_overdue(s)
+    if overdue is not None:
+        rollout, style = f"IN_PROGRESS {overdue // 60}m", "bold red"
     deployments = len(s.deployments)
-    rollout_text = Text(rollout if deployments <= 1 else f"{rollout} ({deployments} deps)")
-    rollout_text.stylize(rollout_style)
+    return Text(rollout if deployments <= 1 else f"{rollout} ({deployments} deps)", style=style)
+
+
+def state_cell(s: Service, counts: dict[str, int] | None) -> Text:
+    """ECS calls a service steady when its counts match, even while targets fail their health
+    checks; a steady row beside ``✗ 118/120`` targets would read as fine, so it says so."""
+    health = service_health(s)
+    failing = counts and (counts.get("unhealthy", 0) or counts.get("unhealthy.draining", 0))
+    if failing and health.plain == f"{OK} steady":
+        return badge(BAD, "targets failing", "bold red")
+    return health
+
+
+def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
     last = s.events[0] if s.events else None
     message = last.message.removeprefix(f"(service {s.name}) ") if last else ""
     event = f"{age(last.created_at)} {message}" if last else ""
     cells = (
         safe(s.name, "bold", 60),
-        service_health(s),
+        state_cell(s, counts),
         task_counts(s),
         safe(s.compute, limit=24),
         safe(short_arn(s.task_definition), limit=50),
-        rollout_text,
+        rollout_cell(s),
         targets_cell(s, counts),
         safe(event, "dim", 60),
     )
@@ -85,10 +112,11 @@ def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
     return Row(s.arn, cells, hay, (natural_key(s.name),))
 
 
-class ServicesScreen(ServiceActions, PollingScreen):
+class ServicesScreen(ServiceActions, DeploymentsKey, PollingScreen):
     BINDINGS = [
         Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service"),
         *SERVICE_BINDINGS,
+        *VIEW_BINDINGS,
     ]
 
     def __init__(self, cluster: Cluster) -> None:
@@ -216,6 +244,7 @@ class ServicesScreen(ServiceActions, PollingScreen):
     def _absorb(self, fresh: list[Service]) -> None:
         for s in fresh:
             self.services[s.arn] = s
+        self.deck.observe_rollouts(fresh)
         self.services_table.upsert_rows([self._row(s) for s in fresh])
 
     @on(DataTable.RowSelected)

@@ -1,4 +1,8 @@
-"""A task's containers, exit codes, reasons and last log lines: what an on-call reads first."""
+"""A task's containers, exit codes, reasons and last log lines: what an on-call reads first.
+
+A stopped task opens with its cause in one line, in the same words as the problems view
+(aws.causes), so "out of memory" there is "out of memory" here.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from aws.causes import cause_severity, exit_code_words, stop_cause
 from aws.ecs import read_task_definition
 from aws.errors import explain
 from aws.logs import task_logs
@@ -23,8 +28,25 @@ if TYPE_CHECKING:
     from tui.app import EcsDeckApp
 
 
-def describe(task: Task) -> Text:
+def cause_line(task: Task) -> Text:
+    """The stop cause on top; nothing for a running task. Styles go on the appended spans,
+    never on the Text itself: ``describe`` appends the rest of the detail to it."""
     t = Text()
+    if task.last_status != "STOPPED":
+        return t
+    cause = stop_cause(task)
+    if cause is None:
+        why = clean(task.stopped_reason or "stopped", 300)
+        t.append(f"· Stopped, not a problem: {why}\n\n", style="dim")
+        return t
+    warning = cause_severity(cause) == "warning"
+    t.append(f"✗ {clean(cause.what, 100)}", style="bold yellow" if warning else "bold red")
+    t.append(f"  {clean(cause.why, 400)}\n\n", style="yellow" if warning else "red")
+    return t
+
+
+def describe(task: Task) -> Text:
+    t = cause_line(task)
     t.append(f"Task {clean(task.id)}\n", style="bold")
     rows = [
         ("status", f"{task.last_status} (desired {task.desired_status})"),
@@ -50,8 +72,8 @@ def describe(task: Task) -> Text:
         t.append(f"  {clean(c.last_status)}  health {clean(c.health or '-')}")
         if c.exit_code is not None:
             t.append(f"  exit {c.exit_code}", style="red" if c.exit_code else "")
-            if c.exit_code == 137:
-                t.append(" (killed: usually out of memory)", style="red")
+            if words := exit_code_words(c.exit_code):
+                t.append(f" ({words})", style="red" if c.exit_code else "dim")
         t.append("\n")
         if c.image:
             t.append(f"    image  {clean(c.image, 300)}\n", style="dim")

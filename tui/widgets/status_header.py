@@ -36,6 +36,11 @@ class StatusHeader(Widget):
         self.error: str | None = None
         self.calls_last = 0
         self.progress: tuple[int, int] | None = None
+        #: Said after the crumb instead of the row count (the problems view: "5 problems in 2
+        #: clusters").
+        self.note: str | None = None
+        #: Whose requests "calls/refresh" counts, when not the pane's own (e.g. "reader ").
+        self.calls_label = ""
         #: Seconds until the next refresh is due: past that (plus slack) the data is "late".
         self.next_in = 3.0
         self._painted: list[tuple[str, str]] = []
@@ -117,7 +122,8 @@ class StatusHeader(Widget):
             line1.append("  [READ-ONLY]", style="bold yellow")
         line2 = Text(no_wrap=True, overflow="ellipsis")
         line2.append(clean(self.crumb, 80), style="bold")
-        line2.append(self._rows_label(), style="dim")
+        rows = self._rows_label()
+        line2.append(self.note if self.note is not None and "filter" not in rows else rows, "dim")
         line2.append("  ")
         if self.fetched_at is None and self.error is None:
             line2.append("loading…", style="italic")
@@ -145,6 +151,8 @@ class StatusHeader(Widget):
             line2.append(f"  loading {done} of {total}", style="yellow")
         if counter is not None:
             line2.append(
-                f"  · {self.calls_last} calls/refresh · {counter.per_minute()}/min", style="dim"
+                f"  · {self.calls_label}{self.calls_last} calls/refresh · "
+                f"{counter.per_minute()}/min",
+                style="dim",
             )
         return Text("\n").join([line1, line2])

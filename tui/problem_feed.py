@@ -1,0 +1,175 @@
+"""The app's one problems reader, shared by the clusters pane and the problems view.
+
+Both show the same answer ("what is broken right now?"), so one ``ProblemWatch`` (aws.problems)
+serves them: two readers would pay twice from the account's request buckets. It refreshes in its
+own worker at the panes' ``refresh`` cadence (the watch spends its own allowances per kind of
+read, so a tick costs little after the first), only while a pane that shows problems is on screen
+(like every pane), and never in the way of a pane's own reads: the clusters pane shows
+DescribeClusters' rows at once and its PROBLEMS column fills in when the first report lands.
+
+Each report is compared with the previous one: a problem that is no longer reported is kept for
+``RESOLVED_FOR`` seconds as resolved, so the on-call sees it clear instead of a row vanishing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from textual.message import Message
+from textual.screen import Screen
+
+from aws.errors import explain
+from aws.models import Problem
+
+if TYPE_CHECKING:
+    from aws.problems import ProblemReport, ProblemWatch
+    from tui.app import EcsDeckApp
+
+#: Seconds a cleared problem stays on the problems view (dim, ✓ resolved).
+RESOLVED_FOR = 60.0
+#: Calls per second past which a refresh stretches the next one (as the panes' governor does):
+#: a safety net under the watch's own allowances. The first read (every cluster's services and
+#: stopped tasks) is a one-off and does not count.
+READER_CALLS_PER_SECOND = 5.0
+
+
+class ProblemsUpdated(Message):
+    """Posted to the screens showing problems when a report (or a failure) lands."""
+
+    def can_replace(self, message: Message) -> bool:  # a slow UI keeps only the latest
+        return isinstance(message, ProblemsUpdated)
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    problem: Problem
+    #: time.monotonic() when the report stopped listing it.
+    at: float
+
+
+class ProblemFeed:
+    """Owns the watch, its latest report, the recently resolved problems and the poll loop."""
+
+    def __init__(self, app: EcsDeckApp) -> None:
+        self.app = app
+        self.watch: ProblemWatch | None = None
+        self.report: ProblemReport | None = None
+        #: The reason the last refresh failed (the report shown is then older), or None.
+        self.error: str | None = None
+        #: What the last refresh could not read (a cluster, a target group), in plain words:
+        #: what was known about it before is still in the report.
+        self.unread: tuple[str, ...] = ()
+        #: Requests the last refresh sent, and when it finished (time.monotonic()).
+        self.calls_last = 0
+        self.read_at: float | None = None
+        #: Refreshes that succeeded: the first is the one-off full read, later ones the steady cost.
+        self.reads = 0
+        #: Seconds until the next refresh: the cadence, stretched by the budget governor.
+        self.next_in = app.settings.refresh
+        self.resolved: dict[str, Resolved] = {}
+        self._viewers: list[Screen[Any]] = []
+        self._wake = asyncio.Event()
+        self._running = False
+
+    # -- who is looking ------------------------------------------------------------------------
+
+    def attach(self, screen: Screen[Any]) -> None:
+        """A pane showing problems came on screen: keep reading while it stays there."""
+        if screen not in self._viewers:
+            self._viewers.append(screen)
+        if not self._running:
+            self._running = True
+            self.app.run_worker(self._loop(), group="problems", exit_on_error=False)
+
+    def detach(self, screen: Screen[Any]) -> None:
+        if screen in self._viewers:
+            self._viewers.remove(screen)
+
+    def refresh_now(self) -> None:
+        """Read again now (the loop wakes from its sleep; a read under way just finishes)."""
+        self._wake.set()
+
+    # -- what is shown -------------------------------------------------------------------------
+
+    @property
+    def problems(self) -> tuple[Problem, ...]:
+        return self.report.problems if self.report else ()
+
+    def recently_resolved(self, now: float | None = None) -> list[Resolved]:
+        now = time.monotonic() if now is None else now
+        for key in [k for k, r in self.resolved.items() if now - r.at > RESOLVED_FOR]:
+            del self.resolved[key]
+        return list(self.resolved.values())
+
+    def cluster_counts(self, cluster_arn: str) -> tuple[int, int] | None:
+        """(errors, warnings) in this cluster; None until the reader has looked at it."""
+        report = self.report
+        if report is None or cluster_arn not in report.by_cluster:
+            return None
+        return report.by_cluster[cluster_arn], report.warnings_by_cluster.get(cluster_arn, 0)
+
+    # -- the loop ------------------------------------------------------------------------------
+
+    async def _loop(self) -> None:
+        try:
+            await self._wait(self._due_in())
+            while self._viewers:
+                delay = await self._read_once()
+                for screen in list(self._viewers):
+                    screen.post_message(ProblemsUpdated())
+                await self._wait(delay)
+        finally:
+            self._running = False
+
+    def _due_in(self) -> float:
+        """A pane coming back on screen reads at once only if the last report is due."""
+        if self.read_at is None:
+            return 0.0
+        return max(0.0, self.read_at + self.next_in - time.monotonic())
+
+    async def _wait(self, seconds: float) -> None:
+        """Sleep, or less if ``refresh_now`` was asked (also during the read before)."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout=seconds)
+        self._wake.clear()
+
+    async def _read_once(self) -> float:
+        """One refresh of the watch; returns the seconds until the next."""
+        interval = self.app.settings.refresh
+        clients = self.app.clients
+        try:
+            if self.watch is None:
+                from aws.problems import ProblemWatch
+
+                self.watch = ProblemWatch()
+            report = await self.watch.refresh(clients)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.error = explain(exc)
+            self.next_in = min(max(self.next_in * 2, interval), 60.0)
+            return self.next_in
+        first = self.report is None
+        self.calls_last = sum(report.calls.values())
+        self.read_at = time.monotonic()
+        self.reads += 1
+        self.error = None
+        self.unread = report.errors
+        self._absorb(report)
+        stretched = self.calls_last / READER_CALLS_PER_SECOND
+        self.next_in = interval if first else max(interval, stretched)
+        return self.next_in
+
+    def _absorb(self, report: ProblemReport) -> None:
+        now = time.monotonic()
+        fresh = {p.key for p in report.problems}
+        for problem in self.problems:
+            if problem.key not in fresh:
+                self.resolved[problem.key] = Resolved(problem, now)
+        for key in fresh:
+            self.resolved.pop(key, None)
+        self.report = report

@@ -1,0 +1,210 @@
+"""`p`: a service's deployments, the story behind a rollout (as in e1s).
+
+Each deployment ECS reports (PRIMARY, the ACTIVE ones still draining, INACTIVE when listed) with
+its task definition, task counts, rollout state and reason, and the rules the rollout runs under
+(circuit breaker, alarms, min/max percent). Deployments seen on this screen that ECS has since
+dropped stay listed as gone, so a rollback that replaced a failed rollout reads as a story. One
+DescribeServices a tick.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from aws import ecs
+from aws.models import Cluster, Deployment, DeploymentConfig, Service
+from tui.follow import follow_line
+from tui.screens.base import PollingScreen
+from tui.text import age, clean, safe, short_arn, utc_stamp
+from tui.widgets.live_table import LiveTable, Row
+from tui.widgets.quiet_static import QuietStatic
+
+#: `p` (as in e1s): a view, not a change, so it opens in read-only mode too. Not in the footer
+#: (the action keys fill 120 columns); `?` and the palette list it.
+VIEW_BINDINGS = [
+    Binding(
+        "p",
+        "deployments",
+        "Deployments",
+        tooltip="Deployments: rollout state and reason, circuit breaker, alarms",
+        show=False,
+    ),
+]
+
+COLUMNS = [
+    ("status", "DEPLOYMENT"),
+    ("taskdef", "TASK DEF"),
+    ("tasks", "DES/RUN/PEND"),
+    ("failed", "FAILED"),
+    ("rollout", "ROLLOUT"),
+    ("created", "CREATED"),
+    ("updated", "UPDATED"),
+    ("reason", "REASON"),
+]
+
+#: Where each status sorts: what runs now first, then what is draining, then history.
+STATUS_ORDER = {"PRIMARY": 0, "ACTIVE": 1, "INACTIVE": 2}
+ROLLOUT_STYLE = {"FAILED": "bold red", "IN_PROGRESS": "yellow", "COMPLETED": "green"}
+ROLLOUT_SYMBOL = {"FAILED": "✗", "IN_PROGRESS": "⟳", "COMPLETED": "✓"}
+
+
+def rollout_cell(d: Deployment) -> Text:
+    state = d.rollout_state or "-"
+    symbol = ROLLOUT_SYMBOL.get(state, "·")
+    return Text(f"{symbol} {state}", style=ROLLOUT_STYLE.get(state, "dim"), no_wrap=True)
+
+
+def short_reason(d: Deployment) -> str:
+    """The reason without ECS's "ECS deployment <id>" preamble, which every reason repeats:
+    "circuit breaker: tasks failed to start." fits the cell (the detail line has it all)."""
+    reason = (d.rollout_reason or "").removeprefix("ECS deployment ")
+    return reason.removeprefix(f"{d.id} ")
+
+
+def deployment_row(d: Deployment, *, gone: bool = False) -> Row:
+    status = "gone" if gone else d.status
+    status_style = {"PRIMARY": "bold", "ACTIVE": "yellow"}.get(status, "dim")
+    counts = f"{d.desired}/{d.running}/{d.pending}"
+    cells: tuple[Text, ...] = (
+        safe(status, status_style, 12),
+        safe(short_arn(d.task_definition), limit=32),
+        Text(counts, style="bold red" if d.running < d.desired else "", no_wrap=True),
+        Text(str(d.failed_tasks), style="bold red" if d.failed_tasks else "dim"),
+        rollout_cell(d),
+        Text(age(d.created_at)),
+        Text(age(d.updated_at)),
+        safe(short_reason(d), "red" if d.rollout_state == "FAILED" else "dim", 30),
+    )
+    if gone:
+        cells = tuple(Text(c.plain, style="dim", no_wrap=True) for c in cells)
+    created = d.created_at.timestamp() if d.created_at else 0.0
+    order = (3 if gone else STATUS_ORDER.get(d.status, 2), -created)
+    hay = f"{d.id} {d.status} {d.task_definition} {d.rollout_state} {d.rollout_reason}".lower()
+    return Row(d.id, cells, hay, order)
+
+
+def config_text(service: Service) -> Text:
+    """The rules of a rollout, in one or two lines: what makes ECS give up and roll back."""
+    cfg: DeploymentConfig | None = service.deployment_config
+    t = Text(no_wrap=True, overflow="ellipsis")
+    t.append(clean(service.name, 60), style="bold")
+    controller = service.deployment_controller or "ECS"
+    strategy = cfg.strategy if cfg and cfg.strategy else "ROLLING"
+    t.append(f"  {clean(controller, 20)} controller · {clean(strategy, 20)}")
+    if cfg is None:
+        t.append("  · deployment configuration not read", style="dim")
+        return t
+    if cfg.minimum_healthy_percent is not None or cfg.maximum_percent is not None:
+        low, high = cfg.minimum_healthy_percent, cfg.maximum_percent
+        t.append(
+            f" · healthy ≥ {'-' if low is None else low}% · max {'-' if high is None else high}%"
+        )
+    t.append("\n")
+    if cfg.circuit_breaker:
+        rollback = "rolls back" if cfg.circuit_breaker_rollback else "no rollback"
+        t.append(f"✓ circuit breaker on ({rollback})", style="green")
+    else:
+        t.append("! circuit breaker off: a failing rollout retries for ever", style="yellow")
+    t.append("   ")
+    names = clean(", ".join(cfg.alarms), 200)
+    if cfg.alarms and cfg.alarms_enabled:
+        rollback = "rolls back" if cfg.alarms_rollback else "no rollback"
+        t.append(f"✓ alarms ({rollback}): {names}", style="green")
+    elif cfg.alarms:
+        t.append(f"· alarms configured but off: {names}", "dim")
+    else:
+        t.append("· no CloudWatch alarms", style="dim")
+    return t
+
+
+def detail_text(service: Service, d: Deployment | None) -> Text:
+    """The highlighted deployment's full reason, then the service's latest events."""
+    t = Text()
+    if d is not None:
+        t.append(f"{clean(d.status, 12)} {clean(d.id, 80)}", style="bold")
+        t.append(f"  {clean(d.task_definition, 200)}\n", style="dim")
+        if d.rollout_reason:
+            style = "red" if d.rollout_state == "FAILED" else ""
+            t.append(f"  {clean(d.rollout_reason, 600)}\n", style=style)
+        where = d.launch_type or "+".join(i.provider for i in d.capacity_provider_strategy) or "-"
+        when = utc_stamp(d.created_at)
+        t.append(f"  created {when} · on {clean(where, 40)}\n", style="dim")
+    for e in service.events[:4]:
+        t.append(f"  {age(e.created_at):>4} {clean(e.message, 200)}\n", style="dim")
+    return t
+
+
+class DeploymentsScreen(PollingScreen):
+    DEFAULT_CSS = """
+    DeploymentsScreen #config { height: auto; padding: 0 1; }
+    DeploymentsScreen #follow { height: auto; padding: 0 1; }
+    DeploymentsScreen #deployments { height: 1fr; }
+    DeploymentsScreen #detail { height: auto; max-height: 10; padding: 0 1; background: $boost; }
+    """
+
+    def __init__(self, cluster: Cluster, service: Service) -> None:
+        self.crumb = f"clusters › {cluster.name} › {service.name} › deployments"
+        super().__init__()
+        self.cluster = cluster
+        self.service = service
+        #: Every deployment seen while this screen is open, by id: dropped ones stay as history.
+        self.seen: dict[str, Deployment] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield QuietStatic(config_text(self.service), id="config")
+        yield QuietStatic("", id="follow")
+        yield LiveTable(COLUMNS, id="deployments")
+        yield QuietStatic("", id="detail")
+
+    @property
+    def deployments_table(self) -> LiveTable:
+        return self.query_one("#deployments", LiveTable)
+
+    def on_mount(self) -> None:
+        self._show()  # what the service list already knows, before the first read
+
+    async def tick(self) -> None:
+        fresh = await ecs.describe_services(self.deck.clients, self.cluster.arn, [self.service.arn])
+        if fresh:
+            self.service = fresh[0]
+            self.deck.observe_rollouts(fresh)
+        self._show()
+
+    def _show(self) -> None:
+        current = {d.id: d for d in self.service.deployments}
+        self.seen.update(current)
+        rows = [deployment_row(d, gone=d.id not in current) for d in self.seen.values()]
+        self.deployments_table.set_rows(sorted(rows, key=lambda r: (r.order, r.key)))
+        self.query_one("#config", QuietStatic).update(config_text(self.service))
+        follow = self.deck.follows.of(self.service)
+        line = self.query_one("#follow", QuietStatic)
+        line.display = follow is not None
+        line.update(follow_line(follow) if follow else "")
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        key = self.deployments_table.selected_key
+        chosen = self.seen.get(key) if key else self.service.primary
+        self.query_one("#detail", QuietStatic).update(detail_text(self.service, chosen))
+
+    @on(DataTable.RowHighlighted, "#deployments")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+
+class DeploymentsKey:
+    """Mixin for a pane that shows a service (``selected_service()``) of ``self.cluster``."""
+
+    def action_deployments(self) -> None:
+        screen: Any = self
+        service = screen.selected_service()
+        if service is None:
+            screen.notify("Select a service first.", severity="warning")
+        else:
+            screen.app.push_screen(DeploymentsScreen(screen.cluster, service))

@@ -1,0 +1,261 @@
+"""`!`: everything wrong in the region right now, newest first: the on-call's first screen.
+
+Rows come from the app's one problems reader (tui.problem_feed), keyed by ``Problem.key`` so a
+refresh updates a row in place; a problem that clears stays a minute as resolved (dim, ✓) and then
+leaves. This pane's own tick costs no request: it re-ages the rows and lets resolved ones expire,
+while the reader refreshes on its own cadence and posts each report here. Enter opens the culprit:
+the service pane with the cursor on the task or target, or the stopped task's detail.
+"""
+
+from __future__ import annotations
+
+import time
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from aws import ecs
+from aws.errors import explain
+from aws.models import Cluster, Problem, arn_tail
+from tui.problem_feed import ProblemsUpdated, Resolved
+from tui.screens.base import PollingScreen
+from tui.text import age, clean, safe, utc_stamp
+from tui.widgets.live_table import LiveTable, Row
+from tui.widgets.quiet_static import QuietStatic
+
+COLUMNS = [
+    ("kind", "PROBLEM"),
+    ("cluster", "CLUSTER"),
+    ("service", "SERVICE"),
+    ("what", "WHAT"),
+    ("why", "WHY"),
+    ("since", "SINCE"),
+    ("count", "COUNT"),
+]
+
+#: Kind -> the word in the PROBLEM column (aws.models.PROBLEM_KINDS).
+KIND_WORDS = {
+    "rollout": "rollout",
+    "targets": "targets",
+    "stopped": "stopped",
+    "short": "short",
+    "stuck": "placement",
+    "instance": "instance",
+}
+
+
+def subject(p: Problem) -> str:
+    """What the problem is about: its service, else the container instance."""
+    if p.service_name:
+        return p.service_name
+    if p.container_instance_arn:
+        return f"instance {arn_tail(p.container_instance_arn)[:12]}"
+    return "-"
+
+
+#: Most characters shown of each column but WHY, which takes the rest of the width (the detail
+#: line below the table shows it in full).
+LIMITS = {"kind": 11, "cluster": 16, "service": 20, "what": 28, "since": 4, "count": 5}
+
+
+def why_width(problems: list[Problem], width: int) -> int:
+    """What is left for WHY once the other columns are as wide as their widest cell (and
+    DataTable's padding, 1 each side), so the table never needs a horizontal scroll."""
+    widest = {k: len(label) for k, label in COLUMNS}
+    for p in problems:
+        for key, text in (
+            ("kind", "✓ resolved"),
+            ("cluster", p.cluster_name),
+            ("service", subject(p)),
+            ("what", p.what),
+            ("count", str(p.count)),
+        ):
+            widest[key] = max(widest[key], min(len(text), LIMITS[key]))
+    others = sum(w for k, w in widest.items() if k != "why")
+    return max(12, width - others - 2 * len(COLUMNS) - 2)
+
+
+def problem_row(p: Problem, resolved: bool = False, why: int = 40) -> Row:
+    if resolved:
+        badge = Text("✓ resolved", style="dim", no_wrap=True)
+    elif p.severity == "error":
+        badge = Text(f"✗ {KIND_WORDS.get(p.kind, p.kind)}", style="bold red", no_wrap=True)
+    else:
+        badge = Text(f"! {KIND_WORDS.get(p.kind, p.kind)}", style="yellow", no_wrap=True)
+    dim = "dim" if resolved else ""
+    cells = (
+        badge,
+        safe(p.cluster_name, dim, LIMITS["cluster"]),
+        safe(subject(p), "dim" if resolved else "bold", LIMITS["service"]),
+        safe(p.what, dim or ("red" if p.severity == "error" else ""), LIMITS["what"]),
+        safe(p.why, dim or "dim", why),
+        Text(age(p.since), style=dim),
+        Text(str(p.count), style=dim),
+    )
+    since = p.since.timestamp() if p.since else 0.0
+    hay = f"{p.kind} {p.cluster_name} {p.service_name or ''} {p.what} {p.why}".lower()
+    return Row(p.key, cells, hay, (-since,))
+
+
+def detail_text(p: Problem | None, resolved: Resolved | None = None) -> Text:
+    """The highlighted problem in full: WHY is cut in the table, and where Enter goes."""
+    t = Text()
+    if p is None:
+        t.append("No problem selected.", style="dim")
+        return t
+    if resolved is not None:
+        t.append(f"✓ resolved {int(time.monotonic() - resolved.at)}s ago · ", style="green")
+    t.append(f"{clean(p.what, 120)}", style="bold")
+    t.append(f"  in {clean(p.cluster_name, 60)}")
+    if p.service_name:
+        t.append(f" › {clean(p.service_name, 80)}")
+    if p.since:
+        when = utc_stamp(p.since)
+        t.append(f"  since {when}", style="dim")
+    t.append(f"\n{clean(p.why, 600)}", style="red" if p.severity == "error" else "yellow")
+    culprit = []
+    if p.task_arn:
+        culprit.append(f"task {arn_tail(p.task_arn)}")
+    if p.target_id:
+        culprit.append(f"target {p.target_id}")
+    if p.container_instance_arn:
+        culprit.append(f"container instance {arn_tail(p.container_instance_arn)}")
+    if culprit:
+        t.append(f"\nEnter opens {clean(', '.join(culprit), 200)}", style="dim")
+    return t
+
+
+class ProblemsScreen(PollingScreen):
+    crumb = "problems"
+    BINDINGS = [Binding("enter", "open", "Open", tooltip="Open the culprit: service, task, target")]
+    DEFAULT_CSS = """
+    ProblemsScreen #problems { height: 1fr; }
+    ProblemsScreen #detail { height: auto; max-height: 6; padding: 0 1; background: $boost; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.header.calls_label = "reader "
+        #: Every row on the table by key: the report's problems plus the recently resolved.
+        self.shown: dict[str, Problem] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield LiveTable(COLUMNS, id="problems")
+        yield QuietStatic("", id="detail")
+
+    @property
+    def problems_table(self) -> LiveTable:
+        return self.query_one("#problems", LiveTable)
+
+    def on_screen_resume(self) -> None:
+        self.deck.problems.attach(self)
+        super().on_screen_resume()
+
+    def on_screen_suspend(self) -> None:
+        self.deck.problems.detach(self)
+        super().on_screen_suspend()
+
+    def action_refresh_now(self) -> None:
+        self.deck.problems.refresh_now()
+        super().action_refresh_now()
+
+    async def tick(self) -> None:
+        self._show()
+
+    def fresh(self, calls: int, delay: float) -> None:
+        """The header tells the reader's freshness and cost, not this pane's (free) tick; a
+        failed read keeps the last report on screen, marked stale with the reason."""
+        feed = self.deck.problems
+        if feed.read_at is not None:
+            self.header.mark_fresh(feed.calls_last, next_in=feed.next_in)
+            self.header.fetched_at = feed.read_at
+        if feed.error:
+            self.header.mark_stale(f"problems reader: {feed.error}")
+        self.header.update_lines()
+
+    @on(ProblemsUpdated)
+    def _updated(self) -> None:
+        self.poll()  # a report landed: show it now rather than at the next tick
+
+    def _show(self) -> None:
+        feed = self.deck.problems
+        resolved = feed.recently_resolved()
+        why = why_width([*feed.problems, *(r.problem for r in resolved)], self.app.size.width)
+        rows = [problem_row(p, why=why) for p in feed.problems]
+        rows += [problem_row(r.problem, resolved=True, why=why) for r in resolved]
+        self.shown = {p.key: p for p in feed.problems} | {
+            r.problem.key: r.problem for r in resolved
+        }
+        self.problems_table.set_rows(rows)
+        self.header.note = self._note(len(feed.problems), len(resolved))
+        self._show_detail()
+
+    def _note(self, active: int, resolved: int) -> str:
+        report = self.deck.problems.report
+        if report is None:
+            return " · reading every cluster…"
+        clusters = sum(1 for n in report.by_cluster.values() if n)
+        text = f" · {active} problem{'s' if active != 1 else ''}"
+        text += f" in {clusters} cluster{'s' if clusters != 1 else ''}"
+        if resolved:
+            text += f" · {resolved} resolved"
+        return text
+
+    def _show_detail(self) -> None:
+        key = self.problems_table.selected_key
+        problem = self.shown.get(key) if key else None
+        resolved = self.deck.problems.resolved.get(key) if key else None
+        self.query_one("#detail", QuietStatic).update(detail_text(problem, resolved))
+
+    @on(DataTable.RowHighlighted, "#problems")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    @on(DataTable.RowSelected, "#problems")
+    def _selected(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        key = self.problems_table.selected_key
+        problem = self.shown.get(key) if key else None
+        if problem is not None:
+            self._open(problem)
+
+    @work(exclusive=True, group="open", exit_on_error=False)
+    async def _open(self, p: Problem) -> None:
+        """Read what the culprit's pane needs (one or two requests), then open it."""
+        from tui.screens.service import ServiceScreen
+        from tui.screens.services import ServicesScreen
+        from tui.screens.task_detail import TaskDetail
+
+        clients = self.deck.clients
+        cluster = self._cluster(p)
+        try:
+            if p.kind == "stopped" and p.task_arn:
+                tasks = await ecs.describe_tasks(clients, p.cluster_arn, [p.task_arn])
+                if tasks:
+                    self.app.push_screen(TaskDetail(tasks[0]))
+                    return
+            if p.service_arn or p.service_name:
+                ref = p.service_arn or p.service_name or ""
+                found = await ecs.describe_services(clients, p.cluster_arn, [ref])
+                if found:
+                    screen = ServiceScreen(
+                        cluster, found[0], focus_task=p.task_arn, focus_target=p.target_id
+                    )
+                    self.app.push_screen(screen)
+                    return
+        except Exception as exc:
+            self.notify(clean(explain(exc), 300), severity="error", markup=False)
+            return
+        self.app.push_screen(ServicesScreen(cluster))
+
+    def _cluster(self, p: Problem) -> Cluster:
+        report = self.deck.problems.report
+        for c in report.clusters if report else ():
+            if isinstance(c, Cluster) and c.arn == p.cluster_arn:
+                return c
+        return Cluster(p.cluster_arn, p.cluster_name, None, None, None, None, None)
