@@ -231,7 +231,7 @@ async def measure_idle(app: Any, probe: Probe, run: UiRun) -> None:
         await asyncio.sleep(0.05)
         if screen.ticks != seen:
             seen = screen.ticks
-            ticks.append(Counter(counter.last_refresh))
+            ticks.append(Counter(screen.last_calls))
     seconds = time.perf_counter() - began
     probe.phase = "after"
     calls = Counter(counter.total)

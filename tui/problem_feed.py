@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 from textual.screen import Screen
+from textual.worker import Worker
 
 from aws.errors import explain
 from aws.models import Problem
@@ -74,6 +75,7 @@ class ProblemFeed:
         self._viewers: list[Screen[Any]] = []
         self._wake = asyncio.Event()
         self._running = False
+        self._worker: Worker[None] | None = None
 
     # -- who is looking ------------------------------------------------------------------------
 
@@ -83,11 +85,18 @@ class ProblemFeed:
             self._viewers.append(screen)
         if not self._running:
             self._running = True
-            self.app.run_worker(self._loop(), group="problems", exit_on_error=False)
+            self._worker = self.app.run_worker(self._loop(), group="problems", exit_on_error=False)
 
     def detach(self, screen: Screen[Any]) -> None:
+        """Nobody looks any more: stop, even mid-read. The first read of a big account (every
+        service described) would otherwise spend the request buckets the pane just opened
+        needs; the watch keeps what it read and carries on when a viewer comes back."""
         if screen in self._viewers:
             self._viewers.remove(screen)
+        if not self._viewers and self._worker is not None:
+            self._worker.cancel()
+            self._worker = None
+            self._running = False
 
     def refresh_now(self) -> None:
         """Read again now (the loop wakes from its sleep; a read under way just finishes)."""
@@ -123,7 +132,8 @@ class ProblemFeed:
                     screen.post_message(ProblemsUpdated())
                 await self._wait(delay)
         finally:
-            self._running = False
+            if self._worker is None:  # else a newer loop took over
+                self._running = False
 
     def _due_in(self) -> float:
         """A pane coming back on screen reads at once only if the last report is due."""

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections import Counter
 from typing import TYPE_CHECKING, cast
 
 from textual import events, on, work
@@ -71,6 +72,8 @@ class PollingScreen(Screen[None]):
         self.ticks = 0
         #: True once a tick succeeded: the first success is the full load.
         self.loaded = False
+        #: This pane's own requests in its last successful tick, by operation.
+        self.last_calls: Counter[str] = Counter()
         #: The table the open filter line applies to (chosen when "/" is pressed).
         self._filter_target: LiveTable | None = None
 
@@ -134,6 +137,7 @@ class PollingScreen(Screen[None]):
                 self.header.mark_stale(reason)
                 self.header.next_in = delay
             else:
+                self.last_calls = Counter(tally)
                 calls = sum(tally.values())
                 # Budget governor: a big pane (a service with 1,000 tasks) stretches its own
                 # interval so steady polling stays under a quarter of a 20/s ECS bucket refill.
