@@ -13,7 +13,7 @@ import json
 from functools import cache
 from typing import Any
 
-from aws import fargate
+from aws import fargate, secrets
 from aws.plan import ValidationError
 
 #: Keys DescribeTaskDefinition adds that RegisterTaskDefinition rejects: removed silently.
@@ -246,13 +246,18 @@ def _pretty(body: dict[str, Any]) -> list[str]:
     return json.dumps(body, indent=2, sort_keys=True, default=str).splitlines(keepends=True)
 
 
-def diff(old: dict[str, Any], new: dict[str, Any]) -> str:
-    """Unified diff of both stripped bodies as sorted, pretty JSON ("" when identical)."""
+def diff(old: dict[str, Any], new: dict[str, Any], *, reveal: bool = False) -> str:
+    """Unified diff of both stripped bodies as sorted, pretty JSON ("" when identical).
+
+    Secrets are masked (``aws.secrets.mask_pair``) unless ``reveal``: a hidden value that
+    changed shows as ``<redacted: changed>``, so the diff is never empty when only it changed.
+    """
     rev = old.get("revision")
     label = f"rev {rev}" if rev is not None else "current"
-    lines = difflib.unified_diff(
-        _pretty(strip_for_register(old)), _pretty(strip_for_register(new)), label, "new", n=3
-    )
+    a, b = strip_for_register(old), strip_for_register(new)
+    if not reveal:
+        a, b = secrets.mask_pair(a, b)
+    lines = difflib.unified_diff(_pretty(a), _pretty(b), label, "new", n=3)
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
