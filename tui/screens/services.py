@@ -22,7 +22,7 @@ from aws.models import Cluster, Service
 from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
 from tui.status import service_health, task_counts
-from tui.text import age, natural_key, safe, short_arn
+from tui.text import age, clean, natural_key, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
 
 COLUMNS = [
@@ -62,7 +62,7 @@ def targets_cell(s: Service, counts: dict[str, int] | None) -> Text:
 
 
 def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
-    rollout = s.rollout_state or "-"
+    rollout = clean(s.rollout_state or "-", 30)  # any state AWS adds, shown as it comes
     rollout_style = {"FAILED": "bold red", "IN_PROGRESS": "yellow"}.get(rollout, "dim")
     deployments = len(s.deployments)
     rollout_text = Text(rollout if deployments <= 1 else f"{rollout} ({deployments} deps)")
