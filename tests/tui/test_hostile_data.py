@@ -285,3 +285,44 @@ TASK_KEYS = [
 def test_any_field_of_any_type_never_crashes_the_task_view(key: str, value: Any) -> None:
     doc = {"taskArn": "arn:aws:ecs:us-east-1:1:task/c/abc", "lastStatus": "RUNNING", key: value}
     rendered(task_row(task_from_dict(doc)))
+
+
+# --- the detail panes: task detail, its log lines, service events --------------------------
+
+
+def printed(text: Text) -> str:
+    out = io.StringIO()
+    Console(file=out, width=200, color_system=None, force_terminal=False).print(text)
+    return out.getvalue()
+
+
+def no_controls(text: Text) -> None:
+    for line in printed(text).splitlines():
+        assert "\x1b" not in line and not FORBIDDEN.search(line), repr(line)
+
+
+@SETTINGS
+@given(text=hostile, other=hostile)
+def test_task_detail_logs_and_events(text: str, other: str) -> None:
+    from aws.models import LogEvent
+    from tui.screens.events import render_events
+    from tui.screens.task_detail import describe, render_logs
+
+    task = task_from_dict(
+        {
+            "taskArn": f"arn:aws:ecs:us-east-1:1:task/c/{text}",
+            "lastStatus": other,
+            "desiredStatus": text,
+            "healthStatus": other,
+            "taskDefinitionArn": text,
+            "startedBy": other,
+            "availabilityZone": text,
+            "stoppedReason": text,
+            "containers": [
+                {"name": text, "lastStatus": other, "image": text, "reason": other, "exitCode": 1}
+            ],
+        }
+    )
+    no_controls(describe(task))
+    no_controls(render_logs({text: [LogEvent(timestamp=None, message=other, stream=text)]}))
+    no_controls(render_events(service_from_dict(_service_doc(text, other))))
