@@ -10,7 +10,8 @@
 
 ``unmask`` puts the real values back into an edited copy of a masked structure (matched by
 container and variable name), so a user can edit a masked task definition and register it with
-the real values; ``leftover`` finds placeholders that had nothing to put back. ``mask_pair``
+the real values (a placeholder the user edited around, e.g. in a URL, stands for the hidden
+part); ``leftover`` finds placeholders that had nothing to put back. ``mask_pair``
 masks two revisions for a diff, marking a hidden value that changed. Pure functions, no I/O.
 """
 
@@ -100,8 +101,15 @@ def _restore(edited: Any, masked: Any, real: Any) -> Any:
             j = _match(e, i, masked)
             out.append(e if j is None else _restore(e, masked[j], real[j]))
         return out
-    if isinstance(edited, str) and edited == masked and masked != real:
-        return real
+    if isinstance(edited, str) and isinstance(masked, str) and isinstance(real, str):
+        if edited == masked and masked != real:
+            return real
+        if REDACTED in edited and masked.count(REDACTED) == 1:
+            # Part of the value was hidden (a URL's password) and the user edited around the
+            # placeholder: put the hidden part back where the placeholder still stands.
+            head, tail = masked.split(REDACTED)
+            if real.startswith(head) and real.endswith(tail) and len(real) >= len(head + tail):
+                return edited.replace(REDACTED, real[len(head) : len(real) - len(tail)])
     return edited
 
 

@@ -72,6 +72,14 @@ def test_unmask_restores_what_the_user_left_and_keeps_what_they_typed() -> None:
     assert back["containerDefinitions"][0]["secrets"][0]["valueFrom"] == ARN
     assert back["containerDefinitions"][0]["image"] == "private.example/app:2"
     assert secrets.leftover(back) == []
+    # a URL edited around its hidden password keeps the password
+    edited = secrets.mask(raw)
+    url = edited["containerDefinitions"][0]["environment"][5]
+    url["value"] = url["value"].replace("@db:5432", "@db2:6432")
+    back = secrets.unmask(edited, raw)
+    assert back["containerDefinitions"][0]["environment"][5]["value"] == (
+        "postgres://app:pw0rd@db2:6432/app"
+    )
     # a placeholder copied to a variable that has no real value is found
     back["containerDefinitions"][0]["environment"].append({"name": "NEW_TOKEN", "value": REDACTED})
     assert secrets.leftover(back) == ["containerDefinitions[0].environment[6].value"]

@@ -171,6 +171,13 @@ async def test_secrets_are_masked_in_the_editor_revealed_by_key_and_registered_r
         assert "hunter2" in area.text and "secret:api-x" in area.text
         await pilot.press("ctrl+r")
         assert "hunter2" not in area.text
+        await pilot.press("ctrl+r", "escape")  # revealing is not an edit: Esc closes at once
+        await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen))
+        editor = app.screen
+        area = editor.query_one("#json", TextArea)
+        assert "hunter2" not in area.text
         rewrite(editor, set_image)
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))

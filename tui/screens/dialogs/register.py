@@ -192,8 +192,9 @@ class EditorScreen(ModalScreen[Edited]):
         super().__init__()
         self.title_text = title
         self.text = text
-        #: The text as first shown: Esc asks before discarding anything different from it.
-        self.original = text if original is None else original
+        #: Texts that hold no edits (as first shown, and its secrets shown or hidden by Ctrl+R):
+        #: Esc asks before discarding anything else.
+        self.pristine = {text if original is None else original}
         self.check = check
         self.save = save
         self.reveal = reveal
@@ -256,6 +257,8 @@ class EditorScreen(ModalScreen[Edited]):
             self.show_problems([str(exc)], header="Secrets not toggled:")
             return
         self.revealed = not self.revealed
+        if area.text in self.pristine:
+            self.pristine.add(text)  # showing or hiding secrets is not an edit
         area.load_text(text)
         state = "shown: Ctrl+R hides them" if self.revealed else "hidden"
         self.query_one("#problems", Static).update(Text(f"Secret values {state}.", style="dim"))
@@ -263,6 +266,6 @@ class EditorScreen(ModalScreen[Edited]):
     @work(exclusive=True, group="editor-cancel")
     async def action_cancel(self) -> None:
         text = self.current
-        if text != self.original and not await self.app.push_screen_wait(DiscardScreen()):
+        if text not in self.pristine and not await self.app.push_screen_wait(DiscardScreen()):
             return
         self.dismiss(Edited(None, text))
