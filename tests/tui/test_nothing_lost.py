@@ -226,3 +226,26 @@ def test_main_prints_the_crash_log_path(moto_url, monkeypatch, capsys):
     err = capsys.readouterr().err
     path = err.rsplit("the traceback is in ", 1)[1].strip()
     assert "RuntimeError: escaped the app" in Path(path).read_text()
+
+
+async def test_a_failed_check_keeps_the_editor_and_saves_a_draft(sandbox, make_app):
+    app = make_app(sandbox)
+
+    def too_big(body: dict[str, Any]) -> None:
+        body["containerDefinitions"][0]["memory"] = 99_999  # more than the task's memory
+
+    async with app.run_test(size=(120, 36)) as pilot:
+        editor = await open_editor(pilot, "web-fargate", "auth-service")
+        rewrite(editor, too_big)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is editor
+        problems = str(editor.query_one("#problems").render()).replace("\n", "")
+        assert "memory 99999 MiB is more than the task's memory" in problems
+        [draft] = drafts()
+        assert f"Your text is saved in {draft}" in problems
+        assert '"memory": 99999' in draft.read_text()
+        await pilot.press("ctrl+s")  # again: the same draft is updated, not a second one
+        await pilot.pause()
+        assert drafts() == [draft]
+        assert mutations(app) == {}
