@@ -1,48 +1,41 @@
-"""The audit log: one JSON line per mutation attempt (sent, failed or refused).
+"""The audit log: JSON lines for every mutation attempt (sent, failed or refused).
 
-Location: ``$ECSDECK_STATE_DIR/audit.jsonl``, else ``$XDG_STATE_HOME/ecsdeck/audit.jsonl``, else
-``~/.local/state/ecsdeck/audit.jsonl``. The file is created with mode 0600. Values of container
-``environment`` entries are replaced by "<redacted>" (they often hold secrets); everything else
-in the parameters is logged as sent.
+Location: ``audit.jsonl`` in the state directory (``aws.state.state_dir``: ``$ECSDECK_STATE_DIR``,
+else ``$XDG_STATE_HOME/ecsdeck``, else ``~/.local/state/ecsdeck``). The file is created with mode
+0600. A call that is sent is written twice with the same ``id``: an ``intent`` line, flushed to
+disk before the request leaves, then its result (``ok``/``error``), so a crash mid-call still
+leaves a record; ``read`` merges the two (a call with no result reads as ``intent``). Secrets are
+masked by ``aws.secrets.mask`` with every ``environment`` value hidden (``REDACTED``).
 """
 
 from __future__ import annotations
 
 import json
 import os
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-REDACTED = "<redacted>"
+from aws.secrets import REDACTED, mask
+from aws.state import state_dir
+
+__all__ = ["REDACTED", "AuditLog", "default_path", "new_id", "redact"]
 
 
 def default_path() -> Path:
-    state = os.environ.get("ECSDECK_STATE_DIR")
-    if state:
-        return Path(state) / "audit.jsonl"
-    xdg = os.environ.get("XDG_STATE_HOME")
-    if xdg:
-        return Path(xdg) / "ecsdeck" / "audit.jsonl"
-    return Path.home() / ".local" / "state" / "ecsdeck" / "audit.jsonl"
+    return state_dir() / "audit.jsonl"
 
 
 def redact(value: Any) -> Any:
-    """A copy of ``value`` with every ``environment: [{name, value}]`` value hidden."""
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for k, v in value.items():
-            if k == "environment" and isinstance(v, list):
-                out[k] = [
-                    {**e, "value": REDACTED} if isinstance(e, dict) and "value" in e else e
-                    for e in v
-                ]
-            else:
-                out[k] = redact(v)
-        return out
-    if isinstance(value, list):
-        return [redact(v) for v in value]
-    return value
+    """A copy of ``value`` as the audit log keeps it: every ``environment`` value and every
+    other secret (``secrets`` valueFrom, repository credentials) hidden."""
+    return mask(value, all_environment=True)
+
+
+def new_id() -> str:
+    """An id tying a call's ``intent`` line to its result line."""
+    return uuid.uuid4().hex[:16]
 
 
 class AuditLog:
@@ -63,9 +56,13 @@ class AuditLog:
         result: str,
         error: str | None,
         response_summary: dict[str, Any] | None,
+        id: str | None = None,
     ) -> None:
-        """Append one line. ``result`` is "ok", "error" or "refused". Raises OSError."""
+        """Append one line, flushed to disk before returning. ``result`` is "intent" (about to
+        be sent), "ok", "error" or "refused"; ``id`` ties an intent to its result. Raises
+        OSError."""
         entry = {
+            "id": id or new_id(),
             "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "identity": identity,
             "region": region,
@@ -82,14 +79,19 @@ class AuditLog:
         fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         with os.fdopen(fd, "a", encoding="utf-8") as f:
             f.write(line)
+            f.flush()
+            os.fsync(f.fileno())
 
     def read(self) -> list[dict[str, Any]]:
-        """Every entry, oldest first; a missing file is an empty log, a torn line is skipped."""
+        """Every call, oldest first: an intent and its result (same ``id``) are one entry, the
+        result's (an intent never completed stays ``intent``). A missing file is an empty log,
+        a torn line is skipped."""
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
             return []
         out: list[dict[str, Any]] = []
+        where: dict[str, int] = {}
         for line in text.splitlines():
             if not line.strip():
                 continue
@@ -97,6 +99,13 @@ class AuditLog:
                 value = json.loads(line)
             except json.JSONDecodeError:
                 continue
-            if isinstance(value, dict):
-                out.append(value)
+            if not isinstance(value, dict):
+                continue
+            key = value.get("id")
+            if isinstance(key, str) and key in where:
+                out[where[key]] = value  # the result completes its intent
+                continue
+            if isinstance(key, str):
+                where[key] = len(out)
+            out.append(value)
         return out

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+from aws.audit import new_id
 from aws.errors import explain
 from aws.plan import REGISTERED, ActionError, ApiCall, BusyError, Plan, ReadOnlyError, td_label
 
@@ -156,6 +157,7 @@ class _Audit:
         result: str,
         error: str | None = None,
         response: dict[str, Any] | None = None,
+        id: str | None = None,
     ) -> None:
         if self.log is None:
             return
@@ -170,11 +172,40 @@ class _Audit:
                 result=result,
                 error=error,
                 response_summary=response,
+                id=id,
             )
         except OSError as exc:
             msg = f"Warning: the audit log could not be written ({exc})."
             if msg not in self.warnings:
                 self.warnings.append(msg)
+
+
+def record_refusal(
+    c: Clients,
+    audit: AuditLog,
+    *,
+    action: str,
+    cluster: str | None,
+    service: str | None,
+    params: dict[str, Any] | None = None,
+) -> str | None:
+    """Write a ``refused`` line for an action refused before any plan was built (read-only
+    mode refuses at the key press). Returns a warning if the line could not be written."""
+    try:
+        audit.record(
+            identity=getattr(c, _IDENTITY_ATTR, None),
+            region=c.region,
+            cluster=cluster,
+            service=service,
+            call=action,
+            params=params or {},
+            result="refused",
+            error=_READ_ONLY_MESSAGE,
+            response_summary=None,
+        )
+    except OSError as exc:
+        return f"Warning: the audit log could not be written ({exc})."
+    return None
 
 
 async def execute(c: Clients, plan: Plan, *, audit: AuditLog | None = None) -> Outcome:
@@ -215,18 +246,21 @@ async def _run(c: Clients, plan: Plan, audit: AuditLog | None) -> Outcome:
         except ActionError as exc:
             log(planned, "error", exc.message)
             return _outcome(plan, done, results, planned, exc.message, i, registered, log)
+        # The intent is on disk before the request leaves: a crash mid-call leaves a record.
+        attempt = new_id()
+        log(call, "intent", id=attempt)
         try:
             client = getattr(c, call.service)
             response = _clean(await getattr(client, call.method())(**call.params))
         except Exception as exc:
             message = _explain(exc)
-            log(call, "error", message)
+            log(call, "error", message, id=attempt)
             return _outcome(plan, done, results, call, message, i, registered, log)
         if call.operation == "RegisterTaskDefinition":
             registered = (response.get("taskDefinition") or {}).get("taskDefinitionArn")
         done.append(call)
         results.append(response)
-        log(call, "ok", None, _summary(call, response))
+        log(call, "ok", None, _summary(call, response), id=attempt)
     return _outcome(plan, done, results, None, None, len(plan.calls), registered, log)
 
 

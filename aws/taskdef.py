@@ -13,7 +13,7 @@ import json
 from functools import cache
 from typing import Any
 
-from aws import fargate
+from aws import fargate, secrets
 from aws.plan import ValidationError
 
 #: Keys DescribeTaskDefinition adds that RegisterTaskDefinition rejects: removed silently.
@@ -156,6 +156,7 @@ def validate(body: dict[str, Any]) -> list[str]:
         if not isinstance(image, str) or not image.strip():
             problems.append(f"{label} needs an 'image'")
 
+    problems.extend(_memory_problems(body, containers))
     mode = body.get("networkMode")
     if requires_fargate(body):
         if mode != "awsvpc":
@@ -196,6 +197,41 @@ def validate(body: dict[str, Any]) -> list[str]:
     return problems
 
 
+def _mib(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    return fargate.memory_mib(value)
+
+
+def _memory_problems(body: dict[str, Any], containers: list[Any]) -> list[str]:
+    """ECS rejects containers that do not fit the task-level memory (when one is set).
+
+    Each container's hard limit (``memory``) must be at most the task's memory, and so must the
+    sum of what the containers reserve (``memoryReservation``, else ``memory``).
+    """
+    task = _mib(body.get("memory"))
+    if task is None:
+        return []
+    problems: list[str] = []
+    reserved = 0
+    for c in containers:
+        if not isinstance(c, dict):
+            continue
+        hard, soft = _mib(c.get("memory")), _mib(c.get("memoryReservation"))
+        if hard is not None and hard > task:
+            problems.append(
+                f"container {c.get('name')!r}: memory {hard} MiB is more than the task's "
+                f"memory {task} MiB; lower it or raise the task's memory"
+            )
+        reserved += soft if soft is not None else (hard or 0)
+    if reserved > task and not problems:
+        problems.append(
+            f"the containers reserve {reserved} MiB in all (memoryReservation, else memory), "
+            f"more than the task's memory {task} MiB"
+        )
+    return problems
+
+
 def _botocore_problems(body: dict[str, Any]) -> list[str]:
     from botocore.validate import ParamValidator
 
@@ -210,13 +246,18 @@ def _pretty(body: dict[str, Any]) -> list[str]:
     return json.dumps(body, indent=2, sort_keys=True, default=str).splitlines(keepends=True)
 
 
-def diff(old: dict[str, Any], new: dict[str, Any]) -> str:
-    """Unified diff of both stripped bodies as sorted, pretty JSON ("" when identical)."""
+def diff(old: dict[str, Any], new: dict[str, Any], *, reveal: bool = False) -> str:
+    """Unified diff of both stripped bodies as sorted, pretty JSON ("" when identical).
+
+    Secrets are masked (``aws.secrets.mask_pair``) unless ``reveal``: a hidden value that
+    changed shows as ``<redacted: changed>``, so the diff is never empty when only it changed.
+    """
     rev = old.get("revision")
     label = f"rev {rev}" if rev is not None else "current"
-    lines = difflib.unified_diff(
-        _pretty(strip_for_register(old)), _pretty(strip_for_register(new)), label, "new", n=3
-    )
+    a, b = strip_for_register(old), strip_for_register(new)
+    if not reveal:
+        a, b = secrets.mask_pair(a, b)
+    lines = difflib.unified_diff(_pretty(a), _pretty(b), label, "new", n=3)
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 

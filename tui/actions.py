@@ -22,7 +22,9 @@ from aws.plan import ActionError, Plan, ValidationError
 from tui.text import clean
 
 if TYPE_CHECKING:
-    from aws.models import Service, Task
+    from pathlib import Path
+
+    from aws.models import Service, Task, TaskDefinition
     from tui.app import EcsDeckApp
     from tui.screens.base import PollingScreen
 
@@ -48,11 +50,36 @@ def in_flight(app: Any, key: str) -> bool:
     return key in _busy(app)
 
 
-def launch(screen: PollingScreen, key: str, what: str, flow: Flow) -> bool:
-    """Run ``flow`` in a worker unless read-only or ``key`` is busy; False when refused."""
+def _refuse_read_only(app: EcsDeckApp, what: str, target: Target) -> None:
+    """Say so, and write the ``refused`` line the README promises to the audit log."""
+    from aws.execute import record_refusal
+
+    cluster, service, params = target
+    warning = record_refusal(
+        app.clients, AuditLog(), action=what, cluster=cluster, service=service, params=params
+    )
+    message = f"{READ_ONLY} {what} is not available."
+    app.notify(" ".join(filter(None, [message, warning])), severity="warning", markup=False)
+
+
+#: (cluster name, service name, parameters) an action is about, for its audit line.
+Target = tuple[str | None, str | None, dict[str, Any]]
+
+
+def _service_target(service: Service) -> Target:
+    return service.cluster_arn.rsplit("/", 1)[-1], service.name, {}
+
+
+def launch(
+    screen: PollingScreen, key: str, what: str, flow: Flow, target: Target | None = None
+) -> bool:
+    """Run ``flow`` in a worker unless read-only or ``key`` is busy; False when refused.
+
+    ``target`` names what the action is about in the audit log's ``refused`` line.
+    """
     app = screen.deck
     if app.settings.read_only:
-        app.notify(f"{READ_ONLY} {what} is not available.", severity="warning", markup=False)
+        _refuse_read_only(app, what, target or (None, None, {}))
         return False
     busy = _busy(app)
     if key in busy:
@@ -119,7 +146,7 @@ def scale(screen: PollingScreen, service: Service) -> None:
             return
         await confirm_and_execute(screen, aws_actions.plan_scale(service, count))
 
-    launch(screen, service_key(service), "Scale", flow)
+    launch(screen, service_key(service), "Scale", flow, _service_target(service))
 
 
 async def _with_diff(screen: PollingScreen, plan: Plan, old: str | None, new: str) -> Plan:
@@ -128,12 +155,21 @@ async def _with_diff(screen: PollingScreen, plan: Plan, old: str | None, new: st
 
     if not old or old == new:
         return plan
+    app = _app(screen)
     try:
-        c = _app(screen).clients
-        a = await ecs.read_task_definition(c, old)
-        b = await ecs.read_task_definition(c, new)
-    except Exception:
-        return plan
+        a = await ecs.read_task_definition(app.clients, old)
+        b = await ecs.read_task_definition(app.clients, new)
+    except Exception as exc:
+        # Not fatal (the calls are still shown), but the user must know the diff is missing.
+        why = f"The task-definition diff could not be read ({explain(exc)})"
+        app.notify(
+            clean(f"{why}; the confirmation shows the API calls without it.", 600),
+            title=clean(plan.title, 100),
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+        return replace(plan, notes=(*plan.notes, clean(f"{why}.", 500)))
     return replace(plan, diff=taskdef.diff(dict(a.raw), dict(b.raw)) or None)
 
 
@@ -155,7 +191,7 @@ def deploy(screen: PollingScreen, service: Service) -> None:
         plan = await _with_diff(screen, plan, service.task_definition, arn)
         await confirm_and_execute(screen, plan)
 
-    launch(screen, service_key(service), "Deploy", flow)
+    launch(screen, service_key(service), "Deploy", flow, _service_target(service))
 
 
 def rollback(screen: PollingScreen, service: Service) -> None:
@@ -165,14 +201,14 @@ def rollback(screen: PollingScreen, service: Service) -> None:
         plan = await _with_diff(screen, plan, service.task_definition, target)
         await confirm_and_execute(screen, plan)
 
-    launch(screen, service_key(service), "Roll back", flow)
+    launch(screen, service_key(service), "Roll back", flow, _service_target(service))
 
 
 def force_deployment(screen: PollingScreen, service: Service) -> None:
     async def flow() -> None:
         await confirm_and_execute(screen, aws_actions.plan_force_deployment(service))
 
-    launch(screen, service_key(service), "Force new deployment", flow)
+    launch(screen, service_key(service), "Force new deployment", flow, _service_target(service))
 
 
 def _service_running(screen: PollingScreen, task: Task) -> int | None:
@@ -209,7 +245,8 @@ def stop_task(screen: PollingScreen, task: Task) -> None:
         await confirm_and_execute(screen, plan)
 
     key = f"{task.cluster_arn}/{task.service_name}" if task.service_name else task.arn
-    launch(screen, key, "Stop task", flow)
+    cluster = task.cluster_arn.rsplit("/", 1)[-1]
+    launch(screen, key, "Stop task", flow, (cluster, task.service_name, {"task": task.arn}))
 
 
 # --- key bindings, and the mixins that give a screen its action_* methods -------------------
@@ -311,16 +348,20 @@ def switch_launch_type(screen: PollingScreen, service: Service) -> None:
                 raise ActionError(sp.blocked)
         await confirm_and_execute(screen, sp.plan)
 
-    launch(screen, service_key(service), "Switch launch type", flow)
+    launch(screen, service_key(service), "Switch launch type", flow, _service_target(service))
 
 
-async def _register_then_offer_deploy(screen: PollingScreen, service: Service, plan: Plan) -> None:
+async def _register_then_offer_deploy(
+    screen: PollingScreen, service: Service, plan: Plan
+) -> Outcome | None:
+    """Confirm and register, then offer to deploy the new revision. The registration's
+    outcome, or None when its confirmation was cancelled (nothing sent)."""
     # The cluster and service name the audit line (the registration is for this service).
     cluster = service.cluster_arn.rsplit("/", 1)[-1]
     plan = replace(plan, cluster=cluster, service=service.name)
     outcome = await confirm_and_execute(screen, plan)
     if outcome is None or not outcome.ok or not outcome.registered_arn:
-        return
+        return outcome
     deploy_plan = aws_actions.plan_deploy(service, outcome.registered_arn)
     deploy_plan = replace(
         deploy_plan,
@@ -328,6 +369,7 @@ async def _register_then_offer_deploy(screen: PollingScreen, service: Service, p
         diff=plan.diff,
     )
     await confirm_and_execute(screen, deploy_plan)
+    return outcome
 
 
 def new_image(screen: PollingScreen, service: Service) -> None:
@@ -354,14 +396,19 @@ def new_image(screen: PollingScreen, service: Service) -> None:
         plan = aws_actions.plan_register(td, taskdef.with_image(dict(td.raw), container, uri))
         await _register_then_offer_deploy(screen, service, plan)
 
-    launch(screen, service_key(service), "New image", flow)
+    launch(screen, service_key(service), "New image", flow, _service_target(service))
 
 
 def edit_taskdef(screen: PollingScreen, service: Service) -> None:
-    import json
+    """Edit the task definition as JSON (secrets masked), then register it, losing nothing.
+
+    Esc in the editor asks first; a cancelled diff goes back to the editor with the edits; a
+    failed check or a failed RegisterTaskDefinition reopens it with the problem and the text,
+    which is also saved to a draft file under the state directory (its path is shown).
+    """
     import os
 
-    from aws import ecs, taskdef
+    from aws import ecs
     from tui.screens.dialogs.register import EditorScreen
 
     async def flow() -> None:
@@ -369,31 +416,113 @@ def edit_taskdef(screen: PollingScreen, service: Service) -> None:
         if not service.task_definition:
             raise ActionError(f"{service.name} has no task definition.")
         td = await ecs.read_task_definition(app.clients, service.task_definition)
-
-        def check(text: str) -> Plan:
-            return aws_actions.plan_register(td, taskdef.parse_json(text))
-
-        text = json.dumps(taskdef.strip_for_register(dict(td.raw)), indent=2, default=str)
+        edit = _TaskDefEdit(td)
+        text = edit.initial
         problems: list[str] = []
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         plan: Plan | None = None
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
         edited = _edit_outside(app, editor, text) if editor else None
         if edited is not None:
             text = edited
             try:
-                plan = check(text)
+                plan = edit.check(text)
             except ActionError as exc:
                 problems = exc.problems if isinstance(exc, ValidationError) else []
-                problems = problems or [exc.message]
-        if plan is None:
-            title = f"{td.family}:{td.revision}"
-            plan = await app.push_screen_wait(EditorScreen(title, text, check, problems))
-        if plan is None:
-            app.notify("Cancelled: nothing was sent.", markup=False)
-            return
-        await _register_then_offer_deploy(screen, service, plan)
+                problems = [*(problems or [exc.message]), edit.save(text)]
+        title = f"{td.family}:{td.revision}"
+        while True:
+            if plan is None:
+                result = await app.push_screen_wait(
+                    EditorScreen(
+                        title,
+                        text,
+                        edit.check,
+                        problems,
+                        original=edit.initial,
+                        save=edit.save,
+                        reveal=edit.reveal,
+                    )
+                )
+                text = result.text
+                if result.plan is None:
+                    saved = edit.save(text) if text != edit.initial else ""
+                    app.notify(clean(f"Cancelled: nothing was sent. {saved}", 600), markup=False)
+                    return
+                plan = result.plan
+            outcome = await _register_then_offer_deploy(screen, service, plan)
+            plan = None
+            if outcome is None:  # the diff was cancelled: back to the editor with the edits
+                problems = []
+                app.notify("Back to the editor with your edits.", markup=False)
+            elif not outcome.ok:
+                saved = edit.save(text)
+                problems = [f"RegisterTaskDefinition failed: {outcome.error or 'see above'}", saved]
+                app.notify(clean(saved, 600), title="Your edits are kept", markup=False)
+            else:
+                return
 
-    launch(screen, service_key(service), "Edit task definition", flow)
+    launch(screen, service_key(service), "Edit task definition", flow, _service_target(service))
+
+
+class _TaskDefEdit:
+    """One editing of a task definition: the masked text shown, the check that puts the real
+    secret values back, the reveal toggle, and the draft file the text is saved to."""
+
+    def __init__(self, td: TaskDefinition) -> None:
+        import json
+
+        from aws import secrets, taskdef
+
+        self.td = td
+        self.real = taskdef.strip_for_register(dict(td.raw))
+        self.initial = json.dumps(secrets.mask(self.real), indent=2, default=str)
+        self.draft: Path | None = None
+
+    def _body(self, text: str) -> dict[str, Any]:
+        from aws import secrets, taskdef
+
+        body = secrets.unmask(taskdef.parse_json(text), self.real)
+        return cast("dict[str, Any]", body)
+
+    def check(self, text: str) -> Plan:
+        from aws import secrets
+
+        body = self._body(text)
+        left = secrets.leftover(body)
+        if left:
+            problems = [
+                f"{path} still holds {secrets.REDACTED}, and ecsdeck has no value to put back "
+                "there: type the real value (Ctrl+R shows the ones it knows)"
+                for path in left
+            ]
+            raise ValidationError(problems[0], problems)
+        return aws_actions.plan_register(self.td, body)
+
+    def reveal(self, text: str, show: bool) -> str:
+        import json
+
+        from aws import secrets
+
+        try:
+            body = self._body(text)
+        except ValidationError as exc:
+            raise ValueError(f"Fix the JSON first ({exc.problems[0]}).") from None
+        return json.dumps(body if show else secrets.mask(body), indent=2, default=str)
+
+    def save(self, text: str) -> str:
+        """Save the text (secrets masked when it parses) as a draft: a line saying where."""
+        import contextlib
+        import json
+
+        from aws import secrets, state
+
+        with contextlib.suppress(ValidationError):  # not JSON: kept as typed
+            text = json.dumps(secrets.mask(self._body(text)), indent=2, default=str)
+        try:
+            self.draft = state.save_draft(self.td.family, text, self.draft)
+        except OSError as exc:
+            return f"Your text could not be saved to a draft file ({exc})."
+        return f"Your text is saved in {self.draft}"
 
 
 def _edit_outside(app: EcsDeckApp, editor: str, text: str) -> str | None:

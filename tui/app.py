@@ -55,6 +55,8 @@ class EcsDeckApp(App[None]):
         self.follows = Follows()
         #: The one problems reader, shared by the clusters pane and the problems view.
         self.problems = ProblemFeed(self)
+        #: Where the traceback of an unexpected exception was written (main prints it).
+        self.crash_log: str | None = None
 
     async def on_mount(self) -> None:
         from tui.screens.clusters import ClustersScreen
@@ -78,8 +80,28 @@ class EcsDeckApp(App[None]):
 
         try:
             self.identity = await whoami(self.clients)
-        except Exception:
-            return  # the header keeps "…"; pane errors explain what is wrong
+        except Exception as exc:
+            from aws.errors import explain
+            from tui.text import clean
+
+            # The header keeps "…" for the account; say why instead of leaving it unexplained.
+            self.notify(
+                clean(
+                    f"Could not read which account this is (sts:GetCallerIdentity): "
+                    f"{explain(exc)}. The account shows as '…'; changes are audited without "
+                    "the caller's ARN.",
+                    600,
+                ),
+                title="Identity unknown",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual restores the terminal and prints the traceback; keep a copy on disk first.
+        self.crash_log = write_crash_log(error)
+        super()._handle_exception(error)
 
     async def on_unmount(self) -> None:
         await self.clients.__aexit__(None, None, None)
@@ -117,6 +139,22 @@ class EcsDeckApp(App[None]):
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
+
+
+def write_crash_log(error: BaseException) -> str:
+    """The traceback in a crash log under the state directory: its path, or why not."""
+    import traceback
+
+    from aws.state import write_crash_log as write
+    from tui import __version__
+
+    text = f"ecsdeck {__version__}, Python {sys.version.split()[0]}\n" + "".join(
+        traceback.format_exception(error)
+    )
+    try:
+        return str(write(text))
+    except OSError as exc:
+        return f"(no crash log: {exc})"
 
 
 def fail(message: str) -> NoReturn:
@@ -164,7 +202,14 @@ def main(argv: list[str] | None = None) -> None:
         fail(str(exc))
     app = EcsDeckApp(settings)
     try:
-        app.run()
+        app.run()  # restores the terminal however it ends
+    except Exception as exc:
+        print(
+            f"ecsdeck: unexpected error ({type(exc).__name__}); the traceback is in "
+            f"{write_crash_log(exc)}",
+            file=sys.stderr,
+        )
+        raise SystemExit(1) from None
     finally:
         if sandbox is not None:
             sandbox.terminate()
@@ -172,6 +217,8 @@ def main(argv: list[str] | None = None) -> None:
                 sandbox.wait(timeout=10)
             except Exception:
                 sandbox.kill()
+    if app.crash_log:
+        print(f"ecsdeck: unexpected error; the traceback is in {app.crash_log}", file=sys.stderr)
     if app.return_code:
         raise SystemExit(app.return_code)
 

@@ -12,8 +12,10 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 
-#: C0/C1 control characters and DEL. ESC becomes a visible glyph so a hostile tag shows what it is.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: C0/C1 control characters and DEL, plus the Unicode bidi controls (which can reorder what a
+#: terminal shows: "trojan source") and line/paragraph separators. ESC becomes a visible glyph
+#: so a hostile tag shows what it is; the others become "�".
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
 _VISIBLE = {"\x1b": "␛", "\n": "⏎", "\r": "␍", "\t": " "}
 
 

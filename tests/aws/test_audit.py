@@ -63,3 +63,58 @@ def test_record_and_read(tmp_path: Path) -> None:
     assert stat.S_IMODE(log.path.stat().st_mode) == 0o600
     lines = log.path.read_text().splitlines()
     assert json.loads(lines[0])["region"] == "eu-west-1"
+
+
+# --- intent before the call, result after (against a real moto server) ---------------------
+
+
+def _register_plan() -> object:
+    from aws.plan import ApiCall, Plan
+    from tests.aws.test_actions import bridge_td
+
+    call = ApiCall("ecs", "RegisterTaskDefinition", bridge_td())
+    return Plan(title="Register", cluster="", service=None, calls=(call,), summary="")
+
+
+async def test_intent_is_on_disk_before_the_call_and_completed_after(moto_url: str) -> None:
+    from aws.execute import execute
+    from tests.aws.test_actions import open_clients
+
+    log = AuditLog()
+    seen: list[list[dict[str, object]]] = []
+    async with open_clients(moto_url) as c:
+        real = c.ecs.register_task_definition
+
+        async def spy(**params: object) -> object:
+            seen.append([json.loads(line) for line in log.path.read_text().splitlines()])
+            return await real(**params)
+
+        c.ecs.register_task_definition = spy  # type: ignore[method-assign]
+        outcome = await execute(c, _register_plan(), audit=log)  # type: ignore[arg-type]
+    assert outcome.ok
+    [[intent]] = seen  # what the file held while the request was in flight
+    assert intent["result"] == "intent" and intent["call"] == "RegisterTaskDefinition"
+    lines = [json.loads(line) for line in log.path.read_text().splitlines()]
+    assert [line["result"] for line in lines] == ["intent", "ok"]
+    assert lines[0]["id"] == lines[1]["id"]
+    [entry] = log.read()  # merged: one entry per call
+    assert entry["result"] == "ok" and entry["response"]["taskDefinitionArn"]
+
+
+async def test_a_crash_mid_call_leaves_the_intent(moto_url: str) -> None:
+    import asyncio
+
+    from aws.execute import execute
+    from tests.aws.test_actions import open_clients
+
+    log = AuditLog()
+    async with open_clients(moto_url) as c:
+
+        async def dies(**params: object) -> object:
+            raise asyncio.CancelledError  # the process goes away mid-request
+
+        c.ecs.register_task_definition = dies  # type: ignore[method-assign]
+        with pytest.raises(asyncio.CancelledError):
+            await execute(c, _register_plan(), audit=log)  # type: ignore[arg-type]
+    [entry] = log.read()
+    assert entry["result"] == "intent" and entry["params"]["family"] == "web"

@@ -212,6 +212,10 @@ async def test_read_only_keys_explain_and_send_nothing(live_sandbox, make_app, k
         await wait_for(pilot, lambda: "read-only mode" in notes(app))
         assert app.screen is screen
         assert mutations(app) == {}
+    # the refusal is in the audit log, as the README says
+    [line] = AuditLog().read()
+    assert line["result"] == "refused" and "Read-only mode" in line["error"]
+    assert (line["cluster"], line["service"]) == ("core-ec2", "email-worker")
 
 
 async def test_read_only_stop_task_explains_and_sends_nothing(live_sandbox, make_app):
@@ -227,6 +231,9 @@ async def test_read_only_stop_task_explains_and_sends_nothing(live_sandbox, make
         await pilot.press("x")
         await wait_for(pilot, lambda: "read-only mode" in notes(app))
         assert app.screen is screen and mutations(app) == {}
+    [line] = AuditLog().read()
+    assert line["call"] == "Stop task" and line["result"] == "refused"
+    assert line["params"]["task"].startswith("arn:aws:ecs:")
 
 
 # --- deploy, roll back, force ---------------------------------------------------------------
@@ -390,7 +397,7 @@ async def _edit_and_check(pilot: Any, cluster: str, service: str, edit: Any) -> 
     """Open the in-app JSON editor (no $EDITOR), apply ``edit`` to the text, Ctrl+S."""
     from textual.widgets import TextArea
 
-    from tui.screens.dialogs.register import EditorScreen
+    from tui.screens.dialogs.register import DiscardScreen, EditorScreen
 
     app = pilot.app
     await open_services(pilot, cluster, service)
@@ -403,7 +410,9 @@ async def _edit_and_check(pilot: Any, cluster: str, service: str, edit: Any) -> 
     assert isinstance(app.screen, EditorScreen), "a bad definition keeps the editor open"
     problems = str(app.screen.query_one("#problems").render())
     app.cursor_at_error = area.cursor_location
-    await pilot.press("escape")
+    await pilot.press("escape")  # the text was edited: Esc asks first
+    await wait_for(pilot, lambda: isinstance(app.screen, DiscardScreen))
+    await pilot.press("y")
     await pilot.pause()
     assert mutations(app) == {}
     return problems

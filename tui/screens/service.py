@@ -56,7 +56,7 @@ def task_row(t: Task) -> Row:
     if t.host_ports and not t.private_ip:
         where += ":" + ",".join(str(p) for p in t.host_ports)
     when = t.stopped_at if t.last_status == "STOPPED" else (t.started_at or t.created_at)
-    health = t.health or "-"
+    health = clean(t.health or "-", 20)
     health_style = {"HEALTHY": "green", "UNHEALTHY": "bold red"}.get(health, "dim")
     cells = (
         safe(t.id[:12], "bold", 14),
@@ -111,9 +111,9 @@ def summary(s: Service, unhealthy_targets: int = 0, follow: Follow | None = None
         tags = "  ".join(f"{clean(k, 40)}={clean(v, 80)}" for k, v in s.tags)
         text.append(f"\n  tags: {clean(tags, 300)}", style="dim")
     for d in s.deployments:
-        state = d.rollout_state or "-"
+        state = clean(d.rollout_state or "-", 30)
         text.append(
-            f"\n  {d.status:<8} {clean(short_arn(d.task_definition), 40)}  "
+            f"\n  {clean(d.status, 20):<8} {clean(short_arn(d.task_definition), 40)}  "
             f"{d.running}/{d.desired} running  {state}",
             style="yellow" if state == "IN_PROGRESS" else ("bold red" if state == "FAILED" else ""),
         )

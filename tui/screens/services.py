@@ -32,7 +32,7 @@ from tui.status import (
     service_health,
     task_counts,
 )
-from tui.text import age, natural_key, safe, short_arn
+from tui.text import age, clean, natural_key, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
 
 COLUMNS = [
@@ -75,7 +75,7 @@ def rollout_cell(s: Service) -> Text:
     """The PRIMARY rollout's state, but FAILED wins (a circuit-breaker rollback is PRIMARY then),
     and an IN_PROGRESS past the threshold says for how long, in red."""
     failed = failed_deployment(s)
-    rollout = "FAILED" if failed else (s.rollout_state or "-")
+    rollout = "FAILED" if failed else clean(s.rollout_state or "-", 30)  # new states as they come
     style = {"FAILED": "bold red", "IN_PROGRESS": "yellow"}.get(rollout, "dim")
     overdue = rollout_overdue(s)
     if overdue is not None:

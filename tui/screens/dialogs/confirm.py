@@ -7,6 +7,7 @@ press while the screen is closing does nothing.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 from rich.console import Group
@@ -19,6 +20,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
 from aws.plan import Plan
+from aws.secrets import REDACTED, mask
 from tui.text import clean
 
 DIALOG_CSS = """
@@ -104,7 +106,10 @@ def calls_text(plan: Plan, target: CliTarget | None = None) -> Text:
     """
     target = target or {}
     out = Text()
-    for n, call in enumerate(plan.calls, 1):
+    hidden = False
+    for n, planned in enumerate(plan.calls, 1):
+        call = replace(planned, params=mask(planned.params))
+        hidden = hidden or call.params != planned.params
         if n > 1:
             out.append("\n\n")
         out.append(f"{n}. {clean(call.service)}.{clean(call.operation)}", style="bold")
@@ -115,6 +120,12 @@ def calls_text(plan: Plan, target: CliTarget | None = None) -> Text:
         out.append(clean(call.cli(**target), 4000), style="cyan")
     if not plan.calls:
         out.append("(no API calls)", style="dim")
+    if hidden:
+        out.append(
+            f"\nValues that look secret are shown as {REDACTED}; the real values are sent "
+            "(replace them before pasting a line).",
+            style="yellow",
+        )
     return out
 
 

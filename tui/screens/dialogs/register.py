@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -122,12 +123,51 @@ class ImagePickerScreen(ModalScreen[tuple[str, str] | None]):
         self.dismiss(None)
 
 
-class EditorScreen(ModalScreen[Plan | None]):
-    """Edit JSON in-app; Ctrl+S checks it with ``check`` and dismisses with the plan."""
+@dataclass(frozen=True)
+class Edited:
+    """What the editor closed with: the checked plan (None: cancelled) and the text as left."""
+
+    plan: Plan | None
+    text: str
+
+
+class DiscardScreen(ModalScreen[bool]):
+    """ "Discard your edits? y/n": True only on y (Esc and n keep editing)."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Discard"),
+        Binding("n,escape", "answer(False)", "Keep editing"),
+    ]
+    DEFAULT_CSS = DIALOG_CSS.format(name="DiscardScreen")
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Discard your edits?", style="bold"), classes="title")
+            yield Static(
+                "y: discard them (a copy is kept in a draft file) · n or Esc: keep editing"
+            )
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+#: Turns the editor's text to its secrets shown (True) or hidden (False); raises ValueError
+#: with a message when the text is not JSON.
+Reveal = Callable[[str, bool], str]
+
+
+class EditorScreen(ModalScreen[Edited]):
+    """Edit JSON in-app; Ctrl+S checks it with ``check`` and dismisses with the plan.
+
+    Esc asks before discarding edits. A failed check keeps the editor open with the problems
+    and, when ``save`` is given, saves the text (``save`` returns a line saying where).
+    ``reveal`` (Ctrl+R) shows or hides the values ecsdeck masks as secrets.
+    """
 
     BINDINGS = [
         Binding("ctrl+s", "save", "Check and continue", priority=True),
         Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+r", "toggle_secrets", "Show/hide secrets", priority=True),
     ]
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="EditorScreen")
@@ -144,19 +184,33 @@ class EditorScreen(ModalScreen[Plan | None]):
         text: str,
         check: Callable[[str], Plan],
         problems: list[str] | None = None,
+        *,
+        original: str | None = None,
+        save: Callable[[str], str] | None = None,
+        reveal: Reveal | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
         self.text = text
+        #: Texts that hold no edits (as first shown, and its secrets shown or hidden by Ctrl+R):
+        #: Esc asks before discarding anything else.
+        self.pristine = {text if original is None else original}
         self.check = check
+        self.save = save
+        self.reveal = reveal
+        #: True while secrets are shown (Ctrl+R).
+        self.revealed = False
         self.initial_problems = list(problems or [])
 
     def compose(self) -> ComposeResult:
+        keys = "   Ctrl+S check and continue · Esc cancel"
+        if self.reveal is not None:
+            keys += " · Ctrl+R show/hide secrets"
         with Vertical():
             yield Static(
                 Text("Edit ")
                 + Text(clean(self.title_text, 80), style="bold")
-                + Text("   Ctrl+S check and continue · Esc cancel", style="dim"),
+                + Text(keys, style="dim"),
                 classes="title",
             )
             yield TextArea(self.text, id="json", show_line_numbers=True, soft_wrap=False)
@@ -167,8 +221,12 @@ class EditorScreen(ModalScreen[Plan | None]):
         if self.initial_problems:
             self.show_problems(self.initial_problems)
 
-    def show_problems(self, problems: list[str]) -> None:
-        text = Text("Not sent:\n", style="bold")
+    @property
+    def current(self) -> str:
+        return self.query_one("#json", TextArea).text
+
+    def show_problems(self, problems: list[str], header: str = "Not sent:") -> None:
+        text = Text(header + "\n", style="bold")
         for p in problems[:8]:
             text.append("• " + clean(p, 300) + "\n")
         self.query_one("#problems", Static).update(text)
@@ -178,13 +236,36 @@ class EditorScreen(ModalScreen[Plan | None]):
             self.query_one("#json", TextArea).move_cursor((max(line, 0), max(column, 0)))
 
     def action_save(self) -> None:
+        text = self.current
+        try:
+            plan = self.check(text)
+        except ValidationError as exc:
+            problems = list(exc.problems)
+            if self.save is not None:
+                problems.insert(1, self.save(text))
+            self.show_problems(problems)
+            return
+        self.dismiss(Edited(plan, text))
+
+    def action_toggle_secrets(self) -> None:
+        if self.reveal is None:
+            return
         area = self.query_one("#json", TextArea)
         try:
-            plan = self.check(area.text)
-        except ValidationError as exc:
-            self.show_problems(exc.problems)
+            text = self.reveal(area.text, not self.revealed)
+        except ValueError as exc:
+            self.show_problems([str(exc)], header="Secrets not toggled:")
             return
-        self.dismiss(plan)
+        self.revealed = not self.revealed
+        if area.text in self.pristine:
+            self.pristine.add(text)  # showing or hiding secrets is not an edit
+        area.load_text(text)
+        state = "shown: Ctrl+R hides them" if self.revealed else "hidden"
+        self.query_one("#problems", Static).update(Text(f"Secret values {state}.", style="dim"))
 
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    @work(exclusive=True, group="editor-cancel")
+    async def action_cancel(self) -> None:
+        text = self.current
+        if text not in self.pristine and not await self.app.push_screen_wait(DiscardScreen()):
+            return
+        self.dismiss(Edited(None, text))
