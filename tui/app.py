@@ -26,6 +26,13 @@ class EcsDeckApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
+        Binding(
+            "ctrl+r",
+            "reload_credentials",
+            "Reload credentials",
+            tooltip="Re-read AWS credentials (after aws sso login) and poll again",
+            show=False,
+        ),
         # Works on every pane; shown in the footer of the clusters pane only (PROBLEMS_BINDING),
         # since the service panes' footers are full of action keys at 120 columns.
         Binding(
@@ -74,6 +81,12 @@ class EcsDeckApp(App[None]):
         self.run_worker(self._whoami(), group="identity", exit_on_error=False)
         heap.settle()  # Textual and botocore's models: alive for the whole session
         await self.push_screen(ClustersScreen())
+
+    async def action_reload_credentials(self) -> None:
+        from tui.credentials import reload_clients
+
+        if await reload_clients(self):
+            self.run_worker(self._whoami(), group="identity", exit_on_error=False)
 
     async def _whoami(self) -> None:
         from aws.identity import whoami

@@ -19,7 +19,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input
 
 from aws.errors import error_code, explain
-from aws.health import NOT_ANSWERING, THROTTLED, WORDS, Trouble, trouble_kind
+from aws.health import (
+    EXPIRED_CREDENTIALS,
+    NOT_ANSWERING,
+    THROTTLED,
+    UNREACHABLE,
+    WORDS,
+    Trouble,
+    trouble_kind,
+)
 from tui import heap
 from tui.widgets.live_table import LiveTable
 from tui.widgets.status_header import StatusHeader
@@ -130,10 +138,18 @@ class PollingScreen(Screen[None]):
                     else trouble_kind(None, error_code(exc), None)
                 )
                 throttled = kind == THROTTLED
-                delay = min(max(delay * 2, interval), 30.0) if throttled else interval
+                # A dead endpoint costs AWS nothing to probe: look again within a second.
+                down = kind in (UNREACHABLE, NOT_ANSWERING)
+                delay = (
+                    min(max(delay * 2, interval), 30.0)
+                    if throttled
+                    else (min(interval, 1.0) if down else interval)
+                )
                 reason = str(exc) if isinstance(exc, Stalled) else explain(exc)
                 if throttled:
                     reason = f"{WORDS[THROTTLED]} {delay:.0f}s · {reason}"
+                elif kind == EXPIRED_CREDENTIALS:
+                    reason += " · then ctrl+r reloads them here"
                 self.header.mark_stale(reason)
                 self.header.next_in = delay
             else:
