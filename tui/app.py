@@ -74,6 +74,17 @@ class EcsDeckApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
 
+#: The one command that adds what ``--demo`` needs (the sandbox's moto server stack).
+DEMO_INSTALL = "pip install 'ecsdeck[demo]'"
+
+
+def demo_installed() -> bool:
+    """The sandbox's server stack is an extra: a real account does without it."""
+    from importlib.util import find_spec
+
+    return all(find_spec(name) is not None for name in ("moto", "flask"))
+
+
 def fail(message: str) -> NoReturn:
     print(f"ecsdeck: {message}", file=sys.stderr)
     raise SystemExit(2)
@@ -86,6 +97,8 @@ def main(argv: list[str] | None = None) -> None:
         fail(str(exc))
     sandbox = None
     if settings.demo:
+        if not demo_installed():
+            fail(f"--demo needs the sandbox's packages (moto); install them with: {DEMO_INSTALL}")
         from aws.sandbox.server import spawn_sandbox
 
         print("Starting the ecsdeck sandbox (a local moto server)…", file=sys.stderr)
