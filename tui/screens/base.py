@@ -71,6 +71,13 @@ class PollingScreen(Screen[None]):
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
 
+    def on_mount(self) -> None:
+        for table in self.query(LiveTable):
+            table.hold_selection = not self.loaded  # Enter typed ahead waits for the first load
+
+    def row_chosen(self, table: LiveTable, key: str) -> None:
+        """Enter (or a click) on ``table``'s row ``key``: drill in, where the pane can."""
+
     @property
     def table(self) -> LiveTable:
         """The table the filter applies to (the focused one on multi-table screens)."""
@@ -118,7 +125,10 @@ class PollingScreen(Screen[None]):
                 delay = (
                     interval if not self.loaded else max(interval, calls / CALLS_PER_SECOND_BUDGET)
                 )
-                self.loaded = True
+                if not self.loaded:
+                    self.loaded = True
+                    for table in self.query(LiveTable):
+                        table.release_selection()
                 self.header.mark_fresh(calls, next_in=delay)
             self.ticks += 1
             await asyncio.sleep(delay)
@@ -146,25 +156,55 @@ class PollingScreen(Screen[None]):
         Key events are routed to the table before the "/" binding runs, so "/" is handled
         here, and a printable key that reaches the screen while the filter line is open did
         not go through the Input (which stops the ones it takes): it belongs to the filter.
+        Enter closes the filter here, at once, so a second Enter in the same burst reaches the
+        table (and opens the row) instead of the Input that is about to lose focus. A key that
+        reaches this screen after another pane replaced it on top (Enter opened it, and the
+        rest of the burst was already queued here) goes on to that pane.
         """
-        if event.key == "slash" and not self.filter_input.display:
+        if self.app.screen is not self:
+            self._pass_on(event)
+        elif event.key == "slash" and not self.filter_input.display:
             self.action_start_filter()
         elif self.filter_input.display and event.is_printable and event.character:
             self.filter_input.insert_text_at_cursor(event.character)
+        elif self.filter_input.display and event.key == "enter":
+            self._filter_done()
+        elif event.key == "enter" and isinstance(self.focused, LiveTable):
+            # Here rather than as the table's binding: bindings run when the key comes back to
+            # the app, behind every key of the burst, so the keys after Enter would reach this
+            # pane instead of the one Enter opens.
+            self.focused.action_select_cursor()
+        elif event.key == "escape":
+            self.action_back()  # same reason: the keys after Esc belong to the pane it reveals
         else:
             return
         event.stop()
         event.prevent_default()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        (self._filter_target or self.table).set_filter(event.value)
+    def _pass_on(self, event: events.Key) -> None:
+        """Send a key typed ahead to where it would have gone: the focus of the screen on top."""
+        app = self.app
+        (app.focused or app.screen)._forward_event(events.Key(event.key, event.character))
+
+    def _apply_filter(self) -> None:
+        target = self._filter_target or self.table
+        text = self.filter_input.value  # the latest, not a Changed event's older value
+        if target.filter_text != text.strip().lower():
+            target.set_filter(text)
         self.header.update_lines()  # "n of N rows" follows the typing
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._apply_filter()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
+        if not self.filter_input.display:
+            return
+        self._apply_filter()
         self.filter_input.display = False
-        (self._filter_target or self.table).focus()
+        # At once, not on the next idle: the next key of a burst belongs to the table.
+        self.set_focus(self._filter_target or self.table)
 
     def action_back(self) -> None:
         if self.filter_input.has_focus:

@@ -68,6 +68,9 @@ class ClustersScreen(PollingScreen):
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
+        self.action_open()  # a click; Enter comes through row_chosen
+
+    def row_chosen(self, table: LiveTable, key: str) -> None:
         self.action_open()
 
     def action_open(self) -> None:

@@ -235,7 +235,14 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
 
     @on(DataTable.RowSelected, "#tasks")
     def _task_selected(self, event: DataTable.RowSelected) -> None:
-        task = self.tasks.get(str(event.row_key.value))
+        self._open_task(str(event.row_key.value))  # a click; Enter comes through row_chosen
+
+    def row_chosen(self, table: LiveTable, key: str) -> None:
+        if table is self.tasks_table:
+            self._open_task(key)
+
+    def _open_task(self, key: str) -> None:
+        task = self.tasks.get(key)
         if task:
             from tui.screens.task_detail import TaskDetail
 

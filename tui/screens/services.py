@@ -211,6 +211,9 @@ class ServicesScreen(ServiceActions, PollingScreen):
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
+        self.action_open()  # a click; Enter comes through row_chosen
+
+    def row_chosen(self, table: LiveTable, key: str) -> None:
         self.action_open()
 
     def selected_service(self) -> Service | None:

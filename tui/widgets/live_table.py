@@ -104,6 +104,9 @@ class LiveTable(DataTable[Text]):
         self._sort_index: int | None = None
         #: (letter, column key, label) of each sortable column: Shift+letter sorts by it.
         self.sort_keys: list[tuple[str, str, str]] = []
+        #: While set (the pane's first load), Enter is remembered rather than acted on.
+        self.hold_selection = False
+        self._held = False
         #: One RowKey per key, made once: re-indexing 2,000 rows should not build 2,000 keys.
         self._row_keys: dict[str, RowKey] = {}
         self.filter_text = ""
@@ -117,6 +120,30 @@ class LiveTable(DataTable[Text]):
             if letter:
                 self.sort_keys.append((letter, key, label))
                 self._bindings.bind(letter, f"sort({key!r})", f"Sort by {label}", show=False)
+
+    # -- Enter ---------------------------------------------------------------------------------
+
+    def action_select_cursor(self) -> None:
+        """Enter acts at once, not through a posted RowSelected: keys typed after it in the same
+        burst then reach the pane it opens. The screen's ``row_chosen(table, key)`` acts on it.
+        Enter pressed while the pane is still loading waits for the load, as a user who typed
+        slowly would have waited for the row to appear."""
+        if self.hold_selection:
+            self._held = True
+            return
+        chosen = getattr(self.screen, "row_chosen", None)
+        key = self.selected_key
+        if chosen is None:
+            super().action_select_cursor()
+        elif key is not None:
+            chosen(self, key)
+
+    def release_selection(self) -> None:
+        """The pane has loaded: an Enter held meanwhile acts now."""
+        self.hold_selection = False
+        if self._held:
+            self._held = False
+            self.action_select_cursor()
 
     # -- sorting ---------------------------------------------------------------------------------
 
