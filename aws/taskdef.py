@@ -156,6 +156,7 @@ def validate(body: dict[str, Any]) -> list[str]:
         if not isinstance(image, str) or not image.strip():
             problems.append(f"{label} needs an 'image'")
 
+    problems.extend(_memory_problems(body, containers))
     mode = body.get("networkMode")
     if requires_fargate(body):
         if mode != "awsvpc":
@@ -193,6 +194,41 @@ def validate(body: dict[str, Any]) -> list[str]:
                     )
     if not problems:
         problems.extend(_botocore_problems(strip_for_register(body)))
+    return problems
+
+
+def _mib(value: object) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        return None
+    return fargate.memory_mib(value)
+
+
+def _memory_problems(body: dict[str, Any], containers: list[Any]) -> list[str]:
+    """ECS rejects containers that do not fit the task-level memory (when one is set).
+
+    Each container's hard limit (``memory``) must be at most the task's memory, and so must the
+    sum of what the containers reserve (``memoryReservation``, else ``memory``).
+    """
+    task = _mib(body.get("memory"))
+    if task is None:
+        return []
+    problems: list[str] = []
+    reserved = 0
+    for c in containers:
+        if not isinstance(c, dict):
+            continue
+        hard, soft = _mib(c.get("memory")), _mib(c.get("memoryReservation"))
+        if hard is not None and hard > task:
+            problems.append(
+                f"container {c.get('name')!r}: memory {hard} MiB is more than the task's "
+                f"memory {task} MiB; lower it or raise the task's memory"
+            )
+        reserved += soft if soft is not None else (hard or 0)
+    if reserved > task and not problems:
+        problems.append(
+            f"the containers reserve {reserved} MiB in all (memoryReservation, else memory), "
+            f"more than the task's memory {task} MiB"
+        )
     return problems
 
 

@@ -126,12 +126,21 @@ async def _with_diff(screen: PollingScreen, plan: Plan, old: str | None, new: st
 
     if not old or old == new:
         return plan
+    app = _app(screen)
     try:
-        c = _app(screen).clients
-        a = await ecs.read_task_definition(c, old)
-        b = await ecs.read_task_definition(c, new)
-    except Exception:
-        return plan
+        a = await ecs.read_task_definition(app.clients, old)
+        b = await ecs.read_task_definition(app.clients, new)
+    except Exception as exc:
+        # Not fatal (the calls are still shown), but the user must know the diff is missing.
+        why = f"The task-definition diff could not be read ({explain(exc)})"
+        app.notify(
+            clean(f"{why}; the confirmation shows the API calls without it.", 600),
+            title=clean(plan.title, 100),
+            severity="warning",
+            timeout=15,
+            markup=False,
+        )
+        return replace(plan, notes=(*plan.notes, clean(f"{why}.", 500)))
     return replace(plan, diff=taskdef.diff(dict(a.raw), dict(b.raw)) or None)
 
 

@@ -61,8 +61,23 @@ class EcsDeckApp(App[None]):
 
         try:
             self.identity = await whoami(self.clients)
-        except Exception:
-            return  # the header keeps "…"; pane errors explain what is wrong
+        except Exception as exc:
+            from aws.errors import explain
+            from tui.text import clean
+
+            # The header keeps "…" for the account; say why instead of leaving it unexplained.
+            self.notify(
+                clean(
+                    f"Could not read which account this is (sts:GetCallerIdentity): "
+                    f"{explain(exc)}. The account shows as '…'; changes are audited without "
+                    "the caller's ARN.",
+                    600,
+                ),
+                title="Identity unknown",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
 
     async def on_unmount(self) -> None:
         await self.clients.__aexit__(None, None, None)

@@ -96,6 +96,30 @@ def test_validate_fargate_rules() -> None:
     assert len([p for p in problems if "does not support" in p]) == 3
 
 
+def test_container_memory_must_fit_the_task_memory() -> None:
+    def body(*containers: dict[str, object], memory: str = "512") -> dict[str, object]:
+        return fargate_body(memory=memory, containerDefinitions=list(containers))
+
+    (problem,) = taskdef.validate(body({"name": "app", "image": "x", "memory": 1024}))
+    assert problem == (
+        "container 'app': memory 1024 MiB is more than the task's memory 512 MiB; "
+        "lower it or raise the task's memory"
+    )
+    assert taskdef.validate(body({"name": "app", "image": "x", "memory": 512})) == []
+    # the containers' reservations together must fit too
+    two = body(
+        {"name": "a", "image": "x", "memoryReservation": 300},
+        {"name": "b", "image": "x", "memory": 400},
+    )
+    (problem,) = taskdef.validate(two)
+    assert "reserve 700 MiB in all" in problem and "512 MiB" in problem
+    assert taskdef.validate({**two, "memory": "1024", "cpu": "256"}) == []
+    # a task without task-level memory (EC2): the rule does not apply
+    ec2 = {"family": "w", "containerDefinitions": [{"name": "a", "image": "x", "memory": 4096}]}
+    assert taskdef.validate(ec2) == []
+    assert taskdef.validate({**ec2, "memory": "2 GB"})[0].startswith("container 'a': memory 4096")
+
+
 def test_validate_host_port_under_awsvpc() -> None:
     bad = fargate_body(
         containerDefinitions=[

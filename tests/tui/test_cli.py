@@ -56,6 +56,18 @@ def test_bad_env_and_config_file(tmp_path: Path) -> None:
     assert result.returncode == 2 and "config.toml" in result.stderr
 
 
+def test_bad_config_values_exit_2_with_one_line_before_the_ui(tmp_path: Path) -> None:
+    import os
+
+    (tmp_path / "config.toml").write_text('refresh = "abc"\nread_only = "no"\n')
+    result = run(env=dict(os.environ, ECSDECK_CONFIG_DIR=str(tmp_path)))
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.strip().splitlines() == [
+        f"ecsdeck: {tmp_path / 'config.toml'}: refresh must be at least 0.2 seconds (a number)"
+        " (got 'abc')"
+    ]
+
+
 def test_version_and_help() -> None:
     assert run("--version").stdout.startswith("ecsdeck ")
     assert "--endpoint-url" in run("--help").stdout
