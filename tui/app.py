@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from textual.app import App
 from textual.binding import Binding
@@ -14,6 +14,9 @@ from aws.session import Clients, SessionConfigError, SessionSettings, check_sett
 from tui import config, heap
 from tui.commands import ActionCommands
 from tui.config import Settings
+
+if TYPE_CHECKING:
+    from tui.resources import Resource
 
 
 class EcsDeckApp(App[None]):
@@ -28,16 +31,12 @@ class EcsDeckApp(App[None]):
     def __init__(self, settings: Settings) -> None:
         super().__init__()
         self.settings = settings
-        self.clients = Clients.open(
-            SessionSettings(
-                profile=settings.profile,
-                region=settings.region,
-                endpoint_url=settings.endpoint_url,
-                read_only=settings.read_only,
-                max_attempts=settings.max_attempts,
-            )
-        )
+        self.clients = Clients.open(session_settings(settings))
         self.identity: Identity | None = None
+        #: Cluster names seen (clusters pane, `:` lookups): what `:svc <Tab>` completes.
+        self.cluster_names: list[str] = []
+        #: `:` command lines entered this session, oldest first (↑/↓ in the command line).
+        self.command_history: list[str] = []
 
     async def on_mount(self) -> None:
         from tui.screens.clusters import ClustersScreen
@@ -54,7 +53,16 @@ class EcsDeckApp(App[None]):
         self.identity = Identity(None, None, self.clients.region, self.clients.endpoint)
         self.run_worker(self._whoami(), group="identity", exit_on_error=False)
         heap.settle()  # Textual and botocore's models: alive for the whole session
-        await self.push_screen(ClustersScreen())
+        cluster = getattr(self.settings, "cluster", None)
+        service = getattr(self.settings, "service", None)
+        if cluster or service:  # --cluster/--service: read by name, then open that pane
+            from tui import resources
+
+            self.run_worker(
+                resources.open_start(self, cluster, service), group="navigate", exit_on_error=False
+            )
+        else:
+            await self.push_screen(ClustersScreen())
 
     async def _whoami(self) -> None:
         from aws.identity import whoami
@@ -82,6 +90,68 @@ class EcsDeckApp(App[None]):
     async def on_unmount(self) -> None:
         await self.clients.__aexit__(None, None, None)
 
+    # -- navigation ------------------------------------------------------------------------------
+
+    def run_command(self, line: str) -> None:
+        """A `:` command line, in an app worker (it replaces the pane that typed it)."""
+        from tui import resources
+
+        self.run_worker(
+            resources.run(self, line), group="navigate", exclusive=True, exit_on_error=False
+        )
+
+    def complete_command(self, value: str) -> str | None:
+        from tui import resources
+
+        return resources.complete(value, self._completions)
+
+    def _completions(self, resource: Resource) -> list[str]:
+        from aws.session import available_profiles, ecs_regions
+
+        if resource.completes == "clusters":
+            return self.cluster_names
+        if resource.completes == "profiles":
+            return available_profiles()
+        if resource.completes == "regions":
+            return ecs_regions()
+        return []
+
+    def remember_clusters(self, names: list[str]) -> None:
+        known = set(self.cluster_names)
+        self.cluster_names.extend(n for n in names if n not in known)
+
+    async def switch_account(
+        self, *, profile: str | None = None, region: str | None = None
+    ) -> None:
+        """Reopen the clients for another profile or region, then the clusters pane."""
+        from dataclasses import replace
+
+        from aws.errors import explain
+        from tui.screens.clusters import ClustersScreen
+        from tui.text import clean
+
+        changes = {k: v for k, v in {"profile": profile, "region": region}.items() if v}
+        settings = replace(self.settings, **changes)  # type: ignore[arg-type]
+        clients = Clients.open(session_settings(settings))
+        try:
+            check_settings(clients.settings)
+            await clients.__aenter__()
+        except Exception as exc:
+            text = str(exc) if isinstance(exc, SessionConfigError) else explain(exc)
+            self.notify(clean(text, 400), severity="error", markup=False)
+            return
+        # The old account's panes go first: none may poll with clients about to close.
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        old, self.clients, self.settings = self.clients, clients, settings
+        await old.__aexit__(None, None, None)
+        self.cluster_names = []
+        self.identity = Identity(None, None, clients.region, clients.endpoint)
+        self.run_worker(self._whoami(), group="identity", exit_on_error=False)
+        await self.push_screen(ClustersScreen())
+        where = f"profile {settings.profile or '(default)'}, region {clients.region}"
+        self.notify(clean(f"Now on {where}.", 200), markup=False)
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
@@ -98,6 +168,16 @@ def demo_installed() -> bool:
     from importlib.util import find_spec
 
     return all(find_spec(name) is not None for name in ("moto", "flask"))
+
+
+def session_settings(settings: Settings) -> SessionSettings:
+    return SessionSettings(
+        profile=settings.profile,
+        region=settings.region,
+        endpoint_url=settings.endpoint_url,
+        read_only=settings.read_only,
+        max_attempts=settings.max_attempts,
+    )
 
 
 def fail(message: str) -> NoReturn:

@@ -18,10 +18,12 @@ from textual.widgets import Footer, Input
 
 from aws.errors import explain
 from tui import heap
+from tui.widgets.command_line import CommandLine
 from tui.widgets.live_table import LiveTable
 from tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
+    from aws.models import Cluster
     from tui.app import EcsDeckApp
 
 
@@ -43,7 +45,15 @@ class PollingScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", tooltip="Quit ecsdeck"),
         Binding("r", "refresh_now", "Refresh", tooltip="Refresh this pane now"),
         Binding("slash", "start_filter", "Filter", key_display="/"),
-        Binding("escape", "back", "Back", tooltip="Clear the filter, or go back one pane"),
+        Binding(
+            "colon",
+            "start_command",
+            "Cmd",
+            key_display=":",
+            show=False,  # the footer has no room at 80 columns; `?` lists it
+            tooltip="Command: :clusters, :svc CLUSTER, :region NAME, :q … (Tab completes)",
+        ),
+        Binding("escape", "back", "Back", tooltip="Clear the filter, or go up one pane"),
     ]
 
     crumb = ""
@@ -66,7 +76,22 @@ class PollingScreen(Screen[None]):
         yield self.header
         yield from self.compose_body()
         yield self.filter_input
+        self.command_line = CommandLine(
+            self.deck.complete_command, self.deck.command_history, id="command"
+        )
+        yield self.command_line
         yield Footer(compact=True)
+
+    # -- where this pane sits ------------------------------------------------------------------
+
+    def up(self) -> PollingScreen | None:
+        """The pane above this one in the hierarchy (Back opens it when nothing is under this
+        pane on the stack, as after a deep link or a `:` command); None at the top."""
+        return None
+
+    def current_cluster(self) -> Cluster | None:
+        """The cluster this pane is about (`:svc` with no name opens its services)."""
+        return None
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
@@ -151,24 +176,31 @@ class PollingScreen(Screen[None]):
         self.set_focus(self.filter_input)
 
     def on_key(self, event: events.Key) -> None:
-        """Filter typing must win over action keys even in one burst ("/scale" pasted fast).
+        """Typing in the filter or command line must win over action keys even in one burst
+        ("/scale" pasted fast), and each key must land where it would have had it been typed
+        slowly.
 
-        Key events are routed to the table before the "/" binding runs, so "/" is handled
-        here, and a printable key that reaches the screen while the filter line is open did
-        not go through the Input (which stops the ones it takes): it belongs to the filter.
-        Enter closes the filter here, at once, so a second Enter in the same burst reaches the
-        table (and opens the row) instead of the Input that is about to lose focus. A key that
+        Key events are routed to the table before the "/" and ":" bindings run, so those are
+        handled here, and a printable key that reaches the screen while a line is open did not
+        go through its Input (which stops the ones it takes): it belongs to the line. Enter
+        closes the line here, at once, so a second Enter in the same burst reaches the table
+        (and opens the row) instead of the Input that is about to lose focus. A key that
         reaches this screen after another pane replaced it on top (Enter opened it, and the
         rest of the burst was already queued here) goes on to that pane.
         """
+        line = self._open_line()
         if self.app.screen is not self:
             self._pass_on(event)
-        elif event.key == "slash" and not self.filter_input.display:
+        elif line is None and event.key == "slash":
             self.action_start_filter()
-        elif self.filter_input.display and event.is_printable and event.character:
-            self.filter_input.insert_text_at_cursor(event.character)
-        elif self.filter_input.display and event.key == "enter":
+        elif line is None and event.key == "colon":
+            self.action_start_command()
+        elif line is not None and event.is_printable and event.character:
+            line.insert_text_at_cursor(event.character)
+        elif line is self.filter_input and event.key == "enter":
             self._filter_done()
+        elif line is self.command_line and event.key == "enter":
+            self._command_done()
         elif event.key == "enter" and isinstance(self.focused, LiveTable):
             # Here rather than as the table's binding: bindings run when the key comes back to
             # the app, behind every key of the burst, so the keys after Enter would reach this
@@ -180,6 +212,13 @@ class PollingScreen(Screen[None]):
             return
         event.stop()
         event.prevent_default()
+
+    def _open_line(self) -> Input | None:
+        if self.filter_input.display:
+            return self.filter_input
+        if self.command_line.display:
+            return self.command_line
+        return None
 
     def _pass_on(self, event: events.Key) -> None:
         """Send a key typed ahead to where it would have gone: the focus of the screen on top."""
@@ -206,7 +245,35 @@ class PollingScreen(Screen[None]):
         # At once, not on the next idle: the next key of a burst belongs to the table.
         self.set_focus(self._filter_target or self.table)
 
+    # -- the command line --------------------------------------------------------------------
+
+    def action_start_command(self) -> None:
+        if self.command_line.display:
+            self.set_focus(self.command_line)
+            return
+        if self.filter_input.display:
+            self._filter_done()
+        self.command_line.open()
+        self.command_line.display = True
+        self.set_focus(self.command_line)  # at once: the burst after ":" is the command
+
+    def _close_command(self) -> None:
+        self.command_line.display = False
+        self.set_focus(self._filter_target or self.table)
+
+    @on(Input.Submitted, "#command")
+    def _command_done(self) -> None:
+        if not self.command_line.display:
+            return
+        line = self.command_line.value
+        self._close_command()
+        self.command_line.remember(line)
+        self.deck.run_command(line)
+
     def action_back(self) -> None:
+        if self.command_line.display:
+            self._close_command()
+            return
         if self.filter_input.has_focus:
             self.filter_input.value = ""
             self._filter_done()
@@ -217,4 +284,6 @@ class PollingScreen(Screen[None]):
                 t.set_filter("")
             return
         if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
+            self.app.pop_screen()  # drilled in: the pane under this one is its parent
+        elif (parent := self.up()) is not None:
+            self.app.switch_screen(parent)  # opened directly: go up the hierarchy

@@ -64,6 +64,7 @@ class ClustersScreen(PollingScreen):
         # DescribeClusters per 100 clusters, and new or deleted clusters show at once.
         fresh = await ecs.read_clusters(self.deck.clients)
         self.clusters = {c.arn: c for c in fresh}
+        self.deck.remember_clusters([c.name for c in fresh])
         self.query_one(LiveTable).set_rows([cluster_row(c) for c in fresh])
 
     @on(DataTable.RowSelected)
@@ -72,6 +73,10 @@ class ClustersScreen(PollingScreen):
 
     def row_chosen(self, table: LiveTable, key: str) -> None:
         self.action_open()
+
+    def current_cluster(self) -> Cluster | None:
+        key = self.query_one(LiveTable).selected_key
+        return self.clusters.get(key) if key else None
 
     def action_open(self) -> None:
         key = self.query_one(LiveTable).selected_key

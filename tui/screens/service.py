@@ -237,6 +237,14 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
     def _task_selected(self, event: DataTable.RowSelected) -> None:
         self._open_task(str(event.row_key.value))  # a click; Enter comes through row_chosen
 
+    def up(self) -> PollingScreen:
+        from tui.screens.services import ServicesScreen
+
+        return ServicesScreen(self.cluster)
+
+    def current_cluster(self) -> Cluster:
+        return self.cluster
+
     def row_chosen(self, table: LiveTable, key: str) -> None:
         if table is self.tasks_table:
             self._open_task(key)

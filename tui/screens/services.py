@@ -216,6 +216,14 @@ class ServicesScreen(ServiceActions, PollingScreen):
     def row_chosen(self, table: LiveTable, key: str) -> None:
         self.action_open()
 
+    def up(self) -> PollingScreen:
+        from tui.screens.clusters import ClustersScreen
+
+        return ClustersScreen()
+
+    def current_cluster(self) -> Cluster:
+        return self.cluster
+
     def selected_service(self) -> Service | None:
         key = self.services_table.selected_key
         return self.services.get(key) if key else None

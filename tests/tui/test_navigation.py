@@ -1,0 +1,188 @@
+"""The `:` command line (aliases, completion, history, unknown commands), the resource registry,
+deep links (`--cluster`/`--service`) and Back going up the hierarchy, against the sandbox."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+
+from tests.tui.conftest import wait_for
+from tests.tui.test_panes import keys, table
+from tui import resources
+from tui.screens.clusters import ClustersScreen
+from tui.screens.service import ServiceScreen
+from tui.screens.services import ServicesScreen
+
+
+def notices(app: Any) -> list[str]:
+    """Every notification the app shows, recorded as it is sent."""
+    seen: list[str] = []
+    original = app.notify
+
+    def notify(message: str, *args: Any, **kwargs: Any) -> None:
+        seen.append(str(message))
+        original(message, *args, **kwargs)
+
+    app.notify = notify
+    return seen
+
+
+async def loaded_clusters(app: Any, pilot: Any) -> None:
+    await wait_for(pilot, lambda: any(k.endswith("/web-fargate") for k in keys(table(app))))
+
+
+async def command(pilot: Any, line: str) -> None:
+    await pilot.press("colon", *line, "enter")
+
+
+def test_the_registry_is_one_table_with_unique_words() -> None:
+    words = resources.command_words()
+    assert len(words) == len(set(words))
+    for name in ("clusters", "services", "tasks", "problems", "deployments", "instances"):
+        assert resources.find(name) is not None
+    for alias, name in [("cl", "clusters"), ("svc", "services"), ("ci", "instances")]:
+        assert resources.find(alias).name == name  # type: ignore[union-attr]
+    assert resources.find("td").name == "taskdefs"  # type: ignore[union-attr]
+    assert resources.find("q").name == "quit"  # type: ignore[union-attr]
+    assert resources.find("ecr") is not None and resources.find("nope") is None
+
+
+def test_completion_of_commands_and_cluster_names() -> None:
+    def values(resource: resources.Resource) -> list[str]:
+        return ["web-fargate", "core-ec2"] if resource.completes == "clusters" else []
+
+    assert resources.complete("ser", values) == "services"
+    assert resources.complete("svc", values) is None  # an alias is a whole word
+    assert resources.complete("svc we", values) == "svc web-fargate"
+    assert resources.complete("services CO", values) == "services COre-ec2"
+    assert resources.complete("zz", values) is None
+
+
+async def test_svc_name_opens_that_clusters_services_and_back_goes_up(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded_clusters(app, pilot)
+        await command(pilot, "svc web-fargate")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+        assert app.screen.cluster.name == "web-fargate"
+        # a second command replaces the pane rather than stacking on it
+        await command(pilot, "services shared-mixed")
+        await wait_for(
+            pilot,
+            lambda: (
+                getattr(app.screen, "cluster", None) is not None
+                and app.screen.cluster.name == "shared-mixed"
+            ),
+        )
+        assert len(app.screen_stack) == 2
+        await wait_for(pilot, lambda: table(app).row_count > 0)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClustersScreen))
+        await pilot.press("escape")  # the top: stays
+        assert isinstance(app.screen, ClustersScreen) and app.is_running
+
+
+async def test_svc_alone_opens_the_current_cluster(frozen_sandbox: str, make_app: Any) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded_clusters(app, pilot)
+        t = table(app)
+        t.move_cursor(row=next(i for i, k in enumerate(keys(t)) if k.endswith("/core-ec2")))
+        await command(pilot, "svc")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+        assert app.screen.cluster.name == "core-ec2"
+        await command(pilot, "cl")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClustersScreen))
+
+
+async def test_completion_history_and_unknown_commands(frozen_sandbox: str, make_app: Any) -> None:
+    app = make_app(frozen_sandbox)
+    seen = notices(app)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded_clusters(app, pilot)
+        await pilot.press("colon", *"svc web-f", "tab")
+        line = app.screen.command_line
+        assert line.value == "svc web-fargate"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+        await command(pilot, "svcs")
+        await wait_for(pilot, lambda: any("Unknown command :svcs" in n for n in seen))
+        assert any("Did you mean :svc?" in n for n in seen)
+        await command(pilot, "td")
+        await wait_for(pilot, lambda: any("coming in a later version" in n for n in seen))
+        assert isinstance(app.screen, ServicesScreen)  # neither moved the pane
+        # history, newest first with Up, back to the empty line with Down
+        await pilot.press("colon")
+        line = app.screen.command_line
+        await pilot.press("up")
+        assert line.value == "td"
+        await pilot.press("up", "up")
+        assert line.value == "svc web-fargate"
+        await pilot.press("down", "down", "down")
+        assert line.value == ""
+        await pilot.press("escape")
+        assert not line.display and isinstance(app.screen, ServicesScreen)
+
+
+def nth_service(url: str, cluster: str, n: int) -> str:
+    ecs = boto3.client("ecs", endpoint_url=url, region_name="us-east-1")
+    arns = [
+        a
+        for page in ecs.get_paginator("list_services").paginate(
+            cluster=cluster, PaginationConfig={"PageSize": 100}
+        )
+        for a in page["serviceArns"]
+    ]
+    return str(arns[n - 1].rsplit("/", 1)[-1])
+
+
+async def test_deep_link_opens_the_230th_service_by_name(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    name = nth_service(frozen_sandbox, "bench", 230)
+    app = make_app(frozen_sandbox, cluster="bench", service=name)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        assert app.screen.service.name == name and app.screen.cluster.name == "bench"
+        # described by name: nothing listed the cluster's 300 services first
+        assert app.clients.calls.total["ecs.ListServices"] == 0
+        assert app.clients.calls.total["ecs.DescribeServices"] <= 2
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+        assert app.screen.cluster.name == "bench"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClustersScreen))
+
+
+async def test_deep_link_to_a_cluster_and_to_nothing(frozen_sandbox: str, make_app: Any) -> None:
+    app = make_app(frozen_sandbox, cluster="core-ec2")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+        assert app.screen.cluster.name == "core-ec2"
+    app = make_app(frozen_sandbox, cluster="core-ec2", service="no-such-service")
+    seen = notices(app)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+        assert any("No service named 'no-such-service'" in n for n in seen)
+
+
+async def test_region_and_profile_switch(frozen_sandbox: str, make_app: Any) -> None:
+    app = make_app(frozen_sandbox)
+    seen = notices(app)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded_clusters(app, pilot)
+        await command(pilot, "svc web-fargate")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+        await command(pilot, "region eu-west-1")
+        await wait_for(pilot, lambda: app.clients.region == "eu-west-1")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClustersScreen))
+        assert "region eu-west-1" in app.screen.header.render().plain
+        await command(pilot, "profile nope")
+        await wait_for(pilot, lambda: any("AWS profile 'nope'" in n for n in seen))
+        assert app.clients.region == "eu-west-1"  # a refused switch changes nothing
+        await command(pilot, "region us-east-1")
+        await wait_for(pilot, lambda: app.clients.region == "us-east-1")
+        await loaded_clusters(app, pilot)
