@@ -18,6 +18,7 @@ from textual.widgets import Footer, Input
 
 from aws.errors import explain
 from tui import heap
+from tui.text import clean
 from tui.widgets.command_line import CommandLine
 from tui.widgets.live_table import LiveTable
 from tui.widgets.status_header import StatusHeader
@@ -54,6 +55,20 @@ class PollingScreen(Screen[None]):
             tooltip="Command: :clusters, :svc CLUSTER, :region NAME, :q … (Tab completes)",
         ),
         Binding("escape", "back", "Back", tooltip="Clear the filter, or go up one pane"),
+        Binding(
+            "c",
+            "copy_arn",
+            "Copy",
+            show=False,
+            tooltip="Copy the selected row's ARN (OSC 52: works over SSH and tmux)",
+        ),
+        Binding(
+            "y",
+            "show_json",
+            "Raw",
+            show=False,
+            tooltip="Show the selected row as JSON, and copy it",
+        ),
     ]
 
     crumb = ""
@@ -92,6 +107,38 @@ class PollingScreen(Screen[None]):
     def current_cluster(self) -> Cluster | None:
         """The cluster this pane is about (`:svc` with no name opens its services)."""
         return None
+
+    def selected_resource(self) -> object | None:
+        """The model behind the focused table's selected row (a Cluster, Service, Task ...)."""
+        return None
+
+    # -- copying -------------------------------------------------------------------------------
+
+    def _selected_or_say(self) -> object | None:
+        resource = self.selected_resource()
+        if resource is None:
+            self.notify("Select a row first.", severity="warning")
+        return resource
+
+    def action_copy_arn(self) -> None:
+        resource = self._selected_or_say()
+        if resource is None:
+            return
+        # Targets have no ARN of their own: their id (IP or instance) is what one pastes.
+        arn = str(getattr(resource, "arn", None) or getattr(resource, "id", ""))
+        self.app.copy_to_clipboard(arn)
+        self.notify(f"Copied {clean(arn, 200)}", markup=False)
+
+    def action_show_json(self) -> None:
+        from tui.screens.json_view import JsonScreen, to_json
+
+        resource = self._selected_or_say()
+        if resource is None:
+            return
+        text = to_json(resource)
+        self.app.copy_to_clipboard(text)
+        name = getattr(resource, "name", None) or getattr(resource, "id", "")
+        self.app.push_screen(JsonScreen(f"{type(resource).__name__.lower()} {name}", text))
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

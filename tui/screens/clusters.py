@@ -78,6 +78,9 @@ class ClustersScreen(PollingScreen):
         key = self.query_one(LiveTable).selected_key
         return self.clusters.get(key) if key else None
 
+    def selected_resource(self) -> Cluster | None:
+        return self.current_cluster()
+
     def action_open(self) -> None:
         key = self.query_one(LiveTable).selected_key
         if key and key in self.clusters:

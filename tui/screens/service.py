@@ -245,6 +245,12 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
     def current_cluster(self) -> Cluster:
         return self.cluster
 
+    def selected_resource(self) -> Task | Target | None:
+        if self.targets_table.has_focus:
+            key = self.targets_table.selected_key
+            return next((t for t in self.targets if t.key == key), None)
+        return self.selected_task()
+
     def row_chosen(self, table: LiveTable, key: str) -> None:
         if table is self.tasks_table:
             self._open_task(key)

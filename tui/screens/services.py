@@ -224,6 +224,9 @@ class ServicesScreen(ServiceActions, PollingScreen):
     def current_cluster(self) -> Cluster:
         return self.cluster
 
+    def selected_resource(self) -> Service | None:
+        return self.selected_service()
+
     def selected_service(self) -> Service | None:
         key = self.services_table.selected_key
         return self.services.get(key) if key else None
