@@ -3,6 +3,8 @@ the header; Home/End and g/G go to the first and last row."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import App, ComposeResult
 
@@ -25,7 +27,7 @@ def names(table: LiveTable) -> list[str]:
 def test_sort_keys_are_natural_and_ages_by_length() -> None:
     assert sorted(["svc-10", "svc-2", "Svc-1"], key=sort_key) == ["Svc-1", "svc-2", "svc-10"]
     assert sorted(["3h", "42s", "7m", "2d"], key=sort_key) == ["42s", "7m", "3h", "2d"]
-    assert sort_letters(["SERVICE", "STATE", "GROUP", "TASKS"]) == ["S", "T", "R", "A"]
+    assert sort_letters(["SERVICE", "STATE", "GROUP", "TASKS", "AGE"]) == ["N", "S", "R", "T", "A"]
 
 
 async def test_shift_letter_sorts_toggles_and_survives_refresh() -> None:
@@ -77,3 +79,34 @@ async def test_home_end_and_g_go_to_first_and_last_row() -> None:
         await pilot.press("g")
         assert table.cursor_row == 0
         assert table.scroll_x == 0
+
+
+async def test_sort_on_the_services_pane_survives_refreshes_and_help_lists_it(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from rich.console import Console
+
+    from tests.tui.conftest import wait_for
+    from tests.tui.test_panes import keys, open_cluster, table
+    from tui.screens.help import key_table
+    from tui.text import natural_key
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "shared-mixed")
+        screen, t = app.screen, table(app)
+
+        def shown() -> list[str]:
+            return [screen.services[k].name for k in keys(t)]
+
+        await pilot.press("N", "N")  # by name, then reversed
+        expected = sorted(shown(), key=natural_key, reverse=True)
+        assert shown() == expected and len(expected) > 1
+        assert str(t.columns["name"].label) == "SERVICE ▼"  # type: ignore[index]
+        start = screen.ticks
+        await wait_for(pilot, lambda: screen.ticks >= start + 2)
+        assert shown() == expected
+        console = Console(width=120, record=True, color_system=None)
+        console.print(key_table(screen))
+        listed = console.export_text()
+        assert "shift+letter" in listed and "N service" in listed and "S state" in listed

@@ -59,11 +59,11 @@ def sort_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 
 def sort_letters(labels: Sequence[str]) -> list[str]:
-    """One Shift+letter per column: the first letter of its header not taken by an earlier
-    column (G is kept for "last row", as in k9s and vim)."""
-    taken = {"G"}
-    out = []
-    for label in labels:
+    """One Shift+letter per column: N for the first (the name, as k9s's Shift+N), then the
+    first letter of each header not taken by an earlier column (G is kept for "last row")."""
+    taken = {"G", "N"}
+    out = ["N"] if labels else []
+    for label in labels[1:]:
         letter = next((c for c in label.upper() if c.isalpha() and c not in taken), "")
         taken.add(letter)
         out.append(letter)
