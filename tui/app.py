@@ -43,6 +43,7 @@ class EcsDeckApp(App[None]):
 
         if self.is_headless:
             self.cursor_blink = False  # stable snapshots
+        self._apply_keys(getattr(self.settings, "keys", None) or {})
         try:
             await self.clients.__aenter__()
         except Exception as exc:
@@ -89,6 +90,26 @@ class EcsDeckApp(App[None]):
 
     async def on_unmount(self) -> None:
         await self.clients.__aexit__(None, None, None)
+
+    def _apply_keys(self, keys: dict[str, str]) -> None:
+        """``[keys]`` of config.toml: action id -> key(s), through Textual's keymap, so the
+        footer and help show the effective keys. An unknown id is named with the closest."""
+        import difflib
+
+        from tui.keys import action_ids
+
+        known = action_ids()
+        for action in keys:
+            if action not in known and not action.startswith("sort_"):
+                close = difflib.get_close_matches(action, sorted(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                self.notify(
+                    f"[keys] {action!r} is not an action id{hint}; ids: {', '.join(sorted(known))}",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
+        self.set_keymap(keys)
 
     # -- navigation ------------------------------------------------------------------------------
 

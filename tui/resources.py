@@ -155,6 +155,23 @@ async def open_start(app: EcsDeckApp, cluster: str | None, service: str | None) 
         await open_clusters(app)
 
 
+def via_action(action: str) -> Opener:
+    """An opener for a view another part of the app owns as a key action (``!`` problems, ``p``
+    deployments): runs the pane's or the app's ``action_<action>``; until one exists, the view
+    is coming in a later version."""
+
+    async def run_action(app: EcsDeckApp, _: str | None) -> None:
+        for node in (app.screen, app):
+            if hasattr(node, f"action_{action}"):
+                await node.run_action(action)
+                return
+        resource = find(action)
+        summary = resource.summary.lower() if resource else action
+        _say(app, f":{action} ({summary}) is {COMING}.", "information")
+
+    return run_action
+
+
 async def switch_profile(app: EcsDeckApp, name: str | None) -> None:
     await app.switch_account(profile=name)
 
@@ -190,9 +207,19 @@ RESOURCES: tuple[Resource, ...] = (
         arg="CLUSTER",
         completes="clusters",
     ),
-    # triage-ui builds these two (`!` and `p`): their entry gets an opener when it is merged.
-    Resource("problems", ("pb", "problem"), "What is wrong across the clusters"),
-    Resource("deployments", ("dp", "deploy"), "Rollouts in progress and recent ones"),
+    # Views owned by their key actions (`!` problems, `p` deployments of the selected service).
+    Resource(
+        "problems",
+        ("pb", "problem"),
+        "What is wrong across the clusters",
+        open=via_action("problems"),
+    ),
+    Resource(
+        "deployments",
+        ("dp", "deploy"),
+        "Rollouts of the selected service, in progress and recent",
+        open=via_action("deployments"),
+    ),
     Resource(
         "instances",
         ("ci", "instance"),

@@ -186,3 +186,31 @@ async def test_region_and_profile_switch(frozen_sandbox: str, make_app: Any) -> 
         await command(pilot, "region us-east-1")
         await wait_for(pilot, lambda: app.clients.region == "us-east-1")
         await loaded_clusters(app, pilot)
+
+
+async def test_keys_remap_actions_by_id_and_help_shows_them(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from rich.console import Console
+
+    from tests.tui.test_panes import open_cluster
+    from tui.screens.dialogs.scale import ScaleScreen
+    from tui.screens.help import key_table
+
+    app = make_app(frozen_sandbox, keys={"scale": "z", "scael": "k"})
+    seen = notices(app)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        assert any("'scael' is not an action id (did you mean 'scale'?)" in n for n in seen)
+        console = Console(width=120, record=True, color_system=None)
+        console.print(key_table(app.screen))
+        listed = console.export_text().splitlines()
+        assert any(line.split()[:1] == ["z"] and "Scale" in line for line in listed)
+        assert not any(line.split()[:1] == ["s"] for line in listed)
+        await pilot.press("s")
+        await pilot.pause()
+        assert isinstance(app.screen, ServicesScreen)
+        await pilot.press("z")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))

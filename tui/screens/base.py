@@ -42,10 +42,11 @@ class PollingScreen(Screen[None]):
             "Help",
             key_display="?",
             tooltip="Help: every key of this pane",
+            id="help",
         ),
-        Binding("q", "app.quit", "Quit", tooltip="Quit ecsdeck"),
-        Binding("r", "refresh_now", "Refresh", tooltip="Refresh this pane now"),
-        Binding("slash", "start_filter", "Filter", key_display="/"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit ecsdeck", id="quit"),
+        Binding("r", "refresh_now", "Refresh", tooltip="Refresh this pane now", id="refresh"),
+        Binding("slash", "start_filter", "Filter", key_display="/", id="filter"),
         Binding(
             "colon",
             "start_command",
@@ -53,14 +54,16 @@ class PollingScreen(Screen[None]):
             key_display=":",
             show=False,  # the footer has no room at 80 columns; `?` lists it
             tooltip="Command: :clusters, :svc CLUSTER, :region NAME, :q … (Tab completes)",
+            id="command",
         ),
-        Binding("escape", "back", "Back", tooltip="Clear the filter, or go up one pane"),
+        Binding("escape", "back", "Back", tooltip="Clear the filter, or go up one pane", id="back"),
         Binding(
             "c",
             "copy_arn",
             "Copy",
             show=False,
             tooltip="Copy the selected row's ARN (OSC 52: works over SSH and tmux)",
+            id="copy",
         ),
         Binding(
             "y",
@@ -68,6 +71,7 @@ class PollingScreen(Screen[None]):
             "Raw",
             show=False,
             tooltip="Show the selected row as JSON, and copy it",
+            id="json",
         ),
     ]
 
@@ -198,9 +202,8 @@ class PollingScreen(Screen[None]):
                     interval if not self.loaded else max(interval, calls / CALLS_PER_SECOND_BUDGET)
                 )
                 if not self.loaded:
-                    self.loaded = True
-                    for table in self.query(LiveTable):
-                        table.release_selection()
+                    self._first_load_done()
+                self.loaded = True
                 self.header.mark_fresh(calls, next_in=delay)
             self.ticks += 1
             await asyncio.sleep(delay)
@@ -208,6 +211,10 @@ class PollingScreen(Screen[None]):
     async def tick(self) -> None:
         """Fetch what this pane shows and put it on screen."""
         raise NotImplementedError
+
+    def _first_load_done(self) -> None:
+        for table in self.query(LiveTable):
+            table.release_selection()  # an Enter typed during the load acts now
 
     # -- filter and navigation -----------------------------------------------------------------
 

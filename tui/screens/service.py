@@ -127,11 +127,17 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
             "Tasks/Targets",
             tooltip="Move between tasks and targets",
             show=False,
+            id="switch_pane",
         ),
         *TASK_BINDINGS,
         *SERVICE_BINDINGS,
         Binding(
-            "v", "events", "Events", tooltip="All of the service's events, newest first", show=False
+            "v",
+            "events",
+            "Events",
+            tooltip="All of the service's events, newest first",
+            show=False,
+            id="events",
         ),
     ]
 

@@ -80,8 +80,8 @@ class LiveTable(DataTable[Text]):
 
     # Home/End go to the first/last row (DataTable's scroll sideways), g/G as in k9s and vim.
     BINDINGS = [
-        Binding("home,g", "scroll_top", "First row", show=False),
-        Binding("end,G", "scroll_bottom", "Last row", show=False),
+        Binding("home,g", "scroll_top", "First row", show=False, id="first_row"),
+        Binding("end,G", "scroll_bottom", "Last row", show=False, id="last_row"),
     ]
 
     #: While set, DataTable's whole-widget refreshes are dropped (we refresh single rows).
@@ -119,7 +119,10 @@ class LiveTable(DataTable[Text]):
         for letter, (key, label) in zip(letters, self._column_spec, strict=True):
             if letter:
                 self.sort_keys.append((letter, key, label))
-                self._bindings.bind(letter, f"sort({key!r})", f"Sort by {label}", show=False)
+                sort = Binding(
+                    letter, f"sort({key!r})", f"Sort by {label}", show=False, id=f"sort_{key}"
+                )
+                self._bindings.key_to_bindings.setdefault(letter, []).append(sort)
 
     # -- Enter ---------------------------------------------------------------------------------
 
