@@ -117,6 +117,14 @@ async def open_services(app: EcsDeckApp, cluster_name: str | None) -> None:
         await show(app, ServicesScreen(cluster))
 
 
+async def open_tasks(app: EcsDeckApp, cluster_name: str | None) -> None:
+    from tui.screens.tasks import TasksScreen
+
+    cluster = await _cluster_for(app, cluster_name, "tasks")
+    if cluster is not None:
+        await show(app, TasksScreen(cluster))
+
+
 async def open_service(app: EcsDeckApp, cluster_name: str, service_name: str) -> None:
     """A service by name: one DescribeClusters and one DescribeServices, whatever the size of
     the cluster (no ListServices). Missing pieces fall back up the hierarchy with a notice."""
@@ -205,6 +213,7 @@ RESOURCES: tuple[Resource, ...] = (
         ("task",),
         "Every task of a cluster, with or without a service",
         arg="CLUSTER",
+        open=open_tasks,
         completes="clusters",
     ),
     # Views owned by their key actions (`!` problems, `p` deployments of the selected service).

@@ -214,3 +214,26 @@ async def test_keys_remap_actions_by_id_and_help_shows_them(
         await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+
+
+async def test_tasks_lists_every_task_of_a_cluster(frozen_sandbox: str, make_app: Any) -> None:
+    from tui.screens.tasks import TasksScreen, cluster_task_row
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded_clusters(app, pilot)
+        await command(pilot, "tasks shared-mixed")
+        await wait_for(pilot, lambda: isinstance(app.screen, TasksScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.loaded and screen.tasks_table.row_count > 120)
+        services = {screen.tasks_table.get_cell(k, "service").plain for k in keys(table(app))}
+        assert {"events-ingest", "image-resizer"} <= services
+        task = next(iter(screen.tasks.values()))
+        # a task started on its own (no service) shows "-" in SERVICE
+        from dataclasses import replace
+
+        alone = cluster_task_row(replace(task, group="family:batch"))
+        assert alone.cells[1].plain == "-"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
+        assert app.screen.cluster.name == "shared-mixed"
