@@ -125,6 +125,20 @@ async def open_tasks(app: EcsDeckApp, cluster_name: str | None) -> None:
         await show(app, TasksScreen(cluster))
 
 
+async def open_instances(app: EcsDeckApp, cluster_name: str | None) -> None:
+    from tui.screens.instances import InstancesScreen
+
+    cluster = await _cluster_for(app, cluster_name, "instances")
+    if cluster is not None:
+        await show(app, InstancesScreen(cluster))
+
+
+async def open_ecr(app: EcsDeckApp, _: str | None) -> None:
+    from tui.screens.ecr import RepositoriesScreen
+
+    await show(app, RepositoriesScreen())
+
+
 async def open_service(app: EcsDeckApp, cluster_name: str, service_name: str) -> None:
     """A service by name: one DescribeClusters and one DescribeServices, whatever the size of
     the cluster (no ListServices). Missing pieces fall back up the hierarchy with a notice."""
@@ -234,10 +248,11 @@ RESOURCES: tuple[Resource, ...] = (
         ("ci", "instance"),
         "Container instances of a cluster",
         arg="CLUSTER",
+        open=open_instances,
         completes="clusters",
     ),
     Resource("taskdefs", ("td", "taskdef"), "Task definition families and revisions", arg="FAMILY"),
-    Resource("ecr", ("repos",), "ECR repositories and their images"),
+    Resource("ecr", ("repos",), "ECR repositories and their images", open=open_ecr),
     Resource(
         "profile",
         ("prof",),

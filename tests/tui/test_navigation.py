@@ -237,3 +237,28 @@ async def test_tasks_lists_every_task_of_a_cluster(frozen_sandbox: str, make_app
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
         assert app.screen.cluster.name == "shared-mixed"
+
+
+async def test_instances_and_ecr_panes(frozen_sandbox: str, make_app: Any) -> None:
+    from tui.screens.ecr import ImagesScreen, RepositoriesScreen
+    from tui.screens.instances import InstancesScreen
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded_clusters(app, pilot)
+        await command(pilot, "ci core-ec2")
+        await wait_for(pilot, lambda: isinstance(app.screen, InstancesScreen))
+        await wait_for(pilot, lambda: table(app).row_count == 3)  # core-ec2 has 3 instances
+        assert all(i.ec2_instance_id for i in app.screen.instances.values())
+        await command(pilot, "ecr")
+        await wait_for(pilot, lambda: isinstance(app.screen, RepositoriesScreen))
+        await wait_for(pilot, lambda: table(app).row_count > 0)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ImagesScreen))
+        await wait_for(pilot, lambda: table(app).row_count > 0)
+        start = app.clients.calls.total["ecr.DescribeImages"]
+        tick = app.screen.ticks
+        await wait_for(pilot, lambda: app.screen.ticks >= tick + 2)
+        assert app.clients.calls.total["ecr.DescribeImages"] == start  # read on relist only
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, RepositoriesScreen))
