@@ -139,6 +139,12 @@ async def open_ecr(app: EcsDeckApp, _: str | None) -> None:
     await show(app, RepositoriesScreen())
 
 
+async def open_taskdefs(app: EcsDeckApp, family: str | None) -> None:
+    from tui.screens.taskdefs import FamiliesScreen, RevisionsScreen
+
+    await show(app, RevisionsScreen(family) if family else FamiliesScreen())
+
+
 async def open_service(app: EcsDeckApp, cluster_name: str, service_name: str) -> None:
     """A service by name: one DescribeClusters and one DescribeServices, whatever the size of
     the cluster (no ListServices). Missing pieces fall back up the hierarchy with a notice."""
@@ -251,7 +257,13 @@ RESOURCES: tuple[Resource, ...] = (
         open=open_instances,
         completes="clusters",
     ),
-    Resource("taskdefs", ("td", "taskdef"), "Task definition families and revisions", arg="FAMILY"),
+    Resource(
+        "taskdefs",
+        ("td", "taskdef"),
+        "Task definition families, or one family's revisions",
+        arg="FAMILY",
+        open=open_taskdefs,
+    ),
     Resource("ecr", ("repos",), "ECR repositories and their images", open=open_ecr),
     Resource(
         "profile",

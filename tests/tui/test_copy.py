@@ -91,3 +91,21 @@ async def test_the_confirmation_copies_its_aws_cli_lines(
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
         assert not any(op.endswith("UpdateService") for op in app.clients.calls.total)
+
+
+def test_masked_taskdef_hides_every_environment_value_and_keeps_the_rest() -> None:
+    from tui.screens.json_view import MASK, masked_taskdef
+
+    raw = {
+        "family": "web",
+        "containerDefinitions": [
+            {"name": "app", "environment": [{"name": "DB_PASSWORD", "value": "hunter2"}]},
+            {"name": "sidecar"},
+        ],
+    }
+    masked = masked_taskdef(raw)
+    assert masked["containerDefinitions"][0]["environment"] == [  # type: ignore[index]
+        {"name": "DB_PASSWORD", "value": MASK}
+    ]
+    assert masked["containerDefinitions"][1] == {"name": "sidecar"}  # type: ignore[index]
+    assert raw["containerDefinitions"][0]["environment"][0]["value"] == "hunter2"  # type: ignore[index]

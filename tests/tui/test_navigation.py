@@ -3,6 +3,7 @@ deep links (`--cluster`/`--service`) and Back going up the hierarchy, against th
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import boto3
@@ -98,7 +99,12 @@ async def test_svc_alone_opens_the_current_cluster(frozen_sandbox: str, make_app
         await wait_for(pilot, lambda: isinstance(app.screen, ClustersScreen))
 
 
-async def test_completion_history_and_unknown_commands(frozen_sandbox: str, make_app: Any) -> None:
+async def test_completion_history_and_unknown_commands(
+    frozen_sandbox: str, make_app: Any, monkeypatch: Any
+) -> None:
+    # a pane registered without an opener yet
+    future = resources.Resource("future", (), "A pane not built yet")
+    monkeypatch.setitem(resources._BY_WORD, "future", future)
     app = make_app(frozen_sandbox)
     seen = notices(app)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -111,14 +117,14 @@ async def test_completion_history_and_unknown_commands(frozen_sandbox: str, make
         await command(pilot, "svcs")
         await wait_for(pilot, lambda: any("Unknown command :svcs" in n for n in seen))
         assert any("Did you mean :svc?" in n for n in seen)
-        await command(pilot, "td")
+        await command(pilot, "future")
         await wait_for(pilot, lambda: any("coming in a later version" in n for n in seen))
         assert isinstance(app.screen, ServicesScreen)  # neither moved the pane
         # history, newest first with Up, back to the empty line with Down
         await pilot.press("colon")
         line = app.screen.command_line
         await pilot.press("up")
-        assert line.value == "td"
+        assert line.value == "future"
         await pilot.press("up", "up")
         assert line.value == "svc web-fargate"
         await pilot.press("down", "down", "down")
@@ -262,3 +268,38 @@ async def test_instances_and_ecr_panes(frozen_sandbox: str, make_app: Any) -> No
         assert app.clients.calls.total["ecr.DescribeImages"] == start  # read on relist only
         await pilot.press("escape")
         await wait_for(pilot, lambda: isinstance(app.screen, RepositoriesScreen))
+
+
+async def test_taskdefs_families_revisions_and_masked_json(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from tui.screens.json_view import MASK, JsonScreen
+    from tui.screens.taskdefs import FamiliesScreen, RevisionsScreen
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded_clusters(app, pilot)
+        await command(pilot, "td")
+        await wait_for(pilot, lambda: isinstance(app.screen, FamiliesScreen))
+        await wait_for(pilot, lambda: table(app).row_count > 0)
+        families = app.screen.families
+        assert "payments-api" in families
+        await command(pilot, "td payments-api")
+        await wait_for(pilot, lambda: isinstance(app.screen, RevisionsScreen))
+        await wait_for(pilot, lambda: table(app).row_count >= 2)  # seeded at revision 2
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, JsonScreen))
+        data = json.loads(app.clipboard)
+        assert data["family"] == "payments-api"
+        env = [e for c in data["containerDefinitions"] for e in c.get("environment", [])]
+        # values are masked until u, and u reveals and copies them
+        assert env and all(e["value"] == MASK for e in env)
+        await pilot.press("u")
+        revealed = json.loads(app.clipboard)
+        assert {"name": "APP_ENV", "value": "prod"} in [
+            e for c in revealed["containerDefinitions"] for e in c.get("environment", [])
+        ]
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, RevisionsScreen))
+        await pilot.press("escape")  # up: the families
+        await wait_for(pilot, lambda: isinstance(app.screen, FamiliesScreen))

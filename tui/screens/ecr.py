@@ -6,8 +6,6 @@ Repositories and images change rarely: they are read on the first tick and then 
 
 from __future__ import annotations
 
-import time
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -16,6 +14,7 @@ from textual.widgets import DataTable
 from aws import ecr
 from aws.models import Image, Repository
 from tui.screens.base import PollingScreen
+from tui.screens.slow import SlowScreen
 from tui.text import age, natural_key, safe
 from tui.widgets.live_table import LiveTable, Row
 
@@ -48,26 +47,7 @@ def image_row(im: Image, position: int) -> Row:
     return Row(im.digest, cells, hay, (position,))
 
 
-class _Slow(PollingScreen):
-    """A pane whose data changes rarely: re-read every ``relist`` seconds, not every tick."""
-
-    _read_at: float | None = None
-
-    async def tick(self) -> None:
-        due = self._read_at is None or time.monotonic() - self._read_at > self.deck.settings.relist
-        if due:
-            await self.read()
-            self._read_at = time.monotonic()
-
-    def action_refresh_now(self) -> None:
-        self._read_at = None  # r reads now
-        super().action_refresh_now()
-
-    async def read(self) -> None:
-        raise NotImplementedError
-
-
-class RepositoriesScreen(_Slow):
+class RepositoriesScreen(SlowScreen):
     crumb = "ecr"
 
     def __init__(self) -> None:
@@ -95,7 +75,7 @@ class RepositoriesScreen(_Slow):
         self.row_chosen(self.query_one(LiveTable), str(event.row_key.value))
 
 
-class ImagesScreen(_Slow):
+class ImagesScreen(SlowScreen):
     def __init__(self, repo: Repository) -> None:
         self.crumb = f"ecr › {repo.name}"
         super().__init__()
