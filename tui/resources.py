@@ -200,12 +200,31 @@ def via_action(action: str) -> Opener:
     return run_action
 
 
+async def _pick(app: EcsDeckApp, title: str, names: list[str], current: str | None) -> str | None:
+    from tui.screens.picker import PickerScreen
+
+    if not names:
+        _say(app, f"No {title.lower()} to pick from.")
+        return None
+    return await app.push_screen_wait(PickerScreen(title, names, current))
+
+
 async def switch_profile(app: EcsDeckApp, name: str | None) -> None:
-    await app.switch_account(profile=name)
+    """`:profile NAME`, or a picker of ~/.aws/config's profiles (SSO ones included)."""
+    from aws.session import available_profiles
+
+    name = name or await _pick(app, "Profiles", available_profiles(), app.settings.profile)
+    if name:
+        await app.switch_account(profile=name)
 
 
 async def switch_region(app: EcsDeckApp, name: str | None) -> None:
-    await app.switch_account(region=name)
+    """`:region NAME`, or a picker of the regions ECS is offered in."""
+    from aws.session import ecs_regions
+
+    name = name or await _pick(app, "Regions", ecs_regions(), app.clients.region)
+    if name:
+        await app.switch_account(region=name)
 
 
 async def quit_app(app: EcsDeckApp, _: str | None) -> None:
@@ -268,18 +287,16 @@ RESOURCES: tuple[Resource, ...] = (
     Resource(
         "profile",
         ("prof",),
-        "Switch AWS profile (reopens the clients and the clusters pane)",
+        "Switch AWS profile (reopens the clients and the clusters pane); alone: a picker",
         arg="NAME",
-        needs_arg=True,
         open=switch_profile,
         completes="profiles",
     ),
     Resource(
         "region",
         ("reg",),
-        "Switch AWS region (reopens the clients and the clusters pane)",
+        "Switch AWS region (reopens the clients and the clusters pane); alone: a picker",
         arg="NAME",
-        needs_arg=True,
         open=switch_region,
         completes="regions",
     ),

@@ -303,3 +303,44 @@ async def test_taskdefs_families_revisions_and_masked_json(
         await wait_for(pilot, lambda: isinstance(app.screen, RevisionsScreen))
         await pilot.press("escape")  # up: the families
         await wait_for(pilot, lambda: isinstance(app.screen, FamiliesScreen))
+
+
+async def test_profile_and_region_pickers(
+    frozen_sandbox: str, make_app: Any, monkeypatch: Any, tmp_path: Any
+) -> None:
+    from textual.widgets import OptionList
+
+    from tui.screens.picker import PickerScreen
+
+    config = tmp_path / "config"
+    config.write_text(
+        "[profile dev]\nregion = us-east-1\naws_access_key_id = testing\n"
+        "aws_secret_access_key = testing\n"
+        "[profile sso-prod]\nsso_start_url = https://example.awsapps.com/start\n"
+        "sso_region = us-east-1\nsso_account_id = 123456789012\nsso_role_name = Admin\n"
+    )
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded_clusters(app, pilot)
+        await command(pilot, "region")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
+        options = app.screen.query_one(OptionList)
+        assert app.screen.names[options.highlighted or 0] == "us-east-1"  # the current one
+        options.highlighted = app.screen.names.index("us-west-2")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.clients.region == "us-west-2")
+        await command(pilot, "profile")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
+        assert app.screen.names == ["dev", "sso-prod"]
+        options = app.screen.query_one(OptionList)
+        options.highlighted = 0
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: app.settings.profile == "dev")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClustersScreen))
+        assert "profile dev" in app.screen.header.render().plain
+        await command(pilot, "region")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen))
+        await pilot.press("escape")  # picks nothing, changes nothing
+        await wait_for(pilot, lambda: isinstance(app.screen, ClustersScreen))
+        assert app.clients.region == "us-west-2" and app.settings.profile == "dev"
