@@ -6,6 +6,7 @@ import os
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
@@ -37,6 +38,9 @@ class EcsDeckApp(App[None]):
         self.cluster_names: list[str] = []
         #: `:` command lines entered this session, oldest first (↑/↓ in the command line).
         self.command_history: list[str] = []
+        #: Keys typed while a `:` command opens its pane (None: not opening one): they are
+        #: replayed to the pane it opens, as if typed after it appeared.
+        self.typed_ahead: list[events.Key] | None = None
 
     async def on_mount(self) -> None:
         from tui.screens.clusters import ClustersScreen
@@ -114,12 +118,24 @@ class EcsDeckApp(App[None]):
     # -- navigation ------------------------------------------------------------------------------
 
     def run_command(self, line: str) -> None:
-        """A `:` command line, in an app worker (it replaces the pane that typed it)."""
+        """A `:` command line, in an app worker (it replaces the pane that typed it). Keys
+        typed meanwhile wait for the pane it opens (or stay here if it opens none)."""
         from tui import resources
 
-        self.run_worker(
-            resources.run(self, line), group="navigate", exclusive=True, exit_on_error=False
-        )
+        held: list[events.Key] = []
+        self.typed_ahead = held  # now: the next key of the burst may already be on its way
+
+        async def run() -> None:
+            try:
+                await resources.run(self, line)
+            finally:
+                if self.typed_ahead is held:
+                    self.typed_ahead = None
+                target = self.focused or self.screen
+                for key in held:
+                    target._forward_event(events.Key(key.key, key.character))
+
+        self.run_worker(run(), group="navigate", exclusive=True, exit_on_error=False)
 
     def complete_command(self, value: str) -> str | None:
         from tui import resources

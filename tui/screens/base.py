@@ -19,7 +19,7 @@ from textual.widgets import Footer, Input
 from aws.errors import explain
 from tui import heap
 from tui.text import clean
-from tui.widgets.command_line import CommandLine
+from tui.widgets.command_line import CommandLine, LineInput
 from tui.widgets.live_table import LiveTable
 from tui.widgets.status_header import StatusHeader
 
@@ -80,7 +80,7 @@ class PollingScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.header = StatusHeader(self.crumb)
-        self.filter_input = Input(placeholder="filter (Enter keeps, Esc clears)", id="filter")
+        self.filter_input = LineInput(placeholder="filter (Enter keeps, Esc clears)", id="filter")
         self.ticks = 0
         #: True once a tick succeeded: the first success is the full load.
         self.loaded = False
@@ -243,7 +243,9 @@ class PollingScreen(Screen[None]):
         rest of the burst was already queued here) goes on to that pane.
         """
         line = self._open_line()
-        if self.app.screen is not self:
+        if self.deck.typed_ahead is not None:
+            self.deck.typed_ahead.append(event)  # a `:` command is opening a pane: for it
+        elif self.app.screen is not self:
             self._pass_on(event)
         elif line is None and event.key == "slash":
             self.action_start_filter()
@@ -328,7 +330,7 @@ class PollingScreen(Screen[None]):
         if self.command_line.display:
             self._close_command()
             return
-        if self.filter_input.has_focus:
+        if self.filter_input.display:  # open (has_focus lags a burst)
             self.filter_input.value = ""
             self._filter_done()
             return

@@ -234,7 +234,7 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         self.app.push_screen(EventsScreen(self.service))
 
     def action_switch_pane(self) -> None:
-        if self.tasks_table.has_focus:
+        if self.focused is self.tasks_table:
             self.targets_table.focus()
         else:
             self.tasks_table.focus()
@@ -252,7 +252,7 @@ class ServiceScreen(ServiceActions, TaskActions, PollingScreen):
         return self.cluster
 
     def selected_resource(self) -> Task | Target | None:
-        if self.targets_table.has_focus:
+        if self.focused is self.targets_table:
             key = self.targets_table.selected_key
             return next((t for t in self.targets if t.key == key), None)
         return self.selected_task()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual import events
 from textual.binding import Binding
 from textual.suggester import Suggester
 from textual.widgets import Input
@@ -23,7 +24,17 @@ class CommandSuggester(Suggester):
         return self._completer(value)
 
 
-class CommandLine(Input):
+class LineInput(Input):
+    """A pane's bottom line (filter, command). Once closed it takes no more keys: a key typed
+    ahead, routed here before the focus moved back to the table, bubbles on to the pane, which
+    sends it where it belongs, instead of being typed into a line nobody sees."""
+
+    async def _on_key(self, event: events.Key) -> None:
+        if self.display:
+            await super()._on_key(event)
+
+
+class CommandLine(LineInput):
     """An Input with a completer and a shared history (newest last)."""
 
     BINDINGS = [
