@@ -163,11 +163,18 @@ async def open_service(app: EcsDeckApp, cluster_name: str, service_name: str) ->
     await show(app, ServiceScreen(cluster, found[0]))
 
 
+def cluster_of(service: str) -> str:
+    """The cluster of a service given alone: named in its ARN
+    (``arn:aws:ecs:…:service/CLUSTER/NAME``), else ECS's ``default`` cluster."""
+    parts = service.split(":", 5)[-1].split("/") if service.startswith("arn:") else []
+    return parts[1] if len(parts) == 3 else "default"
+
+
 async def open_start(app: EcsDeckApp, cluster: str | None, service: str | None) -> None:
     """Where ``--cluster``/``--service`` (or config.toml's cluster/service) start the app."""
     try:
         if service:
-            await open_service(app, cluster or "default", service)  # ECS's default cluster
+            await open_service(app, cluster or cluster_of(service), service)
         elif cluster:
             found = await find_cluster(app, cluster)
             if found is None:

@@ -344,3 +344,10 @@ async def test_profile_and_region_pickers(
         await pilot.press("escape")  # picks nothing, changes nothing
         await wait_for(pilot, lambda: isinstance(app.screen, ClustersScreen))
         assert app.clients.region == "us-west-2" and app.settings.profile == "dev"
+
+
+def test_a_service_given_alone_finds_its_cluster() -> None:
+    arn = "arn:aws:ecs:us-east-1:123456789012:service/bench/svc-230"
+    assert resources.cluster_of(arn) == "bench"
+    assert resources.cluster_of("svc-230") == "default"
+    assert resources.cluster_of("arn:aws:ecs:us-east-1:123456789012:service/old-style") == "default"
