@@ -13,7 +13,7 @@ from textual.binding import Binding
 from aws.models import Identity
 from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
 from tui import config, heap
-from tui.commands import ActionCommands
+from tui.commands import ActionCommands, ResourceCommands
 from tui.config import Settings
 
 if TYPE_CHECKING:
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
 class EcsDeckApp(App[None]):
     TITLE = "ecsdeck"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ActionCommands}
+    COMMANDS = App.COMMANDS | {ActionCommands, ResourceCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),

@@ -351,3 +351,18 @@ def test_a_service_given_alone_finds_its_cluster() -> None:
     assert resources.cluster_of(arn) == "bench"
     assert resources.cluster_of("svc-230") == "default"
     assert resources.cluster_of("arn:aws:ecs:us-east-1:123456789012:service/old-style") == "default"
+
+
+async def test_the_palette_lists_the_registry_commands(frozen_sandbox: str, make_app: Any) -> None:
+    from tests.tui.test_panes import open_cluster
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*":clusters")
+        await pilot.pause(0.5)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ClustersScreen))
+        assert len(app.screen_stack) == 2
