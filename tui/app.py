@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import NoReturn
 
 from textual import events
 from textual.app import App
@@ -15,9 +15,6 @@ from aws.session import Clients, SessionConfigError, SessionSettings, check_sett
 from tui import config, heap
 from tui.commands import ActionCommands, ResourceCommands
 from tui.config import Settings
-
-if TYPE_CHECKING:
-    from tui.resources import Resource
 
 
 class EcsDeckApp(App[None]):
@@ -31,16 +28,24 @@ class EcsDeckApp(App[None]):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
-        self.settings = settings
-        self.clients = Clients.open(session_settings(settings))
-        self.identity: Identity | None = None
-        #: Cluster names seen (clusters pane, `:` lookups): what `:svc <Tab>` completes.
+        #: Cluster names found by `:` lookups and deep links (the clusters pane has the rest).
         self.cluster_names: list[str] = []
         #: `:` command lines entered this session, oldest first (↑/↓ in the command line).
         self.command_history: list[str] = []
         #: Keys typed while a `:` command opens its pane (None: not opening one): they are
         #: replayed to the pane it opens, as if typed after it appeared.
         self.typed_ahead: list[events.Key] | None = None
+        self.settings = settings
+        self.clients = Clients.open(
+            SessionSettings(
+                profile=settings.profile,
+                region=settings.region,
+                endpoint_url=settings.endpoint_url,
+                read_only=settings.read_only,
+                max_attempts=settings.max_attempts,
+            )
+        )
+        self.identity: Identity | None = None
 
     async def on_mount(self) -> None:
         from tui.screens.clusters import ClustersScreen
@@ -95,6 +100,12 @@ class EcsDeckApp(App[None]):
     async def on_unmount(self) -> None:
         await self.clients.__aexit__(None, None, None)
 
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
     def _apply_keys(self, keys: dict[str, str]) -> None:
         """``[keys]`` of config.toml: action id -> key(s), through Textual's keymap, so the
         footer and help show the effective keys. An unknown id is named with the closest."""
@@ -138,20 +149,11 @@ class EcsDeckApp(App[None]):
         self.run_worker(run(), group="navigate", exclusive=True, exit_on_error=False)
 
     def complete_command(self, value: str) -> str | None:
+        from functools import partial
+
         from tui import resources
 
-        return resources.complete(value, self._completions)
-
-    def _completions(self, resource: Resource) -> list[str]:
-        from aws.session import available_profiles, ecs_regions
-
-        if resource.completes == "clusters":
-            return self.cluster_names
-        if resource.completes == "profiles":
-            return available_profiles()
-        if resource.completes == "regions":
-            return ecs_regions()
-        return []
+        return resources.complete(value, partial(resources.completions, self))
 
     def remember_clusters(self, names: list[str]) -> None:
         known = set(self.cluster_names)
@@ -188,12 +190,6 @@ class EcsDeckApp(App[None]):
         await self.push_screen(ClustersScreen())
         where = f"profile {settings.profile or '(default)'}, region {clients.region}"
         self.notify(clean(f"Now on {where}.", 200), markup=False)
-
-    def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
 
 
 #: The one command that adds what ``--demo`` needs (the sandbox's moto server stack).

@@ -1,5 +1,4 @@
-"""The command palette (Ctrl+P) lists the actions of the pane it was opened over, by name, and
-the `:` commands of the resource registry (``tui/resources.py``)."""
+"""The command palette (Ctrl+P) lists the actions of the pane it was opened over, by name."""
 
 from __future__ import annotations
 

@@ -323,6 +323,25 @@ def command_words() -> list[str]:
     return [r.name for r in RESOURCES] + [a for r in RESOURCES for a in r.aliases]
 
 
+def completions(app: EcsDeckApp, resource: Resource) -> list[str]:
+    """What the argument of ``resource`` can be, for Tab: cluster names (the clusters pane's and
+    those found by name), the profiles of ~/.aws/config, the regions ECS is offered in."""
+    from aws.session import available_profiles, ecs_regions
+
+    if resource.completes == "clusters":
+        names = list(app.cluster_names)
+        for screen in app.screen_stack:
+            clusters = getattr(screen, "clusters", None)
+            if isinstance(clusters, dict):
+                names += [c.name for c in clusters.values() if c.name not in names]
+        return names
+    if resource.completes == "profiles":
+        return available_profiles()
+    if resource.completes == "regions":
+        return ecs_regions()
+    return []
+
+
 def complete(value: str, values_for: Callable[[Resource], list[str]]) -> str | None:
     """The completed command line for ``value`` (the typed text kept as typed), or None.
 

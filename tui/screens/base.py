@@ -151,6 +151,10 @@ class PollingScreen(Screen[None]):
         for table in self.query(LiveTable):
             table.hold_selection = not self.loaded  # Enter typed ahead waits for the first load
 
+    def _first_load_done(self) -> None:
+        for table in self.query(LiveTable):
+            table.release_selection()  # an Enter typed during the load acts now
+
     def row_chosen(self, table: LiveTable, key: str) -> None:
         """Enter (or a click) on ``table``'s row ``key``: drill in, where the pane can."""
 
@@ -211,10 +215,6 @@ class PollingScreen(Screen[None]):
     async def tick(self) -> None:
         """Fetch what this pane shows and put it on screen."""
         raise NotImplementedError
-
-    def _first_load_done(self) -> None:
-        for table in self.query(LiveTable):
-            table.release_selection()  # an Enter typed during the load acts now
 
     # -- filter and navigation -----------------------------------------------------------------
 

@@ -64,7 +64,6 @@ class ClustersScreen(PollingScreen):
         # DescribeClusters per 100 clusters, and new or deleted clusters show at once.
         fresh = await ecs.read_clusters(self.deck.clients)
         self.clusters = {c.arn: c for c in fresh}
-        self.deck.remember_clusters([c.name for c in fresh])
         self.query_one(LiveTable).set_rows([cluster_row(c) for c in fresh])
 
     @on(DataTable.RowSelected)
