@@ -519,6 +519,14 @@ async def read_task_definition(c: Clients, arn: str) -> TaskDefinition:
     return td
 
 
+async def list_task_definition_families(c: Clients) -> list[str]:
+    """Families with at least one ACTIVE revision, sorted (ceil(F/100) calls)."""
+    pager = c.ecs.get_paginator("list_task_definition_families").paginate(
+        status="ACTIVE", PaginationConfig={"PageSize": LIST_PAGE}
+    )
+    return sorted(unique([f async for page in pages(c, pager) for f in page.get("families", [])]))
+
+
 def _revision(arn: str) -> int:
     tail = arn.rsplit(":", 1)[-1]
     return int(tail) if tail.isdigit() else -1

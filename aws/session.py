@@ -138,6 +138,20 @@ def check_settings(settings: SessionSettings) -> str:
     return str(region)
 
 
+def available_profiles() -> list[str]:
+    """Profile names of ~/.aws/config and ~/.aws/credentials (SSO profiles included)."""
+    from botocore.session import Session
+
+    return sorted(Session().available_profiles)
+
+
+def ecs_regions() -> list[str]:
+    """The regions ECS is offered in, as botocore's endpoint data lists them."""
+    from botocore.session import Session
+
+    return sorted(Session().get_available_regions("ecs"))
+
+
 class Clients:
     """The client bundle. Use ``async with Clients.open(settings) as clients``."""
 

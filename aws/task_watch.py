@@ -17,9 +17,10 @@ from aws.session import Clients
 
 
 class ServiceTasks:
-    """Running and recently stopped tasks of one service, kept up to date by ``refresh``."""
+    """Running and recently stopped tasks of one service (every task of the cluster, with a
+    service or not, when ``service_name`` is None), kept up to date by ``refresh``."""
 
-    def __init__(self, cluster: str, service_name: str) -> None:
+    def __init__(self, cluster: str, service_name: str | None) -> None:
         self.cluster = cluster
         self.service_name = service_name
         self.tasks: dict[str, Task] = {}

@@ -255,15 +255,37 @@ def stop_task(screen: PollingScreen, task: Task) -> None:
 # Quit, Refresh, Filter, Back and the palette); the tooltip is the full text `?` shows.
 SERVICE_BINDINGS = [
     Binding("s", "scale", "Scale", tooltip="Scale: set the desired task count", id="scale"),
-    Binding("d", "deploy", "Deploy", tooltip="Deploy a revision of the task definition"),
-    Binding("b", "rollback", "Rollback", tooltip="Roll back to the previous revision"),
-    Binding("f", "force_deployment", "Force", tooltip="Force a new deployment"),
-    Binding("i", "new_image", "Image", tooltip="Register a revision with a new ECR image"),
-    Binding("e", "edit_taskdef", "JSON", tooltip="Edit the task definition as JSON"),
-    Binding("l", "switch_launch_type", "Launch", tooltip="Switch EC2 <-> Fargate"),
+    Binding(
+        "d", "deploy", "Deploy", tooltip="Deploy a revision of the task definition", id="deploy"
+    ),
+    Binding(
+        "b", "rollback", "Rollback", tooltip="Roll back to the previous revision", id="rollback"
+    ),
+    Binding(
+        "f", "force_deployment", "Force", tooltip="Force a new deployment", id="force_deployment"
+    ),
+    Binding(
+        "i",
+        "new_image",
+        "Image",
+        tooltip="Register a revision with a new ECR image",
+        id="new_image",
+    ),
+    Binding(
+        "e", "edit_taskdef", "JSON", tooltip="Edit the task definition as JSON", id="edit_taskdef"
+    ),
+    Binding(
+        "l",
+        "switch_launch_type",
+        "Launch",
+        tooltip="Switch EC2 <-> Fargate",
+        id="switch_launch_type",
+    ),
 ]
 TASK_BINDINGS = [
-    Binding("x", "stop_task", "Stop", tooltip="Stop the selected task, with a reason"),
+    Binding(
+        "x", "stop_task", "Stop", tooltip="Stop the selected task, with a reason", id="stop_task"
+    ),
 ]
 
 

@@ -7,13 +7,14 @@ import sys
 from collections.abc import Iterable
 from typing import NoReturn
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 
 from aws.models import Identity, Service
 from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
 from tui import config, heap
-from tui.commands import ActionCommands
+from tui.commands import ActionCommands, ResourceCommands
 from tui.config import Settings
 from tui.follow import FAILED, REPLACED, Follows, follow_line
 from tui.problem_feed import ProblemFeed
@@ -22,7 +23,7 @@ from tui.problem_feed import ProblemFeed
 class EcsDeckApp(App[None]):
     TITLE = "ecsdeck"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ActionCommands}
+    COMMANDS = App.COMMANDS | {ActionCommands, ResourceCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -47,6 +48,13 @@ class EcsDeckApp(App[None]):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
+        #: Cluster names found by `:` lookups and deep links (the clusters pane has the rest).
+        self.cluster_names: list[str] = []
+        #: `:` command lines entered this session, oldest first (↑/↓ in the command line).
+        self.command_history: list[str] = []
+        #: Keys typed while a `:` command opens its pane (None: not opening one): they are
+        #: replayed to the pane it opens, as if typed after it appeared.
+        self.typed_ahead: list[events.Key] | None = None
         self.settings = settings
         self.clients = Clients.open(
             SessionSettings(
@@ -70,6 +78,7 @@ class EcsDeckApp(App[None]):
 
         if self.is_headless:
             self.cursor_blink = False  # stable snapshots
+        self._apply_keys(getattr(self.settings, "keys", None) or {})
         try:
             await self.clients.__aenter__()
         except Exception as exc:
@@ -80,7 +89,16 @@ class EcsDeckApp(App[None]):
         self.identity = Identity(None, None, self.clients.region, self.clients.endpoint)
         self.run_worker(self._whoami(), group="identity", exit_on_error=False)
         heap.settle()  # Textual and botocore's models: alive for the whole session
-        await self.push_screen(ClustersScreen())
+        cluster = getattr(self.settings, "cluster", None)
+        service = getattr(self.settings, "service", None)
+        if cluster or service:  # --cluster/--service: read by name, then open that pane
+            from tui import resources
+
+            self.run_worker(
+                resources.open_start(self, cluster, service), group="navigate", exit_on_error=False
+            )
+        else:
+            await self.push_screen(ClustersScreen())
 
     async def action_reload_credentials(self) -> None:
         from tui.credentials import reload_clients
@@ -153,6 +171,112 @@ class EcsDeckApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def _apply_keys(self, keys: dict[str, str]) -> None:
+        """``[keys]`` of config.toml: action id -> key(s), through Textual's keymap, so the
+        footer and help show the effective keys. An unknown id is named with the closest."""
+        import difflib
+
+        from tui.keys import action_ids
+
+        known = action_ids()
+        for action in keys:
+            if action not in known and not action.startswith("sort_"):
+                close = difflib.get_close_matches(action, sorted(known), n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                self.notify(
+                    f"[keys] {action!r} is not an action id{hint}; ids: {', '.join(sorted(known))}",
+                    severity="warning",
+                    timeout=15,
+                    markup=False,
+                )
+        self.set_keymap(keys)
+
+    # -- navigation ------------------------------------------------------------------------------
+
+    def run_command(self, line: str) -> None:
+        """A `:` command line, in an app worker (it replaces the pane that typed it). Keys
+        typed meanwhile wait for the pane it opens (or stay here if it opens none)."""
+        from tui import resources
+
+        held: list[events.Key] = []
+        self.typed_ahead = held  # now: the next key of the burst may already be on its way
+
+        async def run() -> None:
+            try:
+                await resources.run(self, line)
+            finally:
+                if self.typed_ahead is held:
+                    self.typed_ahead = None
+                target = self.focused or self.screen
+                for key in held:
+                    target._forward_event(events.Key(key.key, key.character))
+
+        self.run_worker(run(), group="navigate", exclusive=True, exit_on_error=False)
+
+    def complete_command(self, value: str) -> str | None:
+        from functools import partial
+
+        from tui import resources
+
+        return resources.complete(value, partial(resources.completions, self))
+
+    def remember_clusters(self, names: list[str]) -> None:
+        known = set(self.cluster_names)
+        self.cluster_names.extend(n for n in names if n not in known)
+
+    async def switch_account(
+        self, *, profile: str | None = None, region: str | None = None
+    ) -> None:
+        """Reopen the clients for another profile or region, then the clusters pane."""
+        from dataclasses import replace
+
+        from aws.errors import explain
+        from tui.screens.clusters import ClustersScreen
+        from tui.text import clean
+
+        changes = {k: v for k, v in {"profile": profile, "region": region}.items() if v}
+        settings = replace(self.settings, **changes)  # type: ignore[arg-type]
+        clients = Clients.open(session_settings(settings))
+        try:
+            check_settings(clients.settings)
+            await clients.__aenter__()
+        except Exception as exc:
+            text = str(exc) if isinstance(exc, SessionConfigError) else explain(exc)
+            self.notify(clean(text, 400), severity="error", markup=False)
+            return
+        # The old account's panes go first: none may poll with clients about to close.
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        old, self.clients, self.settings = self.clients, clients, settings
+        await old.__aexit__(None, None, None)
+        self.cluster_names = []
+        self.identity = Identity(None, None, clients.region, clients.endpoint)
+        self.run_worker(self._whoami(), group="identity", exit_on_error=False)
+        await self.push_screen(ClustersScreen())
+        where = f"profile {settings.profile or '(default)'}, region {clients.region}"
+        self.notify(clean(f"Now on {where}.", 200), markup=False)
+
+
+#: The one command that adds what ``--demo`` needs (the sandbox's moto server stack).
+DEMO_INSTALL = "pip install 'ecsdeck[demo]'"
+
+
+def demo_installed() -> bool:
+    """The sandbox's server stack is an extra: a real account does without it."""
+    from importlib.util import find_spec
+
+    return all(find_spec(name) is not None for name in ("moto", "flask"))
+
+
+def session_settings(settings: Settings) -> SessionSettings:
+    return SessionSettings(
+        profile=settings.profile,
+        region=settings.region,
+        endpoint_url=settings.endpoint_url,
+        read_only=settings.read_only,
+        max_attempts=settings.max_attempts,
+    )
+
 
 def write_crash_log(error: BaseException) -> str:
     """The traceback in a crash log under the state directory: its path, or why not."""
@@ -182,6 +306,8 @@ def main(argv: list[str] | None = None) -> None:
         fail(str(exc))
     sandbox = None
     if settings.demo:
+        if not demo_installed():
+            fail(f"--demo needs the sandbox's packages (moto); install them with: {DEMO_INSTALL}")
         from aws.sandbox.server import spawn_sandbox
 
         print("Starting the ecsdeck sandbox (a local moto server)…", file=sys.stderr)

@@ -48,3 +48,32 @@ class ActionCommands(Provider):
                     run,
                     help=f"key {binding.key_display or binding.key}",
                 )
+
+
+class ResourceCommands(Provider):
+    """`:clusters`, `:services` … from the registry: a new pane is in the palette too."""
+
+    def _commands(self) -> list[tuple[str, str, str]]:
+        from tui.resources import RESOURCES
+
+        out = []
+        for r in RESOURCES:
+            if r.open is not None:
+                out.append((f":{r.name}", r.name, r.summary))
+        return out
+
+    def _run(self, line: str) -> None:
+        run_command = getattr(self.app, "run_command", None)
+        if run_command is not None:
+            run_command(line)
+
+    async def discover(self) -> AsyncIterator[DiscoveryHit]:
+        for name, line, summary in self._commands():
+            yield DiscoveryHit(name, partial(self._run, line), help=summary)
+
+    async def search(self, query: str) -> AsyncIterator[Hit]:
+        matcher = self.matcher(query)
+        for name, line, summary in self._commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), partial(self._run, line), help=summary)

@@ -29,10 +29,13 @@ from aws.health import (
     trouble_kind,
 )
 from tui import heap
+from tui.text import clean
+from tui.widgets.command_line import CommandLine, LineInput
 from tui.widgets.live_table import LiveTable
 from tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
+    from aws.models import Cluster
     from tui.app import EcsDeckApp
 
 
@@ -64,11 +67,37 @@ class PollingScreen(Screen[None]):
             "Help",
             key_display="?",
             tooltip="Help: every key of this pane",
+            id="help",
         ),
-        Binding("q", "app.quit", "Quit", tooltip="Quit ecsdeck"),
-        Binding("r", "refresh_now", "Refresh", tooltip="Refresh this pane now"),
-        Binding("slash", "start_filter", "Filter", key_display="/"),
-        Binding("escape", "back", "Back", tooltip="Clear the filter, or go back one pane"),
+        Binding("q", "app.quit", "Quit", tooltip="Quit ecsdeck", id="quit"),
+        Binding("r", "refresh_now", "Refresh", tooltip="Refresh this pane now", id="refresh"),
+        Binding("slash", "start_filter", "Filter", key_display="/", id="filter"),
+        Binding(
+            "colon",
+            "start_command",
+            "Cmd",
+            key_display=":",
+            show=False,  # the footer has no room at 80 columns; `?` lists it
+            tooltip="Command: :clusters, :svc CLUSTER, :region NAME, :q … (Tab completes)",
+            id="command",
+        ),
+        Binding("escape", "back", "Back", tooltip="Clear the filter, or go up one pane", id="back"),
+        Binding(
+            "c",
+            "copy_arn",
+            "Copy",
+            show=False,
+            tooltip="Copy the selected row's ARN (OSC 52: works over SSH and tmux)",
+            id="copy",
+        ),
+        Binding(
+            "y",
+            "show_json",
+            "Raw",
+            show=False,
+            tooltip="Show the selected row as JSON, and copy it",
+            id="json",
+        ),
     ]
 
     crumb = ""
@@ -76,7 +105,7 @@ class PollingScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.header = StatusHeader(self.crumb)
-        self.filter_input = Input(placeholder="filter (Enter keeps, Esc clears)", id="filter")
+        self.filter_input = LineInput(placeholder="filter (Enter keeps, Esc clears)", id="filter")
         self.ticks = 0
         #: True once a tick succeeded: the first success is the full load.
         self.loaded = False
@@ -93,10 +122,68 @@ class PollingScreen(Screen[None]):
         yield self.header
         yield from self.compose_body()
         yield self.filter_input
+        self.command_line = CommandLine(
+            self.deck.complete_command, self.deck.command_history, id="command"
+        )
+        yield self.command_line
         yield Footer(compact=True)
+
+    # -- where this pane sits ------------------------------------------------------------------
+
+    def up(self) -> PollingScreen | None:
+        """The pane above this one in the hierarchy (Back opens it when nothing is under this
+        pane on the stack, as after a deep link or a `:` command); None at the top."""
+        return None
+
+    def current_cluster(self) -> Cluster | None:
+        """The cluster this pane is about (`:svc` with no name opens its services)."""
+        return None
+
+    def selected_resource(self) -> object | None:
+        """The model behind the focused table's selected row (a Cluster, Service, Task ...)."""
+        return None
+
+    # -- copying -------------------------------------------------------------------------------
+
+    def _selected_or_say(self) -> object | None:
+        resource = self.selected_resource()
+        if resource is None:
+            self.notify("Select a row first.", severity="warning")
+        return resource
+
+    def action_copy_arn(self) -> None:
+        resource = self._selected_or_say()
+        if resource is None:
+            return
+        # Targets have no ARN of their own: their id (IP or instance) is what one pastes.
+        arn = str(getattr(resource, "arn", None) or getattr(resource, "id", ""))
+        self.app.copy_to_clipboard(arn)
+        self.notify(f"Copied {clean(arn, 200)}", markup=False)
+
+    def action_show_json(self) -> None:
+        from tui.screens.json_view import JsonScreen, to_json
+
+        resource = self._selected_or_say()
+        if resource is None:
+            return
+        text = to_json(resource)
+        self.app.copy_to_clipboard(text)
+        name = getattr(resource, "name", None) or getattr(resource, "id", "")
+        self.app.push_screen(JsonScreen(f"{type(resource).__name__.lower()} {name}", text))
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError
+
+    def on_mount(self) -> None:
+        for table in self.query(LiveTable):
+            table.hold_selection = not self.loaded  # Enter typed ahead waits for the first load
+
+    def _first_load_done(self) -> None:
+        for table in self.query(LiveTable):
+            table.release_selection()  # an Enter typed during the load acts now
+
+    def row_chosen(self, table: LiveTable, key: str) -> None:
+        """Enter (or a click) on ``table``'s row ``key``: drill in, where the pane can."""
 
     @property
     def table(self) -> LiveTable:
@@ -162,6 +249,8 @@ class PollingScreen(Screen[None]):
                 delay = (
                     interval if not self.loaded else max(interval, calls / CALLS_PER_SECOND_BUDGET)
                 )
+                if not self.loaded:
+                    self._first_load_done()
                 self.loaded = True
                 self.fresh(calls, delay)
             self.ticks += 1
@@ -218,33 +307,107 @@ class PollingScreen(Screen[None]):
         self.set_focus(self.filter_input)
 
     def on_key(self, event: events.Key) -> None:
-        """Filter typing must win over action keys even in one burst ("/scale" pasted fast).
+        """Typing in the filter or command line must win over action keys even in one burst
+        ("/scale" pasted fast), and each key must land where it would have had it been typed
+        slowly.
 
-        Key events are routed to the table before the "/" binding runs, so "/" is handled
-        here, and a printable key that reaches the screen while the filter line is open did
-        not go through the Input (which stops the ones it takes): it belongs to the filter.
+        Key events are routed to the table before the "/" and ":" bindings run, so those are
+        handled here, and a printable key that reaches the screen while a line is open did not
+        go through its Input (which stops the ones it takes): it belongs to the line. Enter
+        closes the line here, at once, so a second Enter in the same burst reaches the table
+        (and opens the row) instead of the Input that is about to lose focus. A key that
+        reaches this screen after another pane replaced it on top (Enter opened it, and the
+        rest of the burst was already queued here) goes on to that pane.
         """
-        if event.key == "slash" and not self.filter_input.display:
+        line = self._open_line()
+        if self.deck.typed_ahead is not None:
+            self.deck.typed_ahead.append(event)  # a `:` command is opening a pane: for it
+        elif self.app.screen is not self:
+            self._pass_on(event)
+        elif line is None and event.key == "slash":
             self.action_start_filter()
-        elif self.filter_input.display and event.is_printable and event.character:
-            self.filter_input.insert_text_at_cursor(event.character)
+        elif line is None and event.key == "colon":
+            self.action_start_command()
+        elif line is not None and event.is_printable and event.character:
+            line.insert_text_at_cursor(event.character)
+        elif line is self.filter_input and event.key == "enter":
+            self._filter_done()
+        elif line is self.command_line and event.key == "enter":
+            self._command_done()
+        elif event.key == "enter" and isinstance(self.focused, LiveTable):
+            # Here rather than as the table's binding: bindings run when the key comes back to
+            # the app, behind every key of the burst, so the keys after Enter would reach this
+            # pane instead of the one Enter opens.
+            self.focused.action_select_cursor()
+        elif event.key == "escape":
+            self.action_back()  # same reason: the keys after Esc belong to the pane it reveals
         else:
             return
         event.stop()
         event.prevent_default()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
-        (self._filter_target or self.table).set_filter(event.value)
+    def _open_line(self) -> Input | None:
+        if self.filter_input.display:
+            return self.filter_input
+        if self.command_line.display:
+            return self.command_line
+        return None
+
+    def _pass_on(self, event: events.Key) -> None:
+        """Send a key typed ahead to where it would have gone: the focus of the screen on top."""
+        app = self.app
+        (app.focused or app.screen)._forward_event(events.Key(event.key, event.character))
+
+    def _apply_filter(self) -> None:
+        target = self._filter_target or self.table
+        text = self.filter_input.value  # the latest, not a Changed event's older value
+        if target.filter_text != text.strip().lower():
+            target.set_filter(text)
         self.header.update_lines()  # "n of N rows" follows the typing
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._apply_filter()
 
     @on(Input.Submitted, "#filter")
     def _filter_done(self) -> None:
+        if not self.filter_input.display:
+            return
+        self._apply_filter()
         self.filter_input.display = False
-        (self._filter_target or self.table).focus()
+        # At once, not on the next idle: the next key of a burst belongs to the table.
+        self.set_focus(self._filter_target or self.table)
+
+    # -- the command line --------------------------------------------------------------------
+
+    def action_start_command(self) -> None:
+        if self.command_line.display:
+            self.set_focus(self.command_line)
+            return
+        if self.filter_input.display:
+            self._filter_done()
+        self.command_line.open()
+        self.command_line.display = True
+        self.set_focus(self.command_line)  # at once: the burst after ":" is the command
+
+    def _close_command(self) -> None:
+        self.command_line.display = False
+        self.set_focus(self._filter_target or self.table)
+
+    @on(Input.Submitted, "#command")
+    def _command_done(self) -> None:
+        if not self.command_line.display:
+            return
+        line = self.command_line.value
+        self._close_command()
+        self.command_line.remember(line)
+        self.deck.run_command(line)
 
     def action_back(self) -> None:
-        if self.filter_input.has_focus:
+        if self.command_line.display:
+            self._close_command()
+            return
+        if self.filter_input.display:  # open (has_focus lags a burst)
             self.filter_input.value = ""
             self._filter_done()
             return
@@ -254,4 +417,6 @@ class PollingScreen(Screen[None]):
                 t.set_filter("")
             return
         if len(self.app.screen_stack) > 2:
-            self.app.pop_screen()
+            self.app.pop_screen()  # drilled in: the pane under this one is its parent
+        elif (parent := self.up()) is not None:
+            self.app.switch_screen(parent)  # opened directly: go up the hierarchy

@@ -114,7 +114,17 @@ class ClustersScreen(PollingScreen):
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
+        self.action_open()  # a click; Enter comes through row_chosen
+
+    def row_chosen(self, table: LiveTable, key: str) -> None:
         self.action_open()
+
+    def current_cluster(self) -> Cluster | None:
+        key = self.query_one(LiveTable).selected_key
+        return self.clusters.get(key) if key else None
+
+    def selected_resource(self) -> Cluster | None:
+        return self.current_cluster()
 
     def action_open(self) -> None:
         key = self.query_one(LiveTable).selected_key

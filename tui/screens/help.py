@@ -12,9 +12,36 @@ from textual.widgets import DataTable, Static
 GLOBAL_NOTES = [
     ("ctrl+p", "Command palette: every action of this pane by name"),
     ("tab / shift+tab", "Move focus between tables"),
-    ("arrows, pgup/pgdn, home/end", "Move in a table"),
+    ("arrows, pgup/pgdn", "Move in a table"),
+    ("home / g, end / G", "First row, last row"),
     ("enter", "Drill in (cluster → services → tasks and targets → task detail)"),
 ]
+
+
+def sort_line(screen: Screen[object]) -> str:
+    """ "N SERVICE, T STATE, …" for each table of the pane (the focused one's first)."""
+    from tui.widgets.live_table import LiveTable
+
+    tables = list(screen.query(LiveTable))
+    parts = []
+    for table in tables:
+        letters = ", ".join(f"{letter} {label.lower()}" for letter, _, label in table.sort_keys)
+        if letters:
+            parts.append(letters if len(tables) == 1 else f"{table.id}: {letters}")
+    return "; ".join(parts)
+
+
+def commands_table() -> Table:
+    from tui.resources import RESOURCES
+
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("COMMAND", style="bold cyan", no_wrap=True)
+    table.add_column("OPENS")
+    for r in RESOURCES:
+        words = " ".join(f":{w}" for w in (r.name, *r.aliases[:1]))
+        what = r.summary + ("" if r.open else " (coming)")
+        table.add_row(f"{words} {r.arg}".rstrip(), what)
+    return table
 
 
 def key_table(screen: Screen[object]) -> Table:
@@ -36,6 +63,9 @@ def key_table(screen: Screen[object]) -> Table:
     for key, text in GLOBAL_NOTES:
         if key not in seen:
             table.add_row(key, text)
+    sorting = sort_line(screen)
+    if sorting:
+        table.add_row("shift+letter", f"Sort by a column, again to reverse: {sorting}")
     return table
 
 
@@ -55,3 +85,5 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static("[b]Keys[/b]  (Esc closes)")
             yield Static(key_table(self.under))
+            yield Static("\n[b]Commands[/b]  (: then Enter; Tab completes, ↑/↓ history)")
+            yield Static(commands_table())

@@ -134,12 +134,18 @@ class ServiceScreen(ServiceActions, DeploymentsKey, TaskActions, PollingScreen):
             "Tasks/Targets",
             tooltip="Move between tasks and targets",
             show=False,
+            id="switch_pane",
         ),
         *TASK_BINDINGS,
         *SERVICE_BINDINGS,
         *VIEW_BINDINGS,
         Binding(
-            "v", "events", "Events", tooltip="All of the service's events, newest first", show=False
+            "v",
+            "events",
+            "Events",
+            tooltip="All of the service's events, newest first",
+            show=False,
+            id="events",
         ),
     ]
 
@@ -279,14 +285,35 @@ class ServiceScreen(ServiceActions, DeploymentsKey, TaskActions, PollingScreen):
         self.app.push_screen(EventsScreen(self.service))
 
     def action_switch_pane(self) -> None:
-        if self.tasks_table.has_focus:
+        if self.focused is self.tasks_table:
             self.targets_table.focus()
         else:
             self.tasks_table.focus()
 
     @on(DataTable.RowSelected, "#tasks")
     def _task_selected(self, event: DataTable.RowSelected) -> None:
-        task = self.tasks.get(str(event.row_key.value))
+        self._open_task(str(event.row_key.value))  # a click; Enter comes through row_chosen
+
+    def up(self) -> PollingScreen:
+        from tui.screens.services import ServicesScreen
+
+        return ServicesScreen(self.cluster)
+
+    def current_cluster(self) -> Cluster:
+        return self.cluster
+
+    def selected_resource(self) -> Task | Target | None:
+        if self.focused is self.targets_table:
+            key = self.targets_table.selected_key
+            return next((t for t in self.targets if t.key == key), None)
+        return self.selected_task()
+
+    def row_chosen(self, table: LiveTable, key: str) -> None:
+        if table is self.tasks_table:
+            self._open_task(key)
+
+    def _open_task(self, key: str) -> None:
+        task = self.tasks.get(key)
         if task:
             from tui.screens.task_detail import TaskDetail
 

@@ -249,7 +249,21 @@ class ServicesScreen(ServiceActions, DeploymentsKey, PollingScreen):
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
+        self.action_open()  # a click; Enter comes through row_chosen
+
+    def row_chosen(self, table: LiveTable, key: str) -> None:
         self.action_open()
+
+    def up(self) -> PollingScreen:
+        from tui.screens.clusters import ClustersScreen
+
+        return ClustersScreen()
+
+    def current_cluster(self) -> Cluster:
+        return self.cluster
+
+    def selected_resource(self) -> Service | None:
+        return self.selected_service()
 
     def selected_service(self) -> Service | None:
         key = self.services_table.selected_key

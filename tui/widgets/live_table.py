@@ -7,11 +7,16 @@ work per batch proportional to the batch, apart from one re-indexing of row posi
 What reaches the terminal matters over SSH: a changed cell repaints its row, never the table, and
 an unchanged row is not touched at all. The full row set is kept aside so the ``/`` filter can
 hide and show rows without another API call.
+
+Sorting by a column (Shift+letter, k9s style) is a user action on top of ``order``: the table
+re-places its rows once when the key is pressed, then keeps new and changed rows in that order
+on every refresh (names sort naturally: ``svc-2`` before ``svc-10``; ages by their length).
 """
 
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,8 +25,11 @@ from typing import Any
 from rich.text import Text
 from textual import events
 from textual._two_way_dict import TwoWayDict
+from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
+
+from tui.text import natural_key
 
 #: A sort position: compared element by element; screens build it from what they sort by.
 Order = tuple[Any, ...]
@@ -37,6 +45,31 @@ class Row:
     order: Order = ()
 
 
+_AGE = re.compile(r"^(\d+)([smhd])$")
+_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def sort_key(text: str) -> tuple[tuple[int, int | str], ...]:
+    """How a column sorts by its text: naturally (svc-2 before svc-10), an age ("42s", "7m",
+    "3h") by its length in seconds."""
+    age = _AGE.match(text)
+    if age:
+        return ((0, int(age.group(1)) * _SECONDS[age.group(2)]),)
+    return natural_key(text)
+
+
+def sort_letters(labels: Sequence[str]) -> list[str]:
+    """One Shift+letter per column: N for the first (the name, as k9s's Shift+N), then the
+    first letter of each header not taken by an earlier column (G is kept for "last row")."""
+    taken = {"G", "N"}
+    out = ["N"] if labels else []
+    for label in labels[1:]:
+        letter = next((c for c in label.upper() if c.isalpha() and c not in taken), "")
+        taken.add(letter)
+        out.append(letter)
+    return out
+
+
 def same_cell(a: Text, b: Text) -> bool:
     """Text's own ``==`` ignores the base style, so ``✓ 3/3`` turning red would go unseen."""
     return a.plain == b.plain and a.style == b.style and a.spans == b.spans
@@ -44,6 +77,12 @@ def same_cell(a: Text, b: Text) -> bool:
 
 class LiveTable(DataTable[Text]):
     """Keyed, sorted, filterable, refresh-stable table."""
+
+    # Home/End go to the first/last row (DataTable's scroll sideways), g/G as in k9s and vim.
+    BINDINGS = [
+        Binding("home,g", "scroll_top", "First row", show=False, id="first_row"),
+        Binding("end,G", "scroll_bottom", "Last row", show=False, id="last_row"),
+    ]
 
     #: While set, DataTable's whole-widget refreshes are dropped (we refresh single rows).
     _narrow = False
@@ -57,6 +96,17 @@ class LiveTable(DataTable[Text]):
         #: (order, key) of every row, sorted: the filter picks from it without re-sorting.
         self._sorted: list[tuple[Order, str]] = []
         self._order_of: dict[str, Order] = {}
+        #: Each row's own order (Row.order, or its position in ``set_rows``) before any sort.
+        self._base_of: dict[str, Order] = {}
+        #: The column the user sorted by (None: the screen's own order), and which way.
+        self.sort_column: str | None = None
+        self.sort_descending = False
+        self._sort_index: int | None = None
+        #: (letter, column key, label) of each sortable column: Shift+letter sorts by it.
+        self.sort_keys: list[tuple[str, str, str]] = []
+        #: While set (the pane's first load), Enter is remembered rather than acted on.
+        self.hold_selection = False
+        self._held = False
         #: One RowKey per key, made once: re-indexing 2,000 rows should not build 2,000 keys.
         self._row_keys: dict[str, RowKey] = {}
         self.filter_text = ""
@@ -65,6 +115,79 @@ class LiveTable(DataTable[Text]):
     def on_mount(self) -> None:
         for key, label in self._column_spec:
             self.add_column(label, key=key)
+        letters = sort_letters([label for _, label in self._column_spec])
+        for letter, (key, label) in zip(letters, self._column_spec, strict=True):
+            if letter:
+                self.sort_keys.append((letter, key, label))
+                sort = Binding(
+                    letter, f"sort({key!r})", f"Sort by {label}", show=False, id=f"sort_{key}"
+                )
+                self._bindings.key_to_bindings.setdefault(letter, []).append(sort)
+
+    # -- Enter ---------------------------------------------------------------------------------
+
+    def action_select_cursor(self) -> None:
+        """Enter acts at once, not through a posted RowSelected: keys typed after it in the same
+        burst then reach the pane it opens. The screen's ``row_chosen(table, key)`` acts on it.
+        Enter pressed while the pane is still loading waits for the load, as a user who typed
+        slowly would have waited for the row to appear."""
+        if self.hold_selection:
+            self._held = True
+            return
+        chosen = getattr(self.screen, "row_chosen", None)
+        key = self.selected_key
+        if chosen is None:
+            super().action_select_cursor()
+        elif key is not None:
+            chosen(self, key)
+
+    def release_selection(self) -> None:
+        """The pane has loaded: an Enter held meanwhile acts now."""
+        self.hold_selection = False
+        if self._held:
+            self._held = False
+            self.action_select_cursor()
+
+    # -- sorting ---------------------------------------------------------------------------------
+
+    def action_sort(self, column: str) -> None:
+        """Sort by ``column`` ascending; the same key again flips to descending and back."""
+        if self.sort_column == column:
+            self.sort_descending = not self.sort_descending
+        else:
+            self.sort_column, self.sort_descending = column, False
+        self._sort_index = [k for k, _ in self._column_spec].index(column)
+        self._resort()
+
+    def _effective(self, row: Row, base: Order) -> Order:
+        if self._sort_index is None:
+            return base
+        return (sort_key(row.cells[self._sort_index].plain), base)
+
+    def _resort(self) -> None:
+        """Re-place every row once (a user action: the one time the whole table repaints)."""
+        keep = self.selected_key
+        self._sorted = sorted(
+            (self._effective(r, self._base_of[k]), k) for k, r in self._rows.items()
+        )
+        self._order_of = {k: o for o, k in self._sorted}
+        with self.app.batch_update():
+            self._place_rows(None)
+            self._label_columns()
+            if keep is not None and keep in self._row_locations:
+                self.move_cursor(row=self.get_row_index(keep), animate=False)
+            self._epoch += 1
+            self._require_update_dimensions = True
+            self.refresh()
+
+    def _label_columns(self) -> None:
+        """The sorted column's header carries ▲ (ascending) or ▼ (descending)."""
+        for key, label in self._column_spec:
+            column = self.columns[key]  # type: ignore[index]
+            if key == self.sort_column:
+                label = f"{label} {'▼' if self.sort_descending else '▲'}"
+            column.label = Text(label)
+            column.content_width = max(column.content_width, column.label.cell_len)
 
     # -- data in -------------------------------------------------------------------------------
 
@@ -141,19 +264,24 @@ class LiveTable(DataTable[Text]):
         return not self.filter_text or self.filter_text in row.haystack
 
     def _shown(self) -> list[str]:
-        return [k for _, k in self._sorted if self._matches(self._rows[k])]
+        ordered = self._sorted
+        if self.sort_descending and self._sort_index is not None:
+            ordered = ordered[::-1]
+        return [k for _, k in ordered if self._matches(self._rows[k])]
 
     def _forget(self, key: str) -> None:
         entry = (self._order_of.pop(key), key)
         index = bisect.bisect_left(self._sorted, entry)
         del self._sorted[index]
         del self._rows[key]
+        self._base_of.pop(key, None)
         self._row_keys.pop(key, None)
 
     def _upsert(self, row: Row) -> bool:
         """Put one row in place; True if positions must be re-indexed."""
         old = self._rows.get(row.key)
-        order = row.order or (self._order_of[row.key] if old else (len(self._sorted),))
+        base = row.order or (self._base_of[row.key] if old else (len(self._sorted),))
+        order = self._effective(row, base)
         if old is not None and self._order_of[row.key] != order:
             self._forget(row.key)
             old_shown = row.key in self._row_locations
@@ -163,9 +291,12 @@ class LiveTable(DataTable[Text]):
         if old is None:
             self._rows[row.key] = row
             self._order_of[row.key] = order
+            self._base_of[row.key] = base
             self._row_keys.setdefault(row.key, RowKey(row.key))
             index = bisect.bisect_left(self._sorted, (order, row.key))
             self._sorted.insert(index, (order, row.key))
+            if self.sort_descending and self._sort_index is not None:
+                index = len(self._sorted) - 1 - index  # shown bottom to top
             if not self._matches(row):
                 return False
             self._appending = True

@@ -11,6 +11,7 @@ Textual redraw the whole visible screen.
 
 from __future__ import annotations
 
+import os
 import time
 
 from rich.text import Text
@@ -114,7 +115,13 @@ class StatusHeader(Widget):
         line1.append("ecsdeck ", style="bold")
         account = ident.account if ident and ident.account else "…"
         region = (ident.region if ident else None) or "?"
-        line1.append(f"acct {clean(account, 40)}  region {clean(region, 30)}")
+        line1.append(f"acct {clean(account, 40)}")
+        # The profile in use, when one was chosen (flag, :profile, AWS_PROFILE); else the default
+        # chain's credentials, which need no name.
+        profile = getattr(settings, "profile", None) or os.environ.get("AWS_PROFILE")
+        if profile:
+            line1.append(f"  profile {clean(profile, 30)}")
+        line1.append(f"  region {clean(region, 30)}")
         endpoint = ident.endpoint if ident else None
         if endpoint and "amazonaws.com" not in endpoint:
             line1.append(f"  endpoint {clean(endpoint, 60)}")

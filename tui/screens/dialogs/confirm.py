@@ -141,10 +141,11 @@ def plan_renderable(plan: Plan, target: CliTarget | None = None) -> Group:
     return Group(*parts)
 
 
-def update_focus_hint(screen: Screen[Any], enter: str | None = None) -> None:
+def update_focus_hint(screen: Screen[Any], enter: str | None = None, extra: str = "") -> None:
     """Say in words what Enter does now, in the screen's ``#focus-hint`` (not by colour only).
 
     On a focused button: its label; elsewhere ``enter`` (what Enter does there), if given.
+    ``extra`` is one more key to mention.
     """
     hints = screen.query("#focus-hint")
     if not hints:
@@ -152,13 +153,17 @@ def update_focus_hint(screen: Screen[Any], enter: str | None = None) -> None:
     focused = screen.focused
     what = str(focused.label) if isinstance(focused, Button) else enter
     text = f"Enter = {what}  ·  " if what else ""
-    hints.first(Static).update(Text(text + "Esc cancels"))
+    text += "Esc cancels" + (f"  ·  {extra}" if extra else "")
+    hints.first(Static).update(Text(text))
 
 
 class ConfirmScreen(ModalScreen[bool]):
     """Show a plan; dismiss True on Confirm, False on Cancel/Escape."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("c", "copy_cli", "Copy CLI", tooltip="Copy the aws CLI lines of these calls"),
+    ]
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmScreen")
 
     def __init__(self, plan: Plan, confirm_label: str = "Confirm") -> None:
@@ -186,7 +191,14 @@ class ConfirmScreen(ModalScreen[bool]):
 
     @on(events.DescendantFocus)
     def _hint(self) -> None:
-        update_focus_hint(self)
+        update_focus_hint(self, extra="c copies the aws lines")
+
+    def action_copy_cli(self) -> None:
+        """The calls as ``aws`` lines (what the dialog shows after each ``$``), one a line."""
+        text = self.plan.cli(**cli_target(self.app))
+        self.app.copy_to_clipboard(text)
+        count = len(self.plan.calls)
+        self.notify(f"Copied {count} aws CLI line{'s' if count != 1 else ''}.", markup=False)
 
     def _answer(self, value: bool) -> None:
         if self._answered:

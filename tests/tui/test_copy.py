@@ -1,0 +1,111 @@
+"""Copying over SSH: `c` (ARN), `y` (the resource as JSON) and the confirmation's `c` (its aws CLI
+lines) send OSC 52 to the terminal, which tmux and SSH pass on to the user's clipboard."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from tests.tui.conftest import wait_for
+from tests.tui.test_panes import keys, open_cluster, open_service, table
+from tui.screens.json_view import JsonScreen
+
+
+def osc52(text: str) -> str:
+    return f"\x1b]52;c;{base64.b64encode(text.encode()).decode()}\a"
+
+
+def record_writes(app: Any) -> list[str]:
+    """What the app writes to the terminal from now on."""
+    writes: list[str] = []
+    driver = app._driver
+    original = driver.write
+
+    def write(data: str) -> None:
+        writes.append(data)
+        original(data)
+
+    driver.write = write
+    return writes
+
+
+async def test_c_copies_the_selected_clusters_arn(frozen_sandbox: str, make_app: Any) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: any(k.endswith("/core-ec2") for k in keys(table(app))))
+        t = table(app)
+        arn = next(k for k in keys(t) if k.endswith("/core-ec2"))
+        t.move_cursor(row=t.get_row_index(arn))
+        writes = record_writes(app)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: osc52(arn) in "".join(writes))
+        assert app.clipboard == arn
+
+
+async def test_y_shows_the_service_as_json_and_copies_it(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        service = app.screen.selected_service()
+        writes = record_writes(app)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, JsonScreen))
+        data = json.loads(app.clipboard)
+        assert data["arn"] == service.arn and data["name"] == service.name
+        assert osc52(app.clipboard) in "".join(writes)
+        assert service.name in app.export_screenshot()
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, JsonScreen))
+
+
+async def test_c_on_a_task_copies_its_arn(frozen_sandbox: str, make_app: Any) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_service(app, pilot, "web-fargate")
+        await wait_for(pilot, lambda: app.screen.selected_task() is not None)
+        task = app.screen.selected_task()
+        await pilot.press("c")
+        await wait_for(pilot, lambda: app.clipboard == task.arn)
+
+
+async def test_the_confirmation_copies_its_aws_cli_lines(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from tui.screens.dialogs.confirm import ConfirmScreen
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_service(app, pilot, "web-fargate")
+        name = app.screen.service.name
+        await pilot.press("f")  # force a new deployment: straight to the confirmation
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        writes = record_writes(app)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: app.clipboard.startswith("aws ecs update-service"))
+        assert name in app.clipboard and "--force-new-deployment" in app.clipboard
+        assert osc52(app.clipboard) in "".join(writes)
+        assert isinstance(app.screen, ConfirmScreen)  # copying does not answer
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ConfirmScreen))
+        assert not any(op.endswith("UpdateService") for op in app.clients.calls.total)
+
+
+def test_masked_taskdef_hides_every_environment_value_and_keeps_the_rest() -> None:
+    from tui.screens.json_view import MASK, masked_taskdef
+
+    raw = {
+        "family": "web",
+        "containerDefinitions": [
+            {"name": "app", "environment": [{"name": "DB_PASSWORD", "value": "hunter2"}]},
+            {"name": "sidecar"},
+        ],
+    }
+    masked = masked_taskdef(raw)
+    assert masked["containerDefinitions"][0]["environment"] == [  # type: ignore[index]
+        {"name": "DB_PASSWORD", "value": MASK}
+    ]
+    assert masked["containerDefinitions"][1] == {"name": "sidecar"}  # type: ignore[index]
+    assert raw["containerDefinitions"][0]["environment"][0]["value"] == "hunter2"  # type: ignore[index]

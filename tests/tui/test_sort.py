@@ -1,0 +1,112 @@
+"""Sorting by a column (Shift+letter): natural order, both ways, kept across refreshes, shown in
+the header; Home/End and g/G go to the first and last row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+
+from tui.widgets.live_table import LiveTable, Row, sort_key, sort_letters
+
+
+def row(key: str, name: str, state: str, order: int) -> Row:
+    return Row(key, (Text(name), Text(state)), f"{name} {state}", (order,))
+
+
+class TableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield LiveTable([("name", "NAME"), ("state", "STATE")])
+
+
+def names(table: LiveTable) -> list[str]:
+    return [table.get_cell(k, "name").plain for k in table.shown_keys()]
+
+
+def test_sort_keys_are_natural_and_ages_by_length() -> None:
+    assert sorted(["svc-10", "svc-2", "Svc-1"], key=sort_key) == ["Svc-1", "svc-2", "svc-10"]
+    assert sorted(["3h", "42s", "7m", "2d"], key=sort_key) == ["42s", "7m", "3h", "2d"]
+    assert sort_letters(["SERVICE", "STATE", "GROUP", "TASKS", "AGE"]) == ["N", "S", "R", "T", "A"]
+
+
+async def test_shift_letter_sorts_toggles_and_survives_refresh() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        table = app.query_one(LiveTable)
+        # the screen's own order: reverse of the names' natural order
+        rows = [row(f"k{i}", f"svc-{i}", "ok", -i) for i in (1, 2, 10, 3)]
+        table.set_rows(rows)
+        await pilot.pause()
+        assert names(table) == ["svc-10", "svc-3", "svc-2", "svc-1"]
+        table.focus()
+        table.move_cursor(row=1)  # svc-3
+        await pilot.press("N")
+        assert names(table) == ["svc-1", "svc-2", "svc-3", "svc-10"]
+        assert table.get_cell(table.selected_key or "", "name").plain == "svc-3"
+        assert str(table.columns["name"].label) == "NAME ▲"  # type: ignore[index]
+        await pilot.press("N")
+        assert names(table) == ["svc-10", "svc-3", "svc-2", "svc-1"]
+        assert str(table.columns["name"].label) == "NAME ▼"  # type: ignore[index]
+        # a refresh (new row, changed row, removed row) keeps the chosen order
+        table.set_rows([*rows[1:], row("k20", "svc-20", "ok", 5)])
+        await pilot.pause()
+        assert names(table) == ["svc-20", "svc-10", "svc-3", "svc-2"]
+        # another column; ties keep the screen's order
+        table.upsert_rows([row("k3", "svc-3", "bad", -3)])
+        await pilot.press("S")
+        assert names(table)[0] == "svc-3"  # "bad" before "ok"
+        assert str(table.columns["name"].label) == "NAME"  # type: ignore[index]
+        # filtering keeps the sort
+        table.set_filter("svc-")
+        await pilot.pause()
+        assert names(table)[0] == "svc-3"  # "bad" before "ok"
+
+
+async def test_home_end_and_g_go_to_first_and_last_row() -> None:
+    app = TableApp()
+    async with app.run_test(size=(80, 10)) as pilot:
+        table = app.query_one(LiveTable)
+        table.set_rows([row(f"k{i}", f"svc-{i}", "ok", i) for i in range(50)])
+        table.focus()
+        await pilot.pause()
+        await pilot.press("end")
+        assert table.cursor_row == 49
+        await pilot.press("home")
+        assert table.cursor_row == 0
+        await pilot.press("G")
+        assert table.cursor_row == 49
+        await pilot.press("g")
+        assert table.cursor_row == 0
+        assert table.scroll_x == 0
+
+
+async def test_sort_on_the_services_pane_survives_refreshes_and_help_lists_it(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from rich.console import Console
+
+    from tests.tui.conftest import wait_for
+    from tests.tui.test_panes import keys, open_cluster, table
+    from tui.screens.help import key_table
+    from tui.text import natural_key
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "shared-mixed")
+        screen, t = app.screen, table(app)
+
+        def shown() -> list[str]:
+            return [screen.services[k].name for k in keys(t)]
+
+        await pilot.press("N", "N")  # by name, then reversed
+        expected = sorted(shown(), key=natural_key, reverse=True)
+        assert shown() == expected and len(expected) > 1
+        assert str(t.columns["name"].label) == "SERVICE ▼"  # type: ignore[index]
+        start = screen.ticks
+        await wait_for(pilot, lambda: screen.ticks >= start + 2)
+        assert shown() == expected
+        console = Console(width=120, record=True, color_system=None)
+        console.print(key_table(screen))
+        listed = console.export_text()
+        assert "shift+letter" in listed and "N service" in listed and "S state" in listed

@@ -1,0 +1,24 @@
+"""The action ids ``[keys]`` in config.toml can remap (``scale = "S"``), from the bindings
+themselves, so a new binding with an id is remappable without a list kept by hand."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+
+def action_ids() -> set[str]:
+    from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS
+    from tui.screens.base import PollingScreen
+    from tui.screens.service import ServiceScreen
+    from tui.screens.services import ServicesScreen
+    from tui.widgets.live_table import LiveTable
+
+    bindings = [
+        *SERVICE_BINDINGS,
+        *TASK_BINDINGS,
+        *PollingScreen.BINDINGS,
+        *ServiceScreen.BINDINGS,
+        *ServicesScreen.BINDINGS,
+        *LiveTable.BINDINGS,
+    ]
+    return {b.id for b in bindings if isinstance(b, Binding) and b.id}

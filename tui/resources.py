@@ -1,0 +1,395 @@
+"""Every resource ecsdeck can show, in one registry: the `:` command line, its completion, help,
+deep links (``--cluster``/``--service``) and Back all read it, so a new pane is one entry.
+
+An entry names the resource, its k9s-style aliases, what its one argument is, and its opener: an
+async function that reads what the pane needs (by name: ``DescribeClusters`` and
+``DescribeServices`` accept names, so the 230th service of a cluster costs one call, not a
+listing) and makes the pane the only one on the stack. Back then goes up the hierarchy from it
+(service -> services of its cluster -> clusters) whatever way the pane was opened
+(``PollingScreen.up``). An entry without an opener says it is coming in a later version.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual.screen import Screen
+
+from aws import ecs
+from aws.errors import explain
+from tui.text import clean
+
+if TYPE_CHECKING:
+    from aws.models import Cluster
+    from tui.app import EcsDeckApp
+
+Opener = Callable[["EcsDeckApp", "str | None"], Awaitable[None]]
+
+COMING = "coming in a later version"
+
+
+@dataclass(frozen=True, slots=True)
+class Resource:
+    name: str
+    #: Other words for it, as in k9s (`:svc`, `:cl`, `:td`).
+    aliases: tuple[str, ...]
+    #: One line for help and the completion list.
+    summary: str
+    #: What the one argument names (CLUSTER, FAMILY, NAME); empty: none.
+    arg: str = ""
+    #: The argument is required (`:profile NAME`), not defaulted from the current pane.
+    needs_arg: bool = False
+    #: Reads and opens the pane; None: not built yet (says "coming in a later version").
+    open: Opener | None = None
+    #: Where completion finds values for the argument: "clusters", "profiles", "regions".
+    completes: str = ""
+
+
+# --- moving between panes -----------------------------------------------------------------------
+
+
+async def show(app: EcsDeckApp, screen: Screen[None]) -> None:
+    """Make ``screen`` the one pane on the stack (under any dialog-free top): Back then goes up
+    the hierarchy from it rather than to whatever was open before."""
+    while len(app.screen_stack) > 2:
+        await app.pop_screen()
+    if len(app.screen_stack) == 2:
+        await app.switch_screen(screen)
+    else:
+        await app.push_screen(screen)
+
+
+def current_cluster(app: EcsDeckApp) -> Cluster | None:
+    """The cluster the user is looking at (or has selected, on the clusters pane)."""
+    for screen in reversed(app.screen_stack):
+        here = getattr(screen, "current_cluster", None)
+        if callable(here):
+            cluster: Cluster | None = here()
+            return cluster
+    return None
+
+
+def _say(app: EcsDeckApp, text: str, severity: str = "warning") -> None:
+    app.notify(clean(text, 400), severity=severity, markup=False)  # type: ignore[arg-type]
+
+
+def did_you_mean(word: str, choices: list[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
+    return f" Did you mean {close[0]!r}?" if close else ""
+
+
+async def find_cluster(app: EcsDeckApp, name: str) -> Cluster | None:
+    """One DescribeClusters by name or ARN; None (and a notice with the closest name) if none."""
+    found = await ecs.read_clusters(app.clients, [name])
+    if found:
+        app.remember_clusters([c.name for c in found])
+        return found[0]
+    _say(app, f"No cluster named {name!r} in this region.{did_you_mean(name, app.cluster_names)}")
+    return None
+
+
+async def _cluster_for(app: EcsDeckApp, name: str | None, command: str) -> Cluster | None:
+    if name:
+        return await find_cluster(app, name)
+    cluster = current_cluster(app)
+    if cluster is None:
+        _say(app, f"Which cluster? Type :{command} CLUSTER (Tab completes the name).")
+    return cluster
+
+
+# --- the openers ----------------------------------------------------------------------------------
+
+
+async def open_clusters(app: EcsDeckApp, _: str | None = None) -> None:
+    from tui.screens.clusters import ClustersScreen
+
+    await show(app, ClustersScreen())
+
+
+async def open_services(app: EcsDeckApp, cluster_name: str | None) -> None:
+    from tui.screens.services import ServicesScreen
+
+    cluster = await _cluster_for(app, cluster_name, "services")
+    if cluster is not None:
+        await show(app, ServicesScreen(cluster))
+
+
+async def open_tasks(app: EcsDeckApp, cluster_name: str | None) -> None:
+    from tui.screens.tasks import TasksScreen
+
+    cluster = await _cluster_for(app, cluster_name, "tasks")
+    if cluster is not None:
+        await show(app, TasksScreen(cluster))
+
+
+async def open_instances(app: EcsDeckApp, cluster_name: str | None) -> None:
+    from tui.screens.instances import InstancesScreen
+
+    cluster = await _cluster_for(app, cluster_name, "instances")
+    if cluster is not None:
+        await show(app, InstancesScreen(cluster))
+
+
+async def open_ecr(app: EcsDeckApp, _: str | None) -> None:
+    from tui.screens.ecr import RepositoriesScreen
+
+    await show(app, RepositoriesScreen())
+
+
+async def open_taskdefs(app: EcsDeckApp, family: str | None) -> None:
+    from tui.screens.taskdefs import FamiliesScreen, RevisionsScreen
+
+    await show(app, RevisionsScreen(family) if family else FamiliesScreen())
+
+
+async def open_service(app: EcsDeckApp, cluster_name: str, service_name: str) -> None:
+    """A service by name: one DescribeClusters and one DescribeServices, whatever the size of
+    the cluster (no ListServices). Missing pieces fall back up the hierarchy with a notice."""
+    from tui.screens.service import ServiceScreen
+    from tui.screens.services import ServicesScreen
+
+    cluster = await find_cluster(app, cluster_name)
+    if cluster is None:
+        await open_clusters(app)
+        return
+    found = await ecs.describe_services(app.clients, cluster.arn, [service_name])
+    if not found:
+        _say(app, f"No service named {service_name!r} in cluster {cluster.name!r}.")
+        await show(app, ServicesScreen(cluster))
+        return
+    await show(app, ServiceScreen(cluster, found[0]))
+
+
+def cluster_of(service: str) -> str:
+    """The cluster of a service given alone: named in its ARN
+    (``arn:aws:ecs:…:service/CLUSTER/NAME``), else ECS's ``default`` cluster."""
+    parts = service.split(":", 5)[-1].split("/") if service.startswith("arn:") else []
+    return parts[1] if len(parts) == 3 else "default"
+
+
+async def open_start(app: EcsDeckApp, cluster: str | None, service: str | None) -> None:
+    """Where ``--cluster``/``--service`` (or config.toml's cluster/service) start the app."""
+    try:
+        if service:
+            await open_service(app, cluster or cluster_of(service), service)
+        elif cluster:
+            found = await find_cluster(app, cluster)
+            if found is None:
+                await open_clusters(app)
+            else:
+                from tui.screens.services import ServicesScreen
+
+                await show(app, ServicesScreen(found))
+        else:
+            await open_clusters(app)
+    except Exception as exc:
+        _say(app, f"Could not open {service or cluster}: {explain(exc)}", "error")
+        await open_clusters(app)
+
+
+def via_action(action: str) -> Opener:
+    """An opener for a view another part of the app owns as a key action (``!`` problems, ``p``
+    deployments): runs the pane's or the app's ``action_<action>``; until one exists, the view
+    is coming in a later version."""
+
+    async def run_action(app: EcsDeckApp, _: str | None) -> None:
+        for node in (app.screen, app):
+            if hasattr(node, f"action_{action}"):
+                await node.run_action(action)
+                return
+        resource = find(action)
+        summary = resource.summary.lower() if resource else action
+        _say(app, f":{action} ({summary}) is {COMING}.", "information")
+
+    return run_action
+
+
+async def _pick(app: EcsDeckApp, title: str, names: list[str], current: str | None) -> str | None:
+    from tui.screens.picker import PickerScreen
+
+    if not names:
+        _say(app, f"No {title.lower()} to pick from.")
+        return None
+    return await app.push_screen_wait(PickerScreen(title, names, current))
+
+
+async def switch_profile(app: EcsDeckApp, name: str | None) -> None:
+    """`:profile NAME`, or a picker of ~/.aws/config's profiles (SSO ones included)."""
+    from aws.session import available_profiles
+
+    name = name or await _pick(app, "Profiles", available_profiles(), app.settings.profile)
+    if name:
+        await app.switch_account(profile=name)
+
+
+async def switch_region(app: EcsDeckApp, name: str | None) -> None:
+    """`:region NAME`, or a picker of the regions ECS is offered in."""
+    from aws.session import ecs_regions
+
+    name = name or await _pick(app, "Regions", ecs_regions(), app.clients.region)
+    if name:
+        await app.switch_account(region=name)
+
+
+async def quit_app(app: EcsDeckApp, _: str | None) -> None:
+    app.exit()
+
+
+async def show_help(app: EcsDeckApp, _: str | None) -> None:
+    app.action_help()
+
+
+# --- the registry ---------------------------------------------------------------------------------
+
+RESOURCES: tuple[Resource, ...] = (
+    Resource("clusters", ("cl", "cluster"), "Every cluster of the region", open=open_clusters),
+    Resource(
+        "services",
+        ("svc", "service"),
+        "Services of a cluster (the current one without CLUSTER)",
+        arg="CLUSTER",
+        open=open_services,
+        completes="clusters",
+    ),
+    Resource(
+        "tasks",
+        ("task",),
+        "Every task of a cluster, with or without a service",
+        arg="CLUSTER",
+        open=open_tasks,
+        completes="clusters",
+    ),
+    # Views owned by their key actions (`!` problems, `p` deployments of the selected service).
+    Resource(
+        "problems",
+        ("pb", "problem"),
+        "What is wrong across the clusters",
+        open=via_action("problems"),
+    ),
+    Resource(
+        "deployments",
+        ("dp", "deploy"),
+        "Rollouts of the selected service, in progress and recent",
+        open=via_action("deployments"),
+    ),
+    Resource(
+        "instances",
+        ("ci", "instance"),
+        "Container instances of a cluster",
+        arg="CLUSTER",
+        open=open_instances,
+        completes="clusters",
+    ),
+    Resource(
+        "taskdefs",
+        ("td", "taskdef"),
+        "Task definition families, or one family's revisions",
+        arg="FAMILY",
+        open=open_taskdefs,
+    ),
+    Resource("ecr", ("repos",), "ECR repositories and their images", open=open_ecr),
+    Resource(
+        "profile",
+        ("prof",),
+        "Switch AWS profile (reopens the clients and the clusters pane); alone: a picker",
+        arg="NAME",
+        open=switch_profile,
+        completes="profiles",
+    ),
+    Resource(
+        "region",
+        ("reg",),
+        "Switch AWS region (reopens the clients and the clusters pane); alone: a picker",
+        arg="NAME",
+        open=switch_region,
+        completes="regions",
+    ),
+    Resource("help", ("h",), "Every key of this pane", open=show_help),
+    Resource("quit", ("q", "q!", "exit"), "Leave ecsdeck", open=quit_app),
+)
+
+_BY_WORD = {w: r for r in RESOURCES for w in (r.name, *r.aliases)}
+
+
+def find(word: str) -> Resource | None:
+    return _BY_WORD.get(word.lower())
+
+
+def command_words() -> list[str]:
+    """Names first (registry order), then aliases: what completion offers."""
+    return [r.name for r in RESOURCES] + [a for r in RESOURCES for a in r.aliases]
+
+
+def completions(app: EcsDeckApp, resource: Resource) -> list[str]:
+    """What the argument of ``resource`` can be, for Tab: cluster names (the clusters pane's and
+    those found by name), the profiles of ~/.aws/config, the regions ECS is offered in."""
+    from aws.session import available_profiles, ecs_regions
+
+    if resource.completes == "clusters":
+        names = list(app.cluster_names)
+        for screen in app.screen_stack:
+            clusters = getattr(screen, "clusters", None)
+            if isinstance(clusters, dict):
+                names += [c.name for c in clusters.values() if c.name not in names]
+        return names
+    if resource.completes == "profiles":
+        return available_profiles()
+    if resource.completes == "regions":
+        return ecs_regions()
+    return []
+
+
+def complete(value: str, values_for: Callable[[Resource], list[str]]) -> str | None:
+    """The completed command line for ``value`` (the typed text kept as typed), or None.
+
+    ``svc`` -> ``services`` is not offered (an alias is a complete word); ``ser`` -> ``services``,
+    ``svc we`` -> ``svc web-fargate``.
+    """
+    if " " not in value:
+        word = value.lower().removeprefix(":")
+        if not word or word in _BY_WORD:
+            return None
+        match = next((w for w in command_words() if w.startswith(word)), None)
+        return value + match[len(word) :] if match else None
+    head, _, rest = value.partition(" ")
+    resource = find(head.removeprefix(":"))
+    prefix = rest.lstrip()
+    if resource is None or " " in prefix:
+        return None
+    for candidate in values_for(resource):
+        if candidate.lower().startswith(prefix.lower()) and candidate != prefix:
+            return value + candidate[len(prefix) :]
+    return None
+
+
+async def run(app: EcsDeckApp, line: str) -> None:
+    """Run one command line (``svc prod``, ``:q``): open, switch, or say what is wrong."""
+    words = line.strip().removeprefix(":").split()
+    if not words:
+        return
+    word, args = words[0], words[1:]
+    resource = find(word)
+    if resource is None:
+        close = difflib.get_close_matches(word.lower(), command_words(), n=1, cutoff=0.5)
+        hint = f" Did you mean :{close[0]}?" if close else ""
+        _say(app, f"Unknown command :{word}.{hint} (? lists the keys, README the commands)")
+        return
+    if resource.open is None:
+        _say(app, f":{resource.name} ({resource.summary.lower()}) is {COMING}.", "information")
+        return
+    if len(args) > 1 or (args and not resource.arg):
+        usage = f":{resource.name} {resource.arg}".rstrip()
+        _say(app, f"Too many words: {usage}")
+        return
+    if resource.needs_arg and not args:
+        _say(
+            app, f":{resource.name} needs a {resource.arg.lower()}: :{resource.name} {resource.arg}"
+        )
+        return
+    try:
+        await resource.open(app, args[0] if args else None)
+    except Exception as exc:
+        _say(app, f":{resource.name}: {explain(exc)}", "error")

@@ -1,0 +1,94 @@
+"""`:tasks CLUSTER`: every task of a cluster, those of services and those started on their own.
+
+Same incremental reads as the service pane (``ServiceTasks`` without a service: list running and
+stopped, describe only what can have changed or is on screen), one SERVICE column more.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.widgets import DataTable
+
+from aws.models import Cluster, Task
+from aws.task_watch import ServiceTasks
+from tui.actions import TASK_BINDINGS, TaskActions
+from tui.screens.base import PollingScreen
+from tui.screens.service import ROWS_PER_SLICE, SLICE_PAUSE, TASK_COLUMNS, task_row
+from tui.text import safe
+from tui.widgets.live_table import LiveTable, Row
+
+COLUMNS = [TASK_COLUMNS[0], ("service", "SERVICE"), *TASK_COLUMNS[1:]]
+
+
+def cluster_task_row(t: Task) -> Row:
+    """The service pane's task row with the task's service (``-``: started on its own)."""
+    row = task_row(t)
+    service = safe(t.service_name, limit=40) if t.service_name else Text("-", style="dim")
+    hay = f"{row.haystack} {t.service_name or ''} {t.started_by or ''}".lower()
+    return Row(row.key, (row.cells[0], service, *row.cells[1:]), hay, row.order)
+
+
+class TasksScreen(TaskActions, PollingScreen):
+    BINDINGS = [*TASK_BINDINGS]
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.crumb = f"clusters › {cluster.name} › tasks"
+        super().__init__()
+        self.cluster = cluster
+        self.tasks: dict[str, Task] = {}
+        self.task_watch = ServiceTasks(cluster.arn, None)
+        #: The Task each row was last drawn from (unchanged tasks are not redrawn).
+        self._drawn: dict[str, Task] = {}
+
+    def compose_body(self) -> ComposeResult:
+        yield LiveTable(COLUMNS, id="tasks")
+
+    @property
+    def tasks_table(self) -> LiveTable:
+        return self.query_one("#tasks", LiveTable)
+
+    async def tick(self) -> None:
+        table = self.tasks_table
+        tasks = await self.task_watch.refresh(self.deck.clients, on_screen=table.visible_keys())
+        self.tasks = {t.arn: t for t in tasks}
+        shown = set(table.visible_keys())
+        table.remove_rows([arn for arn in self._drawn if arn not in self.tasks])
+        dirty = [t for t in tasks if self._drawn.get(t.arn) is not t or t.arn in shown]
+        self._drawn = dict(self.tasks)
+        for start in range(0, len(dirty), ROWS_PER_SLICE):
+            if start:
+                await asyncio.sleep(SLICE_PAUSE)
+            table.upsert_rows([cluster_task_row(t) for t in dirty[start : start + ROWS_PER_SLICE]])
+
+    def up(self) -> PollingScreen:
+        from tui.screens.services import ServicesScreen
+
+        return ServicesScreen(self.cluster)
+
+    def current_cluster(self) -> Cluster:
+        return self.cluster
+
+    def selected_task(self) -> Task | None:
+        key = self.tasks_table.selected_key
+        return self.tasks.get(key) if key else None
+
+    def selected_resource(self) -> Task | None:
+        return self.selected_task()
+
+    def row_chosen(self, table: LiveTable, key: str) -> None:
+        self._open(key)
+
+    @on(DataTable.RowSelected)
+    def _clicked(self, event: DataTable.RowSelected) -> None:
+        self._open(str(event.row_key.value))
+
+    def _open(self, key: str) -> None:
+        task = self.tasks.get(key)
+        if task:
+            from tui.screens.task_detail import TaskDetail
+
+            self.app.push_screen(TaskDetail(task))
