@@ -16,7 +16,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import DataTable, Footer, Input
 
 from aws.errors import error_code, explain
 from aws.health import (
@@ -183,7 +183,10 @@ class PollingScreen(Screen[None]):
             table.release_selection()  # an Enter typed during the load acts now
 
     def row_chosen(self, table: LiveTable, key: str) -> None:
-        """Enter (or a click) on ``table``'s row ``key``: drill in, where the pane can."""
+        """Enter (or a click) on ``table``'s row ``key``: drill in, where the pane can.
+
+        By default DataTable's own RowSelected is posted, for panes that listen for it."""
+        DataTable.action_select_cursor(table)
 
     @property
     def table(self) -> LiveTable:
