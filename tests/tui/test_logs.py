@@ -1,0 +1,157 @@
+"""Pilot tests of the logs view against the frozen seed-7 sandbox: tail first, follow, pause,
+filter, save, a service merged, and hostile lines shown as characters."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import time
+from typing import Any
+
+import boto3
+
+from tests.tui.conftest import wait_for
+from tests.tui.test_panes import open_cluster, open_service, table
+from tui.screens.logs import LogsScreen
+
+
+def _client(url: str, service: str) -> Any:
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="x",
+        aws_secret_access_key="x",
+    )
+
+
+def _stream_of(url: str, task: Any) -> tuple[str, str]:
+    td = _client(url, "ecs").describe_task_definition(taskDefinition=task.task_definition)
+    container = td["taskDefinition"]["containerDefinitions"][0]
+    options = container["logConfiguration"]["options"]
+    group = options["awslogs-group"]
+    stream = f"{options['awslogs-stream-prefix']}/{container['name']}/{task.id}"
+    logs = _client(url, "logs")
+    with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    return group, stream
+
+
+def _put(url: str, group: str, stream: str, messages: list[str]) -> None:
+    # stamped up to now, never ahead: a stream's events are in time order, as a driver writes
+    start = int(time.time() * 1000) - len(messages)
+    _client(url, "logs").put_log_events(
+        logGroupName=group,
+        logStreamName=stream,
+        logEvents=[{"timestamp": start + i, "message": m} for i, m in enumerate(messages)],
+    )
+
+
+def shown(screen: LogsScreen) -> list[str]:
+    """The view's lines as the terminal shows them."""
+    return [strip.text for strip in screen.view.lines]
+
+
+def messages(screen: LogsScreen) -> list[str]:
+    return [e.message for e in screen.lines]
+
+
+async def test_task_logs_tail_first_then_follow_pause_filter_save(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_service(app, pilot, "web-fargate")
+        await wait_for(pilot, lambda: table(app, "#tasks").row_count > 0)
+        pane = app.screen
+        task = pane.tasks[table(app, "#tasks").shown_keys()[0]]
+        group, stream = _stream_of(frozen_sandbox, task)
+        hostile = "ERROR [red]x[/red] \x1b[2J line 2000"
+        _put(
+            frozen_sandbox,
+            group,
+            stream,
+            [f"logs-test line {n}" for n in range(1, 2000)] + [hostile],
+        )
+
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen))
+        logs = app.screen
+        assert isinstance(logs, LogsScreen)
+        await wait_for(pilot, lambda: logs.reads >= 1)
+        await pilot.pause()
+        # the true last line of the 2,000, on screen first, as characters
+        assert shown(logs)[-1].endswith("ERROR [red]x[/red] ␛[2J line 2000")
+        assert logs.view.is_vertical_scroll_end
+        svg = html.unescape(app.export_screenshot()).replace("\xa0", " ")
+        assert "[red]x[/red] ␛[2J line 2000" in svg and "\x1b" not in svg
+
+        # follow: a line written after the view opened shows once
+        _put(frozen_sandbox, group, stream, ["logs-test after 1", "logs-test after 2"])
+        await wait_for(pilot, lambda: "logs-test after 2" in messages(logs))
+        assert messages(logs).count("logs-test after 1") == 1
+        assert messages(logs)[-3:] == [hostile, "logs-test after 1", "logs-test after 2"]
+        assert shown(logs)[-1].endswith("logs-test after 2")
+
+        # pause: no reads while paused; resume picks up what was written meanwhile, once
+        await pilot.press("space")
+        assert logs.paused and "PAUSED" in logs.header.render().plain
+        reads = logs.reads
+        _put(frozen_sandbox, group, stream, ["logs-test while paused"])
+        loops = logs.loops
+        await wait_for(pilot, lambda: logs.loops >= loops + 2)
+        assert logs.reads == reads
+        assert "logs-test while paused" not in messages(logs)
+        await pilot.press("space")
+        await wait_for(pilot, lambda: "logs-test while paused" in messages(logs))
+        assert messages(logs)[-4:] == [
+            hostile,
+            "logs-test after 1",
+            "logs-test after 2",
+            "logs-test while paused",
+        ]
+
+        # local filter: plain text, no call
+        await pilot.press("slash", *"after")
+        await wait_for(pilot, lambda: len(shown(logs)) == 2)
+        assert all("after" in line for line in shown(logs))
+        await pilot.press("enter", "escape")
+        await wait_for(pilot, lambda: len(shown(logs)) > 2)
+
+        # save: every kept line, the path told
+        await pilot.press("s")
+        await wait_for(pilot, lambda: logs.saved is not None)
+        assert logs.saved is not None
+        saved = logs.saved.read_text()
+        assert "logs-test line 1999" in saved and "␛[2J line 2000" in saved
+        assert "\x1b" not in saved
+
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, LogsScreen))
+
+
+async def test_service_logs_are_merged_and_tagged_by_task(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        services = app.screen.services
+        service = services[table(app).selected_key]
+        await pilot.press("M")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen))
+        logs = app.screen
+        assert isinstance(logs, LogsScreen)
+        await wait_for(pilot, lambda: logs.reads >= 1)
+        running = [t for t in logs.tasks.tasks.values() if t.last_status == "RUNNING"]
+        assert len(running) >= 2, service.name
+        # a line in each of two tasks' streams, after the view opened
+        for n, task in enumerate(running[:2]):
+            group, stream = _stream_of(frozen_sandbox, task)
+            _put(frozen_sandbox, group, stream, [f"merged-test {n} from {task.id}"])
+        want = {f"merged-test {n} from {t.id}" for n, t in enumerate(running[:2])}
+        await wait_for(pilot, lambda: want <= set(messages(logs)))
+        for n, task in enumerate(running[:2]):
+            line = next(x for x in shown(logs) if f"merged-test {n} from" in x)
+            assert f" {task.id[:12]} " in line  # tagged with its task
+        assert all(messages(logs).count(m) == 1 for m in want)
