@@ -525,7 +525,14 @@ def service_logs_screen(service: Service) -> LogsScreen:
 
 #: The keys that open logs from the service pane (a task, the whole service).
 TASK_LOGS_BINDINGS = [
-    Binding("o", "task_logs", "Logs", tooltip="Logs of the selected task: follow, filter, save"),
+    # Not in the footer (full of action keys at 120 columns); `?` lists both.
+    Binding(
+        "o",
+        "task_logs",
+        "Logs",
+        tooltip="Logs of the selected task: follow, filter, save",
+        show=False,
+    ),
     Binding(
         "M",
         "service_logs",
