@@ -155,3 +155,107 @@ async def test_service_logs_are_merged_and_tagged_by_task(
             line = next(x for x in shown(logs) if f"merged-test {n} from" in x)
             assert f" {task.id[:12]} " in line  # tagged with its task
         assert all(messages(logs).count(m) == 1 for m in want)
+
+
+def _service_with_a_stopped_task(url: str) -> tuple[str, str, str]:
+    """(cluster ARN, service name, stopped task ARN) of a service the seed gave a past task."""
+    ecs = _client(url, "ecs")
+    for cluster in ecs.list_clusters()["clusterArns"]:
+        arns = ecs.list_tasks(cluster=cluster, desiredStatus="STOPPED")["taskArns"]
+        for task in ecs.describe_tasks(cluster=cluster, tasks=arns[:100])["tasks"] if arns else []:
+            group = task.get("group", "")
+            if group.startswith("service:") and task.get("startedAt"):
+                return cluster, group.removeprefix("service:"), task["taskArn"]
+    raise AssertionError("the seed has no stopped task that ran")
+
+
+async def test_previous_stopped_task_is_one_key_away(frozen_sandbox: str, make_app: Any) -> None:
+    from tui.screens.logs import Scope
+
+    cluster, service, stopped = _service_with_a_stopped_task(frozen_sandbox)
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: table(app).row_count > 0)
+        merged = LogsScreen(Scope(cluster, service))
+        app.push_screen(merged)
+        await wait_for(pilot, lambda: merged.loops >= 1)
+        await pilot.press("p")
+        await wait_for(
+            pilot, lambda: app.screen is not merged and isinstance(app.screen, LogsScreen)
+        )
+        previous = app.screen
+        assert isinstance(previous, LogsScreen) and previous.scope.task is not None
+        assert previous.scope.task.last_status == "STOPPED"
+        past = [t for t in merged.tasks.tasks.values() if t.last_status == "STOPPED"]
+        assert stopped in {t.arn for t in past}
+        newest = max(t.stopped_at for t in past if t.stopped_at)
+        assert previous.scope.task.stopped_at == newest  # the last one to stop
+        await wait_for(pilot, lambda: previous.reads >= 1 and len(previous.lines) > 0)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is merged)
+
+
+async def test_filter_pattern_goes_to_cloudwatch_and_other_drivers_say_where(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from dataclasses import replace
+
+    from tui.screens.logs import Scope
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_service(app, pilot, "web-fargate")
+        await wait_for(pilot, lambda: table(app, "#tasks").row_count > 1)
+        pane = app.screen
+        task = pane.tasks[table(app, "#tasks").shown_keys()[1]]
+        group, stream = _stream_of(frozen_sandbox, task)
+        _put(frozen_sandbox, group, stream, ["INFO fine", "ERROR pattern-test boom", "INFO ok"])
+        table(app, "#tasks").move_cursor(row=1)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen))
+        logs = app.screen
+        assert isinstance(logs, LogsScreen)
+        await wait_for(pilot, lambda: "ERROR pattern-test boom" in messages(logs))
+        await pilot.press("f", *"pattern-test", "enter")
+        await wait_for(pilot, lambda: logs.pattern == "pattern-test" and logs.reads >= 1)
+        await wait_for(pilot, lambda: messages(logs) == ["ERROR pattern-test boom"])
+        assert "pattern: pattern-test" in logs.header.render().plain
+        await pilot.press("w", "t")  # wrap on, timestamps off: the same line, redrawn
+        assert logs.wrap and not logs.stamps
+        assert shown(logs)[-1].startswith("ERROR pattern-test boom")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is pane)
+
+        # a task definition whose containers log through FireLens and Splunk
+        ecs = _client(frozen_sandbox, "ecs")
+        td = ecs.register_task_definition(
+            family="logs-elsewhere",
+            containerDefinitions=[
+                {
+                    "name": "app",
+                    "image": "nginx",
+                    "memory": 256,
+                    "logConfiguration": {
+                        "logDriver": "awsfirelens",
+                        "options": {"Name": "datadog", "Host": "http-intake.logs.datadoghq.com"},
+                    },
+                },
+                {
+                    "name": "legacy",
+                    "image": "nginx",
+                    "memory": 256,
+                    "logConfiguration": {
+                        "logDriver": "splunk",
+                        "options": {"splunk-url": "https://splunk.example:8088"},
+                    },
+                },
+            ],
+        )["taskDefinition"]
+        elsewhere = replace(task, task_definition=td["taskDefinitionArn"])
+        screen = LogsScreen(Scope(task.cluster_arn, None, elsewhere))
+        app.push_screen(screen)
+        await wait_for(pilot, lambda: screen.loops >= 1)
+        box = str(screen.query_one("#elsewhere").render())
+        assert "No awslogs stream" in box
+        assert "app: logs via awsfirelens → FireLens output Name=datadog" in box
+        assert "legacy: logs via splunk → splunk-url=https://splunk.example:8088" in box

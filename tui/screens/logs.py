@@ -203,7 +203,8 @@ class LogsScreen(Screen[None]):
             return None
         if back >= 0:
             return millis(now - timedelta(seconds=back))
-        starts = [when for t in tasks if (when := t.started_at or t.created_at) is not None]
+        running = [t for t in tasks if t.last_status == "RUNNING"] or list(tasks)
+        starts = [when for t in running if (when := t.started_at or t.created_at) is not None]
         return millis(min(starts)) if starts else millis(now - MERGED_TAIL)
 
     async def _service_tasks(self) -> list[Task]:
@@ -318,7 +319,10 @@ class LogsScreen(Screen[None]):
     ) -> list[LogEvent]:
         clients = self.deck.clients
         reads = [m.read(clients) for m in merged] + [s.more(clients) for s in streams]
-        return [e for batch in await asyncio.gather(*reads) for e in batch]
+        fresh = [e for batch in await asyncio.gather(*reads) for e in batch]
+        if len(merged) + len(streams) > 1:  # interleave the groups' and containers' lines
+            fresh.sort(key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC))
+        return fresh
 
     async def _join_new_tasks(self, merged: list[MergedFollow]) -> None:
         """Tasks started since the view opened (a deployment): their streams join the view."""
