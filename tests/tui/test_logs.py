@@ -259,3 +259,34 @@ async def test_filter_pattern_goes_to_cloudwatch_and_other_drivers_say_where(
         assert "No awslogs stream" in box
         assert "app: logs via awsfirelens → FireLens output Name=datadog" in box
         assert "legacy: logs via splunk → splunk-url=https://splunk.example:8088" in box
+
+
+async def test_task_detail_opens_the_logs_view_and_help_lists_its_keys(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from rich.console import Console
+
+    from tui.screens.help import HelpScreen, key_table
+    from tui.screens.task_detail import TaskDetail
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_service(app, pilot, "web-fargate")
+        await wait_for(pilot, lambda: table(app, "#tasks").row_count > 0)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskDetail))
+        detail = app.screen
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen))
+        logs = app.screen
+        assert isinstance(logs, LogsScreen) and logs.scope.task == detail.ecs_task
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
+        console = Console(width=100, record=True, color_system=None)
+        console.print(key_table(logs))
+        listed = console.export_text()
+        for key in ("space", "/", "f", "1", "w", "t", "p", "s"):
+            assert any(line.split()[:1] == [key] for line in listed.splitlines()), listed
+        await pilot.press("escape")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is detail)
