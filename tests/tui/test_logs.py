@@ -276,7 +276,7 @@ async def test_task_detail_opens_the_logs_view_and_help_lists_its_keys(
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetail))
         detail = app.screen
-        await pilot.press("o")
+        await pilot.press("l")  # as in k9s; o as on the service pane
         await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen))
         logs = app.screen
         assert isinstance(logs, LogsScreen) and logs.scope.task == detail.ecs_task

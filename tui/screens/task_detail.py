@@ -103,7 +103,14 @@ class TaskDetail(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,enter", "dismiss", "Close"),
         Binding("r", "load_logs", "Reload logs"),
-        Binding("o", "open_logs", "Logs", tooltip="Follow, filter and save this task's logs"),
+        # o as on the service pane (where l is Launch type); l too, as in k9s.
+        Binding(
+            "o,l",
+            "open_logs",
+            "Logs",
+            key_display="o",
+            tooltip="Follow, filter and save this task's logs",
+        ),
     ]
     DEFAULT_CSS = """
     TaskDetail { align: center middle; }
