@@ -124,17 +124,21 @@ class LogsScreen(Screen[None]):
         Binding(
             "f", "pattern", "Pattern", tooltip="CloudWatch filter pattern (sent as filterPattern)"
         ),
-        Binding("0", "window('tail')", "Tail", tooltip="The last lines"),
-        Binding("1", "window('5m')", "5m", tooltip="Lines of the last 5 minutes"),
-        Binding("2", "window('15m')", "15m", tooltip="Lines of the last 15 minutes"),
-        Binding("3", "window('1h')", "1h", tooltip="Lines of the last hour"),
-        Binding("4", "window('start')", "Start", tooltip="Lines since the task started"),
+        Binding("0", "window('tail')", "Tail", tooltip="The last lines", show=False),
+        Binding("1", "window('5m')", "5m", tooltip="Lines of the last 5 minutes", show=False),
+        Binding("2", "window('15m')", "15m", tooltip="Lines of the last 15 minutes", show=False),
+        Binding("3", "window('1h')", "1h", tooltip="Lines of the last hour", show=False),
+        Binding(
+            "4", "window('start')", "Start", tooltip="Lines since the task started", show=False
+        ),
         Binding("w", "wrap", "Wrap", tooltip="Wrap long lines on/off"),
         Binding("t", "stamps", "Time", tooltip="Timestamps on/off"),
-        Binding("c", "container", "Container", tooltip="All containers, or one (task logs)"),
+        Binding(
+            "c", "container", "Container", tooltip="All containers, or one (task logs)", show=False
+        ),
         Binding("p", "previous", "Previous", tooltip="Logs of the service's last stopped task"),
         Binding("s", "save", "Save", tooltip="Save the lines kept to a file (path shown)"),
-        Binding("r", "reload", "Reload", tooltip="Read the last lines again"),
+        Binding("r", "reload", "Reload", tooltip="Read the last lines again", show=False),
         Binding("q", "app.quit", "Quit", show=False),
     ]
     DEFAULT_CSS = """
@@ -382,7 +386,7 @@ class LogsScreen(Screen[None]):
         label, _ = WINDOWS[self.window]
         shown = sum(1 for e in self.lines if self._matches(e)) if self.local else len(self.lines)
         parts = [f"{shown} lines" if not self.local else f"{shown} of {len(self.lines)} lines"]
-        parts.append(label)
+        parts.append(f"{label} (0-4)")
         if self.local:
             parts.append(f"filter: {clean(self.local, 30)}")
         if self.pattern:
