@@ -332,3 +332,44 @@ class MergedFollow:
         horizon = self.since_ms - LATE_MS
         self.seen = {k: v for k, v in self.seen.items() if v >= horizon}
         return out
+
+
+#: Streams whose older lines fill a merged view that found too few in its window.
+MAX_BACKFILL_STREAMS = 20
+
+
+async def lines_before(
+    c: Clients, streams: list[tuple[str, str]], before_ms: int, *, limit: int
+) -> list[LogEvent]:
+    """The last ``limit`` events before ``before_ms`` of each (group, stream), oldest first:
+    one GetLogEvents from the tail each, for at most MAX_BACKFILL_STREAMS streams.
+
+    A merged view reads its window with FilterLogEvents (from ``before_ms`` on, inclusive); a
+    quiet service's last lines can be older than that. GetLogEvents' ``endTime`` is exclusive,
+    so the two never overlap (an event stamped ``before_ms`` or later is dropped here too).
+    """
+
+    async def one(group: str, stream: str) -> list[LogEvent]:
+        try:
+            page = await call(
+                c,
+                c.logs.get_log_events,
+                logGroupName=group,
+                logStreamName=stream,
+                startFromHead=False,
+                endTime=before_ms,
+                limit=min(max(limit, 1), 10000),
+            )
+        except Exception as exc:
+            if error_code(exc) == "ResourceNotFoundException":
+                return []
+            raise
+        events = [_event(e, stream) for e in cv.dicts(page, "events")]
+        return [e for e in events if e.timestamp is None or millis(e.timestamp) < before_ms]
+
+    batches = await gather_bounded(one(g, s) for g, s in streams[:MAX_BACKFILL_STREAMS])
+    events = sorted(
+        (e for batch in batches for e in batch),
+        key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC),
+    )
+    return events[-limit:] if limit > 0 else []

@@ -9,7 +9,14 @@ from typing import Any
 import boto3
 import pytest
 
-from aws.logs import MergedFollow, StreamFollow, awslogs_streams, logs_elsewhere, task_logs
+from aws.logs import (
+    MergedFollow,
+    StreamFollow,
+    awslogs_streams,
+    lines_before,
+    logs_elsewhere,
+    task_logs,
+)
 from aws.session import Clients, SessionSettings
 
 REGION = "us-east-1"
@@ -204,3 +211,26 @@ def test_logs_elsewhere_names_the_driver_and_destination() -> None:
     )
     assert where["legacy"] == ("splunk", "splunk-url=https://splunk:8088 splunk-index=main")
     assert where["quiet"][0] == "none"
+
+
+async def test_lines_before_fill_a_quiet_merged_view_without_overlap(
+    moto_url: str, clients: Clients
+) -> None:
+    logs = boto3.client("logs", endpoint_url=moto_url, region_name=REGION)
+    logs.create_log_group(logGroupName="/ecs/web")
+    for stream in ("ecs/app/t1", "ecs/app/t2"):
+        logs.create_log_stream(logGroupName="/ecs/web", logStreamName=stream)
+    edge = int(time.time() * 1000) - 3_600_000  # where the merged window starts
+    _put(logs, "ecs/app/t1", [(edge - 7_200_000, "t1 old"), (edge - 1, "t1 last before")])
+    _put(logs, "ecs/app/t2", [(edge - 5_000_000, "t2 old"), (edge, "t2 in the window")])
+    clients.calls.mark()
+    got = await lines_before(
+        clients,
+        [("/ecs/web", "ecs/app/t1"), ("/ecs/web", "ecs/app/t2"), ("/ecs/web", "ecs/app/t3")],
+        edge,
+        limit=2,
+    )
+    assert [e.message for e in got] == ["t2 old", "t1 last before"]  # the last 2, in time order
+    assert dict(clients.calls.mark()) == {"cloudwatch-logs.GetLogEvents": 3}
+    merged = MergedFollow("/ecs/web", ["ecs/app/t1", "ecs/app/t2"], start_ms=edge)
+    assert [e.message for e in await merged.read(clients)] == ["t2 in the window"]

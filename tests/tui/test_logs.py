@@ -145,6 +145,9 @@ async def test_service_logs_are_merged_and_tagged_by_task(
         await wait_for(pilot, lambda: logs.reads >= 1)
         running = [t for t in logs.tasks.tasks.values() if t.last_status == "RUNNING"]
         assert len(running) >= 2, service.name
+        # the last lines first, however old (the seed's tasks started hours ago), each tagged
+        starts = [x for x in shown(logs) if x.endswith("Listening on 0.0.0.0:8080")]
+        assert {t.id[:12] for t in running} <= {x.split()[1] for x in starts}
         # a line in each of two tasks' streams, after the view opened
         for n, task in enumerate(running[:2]):
             group, stream = _stream_of(frozen_sandbox, task)

@@ -28,7 +28,15 @@ from textual.widgets import Footer, Input, RichLog, Static
 from aws.ecs import read_task_definition
 from aws.errors import error_code, explain
 from aws.health import THROTTLED, trouble_kind
-from aws.logs import Elsewhere, MergedFollow, StreamFollow, awslogs_streams, logs_elsewhere, millis
+from aws.logs import (
+    Elsewhere,
+    MergedFollow,
+    StreamFollow,
+    awslogs_streams,
+    lines_before,
+    logs_elsewhere,
+    millis,
+)
 from aws.models import LogEvent, Service, Task
 from aws.task_watch import ServiceTasks
 from tui.text import clean
@@ -309,6 +317,12 @@ class LogsScreen(Screen[None]):
                 for g, s in by_group.items()
             ]
             fresh = await self._more(merged, [])
+            if start is None and len(fresh) < TAIL_LINES and not self.pattern:
+                # A quiet service: its last lines may be older than the window read.
+                older = await lines_before(
+                    clients, [(g, s) for _, g, s in found], since, limit=TAIL_LINES - len(fresh)
+                )
+                fresh = older + fresh
             return fresh, merged, []
         follows = [StreamFollow(group, stream) for _, group, stream in found]
         limit = TAIL_LINES if start is None else BUFFER
