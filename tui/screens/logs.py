@@ -95,11 +95,22 @@ def saved_dir() -> Path:
     return base / "logs"
 
 
+def stamp(when: datetime | None, today: datetime | None = None) -> str:
+    """UTC time of a line; with its date when it is not from today (a quiet service's lines)."""
+    if when is None:
+        return "-"
+    when = when.astimezone(UTC)
+    text = when.strftime("%H:%M:%S.%f")[:-3]
+    if when.date() != (today or datetime.now(UTC)).date():
+        text = when.strftime("%m-%d ") + text
+    return text
+
+
 def line_text(e: LogEvent, *, stamps: bool, tag_task: bool, tag_container: bool) -> Text:
     """One log line as inert text: never markup, never a terminal escape."""
     t = Text()
     if stamps:
-        when = e.timestamp.astimezone(UTC).strftime("%H:%M:%S.%f")[:-3] if e.timestamp else "-"
+        when = stamp(e.timestamp)
         t.append(f"{when} ", style="dim")
     if tag_task:
         t.append(f"{clean((e.task_id or '?')[:12], 12)} ", style="cyan")
