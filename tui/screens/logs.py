@@ -131,7 +131,11 @@ class LogsScreen(Screen[None]):
         Binding("question_mark", "app.help", "Help", key_display="?"),
         Binding("escape", "back", "Back", tooltip="Clear the filter, or close the logs"),
         Binding(
-            "space", "pause", "Pause", tooltip="Pause / resume following (no reads while paused)"
+            "space",
+            "pause",
+            "Pause",
+            tooltip="Pause / resume following (no reads while paused)",
+            id="logs_pause",
         ),
         Binding(
             "slash",
@@ -139,25 +143,77 @@ class LogsScreen(Screen[None]):
             "Filter",
             key_display="/",
             tooltip="Filter lines shown (plain text, local)",
+            id="logs_filter",
         ),
         Binding(
-            "f", "pattern", "Pattern", tooltip="CloudWatch filter pattern (sent as filterPattern)"
+            "f",
+            "pattern",
+            "Pattern",
+            tooltip="CloudWatch filter pattern (sent as filterPattern)",
+            id="logs_pattern",
         ),
-        Binding("0", "window('tail')", "Tail", tooltip="The last lines", show=False),
-        Binding("1", "window('5m')", "5m", tooltip="Lines of the last 5 minutes", show=False),
-        Binding("2", "window('15m')", "15m", tooltip="Lines of the last 15 minutes", show=False),
-        Binding("3", "window('1h')", "1h", tooltip="Lines of the last hour", show=False),
         Binding(
-            "4", "window('start')", "Start", tooltip="Lines since the task started", show=False
+            "0", "window('tail')", "Tail", tooltip="The last lines", show=False, id="logs_tail"
         ),
-        Binding("w", "wrap", "Wrap", tooltip="Wrap long lines on/off"),
-        Binding("t", "stamps", "Time", tooltip="Timestamps on/off"),
         Binding(
-            "c", "container", "Container", tooltip="All containers, or one (task logs)", show=False
+            "1",
+            "window('5m')",
+            "5m",
+            tooltip="Lines of the last 5 minutes",
+            show=False,
+            id="logs_5m",
         ),
-        Binding("p", "previous", "Previous", tooltip="Logs of the service's last stopped task"),
-        Binding("s", "save", "Save", tooltip="Save the lines kept to a file (path shown)"),
-        Binding("r", "reload", "Reload", tooltip="Read the last lines again", show=False),
+        Binding(
+            "2",
+            "window('15m')",
+            "15m",
+            tooltip="Lines of the last 15 minutes",
+            show=False,
+            id="logs_15m",
+        ),
+        Binding(
+            "3", "window('1h')", "1h", tooltip="Lines of the last hour", show=False, id="logs_1h"
+        ),
+        Binding(
+            "4",
+            "window('start')",
+            "Start",
+            tooltip="Lines since the task started",
+            show=False,
+            id="logs_since_start",
+        ),
+        Binding("w", "wrap", "Wrap", tooltip="Wrap long lines on/off", id="logs_wrap"),
+        Binding("t", "stamps", "Time", tooltip="Timestamps on/off", id="logs_timestamps"),
+        Binding(
+            "c",
+            "container",
+            "Container",
+            tooltip="All containers, or one (task logs)",
+            show=False,
+            id="logs_container",
+        ),
+        Binding(
+            "p",
+            "previous",
+            "Previous",
+            tooltip="Logs of the service's last stopped task",
+            id="logs_previous",
+        ),
+        Binding(
+            "s",
+            "save",
+            "Save",
+            tooltip="Save the lines kept to a file (path shown)",
+            id="logs_save",
+        ),
+        Binding(
+            "r",
+            "reload",
+            "Reload",
+            tooltip="Read the last lines again",
+            show=False,
+            id="logs_reload",
+        ),
         Binding("q", "app.quit", "Quit", show=False),
     ]
     DEFAULT_CSS = """
@@ -565,6 +621,7 @@ TASK_LOGS_BINDINGS = [
         "Logs",
         tooltip="Logs of the selected task: follow, filter, save",
         show=False,
+        id="task_logs",
     ),
     Binding(
         "M",
@@ -572,6 +629,7 @@ TASK_LOGS_BINDINGS = [
         "Svc logs",
         tooltip="Logs of every task of the service, merged",
         show=False,
+        id="service_logs",
     ),
 ]
 #: The key that opens a service's merged logs from the services list.
