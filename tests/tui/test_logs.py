@@ -296,3 +296,49 @@ async def test_task_detail_opens_the_logs_view_and_help_lists_its_keys(
         await pilot.press("escape")
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is detail)
+
+
+async def test_c_shows_one_container_at_a_time(frozen_sandbox: str, make_app: Any) -> None:
+    from aws.ecs import task_from_dict
+    from tui.screens.logs import task_logs_screen
+
+    ecs = _client(frozen_sandbox, "ecs")
+    found = None
+    for cluster in ecs.list_clusters()["clusterArns"]:
+        arns = ecs.list_tasks(cluster=cluster, desiredStatus="RUNNING")["taskArns"][:100]
+        for doc in ecs.describe_tasks(cluster=cluster, tasks=arns)["tasks"] if arns else []:
+            names = [c["name"] for c in doc.get("containers", [])]
+            if "datadog-agent" in names:
+                found = doc
+                break
+        if found:
+            break
+    assert found is not None, "the seed has a service with a sidecar"
+    task = task_from_dict(found)
+    td = ecs.describe_task_definition(taskDefinition=task.task_definition)["taskDefinition"]
+    options = td["containerDefinitions"][1]["logConfiguration"]["options"]
+    group = options["awslogs-group"]
+    sidecar = f"{options['awslogs-stream-prefix']}/datadog-agent/{task.id}"
+    logs_client = _client(frozen_sandbox, "logs")
+    with contextlib.suppress(logs_client.exceptions.ResourceAlreadyExistsException):
+        logs_client.create_log_stream(logGroupName=group, logStreamName=sidecar)
+    _put(frozen_sandbox, group, sidecar, ["agent: sidecar-test line"])
+    main = td["containerDefinitions"][0]["name"]
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: table(app).row_count > 0)
+        screen = task_logs_screen(task)
+        app.push_screen(screen)
+        await wait_for(pilot, lambda: "agent: sidecar-test line" in messages(screen))
+        assert screen.containers == [main, "datadog-agent"]
+        assert any(" datadog-agent " in x and "sidecar-test" in x for x in shown(screen))
+        await pilot.press("c")  # the main container only
+        assert screen.scope.container == main  # lines and reads were reset at the key
+        await wait_for(pilot, lambda: screen.reads >= 1 and len(screen.lines) > 0)
+        assert {e.container for e in screen.lines} == {main}
+        await pilot.press("c")  # the sidecar only
+        await wait_for(pilot, lambda: messages(screen) == ["agent: sidecar-test line"])
+        assert "datadog-agent" in screen.header.crumb
+        await pilot.press("c")  # all again
+        await wait_for(pilot, lambda: screen.scope.container is None and len(screen.lines) > 1)

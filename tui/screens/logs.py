@@ -309,14 +309,19 @@ class LogsScreen(Screen[None]):
             out = [s for s in out if s[0] == self.scope.container]
         return out
 
-    @work(exclusive=True, group="logs", exit_on_error=False)
-    async def follow(self) -> None:
-        """Read the last lines, then follow until the screen closes or the scope changes."""
-        clients = self.deck.clients
+    def follow(self) -> None:
+        """Start again from the last lines (opened, or the scope, window or pattern changed)."""
         self.lines.clear()
+        self.reads = 0
         self.view.clear()
         self.header.note = " · loading…"
         self.header.update_lines()
+        self._follow()
+
+    @work(exclusive=True, group="logs", exit_on_error=False)
+    async def _follow(self) -> None:
+        """Read the last lines, then follow until the screen closes or the scope changes."""
+        clients = self.deck.clients
         merged: list[MergedFollow] = []
         streams: list[StreamFollow] = []
         listed_at = 0.0
