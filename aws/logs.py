@@ -278,10 +278,14 @@ class MergedFollow:
         self.seen: dict[str, int] = {}
         #: True while a read stopped at its page cap: the next read goes on from there.
         self.behind = False
+        #: Streams named by their common prefix (kept to ``streams`` here), not by name:
+        #: CloudWatch refuses ``logStreamNames`` naming a stream that does not exist (a task
+        #: that never started logging), where a prefix matching nothing is just empty.
+        self.by_prefix = False
 
     def _request(self) -> dict[str, Any]:
         kwargs: dict[str, Any] = {"logGroupName": self.group, "limit": 10000}
-        if len(self.streams) <= MAX_STREAM_NAMES:
+        if len(self.streams) <= MAX_STREAM_NAMES and not self.by_prefix:
             kwargs["logStreamNames"] = self.streams
         else:
             prefix = _common_prefix(self.streams)
@@ -307,9 +311,12 @@ class MergedFollow:
             try:
                 page = await call(c, c.logs.filter_log_events, **kwargs)
             except Exception as exc:
-                if error_code(exc) == "ResourceNotFoundException":
+                if error_code(exc) != "ResourceNotFoundException":
+                    raise
+                if "logStreamNames" not in kwargs:
                     return out  # the group does not exist (yet)
-                raise
+                self.by_prefix = True  # a named stream does not exist: ask by prefix
+                return await self.read(c, max_pages=max_pages)
             for e in cv.dicts(page, "events"):
                 event_id = cv.s(e, "eventId")
                 stream = cv.s(e, "logStreamName")

@@ -234,3 +234,44 @@ async def test_lines_before_fill_a_quiet_merged_view_without_overlap(
     assert dict(clients.calls.mark()) == {"cloudwatch-logs.GetLogEvents": 3}
     merged = MergedFollow("/ecs/web", ["ecs/app/t1", "ecs/app/t2"], start_ms=edge)
     assert [e.message for e in await merged.read(clients)] == ["t2 in the window"]
+
+
+class _Refused:
+    status_code = 400
+    headers: dict[str, str] = {}
+
+
+async def test_merged_follow_asks_by_prefix_when_a_named_stream_does_not_exist(
+    moto_url: str, clients: Clients
+) -> None:
+    """CloudWatch refuses logStreamNames naming a missing stream (a task that never logged);
+    moto does not, so the refusal is played here, as AWS answers it."""
+    logs = boto3.client("logs", endpoint_url=moto_url, region_name=REGION)
+    logs.create_log_group(logGroupName="/ecs/web")
+    logs.create_log_stream(logGroupName="/ecs/web", logStreamName="ecs/app/t1")
+    logs.create_log_stream(logGroupName="/ecs/web", logStreamName="ecs/app/other")
+    now = int(time.time() * 1000)
+    _put(logs, "ecs/app/t1", [(now, "mine")])
+    _put(logs, "ecs/app/other", [(now, "another service's task")])
+    sent: list[dict[str, Any]] = []
+
+    def refuse_names(params: dict[str, Any], **_: Any) -> Any:
+        body = params.get("body", b"")
+        if b"logStreamNames" in (body if isinstance(body, bytes) else str(body).encode()):
+            error = {
+                "Code": "ResourceNotFoundException",
+                "Message": "The specified log stream does not exist.",
+            }
+            return _Refused(), {"Error": error, "ResponseMetadata": {"HTTPStatusCode": 400}}
+        return None
+
+    clients.logs.meta.events.register(
+        "provide-client-params.cloudwatch-logs.FilterLogEvents",
+        lambda params, **_: sent.append(dict(params)),
+    )
+    clients.logs.meta.events.register("before-call.cloudwatch-logs.FilterLogEvents", refuse_names)
+    merged = MergedFollow("/ecs/web", ["ecs/app/t1", "ecs/app/never"], start_ms=now - 60_000)
+    assert [e.message for e in await merged.read(clients)] == ["mine"]
+    assert "logStreamNames" in sent[0]  # refused: ecs/app/never does not exist
+    assert merged.by_prefix and sent[-1].get("logStreamNamePrefix") == "ecs/app/"
+    assert await merged.read(clients) == []
