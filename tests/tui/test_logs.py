@@ -342,3 +342,37 @@ async def test_c_shows_one_container_at_a_time(frozen_sandbox: str, make_app: An
         assert "datadog-agent" in screen.header.crumb
         await pilot.press("c")  # all again
         await wait_for(pilot, lambda: screen.scope.container is None and len(screen.lines) > 1)
+
+
+def test_any_log_line_is_shown_as_characters() -> None:
+    """Property: whatever a line or stream name holds (markup, ANSI/OSC escapes, C0/C1
+    controls, bidi overrides), what the view renders holds no control character."""
+    import re
+    from datetime import UTC, datetime
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from aws.models import LogEvent
+    from tui.screens.logs import line_text
+
+    controls = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+    pieces = st.sampled_from(
+        [
+            *("[red]x[/red]", "[link=file:///etc]a[/]", "\x1b[2J", "\x1b]8;;http://x\x07"),
+            *("\x9b31m", "\u202e", "\r", "\n", "\t", "\x00", "ok", "日本", "[/]", "\\[b]"),
+        ]
+    )
+    hostile = st.lists(st.one_of(pieces, st.text(max_size=20)), max_size=8).map("".join)
+
+    @settings(max_examples=150, deadline=None)
+    @given(message=hostile, stream=hostile)
+    def check(message: str, stream: str) -> None:
+        event = LogEvent(datetime.now(UTC), message, f"ecs/{stream}/{stream}")
+        for stamps in (True, False):
+            text = line_text(event, stamps=stamps, tag_task=True, tag_container=True)
+            assert not controls.search(text.plain), repr(text.plain)
+            if "[red]x[/red]" in message:
+                assert "[red]x[/red]" in text.plain  # markup shown, not applied
+
+    check()
