@@ -137,11 +137,21 @@ async def launch_type_plan(app: Any, pilot: Any) -> None:
     await pilot.pause(0.3)
 
 
+async def service_logs(app: Any, pilot: Any) -> None:
+    await pilot.press("escape")  # Cancel the switch: nothing is sent
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ServicesScreen")
+    await pilot.press("M")  # the selected service's tasks, merged
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "LogsScreen")
+    await wait_for(pilot, lambda: app.screen.reads >= 1 and app.screen.lines)
+    await pilot.pause(0.3)
+
+
 #: The action dialogs, shot after the panes (every dialog is cancelled: nothing is sent).
 ACTION_SHOTS: list[tuple[str, Step]] = [
     ("5-scale", scale_dialog),
     ("6-revision-diff", revision_diff),
     ("7-launch-type-plan", launch_type_plan),
+    ("8-service-logs", service_logs),
 ]
 
 

@@ -24,6 +24,7 @@ from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS, ServiceActions, TaskAct
 from tui.follow import Follow, follow_line
 from tui.screens.base import PollingScreen
 from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
+from tui.screens.logs import TASK_LOGS_BINDINGS, LogsKeys
 from tui.status import service_health, target_reason, target_state, task_reason, task_status
 from tui.text import age, clean, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
@@ -124,7 +125,7 @@ def summary(s: Service, unhealthy_targets: int = 0, follow: Follow | None = None
     return text
 
 
-class ServiceScreen(ServiceActions, DeploymentsKey, TaskActions, PollingScreen):
+class ServiceScreen(LogsKeys, ServiceActions, DeploymentsKey, TaskActions, PollingScreen):
     BINDINGS = [
         # Not in the footer (no room beside every action key at 120 columns); `?` lists
         # "tab / shift+tab: move focus between tables".
@@ -139,6 +140,7 @@ class ServiceScreen(ServiceActions, DeploymentsKey, TaskActions, PollingScreen):
         *TASK_BINDINGS,
         *SERVICE_BINDINGS,
         *VIEW_BINDINGS,
+        *TASK_LOGS_BINDINGS,
         Binding(
             "v",
             "events",

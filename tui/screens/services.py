@@ -23,6 +23,7 @@ from aws.models import Cluster, Service
 from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
 from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
+from tui.screens.logs import SERVICE_LOGS_BINDINGS, LogsKeys
 from tui.status import (
     BAD,
     OK,
@@ -112,11 +113,12 @@ def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
     return Row(s.arn, cells, hay, (natural_key(s.name),))
 
 
-class ServicesScreen(ServiceActions, DeploymentsKey, PollingScreen):
+class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
     BINDINGS = [
         Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service"),
         *SERVICE_BINDINGS,
         *VIEW_BINDINGS,
+        *SERVICE_LOGS_BINDINGS,
     ]
 
     def __init__(self, cluster: Cluster) -> None:

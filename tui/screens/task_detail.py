@@ -103,6 +103,14 @@ class TaskDetail(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,enter", "dismiss", "Close"),
         Binding("r", "load_logs", "Reload logs"),
+        # o as on the service pane (where l is Launch type); l too, as in k9s.
+        Binding(
+            "o,l",
+            "open_logs",
+            "Logs",
+            key_display="o",
+            tooltip="Follow, filter and save this task's logs",
+        ),
     ]
     DEFAULT_CSS = """
     TaskDetail { align: center middle; }
@@ -122,6 +130,11 @@ class TaskDetail(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.action_load_logs()
+
+    def action_open_logs(self) -> None:
+        from tui.screens.logs import task_logs_screen
+
+        self.app.push_screen(task_logs_screen(self.ecs_task))
 
     @work(exclusive=True, group="logs", exit_on_error=False)
     async def action_load_logs(self) -> None:
