@@ -111,6 +111,11 @@ class ClustersScreen(PollingScreen):
         feed = self.deck.problems
         rows = [cluster_row(c, feed.cluster_counts(c.arn)) for c in self.clusters.values()]
         self.query_one(LiveTable).set_rows(rows)
+        # Until the reader's first report, say that PROBLEMS is still being read ("…" alone
+        # reads like a glitch); the row count shows again after.
+        waiting = feed.report is None and bool(rows)
+        self.header.note = f" · {len(rows)} rows · loading problems…" if waiting else None
+        self.header.update_lines()
 
     @on(DataTable.RowSelected)
     def _selected(self) -> None:
