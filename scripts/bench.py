@@ -96,6 +96,8 @@ def summarize_ui(summary: Summary, runs: list[UiRun], api: ApiFigures) -> None:
         f"B first clusters row after mount ({shapes})",
         " / ".join(ms(r.clusters_row) for r in runs),
         f"minimal {ms(api.first.clusters)}",
+        "< 1 s",
+        all(r.clusters_row is not None and r.clusters_row < 1.0 for r in runs),
     )
     summary.add(
         f"B Enter -> first service row ({shapes})",
@@ -112,6 +114,15 @@ def summarize_ui(summary: Summary, runs: list[UiRun], api: ApiFigures) -> None:
         "B all rows / minimal read",
         " / ".join(f"{x:.2f}x" for x in ratios) or "n/a",
         "1.00x",
+        "<= 1.1x",
+        bool(ratios) and all(x <= 1.1 for x in ratios),
+    )
+    summary.add(
+        f"B Enter -> first service row < 0.5 s ({shapes})",
+        " / ".join(ms(r.service_row) for r in runs),
+        "-",
+        "< 500ms",
+        all(r.service_row is not None and r.service_row < 0.5 for r in runs),
     )
     for phase in ("load", "idle"):
         stats = [getattr(r, phase) for r in runs]

@@ -76,11 +76,17 @@ class ProblemFeed:
         self._wake = asyncio.Event()
         self._running = False
         self._worker: Worker[None] | None = None
+        self._first_read_after = 0.0
 
     # -- who is looking ------------------------------------------------------------------------
 
-    def attach(self, screen: Screen[Any]) -> None:
-        """A pane showing problems came on screen: keep reading while it stays there."""
+    def attach(self, screen: Screen[Any], first_read_after: float = 0.0) -> None:
+        """A pane showing problems came on screen: keep reading while it stays there.
+
+        ``first_read_after`` holds the very first read back a little: on the clusters pane an
+        engineer who drills in at once should not find the request buckets spent on every
+        cluster's services (the first read describes them all)."""
+        self._first_read_after = first_read_after
         if screen not in self._viewers:
             self._viewers.append(screen)
         if not self._running:
@@ -138,7 +144,7 @@ class ProblemFeed:
     def _due_in(self) -> float:
         """A pane coming back on screen reads at once only if the last report is due."""
         if self.read_at is None:
-            return 0.0
+            return self._first_read_after
         return max(0.0, self.read_at + self.next_in - time.monotonic())
 
     async def _wait(self, seconds: float) -> None:

@@ -22,6 +22,9 @@ from tui.status import BAD, IDLE, OK, WARN, badge
 from tui.text import natural_key, safe
 from tui.widgets.live_table import LiveTable, Row
 
+#: Seconds the clusters pane waits before the problems reader's first (big) read.
+FIRST_PROBLEMS_READ_AFTER = 2.0
+
 COLUMNS = [
     ("name", "CLUSTER"),
     ("status", "STATUS"),
@@ -98,7 +101,7 @@ class ClustersScreen(PollingScreen):
         self.clusters = {c.arn: c for c in fresh}
         self._show()
         # Only now: the first rows never wait behind the reader's first (big) read.
-        self.deck.problems.attach(self)
+        self.deck.problems.attach(self, first_read_after=FIRST_PROBLEMS_READ_AFTER)
 
     def on_screen_suspend(self) -> None:
         self.deck.problems.detach(self)
