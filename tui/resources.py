@@ -292,6 +292,12 @@ RESOURCES: tuple[Resource, ...] = (
     ),
     Resource("ecr", ("repos",), "ECR repositories and their images", open=open_ecr),
     Resource(
+        "reload",
+        ("creds",),
+        "Re-read AWS credentials (after aws sso login) and poll again (also Ctrl+R)",
+        open=via_action("reload_credentials"),
+    ),
+    Resource(
         "profile",
         ("prof",),
         "Switch AWS profile (reopens the clients and the clusters pane); alone: a picker",

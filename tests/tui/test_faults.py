@@ -162,3 +162,14 @@ async def test_expired_credentials_are_reloaded_with_ctrl_r(
         await wait_for(pilot, lambda: app.clients is not old)
         await wait_for(pilot, lambda: not header.stale)  # the new bundle has no expired token
         assert app.screen.services_table.row_count > 0
+
+
+async def test_reload_command_opens_new_clients(frozen_sandbox: str, make_app: Any) -> None:
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_cluster(app, pilot, "web-fargate")
+        old = app.clients
+        await pilot.press("colon", *"reload", "enter")
+        await wait_for(pilot, lambda: app.clients is not old)
+        header = app.screen.header
+        await wait_for(pilot, lambda: header.fetched_at is not None and not header.stale)
