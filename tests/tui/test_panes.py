@@ -211,7 +211,7 @@ async def test_services_pane_shows_target_health_of_visible_rows(
 
     # The count below is the pane's own: the problems reader (which reads target health too)
     # stays off here; its budget is tested in tests/aws.
-    monkeypatch.setattr(ProblemFeed, "attach", lambda self, screen: None)
+    monkeypatch.setattr(ProblemFeed, "attach", lambda self, screen, **_: None)
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_cluster(app, pilot, "shared-mixed")
