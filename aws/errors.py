@@ -127,6 +127,13 @@ def error_code(exc: BaseException) -> str | None:
     return None
 
 
+def is_expired_credentials(exc: BaseException) -> bool:
+    """The credentials (or the SSO token behind them) have expired: only a new login helps."""
+    if isinstance(exc, bx.SSOError | bx.TokenRetrievalError | bx.UnauthorizedSSOTokenError):
+        return True
+    return error_code(exc) in EXPIRED
+
+
 def is_retryable(exc: BaseException) -> bool:
     """True for throttling, AWS server errors, timeouts and connection failures."""
     if isinstance(exc, bx.ClientError):

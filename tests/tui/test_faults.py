@@ -7,6 +7,7 @@ the words, which parts stay fresh, and recovery.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from tests.tui.conftest import wait_for
@@ -150,6 +151,8 @@ async def test_expired_credentials_are_reloaded_with_ctrl_r(
     frozen_sandbox: str, make_app: Any
 ) -> None:
     app = make_app(frozen_sandbox, max_attempts=1)
+    # The line to log in again names the profile in use (the clients are built already).
+    app.settings = dataclasses.replace(app.settings, profile="sandbox-sso")
     async with app.run_test(size=(120, 36)) as pilot:
         await open_cluster(app, pilot, "web-fargate")
         header = app.screen.header
@@ -158,6 +161,7 @@ async def test_expired_credentials_are_reloaded_with_ctrl_r(
         inject(old.ecs, "before-send.ecs.DescribeServices", 400, body, "application/x-amz-json-1.1")
         await wait_for(pilot, lambda: header.stale)
         assert "expired" in (header.error or "").lower()
+        assert "aws sso login --profile sandbox-sso" in (header.error or "")
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: app.clients is not old)
         await wait_for(pilot, lambda: not header.stale)  # the new bundle has no expired token

@@ -18,7 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input
 
-from aws.errors import error_code, explain
+from aws.errors import error_code, explain, is_expired_credentials
 from aws.health import (
     EXPIRED_CREDENTIALS,
     NOT_ANSWERING,
@@ -238,8 +238,10 @@ class PollingScreen(Screen[None]):
                 reason = str(exc) if isinstance(exc, Stalled) else explain(exc)
                 if throttled:
                     reason = f"{WORDS[THROTTLED]} {delay:.0f}s · {reason}"
-                elif kind == EXPIRED_CREDENTIALS:
-                    reason += " · then ctrl+r reloads them here"
+                elif kind == EXPIRED_CREDENTIALS or is_expired_credentials(exc):
+                    profile = self.deck.settings.profile
+                    login = f"aws sso login --profile {profile}" if profile else "aws sso login"
+                    reason += f" · run {login}, then ctrl+r reloads them here"
                 self.header.mark_stale(reason)
                 self.header.next_in = delay
             else:
