@@ -1,4 +1,4 @@
-"""Tolerant field readers: whatever AWS or moto leaves out (or sends oddly typed) -> None."""
+"""Tolerant field readers: whatever AWS leaves out (or sends oddly typed) -> None."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """ECS readers: paginate -> batch describe -> convert to frozen models.
 
-Batch and page sizes are AWS's (aws-facts.md section 1): every List* call sends maxResults=100,
+Batch and page sizes are AWS's (the ECS API reference): every List* call sends maxResults=100,
 DescribeServices takes 10 names, DescribeClusters/DescribeTasks/DescribeContainerInstances 100.
 Describe batches run concurrently; each request holds one slot of ``c.limit`` while in flight.
 """

@@ -1,6 +1,6 @@
 """Fargate task sizes (Linux): which task-level cpu/memory pairs Fargate accepts.
 
-The table is the one in the ECS developer guide (shared/guide/aws-facts.md, section 3). The two
+The table is the one in the ECS developer guide. The two
 largest sizes need platform version 1.4.0 or later, which is the default ("LATEST") today.
 Values may be given as ints or as the strings a task definition holds ("256", "1 vCPU", "2 GB").
 """

@@ -273,7 +273,7 @@ async def plan_switch(
     if to == "EC2" and not current and service.launch_type == "FARGATE":
         # An empty strategy returns a service to the launch type it was *created* with, and
         # UpdateService has no launchType: a service created on FARGATE can reach EC2 only
-        # through an Auto Scaling group capacity provider (aws-facts.md section 3).
+        # through an Auto Scaling group capacity provider (ECS's UpdateService rules for capacity provider strategies).
         return _blocked(
             service,
             to,

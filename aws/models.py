@@ -1,7 +1,7 @@
 """Typed snapshots of an ECS account.
 
 Readers convert boto dicts into these once, at the edge, so the UI never indexes a dict and a field
-that AWS (or moto) leaves out is ``None`` here rather than a ``KeyError`` three screens later.
+that AWS leaves out is ``None`` here rather than a ``KeyError`` three screens later.
 All are frozen: a snapshot is a value, and a refresh produces new ones.
 """
 

@@ -26,7 +26,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 P = ParamSpec("P")
 
-#: What each describe call accepts at most (aws-facts.md section 1).
+#: What each describe call accepts at most (the ECS, ELBv2 and ECR API references).
 CLUSTERS_PER_DESCRIBE = 100
 SERVICES_PER_DESCRIBE = 10
 TASKS_PER_DESCRIBE = 100

@@ -26,7 +26,7 @@ PY = sys.executable
 CLUSTER = "bench"
 BIG_SERVICE = "bench-big"
 
-#: The read buckets the sandbox enforces as AWS does (aws-facts.md section 2): name ->
+#: The read buckets the sandbox enforces as AWS does (the ECS and ELBv2 throttling pages): name ->
 #: (burst, refill per second). ELBv2 calls also draw on an account-wide bucket of the same size.
 BUCKETS: dict[str, tuple[float, float]] = {
     **{name: size for name, size in ECS_BUCKETS.items() if name.endswith("-read")},

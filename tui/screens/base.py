@@ -53,7 +53,7 @@ class Stalled(Exception):
         super().__init__(f"{words}{where}: no answer for {silent:.0f}s")
 
 
-#: A quarter of the ECS read buckets' 20/s refill (aws-facts.md section 2): the whole account
+#: A quarter of the ECS read buckets' 20/s refill (ECS throttling: per account and region): the whole account
 #: (console, CI, other tools) shares those buckets, so a UI polls well under them.
 CALLS_PER_SECOND_BUDGET = 5.0
 

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from aws.models import Service
 from tui.text import age, clean
 
-#: Phrases an on-call should see at a glance (aws-facts.md section 5).
+#: Phrases an on-call should see at a glance (ECS service event messages).
 TROUBLE = (
     "unable to place",
     "is unhealthy",
