@@ -48,13 +48,17 @@ async def recent_log_events(
     return sorted(kept, key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC))
 
 
-async def stream_tail(c: Clients, group: str, stream: str, *, limit: int = 40) -> list[LogEvent]:
+async def stream_tail(
+    c: Clients, group: str, stream: str, *, limit: int = 40, end_ms: int | None = None
+) -> list[LogEvent]:
     """The true last ``limit`` events of one stream, oldest first, in one GetLogEvents read from
     the tail (FilterLogEvents would page forward through the whole stream, and shares a few
     calls a second with the whole account).
 
     A stream or group that does not exist has no lines: a task that never started logging.
+    ``end_ms`` (exclusive) reads the last lines before that time instead.
     """
+    window: dict[str, Any] = {} if end_ms is None else {"endTime": end_ms}
     try:
         page = await call(
             c,
@@ -63,6 +67,7 @@ async def stream_tail(c: Clients, group: str, stream: str, *, limit: int = 40) -
             logStreamName=stream,
             startFromHead=False,
             limit=min(max(limit, 1), 10000),
+            **window,
         )
     except Exception as exc:
         if error_code(exc) == "ResourceNotFoundException":
@@ -357,21 +362,7 @@ async def lines_before(
     """
 
     async def one(group: str, stream: str) -> list[LogEvent]:
-        try:
-            page = await call(
-                c,
-                c.logs.get_log_events,
-                logGroupName=group,
-                logStreamName=stream,
-                startFromHead=False,
-                endTime=before_ms,
-                limit=min(max(limit, 1), 10000),
-            )
-        except Exception as exc:
-            if error_code(exc) == "ResourceNotFoundException":
-                return []
-            raise
-        events = [_event(e, stream) for e in cv.dicts(page, "events")]
+        events = await stream_tail(c, group, stream, limit=limit, end_ms=before_ms)
         return [e for e in events if e.timestamp is None or millis(e.timestamp) < before_ms]
 
     batches = await gather_bounded(one(g, s) for g, s in streams[:MAX_BACKFILL_STREAMS])
