@@ -1,20 +1,16 @@
 """Live logs of a task (all its awslogs containers, or one), or of a whole service merged.
 
-First the true last lines (GetLogEvents from the tail of each stream; for a service, one
-FilterLogEvents from a start time), then follow mode: a task's streams by their forward tokens,
-a service's by FilterLogEvents with an eventId/timestamp cursor at most every MERGED_EVERY
-seconds (a ~5 calls/s API shared by the whole account). Lines live in a ring buffer of BUFFER;
-every line is AWS text, shown character for character (``tui.text.clean``).
+What is read, and how often, is ``aws.log_session``'s; this screen keeps the lines in a ring
+buffer of BUFFER (the view, the local filter and the save work on these) and shows every line
+as AWS text, character for character (``tui.text.clean``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import os
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,105 +21,29 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, RichLog, Static
 
-from aws.ecs import read_task_definition
 from aws.errors import error_code, explain
 from aws.health import THROTTLED, trouble_kind
-from aws.logs import (
-    Elsewhere,
-    MergedFollow,
-    StreamFollow,
-    awslogs_streams,
-    lines_before,
-    logs_elsewhere,
-    millis,
-)
+from aws.log_session import BUFFER, SINCE_START, LogScope, LogSession, by_time
 from aws.models import LogEvent, Service, Task
 from aws.task_watch import ServiceTasks
+from tui.log_lines import haystack, line_text, save_lines
 from tui.text import clean
 from tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
     from tui.app import EcsDeckApp
 
-#: Lines kept (oldest dropped first): the view, the filter and the save work on these.
-BUFFER = 5000
-#: Lines read from the tail of each stream when the view opens (one GetLogEvents each).
-TAIL_LINES = 1000
-#: Seconds between follow reads of a task's streams (GetLogEvents: tens of calls a second).
-STREAM_EVERY = 2.0
-#: Seconds between merged reads (FilterLogEvents: about 5 calls a second per account).
-MERGED_EVERY = 5.0
-#: Seconds between re-listing a service's tasks (new tasks' streams join the merged view).
-TASKS_EVERY = 30.0
-#: How far back a merged view's "last lines" look.
-MERGED_TAIL = timedelta(hours=1)
+#: The logs view's scope (kept under this name for the panes that open it).
+Scope = LogScope
 
-#: Window key -> (label, seconds back; None = the last lines; -1 = since the task started).
+#: Window key -> (label, seconds back; None = the last lines).
 WINDOWS: dict[str, tuple[str, int | None]] = {
     "tail": ("last lines", None),
     "5m": ("last 5 minutes", 300),
     "15m": ("last 15 minutes", 900),
     "1h": ("last hour", 3600),
-    "start": ("since the task started", -1),
+    "start": ("since the task started", SINCE_START),
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """What the view shows: one task (or one of its containers), or a whole service."""
-
-    cluster_arn: str
-    service_name: str | None
-    task: Task | None = None
-    container: str | None = None
-
-    @property
-    def title(self) -> str:
-        if self.task is None:
-            return f"service {self.service_name} (all tasks)"
-        what = f"task {self.task.id[:12]}"
-        return f"{what} · {self.container}" if self.container else what
-
-
-def saved_dir() -> Path:
-    """Where saved logs go: next to the audit log (``$ECSDECK_STATE_DIR``, XDG state)."""
-    state = os.environ.get("ECSDECK_STATE_DIR")
-    if state:
-        return Path(state) / "logs"
-    xdg = os.environ.get("XDG_STATE_HOME")
-    base = Path(xdg) / "ecsdeck" if xdg else Path.home() / ".local" / "state" / "ecsdeck"
-    return base / "logs"
-
-
-def stamp(when: datetime | None, today: datetime | None = None) -> str:
-    """UTC time of a line; with its date when it is not from today (a quiet service's lines)."""
-    if when is None:
-        return "-"
-    when = when.astimezone(UTC)
-    text = when.strftime("%H:%M:%S.%f")[:-3]
-    if when.date() != (today or datetime.now(UTC)).date():
-        text = when.strftime("%m-%d ") + text
-    return text
-
-
-def line_text(e: LogEvent, *, stamps: bool, tag_task: bool, tag_container: bool) -> Text:
-    """One log line as inert text: never markup, never a terminal escape."""
-    t = Text()
-    if stamps:
-        when = stamp(e.timestamp)
-        t.append(f"{when} ", style="dim")
-    if tag_task:
-        t.append(f"{clean((e.task_id or '?')[:12], 12)} ", style="cyan")
-    if tag_container:
-        t.append(f"{clean(e.container or '?', 20)} ", style="magenta")
-    message = clean(e.message, 4000)
-    bad = "ERROR" in message or "Exception" in message
-    t.append(message, style="red" if bad else "")
-    return t
-
-
-def haystack(e: LogEvent) -> str:
-    return f"{e.task_id or ''} {e.container or ''} {e.message}".lower()
 
 
 class LogsScreen(Screen[None]):
@@ -235,15 +155,14 @@ class LogsScreen(Screen[None]):
         self.local = ""
         self.pattern = ""
         self.window = "tail"
-        #: awslogs containers of the task (for ``c``), and the ones logging elsewhere.
+        #: awslogs containers of the task (for ``c``).
         self.containers: list[str] = []
-        self.elsewhere: list[Elsewhere] = []
         #: Follow-loop turns, and turns that read from AWS; the last file saved.
         self.loops = 0
         self.reads = 0
         self.saved: Path | None = None
         self.tasks = ServiceTasks(scope.cluster_arn, scope.service_name or "")
-        self._tag_container = False
+        self.session = LogSession(scope, tasks=self.tasks)
 
     @property
     def deck(self) -> EcsDeckApp:
@@ -275,40 +194,6 @@ class LogsScreen(Screen[None]):
 
     # -- reading -------------------------------------------------------------------------------
 
-    def _start_ms(self, tasks: Sequence[Task]) -> int | None:
-        _, back = WINDOWS[self.window]
-        now = datetime.now(UTC)
-        if back is None:
-            return None
-        if back >= 0:
-            return millis(now - timedelta(seconds=back))
-        running = [t for t in tasks if t.last_status == "RUNNING"] or list(tasks)
-        starts = [when for t in running if (when := t.started_at or t.created_at) is not None]
-        return millis(min(starts)) if starts else millis(now - MERGED_TAIL)
-
-    async def _service_tasks(self) -> list[Task]:
-        if not self.scope.service_name:
-            return []
-        return await self.tasks.refresh(self.deck.clients)
-
-    async def _streams(self, tasks: Sequence[Task]) -> list[tuple[str, str, str]]:
-        """(container, group, stream) of each task's awslogs containers; the rest are noted."""
-        out: list[tuple[str, str, str]] = []
-        elsewhere: dict[str, Elsewhere] = {}
-        for task in tasks:
-            if not task.task_definition:
-                continue
-            td = await read_task_definition(self.deck.clients, task.task_definition)
-            for e in logs_elsewhere(td.raw):
-                elsewhere.setdefault(e.container, e)
-            out.extend(awslogs_streams(td.raw, task.id))
-        self.elsewhere = list(elsewhere.values())
-        if self.scope.task is not None:
-            self.containers = [name for name, _, _ in out]
-        if self.scope.container:
-            out = [s for s in out if s[0] == self.scope.container]
-        return out
-
     def follow(self) -> None:
         """Start again from the last lines (opened, or the scope, window or pattern changed)."""
         self.lines.clear()
@@ -316,41 +201,31 @@ class LogsScreen(Screen[None]):
         self.view.clear()
         self.header.note = " · loading…"
         self.header.update_lines()
+        self.session = LogSession(
+            self.scope, window_s=WINDOWS[self.window][1], pattern=self.pattern, tasks=self.tasks
+        )
         self._follow()
 
     @work(exclusive=True, group="logs", exit_on_error=False)
     async def _follow(self) -> None:
         """Read the last lines, then follow until the screen closes or the scope changes."""
         clients = self.deck.clients
-        merged: list[MergedFollow] = []
-        streams: list[StreamFollow] = []
-        listed_at = 0.0
-        first = True
+        session = self.session
+        opened = False
         delay = 0.0
         while True:
-            interval = max(
-                self.deck.settings.refresh, MERGED_EVERY if merged or first else STREAM_EVERY
-            )
+            interval = max(self.deck.settings.refresh, session.follow_every)
             try:
                 with clients.calls.scope() as tally:
-                    if first:
-                        tasks = await self._scope_tasks()
-                        listed_at = asyncio.get_running_loop().time()
-                        found = await self._streams(tasks)
-                        self._show_elsewhere(found)
-                        fresh, merged, streams = await self._open(found, tasks)
-                        first = False
-                        interval = max(
-                            self.deck.settings.refresh, MERGED_EVERY if merged else STREAM_EVERY
-                        )
+                    if not opened:
+                        fresh = await session.open(clients)
+                        opened = True
+                        interval = max(self.deck.settings.refresh, session.follow_every)
+                        self.containers = session.containers
+                        self._show_elsewhere(session)
                         self._add(fresh, initial=True)
                     elif self.reading:
-                        now = asyncio.get_running_loop().time()
-                        if merged and self.scope.task is None and now - listed_at > TASKS_EVERY:
-                            listed_at = now
-                            await self._join_new_tasks(merged)
-                        fresh = await self._more(merged, streams)
-                        self._add(fresh)
+                        self._add(await session.more(clients))
             except asyncio.CancelledError:
                 raise
             except Exception as exc:
@@ -364,63 +239,8 @@ class LogsScreen(Screen[None]):
                     self.reads += 1
                     self.header.mark_fresh(sum(tally.values()), next_in=interval)
             self.loops += 1
-            self._note(merged)
+            self._note()
             await asyncio.sleep(delay)
-
-    async def _scope_tasks(self) -> list[Task]:
-        if self.scope.task is not None:
-            return [self.scope.task]
-        return await self._service_tasks()
-
-    async def _open(
-        self, found: list[tuple[str, str, str]], tasks: Sequence[Task]
-    ) -> tuple[list[LogEvent], list[MergedFollow], list[StreamFollow]]:
-        """The first read: the true last lines; and what the follow reads next."""
-        clients = self.deck.clients
-        start = self._start_ms(tasks)
-        self._tag_container = len({c for c, _, _ in found}) > 1
-        if self.scope.task is None or self.pattern:
-            by_group: dict[str, list[str]] = {}
-            for _, group, stream in found:
-                by_group.setdefault(group, []).append(stream)
-            since = start if start is not None else millis(datetime.now(UTC) - MERGED_TAIL)
-            merged = [
-                MergedFollow(g, s, start_ms=since, pattern=self.pattern or None)
-                for g, s in by_group.items()
-            ]
-            fresh = await self._more(merged, [])
-            if start is None and len(fresh) < TAIL_LINES and not self.pattern:
-                # A quiet service: its last lines may be older than the window read.
-                older = await lines_before(
-                    clients, [(g, s) for _, g, s in found], since, limit=TAIL_LINES - len(fresh)
-                )
-                fresh = older + fresh
-            return fresh, merged, []
-        follows = [StreamFollow(group, stream) for _, group, stream in found]
-        limit = TAIL_LINES if start is None else BUFFER
-        tails = await asyncio.gather(
-            *(f.tail(clients, limit=limit, start_ms=start) for f in follows)
-        )
-        fresh = [e for tail in tails for e in tail]
-        return fresh, [], follows
-
-    async def _more(
-        self, merged: list[MergedFollow], streams: list[StreamFollow]
-    ) -> list[LogEvent]:
-        clients = self.deck.clients
-        reads = [m.read(clients) for m in merged] + [s.more(clients) for s in streams]
-        fresh = [e for batch in await asyncio.gather(*reads) for e in batch]
-        if len(merged) + len(streams) > 1:  # interleave the groups' and containers' lines
-            fresh.sort(key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC))
-        return fresh
-
-    async def _join_new_tasks(self, merged: list[MergedFollow]) -> None:
-        """Tasks started since the view opened (a deployment): their streams join the view."""
-        found = await self._streams(await self._service_tasks())
-        for m in merged:
-            new = {s for _, g, s in found if g == m.group} - set(m.streams)
-            if new:
-                m.streams = sorted({*m.streams, *new})
 
     # -- showing -------------------------------------------------------------------------------
 
@@ -433,13 +253,15 @@ class LogsScreen(Screen[None]):
             return None
         tag_task = self.scope.task is None
         return Text("\n").join(
-            line_text(e, stamps=self.stamps, tag_task=tag_task, tag_container=self._tag_container)
+            line_text(
+                e, stamps=self.stamps, tag_task=tag_task, tag_container=self.session.tag_container
+            )
             for e in shown
         )
 
     def _add(self, events: list[LogEvent], *, initial: bool = False) -> None:
         if initial:
-            events = sorted(events, key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC))
+            events = by_time(events)
         self.lines.extend(events)
         text = self._text(events[-BUFFER:])
         if text is not None:
@@ -455,20 +277,20 @@ class LogsScreen(Screen[None]):
         text = self._text(list(self.lines))
         if text is not None:
             view.write(text, scroll_end=True)
-        self._note([])
+        self._note()
 
-    def _show_elsewhere(self, found: list[tuple[str, str, str]]) -> None:
+    def _show_elsewhere(self, session: LogSession) -> None:
         box = self.query_one("#elsewhere", Static)
         t = Text()
-        if not found:
+        if not session.found:
             t.append("No awslogs stream with a stream prefix to read for this scope.\n", "bold")
-        for e in self.elsewhere:
+        for e in session.elsewhere:
             t.append(f"{clean(e.container, 40)}: logs via {clean(e.driver, 30)} → ")
             t.append(clean(e.where, 300) + "\n")
         box.update(t)
         box.display = bool(t.plain)
 
-    def _note(self, merged: list[MergedFollow]) -> None:
+    def _note(self) -> None:
         label, _ = WINDOWS[self.window]
         shown = sum(1 for e in self.lines if self._matches(e)) if self.local else len(self.lines)
         parts = [f"{shown} lines" if not self.local else f"{shown} of {len(self.lines)} lines"]
@@ -477,7 +299,7 @@ class LogsScreen(Screen[None]):
             parts.append(f"filter: {clean(self.local, 30)}")
         if self.pattern:
             parts.append(f"pattern: {clean(self.pattern, 40)}")
-        if any(m.behind for m in merged):
+        if self.session.behind:
             parts.append("catching up")
         parts.append("⏸ PAUSED (space resumes)" if self.paused else "following")
         self.header.note = " · " + " · ".join(parts)
@@ -487,7 +309,7 @@ class LogsScreen(Screen[None]):
 
     def action_pause(self) -> None:
         self.paused = not self.paused
-        self._note([])
+        self._note()
 
     def action_window(self, window: str) -> None:
         if window == "start" and self.scope.task is None and not self.scope.service_name:
@@ -568,16 +390,9 @@ class LogsScreen(Screen[None]):
     def action_save(self) -> None:
         name = self.scope.service_name or "task"
         what = self.scope.task.id[:12] if self.scope.task else "service"
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        path = saved_dir() / clean(f"{name}-{what}-{stamp}.log", 200).replace("/", "_")
         shown = [e for e in self.lines if self._matches(e)]
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("w", encoding="utf-8") as out:
-                for e in shown:
-                    when = e.timestamp.astimezone(UTC).isoformat() if e.timestamp else "-"
-                    tag = f"{e.task_id or '-'} {e.container or '-'}"
-                    out.write(f"{when} {clean(tag, 80)} {clean(e.message, 1_000_000)}\n")
+            path = save_lines(f"{name}-{what}", shown)
         except OSError as exc:
             self.notify(f"Not saved: {exc}", severity="error", markup=False)
             return
@@ -593,7 +408,7 @@ class LogsScreen(Screen[None]):
             self.notify("This task belongs to no service.", markup=False)
             return
         try:
-            tasks = await self._service_tasks()
+            tasks = await self.session.service_tasks(self.deck.clients)
         except Exception as exc:
             self.notify(f"Tasks not read: {explain(exc)}", severity="error", markup=False)
             return

@@ -1,0 +1,68 @@
+"""Log lines as the logs view shows and saves them: inert text, UTC times, a file per save."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from rich.text import Text
+
+from aws.models import LogEvent
+from tui.text import clean
+
+
+def saved_dir() -> Path:
+    """Where saved logs go: next to the audit log (``$ECSDECK_STATE_DIR``, XDG state)."""
+    state = os.environ.get("ECSDECK_STATE_DIR")
+    if state:
+        return Path(state) / "logs"
+    xdg = os.environ.get("XDG_STATE_HOME")
+    base = Path(xdg) / "ecsdeck" if xdg else Path.home() / ".local" / "state" / "ecsdeck"
+    return base / "logs"
+
+
+def stamp(when: datetime | None, today: datetime | None = None) -> str:
+    """UTC time of a line; with its date when it is not from today (a quiet service's lines)."""
+    if when is None:
+        return "-"
+    when = when.astimezone(UTC)
+    text = when.strftime("%H:%M:%S.%f")[:-3]
+    if when.date() != (today or datetime.now(UTC)).date():
+        text = when.strftime("%m-%d ") + text
+    return text
+
+
+def line_text(e: LogEvent, *, stamps: bool, tag_task: bool, tag_container: bool) -> Text:
+    """One log line as inert text: never markup, never a terminal escape."""
+    t = Text()
+    if stamps:
+        when = stamp(e.timestamp)
+        t.append(f"{when} ", style="dim")
+    if tag_task:
+        t.append(f"{clean((e.task_id or '?')[:12], 12)} ", style="cyan")
+    if tag_container:
+        t.append(f"{clean(e.container or '?', 20)} ", style="magenta")
+    message = clean(e.message, 4000)
+    bad = "ERROR" in message or "Exception" in message
+    t.append(message, style="red" if bad else "")
+    return t
+
+
+def haystack(e: LogEvent) -> str:
+    return f"{e.task_id or ''} {e.container or ''} {e.message}".lower()
+
+
+def save_lines(name: str, events: Sequence[LogEvent]) -> Path:
+    """Write ``events`` to a new file under ``saved_dir()``, one line each with its ISO time,
+    task and container; control characters and escapes are removed as on screen."""
+    when = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    path = saved_dir() / clean(f"{name}-{when}.log", 200).replace("/", "_")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as out:
+        for e in events:
+            at = e.timestamp.astimezone(UTC).isoformat() if e.timestamp else "-"
+            tag = f"{e.task_id or '-'} {e.container or '-'}"
+            out.write(f"{at} {clean(tag, 80)} {clean(e.message, 1_000_000)}\n")
+    return path
