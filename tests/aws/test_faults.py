@@ -10,15 +10,22 @@ themselves and watch the circuit breaker.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import boto3
 import pytest
 
 from aws.sandbox.server import spawn_sandbox
+from tests.aws.observe import (
+    all_instances,
+    all_services,
+    all_tasks,
+    boto_clients,
+    one_service,
+    wait_for,
+)
 
 SHOWCASE = ("core-ec2", "web-fargate", "shared-mixed")
 EC2_CLUSTERS = ("core-ec2", "shared-mixed")
@@ -27,64 +34,12 @@ BREAKER = "ECS deployment circuit breaker: tasks failed to start."
 ARGS = ["--seed", "5", "--tick", "0.2"]
 
 
-def _clients(url: str) -> dict[str, Any]:
-    kw: dict[str, Any] = {
-        "endpoint_url": url,
-        "region_name": "us-east-1",
-        "aws_access_key_id": "x",
-        "aws_secret_access_key": "x",
-    }
-    return {n: boto3.client(n, **kw) for n in ("ecs", "elbv2", "logs")}
-
-
-def _services(ecs: Any, cluster: str) -> list[dict[str, Any]]:
-    pages = ecs.get_paginator("list_services").paginate(cluster=cluster, maxResults=100)
-    arns = [arn for page in pages for arn in page["serviceArns"]]
-    out: list[dict[str, Any]] = []
-    for i in range(0, len(arns), 10):
-        out += ecs.describe_services(cluster=cluster, services=arns[i : i + 10])["services"]
-    return out
-
-
-def _service(ecs: Any, cluster: str, name: str) -> dict[str, Any]:
-    found: dict[str, Any] = ecs.describe_services(cluster=cluster, services=[name])["services"][0]
-    return found
-
-
-def _tasks(ecs: Any, cluster: str, status: str = "RUNNING") -> list[dict[str, Any]]:
-    pages = ecs.get_paginator("list_tasks").paginate(cluster=cluster, desiredStatus=status)
-    arns = [arn for page in pages for arn in page["taskArns"]]
-    out: list[dict[str, Any]] = []
-    for i in range(0, len(arns), 100):
-        out += ecs.describe_tasks(cluster=cluster, tasks=arns[i : i + 100])["tasks"]
-    return out
-
-
-def _instances(ecs: Any, cluster: str) -> list[dict[str, Any]]:
-    arns = ecs.list_container_instances(cluster=cluster)["containerInstanceArns"]
-    found: list[dict[str, Any]] = ecs.describe_container_instances(
-        cluster=cluster, containerInstances=arns
-    )["containerInstances"]
-    return found
-
-
 def _ip(task: dict[str, Any]) -> str | None:
     for attachment in task.get("attachments", []):
         for detail in attachment["details"]:
             if detail["name"] == "privateIPv4Address":
                 return str(detail["value"])
     return None
-
-
-def _wait(check: Callable[[], Any], what: str, timeout: float = 60.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.2)
 
 
 # ---------------------------------------------------------------- the observer
@@ -134,7 +89,7 @@ def _poll_targets(ecs: Any, elb: Any, services: list[dict[str, Any]], seen: Seen
         }
 
     before = states()
-    by_ip = {_ip(t): t for c in SHOWCASE for t in _tasks(ecs, c)}
+    by_ip = {_ip(t): t for c in SHOWCASE for t in all_tasks(ecs, c)}
     after = states()
     for key, health in after.items():
         if health["State"] != "unhealthy":
@@ -166,7 +121,7 @@ def _poll_services(ecs: Any, services: list[dict[str, Any]], seen: Seen) -> None
 
 def _poll_tasks(ecs: Any, seen: Seen) -> None:
     for cluster in SHOWCASE:
-        for task in _tasks(ecs, cluster, "STOPPED"):
+        for task in all_tasks(ecs, cluster, "STOPPED"):
             if task["lastStatus"] != "STOPPED" or task["stoppedAt"] <= seen.started:
                 continue  # still stopping, or the seeded past rather than the weather
             if task["stopCode"] == "EssentialContainerExited":
@@ -178,7 +133,7 @@ def _poll_tasks(ecs: Any, seen: Seen) -> None:
 
 def _poll_instances(ecs: Any, seen: Seen) -> None:
     for cluster in EC2_CLUSTERS:
-        for ci in _instances(ecs, cluster):
+        for ci in all_instances(ecs, cluster):
             arn = ci["containerInstanceArn"]
             if not ci["agentConnected"]:
                 seen.disconnected.add(arn)
@@ -191,12 +146,12 @@ def _poll_instances(ecs: Any, seen: Seen) -> None:
 
 
 def _observe(url: str, started: datetime, timeout: float = 90.0) -> Seen:
-    c = _clients(url)
+    c = boto_clients(url)
     ecs, elb = c["ecs"], c["elbv2"]
     seen = Seen(started=started)
     deadline = time.monotonic() + timeout
     while not seen.done() and time.monotonic() < deadline:
-        services = [s for cluster in SHOWCASE for s in _services(ecs, cluster)]
+        services = [s for cluster in SHOWCASE for s in all_services(ecs, cluster)]
         _poll_targets(ecs, elb, services, seen)
         _poll_services(ecs, services, seen)
         _poll_tasks(ecs, seen)
@@ -240,7 +195,7 @@ def test_a_task_is_killed_out_of_memory(weather: tuple[str, Seen]) -> None:
     assert task["containers"][0]["exitCode"] == 137
     assert task["containers"][0]["reason"] == OOM
     # Its log lines were written while it ran, not at "now".
-    logs = _clients(url)["logs"]
+    logs = boto_clients(url)["logs"]
     group = f"/ecs/{task['group'].removeprefix('service:')}"
     stream = f"ecs/{task['containers'][0]['name']}/{task['taskArn'].rsplit('/', 1)[-1]}"
     events = logs.get_log_events(logGroupName=group, logStreamName=stream, startFromHead=True)
@@ -265,7 +220,7 @@ def test_broken_deploy_trips_the_circuit_breaker_and_rolls_back(
     assert rolling == f"(service {name}) rolling back to deployment {primary['id']}."
     assert any("is unable to consistently start tasks successfully" in m for m in messages)
     assert service["taskDefinition"] == primary["taskDefinition"]
-    ecs = _clients(url)["ecs"]
+    ecs = boto_clients(url)["ecs"]
     td = ecs.describe_task_definition(taskDefinition=primary["taskDefinition"])["taskDefinition"]
     assert "-rc" not in td["containerDefinitions"][0]["image"]  # the good revision again
 
@@ -280,7 +235,7 @@ def test_image_pull_failure_names_the_image(weather: tuple[str, Seen]) -> None:
     assert image in task["stoppedReason"]
     assert task["containers"][0]["reason"] == task["stoppedReason"]
     assert "startedAt" not in task and "exitCode" not in task["containers"][0]
-    logs = _clients(url)["logs"]
+    logs = boto_clients(url)["logs"]
     group = f"/ecs/{task['group'].removeprefix('service:')}"
     prefix = f"ecs/{task['containers'][0]['name']}/{task['taskArn'].rsplit('/', 1)[-1]}"
     streams = logs.describe_log_streams(logGroupName=group, logStreamNamePrefix=prefix)
@@ -313,12 +268,12 @@ def test_same_seed_same_weather(weather: tuple[str, Seen]) -> None:
     cluster = seen.rolled_back_service["clusterArn"].rsplit("/", 1)[-1]
 
     def rollback_events(u: str) -> list[str]:
-        events = _service(_clients(u)["ecs"], cluster, name)["events"]
+        events = one_service(boto_clients(u)["ecs"], cluster, name)["events"]
         return [e["message"] for e in events if "rolling back" in e["message"]]
 
     proc, twin_url = spawn_sandbox(ARGS)
     try:
-        twin = _wait(lambda: rollback_events(twin_url), "the twin's rollback")
+        twin = wait_for(lambda: rollback_events(twin_url), "the twin's rollback")
     finally:
         proc.terminate()
         proc.wait(timeout=10)
@@ -331,7 +286,7 @@ def test_same_seed_same_weather(weather: tuple[str, Seen]) -> None:
 def _deploy_missing_image(ecs: Any, cluster: str, name: str) -> tuple[str, str]:
     """Register a copy of the service's revision whose image tag was never pushed and deploy
     it. Returns (previous PRIMARY deployment id, broken revision ARN)."""
-    service = _service(ecs, cluster, name)
+    service = one_service(ecs, cluster, name)
     td = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
     keep = ecs.meta.service_model.operation_model("RegisterTaskDefinition").input_shape.members
     body = {k: v for k, v in td.items() if k in keep}
@@ -344,27 +299,27 @@ def _deploy_missing_image(ecs: Any, cluster: str, name: str) -> tuple[str, str]:
 
 
 def test_client_deploy_of_a_missing_image_rolls_back(weather: tuple[str, Seen]) -> None:
-    ecs = _clients(weather[0])["ecs"]
-    breaker = _service(ecs, "web-fargate", "notifications")["deploymentConfiguration"]
+    ecs = boto_clients(weather[0])["ecs"]
+    breaker = one_service(ecs, "web-fargate", "notifications")["deploymentConfiguration"]
     assert breaker["deploymentCircuitBreaker"] == {"enable": True, "rollback": True}
     previous, broken = _deploy_missing_image(ecs, "web-fargate", "notifications")
 
     def failed() -> dict[str, Any] | None:
-        deployments = _service(ecs, "web-fargate", "notifications")["deployments"]
+        deployments = one_service(ecs, "web-fargate", "notifications")["deployments"]
         return next((d for d in deployments if d["rolloutState"] == "FAILED"), None)
 
-    deployment = _wait(failed, "the circuit breaker to fail the deployment")
+    deployment = wait_for(failed, "the circuit breaker to fail the deployment")
     assert deployment["taskDefinition"] == broken
     assert deployment["rolloutStateReason"] == BREAKER
     assert deployment["failedTasks"] >= 3
 
     def rolled_back() -> dict[str, Any] | None:
-        service = _service(ecs, "web-fargate", "notifications")
+        service = one_service(ecs, "web-fargate", "notifications")
         (primary, *others) = service["deployments"]
         done = not others and primary["rolloutState"] == "COMPLETED"
         return service if done else None
 
-    service = _wait(rolled_back, "the rollback to complete")
+    service = wait_for(rolled_back, "the rollback to complete")
     assert service["deployments"][0]["id"] == previous  # the previous deployment, PRIMARY again
     assert service["taskDefinition"] != broken
     messages = [e["message"] for e in service["events"]]
@@ -372,27 +327,27 @@ def test_client_deploy_of_a_missing_image_rolls_back(weather: tuple[str, Seen]) 
 
 
 def test_client_deploy_without_rollback_stays_failed(weather: tuple[str, Seen]) -> None:
-    ecs = _clients(weather[0])["ecs"]
+    ecs = boto_clients(weather[0])["ecs"]
     config = {"deploymentCircuitBreaker": {"enable": True, "rollback": False}}
     ecs.update_service(cluster="core-ec2", service="email-worker", deploymentConfiguration=config)
-    echoed = _service(ecs, "core-ec2", "email-worker")["deploymentConfiguration"]
+    echoed = one_service(ecs, "core-ec2", "email-worker")["deploymentConfiguration"]
     assert echoed["deploymentCircuitBreaker"] == {"enable": True, "rollback": False}
     assert echoed["minimumHealthyPercent"] == 100  # a partial update keeps the rest
     previous, broken = _deploy_missing_image(ecs, "core-ec2", "email-worker")
 
     def failed() -> dict[str, Any] | None:
-        service = _service(ecs, "core-ec2", "email-worker")
+        service = one_service(ecs, "core-ec2", "email-worker")
         primary = service["deployments"][0]
         return service if primary["rolloutState"] == "FAILED" else None
 
-    service = _wait(failed, "the circuit breaker to fail the deployment")
+    service = wait_for(failed, "the circuit breaker to fail the deployment")
     primary, active = service["deployments"]
     assert (primary["status"], primary["taskDefinition"]) == ("PRIMARY", broken)
     assert primary["failedTasks"] >= 3 and primary["runningCount"] == 0
     assert (active["id"], active["runningCount"]) == (previous, service["desiredCount"])
     stopped = [
         t
-        for t in _tasks(ecs, "core-ec2", "STOPPED")
+        for t in all_tasks(ecs, "core-ec2", "STOPPED")
         if t["startedBy"] == primary["id"] and t["stopCode"] == "TaskFailedToStart"
     ]
     assert len(stopped) >= 3

@@ -16,6 +16,7 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
+from tests.aws.observe import wait_for
 from tests.conftest import _spawn_sandbox
 
 AMI = "ami-03cf127a"  # one of moto's built-in images
@@ -153,25 +154,14 @@ def test_cluster_counts_match_a_full_listing_while_the_simulator_scales(
         after = counted_by_listing(ecs, "web-fargate")
         return described if before == described == after else None
 
-    seen = _wait(agreed, what="DescribeClusters to agree with a full listing")
+    seen = wait_for(agreed, what="DescribeClusters to agree with a full listing")
     assert seen["activeServicesCount"] >= 5 and seen["runningTasksCount"] >= desired
 
     def scaled() -> bool:
         running = ecs.describe_services(cluster="web-fargate", services=["auth-service"])
         return bool(running["services"][0]["runningCount"] == desired and agreed())
 
-    _wait(scaled, what="the scale-out to show in the cluster counts")
-
-
-def _wait(check: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.2)
+    wait_for(scaled, what="the scale-out to show in the cluster counts")
 
 
 def test_bench_services_and_the_big_service_have_their_tasks(sandbox: str) -> None:

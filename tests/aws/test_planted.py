@@ -8,31 +8,28 @@ and that clearing one (``POST /ecsdeck/clear``) makes it disappear from the API.
 from __future__ import annotations
 
 import json
-import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import boto3
 import pytest
 
 from aws.sandbox.planted import EXPECTED
 from aws.sandbox.server import spawn_sandbox
+from tests.aws.observe import (
+    all_instances,
+    all_services,
+    all_tasks,
+    boto_clients,
+    cluster_names,
+    one_service,
+    wait_for,
+)
 
 Clients = dict[str, Any]
 FAILURE_CODES = {"EssentialContainerExited", "TaskFailedToStart", "SpotInterruption"}
-
-
-def _clients(url: str) -> Clients:
-    kw: dict[str, Any] = {
-        "endpoint_url": url,
-        "region_name": "us-east-1",
-        "aws_access_key_id": "x",
-        "aws_secret_access_key": "x",
-    }
-    return {n: boto3.client(n, **kw) for n in ("ecs", "elbv2")}
 
 
 def _get(url: str) -> Any:
@@ -44,34 +41,6 @@ def _post(url: str) -> Any:
     return json.loads(urllib.request.urlopen(request, timeout=10).read())
 
 
-def _clusters(ecs: Any) -> list[str]:
-    pages = ecs.get_paginator("list_clusters").paginate()
-    return [arn.rsplit("/", 1)[-1] for page in pages for arn in page["clusterArns"]]
-
-
-def _services(ecs: Any, cluster: str) -> list[dict[str, Any]]:
-    pages = ecs.get_paginator("list_services").paginate(cluster=cluster, maxResults=100)
-    arns = [arn for page in pages for arn in page["serviceArns"]]
-    out: list[dict[str, Any]] = []
-    for i in range(0, len(arns), 10):
-        out += ecs.describe_services(cluster=cluster, services=arns[i : i + 10])["services"]
-    return out
-
-
-def _service(ecs: Any, cluster: str, name: str) -> dict[str, Any]:
-    found: dict[str, Any] = ecs.describe_services(cluster=cluster, services=[name])["services"][0]
-    return found
-
-
-def _tasks(ecs: Any, cluster: str, status: str = "RUNNING") -> list[dict[str, Any]]:
-    pages = ecs.get_paginator("list_tasks").paginate(cluster=cluster, desiredStatus=status)
-    arns = [arn for page in pages for arn in page["taskArns"]]
-    out: list[dict[str, Any]] = []
-    for i in range(0, len(arns), 100):
-        out += ecs.describe_tasks(cluster=cluster, tasks=arns[i : i + 100])["tasks"]
-    return out
-
-
 def _health(elb: Any, service: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for lb in service["loadBalancers"]:
@@ -81,19 +50,9 @@ def _health(elb: Any, service: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def _instances(ecs: Any, cluster: str) -> list[dict[str, Any]]:
-    arns = ecs.list_container_instances(cluster=cluster)["containerInstanceArns"]
-    if not arns:
-        return []
-    found: list[dict[str, Any]] = ecs.describe_container_instances(
-        cluster=cluster, containerInstances=arns
-    )["containerInstances"]
-    return found
-
-
 @pytest.fixture(scope="module")
 def problems(sandbox_problems: str) -> Clients:
-    return _clients(sandbox_problems)
+    return boto_clients(sandbox_problems)
 
 
 # ---------------------------------------------------------------- the planted set
@@ -104,26 +63,26 @@ def test_planted_set_is_the_expected_one_and_the_account_has_40_clusters(
 ) -> None:
     planted = _get(f"{sandbox_problems}/ecsdeck/planted")["planted"]
     assert [(p["kind"], p["cluster"], p["service"]) for p in planted] == list(EXPECTED)
-    clusters = _clusters(problems["ecs"])
+    clusters = cluster_names(problems["ecs"])
     assert len(clusters) == 40
     assert {c for _, c, _ in EXPECTED} <= set(clusters)
 
 
 def test_failing_health_checks(problems: Clients) -> None:
     ecs, elb = problems["ecs"], problems["elbv2"]
-    service = _service(ecs, "storefront-prod", "storefront-web")
+    service = one_service(ecs, "storefront-prod", "storefront-web")
     health = _health(elb, service)
     assert len(health) == 3
     assert {h["TargetHealth"]["State"] for h in health} == {"unhealthy"}
     assert {h["TargetHealth"]["Reason"] for h in health} == {"Target.FailedHealthChecks"}
-    tasks = [t for t in _tasks(ecs, "storefront-prod") if t["group"] == "service:storefront-web"]
+    tasks = [t for t in all_tasks(ecs, "storefront-prod") if t["group"] == "service:storefront-web"]
     assert len(tasks) == 3 and {t["healthStatus"] for t in tasks} == {"UNHEALTHY"}
     assert any("is unhealthy in (target-group" in e["message"] for e in service["events"])
 
 
 def test_task_killed_out_of_memory_ten_minutes_ago(problems: Clients) -> None:
     ecs = problems["ecs"]
-    (task,) = _tasks(ecs, "analytics-prod", "STOPPED")
+    (task,) = all_tasks(ecs, "analytics-prod", "STOPPED")
     assert task["group"] == "service:report-builder"
     assert task["stopCode"] == "EssentialContainerExited"
     assert task["stoppedReason"] == "Essential container in task exited"
@@ -133,12 +92,12 @@ def test_task_killed_out_of_memory_ten_minutes_ago(problems: Clients) -> None:
     age = datetime.now(UTC) - task["stoppedAt"]
     assert timedelta(minutes=9) < age < timedelta(minutes=30)
     assert task["startedAt"] < task["stoppedAt"]
-    service = _service(ecs, "analytics-prod", "report-builder")
+    service = one_service(ecs, "analytics-prod", "report-builder")
     assert service["runningCount"] == service["desiredCount"] == 2
 
 
 def test_rollout_failed_by_the_circuit_breaker(problems: Clients) -> None:
-    service = _service(problems["ecs"], "billing-prod", "invoice-api")
+    service = one_service(problems["ecs"], "billing-prod", "invoice-api")
     breaker = service["deploymentConfiguration"]["deploymentCircuitBreaker"]
     assert breaker == {"enable": True, "rollback": False}
     primary, active = service["deployments"]
@@ -153,7 +112,7 @@ def test_rollout_failed_by_the_circuit_breaker(problems: Clients) -> None:
 
 
 def test_service_stuck_unable_to_place_for_over_ten_minutes(problems: Clients) -> None:
-    service = _service(problems["ecs"], "legacy-ec2", "batch-scheduler")
+    service = one_service(problems["ecs"], "legacy-ec2", "batch-scheduler")
     assert (service["desiredCount"], service["runningCount"]) == (4, 1)
     placing = [e for e in service["events"] if "was unable to place a task" in e["message"]]
     assert len(placing) >= 3
@@ -162,7 +121,7 @@ def test_service_stuck_unable_to_place_for_over_ten_minutes(problems: Clients) -
 
 
 def test_container_instance_with_its_agent_disconnected(problems: Clients) -> None:
-    instances = _instances(problems["ecs"], "ops-ec2")
+    instances = all_instances(problems["ecs"], "ops-ec2")
     assert sorted(i["agentConnected"] for i in instances) == [False, True]
     assert {i["status"] for i in instances} == {"ACTIVE"}
 
@@ -174,8 +133,8 @@ def test_everything_else_is_healthy_and_steady(problems: Clients) -> None:
 def _assert_nothing_else_wrong(clients: Clients) -> None:
     ecs, elb = clients["ecs"], clients["elbv2"]
     planted = {(c, s) for _, c, s in EXPECTED if s}
-    for cluster in _clusters(ecs):
-        for service in _services(ecs, cluster):
+    for cluster in cluster_names(ecs):
+        for service in all_services(ecs, cluster):
             if (cluster, service["serviceName"]) in planted:
                 continue
             name = f"{cluster}/{service['serviceName']}"
@@ -185,10 +144,10 @@ def _assert_nothing_else_wrong(clients: Clients) -> None:
             assert service["pendingCount"] == 0, name
             states = {h["TargetHealth"]["State"] for h in _health(elb, service)}
             assert states <= {"healthy"}, name
-        stopped = _tasks(ecs, cluster, "STOPPED")
+        stopped = all_tasks(ecs, cluster, "STOPPED")
         if cluster != "analytics-prod":
             assert not [t for t in stopped if t.get("stopCode") in FAILURE_CODES], cluster
-        connected = {i["agentConnected"] for i in _instances(ecs, cluster)}
+        connected = {i["agentConnected"] for i in all_instances(ecs, cluster)}
         assert connected <= ({True, False} if cluster == "ops-ec2" else {True}), cluster
 
 
@@ -207,14 +166,6 @@ def clearable() -> Iterator[str]:
         proc.wait(timeout=10)
 
 
-def _wait(check: Callable[[], bool], what: str, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not check():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.2)
-
-
 def _kinds(url: str) -> list[str]:
     return [p["kind"] for p in _get(f"{url}/ecsdeck/planted")["planted"]]
 
@@ -231,50 +182,50 @@ def test_same_seed_same_planted_problems(sandbox_problems: str, clearable: str) 
 
 def test_planted_problems_hold_while_the_scheduler_runs(clearable: str) -> None:
     """The scheduler keeps trying (a fresh placement failure) and nothing else goes wrong."""
-    ecs = _clients(clearable)["ecs"]
-    first = _service(ecs, "legacy-ec2", "batch-scheduler")["events"][0]["createdAt"]
+    ecs = boto_clients(clearable)["ecs"]
+    first = one_service(ecs, "legacy-ec2", "batch-scheduler")["events"][0]["createdAt"]
 
     def retried() -> bool:
-        latest = _service(ecs, "legacy-ec2", "batch-scheduler")["events"][0]
+        latest = one_service(ecs, "legacy-ec2", "batch-scheduler")["events"][0]
         return bool(latest["createdAt"] > first and "unable to place" in latest["message"])
 
-    _wait(retried, "the scheduler to fail placing batch-scheduler's tasks again")
+    wait_for(retried, "the scheduler to fail placing batch-scheduler's tasks again")
     assert _kinds(clearable) == [kind for kind, _, _ in EXPECTED]
-    _assert_nothing_else_wrong(_clients(clearable))
+    _assert_nothing_else_wrong(boto_clients(clearable))
 
 
 def test_clearing_unhealthy_targets_makes_them_healthy(clearable: str) -> None:
-    ecs, elb = _clients(clearable)["ecs"], _clients(clearable)["elbv2"]
-    service = _service(ecs, "storefront-prod", "storefront-web")
+    ecs, elb = boto_clients(clearable)["ecs"], boto_clients(clearable)["elbv2"]
+    service = one_service(ecs, "storefront-prod", "storefront-web")
     assert {h["TargetHealth"]["State"] for h in _health(elb, service)} == {"unhealthy"}
     assert _post(f"{clearable}/ecsdeck/clear?kind=targets") == {"cleared": "targets"}
     assert {h["TargetHealth"]["State"] for h in _health(elb, service)} == {"healthy"}
-    tasks = [t for t in _tasks(ecs, "storefront-prod") if t["group"] == "service:storefront-web"]
+    tasks = [t for t in all_tasks(ecs, "storefront-prod") if t["group"] == "service:storefront-web"]
     assert {t["healthStatus"] for t in tasks} == {"HEALTHY"}
     assert "targets" not in _kinds(clearable)
 
 
 def test_clearing_each_other_problem(clearable: str) -> None:
-    ecs = _clients(clearable)["ecs"]
+    ecs = boto_clients(clearable)["ecs"]
     _post(f"{clearable}/ecsdeck/clear?kind=stopped")
-    assert _tasks(ecs, "analytics-prod", "STOPPED") == []
+    assert all_tasks(ecs, "analytics-prod", "STOPPED") == []
     _post(f"{clearable}/ecsdeck/clear?kind=rollout")
-    (deployment,) = _service(ecs, "billing-prod", "invoice-api")["deployments"]
+    (deployment,) = one_service(ecs, "billing-prod", "invoice-api")["deployments"]
     assert deployment["rolloutState"] == "COMPLETED"
     started = datetime.now(UTC)
 
     def retried() -> bool:
-        events = _service(ecs, "legacy-ec2", "batch-scheduler")["events"]
+        events = one_service(ecs, "legacy-ec2", "batch-scheduler")["events"]
         return any(
             "was unable to place" in e["message"] and e["createdAt"] > started for e in events
         )
 
-    _wait(retried, "the scheduler to retry placing batch-scheduler's tasks (and fail again)")
+    wait_for(retried, "the scheduler to retry placing batch-scheduler's tasks (and fail again)")
     _post(f"{clearable}/ecsdeck/clear?kind=stuck")
-    service = _service(ecs, "legacy-ec2", "batch-scheduler")
+    service = one_service(ecs, "legacy-ec2", "batch-scheduler")
     assert service["runningCount"] == service["desiredCount"] == 1
     _post(f"{clearable}/ecsdeck/clear?kind=instance")
-    assert {i["agentConnected"] for i in _instances(ecs, "ops-ec2")} == {True}
+    assert {i["agentConnected"] for i in all_instances(ecs, "ops-ec2")} == {True}
     assert "stopped" not in _kinds(clearable) and "instance" not in _kinds(clearable)
 
 

@@ -8,73 +8,24 @@ uses its own service so they never wait on each other.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from typing import Any
 
-import boto3
 import pytest
 
 from aws.sandbox.server import spawn_sandbox
+from tests.aws.observe import all_services, all_tasks, boto_clients, one_service, wait_for
 
 Clients = dict[str, Any]
 
 
-def _clients(url: str) -> Clients:
-    kw: dict[str, Any] = {
-        "endpoint_url": url,
-        "region_name": "us-east-1",
-        "aws_access_key_id": "x",
-        "aws_secret_access_key": "x",
-    }
-    return {n: boto3.client(n, **kw) for n in ("ecs", "elbv2", "ecr", "logs")}
-
-
 @pytest.fixture(scope="module")
 def frozen(sandbox_frozen: str) -> Clients:
-    return _clients(sandbox_frozen)
+    return boto_clients(sandbox_frozen)
 
 
 @pytest.fixture(scope="module")
 def live(sandbox_live: str) -> Clients:
-    return _clients(sandbox_live)
-
-
-def _all(client: Any, operation: str, key: str, **kwargs: Any) -> list[str]:
-    """Every page: the sandbox pages as ECS does (100 ARNs at most)."""
-    pages = client.get_paginator(operation).paginate(**kwargs)
-    return [arn for page in pages for arn in page[key]]
-
-
-def _services(ecs: Any, cluster: str) -> list[dict[str, Any]]:
-    arns = _all(ecs, "list_services", "serviceArns", cluster=cluster)
-    out: list[dict[str, Any]] = []
-    for i in range(0, len(arns), 10):
-        out += ecs.describe_services(cluster=cluster, services=arns[i : i + 10])["services"]
-    return out
-
-
-def _tasks(ecs: Any, cluster: str, status: str = "RUNNING") -> list[dict[str, Any]]:
-    arns = _all(ecs, "list_tasks", "taskArns", cluster=cluster, desiredStatus=status)
-    out: list[dict[str, Any]] = []
-    for i in range(0, len(arns), 100):
-        out += ecs.describe_tasks(cluster=cluster, tasks=arns[i : i + 100])["tasks"]
-    return out
-
-
-def _service(ecs: Any, cluster: str, name: str) -> dict[str, Any]:
-    service: dict[str, Any] = ecs.describe_services(cluster=cluster, services=[name])["services"][0]
-    return service
-
-
-def _wait(check: Callable[[], Any], timeout: float = 30.0, what: str = "") -> Any:
-    deadline = time.monotonic() + timeout
-    while True:
-        result = check()
-        if result:
-            return result
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
-        time.sleep(0.2)
+    return boto_clients(sandbox_live)
 
 
 def _compute(service: dict[str, Any]) -> set[str]:
@@ -98,21 +49,23 @@ def test_account_has_clusters_services_and_both_launch_types(frozen: Clients) ->
     ecs = frozen["ecs"]
     clusters = [a.rsplit("/", 1)[-1] for a in ecs.list_clusters()["clusterArns"]]
     assert {"core-ec2", "web-fargate", "shared-mixed", "bench"} <= set(clusters)
-    services = [s for c in ("core-ec2", "web-fargate", "shared-mixed") for s in _services(ecs, c)]
+    services = [
+        s for c in ("core-ec2", "web-fargate", "shared-mixed") for s in all_services(ecs, c)
+    ]
     assert len(services) >= 10
     kinds = set().union(*(_compute(s) for s in services))
     assert kinds == {"EC2", "FARGATE"}
     fargate = ecs.describe_clusters(clusters=["web-fargate"])["clusters"][0]
     assert set(fargate["capacityProviders"]) == {"FARGATE", "FARGATE_SPOT"}
     assert ecs.list_container_instances(cluster="core-ec2")["containerInstanceArns"]
-    assert len(_services(ecs, "bench")) == 300
+    assert len(all_services(ecs, "bench")) == 300
 
 
 def test_running_tasks_equal_desired_for_every_service(frozen: Clients) -> None:
     ecs = frozen["ecs"]
     for cluster in ("core-ec2", "web-fargate", "shared-mixed", "bench"):
-        tasks = _tasks(ecs, cluster)
-        for service in _services(ecs, cluster):
+        tasks = all_tasks(ecs, cluster)
+        for service in all_services(ecs, cluster):
             mine = [t for t in tasks if t["group"] == f"service:{service['serviceName']}"]
             assert all(t["lastStatus"] == "RUNNING" for t in mine)
             assert len(mine) == service["desiredCount"] == service["runningCount"], service[
@@ -121,7 +74,7 @@ def test_running_tasks_equal_desired_for_every_service(frozen: Clients) -> None:
             (primary,) = service["deployments"]
             assert primary["rolloutState"] == "COMPLETED"
             assert {t["startedBy"] for t in mine} <= {primary["id"]}
-    big = _service(ecs, "shared-mixed", "events-ingest")
+    big = one_service(ecs, "shared-mixed", "events-ingest")
     assert big["desiredCount"] > 100
 
 
@@ -136,8 +89,8 @@ def test_registered_targets_belong_to_tasks(frozen: Clients) -> None:
             instances[ci["containerInstanceArn"]] = ci["ec2InstanceId"]
     seen_types = set()
     for cluster in ("core-ec2", "web-fargate", "shared-mixed"):
-        tasks = _tasks(ecs, cluster)
-        for service in _services(ecs, cluster):
+        tasks = all_tasks(ecs, cluster)
+        for service in all_services(ecs, cluster):
             if not service["loadBalancers"]:
                 continue
             tg_arn = service["loadBalancers"][0]["targetGroupArn"]
@@ -182,17 +135,17 @@ def test_launch_type_variety_for_the_switch_feature(frozen: Clients) -> None:
         ]
         return kind
 
-    bridge = _service(ecs, "core-ec2", "payments-api")
+    bridge = one_service(ecs, "core-ec2", "payments-api")
     assert bridge["launchType"] == "EC2"
     assert taskdef(bridge)["networkMode"] == "bridge"
     assert "FARGATE" not in taskdef(bridge)["requiresCompatibilities"]
     assert tg_type(bridge) == "instance"
-    awsvpc = _service(ecs, "core-ec2", "inventory-api")
+    awsvpc = one_service(ecs, "core-ec2", "inventory-api")
     assert awsvpc["launchType"] == "EC2"
     assert taskdef(awsvpc)["networkMode"] == "awsvpc"
     assert "FARGATE" in taskdef(awsvpc)["requiresCompatibilities"]
     assert tg_type(awsvpc) == "ip"
-    spot = _service(ecs, "web-fargate", "notifications")
+    spot = one_service(ecs, "web-fargate", "notifications")
     assert "launchType" not in spot
     assert {i["capacityProvider"] for i in spot["capacityProviderStrategy"]} == {
         "FARGATE",
@@ -227,7 +180,7 @@ def test_log_groups_have_recent_lines(frozen: Clients) -> None:
 
 def test_stopped_tasks_with_reasons_exist_from_the_start(frozen: Clients) -> None:
     ecs = frozen["ecs"]
-    stopped = [t for c in ("core-ec2", "web-fargate") for t in _tasks(ecs, c, "STOPPED")]
+    stopped = [t for c in ("core-ec2", "web-fargate") for t in all_tasks(ecs, c, "STOPPED")]
     codes = {t["stopCode"] for t in stopped}
     assert {"EssentialContainerExited", "TaskFailedToStart"} <= codes
     assert all(t["stoppedReason"] and t.get("stoppedAt") for t in stopped)
@@ -241,7 +194,7 @@ def test_some_targets_are_unhealthy_with_a_reason(frozen: Clients) -> None:
     ecs, elb = frozen["ecs"], frozen["elbv2"]
     states = []
     for cluster in ("core-ec2", "web-fargate", "shared-mixed"):
-        for service in _services(ecs, cluster):
+        for service in all_services(ecs, cluster):
             for lb in service["loadBalancers"]:
                 states += [
                     h["TargetHealth"]
@@ -256,7 +209,7 @@ def test_some_targets_are_unhealthy_with_a_reason(frozen: Clients) -> None:
 def test_same_seed_same_account(frozen: Clients) -> None:
     proc, url = spawn_sandbox(["--seed", "7", "--no-simulate", "--services", "300"])
     try:
-        again = _clients(url)["ecs"]
+        again = boto_clients(url)["ecs"]
         for cluster in ("core-ec2", "shared-mixed"):
             a = sorted(frozen["ecs"].list_tasks(cluster=cluster)["taskArns"])
             b = sorted(again.list_tasks(cluster=cluster)["taskArns"])
@@ -270,11 +223,11 @@ def test_same_seed_same_account(frozen: Clients) -> None:
 
 
 def _rolled_out(ecs: Any, cluster: str, name: str, revision: str, count: int) -> bool:
-    service = _service(ecs, cluster, name)
+    service = one_service(ecs, cluster, name)
     if len(service["deployments"]) != 1:
         return False
     primary = service["deployments"][0]
-    tasks = [t for t in _tasks(ecs, cluster) if t["group"] == f"service:{name}"]
+    tasks = [t for t in all_tasks(ecs, cluster) if t["group"] == f"service:{name}"]
     on_new = [
         t for t in tasks if t["taskDefinitionArn"] == revision and t["lastStatus"] == "RUNNING"
     ]
@@ -292,7 +245,7 @@ def test_new_revision_rolls_out_to_completed(live: Clients) -> None:
     new = ecs.register_task_definition(**{k: v for k, v in td.items() if k in keep})
     revision = new["taskDefinition"]["taskDefinitionArn"]
     family_rev = f"catalog-api:{new['taskDefinition']['revision']}"
-    old_primary = _service(ecs, "web-fargate", "catalog-api")["deployments"][0]["id"]
+    old_primary = one_service(ecs, "web-fargate", "catalog-api")["deployments"][0]["id"]
 
     updated = ecs.update_service(
         cluster="web-fargate", service="catalog-api", taskDefinition=family_rev
@@ -303,8 +256,8 @@ def test_new_revision_rolls_out_to_completed(live: Clients) -> None:
     assert statuses["PRIMARY"]["rolloutState"] == "IN_PROGRESS"
     assert statuses["ACTIVE"]["id"] == old_primary
 
-    _wait(lambda: _rolled_out(ecs, "web-fargate", "catalog-api", revision, 2), what="rollout")
-    messages = [e["message"] for e in _service(ecs, "web-fargate", "catalog-api")["events"]]
+    wait_for(lambda: _rolled_out(ecs, "web-fargate", "catalog-api", revision, 2), what="rollout")
+    messages = [e["message"] for e in one_service(ecs, "web-fargate", "catalog-api")["events"]]
     assert any("deployment completed" in m for m in messages)
     assert any("has reached a steady state" in m for m in messages)
     assert any("registered 1 targets" in m for m in messages)
@@ -314,7 +267,7 @@ def test_new_revision_rolls_out_to_completed(live: Clients) -> None:
     rollout = f"Scaling activity initiated by (deployment {statuses['PRIMARY']['id']})"
     stopped = [
         t
-        for t in _tasks(ecs, "web-fargate", "STOPPED")
+        for t in all_tasks(ecs, "web-fargate", "STOPPED")
         if t["group"] == "service:catalog-api"
         and t["startedBy"] == old_primary
         and t["stoppedReason"] == rollout
@@ -324,46 +277,46 @@ def test_new_revision_rolls_out_to_completed(live: Clients) -> None:
 
 def test_scale_plus_one_completes(live: Clients) -> None:
     ecs = live["ecs"]
-    before = _service(ecs, "web-fargate", "checkout-web")
+    before = one_service(ecs, "web-fargate", "checkout-web")
     ecs.update_service(
         cluster="web-fargate", service="checkout-web", desiredCount=before["desiredCount"] + 1
     )
-    after = _service(ecs, "web-fargate", "checkout-web")
+    after = one_service(ecs, "web-fargate", "checkout-web")
     assert len(after["deployments"]) == 1  # a pure scale is not a new deployment
     assert after["runningCount"] <= before["desiredCount"]  # not moto's instant running
-    _wait(
+    wait_for(
         lambda: _rolled_out(
             ecs, "web-fargate", "checkout-web", before["taskDefinition"], before["desiredCount"] + 1
         ),
         what="scale",
     )
-    messages = [e["message"] for e in _service(ecs, "web-fargate", "checkout-web")["events"]]
+    messages = [e["message"] for e in one_service(ecs, "web-fargate", "checkout-web")["events"]]
     assert any("has started 1 tasks" in m for m in messages)
 
 
 def test_ec2_bridge_service_rolls_out_past_static_host_ports(live: Clients) -> None:
     ecs = live["ecs"]
-    service = _service(ecs, "core-ec2", "payments-api")
+    service = one_service(ecs, "core-ec2", "payments-api")
     family, rev = service["taskDefinition"].rsplit("/", 1)[-1].split(":")
     target = f"{family}:{int(rev) + 1}"
     arn = ecs.describe_task_definition(taskDefinition=target)["taskDefinition"]["taskDefinitionArn"]
     ecs.update_service(cluster="core-ec2", service="payments-api", taskDefinition=arn)
-    _wait(lambda: _rolled_out(ecs, "core-ec2", "payments-api", arn, 2), what="EC2 rollout")
+    wait_for(lambda: _rolled_out(ecs, "core-ec2", "payments-api", arn, 2), what="EC2 rollout")
 
 
 def test_stop_task_gets_a_replacement(live: Clients) -> None:
     ecs = live["ecs"]
-    mine = [t for t in _tasks(ecs, "web-fargate") if t["group"] == "service:search-api"]
+    mine = [t for t in all_tasks(ecs, "web-fargate") if t["group"] == "service:search-api"]
     victim = mine[0]["taskArn"]
     stopped = ecs.stop_task(cluster="web-fargate", task=victim, reason="ops: testing")["task"]
     assert stopped["lastStatus"] == "STOPPED" and stopped["stopCode"] == "UserInitiated"
 
     def replaced() -> bool:
-        now = [t for t in _tasks(ecs, "web-fargate") if t["group"] == "service:search-api"]
+        now = [t for t in all_tasks(ecs, "web-fargate") if t["group"] == "service:search-api"]
         running = [t for t in now if t["lastStatus"] == "RUNNING"]
         return victim not in {t["taskArn"] for t in now} and len(running) == 2
 
-    _wait(replaced, what="replacement")
+    wait_for(replaced, what="replacement")
 
 
 def test_switch_to_fargate_capacity_provider(live: Clients) -> None:
@@ -388,15 +341,15 @@ def test_switch_to_fargate_capacity_provider(live: Clients) -> None:
         capacityProviderStrategy=[{"capacityProvider": "FARGATE", "weight": 1}],
         forceNewDeployment=True,
     )
-    service = _service(ecs, "core-ec2", "inventory-api")
+    service = one_service(ecs, "core-ec2", "inventory-api")
     assert "launchType" not in service
     assert service["deployments"][0]["capacityProviderStrategy"][0]["capacityProvider"] == "FARGATE"
 
     def on_fargate() -> bool:
-        svc = _service(ecs, "core-ec2", "inventory-api")
+        svc = one_service(ecs, "core-ec2", "inventory-api")
         tasks = [
             t
-            for t in _tasks(ecs, "core-ec2")
+            for t in all_tasks(ecs, "core-ec2")
             if t["group"] == "service:inventory-api" and t["lastStatus"] == "RUNNING"
         ]
         return (
@@ -406,7 +359,7 @@ def test_switch_to_fargate_capacity_provider(live: Clients) -> None:
             and all(t.get("capacityProviderName") == "FARGATE" for t in tasks)
         )
 
-    _wait(on_fargate, what="switch to Fargate")
+    wait_for(on_fargate, what="switch to Fargate")
 
 
 def test_a_target_turns_non_healthy(live: Clients) -> None:
@@ -414,7 +367,7 @@ def test_a_target_turns_non_healthy(live: Clients) -> None:
     groups = [
         lb["targetGroupArn"]
         for c in ("core-ec2", "web-fargate", "shared-mixed")
-        for s in _services(ecs, c)
+        for s in all_services(ecs, c)
         for lb in s["loadBalancers"]
     ]
 
@@ -433,7 +386,7 @@ def test_a_target_turns_non_healthy(live: Clients) -> None:
         return [v for k, v in states().items() if k in healthy and v[0] == "unhealthy"]
 
     # 20 s is 100 ticks at --tick 0.2 (a flap comes every ~12 ticks on average).
-    found = _wait(flapped, timeout=20, what="a healthy target to turn unhealthy")
+    found = wait_for(flapped, timeout=20, what="a healthy target to turn unhealthy")
     assert found[0][1] in (
         "Target.FailedHealthChecks",
         "Target.Timeout",
@@ -448,10 +401,10 @@ def test_deleted_service_tasks_stop(live: Clients) -> None:
 
     def gone() -> bool:
         return not [
-            t for t in _tasks(ecs, "shared-mixed") if t["group"] == "service:reporting-batch"
+            t for t in all_tasks(ecs, "shared-mixed") if t["group"] == "service:reporting-batch"
         ]
 
-    _wait(gone, what="the deleted service's tasks to stop")
+    wait_for(gone, what="the deleted service's tasks to stop")
 
 
 def test_busy_port_fails_fast_instead_of_hanging() -> None:
