@@ -4,12 +4,15 @@ one, deregister one, against a sandbox of this module's own, proven by reading i
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
+from itertools import pairwise
 from typing import Any
 
 import boto3
 import pytest
 
 from aws.audit import AuditLog
+from aws.taskdef_history import registered_at
 from tests.tui.conftest import wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
 
@@ -189,6 +192,10 @@ async def test_deploy_from_td_picks_a_service_of_the_family(sandbox, make_app):
     app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_history(pilot, "payments-api", 3)
+        # the seeded releases read as a history: a week apart, newest first
+        stamps = [registered_at(screen.details[k]) for k in screen.revisions]
+        assert all(a - b >= timedelta(days=6) for a, b in pairwise(stamps))
+        assert cells(screen, 1)[3].startswith("21d ago · ")
         await select(pilot, screen, 3)
         await pilot.press("d")
         picker = await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen) and app.screen)
