@@ -46,7 +46,7 @@ from aws.paging import (
 from aws.session import Clients
 
 if TYPE_CHECKING:
-    from types_aiobotocore_ecs.literals import DesiredStatusType
+    from types_aiobotocore_ecs.literals import DesiredStatusType, TaskDefinitionStatusType
     from types_aiobotocore_ecs.type_defs import (
         ClusterTypeDef,
         ContainerInstanceTypeDef,
@@ -532,10 +532,13 @@ def _revision(arn: str) -> int:
     return int(tail) if tail.isdigit() else -1
 
 
-async def list_task_definition_revisions(c: Clients, family: str) -> list[str]:
-    """ACTIVE revision ARNs of exactly ``family`` (familyPrefix is a prefix match), newest first."""
+async def list_task_definition_revisions(
+    c: Clients, family: str, status: TaskDefinitionStatusType = "ACTIVE"
+) -> list[str]:
+    """Revision ARNs of exactly ``family`` in ``status`` (familyPrefix is a prefix match),
+    newest first."""
     pager = c.ecs.get_paginator("list_task_definitions").paginate(
-        familyPrefix=family, sort="DESC", PaginationConfig={"PageSize": LIST_PAGE}
+        familyPrefix=family, status=status, sort="DESC", PaginationConfig={"PageSize": LIST_PAGE}
     )
     arns = [
         a

@@ -117,6 +117,7 @@ class ApiCall:
             or (p.get("task") and arn_tail(str(p["task"])))
             or p.get("family")
             or p.get("cluster")
+            or (p.get("taskDefinition") and td_label(str(p["taskDefinition"])))
         )
         return f"{self.operation} ({what})" if what else self.operation
 

@@ -246,18 +246,26 @@ def _pretty(body: dict[str, Any]) -> list[str]:
     return json.dumps(body, indent=2, sort_keys=True, default=str).splitlines(keepends=True)
 
 
-def diff(old: dict[str, Any], new: dict[str, Any], *, reveal: bool = False) -> str:
+def diff(
+    old: dict[str, Any],
+    new: dict[str, Any],
+    *,
+    reveal: bool = False,
+    labels: tuple[str, str] | None = None,
+) -> str:
     """Unified diff of both stripped bodies as sorted, pretty JSON ("" when identical).
 
     Secrets are masked (``aws.secrets.mask_pair``) unless ``reveal``: a hidden value that
     changed shows as ``<redacted: changed>``, so the diff is never empty when only it changed.
+    ``labels`` name the two sides (default: ``rev N`` of ``old``, and ``new``).
     """
     rev = old.get("revision")
     label = f"rev {rev}" if rev is not None else "current"
+    before, after = labels or (label, "new")
     a, b = strip_for_register(old), strip_for_register(new)
     if not reveal:
         a, b = secrets.mask_pair(a, b)
-    lines = difflib.unified_diff(_pretty(a), _pretty(b), label, "new", n=3)
+    lines = difflib.unified_diff(_pretty(a), _pretty(b), before, after, n=3)
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 

@@ -11,6 +11,7 @@ def action_ids() -> set[str]:
     from tui.screens.base import PollingScreen
     from tui.screens.service import ServiceScreen
     from tui.screens.services import ServicesScreen
+    from tui.screens.taskdefs import REVISION_BINDINGS
     from tui.widgets.live_table import LiveTable
 
     bindings = [
@@ -19,6 +20,7 @@ def action_ids() -> set[str]:
         *PollingScreen.BINDINGS,
         *ServiceScreen.BINDINGS,
         *ServicesScreen.BINDINGS,
+        *REVISION_BINDINGS,
         *LiveTable.BINDINGS,
     ]
     return {b.id for b in bindings if isinstance(b, Binding) and b.id}

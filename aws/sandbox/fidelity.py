@@ -25,6 +25,11 @@ What moto does, and what AWS does instead:
   instance and family by substring, and scans every task of every cluster. ECS returns the
   service's tasks (group ``service:<name>``), RUNNING by default, exact matches only; the patch
   reads only the named cluster's tasks (``EC2ContainerServiceBackend.list_tasks``).
+* **Task-definition history.** moto leaves ``registeredAt`` out of a task definition and never
+  sets ``deregisteredAt``; ECS stamps both (``EC2ContainerServiceBackend.register_task_definition``
+  and ``deregister_task_definition``). moto's ListTaskDefinitionFamilies ignores ``status``; ECS
+  lists, for ACTIVE, the families with an ACTIVE revision, for INACTIVE those with none, and
+  every family for ALL (the default) (``EC2ContainerServiceResponse.list_task_definition_families``).
 * **FilterLogEvents.** moto ignores ``logStreamNamePrefix`` (every stream of the group is
   searched). CloudWatch Logs searches only the streams with that prefix, and refuses the prefix
   together with ``logStreamNames`` (``LogsResponse.filter_log_events``).
@@ -34,12 +39,13 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from aws.sandbox.moto_patches import _mark, _require
+from aws.sandbox.moto_patches import _mark, _require, now
 
 #: Response method -> (result key, default maxResults), as ECS pages them.
 LIST_PAGES: dict[str, tuple[str, int]] = {
@@ -80,9 +86,13 @@ def apply() -> None:
     patches.append((EC2ContainerServiceBackend, "describe_clusters", _counted(original), original))
     original = _require(EC2ContainerServiceBackend, "list_tasks")
     patches.append((EC2ContainerServiceBackend, "list_tasks", _list_tasks, original))
+    for name in ("register_task_definition", "deregister_task_definition"):
+        original = _require(EC2ContainerServiceBackend, name)
+        patches.append((EC2ContainerServiceBackend, name, _stamped(original), original))
     for name, (key, default) in LIST_PAGES.items():
         original = _require(EC2ContainerServiceResponse, name)
-        wrapper = _list_tasks_page if name == "list_tasks" else _paged(original, key, default)
+        inner = _families_by_status(original) if key == "families" else original
+        wrapper = _list_tasks_page if name == "list_tasks" else _paged(inner, key, default)
         patches.append((EC2ContainerServiceResponse, name, wrapper, original))
     for name, (param, limit) in DESCRIBE_LIMITS.items():
         original = _require(EC2ContainerServiceResponse, name)
@@ -277,6 +287,44 @@ def _limited(original: Callable[..., Any], param: str, limit: int) -> Callable[.
         if len(asked) > limit:
             raise _invalid(f"{param} can have at most {limit} items (got {len(asked)}).")
         return original(self)
+
+    return patched
+
+
+# --------------------------------------------------------------------------- task definitions
+
+
+def _stamped(original: Callable[..., Any]) -> Callable[..., Any]:
+    """registeredAt on register, deregisteredAt on the first deregister, as ECS stamps them."""
+    attribute = "registered_at" if original.__name__.startswith("register") else "deregistered_at"
+
+    @functools.wraps(original)
+    def patched(self: Any, *args: Any, **kwargs: Any) -> Any:
+        td = original(self, *args, **kwargs)
+        if getattr(td, attribute, None) is None:
+            setattr(td, attribute, now())
+        return td
+
+    return patched
+
+
+def _families_by_status(original: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(original)
+    def patched(self: Any) -> Any:
+        from moto.core.responses import ActionResult
+
+        status = self._get_param("status") or "ALL"
+        result = original(self)
+        if status == "ALL":
+            return result
+        revisions = self.ecs_backend.task_definitions
+        families = [
+            f
+            for f in result.result["families"]
+            if any(td.status == "ACTIVE" for td in revisions.get(f, {}).values())
+            == (status == "ACTIVE")
+        ]
+        return ActionResult({"families": families})
 
     return patched
 

@@ -222,6 +222,15 @@ def _task_definitions(c: dict[str, Any], services: tuple[ServiceSpec, ...]) -> N
             register_revision(c["ecs"], spec, VERSIONS[rev])
         c["logs"].create_log_group(logGroupName=f"/ecs/{spec.name}", tags={"service": spec.name})
         c["logs"].put_retention_policy(logGroupName=f"/ecs/{spec.name}", retentionInDays=30)
+    # Each revision registered a few hours after its image was pushed (weeks apart), as a
+    # release history reads: not expressible over HTTP. No rng draw: the seed stays the same.
+    stamp = moto_patches.now()
+    with moto_patches.LOCK:
+        families = moto_patches.backends()["ecs"].task_definitions
+        for spec in services:
+            for revision, td in families.get(spec.name, {}).items():
+                age = len(VERSIONS) - (revision - 1)
+                td.registered_at = stamp - timedelta(days=7 * age - 6) + timedelta(hours=3)
 
 
 def _load_balancers(

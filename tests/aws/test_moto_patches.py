@@ -386,6 +386,8 @@ def test_fidelity_patches_install_once_and_come_off() -> None:
     targets = [
         (EC2ContainerServiceBackend, "describe_clusters"),
         (EC2ContainerServiceBackend, "list_tasks"),
+        (EC2ContainerServiceBackend, "register_task_definition"),
+        (EC2ContainerServiceBackend, "deregister_task_definition"),
         (LogsResponse, "filter_log_events"),
         *((EC2ContainerServiceResponse, n) for n in fidelity.LIST_PAGES),
         *((EC2ContainerServiceResponse, n) for n in fidelity.DESCRIBE_LIMITS),
@@ -412,6 +414,7 @@ def test_moto_internals_the_fidelity_patches_read_still_exist() -> None:
         ContainerInstance,
         EC2ContainerServiceBackend,
         Task,
+        TaskDefinition,
         ecs_backends,
     )
     from moto.ecs.responses import EC2ContainerServiceResponse
@@ -419,8 +422,10 @@ def test_moto_internals_the_fidelity_patches_read_still_exist() -> None:
     from moto.logs.responses import LogsResponse
 
     backend = ecs_backends["123456789012"]["us-east-1"]
-    for attribute in ("services", "tasks", "container_instances", "clusters"):
+    for attribute in ("services", "tasks", "container_instances", "clusters", "task_definitions"):
         assert isinstance(getattr(backend, attribute), dict), attribute
+    # The families filter reads each revision's status; the stamps are set on the revision.
+    assert "self.status =" in inspect.getsource(TaskDefinition.__init__)
     cluster = Cluster("probe", "123456789012", "us-east-1")
     for counter in (
         "active_services_count",

@@ -142,6 +142,14 @@ class ServiceScreen(LogsKeys, ServiceActions, DeploymentsKey, TaskActions, Polli
         *VIEW_BINDINGS,
         *TASK_LOGS_BINDINGS,
         Binding(
+            "t",
+            "revisions",
+            "Revisions",
+            tooltip="The task definition's revisions: diff, deploy, deregister",
+            show=False,
+            id="revisions",
+        ),
+        Binding(
             "v",
             "events",
             "Events",
@@ -285,6 +293,16 @@ class ServiceScreen(LogsKeys, ServiceActions, DeploymentsKey, TaskActions, Polli
         from tui.screens.events import EventsScreen
 
         self.app.push_screen(EventsScreen(self.service))
+
+    def action_revisions(self) -> None:
+        from aws.plan import family_revision
+        from tui.screens.taskdefs import RevisionsScreen
+
+        if not self.service.task_definition:
+            self.notify("This service has no task definition.", severity="warning")
+            return
+        family, _ = family_revision(self.service.task_definition)
+        self.app.push_screen(RevisionsScreen(family, service=self.service))
 
     def action_switch_pane(self) -> None:
         if self.focused is self.tasks_table:

@@ -1,21 +1,70 @@
-"""`:taskdefs` (`:td`): task-definition families; `:td FAMILY` or Enter: its ACTIVE revisions;
-Enter on a revision: its JSON, container environment values masked until `u`."""
+"""`:taskdefs` (`:td`): task-definition families; `:td FAMILY`, Enter, or `t` on a service pane:
+the family's history (every revision, newest first, with its status, registration time, image
+tags and size). Enter on a revision: its JSON, container environment values masked until `u`;
+space marks one and `=` diffs two; `d` deploys one; `X` deregisters one (tui/flows_taskdefs.py).
+"""
 
 from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable
 
-from aws import ecs
-from aws.models import TaskDefinition
+from aws import ecs, taskdef_history
+from aws.models import Service, TaskDefinition
+from aws.taskdef_history import RevisionRef
+from tui import flows_taskdefs
 from tui.screens.base import PollingScreen
 from tui.screens.slow import SlowScreen
-from tui.text import natural_key, safe, short_arn
+from tui.text import age, clean, natural_key, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
 
 FAMILY_COLUMNS = [("family", "FAMILY")]
-REVISION_COLUMNS = [("revision", "REVISION"), ("arn", "ARN")]
+REVISION_COLUMNS = [
+    ("revision", "REVISION"),
+    ("status", "STATUS"),
+    ("mark", "MARK"),
+    ("registered", "REGISTERED"),
+    ("images", "IMAGES"),
+    ("size", "CPU / MEMORY"),
+]
+#: Revisions described (DescribeTaskDefinition, cached for good) per tick, on screen first.
+DESCRIBE_PER_TICK = 20
+STATUS_STYLE = {"ACTIVE": "green", "INACTIVE": "dim", "DELETE_IN_PROGRESS": "yellow"}
+
+REVISION_BINDINGS = [
+    Binding(
+        "space",
+        "mark_revision",
+        "Mark",
+        tooltip="Mark this revision (then = on another diffs the two)",
+        id="mark_revision",
+    ),
+    Binding(
+        "equals_sign",
+        "diff_revisions",
+        "Diff",
+        key_display="=",
+        tooltip="Diff against the marked revision (none marked: against the previous one)",
+        id="diff_revisions",
+    ),
+    Binding(
+        "d",
+        "deploy_revision",
+        "Deploy",
+        tooltip="Deploy this revision to the service (from :td, pick a service of the family)",
+        id="deploy_revision",
+    ),
+    Binding(
+        "X",
+        "deregister_revision",
+        "Deregister",
+        key_display="X",
+        tooltip="Deregister this revision (refused while a service runs it)",
+        id="deregister_revision",
+    ),
+]
 
 
 class FamiliesScreen(SlowScreen):
@@ -46,31 +95,137 @@ class FamiliesScreen(SlowScreen):
 
 
 class RevisionsScreen(SlowScreen):
-    def __init__(self, family: str) -> None:
-        self.crumb = f"task definitions › {family}"
+    """One family's revisions. Opened from a service pane (``service``), the service's current
+    revision is marked and `d` deploys to that service."""
+
+    BINDINGS = [*REVISION_BINDINGS]
+
+    def __init__(self, family: str, service: Service | None = None) -> None:
+        self.crumb = f"task definitions › {family}" + (
+            f" (service {service.name})" if service else ""
+        )
         super().__init__()
         self.family = family
-        self.arns: list[str] = []
+        self.service = service
+        self.revisions: dict[str, RevisionRef] = {}
+        #: Bodies read so far (through the immutable cache), by ARN.
+        self.details: dict[str, TaskDefinition] = {}
+        #: The revision marked with space, the one `=` diffs against.
+        self.marked: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield LiveTable(REVISION_COLUMNS, id="revisions")
 
+    async def tick(self) -> None:
+        await super().tick()
+        await self._describe_shown()
+
     async def read(self) -> None:
-        self.arns = await ecs.list_task_definition_revisions(self.deck.clients, self.family)
-        rows = [
-            Row(a, (safe(short_arn(a), "bold", 80), safe(a, "dim", 200)), a.lower(), (i,))
-            for i, a in enumerate(self.arns)
-        ]
-        self.query_one(LiveTable).set_rows(rows)
-        if not self.arns:
-            self.notify(f"No ACTIVE revision of {self.family!r}.", severity="warning", markup=False)
+        c = self.deck.clients
+        refs = await taskdef_history.list_revisions(c, self.family)
+        if self.service is not None:
+            found = await ecs.describe_services(c, self.service.cluster_arn, [self.service.arn])
+            self.service = found[0] if found else self.service
+        self.revisions = {r.arn: r for r in refs}
+        self.query_one(LiveTable).set_rows([self._row(r) for r in refs])
+        if not refs:
+            self.notify(f"No revision of {self.family!r}.", severity="warning", markup=False)
+
+    async def _describe_shown(self) -> None:
+        """Read the bodies of the rows on screen not read yet (a few a tick): the registration
+        time, images and size come from them. Each is read once, ever. The rows on screen are
+        redrawn every tick (their ages move) at no cost."""
+        import asyncio
+
+        table = self.query_one(LiveTable)
+        shown = table.visible_keys() or table.shown_keys()[:DESCRIBE_PER_TICK]
+        keys = [k for k in shown if k in self.revisions]
+        missing = [k for k in keys if k not in self.details][:DESCRIBE_PER_TICK]
+        failed: BaseException | None = None
+        if missing:
+            c = self.deck.clients
+            read = await asyncio.gather(
+                *(ecs.read_task_definition(c, arn) for arn in missing), return_exceptions=True
+            )
+            for arn, td in zip(missing, read, strict=True):
+                if isinstance(td, TaskDefinition):
+                    self.details[arn] = td
+                elif failed is None:
+                    failed = td
+        table.upsert_rows([self._row(self.revisions[k]) for k in keys])
+        if failed is not None:
+            raise failed
+
+    def _row(self, ref: RevisionRef) -> Row:
+        td = self.details.get(ref.arn)
+        marks = []
+        if self.service is not None and ref.arn == self.service.task_definition:
+            marks.append("● current")
+        if ref.arn == self.marked:
+            marks.append("◆ marked")
+        if td is not None:
+            at = taskdef_history.registered_at(td)
+            when = f"{age(at)} ago · {at:%Y-%m-%d %H:%M} UTC" if at else "-"
+            images, size = ", ".join(taskdef_history.image_tags(td)), taskdef_history.size(td)
+        else:
+            when = images = size = "…"
+        cells = (
+            safe(short_arn(ref.arn), "bold", 80),
+            safe(ref.status, STATUS_STYLE.get(ref.status, ""), 20),
+            safe("  ".join(marks), "bold cyan", 24),
+            safe(when, limit=40),
+            safe(images, limit=60),
+            safe(size, limit=20),
+        )
+        hay = f"{short_arn(ref.arn)} {ref.status} {' '.join(marks)} {images}".lower()
+        return Row(ref.arn, cells, hay, (-ref.revision,))
 
     def up(self) -> PollingScreen:
         return FamiliesScreen()
 
+    def selected_revision(self) -> RevisionRef | None:
+        key = self.query_one(LiveTable).selected_key
+        return self.revisions.get(key) if key else None
+
     def selected_resource(self) -> dict[str, str] | None:
         key = self.query_one(LiveTable).selected_key
         return {"arn": key} if key else None
+
+    def _revision_or_say(self) -> RevisionRef | None:
+        ref = self.selected_revision()
+        if ref is None:
+            self.notify("Select a revision first.", severity="warning")
+        return ref
+
+    def action_mark_revision(self) -> None:
+        ref = self._revision_or_say()
+        if ref is None:
+            return
+        before, self.marked = self.marked, None if self.marked == ref.arn else ref.arn
+        rows = [self.revisions[a] for a in {before, ref.arn} if a in self.revisions]
+        self.query_one(LiveTable).upsert_rows([self._row(r) for r in rows])
+        if self.marked:
+            self.notify(f"Marked {clean(short_arn(ref.arn), 80)}: = on another diffs the two.")
+
+    def action_diff_revisions(self) -> None:
+        ref = self._revision_or_say()
+        if ref is None:
+            return
+        other = self.revisions.get(self.marked or "")
+        if other is None or other.arn == ref.arn:
+            other = taskdef_history.previous(list(self.revisions.values()), ref.arn)
+        if other is None:
+            self.notify(f"{clean(short_arn(ref.arn), 80)} is the oldest: mark another to diff.")
+            return
+        flows_taskdefs.diff_revisions(self, other.arn, ref.arn)
+
+    def action_deploy_revision(self) -> None:
+        if (ref := self._revision_or_say()) is not None:
+            flows_taskdefs.deploy_revision(self, ref)
+
+    def action_deregister_revision(self) -> None:
+        if (ref := self._revision_or_say()) is not None:
+            flows_taskdefs.deregister_revision(self, ref)
 
     def row_chosen(self, table: LiveTable, key: str) -> None:
         self.run_worker(self._show(key), group="taskdef", exclusive=True, exit_on_error=False)
