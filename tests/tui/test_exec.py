@@ -133,6 +133,23 @@ async def test_headless_says_so_and_sends_nothing(exec_sandbox, make_app, tmp_pa
         assert app.screen is pane and "ecs.ExecuteCommand" not in app.clients.calls.total
 
 
+async def test_e_opens_the_preflight_on_the_tasks_pane(exec_sandbox, make_app):
+    """On ``:tasks`` the table's Shift+letter sorts must leave E to ECS Exec."""
+    from tests.tui.test_navigation import command, loaded_clusters
+    from tui.screens.tasks import TasksScreen
+
+    app = make_app(exec_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded_clusters(app, pilot)
+        await command(pilot, "tasks web-fargate")
+        await wait_for(pilot, lambda: isinstance(app.screen, TasksScreen))
+        pane = app.screen
+        await wait_for(pilot, lambda: pane.tasks_table.row_count > 0 and pane.selected_task())
+        await pilot.press("E")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExecPreflightScreen))
+        assert pane.tasks_table.sort_column is None
+
+
 async def test_enable_exec_through_the_confirmation(exec_sandbox, make_app, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     app = make_app(exec_sandbox)

@@ -57,7 +57,7 @@ class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ExecPreflightScreen")
         + """
-    ExecPreflightScreen #command { margin: 1 0 0 0; }
+    ExecPreflightScreen #exec-command { margin: 1 0 0 0; }
     ExecPreflightScreen #cli { color: $text-muted; padding: 1 0 0 0; }
     """
     )
@@ -108,7 +108,7 @@ class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
                 )
             with VerticalScroll():
                 yield Static(checks_text(self.result), id="checks")
-            yield Input(value=DEFAULT_COMMAND, placeholder="command", id="command")
+            yield Input(value=DEFAULT_COMMAND, placeholder="command", id="exec-command")
             yield Static(id="cli")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
@@ -127,9 +127,9 @@ class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
         (connect if self.result.ok else self.query_one("#cancel", Button)).focus()
         self._show_cli()
 
-    @on(Input.Changed, "#command")
+    @on(Input.Changed, "#exec-command")
     def _show_cli(self) -> None:
-        command = self.query_one("#command", Input).value
+        command = self.query_one("#exec-command", Input).value
         cli = self.query_one("#cli", Static)
         if not command.strip() or not self.container:
             cli.update("")
@@ -143,10 +143,10 @@ class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
             self.container = event.value
             self._refresh()
 
-    @on(Input.Submitted, "#command")
+    @on(Input.Submitted, "#exec-command")
     @on(Button.Pressed, "#connect")
     def _connect(self) -> None:
-        command = self.query_one("#command", Input).value.strip()
+        command = self.query_one("#exec-command", Input).value.strip()
         if self.result.ok and command:
             self.dismiss(ExecChoice("connect", self.container, command))
 
