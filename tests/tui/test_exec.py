@@ -150,6 +150,41 @@ async def test_e_opens_the_preflight_on_the_tasks_pane(exec_sandbox, make_app):
         assert pane.tasks_table.sort_column is None
 
 
+async def test_e_from_the_task_detail_overlay(exec_sandbox, make_app):
+    from tui.screens.task_detail import TaskDetail
+
+    app = make_app(exec_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "web-fargate", "catalog-api")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+        pane = app.screen
+        await wait_for(pilot, lambda: pane.tasks_table.row_count > 0 and pane.selected_task())
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, TaskDetail))
+        overlay = app.screen
+        assert "agent  ExecuteCommandAgent RUNNING" in str(overlay.query_one("Static").render())
+        await pilot.press("E")
+        await wait_for(pilot, lambda: isinstance(app.screen, ExecPreflightScreen))
+        assert app.screen.target.task.arn == overlay.ecs_task.arn
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is overlay)
+
+
+async def test_read_only_refuses_the_session(exec_sandbox, make_app, tmp_path, monkeypatch):
+    fake_plugin(tmp_path, monkeypatch)
+    monkeypatch.setattr(flows_exec, "can_hand_over", lambda app: True)
+    app = make_app(exec_sandbox, read_only=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        pane, dialog = await open_preflight(pilot, "web-fargate", "catalog-api")
+        dialog.query_one("#connect").press()
+        await wait_for(pilot, lambda: "read-only mode" in notes(app))
+        assert app.screen is pane and "ecs.ExecuteCommand" not in app.clients.calls.total
+    [line] = AuditLog().read()
+    assert line["call"] == "ECS Exec" and line["result"] == "refused"
+    assert line["params"]["container"] == "catalog-api"
+
+
 async def test_enable_exec_through_the_confirmation(exec_sandbox, make_app, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
     app = make_app(exec_sandbox)

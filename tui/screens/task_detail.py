@@ -79,6 +79,10 @@ def describe(task: Task) -> Text:
             t.append(f"    image  {clean(c.image, 300)}\n", style="dim")
         if c.reason:
             t.append(f"    reason {clean(c.reason, 400)}\n", style="red")
+        for agent in c.managed_agents:  # ExecuteCommandAgent: ECS Exec (key E) can reach it
+            t.append(
+                f"    agent  {clean(agent.name, 60)} {clean(agent.last_status)}\n", style="dim"
+            )
     return t
 
 
