@@ -116,13 +116,14 @@ async def connect(pane: PollingScreen, task: Task, container: str, command: str)
         raise ActionError(f"{PLUGIN} is no longer on PATH: nothing was sent.")
     if not can_hand_over(app):
         raise ActionError("No terminal to hand over (ecsdeck runs headless): nothing was sent.")
+    target = ecs_exec.session_target(task, ecs_exec.runtime_id(task, container))
     outcome = await execute(app.clients, plan, audit=AuditLog())
     if not outcome.ok or not outcome.results:
         raise ActionError(outcome.report())
     argv = ecs_exec.plugin_argv(
         plugin,
         outcome.results[0],
-        target=ecs_exec.session_target(task, ecs_exec.runtime_id(task, container)),
+        target=target,
         region=app.clients.region or "",
         profile=app.clients.session.profile,
         endpoint_url=app.clients.endpoint or "",
