@@ -23,6 +23,7 @@ from aws.models import (
     Deployment,
     DeploymentConfig,
     LoadBalancerRef,
+    ManagedAgent,
     NetworkBinding,
     NetworkConfig,
     Service,
@@ -181,6 +182,7 @@ def service_from_dict(d: Doc) -> Service:
         created_at=cv.dt(d, "createdAt"),
         tags=tuple((cv.s(t, "key") or "", cv.s(t, "value") or "") for t in cv.dicts(d, "tags")),
         deployment_config=deployment_config_from_dict(d),
+        enable_execute_command=cv.b(d, "enableExecuteCommand"),
     )
 
 
@@ -199,6 +201,15 @@ def container_from_dict(d: Doc) -> Container:
                 protocol=cv.s(nb, "protocol"),
             )
             for nb in cv.dicts(d, "networkBindings")
+        ),
+        runtime_id=cv.s(d, "runtimeId"),
+        managed_agents=tuple(
+            ManagedAgent(
+                name=cv.s(a, "name") or "",
+                last_status=cv.s(a, "lastStatus"),
+                reason=cv.s(a, "reason"),
+            )
+            for a in cv.dicts(d, "managedAgents")
         ),
     )
 
@@ -243,6 +254,9 @@ def task_from_dict(d: Doc, *, ec2_instance_id: str | None = None) -> Task:
         stop_code=cv.s(d, "stopCode"),
         stopped_reason=cv.s(d, "stoppedReason"),
         containers=tuple(container_from_dict(x) for x in cv.dicts(d, "containers")),
+        enable_execute_command=cv.b(d, "enableExecuteCommand"),
+        platform_version=cv.s(d, "platformVersion"),
+        platform_family=cv.s(d, "platformFamily"),
     )
 
 

@@ -121,6 +121,8 @@ class Service:
     tags: tuple[tuple[str, str], ...] = ()
     #: deploymentConfiguration: how a rollout may proceed and when ECS gives up on it.
     deployment_config: DeploymentConfig | None = None
+    #: ECS Exec for tasks started from now on (those running keep what they started with).
+    enable_execute_command: bool | None = None
 
     @property
     def primary(self) -> Deployment | None:
@@ -159,6 +161,15 @@ class NetworkBinding:
 
 
 @dataclass(frozen=True, slots=True)
+class ManagedAgent:
+    """An agent ECS runs beside a container (``ExecuteCommandAgent`` for ECS Exec)."""
+
+    name: str
+    last_status: str | None  # PENDING / RUNNING / STOPPED
+    reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Container:
     name: str
     image: str | None
@@ -167,6 +178,9 @@ class Container:
     reason: str | None
     health: str | None
     network_bindings: tuple[NetworkBinding, ...] = ()
+    #: The Docker id ECS Exec's session target names (``ecs:<cluster>_<task id>_<runtime id>``).
+    runtime_id: str | None = None
+    managed_agents: tuple[ManagedAgent, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +208,10 @@ class Task:
     stop_code: str | None
     stopped_reason: str | None
     containers: tuple[Container, ...]
+    #: Set when the task started: a service change reaches only tasks started after it.
+    enable_execute_command: bool | None = None
+    platform_version: str | None = None  # Fargate: "1.4.0"; None on EC2
+    platform_family: str | None = None  # Fargate: "Linux" / "Windows_Server_..."
 
     @property
     def id(self) -> str:

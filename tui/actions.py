@@ -286,6 +286,15 @@ TASK_BINDINGS = [
     Binding(
         "x", "stop_task", "Stop", tooltip="Stop the selected task, with a reason", id="stop_task"
     ),
+    # Not in the footer (no room at 120 columns); `?` lists it.
+    Binding(
+        "E",
+        "exec",
+        "Exec",
+        tooltip="ECS Exec: a shell in a container of the task (checks first)",
+        show=False,
+        id="exec",
+    ),
 ]
 
 
@@ -342,6 +351,16 @@ class TaskActions:
             screen.notify("That task has already stopped.", severity="warning")
         else:
             stop_task(screen, task)
+
+    def action_exec(self) -> None:
+        from tui.flows_exec import start_exec
+
+        screen = cast("PollingScreen", self)
+        task = self.selected_task()
+        if task is None:
+            screen.notify("Select a task first.", severity="warning")
+        else:
+            start_exec(screen, task)
 
 
 def _fargate(service: Service) -> bool:

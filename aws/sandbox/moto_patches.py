@@ -23,7 +23,8 @@ What is patched, and why:
   without ``forceNewDeployment`` or naming a provider the cluster lacks, as ECS does.
 * ``EC2ContainerServiceResponse.create_service`` honours ``capacityProviderStrategy`` (moto drops
   it and reports launchType EC2) and keeps ``deploymentConfiguration`` (moto drops it; ECS echoes
-  it, circuit breaker included, with its defaults filled in).
+  it, circuit breaker included, with its defaults filled in) and ``enableExecuteCommand`` (moto
+  drops it; ECS echoes it, false by default). ECS Exec itself is in :mod:`.exec_agent`.
 * ``EC2ContainerServiceBackend.stop_task`` records stopCode/stoppedAt like ECS does.
 * ``EC2ContainerServiceBackend.describe_tasks`` looks tasks up in the named cluster instead of
   scanning every task of every cluster per requested id (the ``--services 2000`` bench).
@@ -182,6 +183,7 @@ def apply() -> None:
             self._get_param("cluster", "default"), self._get_param("serviceName")
         )
         set_deployment_configuration(service, self._get_param("deploymentConfiguration"))
+        service.enable_execute_command = bool(self._get_param("enableExecuteCommand", False))
         strategy = self._get_param("capacityProviderStrategy")
         if strategy:
             service.ecsdeck_launch_type = service.launch_type or "EC2"

@@ -192,10 +192,11 @@ def register_revision(ecs: Any, spec: ServiceSpec, version: str) -> str:
     kwargs: dict[str, Any] = {
         "family": spec.name,
         "executionRoleArn": EXECUTION_ROLE,
-        "taskRoleArn": f"arn:aws:iam::{ACCOUNT}:role/{spec.name}-task",
         "containerDefinitions": container_defs(spec, version),
         "tags": [{"key": "service", "value": spec.name}],
     }
+    if spec.task_role:
+        kwargs["taskRoleArn"] = f"arn:aws:iam::{ACCOUNT}:role/{spec.name}-task"
     if spec.kind == "ec2-bridge":
         kwargs.update(networkMode="bridge", requiresCompatibilities=["EC2"])
     elif spec.kind == "ec2-awsvpc":
@@ -303,6 +304,7 @@ def _services(c: dict[str, Any], out: Seeded, services: tuple[ServiceSpec, ...])
             },
             "propagateTags": "SERVICE",
             "enableECSManagedTags": True,
+            "enableExecuteCommand": spec.exec_enabled,
             "tags": [{"key": "team", "value": "platform"}, {"key": "service", "value": spec.name}],
         }
         if spec.strategy:

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Sequence
 
-from aws.sandbox import fidelity, fleet, moto_patches, planted
+from aws.sandbox import exec_agent, fidelity, fleet, moto_patches, planted
 from aws.sandbox.aws_like import AwsLike, Server
 from aws.sandbox.control import Control
 from aws.sandbox.planted import PlantedProblem
@@ -86,6 +86,7 @@ class Sandbox:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         moto_patches.apply()
         fidelity.apply()
+        exec_agent.apply()
         moto_patches.set_manual_task_transitions()
         moto_patches.seed_ids(self.seed)
         began = time.perf_counter()

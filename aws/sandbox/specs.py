@@ -44,6 +44,10 @@ class ServiceSpec:
     sidecar: bool = False
     #: deploymentCircuitBreaker.rollback (the breaker itself is always on).
     rollback: bool = True
+    #: ECS Exec on (enableExecuteCommand): its tasks pass the exec preflight.
+    exec_enabled: bool = False
+    #: A task role in the task definition; email-worker has none (a failing exec preflight).
+    task_role: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,9 +69,9 @@ SERVICES: tuple[ServiceSpec, ...] = (
     ServiceSpec("payments-api", "core-ec2", "ec2-bridge", 2, host_port=8081, revision=2),
     ServiceSpec("ledger-service", "core-ec2", "ec2-bridge", 2, host_port=8082, sidecar=True),
     ServiceSpec("inventory-api", "core-ec2", "ec2-awsvpc", 2, cpu="512", memory="1024"),
-    ServiceSpec("email-worker", "core-ec2", "ec2-bridge", 1, load_balanced=False),
+    ServiceSpec("email-worker", "core-ec2", "ec2-bridge", 1, load_balanced=False, task_role=False),
     ServiceSpec("checkout-web", "web-fargate", "fargate", 3, cpu="512", memory="1024"),
-    ServiceSpec("catalog-api", "web-fargate", "fargate", 2, sidecar=True),
+    ServiceSpec("catalog-api", "web-fargate", "fargate", 2, sidecar=True, exec_enabled=True),
     ServiceSpec("search-api", "web-fargate", "fargate", 2, cpu="1024", memory="2048"),
     ServiceSpec("auth-service", "web-fargate", "fargate", 2),
     ServiceSpec(

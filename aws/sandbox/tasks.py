@@ -9,12 +9,13 @@ ECS's stop codes, exit codes and reasons.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from aws.sandbox import applogs, moto_patches, targets
+from aws.sandbox import applogs, exec_agent, moto_patches, targets
 from aws.sandbox.moto_patches import now
 from aws.sandbox.specs import REGISTRY
 from aws.sandbox.world import World, main_container, set_health, task_ip
@@ -123,6 +124,7 @@ def _dress(
     task.ecsdeck_ticks = 0
     task.ecsdeck_target = None
     task.ecsdeck_fail = None
+    exec_agent.task_started(service, task)
     task.containers = _containers(world, task, taskdef)
     task.last_status = "PROVISIONING"
 
@@ -210,17 +212,17 @@ def _az(task: Any, instance_id: str | None, service: Any) -> str:
     return "us-east-1a"
 
 
+def _runtime_id(task: Any, name: str) -> str:
+    """Per container, as ECS reports it: ``<task id>-<number>`` on Fargate, a Docker container
+    id on EC2. From the task id, not ``world.rng``, so the seeded account stays the same."""
+    digest = hashlib.sha256(f"{task.id}/{name}".encode()).hexdigest()
+    if task.launch_type == "FARGATE":
+        return f"{task.id}-{int(digest[:8], 16) % 10**10:010d}"
+    return digest
+
+
 def _containers(world: World, task: Any, taskdef: Any) -> list[dict[str, Any]]:
     ip = task_ip(task)
-    eni = next(
-        (
-            d["value"]
-            for a in task.attachments
-            for d in a.get("details", [])
-            if d["name"] == "networkInterfaceId"
-        ),
-        None,
-    )
     out = []
     for cdef in taskdef.container_definitions:
         container: dict[str, Any] = {
@@ -240,7 +242,8 @@ def _containers(world: World, task: Any, taskdef: Any) -> list[dict[str, Any]]:
             container["networkInterfaces"] = [
                 {"attachmentId": task.attachments[0]["id"], "privateIpv4Address": ip}
             ]
-            container["runtimeId"] = f"{task.id}-{eni}"
+        container["runtimeId"] = _runtime_id(task, str(cdef.get("name")))
+        exec_agent.agent_pending(task, container)
         for mapping in cdef.get("portMappings") or []:
             host = mapping.get("hostPort")
             if taskdef.network_mode == "awsvpc":
@@ -298,6 +301,7 @@ def run(world: World, service: Any, task: Any, *, started: datetime, quiet: bool
     for c in task.containers:
         if isinstance(c, dict):
             c["lastStatus"] = "RUNNING"
+            exec_agent.agent_running(task, c, started)
     set_health(task, "HEALTHY" if quiet else "UNKNOWN")
     applogs.start(task)
     targets.register(world, service, task, quiet=quiet)

@@ -79,6 +79,10 @@ def describe(task: Task) -> Text:
             t.append(f"    image  {clean(c.image, 300)}\n", style="dim")
         if c.reason:
             t.append(f"    reason {clean(c.reason, 400)}\n", style="red")
+        for agent in c.managed_agents:  # ExecuteCommandAgent: ECS Exec (key E) can reach it
+            t.append(
+                f"    agent  {clean(agent.name, 60)} {clean(agent.last_status)}\n", style="dim"
+            )
     return t
 
 
@@ -111,6 +115,7 @@ class TaskDetail(ModalScreen[None]):
             key_display="o",
             tooltip="Follow, filter and save this task's logs",
         ),
+        Binding("E", "exec", "Exec", tooltip="ECS Exec into a container of this task", id="exec"),
     ]
     DEFAULT_CSS = """
     TaskDetail { align: center middle; }
@@ -135,6 +140,17 @@ class TaskDetail(ModalScreen[None]):
         from tui.screens.logs import task_logs_screen
 
         self.app.push_screen(task_logs_screen(self.ecs_task))
+
+    def action_exec(self) -> None:
+        """From the pane under this overlay, which the flow refreshes afterwards."""
+        from tui.flows_exec import start_exec
+        from tui.screens.base import PollingScreen
+
+        pane = next(
+            (s for s in reversed(self.app.screen_stack) if isinstance(s, PollingScreen)), None
+        )
+        if pane is not None:
+            start_exec(pane, self.ecs_task)
 
     @work(exclusive=True, group="logs", exit_on_error=False)
     async def action_load_logs(self) -> None:

@@ -60,8 +60,9 @@ def sort_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 def sort_letters(labels: Sequence[str]) -> list[str]:
     """One Shift+letter per column: N for the first (the name, as k9s's Shift+N), then the
-    first letter of each header not taken by an earlier column (G is kept for "last row")."""
-    taken = {"G", "N"}
+    first letter of each header not taken by an earlier column (G is kept for "last row", E for
+    ECS Exec on task tables)."""
+    taken = {"E", "G", "N"}
     out = ["N"] if labels else []
     for label in labels[1:]:
         letter = next((c for c in label.upper() if c.isalpha() and c not in taken), "")

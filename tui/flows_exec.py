@@ -1,0 +1,148 @@
+"""ECS Exec from a task (key ``E``): preflight, then a shell in the container, then back.
+
+The flow: describe the task afresh and read what the checks need (``aws.ecs_exec.read_target``)
+-> the preflight dialog (each check ✓/✗ with its fix) -> Connect: ExecuteCommand through
+``aws.execute`` (audited; refused in read-only mode) -> the app suspends and
+``session-manager-plugin`` gets the terminal until the shell exits -> the same pane again, with a
+notification when the plugin failed. "Enable on the service" goes through the usual
+confirmation instead (UpdateService enableExecuteCommand + forceNewDeployment).
+
+``hand_over`` is the one place the terminal changes hands, so tests can stand in a terminal that
+suspends. A headless app (no terminal) is told so before any session is opened.
+"""
+
+from __future__ import annotations
+
+import shutil
+from typing import TYPE_CHECKING
+
+from aws import ecs_exec
+from aws.audit import AuditLog
+from aws.errors import explain
+from aws.exec_preflight import PLUGIN
+from aws.execute import execute
+from aws.plan import ActionError
+from tui.actions import _busy, _refuse_read_only, confirm_and_execute
+from tui.text import clean
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from aws.models import Task
+    from tui.app import EcsDeckApp
+    from tui.screens.base import PollingScreen
+
+TITLE = "ECS Exec"
+
+
+def can_hand_over(app: EcsDeckApp) -> bool:
+    """A terminal the plugin can have: not when the app runs headless (tests, no tty)."""
+    return not app.is_headless
+
+
+def hand_over(app: EcsDeckApp, argv: Sequence[str]) -> int | None:
+    """Suspend the app, run the plugin in the terminal until it exits: its exit status, or
+    None when this terminal cannot be suspended (nothing was run)."""
+    from textual.app import SuspendNotSupported
+
+    try:
+        with app.suspend():
+            print("ecsdeck: ECS Exec session; exit the shell to come back.", flush=True)
+            return ecs_exec.run_plugin(argv)
+    except SuspendNotSupported:
+        return None
+
+
+def start_exec(pane: PollingScreen, task: Task, container: str | None = None) -> None:
+    """Key ``E``: one flow per task at a time (a second press while it is open is ignored)."""
+    app = pane.deck
+    busy = _busy(app)
+    key = f"exec/{task.arn}"
+    if key in busy:
+        return
+    busy.add(key)
+
+    async def guarded() -> None:
+        try:
+            await _flow(pane, task, container)
+        except ActionError as exc:
+            app.notify(clean(exc.message, 600), title=TITLE, severity="error", markup=False)
+        except Exception as exc:
+            app.notify(clean(explain(exc), 600), title=TITLE, severity="error", markup=False)
+        finally:
+            busy.discard(key)
+
+    app.run_worker(guarded(), group="actions", exit_on_error=False, name=TITLE)
+
+
+async def _flow(pane: PollingScreen, task: Task, container: str | None) -> None:
+    from tui.screens.dialogs.confirm import cli_target
+    from tui.screens.dialogs.exec_preflight import ExecPreflightScreen
+
+    app = pane.deck
+    target = await ecs_exec.read_target(app.clients, task)
+    service = target.service
+    dialog = ExecPreflightScreen(
+        target,
+        shutil.which(PLUGIN),
+        container=container,
+        can_enable=service is not None and not service.enable_execute_command,
+        cli=cli_target(app),
+    )
+    choice = await app.push_screen_wait(dialog)
+    if choice is None:
+        return
+    cluster = target.task.cluster_arn.rsplit("/", 1)[-1]
+    if choice.action == "enable" and service is not None:
+        if app.settings.read_only:
+            params = {"enableExecuteCommand": True}
+            _refuse_read_only(app, "Enable ECS Exec", (cluster, service.name, params))
+            return
+        await confirm_and_execute(pane, ecs_exec.plan_enable_exec(service))
+        return
+    await connect(pane, target.task, choice.container, choice.command)
+
+
+async def connect(pane: PollingScreen, task: Task, container: str, command: str) -> None:
+    """ExecuteCommand, then the plugin in the terminal; says how it ended."""
+    app = pane.deck
+    plan = ecs_exec.plan_execute_command(task, container, command)
+    if app.settings.read_only:
+        params = {"task": task.arn, "container": container, "command": command}
+        _refuse_read_only(app, TITLE, (plan.cluster, plan.service, params))
+        return
+    plugin = shutil.which(PLUGIN)
+    if plugin is None:
+        raise ActionError(f"{PLUGIN} is no longer on PATH: nothing was sent.")
+    if not can_hand_over(app):
+        raise ActionError("No terminal to hand over (ecsdeck runs headless): nothing was sent.")
+    target = ecs_exec.session_target(task, ecs_exec.runtime_id(task, container))
+    outcome = await execute(app.clients, plan, audit=AuditLog())
+    if not outcome.ok or not outcome.results:
+        raise ActionError(outcome.report())
+    argv = ecs_exec.plugin_argv(
+        plugin,
+        outcome.results[0],
+        target=target,
+        region=app.clients.region or "",
+        profile=app.clients.session.profile,
+        endpoint_url=app.clients.endpoint or "",
+    )
+    status = hand_over(app, argv)
+    if status is None:
+        raise ActionError(
+            "This terminal cannot be handed over: the session was opened but not attached "
+            "(it ends by itself after its idle timeout)."
+        )
+    if status:
+        app.notify(
+            clean(f"{PLUGIN} exited with status {status}: the session failed or was cut.", 300),
+            title=TITLE,
+            severity="error",
+            timeout=20,
+            markup=False,
+        )
+    else:
+        app.notify(f"Session ended: back from {clean(container, 60)}.", title=TITLE, markup=False)
+    if app.screen is pane:
+        pane.action_refresh_now()
