@@ -196,9 +196,21 @@ async def test_images_newest_first_with_scan_and_used_by(frozen_sandbox: str, ma
         used = {tag: t.get_row(im.digest)[5].plain for im in shown for tag in im.tags}
         assert used[running_tag] == "payments-api"
         assert [v for tag, v in used.items() if tag != running_tag] == ["-"] * (len(used) - 1)
-        # one relist's worth: ListServices + DescribeServices + a cached task definition each
+        # one read: ListServices + DescribeServices + a cached task definition each
         calls = app.clients.calls.total
         assert calls["ecs.DescribeTaskDefinition"] <= len(screen.usage.services)
+
+
+async def test_used_by_is_read_less_often_than_the_images(frozen_sandbox: str, make_app: Any):
+    app = make_app(frozen_sandbox, relist=0.3)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_images(pilot, "payments-api")
+        calls = app.clients.calls.total
+        images, services = calls["ecr.DescribeImages"], calls["ecs.ListServices"]
+        await wait_for(pilot, lambda: calls["ecr.DescribeImages"] >= images + 2)
+        assert calls["ecs.ListServices"] == services  # USED BY waits for USES_TTL
+        await pilot.press("r")  # ... or for r
+        await wait_for(pilot, lambda: calls["ecs.ListServices"] > services)
 
 
 async def test_r_picks_a_service_and_reaches_the_register_flow(own_sandbox: str, make_app: Any):

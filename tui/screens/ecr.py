@@ -3,15 +3,17 @@ first, with their scan results and the services of the cluster whose current tas
 use each one (USED BY). `R` on an image registers a new revision of a service with it.
 
 Repositories and images change rarely: they are read on the first tick and then on the slow
-``relist`` cadence (ticks in between send nothing). USED BY looks at one cluster only, the one
-named or the one the user was looking at when opening `:ecr`: reading every cluster's services
-and task definitions to answer it would cost the whole account's worth of calls for one pane
-(see ``aws.image_usage``). Without a cluster the column says so.
+``relist`` cadence (ticks in between send nothing); USED BY every ``USES_TTL`` seconds, or on
+`r`. USED BY looks at one cluster only, the one named or the one the user was looking at when
+opening `:ecr`: reading every cluster's services and task definitions to answer it would cost
+the whole account's worth of calls for one pane (see ``aws.image_usage``). Without a cluster
+the column says so.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
 
 from rich.text import Text
 from textual import on
@@ -49,6 +51,9 @@ IMAGE_BINDINGS = [
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED")
 USES_PART = "USED BY not refreshed"
 UNITS = (("GB", 1e9), ("MB", 1e6), ("kB", 1e3))
+#: Seconds USED BY is kept before the cluster's services are read again (`r` reads at once):
+#: a cluster of 2,000 services costs 220 calls a read, too many for every relist.
+USES_TTL = 300.0
 
 
 def repo_row(r: Repository) -> Row:
@@ -69,8 +74,14 @@ def scan_cell(im: Image) -> Text:
     return safe(status, "green" if status == "COMPLETE" else "dim", 30)
 
 
+#: USED BY when no cluster was named or open: which services is a question about one cluster.
+NO_CLUSTER = "no cluster open"
+
+
 def used_cell(names: list[str] | None) -> Text:
     """Service names, ``…`` until read, ``-`` for none."""
+    if names == [NO_CLUSTER]:
+        return Text(NO_CLUSTER, style="dim")
     if names is None:
         return Text("…", style="dim")
     if not names:
@@ -141,13 +152,15 @@ class ImagesScreen(SlowScreen):
         self.images: dict[str, Image] = {}
         #: The cluster's services and their images, from the last read (None: not yet read).
         self.usage: ClusterImages | None = None
+        self._usage_at: float | None = None
 
     def compose_body(self) -> ComposeResult:
         yield LiveTable(IMAGE_COLUMNS, id="images", reserved="R")
 
     async def read(self) -> None:
         clients = self.deck.clients
-        if self.cluster is None:
+        stale = self._usage_at is None or time.monotonic() - self._usage_at > USES_TTL
+        if self.cluster is None or not stale:
             fresh = await ecr.list_images(clients, self.repo.name)
         else:
             fresh, usage = await asyncio.gather(
@@ -155,7 +168,7 @@ class ImagesScreen(SlowScreen):
                 self._read_usage(self.cluster),
             )
             if usage is not None:
-                self.usage = usage
+                self.usage, self._usage_at = usage, time.monotonic()
         self.images = {im.digest: im for im in fresh}
         self.query_one(LiveTable).set_rows([self._row(im, i) for i, im in enumerate(fresh)])
 
@@ -172,11 +185,15 @@ class ImagesScreen(SlowScreen):
         self.header.set_part_error(USES_PART, None)
         return usage
 
+    def action_refresh_now(self) -> None:
+        self._usage_at = None
+        super().action_refresh_now()
+
     def used_by(self, image: Image) -> list[str] | None:
         """Names of the services whose current task definition uses the image, or None while
-        unknown; [] without a cluster too (the crumb then names no cluster)."""
+        unknown; ``[NO_CLUSTER]`` without a cluster."""
         if self.cluster is None:
-            return []
+            return [NO_CLUSTER]
         if self.usage is None:
             return None
         return list(
