@@ -85,7 +85,8 @@ def launch(
     busy = _busy(app)
     if key in busy:
         app.notify(
-            f"{what}: a change to this service is already open or in progress.",
+            f"{what}: a change to this {'service' if target and target[1] else 'resource'} "
+            "is already open or in progress.",
             severity="warning",
             markup=False,
         )
