@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws import taskdef
 from aws.ecs import list_task_definition_revisions
-from aws.models import Service, Task, TaskDefinition, arn_tail
+from aws.models import ContainerInstance, Service, Task, TaskDefinition, arn_tail
 from aws.plan import (
     ABSOLUTE_MAX_COUNT,
     ApiCall,
@@ -215,6 +215,53 @@ def plan_stop_task(
         summary=f"stop task {task.id} ({td_label(task.task_definition)}): {reason}",
         notes=tuple(notes),
         if_failed="The task was not stopped.",
+    )
+
+
+#: The two states UpdateContainerInstancesState accepts.
+INSTANCE_STATES = ("ACTIVE", "DRAINING")
+
+
+def plan_instance_state(cluster: str, instance: ContainerInstance, status: str) -> Plan:
+    """UpdateContainerInstancesState: DRAINING (ECS places nothing new on the instance and
+    replaces its service tasks elsewhere, within each service's deployment configuration;
+    tasks started on their own keep running) or back to ACTIVE."""
+    if status not in INSTANCE_STATES:
+        raise ValidationError(f"A container instance can be set ACTIVE or DRAINING, not {status}.")
+    name = instance.ec2_instance_id or instance.id
+    notes: list[str] = []
+    if instance.status == status:
+        notes.append(f"{name} is already {status}: nothing would change.")
+    if status == "DRAINING":
+        running = instance.running_tasks or 0
+        notes.append(
+            f"ECS places no new task on {name}; its service tasks ({running} running on it now) "
+            "are stopped and replaced on other instances as each service's minimum healthy "
+            "percent allows. Tasks not started by a service keep running."
+        )
+    elif instance.status == "DRAINING":
+        notes.append(
+            f"ECS can place tasks on {name} again; tasks moved off it stay where they are."
+        )
+    verb = "Drain" if status == "DRAINING" else "Activate"
+    return Plan(
+        title=f"{verb} container instance",
+        cluster=arn_tail(cluster),
+        service=None,
+        calls=(
+            ApiCall(
+                "ecs",
+                "UpdateContainerInstancesState",
+                {
+                    "cluster": arn_tail(cluster),
+                    "containerInstances": [instance.arn],
+                    "status": status,
+                },
+            ),
+        ),
+        summary=f"{name} ({instance.id}): {instance.status or '?'} -> {status}",
+        notes=tuple(notes),
+        if_failed=f"{name} is still {instance.status or 'as it was'}.",
     )
 
 

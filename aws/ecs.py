@@ -260,7 +260,17 @@ def task_from_dict(d: Doc, *, ec2_instance_id: str | None = None) -> Task:
     )
 
 
+def _resource(d: Doc, key: str, name: str) -> int | None:
+    """An INTEGER resource (``CPU``, ``MEMORY``) of ``registeredResources``/``remainingResources``."""
+    for r in cv.dicts(d, key):
+        if r.get("name") == name:
+            return cv.i(r, "integerValue")
+    return None
+
+
 def container_instance_from_dict(d: Doc) -> ContainerInstance:
+    attributes = {cv.s(a, "name"): cv.s(a, "value") for a in cv.dicts(d, "attributes")}
+    version = d.get("versionInfo")
     return ContainerInstance(
         arn=cv.s(d, "containerInstanceArn") or "",
         ec2_instance_id=cv.s(d, "ec2InstanceId"),
@@ -268,6 +278,13 @@ def container_instance_from_dict(d: Doc) -> ContainerInstance:
         agent_connected=cv.b(d, "agentConnected"),
         running_tasks=cv.i(d, "runningTasksCount"),
         pending_tasks=cv.i(d, "pendingTasksCount"),
+        instance_type=attributes.get("ecs.instance-type"),
+        availability_zone=attributes.get("ecs.availability-zone"),
+        agent_version=cv.s(version, "agentVersion") if isinstance(version, dict) else None,
+        cpu_registered=_resource(d, "registeredResources", "CPU"),
+        cpu_remaining=_resource(d, "remainingResources", "CPU"),
+        memory_registered=_resource(d, "registeredResources", "MEMORY"),
+        memory_remaining=_resource(d, "remainingResources", "MEMORY"),
     )
 
 
@@ -400,8 +417,10 @@ async def list_task_arns(
     *,
     service_name: str | None = None,
     desired_status: DesiredStatusType = "RUNNING",
+    container_instance: str | None = None,
 ) -> list[str]:
-    """Task ARNs by desired status (sent every time, so a reader says which list it wants)."""
+    """Task ARNs by desired status (sent every time, so a reader says which list it wants),
+    of one service or of one container instance when asked."""
     kwargs: ListTasksRequestPaginateTypeDef = {
         "cluster": cluster,
         "desiredStatus": desired_status,
@@ -409,6 +428,8 @@ async def list_task_arns(
     }
     if service_name:
         kwargs["serviceName"] = service_name
+    if container_instance:
+        kwargs["containerInstance"] = container_instance
     pager = c.ecs.get_paginator("list_tasks").paginate(**kwargs)
     return [a async for page in pages(c, pager) for a in page.get("taskArns", [])]
 

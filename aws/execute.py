@@ -100,6 +100,20 @@ def _clean(response: Any) -> dict[str, Any]:
     return {k: v for k, v in response.items() if k != "ResponseMetadata"}
 
 
+def _failures(result: dict[str, Any]) -> str | None:
+    """ECS batch calls (UpdateContainerInstancesState) answer 200 with a ``failures`` list for
+    the resources they could not change: those are failures, in words."""
+    failures = result.get("failures")
+    if not isinstance(failures, list) or not failures:
+        return None
+    return "; ".join(
+        f"{f.get('arn', '?')}: {f.get('reason', '?')}"
+        + (f" ({f['detail']})" if f.get("detail") else "")
+        for f in failures
+        if isinstance(f, dict)
+    )
+
+
 def _summary(call: ApiCall, result: dict[str, Any]) -> dict[str, Any]:
     """A few fields of a response worth keeping in the audit log."""
     if "taskDefinition" in result:
@@ -116,6 +130,14 @@ def _summary(call: ApiCall, result: dict[str, Any]) -> dict[str, Any]:
     if "task" in result:
         task = result["task"] or {}
         return {k: task.get(k) for k in ("taskArn", "lastStatus", "desiredStatus")}
+    if "containerInstances" in result:
+        return {
+            "containerInstances": [
+                {k: ci.get(k) for k in ("containerInstanceArn", "status")}
+                for ci in result["containerInstances"] or []
+                if isinstance(ci, dict)
+            ]
+        }
     if "cluster" in result:
         cl = result["cluster"] or {}
         return {
@@ -256,6 +278,10 @@ async def _run(c: Clients, plan: Plan, audit: AuditLog | None) -> Outcome:
             message = _explain(exc)
             log(call, "error", message, id=attempt)
             return _outcome(plan, done, results, call, message, i, registered, log)
+        refused = _failures(response)
+        if refused:  # answered 200, but ECS did not apply it to some resource
+            log(call, "error", refused, _summary(call, response), id=attempt)
+            return _outcome(plan, done, results, call, refused, i, registered, log)
         if call.operation == "RegisterTaskDefinition":
             registered = (response.get("taskDefinition") or {}).get("taskDefinitionArn")
         done.append(call)

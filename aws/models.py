@@ -238,6 +238,20 @@ class ContainerInstance:
     agent_connected: bool | None
     running_tasks: int | None
     pending_tasks: int | None
+    #: The ``ecs.instance-type`` and ``ecs.availability-zone`` attributes the agent registers.
+    instance_type: str | None = None
+    availability_zone: str | None = None
+    agent_version: str | None = None
+    #: CPU units and MiB of memory: registered (the instance's capacity for tasks) and
+    #: remaining (what placement can still give); None when ECS does not say.
+    cpu_registered: int | None = None
+    cpu_remaining: int | None = None
+    memory_registered: int | None = None
+    memory_remaining: int | None = None
+
+    @property
+    def id(self) -> str:
+        return arn_tail(self.arn) or self.arn
 
 
 @dataclass(frozen=True, slots=True)

@@ -18,19 +18,28 @@ from aws.session import Clients
 
 class ServiceTasks:
     """Running and recently stopped tasks of one service (every task of the cluster, with a
-    service or not, when ``service_name`` is None), kept up to date by ``refresh``."""
+    service or not, when ``service_name`` is None), or only those placed on one container
+    instance (``container_instance``: ListTasks filters by it), kept up to date by ``refresh``."""
 
-    def __init__(self, cluster: str, service_name: str | None) -> None:
+    def __init__(
+        self, cluster: str, service_name: str | None, container_instance: str | None = None
+    ) -> None:
         self.cluster = cluster
         self.service_name = service_name
+        self.container_instance = container_instance
         self.tasks: dict[str, Task] = {}
 
     async def refresh(self, c: Clients, *, on_screen: Sequence[str] = ()) -> list[Task]:
         """List both states, describe what can have changed, return running first, newest first."""
+        service, instance = self.service_name, self.container_instance
         running, stopped = await asyncio.gather(
-            list_task_arns(c, self.cluster, service_name=self.service_name),
+            list_task_arns(c, self.cluster, service_name=service, container_instance=instance),
             list_task_arns(
-                c, self.cluster, service_name=self.service_name, desired_status="STOPPED"
+                c,
+                self.cluster,
+                service_name=service,
+                container_instance=instance,
+                desired_status="STOPPED",
             ),
         )
         listed = list(dict.fromkeys([*running, *stopped]))

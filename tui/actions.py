@@ -24,9 +24,10 @@ from tui.text import clean
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from aws.models import Service, Task, TaskDefinition
+    from aws.models import Image, Service, Task, TaskDefinition
     from tui.app import EcsDeckApp
     from tui.screens.base import PollingScreen
+    from tui.screens.dialogs.register import ContainerImages
 
 READ_ONLY = "read-only mode: ecsdeck sends no changes (started with --read-only or the setting)."
 
@@ -84,7 +85,8 @@ def launch(
     busy = _busy(app)
     if key in busy:
         app.notify(
-            f"{what}: a change to this service is already open or in progress.",
+            f"{what}: a change to this {'service' if target and target[1] else 'resource'} "
+            "is already open or in progress.",
             severity="warning",
             markup=False,
         )
@@ -413,24 +415,30 @@ async def _register_then_offer_deploy(
     return outcome
 
 
-def new_image(screen: PollingScreen, service: Service) -> None:
-    from aws import ecr, ecs, taskdef
-    from tui.screens.dialogs.register import ImagePickerScreen
+def new_image(
+    screen: PollingScreen, service: Service, chosen: tuple[str, Image] | None = None
+) -> None:
+    """Register a revision with a new ECR image for one container, then offer to deploy it.
+
+    Without ``chosen`` the picker lists each container's repository, newest first. With
+    ``chosen`` (repository URI, image: `R` on the ECR images pane) that image is the only choice:
+    it goes to the container that uses its repository (the picker asks which one when several
+    do, or when none does).
+    """
+    from aws import ecs, taskdef
+    from tui.screens.dialogs.register import ImagePickerScreen, image_uri
 
     async def flow() -> None:
         app = _app(screen)
         if not service.task_definition:
             raise ActionError(f"{service.name} has no task definition.")
         td = await ecs.read_task_definition(app.clients, service.task_definition)
-        containers = []
-        for name, image in td.container_images.items():
-            registry, repo, _ = ecr.parse_image_uri(image)
-            if registry and repo:
-                images = await ecr.list_images(app.clients, repo)
-                containers.append((name, image, f"{registry}/{repo}", images))
-        if not containers:
-            raise ActionError(f"No container of {td.family}:{td.revision} uses an ECR image.")
-        picked = await app.push_screen_wait(ImagePickerScreen(td.family, containers))
+        containers = await _image_choices(screen, td, chosen)
+        if chosen is not None and len(containers) == 1:
+            name, _current, prefix, images = containers[0]
+            picked: tuple[str, str] | None = (name, image_uri(prefix, images[0]))
+        else:
+            picked = await app.push_screen_wait(ImagePickerScreen(td.family, containers))
         if picked is None:
             return
         container, uri = picked
@@ -438,6 +446,30 @@ def new_image(screen: PollingScreen, service: Service) -> None:
         await _register_then_offer_deploy(screen, service, plan)
 
     launch(screen, service_key(service), "New image", flow, _service_target(service))
+
+
+async def _image_choices(
+    screen: PollingScreen, td: TaskDefinition, chosen: tuple[str, Image] | None
+) -> list[ContainerImages]:
+    """The picker's containers: each with the images it can take (its repository's, newest
+    first; or only ``chosen``, for the containers of that repository, else for every one)."""
+    from aws import ecr
+
+    containers: list[ContainerImages] = []
+    for name, image in td.container_images.items():
+        registry, repo, _ = ecr.parse_image_uri(image)
+        prefix = f"{registry}/{repo}"
+        if chosen is not None:
+            if registry and repo and prefix == chosen[0]:
+                containers.append((name, image, prefix, [chosen[1]]))
+        elif registry and repo:
+            images = await ecr.list_images(_app(screen).clients, repo)
+            containers.append((name, image, prefix, images))
+    if chosen is not None and not containers:  # the service does not use that repository yet
+        containers = [(n, i, chosen[0], [chosen[1]]) for n, i in td.container_images.items()]
+    if not containers:
+        raise ActionError(f"No container of {td.family}:{td.revision} uses an ECR image.")
+    return containers
 
 
 def edit_taskdef(screen: PollingScreen, service: Service) -> None:

@@ -9,6 +9,8 @@ from textual.binding import Binding
 def action_ids() -> set[str]:
     from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS
     from tui.screens.base import PollingScreen
+    from tui.screens.ecr import IMAGE_BINDINGS
+    from tui.screens.instances import INSTANCE_BINDINGS
     from tui.screens.service import ServiceScreen
     from tui.screens.services import ServicesScreen
     from tui.screens.taskdefs import REVISION_BINDINGS
@@ -22,5 +24,7 @@ def action_ids() -> set[str]:
         *ServicesScreen.BINDINGS,
         *REVISION_BINDINGS,
         *LiveTable.BINDINGS,
+        *INSTANCE_BINDINGS,
+        *IMAGE_BINDINGS,
     ]
     return {b.id for b in bindings if isinstance(b, Binding) and b.id}

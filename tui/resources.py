@@ -133,10 +133,14 @@ async def open_instances(app: EcsDeckApp, cluster_name: str | None) -> None:
         await show(app, InstancesScreen(cluster))
 
 
-async def open_ecr(app: EcsDeckApp, _: str | None) -> None:
+async def open_ecr(app: EcsDeckApp, cluster_name: str | None) -> None:
+    """The repositories; USED BY and `R` look at the named cluster, else the current one."""
     from tui.screens.ecr import RepositoriesScreen
 
-    await show(app, RepositoriesScreen())
+    cluster = await find_cluster(app, cluster_name) if cluster_name else current_cluster(app)
+    if cluster_name and cluster is None:
+        return
+    await show(app, RepositoriesScreen(cluster))
 
 
 async def open_taskdefs(app: EcsDeckApp, family: str | None) -> None:
@@ -290,7 +294,14 @@ RESOURCES: tuple[Resource, ...] = (
         arg="FAMILY",
         open=open_taskdefs,
     ),
-    Resource("ecr", ("repos",), "ECR repositories and their images", open=open_ecr),
+    Resource(
+        "ecr",
+        ("repos",),
+        "ECR repositories and their images (USED BY: services of CLUSTER, or the current one)",
+        arg="CLUSTER",
+        open=open_ecr,
+        completes="clusters",
+    ),
     Resource(
         "reload",
         ("creds",),

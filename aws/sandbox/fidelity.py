@@ -30,6 +30,10 @@ What moto does, and what AWS does instead:
   and ``deregister_task_definition``). moto's ListTaskDefinitionFamilies ignores ``status``; ECS
   lists, for ACTIVE, the families with an ACTIVE revision, for INACTIVE those with none, and
   every family for ALL (the default) (``EC2ContainerServiceResponse.list_task_definition_families``).
+* **UpdateContainerInstancesState's answer.** moto sends each instance's ``attributes`` as empty
+  objects (its list-of-name/value transform is registered for DescribeContainerInstances only);
+  ECS answers with the same attributes as DescribeContainerInstances
+  (``EC2ContainerServiceResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER``).
 * **FilterLogEvents.** moto ignores ``logStreamNamePrefix`` (every stream of the group is
   searched). CloudWatch Logs searches only the streams with that prefix, and refuses the prefix
   together with ``logStreamNames`` (``LogsResponse.filter_log_events``).
@@ -70,7 +74,7 @@ PENDING = ("PROVISIONING", "PENDING", "ACTIVATING")
 
 T = TypeVar("T")
 
-_installed: list[tuple[type, str, Callable[..., Any]]] = []
+_installed: list[tuple[type, str, Any]] = []
 
 
 def apply() -> None:
@@ -103,6 +107,24 @@ def apply() -> None:
     for owner, name, wrapper, orig in patches:
         setattr(owner, name, _mark(wrapper, orig))
         _installed.append((owner, name, orig))
+    _transform_update_attributes(EC2ContainerServiceResponse)
+
+
+#: Where moto's attribute transform goes for DescribeContainerInstances, and where it is missing.
+_DESCRIBED = "DescribeContainerInstancesResponse.containerInstances.ContainerInstance.attributes"
+_UPDATED = "UpdateContainerInstancesStateResponse.containerInstances.ContainerInstance.attributes"
+
+
+def _transform_update_attributes(response: Any) -> None:
+    transforms = getattr(response, "RESPONSE_KEY_PATH_TO_TRANSFORMER", None)
+    if not isinstance(transforms, dict) or _DESCRIBED not in transforms:
+        raise RuntimeError(
+            "ecsdeck sandbox: moto's EC2ContainerServiceResponse no longer transforms container "
+            "instance attributes the way aws/sandbox/fidelity.py expects"
+        )
+    patched = {**transforms, _UPDATED: transforms[_DESCRIBED]}
+    response.RESPONSE_KEY_PATH_TO_TRANSFORMER = patched
+    _installed.append((response, "RESPONSE_KEY_PATH_TO_TRANSFORMER", transforms))
 
 
 def unapply() -> None:

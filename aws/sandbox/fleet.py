@@ -16,7 +16,7 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from aws.sandbox import deployments, moto_patches
+from aws.sandbox import deployments, moto_patches, scans
 from aws.sandbox.specs import (
     ACCOUNT,
     EXECUTION_ROLE,
@@ -137,6 +137,7 @@ def _repository(ecr: Any, name: str, rng: random.Random) -> None:
     for age, version in enumerate(reversed(VERSIONS)):
         image = ecr.put_image(name, manifest(name, version, rng), version)
         image.image_pushed_at = int((stamp - timedelta(days=7 * age + 1)).timestamp())
+    scans.scan_repository(ecr.repositories[name].images, name)
 
 
 def _task_definition(ecs: Any, spec: ServiceSpec, version: str) -> str:

@@ -21,7 +21,7 @@ from typing import Any
 
 import boto3
 
-from aws.sandbox import moto_patches
+from aws.sandbox import moto_patches, scans
 from aws.sandbox.specs import (
     ACCOUNT,
     CLUSTERS,
@@ -186,6 +186,7 @@ def _registry(c: dict[str, Any], rng: random.Random, services: tuple[ServiceSpec
                 age = (len(VERSIONS) - VERSIONS.index(tag)) if tag in VERSIONS else 1
                 pushed = stamp - timedelta(days=7 * age - 6, hours=rng.randint(0, 20))
                 image.image_pushed_at = int(pushed.timestamp())
+            scans.scan_repository(repos[spec.name].images, spec.name)
 
 
 def register_revision(ecs: Any, spec: ServiceSpec, version: str) -> str:

@@ -395,13 +395,18 @@ def test_fidelity_patches_install_once_and_come_off() -> None:
     try:
         fidelity.unapply()
         assert not any(getattr(getattr(o, n), "__ecsdeck_patched__", False) for o, n in targets)
+        transforms = EC2ContainerServiceResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER
+        assert fidelity._UPDATED not in transforms
         fidelity.apply()
         fidelity.apply()
         for owner, name in targets:
             patched = getattr(owner, name)
             assert getattr(patched, "__ecsdeck_patched__", False), f"{owner.__name__}.{name}"
             assert not getattr(patched.__ecsdeck_original__, "__ecsdeck_patched__", False)
-        assert len(fidelity._installed) == len(targets)
+        # ... and UpdateContainerInstancesState's attributes get DescribeContainerInstances' form
+        transforms = EC2ContainerServiceResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER
+        assert transforms[fidelity._UPDATED] is transforms[fidelity._DESCRIBED]
+        assert len(fidelity._installed) == len(targets) + 1
     finally:
         if not was_applied:
             fidelity.unapply()

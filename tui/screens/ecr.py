@@ -1,18 +1,30 @@
-"""`:ecr`: the region's ECR repositories; Enter shows a repository's images, newest first.
+"""`:ecr [CLUSTER]`: the region's ECR repositories; Enter shows a repository's images, newest
+first, with their scan results and the services of the cluster whose current task definitions
+use each one (USED BY). `R` on an image registers a new revision of a service with it.
 
 Repositories and images change rarely: they are read on the first tick and then on the slow
-``relist`` cadence (ticks in between send nothing).
+``relist`` cadence (ticks in between send nothing); USED BY every ``USES_TTL`` seconds, or on
+`r`. USED BY looks at one cluster only, the one named or the one the user was looking at when
+opening `:ecr`: reading every cluster's services and task definitions to answer it would cost
+the whole account's worth of calls for one pane (see ``aws.image_usage``). Without a cluster
+the column says so.
 """
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from aws import ecr
-from aws.models import Image, Repository
+from aws.errors import explain
+from aws.image_usage import ClusterImages, read_image_uses, users_of
+from aws.models import Cluster, Image, Repository
 from tui.screens.base import PollingScreen
 from tui.screens.slow import SlowScreen
 from tui.text import age, natural_key, safe
@@ -25,7 +37,23 @@ IMAGE_COLUMNS = [
     ("pushed", "PUSHED"),
     ("size", "SIZE"),
     ("scan", "SCAN"),
+    ("used", "USED BY"),
 ]
+IMAGE_BINDINGS = [
+    Binding(
+        "R",
+        "image_to_service",
+        "Revision",
+        tooltip="New revision of a service with this image (then offers to deploy it)",
+        id="image_to_service",
+    ),
+]
+SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED")
+USES_PART = "USED BY not refreshed"
+UNITS = (("GB", 1e9), ("MB", 1e6), ("kB", 1e3))
+#: Seconds USED BY is kept before the cluster's services are read again (`r` reads at once):
+#: a cluster of 2,000 services costs 220 calls a read, too many for every relist.
+USES_TTL = 300.0
 
 
 def repo_row(r: Repository) -> Row:
@@ -33,25 +61,60 @@ def repo_row(r: Repository) -> Row:
     return Row(r.arn, cells, r.name.lower(), (natural_key(r.name),))
 
 
-def image_row(im: Image, position: int) -> Row:
-    findings = ", ".join(f"{k.lower()} {v}" for k, v in sorted(im.scan_findings.items()))
-    size = f"{im.size_bytes / 1e6:.1f} MB" if im.size_bytes else "-"
+def scan_cell(im: Image) -> Text:
+    """``2 HIGH 5 MEDIUM 3 LOW`` worst first (red with CRITICAL or HIGH), else the scan status
+    (``COMPLETE`` with no findings, ``IN_PROGRESS``, ``FAILED``), ``-`` when never scanned."""
+    counts = {k: v for k, v in im.scan_findings.items() if v}
+    if counts:
+        ranked = sorted(counts, key=lambda k: (k not in SEVERITIES, [*SEVERITIES, k].index(k)))
+        text = " ".join(f"{counts[k]} {k[:4] if k == 'INFORMATIONAL' else k}" for k in ranked)
+        bad = bool(counts.get("CRITICAL") or counts.get("HIGH"))
+        return safe(text, "red" if bad else "", 60)
+    status = im.scan_status or "-"
+    return safe(status, "green" if status == "COMPLETE" else "dim", 30)
+
+
+#: USED BY when no cluster was named or open: which services is a question about one cluster.
+NO_CLUSTER = "no cluster open"
+
+
+def used_cell(names: list[str] | None) -> Text:
+    """Service names, ``…`` until read, ``-`` for none."""
+    if names == [NO_CLUSTER]:
+        return Text(NO_CLUSTER, style="dim")
+    if names is None:
+        return Text("…", style="dim")
+    if not names:
+        return Text("-", style="dim")
+    return safe(", ".join(names), "cyan", 60)
+
+
+def size_text(n: int | None) -> str:
+    if n is None:
+        return "-"
+    return next((f"{n / scale:.1f} {unit}" for unit, scale in UNITS if n >= scale), f"{n} B")
+
+
+def image_row(im: Image, position: int, used: list[str] | None = None) -> Row:
+    size = size_text(im.size_bytes)
     cells = (
         safe(", ".join(im.tags) or "(untagged)", "bold", 60),
         safe(im.digest.removeprefix("sha256:")[:12], limit=14),
         Text(age(im.pushed_at)),
-        Text(size),
-        safe(findings or im.scan_status or "-", limit=60),
+        Text(size, justify="right"),
+        scan_cell(im),
+        used_cell(used),
     )
-    hay = f"{' '.join(im.tags)} {im.digest}".lower()
+    hay = f"{' '.join(im.tags)} {im.digest} {' '.join(used or [])}".lower()
     return Row(im.digest, cells, hay, (position,))
 
 
 class RepositoriesScreen(SlowScreen):
-    crumb = "ecr"
-
-    def __init__(self) -> None:
+    def __init__(self, cluster: Cluster | None = None) -> None:
+        self.crumb = f"ecr (used by: {cluster.name})" if cluster else "ecr"
         super().__init__()
+        #: Whose services USED BY and `R` look at (None: no cluster was open).
+        self.cluster = cluster
         self.repos: dict[str, Repository] = {}
 
     def compose_body(self) -> ComposeResult:
@@ -62,13 +125,16 @@ class RepositoriesScreen(SlowScreen):
         self.repos = {r.arn: r for r in fresh}
         self.query_one(LiveTable).set_rows([repo_row(r) for r in fresh])
 
+    def current_cluster(self) -> Cluster | None:
+        return self.cluster
+
     def selected_resource(self) -> Repository | None:
         key = self.query_one(LiveTable).selected_key
         return self.repos.get(key) if key else None
 
     def row_chosen(self, table: LiveTable, key: str) -> None:
         if key in self.repos:
-            self.app.push_screen(ImagesScreen(self.repos[key]))
+            self.app.push_screen(ImagesScreen(self.repos[key], self.cluster))
 
     @on(DataTable.RowSelected)
     def _clicked(self, event: DataTable.RowSelected) -> None:
@@ -76,23 +142,87 @@ class RepositoriesScreen(SlowScreen):
 
 
 class ImagesScreen(SlowScreen):
-    def __init__(self, repo: Repository) -> None:
-        self.crumb = f"ecr › {repo.name}"
+    BINDINGS = [*IMAGE_BINDINGS]
+
+    def __init__(self, repo: Repository, cluster: Cluster | None = None) -> None:
+        self.crumb = f"ecr › {repo.name}" + (f" (used by: {cluster.name})" if cluster else "")
         super().__init__()
         self.repo = repo
+        self.cluster = cluster
         self.images: dict[str, Image] = {}
+        #: The cluster's services and their images, from the last read (None: not yet read).
+        self.usage: ClusterImages | None = None
+        self._usage_at: float | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield LiveTable(IMAGE_COLUMNS, id="images")
+        yield LiveTable(IMAGE_COLUMNS, id="images", reserved="R")
 
     async def read(self) -> None:
-        fresh = await ecr.list_images(self.deck.clients, self.repo.name)
+        clients = self.deck.clients
+        stale = self._usage_at is None or time.monotonic() - self._usage_at > USES_TTL
+        if self.cluster is None or not stale:
+            fresh = await ecr.list_images(clients, self.repo.name)
+        else:
+            fresh, usage = await asyncio.gather(
+                ecr.list_images(clients, self.repo.name),
+                self._read_usage(self.cluster),
+            )
+            if usage is not None:
+                self.usage, self._usage_at = usage, time.monotonic()
         self.images = {im.digest: im for im in fresh}
-        self.query_one(LiveTable).set_rows([image_row(im, i) for i, im in enumerate(fresh)])
+        self.query_one(LiveTable).set_rows([self._row(im, i) for i, im in enumerate(fresh)])
+
+    async def _read_usage(self, cluster: Cluster) -> ClusterImages | None:
+        """The cluster's services and images; a failure is this part's own (the images still
+        refresh, USED BY keeps what it knew and the header says why)."""
+        try:
+            usage = await read_image_uses(self.deck.clients, cluster.arn)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.header.set_part_error(USES_PART, explain(exc))
+            return None
+        self.header.set_part_error(USES_PART, None)
+        return usage
+
+    def action_refresh_now(self) -> None:
+        self._usage_at = None
+        super().action_refresh_now()
+
+    def used_by(self, image: Image) -> list[str] | None:
+        """Names of the services whose current task definition uses the image, or None while
+        unknown; ``[NO_CLUSTER]`` without a cluster."""
+        if self.cluster is None:
+            return [NO_CLUSTER]
+        if self.usage is None:
+            return None
+        return list(
+            dict.fromkeys(u.service.name for u in users_of(self.usage.uses, self.repo.uri, image))
+        )
+
+    def _row(self, im: Image, position: int) -> Row:
+        return image_row(im, position, self.used_by(im))
 
     def up(self) -> PollingScreen:
-        return RepositoriesScreen()
+        return RepositoriesScreen(self.cluster)
+
+    def current_cluster(self) -> Cluster | None:
+        return self.cluster
 
     def selected_resource(self) -> Image | None:
         key = self.query_one(LiveTable).selected_key
         return self.images.get(key) if key else None
+
+    def action_image_to_service(self) -> None:
+        from tui.flows_ecr import image_to_service
+
+        image = self.selected_resource()
+        if image is None:
+            self.notify("Select an image first.", severity="warning")
+        elif self.cluster is None:
+            self.notify(
+                "Which cluster's service? Open :ecr CLUSTER (or :ecr from a cluster's pane).",
+                severity="warning",
+            )
+        else:
+            image_to_service(self, self.repo, image, self.cluster)

@@ -1,52 +1,105 @@
-"""`:instances CLUSTER` (`:ci`): a cluster's EC2 container instances, their agent and task counts."""
+"""`:instances CLUSTER` (`:ci`, `n` on the services pane): a cluster's EC2 container instances.
+
+Each row: the instance's type and zone (the ``ecs.instance-type`` and ``ecs.availability-zone``
+attributes the agent registers), its agent (connected or not, and its version), its status, and
+CPU and memory left of what it registered (what placement can still give), with its task
+counts. Enter lists the instance's tasks; `D` drains it and `A` makes it ACTIVE again.
+"""
 
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable
 
 from aws import ecs
 from aws.models import Cluster, ContainerInstance
 from tui.screens.base import PollingScreen
 from tui.status import BAD, OK, badge
-from tui.text import natural_key, safe, short_arn
+from tui.text import clean, natural_key, safe
 from tui.widgets.live_table import LiveTable, Row
 
 COLUMNS = [
     ("id", "INSTANCE"),
     ("ec2", "EC2 ID"),
+    ("type", "TYPE"),
+    ("az", "ZONE"),
     ("status", "STATUS"),
     ("agent", "AGENT"),
+    ("cpu", "CPU LEFT"),
+    ("memory", "MEM LEFT"),
     ("running", "RUNNING"),
     ("pending", "PENDING"),
 ]
 
+INSTANCE_BINDINGS = [
+    Binding("enter", "open", "Tasks", tooltip="Tasks placed on this instance"),
+    Binding(
+        "D",
+        "drain_instance",
+        "Drain",
+        tooltip="Drain: set the instance DRAINING (its service tasks move elsewhere)",
+        id="drain_instance",
+    ),
+    Binding(
+        "A",
+        "activate_instance",
+        "Activate",
+        tooltip="Activate: set the instance ACTIVE again (tasks can be placed on it)",
+        id="activate_instance",
+    ),
+]
+
+
+def _count(value: int | None) -> Text:
+    return Text("-" if value is None else str(value))
+
+
+def left_cell(remaining: int | None, registered: int | None, unit: str = "") -> Text:
+    """``3264/4096`` (left of registered); yellow under a tenth left, ``-`` when not reported."""
+    if registered is None:
+        return Text("-", style="dim")
+    left = "?" if remaining is None else str(remaining)
+    low = remaining is not None and registered > 0 and remaining < registered / 10
+    return Text(f"{left}/{registered}{unit}", style="yellow" if low else "")
+
+
+def agent_cell(i: ContainerInstance) -> Text:
+    """``✓ 1.87.0`` connected (its version), ``✗ disconnected`` in red (the version would widen
+    the column past 120 columns, and matters less than the agent being gone)."""
+    version = clean(i.agent_version or "", 16)
+    if i.agent_connected is None:
+        return Text(f"? {version}".rstrip(), style="dim")
+    if i.agent_connected:
+        return Text(f"{OK} {version or 'connected'}", style="green")
+    return badge(BAD, "disconnected", "bold red")
+
 
 def instance_row(i: ContainerInstance) -> Row:
     status = i.status or "?"
-    if i.agent_connected is None:
-        agent = Text("?", style="dim")
-    elif i.agent_connected:
-        agent = badge(OK, "connected", "green")
-    else:
-        agent = badge(BAD, "disconnected", "bold red")
-
-    def count(value: int | None) -> Text:
-        return Text("-" if value is None else str(value))
-
     cells = (
-        safe(short_arn(i.arn), "bold", 40),
+        safe(i.id, "bold", 13),  # the full id is in the ARN (`c` copies it) and the filter
         safe(i.ec2_instance_id or "-", limit=24),
+        safe(i.instance_type or "-", limit=16),
+        safe(i.availability_zone or "-", limit=16),
         safe(status, "" if status == "ACTIVE" else "yellow", 20),
-        agent,
-        count(i.running_tasks),
-        count(i.pending_tasks),
+        agent_cell(i),
+        left_cell(i.cpu_remaining, i.cpu_registered),
+        left_cell(i.memory_remaining, i.memory_registered),
+        _count(i.running_tasks),
+        _count(i.pending_tasks),
     )
-    hay = f"{short_arn(i.arn)} {i.ec2_instance_id} {status}".lower()
+    hay = " ".join(
+        x or "" for x in (i.id, i.ec2_instance_id, i.instance_type, i.availability_zone, status)
+    ).lower()
     return Row(i.arn, cells, hay, (status != "ACTIVE", natural_key(i.ec2_instance_id or "")))
 
 
 class InstancesScreen(PollingScreen):
+    BINDINGS = [*INSTANCE_BINDINGS]
+
     def __init__(self, cluster: Cluster) -> None:
         self.crumb = f"clusters › {cluster.name} › instances"
         super().__init__()
@@ -54,7 +107,7 @@ class InstancesScreen(PollingScreen):
         self.instances: dict[str, ContainerInstance] = {}
 
     def compose_body(self) -> ComposeResult:
-        yield LiveTable(COLUMNS, id="instances")
+        yield LiveTable(COLUMNS, id="instances", reserved="DA")
 
     async def tick(self) -> None:
         fresh = await ecs.read_container_instances(self.deck.clients, self.cluster.arn)
@@ -72,3 +125,35 @@ class InstancesScreen(PollingScreen):
     def selected_resource(self) -> ContainerInstance | None:
         key = self.query_one(LiveTable).selected_key
         return self.instances.get(key) if key else None
+
+    def _selected_or_say(self) -> ContainerInstance | None:
+        instance = self.selected_resource()
+        if instance is None:
+            self.notify("Select a container instance first.", severity="warning")
+        return instance
+
+    def row_chosen(self, table: LiveTable, key: str) -> None:
+        self.action_open()
+
+    @on(DataTable.RowSelected)
+    def _clicked(self) -> None:
+        self.action_open()
+
+    def action_open(self) -> None:
+        instance = self.selected_resource()
+        if instance is not None:
+            from tui.screens.tasks import TasksScreen
+
+            self.app.push_screen(TasksScreen(self.cluster, instance))
+
+    def action_drain_instance(self) -> None:
+        from tui.flows_instances import set_instance_state
+
+        if (instance := self._selected_or_say()) is not None:
+            set_instance_state(self, self.cluster, instance, "DRAINING")
+
+    def action_activate_instance(self) -> None:
+        from tui.flows_instances import set_instance_state
+
+        if (instance := self._selected_or_say()) is not None:
+            set_instance_state(self, self.cluster, instance, "ACTIVE")

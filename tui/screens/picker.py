@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,17 +25,29 @@ class PickerScreen(ModalScreen[str | None]):
     PickerScreen OptionList { height: auto; max-height: 20; }
     """
 
-    def __init__(self, title: str, names: list[str], current: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        names: list[str],
+        current: str | None = None,
+        notes: dict[str, Text] | None = None,
+    ) -> None:
         super().__init__()
         self.title_text = title
         self.names = names
         self.current = current
+        #: A dim line of detail after some names (which image a service uses now).
+        self.notes = notes or {}
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(f"{clean(self.title_text, 50)}  (Enter picks, Esc cancels)", markup=False)
             options = [
-                Option(clean(n, 60) + ("  (current)" if n == self.current else ""), id=n)
+                Option(
+                    Text(clean(n, 60) + ("  (current)" if n == self.current else ""))
+                    + self.notes.get(n, Text()),
+                    id=n,
+                )
                 for n in self.names
             ]
             yield OptionList(*options)

@@ -117,6 +117,14 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
     BINDINGS = [
         Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service"),
         *SERVICE_BINDINGS,
+        Binding(
+            "n",
+            "instances",
+            "Instances",
+            show=False,
+            tooltip="Container instances of this cluster (EC2 capacity): drain, activate",
+            id="instances",
+        ),
         *VIEW_BINDINGS,
         *SERVICE_LOGS_BINDINGS,
     ]
@@ -270,6 +278,11 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
     def selected_service(self) -> Service | None:
         key = self.services_table.selected_key
         return self.services.get(key) if key else None
+
+    def action_instances(self) -> None:
+        from tui.screens.instances import InstancesScreen
+
+        self.app.push_screen(InstancesScreen(self.cluster))
 
     def action_open(self) -> None:
         key = self.services_table.selected_key

@@ -1,4 +1,6 @@
-"""`:tasks CLUSTER`: every task of a cluster, those of services and those started on their own.
+"""`:tasks CLUSTER`: every task of a cluster, those of services and those started on their own;
+or, opened with Enter on a container instance, only the tasks placed on that instance (ListTasks
+``containerInstance``).
 
 Same incremental reads as the service pane (``ServiceTasks`` without a service: list running and
 stopped, describe only what can have changed or is on screen), one SERVICE column more.
@@ -13,7 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
-from aws.models import Cluster, Task
+from aws.models import Cluster, ContainerInstance, Task
 from aws.task_watch import ServiceTasks
 from tui.actions import TASK_BINDINGS, TaskActions
 from tui.screens.base import PollingScreen
@@ -35,12 +37,15 @@ def cluster_task_row(t: Task) -> Row:
 class TasksScreen(TaskActions, PollingScreen):
     BINDINGS = [*TASK_BINDINGS]
 
-    def __init__(self, cluster: Cluster) -> None:
-        self.crumb = f"clusters › {cluster.name} › tasks"
+    def __init__(self, cluster: Cluster, instance: ContainerInstance | None = None) -> None:
+        where = f"instances › {instance.ec2_instance_id or instance.id} › " if instance else ""
+        self.crumb = f"clusters › {cluster.name} › {where}tasks"
         super().__init__()
         self.cluster = cluster
+        #: Only the tasks placed on this container instance (None: every task of the cluster).
+        self.instance = instance
         self.tasks: dict[str, Task] = {}
-        self.task_watch = ServiceTasks(cluster.arn, None)
+        self.task_watch = ServiceTasks(cluster.arn, None, instance.arn if instance else None)
         #: The Task each row was last drawn from (unchanged tasks are not redrawn).
         self._drawn: dict[str, Task] = {}
 
@@ -65,9 +70,10 @@ class TasksScreen(TaskActions, PollingScreen):
             table.upsert_rows([cluster_task_row(t) for t in dirty[start : start + ROWS_PER_SLICE]])
 
     def up(self) -> PollingScreen:
+        from tui.screens.instances import InstancesScreen
         from tui.screens.services import ServicesScreen
 
-        return ServicesScreen(self.cluster)
+        return InstancesScreen(self.cluster) if self.instance else ServicesScreen(self.cluster)
 
     def current_cluster(self) -> Cluster:
         return self.cluster

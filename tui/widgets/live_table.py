@@ -58,11 +58,12 @@ def sort_key(text: str) -> tuple[tuple[int, int | str], ...]:
     return natural_key(text)
 
 
-def sort_letters(labels: Sequence[str]) -> list[str]:
+def sort_letters(labels: Sequence[str], reserved: str = "") -> list[str]:
     """One Shift+letter per column: N for the first (the name, as k9s's Shift+N), then the
     first letter of each header not taken by an earlier column (G is kept for "last row", E for
-    ECS Exec on task tables)."""
-    taken = {"E", "G", "N"}
+    ECS Exec on task tables, and ``reserved`` for the pane's own Shift+letter actions, e.g. D
+    drains an instance)."""
+    taken = {"E", "G", "N", *reserved.upper()}
     out = ["N"] if labels else []
     for label in labels[1:]:
         letter = next((c for c in label.upper() if c.isalpha() and c not in taken), "")
@@ -90,9 +91,13 @@ class LiveTable(DataTable[Text]):
     #: Lowest display row an update in progress touched (None: none).
     _dirty_from: int | None = None
 
-    def __init__(self, columns: Sequence[tuple[str, str]], **kwargs: object) -> None:
+    def __init__(
+        self, columns: Sequence[tuple[str, str]], *, reserved: str = "", **kwargs: object
+    ) -> None:
         super().__init__(cursor_type="row", zebra_stripes=False, **kwargs)  # type: ignore[arg-type]
         self._column_spec = list(columns)
+        #: Shift+letters the pane binds to actions: never given to a column's sort.
+        self._reserved = reserved
         self._rows: dict[str, Row] = {}
         #: (order, key) of every row, sorted: the filter picks from it without re-sorting.
         self._sorted: list[tuple[Order, str]] = []
@@ -116,7 +121,7 @@ class LiveTable(DataTable[Text]):
     def on_mount(self) -> None:
         for key, label in self._column_spec:
             self.add_column(label, key=key)
-        letters = sort_letters([label for _, label in self._column_spec])
+        letters = sort_letters([label for _, label in self._column_spec], self._reserved)
         for letter, (key, label) in zip(letters, self._column_spec, strict=True):
             if letter:
                 self.sort_keys.append((letter, key, label))
