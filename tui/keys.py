@@ -8,12 +8,14 @@ from textual.binding import Binding
 
 def action_ids() -> set[str]:
     from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS
+    from tui.app import EcsDeckApp
     from tui.screens.base import PollingScreen
     from tui.screens.service import ServiceScreen
     from tui.screens.services import ServicesScreen
     from tui.widgets.live_table import LiveTable
 
     bindings = [
+        *EcsDeckApp.BINDINGS,
         *SERVICE_BINDINGS,
         *TASK_BINDINGS,
         *PollingScreen.BINDINGS,

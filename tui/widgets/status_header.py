@@ -1,5 +1,8 @@
 """The two header lines: where we are (account, region, endpoint) and how fresh the data is.
 
+A third line appears while a change sent to AWS waits for its answer (:mod:`tui.pending`): what
+it is, how long it has waited, and the key that gives up on it.
+
 Freshness is the on-call's first question: while refreshes arrive on time the line says "live";
 once data is late its age shows and ticks, and a failed refresh turns the line into a STALE marker
 with the age of what is still shown and the reason.
@@ -82,6 +85,7 @@ class StatusHeader(Widget):
         lines = self.render().split("\n")
         now = [(line.plain, repr(line.spans)) for line in lines]
         if not self._painted or len(now) != len(self._painted):
+            self.styles.height = len(lines)  # the pending line comes and goes
             self.refresh()
         else:
             for y, (before, after) in enumerate(zip(self._painted, now, strict=True)):
@@ -162,4 +166,6 @@ class StatusHeader(Widget):
                 f"{counter.per_minute()}/min",
                 style="dim",
             )
-        return Text("\n").join([line1, line2])
+        pending = getattr(app, "pending", None)
+        line3 = pending.line(getattr(app, "give_up_key", "ctrl+g")) if pending else None
+        return Text("\n").join([line1, line2, *([line3] if line3 else [])])
