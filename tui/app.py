@@ -89,6 +89,9 @@ class EcsDeckApp(App[None]):
 
         if self.is_headless:
             self.cursor_blink = False  # stable snapshots
+        crash_after = os.environ.get(CRASH_HOOK)
+        if crash_after:
+            self.set_timer(float(crash_after), _forced_crash)
         self._apply_keys(getattr(self.settings, "keys", None) or {})
         try:
             await self.clients.__aenter__()
@@ -276,6 +279,16 @@ class EcsDeckApp(App[None]):
         await self.push_screen(ClustersScreen())
         where = f"profile {settings.profile or '(default)'}, region {clients.region}"
         self.notify(clean(f"Now on {where}.", 200), markup=False)
+
+
+#: Test hook, not a setting: seconds after start at which the app raises an unexpected
+#: exception, so a test can see a real crash end with the terminal restored and a crash log
+#: (tests/tui/test_crash_pty.py). Unset in normal use.
+CRASH_HOOK = "ECSDECK_CRASH_AFTER_S"
+
+
+def _forced_crash() -> None:
+    raise RuntimeError(f"forced crash ({CRASH_HOOK} test hook)")
 
 
 #: The one command that adds what ``--demo`` needs (the sandbox's moto server stack).
