@@ -20,6 +20,7 @@ the bench over ``POST /ecsdeck/fault?kind=...``, see :mod:`.control`, or by sett
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import struct
 import time
@@ -101,6 +102,9 @@ _ERRORS = {
 
 def _drop(environ: dict[str, Any]) -> None:
     """Reset the client's connection: it sees the endpoint go away, not an answer."""
+    # The body first: left in the buffer, it would be read as the next request line.
+    with contextlib.suppress(OSError, ValueError):
+        environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
     sock = environ.get("werkzeug.socket")
     if isinstance(sock, socket.socket):
         try:
