@@ -50,6 +50,8 @@ class StatusHeader(Widget):
         self._painted: list[tuple[str, str]] = []
         #: Parts of the pane that failed while the rest refreshed: part -> reason.
         self.part_errors: dict[str, str] = {}
+        #: Lines shown: 2, or 3 while a change is pending (the CSS height is 2).
+        self._height = 2
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.update_lines)
@@ -85,7 +87,8 @@ class StatusHeader(Widget):
         lines = self.render().split("\n")
         now = [(line.plain, repr(line.spans)) for line in lines]
         if not self._painted or len(now) != len(self._painted):
-            self.styles.height = len(lines)  # the pending line comes and goes
+            if len(lines) != self._height:  # the pending line comes and goes
+                self._height = self.styles.height = len(lines)  # type: ignore[assignment]
             self.refresh()
         else:
             for y, (before, after) in enumerate(zip(self._painted, now, strict=True)):
