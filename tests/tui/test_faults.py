@@ -189,7 +189,7 @@ async def test_a_change_during_a_hang_shows_pending_and_can_be_given_up(
     proxy = HangingProxy(frozen_sandbox)
     await proxy.start()
     app = make_app(proxy.url)
-    async with app.run_test(size=(120, 36)) as pilot:
+    async with app.run_test(size=(90, 36)) as pilot:
         screen = await open_services(pilot, "web-fargate", "auth-service")
         await wait_for(pilot, lambda: app.clients.caller_arn)  # whoami ran: no STS call later
         header = screen.header
@@ -198,7 +198,8 @@ async def test_a_change_during_a_hang_shows_pending_and_can_be_given_up(
         await pilot.press("3", "enter")
         proxy.hanging = True
         await confirm(pilot)  # confirmed during the hang
-        await wait_for(pilot, lambda: "PENDING" in header.render().plain)
+        # on screen, on a line of its own, under a status line too long for the width
+        await wait_for(pilot, lambda: header.stale and "PENDING" in header.render_line(2).text)
         first = header.render().plain.split("\n")[2]
         assert "Scale service auth-service: 2 -> 3: pending" in first
         assert "waiting for AWS" in first and "ctrl+g gives up" in first

@@ -27,7 +27,8 @@ from tui.text import clean
 
 class StatusHeader(Widget):
     DEFAULT_CSS = """
-    StatusHeader { height: 2; background: $panel; color: $text; padding: 0 1; }
+    StatusHeader { height: 2; background: $panel; color: $text; padding: 0 1;
+        text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     #: Breadcrumb of the current pane, e.g. "prod-ec2 › payments-api".
@@ -171,4 +172,6 @@ class StatusHeader(Widget):
             )
         pending = getattr(app, "pending", None)
         line3 = pending.line(getattr(app, "give_up_key", "ctrl+g")) if pending else None
-        return Text("\n").join([line1, line2, *([line3] if line3 else [])])
+        return Text("\n", no_wrap=True, overflow="ellipsis").join(
+            [line1, line2, *([line3] if line3 else [])]
+        )
