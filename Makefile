@@ -11,7 +11,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install -q -e '.[dev,demo]'
 	touch $(STAMP)
 
-.PHONY: demo test lint bench screenshots
+.PHONY: demo test lint bench soak screenshots
 demo: $(STAMP)
 	$(BIN)/ecsdeck --demo
 
@@ -27,6 +27,10 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
 	$(BIN)/python -m scripts.bench_problems
+
+# 30 minutes of faults against the AWS-like sandbox (not in CI): make soak SOAK_ARGS='--minutes 5'
+soak: $(STAMP)
+	$(BIN)/python -m scripts.bench_soak $(SOAK_ARGS)
 
 screenshots: $(STAMP)
 	$(BIN)/python -m scripts.screenshots

@@ -3,9 +3,10 @@
 Location: ``audit.jsonl`` in the state directory (``aws.state.state_dir``: ``$ECSDECK_STATE_DIR``,
 else ``$XDG_STATE_HOME/ecsdeck``, else ``~/.local/state/ecsdeck``). The file is created with mode
 0600. A call that is sent is written twice with the same ``id``: an ``intent`` line, flushed to
-disk before the request leaves, then its result (``ok``/``error``), so a crash mid-call still
-leaves a record; ``read`` merges the two (a call with no result reads as ``intent``). Secrets are
-masked by ``aws.secrets.mask`` with every ``environment`` value hidden (``REDACTED``).
+disk before the request leaves, then its result (``ok``/``error``, or ``abandoned`` when the user
+gave up waiting for AWS's answer: the change may or may not have been applied), so a crash
+mid-call still leaves a record; ``read`` merges the two (a call with no result reads as
+``intent``). Secrets are masked by ``aws.secrets.mask`` with every ``environment`` value hidden (``REDACTED``).
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ class AuditLog:
         id: str | None = None,
     ) -> None:
         """Append one line, flushed to disk before returning. ``result`` is "intent" (about to
-        be sent), "ok", "error" or "refused"; ``id`` ties an intent to its result. Raises
-        OSError."""
+        be sent), "ok", "error", "abandoned" (given up while waiting for the answer) or
+        "refused"; ``id`` ties an intent to its result. Raises OSError."""
         entry = {
             "id": id or new_id(),
             "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),

@@ -8,6 +8,7 @@ replaces the ``REGISTERED`` placeholder with the ARN registered by an earlier st
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,11 @@ if TYPE_CHECKING:
 
 _READ_ONLY_MESSAGE = (
     "Read-only mode: ecsdeck sends no changes (started with --read-only or the setting)."
+)
+
+#: The audit ``error`` of a call given up on while waiting for AWS's answer (``abandoned``).
+ABANDONED_MESSAGE = (
+    "given up while waiting for AWS's answer: the request may or may not have reached AWS"
 )
 
 #: (endpoint, cluster, service) of every plan being executed now: one mutation per service.
@@ -148,21 +154,18 @@ def _summary(call: ApiCall, result: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in result.items() if isinstance(v, str | int | float | bool)}
 
 
-_IDENTITY_ATTR = "_ecsdeck_caller_arn"
-
-
 async def caller_identity(c: Clients) -> str | None:
-    """STS GetCallerIdentity's ARN, fetched once per client bundle; None if STS fails."""
-    cached = getattr(c, _IDENTITY_ATTR, None)
-    if cached is not None:
-        return str(cached)
+    """STS GetCallerIdentity's ARN, fetched once per client bundle (``whoami`` fills the same
+    cache at start, so a change sent while STS hangs is not held up); None if STS fails."""
+    if c.caller_arn is not None:
+        return c.caller_arn
     try:
         resp = await c.sts.get_caller_identity()
     except Exception:
         return None
     arn = resp.get("Arn")
     if arn:
-        setattr(c, _IDENTITY_ATTR, arn)
+        c.caller_arn = str(arn)
     return str(arn) if arn else None
 
 
@@ -215,7 +218,7 @@ def record_refusal(
     mode refuses at the key press). Returns a warning if the line could not be written."""
     try:
         audit.record(
-            identity=getattr(c, _IDENTITY_ATTR, None),
+            identity=c.caller_arn,
             region=c.region,
             cluster=cluster,
             service=service,
@@ -235,9 +238,11 @@ async def execute(c: Clients, plan: Plan, *, audit: AuditLog | None = None) -> O
 
     Raises ReadOnlyError (nothing sent; a "refused" audit line per call) or BusyError (nothing
     sent) before any request. AWS and network errors do not raise: they end up in the Outcome.
+    Cancelling the task running it while a call waits for AWS completes that call's intent line
+    with ``abandoned`` and re-raises CancelledError.
     """
     if c.settings.read_only:
-        log = _Audit(audit, c, plan, getattr(c, _IDENTITY_ATTR, None))
+        log = _Audit(audit, c, plan, c.caller_arn)
         for call in plan.calls:
             log(call, "refused", _READ_ONLY_MESSAGE)
         raise ReadOnlyError(_READ_ONLY_MESSAGE)
@@ -274,6 +279,11 @@ async def _run(c: Clients, plan: Plan, audit: AuditLog | None) -> Outcome:
         try:
             client = getattr(c, call.service)
             response = _clean(await getattr(client, call.method())(**call.params))
+        except asyncio.CancelledError:
+            # Given up on (the user, or the app closing): the request may have been applied,
+            # so the intent is completed with what is known, not left looking in flight.
+            log(call, "abandoned", ABANDONED_MESSAGE, id=attempt)
+            raise
         except Exception as exc:
             message = _explain(exc)
             log(call, "error", message, id=attempt)

@@ -15,9 +15,12 @@ async def whoami(c: Clients) -> Identity:
     caller decides how to show it, usually with ``aws.errors.explain``.
     """
     response = await call(c, c.sts.get_caller_identity)
+    arn = cv.s(response, "Arn")
+    if arn:
+        c.caller_arn = arn  # the audit log's identity, without asking STS again per change
     return Identity(
         account=cv.s(response, "Account"),
-        arn=cv.s(response, "Arn"),
+        arn=arn,
         region=c.region,
         endpoint=c.endpoint,
     )

@@ -1,8 +1,10 @@
 """One bundle of aiobotocore clients, owned by one AsyncExitStack.
 
 Every client shares the same settings: adaptive retries (the adaptive limiter is per client, so
-one client per service, shared by every reader), and profile/region/endpoint from arguments or
-the standard chain (AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws/config, SSO).
+one client per service, shared by every reader), short connect and read timeouts with a bounded
+number of attempts (see ``SessionSettings``: a dead or hanging endpoint makes a call fail, never
+hang), and profile/region/endpoint from arguments or the standard chain (AWS_PROFILE, AWS_REGION,
+AWS_ENDPOINT_URL, ~/.aws/config, SSO).
 """
 
 from __future__ import annotations
@@ -93,10 +95,21 @@ class SessionSettings:
     profile: str | None = None
     region: str | None = None
     endpoint_url: str | None = None
+    #: Adaptive: botocore's client-side rate limiter slows down when AWS throttles.
     retry_mode: str = "adaptive"
+    #: Attempts per call, the first included: with the timeouts below a dead or silent endpoint
+    #: fails a call within about a minute (6 x 10 s plus back-off) instead of hanging forever.
     max_attempts: int = 6
-    connect_timeout: float = 5.0
-    read_timeout: float = 20.0
+    #: TCP + TLS to a regional endpoint takes well under a second; 3 s leaves room for one lost
+    #: SYN (retransmitted after 1 s) and still tells "unreachable" within a refresh or so.
+    connect_timeout: float = 3.0
+    #: ECS, ELB and Logs answer a describe or a mutation in well under a second (a full page of
+    #: 100 tasks included). 10 s is far past that, so it never cuts a real answer, but bounds
+    #: each attempt: every read, the guarded pane ticks (whose stall watchdog gives up sooner,
+    #: after refresh + 2 s) and the unguarded ones (problems reader, identity, lookups) alike.
+    #: Mutations use the same clients: a change stuck waiting shows as pending and can be given
+    #: up on, so a longer timeout for them would only make the user wait longer.
+    read_timeout: float = 10.0
     max_pool_connections: int = 20
     #: Upper bound on concurrent requests per reader call (e.g. DescribeServices batches in flight).
     concurrency: int = 8
@@ -171,6 +184,8 @@ class Clients:
         self.limit = asyncio.Semaphore(settings.concurrency)
         #: Task-definition revisions are immutable: cached by ARN for the life of the bundle.
         self.taskdef_cache: dict[str, Any] = {}
+        #: The caller's ARN (STS GetCallerIdentity), once known: the audit log names it.
+        self.caller_arn: str | None = None
         self._stack = AsyncExitStack()
 
     @property

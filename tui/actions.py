@@ -19,6 +19,7 @@ from aws.audit import AuditLog
 from aws.errors import explain
 from aws.execute import Outcome, execute
 from aws.plan import ActionError, Plan, ValidationError
+from tui.pending import GAVE_UP
 from tui.text import clean
 
 if TYPE_CHECKING:
@@ -108,7 +109,9 @@ def launch(
 
 
 async def confirm_and_execute(screen: PollingScreen, plan: Plan) -> Outcome | None:
-    """Confirmation (Cancel focused) -> execute with the audit log -> notify -> refresh."""
+    """Confirmation (Cancel focused) -> execute with the audit log -> notify -> refresh.
+
+    The execution is a pending change (tui/pending.py) the user can give up on; then None."""
     from tui.screens.dialogs.confirm import ConfirmScreen
 
     app = screen.deck
@@ -116,7 +119,19 @@ async def confirm_and_execute(screen: PollingScreen, plan: Plan) -> Outcome | No
     if not await app.push_screen_wait(ConfirmScreen(plan)):
         app.notify("Cancelled: nothing was sent.", title=title, markup=False)
         return None
-    outcome = await execute(app.clients, plan, audit=AuditLog())
+    what = f"{plan.title} {plan.summary}"
+    outcome = await app.pending.run(what, execute(app.clients, plan, audit=AuditLog()))
+    if outcome is None:  # given up on while AWS did not answer
+        app.notify(
+            clean(GAVE_UP.format(what=what), 600),
+            title=title,
+            severity="warning",
+            timeout=20,
+            markup=False,
+        )
+        if app.screen is screen:
+            screen.action_refresh_now()
+        return None
     # A service update starts a rollout (or a scale): the panes follow it to its end.
     app.follows.start_from_outcome(plan.title, outcome.done, outcome.results)
     app.notify(

@@ -17,6 +17,7 @@ from tui import config, heap
 from tui.commands import ActionCommands, ResourceCommands
 from tui.config import Settings
 from tui.follow import FAILED, REPLACED, Follows, follow_line
+from tui.pending import PendingChanges
 from tui.problem_feed import ProblemFeed
 
 
@@ -33,6 +34,14 @@ class EcsDeckApp(App[None]):
             "Reload credentials",
             tooltip="Re-read AWS credentials (after aws sso login) and poll again",
             show=False,
+        ),
+        Binding(
+            "ctrl+g",
+            "give_up",
+            "Give up waiting",
+            tooltip="Give up waiting for a change AWS has not answered (it may still apply)",
+            show=False,
+            id="give_up",
         ),
         # Works on every pane; shown in the footer of the clusters pane only (PROBLEMS_BINDING),
         # since the service panes' footers are full of action keys at 120 columns.
@@ -70,6 +79,8 @@ class EcsDeckApp(App[None]):
         self.follows = Follows()
         #: The one problems reader, shared by the clusters pane and the problems view.
         self.problems = ProblemFeed(self)
+        #: Changes sent and not answered yet (the header shows them; ctrl+g gives up).
+        self.pending = PendingChanges()
         #: Where the traceback of an unexpected exception was written (main prints it).
         self.crash_log: str | None = None
 
@@ -78,6 +89,9 @@ class EcsDeckApp(App[None]):
 
         if self.is_headless:
             self.cursor_blink = False  # stable snapshots
+        crash_after = os.environ.get(CRASH_HOOK)
+        if crash_after:
+            self.set_timer(float(crash_after), _forced_crash)
         self._apply_keys(getattr(self.settings, "keys", None) or {})
         try:
             await self.clients.__aenter__()
@@ -105,6 +119,16 @@ class EcsDeckApp(App[None]):
 
         if await reload_clients(self):
             self.run_worker(self._whoami(), group="identity", exit_on_error=False)
+
+    def action_give_up(self) -> None:
+        """Stop waiting for the oldest pending change; confirm_and_execute says what it means."""
+        if self.pending.give_up() is None:
+            self.notify("No change is waiting for AWS.", markup=False)
+
+    @property
+    def give_up_key(self) -> str:
+        """The key the header names for giving up (``[keys] give_up`` may remap it)."""
+        return str(self._keymap.get("give_up", "ctrl+g")) if self._keymap else "ctrl+g"
 
     async def _whoami(self) -> None:
         from aws.identity import whoami
@@ -255,6 +279,16 @@ class EcsDeckApp(App[None]):
         await self.push_screen(ClustersScreen())
         where = f"profile {settings.profile or '(default)'}, region {clients.region}"
         self.notify(clean(f"Now on {where}.", 200), markup=False)
+
+
+#: Test hook, not a setting: seconds after start at which the app raises an unexpected
+#: exception, so a test can see a real crash end with the terminal restored and a crash log
+#: (tests/tui/test_crash_pty.py). Unset in normal use.
+CRASH_HOOK = "ECSDECK_CRASH_AFTER_S"
+
+
+def _forced_crash() -> None:
+    raise RuntimeError(f"forced crash ({CRASH_HOOK} test hook)")
 
 
 #: The one command that adds what ``--demo`` needs (the sandbox's moto server stack).

@@ -107,7 +107,7 @@ SCHEMA: dict[str, tuple[Callable[[Any], bool] | None, str]] = {
 }
 
 #: Environment variables of ecsdeck that are not settings (never refused as misspellings).
-NOT_SETTINGS = frozenset({"ECSDECK_CONFIG_DIR", "ECSDECK_STATE_DIR"})
+NOT_SETTINGS = frozenset({"ECSDECK_CONFIG_DIR", "ECSDECK_STATE_DIR", "ECSDECK_CRASH_AFTER_S"})
 
 
 def _names() -> list[str]:

@@ -8,6 +8,7 @@ from textual.binding import Binding
 
 def action_ids() -> set[str]:
     from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS
+    from tui.app import EcsDeckApp
     from tui.screens.base import PollingScreen
     from tui.screens.ecr import IMAGE_BINDINGS
     from tui.screens.instances import INSTANCE_BINDINGS
@@ -17,6 +18,7 @@ def action_ids() -> set[str]:
     from tui.widgets.live_table import LiveTable
 
     bindings = [
+        *EcsDeckApp.BINDINGS,
         *SERVICE_BINDINGS,
         *TASK_BINDINGS,
         *PollingScreen.BINDINGS,

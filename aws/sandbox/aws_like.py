@@ -18,6 +18,8 @@ path changes):
   ``ThrottlingException`` (ECS, JSON) or ``Throttling`` (ELBv2, XML). Actions outside these
   categories, and other services, only get the latency.
 
+``outage`` switches the whole endpoint into one kind of trouble (:mod:`.outage`).
+
 Buckets are per Region (read from the request's credential scope), as AWS keeps them per account
 and Region; the sandbox has one account. ``/moto-api`` (the sandbox's own control plane) is never
 delayed or metered, nor is ``/ecsdeck/`` (its planted-problem routes, :mod:`.control`).
@@ -33,6 +35,8 @@ import uuid
 from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
+
+from aws.sandbox.outage import Outage
 
 #: ECS throttle categories: (burst, refill per second).
 ECS_BUCKETS: dict[str, tuple[float, float]] = {
@@ -151,12 +155,17 @@ class AwsLike:
         self.throttle = throttle
         self.sleep = sleep
         self.buckets = Buckets({**ECS_BUCKETS, **ELB_BUCKETS}, clock)
+        #: An endpoint outage on a switch (:mod:`.outage`), checked before anything else.
+        self.outage = Outage(sleep)
         #: Refusals answered so far, by bucket list (for the bench and tests).
         self.throttled: dict[str, int] = {}
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if str(environ.get("PATH_INFO", "")).startswith(("/moto-api", "/ecsdeck/")):
             return self.app(environ, start_response)
+        answer = self.outage(environ, start_response)
+        if answer is not None:
+            return answer
         if self.latency_ms > 0:
             self.sleep(self.latency_ms / 1000)
         if self.throttle:

@@ -92,6 +92,7 @@ class Sandbox:
         began = time.perf_counter()
         control = Control(Server.moto_app())
         server = Server(AwsLike(control), port=self.port)
+        control.outage = server.wrapper.outage
         url = server.start()
         self._server = server
         rng = random.Random(self.seed)

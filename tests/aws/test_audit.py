@@ -102,7 +102,6 @@ async def test_intent_is_on_disk_before_the_call_and_completed_after(moto_url: s
 
 
 async def test_a_crash_mid_call_leaves_the_intent(moto_url: str) -> None:
-    import asyncio
 
     from aws.execute import execute
     from tests.aws.test_actions import open_clients
@@ -111,10 +110,31 @@ async def test_a_crash_mid_call_leaves_the_intent(moto_url: str) -> None:
     async with open_clients(moto_url) as c:
 
         async def dies(**params: object) -> object:
-            raise asyncio.CancelledError  # the process goes away mid-request
+            raise SystemExit(1)  # the process goes away mid-request
 
         c.ecs.register_task_definition = dies  # type: ignore[method-assign]
-        with pytest.raises(asyncio.CancelledError):
+        with pytest.raises(SystemExit):
             await execute(c, _register_plan(), audit=log)  # type: ignore[arg-type]
     [entry] = log.read()
     assert entry["result"] == "intent" and entry["params"]["family"] == "web"
+
+
+async def test_a_call_cancelled_mid_request_is_completed_as_abandoned(moto_url: str) -> None:
+    import asyncio
+
+    from aws.execute import execute
+    from tests.aws.test_actions import open_clients
+
+    log = AuditLog()
+    async with open_clients(moto_url) as c:
+
+        async def given_up(**params: object) -> object:
+            raise asyncio.CancelledError  # the user gave up waiting for the answer
+
+        c.ecs.register_task_definition = given_up  # type: ignore[method-assign]
+        with pytest.raises(asyncio.CancelledError):
+            await execute(c, _register_plan(), audit=log)  # type: ignore[arg-type]
+    lines = [json.loads(line) for line in log.path.read_text().splitlines()]
+    assert [line["result"] for line in lines] == ["intent", "abandoned"]
+    [entry] = log.read()
+    assert "may or may not have reached AWS" in entry["error"]

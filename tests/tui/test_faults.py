@@ -177,3 +177,47 @@ async def test_reload_command_opens_new_clients(frozen_sandbox: str, make_app: A
         await wait_for(pilot, lambda: app.clients is not old)
         header = app.screen.header
         await wait_for(pilot, lambda: header.fetched_at is not None and not header.stale)
+
+
+async def test_a_change_during_a_hang_shows_pending_and_can_be_given_up(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from aws.audit import AuditLog
+    from tests.tui.test_actions import confirm, notes, open_services
+    from tui.screens.dialogs.scale import ScaleScreen
+
+    proxy = HangingProxy(frozen_sandbox)
+    await proxy.start()
+    app = make_app(proxy.url)
+    async with app.run_test(size=(90, 36)) as pilot:
+        screen = await open_services(pilot, "web-fargate", "auth-service")
+        await wait_for(pilot, lambda: app.clients.caller_arn)  # whoami ran: no STS call later
+        header = screen.header
+        await pilot.press("s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
+        await pilot.press("3", "enter")
+        proxy.hanging = True
+        await confirm(pilot)  # confirmed during the hang
+        # on screen, on a line of its own, under a status line too long for the width
+        await wait_for(pilot, lambda: header.stale and "PENDING" in header.render_line(2).text)
+        first = header.render().plain.split("\n")[2]
+        assert "Scale service auth-service: 2 -> 3: pending" in first
+        assert "waiting for AWS" in first and "ctrl+g gives up" in first
+        # the elapsed time is updated on screen, second by second
+        await wait_for(pilot, lambda: header._painted[-1][0] not in ("", first))
+        await wait_for(pilot, lambda: header.size.height == 3)
+        [entry] = [e for e in AuditLog().read() if e.get("service") == "auth-service"]
+        assert entry["result"] == "intent"  # on disk before the request left
+        await pilot.press("ctrl+g")
+        await wait_for(pilot, lambda: not app.pending.items)
+        assert "may or may not have reached AWS" in notes(app)
+        assert "next refresh will show" in notes(app)
+        [entry] = [e for e in AuditLog().read() if e.get("service") == "auth-service"]
+        assert entry["result"] == "abandoned"
+        await wait_for(pilot, lambda: "PENDING" not in header.render().plain)
+        proxy.hanging = False
+        await wait_for(pilot, lambda: not header.stale and header.fetched_at, timeout=60)
+        await wait_for(pilot, lambda: header.size.height == 2)
+        # the service can be changed again: the per-service guard was released
+        assert not app._ecsdeck_busy
+    await proxy.stop()

@@ -1,5 +1,8 @@
 """The two header lines: where we are (account, region, endpoint) and how fresh the data is.
 
+A third line appears while a change sent to AWS waits for its answer (:mod:`tui.pending`): what
+it is, how long it has waited, and the key that gives up on it.
+
 Freshness is the on-call's first question: while refreshes arrive on time the line says "live";
 once data is late its age shows and ticks, and a failed refresh turns the line into a STALE marker
 with the age of what is still shown and the reason.
@@ -24,7 +27,8 @@ from tui.text import clean
 
 class StatusHeader(Widget):
     DEFAULT_CSS = """
-    StatusHeader { height: 2; background: $panel; color: $text; padding: 0 1; }
+    StatusHeader { height: 2; background: $panel; color: $text; padding: 0 1;
+        text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     #: Breadcrumb of the current pane, e.g. "prod-ec2 › payments-api".
@@ -47,6 +51,8 @@ class StatusHeader(Widget):
         self._painted: list[tuple[str, str]] = []
         #: Parts of the pane that failed while the rest refreshed: part -> reason.
         self.part_errors: dict[str, str] = {}
+        #: Lines shown: 2, or 3 while a change is pending (the CSS height is 2).
+        self._height = 2
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.update_lines)
@@ -82,6 +88,8 @@ class StatusHeader(Widget):
         lines = self.render().split("\n")
         now = [(line.plain, repr(line.spans)) for line in lines]
         if not self._painted or len(now) != len(self._painted):
+            if len(lines) != self._height:  # the pending line comes and goes
+                self._height = self.styles.height = len(lines)  # type: ignore[assignment]
             self.refresh()
         else:
             for y, (before, after) in enumerate(zip(self._painted, now, strict=True)):
@@ -162,4 +170,8 @@ class StatusHeader(Widget):
                 f"{counter.per_minute()}/min",
                 style="dim",
             )
-        return Text("\n").join([line1, line2])
+        pending = getattr(app, "pending", None)
+        line3 = pending.line(getattr(app, "give_up_key", "ctrl+g")) if pending else None
+        return Text("\n", no_wrap=True, overflow="ellipsis").join(
+            [line1, line2, *([line3] if line3 else [])]
+        )
