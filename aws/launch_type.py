@@ -7,7 +7,7 @@ mutating calls, in order:
 
 1. RegisterTaskDefinition of a Fargate- (or EC2-) compatible copy of the current revision, when
    the current one is not; the diff is in ``plan.diff``. The UpdateService below then names the
-   placeholder ``REGISTERED`` ("$registered"), which ``execute`` replaces with the new ARN.
+   placeholder ``REGISTERED`` ("$TASK_DEF_ARN"), which ``execute`` replaces with the new ARN.
 2. PutClusterCapacityProviders, when FARGATE / FARGATE_SPOT is not attached to the cluster. The
    call replaces the whole list, so it sends the existing providers plus the new one and the
    existing default strategy unchanged (an empty default stays empty: other services keep
