@@ -51,6 +51,11 @@ def age(when: datetime | None, now: datetime | None = None) -> str:
     return f"{seconds // 86400}d"
 
 
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """``1 row``, ``2 rows``, ``0 rows``: a count with its noun agreeing."""
+    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
+
+
 def short_arn(arn: str | None) -> str:
     """The last path element of an ARN: a name, a task id, or ``family:revision``."""
     if not arn:
