@@ -160,7 +160,7 @@ def validate(body: dict[str, Any]) -> list[str]:
     mode = body.get("networkMode")
     if requires_fargate(body):
         if mode != "awsvpc":
-            problems.append(f"FARGATE needs networkMode 'awsvpc' (got {mode!r})")
+            problems.append(f"FARGATE needs networkMode 'awsvpc' ({fargate.got(mode)})")
         cpu, memory = body.get("cpu"), body.get("memory")
         if not fargate.valid(cpu, memory):  # type: ignore[arg-type]
             problems.append("FARGATE size: " + fargate.explain(cpu, memory))  # type: ignore[arg-type]
