@@ -188,6 +188,7 @@ async def test_placement_rules_come_from_the_service_model(moto_url: str) -> Non
     seed_service(moto_url)
     _vpc, subnet, sg = default_network(moto_url)
     spread = ecs_models.PlacementRule("spread", "attribute:ecs.availability-zone")
+    # The bare moto server drops placement rules (the sandbox keeps them): set them on the model.
     svc = replace(service(moto_url), placement_strategy=(spread,))
     async with open_clients(moto_url) as c:
         sp = await plan_switch(c, svc, to="FARGATE", subnets=[subnet], security_groups=[sg])

@@ -1,0 +1,64 @@
+"""Texts a user reads in the panes and dialogs: words, not Python values or bare numbers."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from aws.models import TaskDefinition, image_tag
+from tests.tui.conftest import wait_for
+from tests.tui.test_actions import open_services
+
+
+def test_image_tag_of_each_image_form() -> None:
+    assert image_tag("123.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2") == "1.4.2"
+    assert image_tag("registry:5000/team/web:v7") == "v7"  # a registry port is not a tag
+    assert image_tag("nginx") == "latest"
+    assert image_tag("web@sha256:0123456789abcdef") == "@01234567"
+
+
+def test_revision_label_names_images_and_age() -> None:
+    from tui.screens.dialogs.deploy import revision_label
+
+    arn = "arn:aws:ecs:us-east-1:1:task-definition/web:7"
+    td = TaskDefinition(
+        arn=arn,
+        family="web",
+        revision=7,
+        network_mode=None,
+        requires_compatibilities=(),
+        cpu=None,
+        memory=None,
+        raw={
+            "containerDefinitions": [
+                {"name": "app", "image": "web:1.4.2"},
+                {"name": "proxy", "image": "envoy:v1.30"},
+            ],
+            "registeredAt": datetime.now(UTC) - timedelta(days=3, minutes=1),
+        },
+    )
+    text = revision_label(arn, True, td).plain
+    assert text == "web:7  image 1.4.2, v1.30 · registered 3d ago  (running now)"
+    assert revision_label(arn, False).plain == "web:7"
+
+
+async def test_the_deploy_picker_shows_image_tags_and_ages(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from textual.widgets import OptionList
+
+    from tui.screens.dialogs.deploy import DeployScreen
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_services(pilot, "core-ec2", "email-worker")
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, DeployScreen))
+        options = app.screen.query_one("#revisions", OptionList)
+
+        def prompts() -> list[str]:
+            return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+        await wait_for(pilot, lambda: all("image " in p for p in prompts()))
+        assert all(" ago" in p for p in prompts()), prompts()
+        await pilot.press("escape")
