@@ -12,6 +12,9 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 
+from aws.words import noun as noun
+from aws.words import plural as plural
+
 #: C0/C1 control characters and DEL, plus the Unicode bidi controls (which can reorder what a
 #: terminal shows: "trojan source") and line/paragraph separators. ESC becomes a visible glyph
 #: so a hostile tag shows what it is; the others become "�".
@@ -49,11 +52,6 @@ def age(when: datetime | None, now: datetime | None = None) -> str:
     if seconds < 172800:
         return f"{seconds // 3600}h"
     return f"{seconds // 86400}d"
-
-
-def plural(count: int, noun: str, plural_form: str | None = None) -> str:
-    """``1 row``, ``2 rows``, ``0 rows``: a count with its noun agreeing."""
-    return f"{count} {noun if count == 1 else (plural_form or noun + 's')}"
 
 
 def short_arn(arn: str | None) -> str:

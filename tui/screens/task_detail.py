@@ -22,7 +22,7 @@ from aws.errors import explain
 from aws.logs import task_logs
 from aws.models import LogEvent, Task
 from tui.status import task_reason
-from tui.text import clean
+from tui.text import clean, plural
 
 if TYPE_CHECKING:
     from tui.app import EcsDeckApp
@@ -92,7 +92,9 @@ def render_logs(logs: dict[str, list[LogEvent]]) -> Text:
     if not logs:
         t.append("No awslogs configuration with a stream prefix: no per-task log stream.", "dim")
     for container, events in logs.items():
-        t.append(f"\nLogs · {clean(container, 60)} (last {len(events)} lines)\n", style="bold")
+        t.append(
+            f"\nLogs · {clean(container, 60)} (last {plural(len(events), 'line')})\n", style="bold"
+        )
         if not events:
             t.append("  (no lines in this task's stream)\n", style="dim")
         for e in events:
