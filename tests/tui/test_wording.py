@@ -62,3 +62,42 @@ async def test_the_deploy_picker_shows_image_tags_and_ages(
         await wait_for(pilot, lambda: all("image " in p for p in prompts()))
         assert all(" ago" in p for p in prompts()), prompts()
         await pilot.press("escape")
+
+
+def _stopped_task(*exit_codes: int) -> Any:
+    from tests.aws.test_causes import container, task
+
+    return task(
+        "EssentialContainerExited",
+        "Essential container in task exited",
+        *(container(f"c{code}", exit_code=code) for code in exit_codes),
+    )
+
+
+def test_task_detail_explains_137_139_and_143() -> None:
+    from tui.screens.task_detail import describe
+
+    text = describe(_stopped_task(137, 139, 143)).plain
+    assert "exit 137 (killed with SIGKILL" in text
+    assert "exit 139 (crashed with a segmentation fault (SIGSEGV))" in text
+    assert "exit 143 (stopped with SIGTERM: ECS asked it to stop" in text and "graceful" in text
+
+
+def test_stop_summary_flags_139_and_143_like_137() -> None:
+    from aws.causes import stop_summary
+
+    summary = stop_summary(_stopped_task(139, 143))
+    assert "c139 exit 139 (segfault)" in summary
+    assert "c143 exit 143 (SIGTERM, graceful stop)" in summary
+
+
+def test_a_stopped_tasks_age_is_labelled_and_sorts_as_an_age() -> None:
+    from dataclasses import replace
+
+    from tui.screens.service import TASK_COLUMNS, task_row
+    from tui.widgets.live_table import sort_key
+
+    stopped = replace(_stopped_task(1), stopped_at=datetime.now(UTC) - timedelta(minutes=5))
+    age_cell = task_row(stopped).cells[[k for k, _ in TASK_COLUMNS].index("age")].plain
+    assert age_cell == "stopped 5m"
+    assert sort_key("stopped 5m") == sort_key("5m") > sort_key("42s")

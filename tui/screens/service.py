@@ -65,7 +65,8 @@ def task_row(t: Task) -> Row:
         Text(health, style=health_style),
         safe(short_arn(t.task_definition), limit=40),
         safe(where, limit=40),
-        Text(age(when)),
+        # A stopped task's age counts from its stop, and says so: "stopped 5m", not "5m".
+        Text(f"stopped {age(when)}" if t.last_status == "STOPPED" else age(when)),
         safe(task_reason(t), "red" if t.last_status == "STOPPED" else "", 90),
     )
     hay = f"{t.id} {t.last_status} {t.private_ip} {task_reason(t)}".lower()
