@@ -101,3 +101,19 @@ def test_a_stopped_tasks_age_is_labelled_and_sorts_as_an_age() -> None:
     age_cell = task_row(stopped).cells[[k for k, _ in TASK_COLUMNS].index("age")].plain
     assert age_cell == "stopped 5m"
     assert sort_key("stopped 5m") == sort_key("5m") > sort_key("42s")
+
+
+def test_one_timestamp_format_in_task_detail_and_json() -> None:
+    from dataclasses import replace
+
+    from tui.screens.json_view import to_json
+    from tui.screens.task_detail import describe
+
+    at = datetime(2026, 11, 27, 0, 57, 20, 391000, tzinfo=UTC)
+    task = replace(_stopped_task(1), started_at=at, stopped_at=at + timedelta(minutes=1))
+    text = describe(task).plain
+    assert "started  2026-11-27 00:57:20 UTC (" in text
+    assert "stopped  2026-11-27 00:58:20 UTC (" in text
+    shown = to_json(task)
+    assert '"started_at": "2026-11-27 00:57:20 UTC"' in shown
+    assert "+00:00" not in text + shown and ".391" not in text + shown

@@ -6,6 +6,7 @@ A stopped task opens with its cause in one line, in the same words as the proble
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -22,7 +23,7 @@ from aws.errors import explain
 from aws.logs import task_logs
 from aws.models import LogEvent, Task
 from tui.status import task_reason
-from tui.text import clean, plural
+from tui.text import age, clean, plural, utc_stamp
 
 if TYPE_CHECKING:
     from tui.app import EcsDeckApp
@@ -45,6 +46,11 @@ def cause_line(task: Task) -> Text:
     return t
 
 
+def when(at: datetime | None) -> str | None:
+    """``2026-11-27 00:57:20 UTC (5m ago)``: the one timestamp format, and how long ago."""
+    return f"{utc_stamp(at)} ({age(at)} ago)" if at else None
+
+
 def describe(task: Task) -> Text:
     t = cause_line(task)
     t.append(f"Task {clean(task.id)}\n", style="bold")
@@ -58,8 +64,8 @@ def describe(task: Task) -> Text:
         ("instance", task.ec2_instance_id),
         ("zone", task.availability_zone),
         ("started by", task.started_by),
-        ("started", task.started_at),
-        ("stopped", task.stopped_at),
+        ("started", when(task.started_at)),
+        ("stopped", when(task.stopped_at)),
         ("stop", task_reason(task)),
     ]
     for label, value in rows:
