@@ -443,7 +443,7 @@ def service_logs_screen(service: Service) -> LogsScreen:
 TASK_LOGS_BINDINGS = [
     # Not in the footer (full of action keys at 120 columns); `?` lists both.
     Binding(
-        "o",
+        "L",
         "task_logs",
         "Logs",
         tooltip="Logs of the selected task: follow, filter, save",

@@ -115,15 +115,16 @@ class TaskDetail(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,enter", "dismiss", "Close"),
         Binding("r", "load_logs", "Reload logs"),
-        # o as on the service pane (where l is Launch type); l too, as in k9s.
+        # L as on the service pane (where l is Launch type); l too, as in k9s.
         Binding(
-            "o,l",
+            "L,l",
             "open_logs",
             "Logs",
-            key_display="o",
+            key_display="L",
             tooltip="Follow, filter and save this task's logs",
         ),
         Binding("E", "exec", "Exec", tooltip="ECS Exec into a container of this task", id="exec"),
+        Binding("o", "console_url", "Console", tooltip="Show and copy the task's console URL"),
     ]
     DEFAULT_CSS = """
     TaskDetail { align: center middle; }
@@ -159,6 +160,15 @@ class TaskDetail(ModalScreen[None]):
         )
         if pane is not None:
             start_exec(pane, self.ecs_task)
+
+    def action_console_url(self) -> None:
+        from aws.console import task_url
+
+        task = self.ecs_task
+        region = cast("EcsDeckApp", self.app).clients.region or "us-east-1"
+        url = task_url(task.arn, task.cluster_arn, region)
+        self.app.copy_to_clipboard(url)
+        self.notify(url, title="Copied the AWS console URL", markup=False, timeout=10)
 
     @work(exclusive=True, group="logs", exit_on_error=False)
     async def action_load_logs(self) -> None:
