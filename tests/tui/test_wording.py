@@ -61,6 +61,9 @@ async def test_the_deploy_picker_shows_image_tags_and_ages(
 
         await wait_for(pilot, lambda: all("image " in p for p in prompts()))
         assert all(" ago" in p for p in prompts()), prompts()
+        # The sandbox registered its revisions a week apart, as a release train would.
+        ages = [p.split("registered ", 1)[1].split(" ago")[0] for p in prompts()]
+        assert len(set(ages)) == len(ages) and all(a.endswith("d") for a in ages), ages
         await pilot.press("escape")
 
 

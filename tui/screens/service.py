@@ -113,8 +113,7 @@ def summary(s: Service, unhealthy_targets: int = 0, follow: Follow | None = None
     text.append("  ")
     text.append_text(service_health(s))
     if unhealthy_targets:
-        plural = "s" if unhealthy_targets > 1 else ""
-        text.append(f"  ✗ {unhealthy_targets} target{plural} unhealthy", style="bold red")
+        text.append(f"  ✗ {plural(unhealthy_targets, 'target')} unhealthy", style="bold red")
     text.append(f"  desired {s.desired} · running {s.running} · pending {s.pending}")
     text.append(f" · {clean(s.compute, 30)} · {clean(short_arn(s.task_definition), 50)}")
     if follow is not None:

@@ -162,7 +162,7 @@ class StatusHeader(Widget):
             line2.append(f"  loading {done} of {total}", style="yellow")
         if counter is not None:
             line2.append(
-                f"  · {self.calls_label}{self.calls_last} calls/refresh · "
+                f"  · {self.calls_label}{plural(self.calls_last, 'call')}/refresh · "
                 f"{counter.per_minute()}/min",
                 style="dim",
             )
