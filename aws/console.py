@@ -19,7 +19,9 @@ from urllib.parse import quote
 from aws.models import (
     Cluster,
     ContainerInstance,
+    Deployment,
     Image,
+    Problem,
     Repository,
     Service,
     Target,
@@ -82,6 +84,11 @@ def service_url(service: str, cluster: str, region: str) -> str:
     return _page(path, r, p)
 
 
+def deployments_url(service: str, cluster: str, region: str) -> str:
+    """The service's deployments tab: its rollouts, as the deployments pane lists them."""
+    return service_url(service, cluster, region).replace("/health?", "/deployments?", 1)
+
+
 def task_url(task: str, cluster: str, region: str) -> str:
     arn = parse_arn(task) or parse_arn(cluster)
     r, p = _where(arn, region)
@@ -132,17 +139,28 @@ def image_url(repository_arn: str, digest: str, region: str) -> str:
     return f"{path}/_/image/{_q(digest)}/details?{query}"
 
 
+def problem_url(problem: Problem, region: str) -> str:
+    """The page of the culprit: the task, else the service, else the cluster."""
+    if problem.task_arn:
+        return task_url(problem.task_arn, problem.cluster_arn, region)
+    if problem.service_arn:
+        return service_url(problem.service_arn, problem.cluster_arn, region)
+    return cluster_url(problem.cluster_arn, region)
+
+
 def url_for(
     resource: object,
     *,
     region: str,
     cluster: str | None = None,
     repository: Repository | None = None,
+    service: Service | None = None,
 ) -> str | None:
     """The console page of a model ecsdeck shows; None for a kind with no page of its own.
 
     ``cluster`` (ARN or name) is the pane's cluster, for resources whose ARN may not name it;
-    ``repository`` is the repository an ``Image`` belongs to.
+    ``repository`` is the repository an ``Image`` belongs to, ``service`` the service a
+    ``Deployment`` belongs to.
     """
     match resource:
         case Cluster(arn=arn):
@@ -161,4 +179,8 @@ def url_for(
             return repository_url(arn, region)
         case Image(digest=digest) if repository is not None:
             return image_url(repository.arn, digest, region)
+        case Deployment() if service is not None:
+            return deployments_url(service.arn, service.cluster_arn or cluster or "", region)
+        case Problem():
+            return problem_url(resource, region)
     return None

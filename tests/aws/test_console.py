@@ -114,3 +114,32 @@ def test_partitions_and_names_without_arns() -> None:
 def test_a_kind_without_a_page_is_none() -> None:
     assert console.url_for("just text", region="us-east-1") is None
     assert console.parse_arn("prod") is None
+
+
+def test_a_deployment_opens_its_services_deployments_tab() -> None:
+    from aws.models import Deployment
+
+    d = Deployment(
+        "ecs-svc/1", "PRIMARY", TD_ARN, 1, 1, 0, 0, "COMPLETED", None, "EC2", (), None, None
+    )
+    assert console.url_for(d, region="us-east-1") is None  # which service: not known alone
+    assert console.url_for(d, region="us-east-1", service=service()) == (
+        f"{HOST}/ecs/v2/clusters/prod/services/web/deployments?region=eu-west-1"
+    )
+
+
+def test_a_problem_opens_its_culprit() -> None:
+    from aws.models import Problem
+
+    on_task = Problem("k", "stopped", CLUSTER_ARN, "prod", "oom", "x", SERVICE_ARN, "web", TASK_ARN)
+    assert console.url_for(on_task, region="us-east-1") == console.task_url(
+        TASK_ARN, CLUSTER_ARN, "us-east-1"
+    )
+    on_service = Problem("k", "short", CLUSTER_ARN, "prod", "1 of 2", "x", SERVICE_ARN, "web")
+    assert console.url_for(on_service, region="us-east-1", cluster="other") == (
+        f"{HOST}/ecs/v2/clusters/prod/services/web/health?region=eu-west-1"
+    )
+    on_cluster = Problem("k", "instance", CLUSTER_ARN, "prod", "agent", "x")
+    assert console.url_for(on_cluster, region="us-east-1") == console.cluster_url(
+        CLUSTER_ARN, "us-east-1"
+    )

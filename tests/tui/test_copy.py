@@ -155,3 +155,16 @@ async def test_o_on_a_task_and_on_a_target(frozen_sandbox: str, make_app: Any) -
             pilot,
             lambda: app.clipboard == console.target_group_url(target.target_group_arn, "x"),
         )
+
+
+async def test_o_on_a_problem_copies_its_culprits_page(frozen_sandbox: str, make_app: Any) -> None:
+    from aws import console
+    from tests.tui.test_triage import open_problems
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_problems(app, pilot)
+        problem = screen.shown[screen.problems_table.selected_key]
+        await pilot.press("o")
+        url = console.problem_url(problem, app.clients.region)
+        await wait_for(pilot, lambda: app.clipboard == url)

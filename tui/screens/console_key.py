@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 
 from aws import console
-from aws.models import Repository
+from aws.models import Repository, Service
 
 if TYPE_CHECKING:
     from tui.screens.base import PollingScreen
@@ -34,11 +34,13 @@ def url_of(screen: PollingScreen, resource: object) -> str | None:
         return console.task_definition_url(str(ref), region) if ref else None
     cluster = screen.current_cluster()
     repository = getattr(screen, "repo", None)
+    service = getattr(screen, "service", None)
     return console.url_for(
         resource,
         region=region,
         cluster=cluster.arn if cluster else None,
         repository=repository if isinstance(repository, Repository) else None,
+        service=service if isinstance(service, Service) else None,
     )
 
 
