@@ -358,27 +358,6 @@ class TaskDefinition:
                 out[str(c.get("name"))] = str(c.get("image"))
         return out
 
-    @property
-    def image_tags(self) -> tuple[str, ...]:
-        """The distinct tags (or short digests) of the containers' images, in container order:
-        what tells one revision from the next when picking one to deploy."""
-        return tuple(dict.fromkeys(image_tag(i) for i in self.container_images.values()))
-
-    @property
-    def registered_at(self) -> datetime | None:
-        value = self.raw.get("registeredAt")
-        return value if isinstance(value, datetime) else None
-
-
-def image_tag(image: str) -> str:
-    """``repo:1.4`` -> ``1.4``; ``repo@sha256:ab12...`` -> ``@ab12cd34``; bare ``repo`` ->
-    ``latest`` (what ECS pulls for an image without a tag)."""
-    name, at, digest = image.partition("@")
-    if at:
-        return "@" + digest.split(":", 1)[-1][:8]
-    last = name.rsplit("/", 1)[-1]
-    return last.split(":", 1)[1] if ":" in last else "latest"
-
 
 @dataclass(frozen=True, slots=True)
 class Identity:

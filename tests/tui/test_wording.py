@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aws.models import TaskDefinition, image_tag
+from aws.models import TaskDefinition
+from aws.taskdef_history import image_tag
 from tests.tui.conftest import wait_for
 from tests.tui.test_actions import open_services
 
@@ -14,7 +15,7 @@ def test_image_tag_of_each_image_form() -> None:
     assert image_tag("123.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2") == "1.4.2"
     assert image_tag("registry:5000/team/web:v7") == "v7"  # a registry port is not a tag
     assert image_tag("nginx") == "latest"
-    assert image_tag("web@sha256:0123456789abcdef") == "@01234567"
+    assert image_tag("web@sha256:0123456789abcdef") == "@sha256:0123456789ab"
 
 
 def test_revision_label_names_images_and_age() -> None:

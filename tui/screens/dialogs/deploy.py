@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from aws import taskdef_history
 from aws.models import Service, TaskDefinition
 from tui.screens.dialogs.confirm import DIALOG_CSS
 from tui.text import age, clean, short_arn
@@ -30,10 +31,11 @@ def revision_label(arn: str, running: bool, td: TaskDefinition | None = None) ->
     """``web:7  image 1.4.2 · registered 3d ago  (running now)``."""
     label = Text(clean(short_arn(arn), 60))
     if td is not None:
-        tags = ", ".join(td.image_tags) or "no image"
+        tags = ", ".join(taskdef_history.image_tags(td)) or "no image"
         label.append(f"  image {clean(tags, 60)}", style="cyan")
-        if td.registered_at is not None:
-            label.append(f" · registered {age(td.registered_at)} ago", style="dim")
+        registered = taskdef_history.registered_at(td)
+        if registered is not None:
+            label.append(f" · registered {age(registered)} ago", style="dim")
     if running:
         label.append("  (running now)", style="dim")
     return label
