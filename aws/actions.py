@@ -22,6 +22,7 @@ from aws.plan import (
     family_revision,
     td_label,
 )
+from aws.words import plural
 
 if TYPE_CHECKING:
     from aws.session import Clients
@@ -76,7 +77,7 @@ def plan_scale(service: Service, desired: int) -> Plan:
         calls=(_update(service, desiredCount=desired),),
         summary=f"{service.name}: {service.desired} -> {desired}",
         notes=tuple(notes),
-        if_failed=f"{service.name} still wants {service.desired} tasks.",
+        if_failed=f"{service.name} still wants {plural(service.desired, 'task')}.",
     )
 
 
@@ -273,7 +274,7 @@ def plan_register(current: TaskDefinition, new_body: dict[str, Any]) -> Plan:
     problems = taskdef.validate(new_body)
     if problems:
         raise ValidationError(
-            f"The task definition has {len(problems)} problem(s): {problems[0]}", problems
+            f"The task definition has {plural(len(problems), 'problem')}: {problems[0]}", problems
         )
     body = taskdef.strip_for_register(new_body)
     text = taskdef.diff(dict(current.raw), body)

@@ -41,9 +41,13 @@ EXIT_CODES = {
     127: "command not found in the image",
     137: "killed with SIGKILL, usually for going over its memory limit",
     139: "crashed with a segmentation fault (SIGSEGV)",
-    143: "stopped with SIGTERM (asked to stop, not a crash)",
+    143: "stopped with SIGTERM: ECS asked it to stop (a deployment, scale-in or StopTask) and "
+    "it shut down gracefully, not a crash",
     255: "exit status out of range (often a crash in the entrypoint)",
 }
+
+#: The exit codes a one-line stop summary flags, in a word or two (EXIT_CODES says more).
+EXIT_HINTS = {137: "OOM?", 139: "segfault", 143: "SIGTERM, graceful stop"}
 
 #: Stop causes that are worth showing but are not the service's fault.
 WARNING_CAUSES = frozenset({"spot interruption", "host terminated", "container exited"})
@@ -184,13 +188,13 @@ def _exit_cause(task: Task, texts: list[str]) -> StopCause | None:
 
 
 def stop_summary(task: Task) -> str:
-    """Every stop detail on one line: stop code, non-zero exits (137 flagged), reasons."""
+    """Every stop detail on one line: stop code, non-zero exits (137/139/143 flagged), reasons."""
     parts: list[str] = []
     if task.stop_code:
         parts.append(task.stop_code)
     for c in task.containers:
         if c.exit_code not in (None, 0):
-            hint = " (OOM?)" if c.exit_code == 137 else ""
+            hint = f" ({EXIT_HINTS[c.exit_code]})" if c.exit_code in EXIT_HINTS else ""
             parts.append(f"{c.name} exit {c.exit_code}{hint}")
         if c.reason:
             parts.append(c.reason)

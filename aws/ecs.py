@@ -26,6 +26,7 @@ from aws.models import (
     ManagedAgent,
     NetworkBinding,
     NetworkConfig,
+    PlacementRule,
     Service,
     ServiceEvent,
     Task,
@@ -183,6 +184,16 @@ def service_from_dict(d: Doc) -> Service:
         tags=tuple((cv.s(t, "key") or "", cv.s(t, "value") or "") for t in cv.dicts(d, "tags")),
         deployment_config=deployment_config_from_dict(d),
         enable_execute_command=cv.b(d, "enableExecuteCommand"),
+        placement_constraints=_placement(d, "placementConstraints", "expression"),
+        placement_strategy=_placement(d, "placementStrategy", "field"),
+    )
+
+
+def _placement(d: Doc, key: str, value_key: str) -> tuple[PlacementRule, ...]:
+    return tuple(
+        PlacementRule(type=kind, value=cv.s(x, value_key))
+        for x in cv.dicts(d, key)
+        if (kind := cv.s(x, "type"))
     )
 
 

@@ -206,13 +206,74 @@ def explain(exc: BaseException) -> str:
         url = kw.get("endpoint_url") or "the AWS endpoint"
         return f"Cannot reach the endpoint {url} ({_reason(kw.get('error'))})"
     if isinstance(exc, bx.ParamValidationError):
-        return f"Invalid request: {kw.get('report', exc)}".strip()
+        return f"Invalid request: {param_report(str(kw.get('report', exc)))}".strip()
     if isinstance(exc, ValueError) and "Invalid endpoint" in str(exc):
         return f"{exc}: the endpoint URL must look like https://host[:port]"
     if isinstance(exc, asyncio.TimeoutError | TimeoutError):
         return "Timed out waiting for AWS"
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+#: botocore's parameter-validation lines (botocore/validate.py), to be said in words.
+_INVALID_TYPE = re.compile(
+    r"Invalid type for (?:document )?parameter (?P<name>.+?), value: (?P<value>.*), "
+    r"type: <class '(?P<got>\w+)'>, valid types: (?P<valid>.+)$"
+)
+_MISSING = re.compile(r'Missing required parameter in (?P<where>.+?): "(?P<name>.+)"$')
+_UNKNOWN = re.compile(r'Unknown parameter in (?P<where>.+?): "(?P<name>.+?)", must be one of')
+_RANGE = re.compile(
+    r"Invalid (?P<what>value|length) for parameter (?P<name>.+?), value: (?P<value>.*), "
+    r"valid min (?:value|length): (?P<min>.+)$"
+)
+_KINDS = {
+    "int": "a number",
+    "float": "a number",
+    "Decimal": "a number",
+    "str": "text",
+    "bool": "true or false",
+    "list": "a list",
+    "tuple": "a list",
+    "dict": "an object",
+    "datetime": "a date and time",
+    "bytes": "bytes",
+    "bytearray": "bytes",
+}
+
+
+def _given(value: str, kind: str) -> str:
+    if kind == "str":
+        return f"the text {value!r}"
+    if kind in ("int", "float", "Decimal"):
+        return f"the number {value}"
+    if kind == "NoneType":
+        return "nothing"
+    return f"{_KINDS.get(kind, kind)} ({value[:60]})"
+
+
+def _param_line(line: str) -> str:
+    line = line.strip()
+    if m := _INVALID_TYPE.match(line):
+        kinds = re.findall(r"<class '(\w+)'>", m["valid"])
+        wanted = " or ".join(dict.fromkeys(_KINDS.get(k, k) for k in kinds)) or m["valid"]
+        return f"{m['name']} must be {wanted}, got {_given(m['value'], m['got'])}"
+    if m := _MISSING.match(line):
+        return f"{m['where']} needs {m['name']}"
+    if m := _UNKNOWN.match(line):
+        return f"{m['where']} has no parameter {m['name']}"
+    if m := _RANGE.match(line):
+        unit = "" if m["what"] == "value" else " long"
+        return f"{m['name']} must be at least {m['min']}{unit}, got {m['value'][:60]}"
+    return line
+
+
+def param_report(report: str) -> str:
+    """botocore's ParamValidationError report, one clause per problem, in words:
+    ``desiredCount must be a number, got the text '3'``."""
+    lines = [ln for ln in report.splitlines() if ln.strip()]
+    if lines and lines[0].strip().startswith("Parameter validation failed"):
+        lines = lines[1:]
+    return "; ".join(_param_line(ln) for ln in lines) or report
 
 
 def _causes(error: object) -> list[object]:

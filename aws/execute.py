@@ -57,14 +57,15 @@ class Outcome:
         done = ", ".join(
             _done_label(call, res) for call, res in zip(self.done, self.results, strict=False)
         )
-        parts = [f"Done: {done or 'nothing'}."]
+        parts = [f"Done: {done}." if done else "Nothing was changed."]
         if self.failed is not None:
             parts.append(f"Failed: {self.failed.operation}: {(self.error or '').rstrip('.')}.")
         elif self.error:
             parts.append(f"Failed: {self.error.rstrip('.')}.")
         if self.failed is not None or self.error or self.not_done:
-            rest = ", ".join(c.operation for c in self.not_done)
-            parts.append(f"Not done: {rest or 'none'}.")
+            if self.not_done:  # nothing to say when the failed call was the last one
+                rest = ", ".join(c.operation for c in self.not_done)
+                parts.append(f"Not done: {rest}.")
             if self.plan.if_failed:
                 parts.append(self.plan.if_failed)
         parts.extend(self.warnings)

@@ -68,18 +68,25 @@ def _ranges(values: tuple[int, ...]) -> str:
     return f"{values[0]}-{values[-1]} in steps of {step}"
 
 
+def got(value: object) -> str:
+    """What a field holds, for a message: ``not set`` when absent or empty, else ``got '3'``."""
+    if value is None or value == "":
+        return "not set"
+    return f"got {value!r}"
+
+
 def explain(cpu: str | int | None, memory: str | int | None) -> str:
     """Say why a pair is (in)valid, in words a user can act on."""
     c, m = cpu_units(cpu), memory_mib(memory)
     if c is None:
         sizes = ", ".join(str(k) for k in TABLE)
-        return f"Fargate needs a task-level cpu, one of {sizes} (got {cpu!r})"
+        return f"Fargate needs a task-level cpu, one of {sizes} ({got(cpu)})"
     if c not in TABLE:
         sizes = ", ".join(str(k) for k in TABLE)
         return f"cpu {c} is not a Fargate size; use one of {sizes}"
     allowed = f"cpu {c} allows memory {_ranges(TABLE[c])}"
     if m is None:
-        return f"Fargate needs a task-level memory (got {memory!r}); {allowed}"
+        return f"Fargate needs a task-level memory ({got(memory)}); {allowed}"
     if m not in TABLE[c]:
         return f"memory {m} does not fit cpu {c}: {allowed}"
     note = " (needs platform version 1.4.0 or later)" if c in NEEDS_PLATFORM_1_4 else ""

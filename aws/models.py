@@ -98,6 +98,17 @@ class NetworkConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class PlacementRule:
+    """One placementConstraints item (``type`` distinctInstance / memberOf, ``expression``) or
+    placementStrategy item (``type`` spread / binpack / random, ``field``): EC2 only, Fargate
+    has neither, so a switch to Fargate clears them."""
+
+    type: str
+    #: The constraint's expression or the strategy's field; None when AWS leaves it out.
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Service:
     arn: str
     name: str
@@ -123,6 +134,8 @@ class Service:
     deployment_config: DeploymentConfig | None = None
     #: ECS Exec for tasks started from now on (those running keep what they started with).
     enable_execute_command: bool | None = None
+    placement_constraints: tuple[PlacementRule, ...] = ()
+    placement_strategy: tuple[PlacementRule, ...] = ()
 
     @property
     def primary(self) -> Deployment | None:

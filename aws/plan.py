@@ -4,8 +4,9 @@ A plan is a value: a title, a one-line summary and the ordered ``ApiCall``s, eac
 render itself as the equivalent ``aws ...`` command line. Nothing is sent by building one: the
 builders are in ``aws.actions`` and the executor in ``aws.execute``.
 
-A call may carry the placeholder ``REGISTERED`` ("$registered") as a parameter value: the
-executor replaces it with the ARN returned by an earlier RegisterTaskDefinition in the same plan.
+A call may carry the placeholder ``REGISTERED`` ("$TASK_DEF_ARN") as a parameter value: the
+executor replaces it with the ARN returned by an earlier RegisterTaskDefinition in the same plan,
+and the CLI lines read it from the shell variable of that name, which the earlier line sets.
 """
 
 from __future__ import annotations
@@ -21,8 +22,11 @@ from botocore import xform_name
 
 from aws.models import arn_tail
 
+#: The shell variable the pasteable CLI lines keep that ARN in (see ``Plan.cli_lines``).
+REGISTERED_VAR = "TASK_DEF_ARN"
 #: Stands for "the ARN registered by an earlier step of this plan"; resolved by ``execute``.
-REGISTERED = "$registered"
+#: Spelled as the shell variable so the JSON the dialog shows matches the CLI lines.
+REGISTERED = f"${REGISTERED_VAR}"
 
 #: ``parse_count`` never accepts more than this, even with explicit confirmation. It is 20x
 #: ECS's default quota of 5,000 tasks per service: no real service needs more, and it stops a
@@ -96,6 +100,8 @@ class ApiCall:
                 parts.append(flag if value else "--no-" + flag[2:])
             elif isinstance(value, int | float):
                 parts += [flag, str(value)]
+            elif value == REGISTERED:
+                parts += [flag, f'"${REGISTERED_VAR}"']  # set by an earlier line of the plan
             elif isinstance(value, str):
                 parts += [flag, shlex.quote(value)]
             else:
@@ -146,10 +152,58 @@ class Plan:
         endpoint_url: str | None = None,
     ) -> str:
         """Every call as a CLI line, one per line (the keywords as in ``ApiCall.cli``)."""
-        return "\n".join(
-            call.cli(region=region, profile=profile, endpoint_url=endpoint_url)
-            for call in self.calls
-        )
+        return "\n".join(self.cli_lines(region=region, profile=profile, endpoint_url=endpoint_url))
+
+    def cli_lines(
+        self,
+        *,
+        region: str | None = None,
+        profile: str | None = None,
+        endpoint_url: str | None = None,
+    ) -> list[str]:
+        """One shell snippet per call that can be pasted in order as shown.
+
+        A call that needs the ARN an earlier RegisterTaskDefinition returns reads it from
+        ``$TASK_DEF_ARN``, which that earlier line sets (and prints); each says so in a comment.
+        """
+        target = {"region": region, "profile": profile, "endpoint_url": endpoint_url}
+        users = [n for n, call in enumerate(self.calls, 1) if _uses_registered(call.params)]
+        out: list[str] = []
+        for n, call in enumerate(self.calls, 1):
+            line = call.cli(**target)
+            later = [u for u in users if u > n]
+            if call.operation == "RegisterTaskDefinition" and later:
+                steps = " and ".join(str(u) for u in later)
+                out.append(
+                    f"# step {n} prints the new task definition ARN and keeps it in "
+                    f"${REGISTERED_VAR} for step {steps}\n"
+                    f"{REGISTERED_VAR}=$({line} --query taskDefinition.taskDefinitionArn "
+                    f'--output text) && echo "${REGISTERED_VAR}"'
+                )
+            elif n in users:
+                source = next(
+                    (
+                        k
+                        for k, c in enumerate(self.calls[: n - 1], 1)
+                        if c.operation == "RegisterTaskDefinition"
+                    ),
+                    None,
+                )
+                where = f"step {source}" if source else "an earlier step"
+                out.append(
+                    f"# ${REGISTERED_VAR} is the ARN {where} printed: run {where} first\n{line}"
+                )
+            else:
+                out.append(line)
+        return out
+
+
+def _uses_registered(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_uses_registered(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_uses_registered(v) for v in value)
+    return bool(value == REGISTERED)
 
 
 def td_label(arn: str | None) -> str:

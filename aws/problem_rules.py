@@ -28,6 +28,7 @@ from aws.models import (
     Task,
     arn_tail,
 )
+from aws.words import plural
 
 #: Target states worth a row, with the words and severity of each.
 TARGET_STATES = {
@@ -56,7 +57,7 @@ def rollout_problems(
             continue
         parts = [d.rollout_reason or "no reason given"]
         if d.failed_tasks:
-            parts.append(f"{d.failed_tasks} tasks failed to start")
+            parts.append(f"{plural(d.failed_tasks, 'task')} failed to start")
         parts.append(f"task definition {arn_tail(d.task_definition)}")
         out.append(_rollout(service, cluster, f"{d.id}|failed", "rollout failed", "; ".join(parts)))
         out[-1] = replace(out[-1], since=d.updated_at or d.created_at)
@@ -121,7 +122,7 @@ def capacity_problem(
         kind="stuck" if hit is not None and hit[1].placement else "short",
         cluster_arn=cluster.arn,
         cluster_name=cluster.name,
-        what=f"{service.running} of {service.desired} tasks running",
+        what=f"{service.running} of {plural(service.desired, 'task')} running",
         why=why,
         service_arn=service.arn,
         service_name=service.name,
@@ -160,7 +161,7 @@ def target_problems(
                 kind="targets",
                 cluster_arn=cluster.arn,
                 cluster_name=cluster.name,
-                what=f"{len(members)} of {totals[tg]} targets {words}",
+                what=f"{len(members)} of {plural(totals[tg], 'target')} {words}",
                 why=f"{why} in {_tg_name(tg)}",
                 service_arn=service.arn,
                 service_name=service.name,
@@ -229,10 +230,10 @@ def instance_problems(cluster: Cluster, instances: Iterable[ContainerInstance]) 
         tasks = ci.running_tasks or 0
         found: list[tuple[str, str, str, str]] = []
         if ci.agent_connected is False and ci.status in ("ACTIVE", "DRAINING"):
-            why = f"{host}: ECS cannot start or stop tasks there; {tasks} tasks on it"
+            why = f"{host}: ECS cannot start or stop tasks there; {plural(tasks, 'task')} on it"
             found.append(("agent", "ECS agent disconnected", why, "error"))
         if ci.status == "DRAINING" and tasks > 0:
-            why = f"{host}: {tasks} tasks still running while ECS moves them elsewhere"
+            why = f"{host}: {plural(tasks, 'task')} still running while ECS moves them elsewhere"
             found.append(("draining", "instance draining", why, "warning"))
         out.extend(
             Problem(

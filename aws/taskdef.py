@@ -13,7 +13,7 @@ import json
 from functools import cache
 from typing import Any
 
-from aws import fargate, secrets
+from aws import fargate, json_errors, secrets
 from aws.plan import ValidationError
 
 #: Keys DescribeTaskDefinition adds that RegisterTaskDefinition rejects: removed silently.
@@ -93,7 +93,7 @@ def parse_json(text: str) -> dict[str, Any]:
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        where = f"line {exc.lineno}, column {exc.colno}: {exc.msg}"
+        where = json_errors.describe(exc)
         raise ValidationError(f"Invalid JSON at {where}", [where]) from exc
     if not isinstance(value, dict):
         problem = f"line 1, column 1: expected a JSON object, got {type(value).__name__}"
@@ -160,7 +160,7 @@ def validate(body: dict[str, Any]) -> list[str]:
     mode = body.get("networkMode")
     if requires_fargate(body):
         if mode != "awsvpc":
-            problems.append(f"FARGATE needs networkMode 'awsvpc' (got {mode!r})")
+            problems.append(f"FARGATE needs networkMode 'awsvpc' ({fargate.got(mode)})")
         cpu, memory = body.get("cpu"), body.get("memory")
         if not fargate.valid(cpu, memory):  # type: ignore[arg-type]
             problems.append("FARGATE size: " + fargate.explain(cpu, memory))  # type: ignore[arg-type]

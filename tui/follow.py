@@ -17,7 +17,7 @@ from typing import Any
 from rich.text import Text
 
 from aws.models import Deployment, Service
-from tui.text import clean
+from tui.text import clean, plural
 
 #: After this long without an end, stop following (ECS itself may take longer; the pane still
 #: shows the counts).
@@ -81,7 +81,7 @@ def judge(follow: Follow, service: Service, now: float) -> Follow:
     if ours is not None and not follow.seen:
         follow = replace(follow, seen=True)
     if ours is not None and ours.rollout_state == FAILED:
-        reason = ours.rollout_reason or f"{ours.failed_tasks} tasks failed to start"
+        reason = ours.rollout_reason or f"{plural(ours.failed_tasks, 'task')} failed to start"
         return replace(follow, state=FAILED, reason=reason, ended=now)
     if follow.deployment_id and ours is None and follow.seen:
         # ECS dropped it: a newer deployment (a circuit-breaker rollback, or someone else's
@@ -95,7 +95,7 @@ def judge(follow: Follow, service: Service, now: float) -> Follow:
     else:
         settled = ours.status == "PRIMARY" and ours.rollout_state != IN_PROGRESS
     if settled and service.steady:
-        reason = f"{service.running}/{service.desired} tasks running"
+        reason = f"{service.running}/{plural(service.desired, 'task')} running"
         return replace(follow, state=COMPLETED, reason=reason, ended=now)
     if now - follow.started > GIVE_UP_AFTER:
         reason = f"still {service.running}/{service.desired} after {follow.took(now)}"

@@ -12,6 +12,9 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 
+from aws.words import noun as noun
+from aws.words import plural as plural
+
 #: C0/C1 control characters and DEL, plus the Unicode bidi controls (which can reorder what a
 #: terminal shows: "trojan source") and line/paragraph separators. ESC becomes a visible glyph
 #: so a hostile tag shows what it is; the others become "�".

@@ -184,6 +184,14 @@ def apply() -> None:
         )
         set_deployment_configuration(service, self._get_param("deploymentConfiguration"))
         service.enable_execute_command = bool(self._get_param("enableExecuteCommand", False))
+        # moto drops the placement rules; ECS keeps them and describes them back.
+        for param, attribute in (
+            ("placementStrategy", "placement_strategy"),
+            ("placementConstraints", "placement_constraints"),
+        ):
+            rules = self._get_param(param)
+            if rules:
+                setattr(service, attribute, list(rules))
         strategy = self._get_param("capacityProviderStrategy")
         if strategy:
             service.ecsdeck_launch_type = service.launch_type or "EC2"

@@ -640,6 +640,7 @@ async def test_failure_is_reported_and_audited(moto_url: str) -> None:
     assert outcome.error and "AccessDeniedException" in outcome.error
     assert "not authorized" in outcome.error
     assert "Failed: UpdateService: AccessDeniedException" in outcome.report()
+    assert outcome.report().startswith("Nothing was changed. Failed:")  # not "Done: nothing."
     assert "web still wants 2 tasks." in outcome.report()
     assert describe(moto_url)["desiredCount"] == 2
     (line,) = log.read()

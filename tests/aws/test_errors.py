@@ -155,3 +155,22 @@ async def test_throttling_through_the_real_retry_logic(
     text = explain(info.value)
     assert text.startswith("ThrottlingException: AWS is rate-limiting this account's ECS API")
     assert "retried 2 times" in text
+
+
+async def test_invalid_parameter_type_in_words(moto_url: str) -> None:
+    """botocore refuses a wrong type before sending; the user reads which parameter wants what."""
+    from botocore.exceptions import ParamValidationError
+
+    s = SessionSettings(endpoint_url=moto_url, region=REGION, retry_mode="standard", max_attempts=1)
+    async with Clients.open(s) as c:
+        with pytest.raises(ParamValidationError) as info:
+            await c.ecs.update_service(
+                cluster="prod",
+                service="web",
+                desiredCount="3",  # type: ignore[arg-type]
+                capacityProviderStrategy=[{"weight": 1}],  # type: ignore[typeddict-item]
+            )
+    said = explain(info.value)
+    assert "desiredCount must be a number, got the text '3'" in said
+    assert "capacityProviderStrategy[0] needs capacityProvider" in said
+    assert "<class" not in said and "valid types" not in said

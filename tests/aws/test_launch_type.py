@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
+from aws import models as ecs_models
 from aws.audit import AuditLog
-from aws.ecs import task_definition_from_response
+from aws.ecs import service_from_dict, task_definition_from_response
 from aws.execute import execute
 from aws.launch_type import (
     _candidates,
@@ -176,6 +178,37 @@ async def test_already_fargate_task_definition_and_provider(moto_url: str) -> No
     )
     assert all(ch.ok for ch in sp.checks)
     assert sp.plan.diff is None
+    # No placement rules: nothing to clear, and nothing is described a second time.
+    assert "placementStrategy" not in update.params
+
+
+async def test_placement_rules_come_from_the_service_model(moto_url: str) -> None:
+    """The Service read once carries its placement rules; the switch clears them without
+    describing the service again."""
+    seed_service(moto_url)
+    _vpc, subnet, sg = default_network(moto_url)
+    spread = ecs_models.PlacementRule("spread", "attribute:ecs.availability-zone")
+    # The bare moto server drops placement rules (the sandbox keeps them): set them on the model.
+    svc = replace(service(moto_url), placement_strategy=(spread,))
+    async with open_clients(moto_url) as c:
+        sp = await plan_switch(c, svc, to="FARGATE", subnets=[subnet], security_groups=[sg])
+        assert c.calls.total["ecs.DescribeServices"] == 0
+    assert sp.blocked is None
+    update = sp.plan.calls[-1]
+    assert update.params["placementStrategy"] == [] and update.params["placementConstraints"] == []
+    assert any("placement" in n for n in sp.plan.notes)
+
+
+def test_service_model_reads_placement_fields() -> None:
+    svc = service_from_dict(
+        {
+            "serviceArn": "arn:aws:ecs:us-east-1:1:service/prod/web",
+            "placementConstraints": [{"type": "memberOf", "expression": "attribute:x == y"}],
+            "placementStrategy": [{"type": "binpack", "field": "memory"}, {"field": "no type"}],
+        }
+    )
+    assert svc.placement_constraints == (ecs_models.PlacementRule("memberOf", "attribute:x == y"),)
+    assert svc.placement_strategy == (ecs_models.PlacementRule("binpack", "memory"),)
 
 
 async def test_instance_target_group_blocks(moto_url: str) -> None:
@@ -226,7 +259,9 @@ async def test_failure_at_step_k_reports_done_and_not_done(moto_url: str) -> Non
             "Done: RegisterTaskDefinition (web:2), PutClusterCapacityProviders (prod). "
             "Failed: UpdateService: InvalidParameterException"
         )
-        assert "Not done: none. The service still runs web:1 on EC2." in report
+        # The failed call was the last: no "Not done: none." before what the service runs.
+        assert report.endswith("deployment.). The service still runs web:1 on EC2."), report
+        assert "Not done" not in report
 
         # Step 2 of 3 fails: UpdateService is listed as not done, with the ARN resolved.
         fail_operation(c, "PutClusterCapacityProviders", "ClientException", "nope")

@@ -301,6 +301,20 @@ def test_capacity_provider_strategy_on_create_and_update(patched: dict[str, Any]
     assert back["launchType"] == "EC2" and "capacityProviderStrategy" not in back
 
 
+def test_placement_rules_are_kept_as_ecs_does(patched: dict[str, Any]) -> None:
+    ecs = patched["ecs"]
+    spread = [{"type": "spread", "field": "attribute:ecs.availability-zone"}]
+    _fargate_service(
+        ecs,
+        patched["ec2"],
+        placementStrategy=spread,
+        placementConstraints=[{"type": "distinctInstance"}],
+    )
+    service = ecs.describe_services(cluster="c", services=["web"])["services"][0]
+    assert service["placementStrategy"] == spread
+    assert service["placementConstraints"] == [{"type": "distinctInstance"}]
+
+
 def test_stop_task_records_stop_code(patched: dict[str, Any]) -> None:
     ecs = patched["ecs"]
     _fargate_service(ecs, patched["ec2"], launchType="FARGATE")

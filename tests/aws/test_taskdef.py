@@ -192,3 +192,35 @@ def test_fargate_table() -> None:
     assert fargate.smallest_fitting(4096, 40000) == ("8192", "40960")
     with pytest.raises(ValueError):
         fargate.smallest_fitting(16384, 200000)
+
+
+TD_TEXT = (
+    '{\n  "family": "web",\n  "containerDefinitions": [\n    {\n      "name": "app"\n    }\n  ]\n}'
+)
+
+
+@pytest.mark.parametrize(
+    ("edited", "says"),
+    [
+        # the opening brace deleted: Python says "Extra data"
+        (TD_TEXT[1:], "missing opening brace '{'"),
+        # the last closing brace deleted
+        (TD_TEXT[:-1], "missing closing brace '}'"),
+        # the container's closing brace deleted
+        (TD_TEXT.replace("    }\n", ""), "expected , or }"),
+        (TD_TEXT.replace('"web",', '"web"'), "expected , or }"),
+        (TD_TEXT.replace('"app"', '"app",'), "a comma before } is not allowed in JSON"),
+    ],
+)
+def test_json_errors_say_what_is_wrong_in_json_terms(edited: str, says: str) -> None:
+    with pytest.raises(ValidationError) as err:
+        taskdef.parse_json(edited)
+    assert says in err.value.message
+    assert "Extra data" not in err.value.message and "Expecting" not in err.value.message
+    assert "line " in err.value.message and "column " in err.value.message
+
+
+def test_braces_inside_strings_are_not_counted() -> None:
+    with pytest.raises(ValidationError) as err:
+        taskdef.parse_json('{"command": "echo }}", "x": 1')
+    assert "missing closing brace '}'" in err.value.message

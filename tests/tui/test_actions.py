@@ -618,7 +618,7 @@ async def test_aws_error_is_explained_and_the_app_keeps_running(live_sandbox, ma
         await wait_for(pilot, lambda: "Failed: UpdateService" in notes(app))
         text = notes(app)
         assert "ClientException" in text  # the raw code, with plain words around it
-        assert "Not done" in text and "still runs auth-service:3" in text
+        assert "Nothing was changed." in text and "still runs auth-service:3" in text
         await pilot.pause(0.3)
         assert app.is_running and app.screen is screen
     [line] = AuditLog().read()

@@ -109,3 +109,62 @@ def test_masked_taskdef_hides_every_environment_value_and_keeps_the_rest() -> No
     ]
     assert masked["containerDefinitions"][1] == {"name": "sidecar"}  # type: ignore[index]
     assert raw["containerDefinitions"][0]["environment"][0]["value"] == "hunter2"  # type: ignore[index]
+
+
+async def test_o_shows_and_copies_the_console_url_of_the_selection(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    from aws import console
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await wait_for(pilot, lambda: any(k.endswith("/core-ec2") for k in keys(table(app))))
+        t = table(app)
+        arn = next(k for k in keys(t) if k.endswith("/core-ec2"))
+        t.move_cursor(row=t.get_row_index(arn))
+        writes = record_writes(app)
+        await pilot.press("o")
+        url = console.cluster_url(arn, app.clients.region)
+        await wait_for(pilot, lambda: osc52(url) in "".join(writes))
+        assert app.clipboard == url and "/ecs/v2/clusters/core-ec2/" in url
+        assert any(str(n.message) == url for n in app._notifications)  # shown, not only copied
+
+
+async def test_o_on_a_task_and_on_a_target(frozen_sandbox: str, make_app: Any) -> None:
+    from aws import console
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_service(app, pilot, "web-fargate")
+        await wait_for(pilot, lambda: app.screen.selected_task() is not None)
+        task = app.screen.selected_task()
+        await pilot.press("o")
+        await wait_for(
+            pilot,
+            lambda: app.clipboard.endswith(
+                f"/tasks/{task.id}/configuration?region={app.clients.region}"
+            ),
+        )
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.targets_table.row_count > 0)
+        screen.targets_table.focus()
+        await pilot.pause()
+        target = screen.selected_resource()
+        await pilot.press("o")
+        await wait_for(
+            pilot,
+            lambda: app.clipboard == console.target_group_url(target.target_group_arn, "x"),
+        )
+
+
+async def test_o_on_a_problem_copies_its_culprits_page(frozen_sandbox: str, make_app: Any) -> None:
+    from aws import console
+    from tests.tui.test_triage import open_problems
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_problems(app, pilot)
+        problem = screen.shown[screen.problems_table.selected_key]
+        await pilot.press("o")
+        url = console.problem_url(problem, app.clients.region)
+        await wait_for(pilot, lambda: app.clipboard == url)

@@ -74,7 +74,7 @@ async def test_task_logs_tail_first_then_follow_pause_filter_save(
             [f"logs-test line {n}" for n in range(1, 2000)] + [hostile],
         )
 
-        await pilot.press("o")
+        await pilot.press("L")
         await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen))
         logs = app.screen
         assert isinstance(logs, LogsScreen)
@@ -217,7 +217,7 @@ async def test_filter_pattern_goes_to_cloudwatch_and_other_drivers_say_where(
         group, stream = _stream_of(frozen_sandbox, task)
         _put(frozen_sandbox, group, stream, ["INFO fine", "ERROR pattern-test boom", "INFO ok"])
         table(app, "#tasks").move_cursor(row=1)
-        await pilot.press("o")
+        await pilot.press("L")
         await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen))
         logs = app.screen
         assert isinstance(logs, LogsScreen)

@@ -29,6 +29,7 @@ from aws.health import (
     trouble_kind,
 )
 from tui import heap
+from tui.screens.console_key import CONSOLE_BINDING, copy_console_url
 from tui.text import clean
 from tui.widgets.command_line import CommandLine, LineInput
 from tui.widgets.live_table import LiveTable
@@ -98,6 +99,7 @@ class PollingScreen(Screen[None]):
             tooltip="Show the selected row as JSON, and copy it",
             id="json",
         ),
+        CONSOLE_BINDING,
     ]
 
     crumb = ""
@@ -159,6 +161,11 @@ class PollingScreen(Screen[None]):
         arn = str(getattr(resource, "arn", None) or getattr(resource, "id", ""))
         self.app.copy_to_clipboard(arn)
         self.notify(f"Copied {clean(arn, 200)}", markup=False)
+
+    def action_console_url(self) -> None:
+        resource = self._selected_or_say()
+        if resource is not None:
+            copy_console_url(self, resource)
 
     def action_show_json(self) -> None:
         from tui.screens.json_view import JsonScreen, to_json

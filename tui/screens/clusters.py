@@ -19,7 +19,7 @@ from aws.models import Cluster
 from tui.problem_feed import ProblemsUpdated
 from tui.screens.base import PollingScreen
 from tui.status import BAD, IDLE, OK, WARN, badge
-from tui.text import natural_key, safe
+from tui.text import natural_key, plural, safe
 from tui.widgets.live_table import LiveTable, Row
 
 #: Seconds the clusters pane waits before the problems reader's first (big) read.
@@ -117,7 +117,7 @@ class ClustersScreen(PollingScreen):
         # Until the reader's first report, say that PROBLEMS is still being read ("…" alone
         # reads like a glitch); the row count shows again after.
         waiting = feed.report is None and bool(rows)
-        self.header.note = f" · {len(rows)} rows · loading problems…" if waiting else None
+        self.header.note = f" · {plural(len(rows), 'row')} · loading problems…" if waiting else None
         self.header.update_lines()
 
     @on(DataTable.RowSelected)

@@ -188,6 +188,11 @@ class DeploymentsScreen(PollingScreen):
         line.update(follow_line(follow) if follow else "")
         self._show_detail()
 
+    def selected_resource(self) -> Deployment | None:
+        """The deployment under the cursor (`c` copies its id, `o` the deployments tab)."""
+        key = self.deployments_table.selected_key
+        return self.seen.get(key) if key else None
+
     def _show_detail(self) -> None:
         key = self.deployments_table.selected_key
         chosen = self.seen.get(key) if key else self.service.primary

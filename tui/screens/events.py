@@ -10,7 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from aws.models import Service
-from tui.text import age, clean
+from tui.text import age, clean, utc_stamp
 
 #: Phrases an on-call should see at a glance (ECS service event messages).
 TROUBLE = (
@@ -30,7 +30,7 @@ def render_events(service: Service) -> Text:
     if not service.events:
         t.append("No events.", style="dim")
     for e in service.events:
-        when = e.created_at.strftime("%Y-%m-%d %H:%M:%S") if e.created_at else "-"
+        when = utc_stamp(e.created_at)
         message = clean(e.message, 500)
         bad = any(p in message.lower() for p in TROUBLE)
         t.append(f"{age(e.created_at):>5} ", style="bold")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import datetime
 
 from rich.syntax import Syntax
 from textual.app import ComposeResult
@@ -12,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from tui.text import clean
+from tui.text import clean, utc_stamp
 
 
 def to_json(resource: object) -> str:
@@ -23,7 +24,12 @@ def to_json(resource: object) -> str:
         if dataclasses.is_dataclass(resource) and not isinstance(resource, type)
         else resource
     )
-    return json.dumps(data, indent=2, default=str)
+    return json.dumps(data, indent=2, default=_plain)
+
+
+def _plain(value: object) -> str:
+    """Datetimes in the one format the app shows times in; anything else as its text."""
+    return utc_stamp(value) if isinstance(value, datetime) else str(value)
 
 
 MASK = "•••• (u reveals)"

@@ -27,7 +27,7 @@ from aws.log_session import BUFFER, SINCE_START, LogScope, LogSession, by_time
 from aws.models import LogEvent, Service, Task
 from aws.task_watch import ServiceTasks
 from tui.log_lines import haystack, line_text, save_lines
-from tui.text import clean
+from tui.text import clean, plural
 from tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
@@ -293,7 +293,11 @@ class LogsScreen(Screen[None]):
     def _note(self) -> None:
         label, _ = WINDOWS[self.window]
         shown = sum(1 for e in self.lines if self._matches(e)) if self.local else len(self.lines)
-        parts = [f"{shown} lines" if not self.local else f"{shown} of {len(self.lines)} lines"]
+        parts = [
+            plural(shown, "line")
+            if not self.local
+            else f"{shown} of {plural(len(self.lines), 'line')}"
+        ]
         parts.append(f"{label} (0-4)")
         if self.local:
             parts.append(f"filter: {clean(self.local, 30)}")
@@ -398,7 +402,10 @@ class LogsScreen(Screen[None]):
             return
         self.saved = path
         self.notify(
-            f"Saved {len(shown)} lines to {path}", title="Logs saved", markup=False, timeout=15
+            f"Saved {plural(len(shown), 'line')} to {path}",
+            title="Logs saved",
+            markup=False,
+            timeout=15,
         )
 
     @work(exclusive=True, group="previous", exit_on_error=False)
@@ -436,7 +443,7 @@ def service_logs_screen(service: Service) -> LogsScreen:
 TASK_LOGS_BINDINGS = [
     # Not in the footer (full of action keys at 120 columns); `?` lists both.
     Binding(
-        "o",
+        "L",
         "task_logs",
         "Logs",
         tooltip="Logs of the selected task: follow, filter, save",

@@ -218,6 +218,17 @@ class ProblemsScreen(PollingScreen):
     def _selected(self) -> None:
         self.action_open()
 
+    def action_console_url(self) -> None:
+        """The culprit's console page (the task, else the service, else the cluster)."""
+        from tui.screens.console_key import copy_console_url
+
+        key = self.problems_table.selected_key
+        problem = self.shown.get(key) if key else None
+        if problem is None:
+            self.notify("Select a row first.", severity="warning")
+            return
+        copy_console_url(self, problem)
+
     def action_open(self) -> None:
         key = self.problems_table.selected_key
         problem = self.shown.get(key) if key else None

@@ -26,7 +26,7 @@ from tui.screens.base import PollingScreen
 from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
 from tui.screens.logs import TASK_LOGS_BINDINGS, LogsKeys
 from tui.status import service_health, target_reason, target_state, task_reason, task_status
-from tui.text import age, clean, safe, short_arn
+from tui.text import age, clean, plural, safe, short_arn
 from tui.widgets.live_table import LiveTable, Row
 from tui.widgets.quiet_static import QuietStatic
 
@@ -65,7 +65,8 @@ def task_row(t: Task) -> Row:
         Text(health, style=health_style),
         safe(short_arn(t.task_definition), limit=40),
         safe(where, limit=40),
-        Text(age(when)),
+        # A stopped task's age counts from its stop, and says so: "stopped 5m", not "5m".
+        Text(f"stopped {age(when)}" if t.last_status == "STOPPED" else age(when)),
         safe(task_reason(t), "red" if t.last_status == "STOPPED" else "", 90),
     )
     hay = f"{t.id} {t.last_status} {t.private_ip} {task_reason(t)}".lower()
@@ -89,7 +90,18 @@ def target_row(target: Target, tasks: dict[str, Task]) -> Row:
         safe(tg_name(target.target_group_arn), limit=40),
         safe(target_reason(target), limit=120),
     )
-    hay = f"{target.id} {target.state} {target.reason}".lower()
+    # Everything the row shows can be typed in the filter: target, port, task, group, reason.
+    hay = " ".join(
+        str(part)
+        for part in (
+            f"{target.id}{port}",
+            target.state,
+            task.id if task else "",
+            tg_name(target.target_group_arn),
+            target_reason(target),
+        )
+        if part
+    ).lower()
     return Row(target.key, cells, hay)
 
 
@@ -101,8 +113,7 @@ def summary(s: Service, unhealthy_targets: int = 0, follow: Follow | None = None
     text.append("  ")
     text.append_text(service_health(s))
     if unhealthy_targets:
-        plural = "s" if unhealthy_targets > 1 else ""
-        text.append(f"  ✗ {unhealthy_targets} target{plural} unhealthy", style="bold red")
+        text.append(f"  ✗ {plural(unhealthy_targets, 'target')} unhealthy", style="bold red")
     text.append(f"  desired {s.desired} · running {s.running} · pending {s.pending}")
     text.append(f" · {clean(s.compute, 30)} · {clean(short_arn(s.task_definition), 50)}")
     if follow is not None:
@@ -231,7 +242,8 @@ class ServiceScreen(LogsKeys, ServiceActions, DeploymentsKey, TaskActions, Polli
         )
         bad = sum(1 for t in targets if t.state not in ("healthy", None))
         self.query_one("#targets-title", Static).update(
-            f"Target health · {len(targets)} targets" + (f" · {bad} not healthy" if bad else "")
+            f"Target health · {plural(len(targets), 'target')}"
+            + (f" · {bad} not healthy" if bad else "")
         )
         self._focus_culprit()
 

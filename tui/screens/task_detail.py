@@ -6,6 +6,7 @@ A stopped task opens with its cause in one line, in the same words as the proble
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -22,7 +23,7 @@ from aws.errors import explain
 from aws.logs import task_logs
 from aws.models import LogEvent, Task
 from tui.status import task_reason
-from tui.text import clean
+from tui.text import age, clean, plural, utc_stamp
 
 if TYPE_CHECKING:
     from tui.app import EcsDeckApp
@@ -45,6 +46,11 @@ def cause_line(task: Task) -> Text:
     return t
 
 
+def when(at: datetime | None) -> str | None:
+    """``2026-11-27 00:57:20 UTC (5m ago)``: the one timestamp format, and how long ago."""
+    return f"{utc_stamp(at)} ({age(at)} ago)" if at else None
+
+
 def describe(task: Task) -> Text:
     t = cause_line(task)
     t.append(f"Task {clean(task.id)}\n", style="bold")
@@ -58,8 +64,8 @@ def describe(task: Task) -> Text:
         ("instance", task.ec2_instance_id),
         ("zone", task.availability_zone),
         ("started by", task.started_by),
-        ("started", task.started_at),
-        ("stopped", task.stopped_at),
+        ("started", when(task.started_at)),
+        ("stopped", when(task.stopped_at)),
         ("stop", task_reason(task)),
     ]
     for label, value in rows:
@@ -92,7 +98,9 @@ def render_logs(logs: dict[str, list[LogEvent]]) -> Text:
     if not logs:
         t.append("No awslogs configuration with a stream prefix: no per-task log stream.", "dim")
     for container, events in logs.items():
-        t.append(f"\nLogs · {clean(container, 60)} (last {len(events)} lines)\n", style="bold")
+        t.append(
+            f"\nLogs · {clean(container, 60)} (last {plural(len(events), 'line')})\n", style="bold"
+        )
         if not events:
             t.append("  (no lines in this task's stream)\n", style="dim")
         for e in events:
@@ -107,15 +115,16 @@ class TaskDetail(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,enter", "dismiss", "Close"),
         Binding("r", "load_logs", "Reload logs"),
-        # o as on the service pane (where l is Launch type); l too, as in k9s.
+        # L as on the service pane (where l is Launch type); l too, as in k9s.
         Binding(
-            "o,l",
+            "L,l",
             "open_logs",
             "Logs",
-            key_display="o",
+            key_display="L",
             tooltip="Follow, filter and save this task's logs",
         ),
         Binding("E", "exec", "Exec", tooltip="ECS Exec into a container of this task", id="exec"),
+        Binding("o", "console_url", "Console", tooltip="Show and copy the task's console URL"),
     ]
     DEFAULT_CSS = """
     TaskDetail { align: center middle; }
@@ -151,6 +160,15 @@ class TaskDetail(ModalScreen[None]):
         )
         if pane is not None:
             start_exec(pane, self.ecs_task)
+
+    def action_console_url(self) -> None:
+        from aws.console import task_url
+
+        task = self.ecs_task
+        region = cast("EcsDeckApp", self.app).clients.region or "us-east-1"
+        url = task_url(task.arn, task.cluster_arn, region)
+        self.app.copy_to_clipboard(url)
+        self.notify(url, title="Copied the AWS console URL", markup=False, timeout=10)
 
     @work(exclusive=True, group="logs", exit_on_error=False)
     async def action_load_logs(self) -> None:

@@ -17,7 +17,7 @@ from aws.taskdef_history import RevisionRef
 from tui import flows_taskdefs
 from tui.screens.base import PollingScreen
 from tui.screens.slow import SlowScreen
-from tui.text import age, clean, natural_key, safe, short_arn
+from tui.text import age, clean, natural_key, safe, short_arn, utc_stamp
 from tui.widgets.live_table import LiveTable, Row
 
 FAMILY_COLUMNS = [("family", "FAMILY")]
@@ -165,7 +165,7 @@ class RevisionsScreen(SlowScreen):
             marks.append("◆ marked")
         if td is not None:
             at = taskdef_history.registered_at(td)
-            when = f"{age(at)} ago · {at:%Y-%m-%d %H:%M} UTC" if at else "-"
+            when = f"{age(at)} ago · {utc_stamp(at)}" if at else "-"
             images, size = ", ".join(taskdef_history.image_tags(td)), taskdef_history.size(td)
         else:
             when = images = size = "…"

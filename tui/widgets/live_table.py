@@ -45,7 +45,8 @@ class Row:
     order: Order = ()
 
 
-_AGE = re.compile(r"^(\d+)([smhd])$")
+#: An age, or a stopped task's "stopped 5m" (its time since the stop), sorts by its seconds.
+_AGE = re.compile(r"^(?:stopped )?(\d+)([smhd])$")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 

@@ -22,7 +22,7 @@ from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui.text import clean
+from tui.text import clean, plural
 
 
 class StatusHeader(Widget):
@@ -108,11 +108,15 @@ class StatusHeader(Widget):
         tables = self.screen.query(LiveTable)
         if not tables:
             return ""
-        table = tables.first()
+        # The filtered table, where one is (a pane's second table filters too), else the first.
+        table = next((t for t in tables if t.filter_text), tables.first())
         total = table.row_count_total
         if table.filter_text:
-            return f" · {table.row_count} of {total} rows (filter: {clean(table.filter_text, 30)})"
-        return f" · {total} rows"
+            return (
+                f" · {table.row_count} of {plural(total, 'row')} "
+                f"(filter: {clean(table.filter_text, 30)})"
+            )
+        return f" · {plural(total, 'row')}"
 
     def render(self) -> Text:
         app = self.app
@@ -166,7 +170,7 @@ class StatusHeader(Widget):
             line2.append(f"  loading {done} of {total}", style="yellow")
         if counter is not None:
             line2.append(
-                f"  · {self.calls_label}{self.calls_last} calls/refresh · "
+                f"  · {self.calls_label}{plural(self.calls_last, 'call')}/refresh · "
                 f"{counter.per_minute()}/min",
                 style="dim",
             )

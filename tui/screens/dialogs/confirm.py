@@ -107,8 +107,10 @@ def calls_text(plan: Plan, target: CliTarget | None = None) -> Text:
     target = target or {}
     out = Text()
     hidden = False
+    masked = replace(plan, calls=tuple(replace(c, params=mask(c.params)) for c in plan.calls))
+    snippets = masked.cli_lines(**target)
     for n, planned in enumerate(plan.calls, 1):
-        call = replace(planned, params=mask(planned.params))
+        call = masked.calls[n - 1]
         hidden = hidden or call.params != planned.params
         if n > 1:
             out.append("\n\n")
@@ -116,8 +118,12 @@ def calls_text(plan: Plan, target: CliTarget | None = None) -> Text:
         out.append("\n")
         params = json.dumps(call.params, indent=2, default=str)
         out.append_text(lines(params, "dim"))
+        # Comment lines say where a value from an earlier step comes from (pasteable as is).
+        *comments, command = snippets[n - 1].splitlines()
+        for comment in comments:
+            out.append("\n" + clean(comment, 400), style="dim italic")
         out.append("\n$ ", style="bold cyan")
-        out.append(clean(call.cli(**target), 4000), style="cyan")
+        out.append(clean(command, 4000), style="cyan")
     if not plan.calls:
         out.append("(no API calls)", style="dim")
     if hidden:

@@ -1,9 +1,16 @@
-"""Deploy: pick a revision of the service's family (newest first; the running one is marked)."""
+"""Deploy: pick a revision of the service's family (newest first; the running one is marked).
+
+Each of the newest ``DETAILED`` revisions says its image tag(s) and how long ago it was
+registered, read after the list is shown (DescribeTaskDefinition, cached: revisions never
+change); a bare revision number does not say which build it runs.
+"""
 
 from __future__ import annotations
 
+import asyncio
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -11,9 +18,27 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from aws.models import Service
+from aws import taskdef_history
+from aws.models import Service, TaskDefinition
 from tui.screens.dialogs.confirm import DIALOG_CSS
-from tui.text import clean, short_arn
+from tui.text import age, clean, short_arn
+
+#: Revisions (newest first) described for their image tags and age; older ones show the number.
+DETAILED = 10
+
+
+def revision_label(arn: str, running: bool, td: TaskDefinition | None = None) -> Text:
+    """``web:7  image 1.4.2 · registered 3d ago  (running now)``."""
+    label = Text(clean(short_arn(arn), 60))
+    if td is not None:
+        tags = ", ".join(taskdef_history.image_tags(td)) or "no image"
+        label.append(f"  image {clean(tags, 60)}", style="cyan")
+        registered = taskdef_history.registered_at(td)
+        if registered is not None:
+            label.append(f" · registered {age(registered)} ago", style="dim")
+    if running:
+        label.append("  (running now)", style="dim")
+    return label
 
 
 class DeployScreen(ModalScreen[str | None]):
@@ -42,9 +67,7 @@ class DeployScreen(ModalScreen[str | None]):
             yield Static("Enter picks; the confirmation shows the diff and the API call.")
             options = []
             for arn in self.revisions:
-                label = Text(clean(short_arn(arn), 80))
-                if arn == self.service.task_definition:
-                    label.append("  (running now)", style="dim")
+                label = revision_label(arn, arn == self.service.task_definition)
                 options.append(Option(label, id=arn))
             yield OptionList(*options, id="revisions")
 
@@ -53,6 +76,25 @@ class DeployScreen(ModalScreen[str | None]):
         revisions.focus()
         if self.revisions:
             revisions.highlighted = 0
+        self._describe()
+
+    @work(exclusive=True, exit_on_error=False, group="deploy-details")
+    async def _describe(self) -> None:
+        """Fill in image tags and ages; a revision that cannot be read keeps its bare number."""
+        from aws import ecs
+
+        clients = getattr(self.app, "clients", None)
+        if clients is None:
+            return
+        newest = self.revisions[:DETAILED]
+        found = await asyncio.gather(
+            *(ecs.read_task_definition(clients, arn) for arn in newest), return_exceptions=True
+        )
+        revisions = self.query_one("#revisions", OptionList)
+        for arn, td in zip(newest, found, strict=True):
+            if isinstance(td, TaskDefinition):
+                running = arn == self.service.task_definition
+                revisions.replace_option_prompt(arn, revision_label(arn, running, td))
 
     @on(OptionList.OptionSelected, "#revisions")
     def _picked(self, event: OptionList.OptionSelected) -> None:

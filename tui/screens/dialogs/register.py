@@ -24,7 +24,7 @@ from textual.widgets.option_list import Option
 from aws.models import Image
 from aws.plan import Plan, ValidationError
 from tui.screens.dialogs.confirm import DIALOG_CSS
-from tui.text import clean
+from tui.text import clean, utc_stamp
 
 _WHERE = re.compile(r"line (\d+), column (\d+)")
 
@@ -56,7 +56,7 @@ def image_uri(prefix: str, image: Image) -> str:
 
 def image_label(image: Image, current: bool) -> Text:
     tags = ", ".join(image.tags) or "(untagged) " + image.digest[:19]
-    pushed = image.pushed_at.strftime("%Y-%m-%d %H:%M") if image.pushed_at else "-"
+    pushed = utc_stamp(image.pushed_at)
     text = Text(clean(tags, 40).ljust(24), style="bold")
     text.append(f"  pushed {pushed}  {_size(image.size_bytes):>9}  ")
     scan = _scan(image)

@@ -1,4 +1,4 @@
-"""Switch launch type: the preflight checks (✓/✗ and the fix), the network choice, the plan.
+"""Switch launch type: the preflight checks (✓ fine, → fixed by this plan, ✗ not), the network choice, the plan.
 
 A blocked switch explains why and offers only Close. Otherwise the subnets and security groups
 are chosen from the service's VPC (preselected with what the plan uses); Next re-plans with the
@@ -34,11 +34,18 @@ def checks_text(sp: SwitchPlan) -> Text:
     for i, check in enumerate(sp.checks):
         if i:
             out.append("\n")
-        out.append("✓ " if check.ok else "✗ ", style="bold green" if check.ok else "bold red")
+        # Three states: fine (✓), wrong and fixed by this plan (→), wrong and not fixed (✗).
+        if check.ok:
+            out.append("✓ ", style="bold green")
+        elif check.fix and not sp.blocked:
+            out.append("→ ", style="bold yellow")
+        else:
+            out.append("✗ ", style="bold red")
         out.append(clean(check.name, 40), style="bold")
         out.append(": " + clean(check.detail, 400))
         if check.fix:
-            out.append("\n    fix: " + clean(check.fix, 400), style="yellow")
+            lead = "to fix: " if sp.blocked else "will be fixed by this plan: "
+            out.append("\n    " + lead + clean(check.fix, 400), style="yellow")
     if sp.blocked:
         out.append("\n\nBlocked: ", style="bold red")
         out.append(clean(sp.blocked, 800))

@@ -1,0 +1,53 @@
+"""`o`: the AWS console page of the selected row, shown and copied (OSC 52, like `c` and `y`).
+
+The address is built by ``aws.console`` (pure, region-aware); this module only finds what the
+pane has selected and the context an address needs (the pane's cluster, an image's repository).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+
+from aws import console
+from aws.models import Repository, Service
+
+if TYPE_CHECKING:
+    from tui.screens.base import PollingScreen
+
+CONSOLE_BINDING = Binding(
+    "o",
+    "console_url",
+    "Console",
+    show=False,  # no room in the footer; `?` lists it
+    tooltip="Show and copy the AWS console URL of the selected row (OSC 52)",
+    id="console_url",
+)
+
+
+def url_of(screen: PollingScreen, resource: object) -> str | None:
+    """The console address of ``resource`` as ``screen`` shows it; None when it has no page."""
+    region = screen.deck.clients.region or "us-east-1"
+    if isinstance(resource, dict):  # the task-definition panes select a family or a revision
+        ref = resource.get("arn") or resource.get("family")
+        return console.task_definition_url(str(ref), region) if ref else None
+    cluster = screen.current_cluster()
+    repository = getattr(screen, "repo", None)
+    service = getattr(screen, "service", None)
+    return console.url_for(
+        resource,
+        region=region,
+        cluster=cluster.arn if cluster else None,
+        repository=repository if isinstance(repository, Repository) else None,
+        service=service if isinstance(service, Service) else None,
+    )
+
+
+def copy_console_url(screen: PollingScreen, resource: object) -> None:
+    url = url_of(screen, resource)
+    if url is None:
+        screen.notify("This row has no page of its own in the AWS console.", severity="warning")
+        return
+    screen.app.copy_to_clipboard(url)
+    screen.notify(url, title="Copied the AWS console URL", markup=False, timeout=10)
