@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
+from aws.models import TaskDefinition
 from aws.paging import chunks, pages
 from aws.session import Clients
 
@@ -134,3 +135,28 @@ async def read_history(
         cpu=tuple(v for _, v in values.get("cpu", [])),
         memory=tuple(v for _, v in values.get("mem", [])),
     )
+
+
+def reservation(td: TaskDefinition) -> tuple[int | None, int | None]:
+    """CPU units and MiB the service's tasks reserve, what the percentages are of.
+
+    The task-level ``cpu``/``memory`` when set (always on Fargate); otherwise the sum of the
+    containers' ``cpu`` and ``memory`` (or ``memoryReservation``), as ECS reserves them on EC2.
+    """
+
+    def number(value: object) -> int | None:
+        try:
+            return int(str(value)) if value not in (None, "") else None
+        except ValueError:
+            return None
+
+    cpu, memory = number(td.cpu), number(td.memory)
+    containers = td.raw.get("containerDefinitions")
+    docs = [c for c in containers if isinstance(c, dict)] if isinstance(containers, list) else []
+    if cpu is None:
+        units = [n for c in docs if (n := number(c.get("cpu")))]
+        cpu = sum(units) if units else None
+    if memory is None:
+        mib = [n for c in docs if (n := number(c.get("memory") or c.get("memoryReservation")))]
+        memory = sum(mib) if mib else None
+    return cpu, memory
