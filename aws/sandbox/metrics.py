@@ -25,7 +25,7 @@ from typing import Any
 
 from aws.sandbox import fidelity_metrics, moto_patches
 from aws.sandbox.moto_patches import now
-from aws.sandbox.specs import ACCOUNT, REGION
+from aws.sandbox.specs import ACCOUNT, CLUSTERS, REGION
 
 NAMESPACE = "AWS/ECS"
 #: Service -> (CPU %, memory %) it hovers around; others get a level from their name.
@@ -70,13 +70,19 @@ def _backend() -> Any:
     return cloudwatch_backends[ACCOUNT][REGION]
 
 
-def _services(quiet: tuple[str, ...]) -> list[tuple[str, str]]:
-    """(cluster, service) of the ACTIVE services with running tasks, outside quiet clusters."""
+#: Clusters whose services publish: the showcase ones. The bench and filler clusters stay
+#: silent (their "-" is what a service without data looks like): moto scans every stored
+#: datapoint for each query and period, so a hundred more services would slow every read.
+PUBLISHING = tuple(c.name for c in CLUSTERS)
+
+
+def _services(clusters: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(cluster, service) of the ACTIVE services with running tasks in ``clusters``."""
     ecs = moto_patches.backends()["ecs"]
     return sorted(
         (s.cluster_name, s.name)
         for s in ecs.services.values()
-        if s.status == "ACTIVE" and s.cluster_name not in quiet and int(s.running_count or 0) > 0
+        if s.status == "ACTIVE" and s.cluster_name in clusters and int(s.running_count or 0) > 0
     )
 
 
@@ -87,8 +93,8 @@ class Publisher:
     running tasks, and ECS still reports on them, so :meth:`start` runs a thread of its own.
     """
 
-    def __init__(self, quiet: tuple[str, ...] = ()) -> None:
-        self.quiet = quiet
+    def __init__(self, clusters: tuple[str, ...] = PUBLISHING) -> None:
+        self.clusters = clusters
         self.last_minute: int | None = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -125,7 +131,7 @@ class Publisher:
         # Stored as moto's own request parsing stores timestamps: naive UTC.
         at = datetime(1970, 1, 1) + timedelta(minutes=minute, seconds=30)
         backend = _backend()
-        for cluster, name in _services(self.quiet):
+        for cluster, name in _services(self.clusters):
             cpu, memory = sample(name, minute)
             dimensions = [
                 {"Name": "ClusterName", "Value": cluster},

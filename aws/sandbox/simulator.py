@@ -66,8 +66,8 @@ class Simulator:
             weather_services=weather_services,
         )
         self.tick = tick
-        #: CloudWatch datapoints each minute (quiet clusters publish none: bench stays cheap).
-        self.metrics = metrics.Publisher(quiet_clusters)
+        #: CloudWatch datapoints each minute, for the showcase clusters' services.
+        self.metrics = metrics.Publisher()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
