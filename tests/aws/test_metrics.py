@@ -161,3 +161,31 @@ async def test_sandbox_publishes_and_seeds_autoscaling(sandbox_frozen: str) -> N
     assert (scaling.min_capacity, scaling.max_capacity) == (2, 6)
     assert scaling.policies[0].target_value == 60.0
     assert scaling.activities and scaling.activities[0].description.startswith("Setting desired")
+
+
+async def test_publisher_writes_once_a_minute(
+    moto_url: str, clients: Clients, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The simulator's publisher: one datapoint per service per wall-clock minute, only for
+    services with running tasks, whatever the tick length."""
+    from aws.sandbox import metrics as published
+    from aws.sandbox import moto_patches
+
+    seed_services(moto_url, 2)
+    with moto_patches.LOCK:
+        for service in moto_patches.backends()["ecs"].services.values():
+            service.running_count = 1 if service.name == "svc-000" else 0
+    clock = [datetime.now(UTC).replace(second=5, microsecond=0)]
+    monkeypatch.setattr(published, "now", lambda: clock[0])
+    publisher = published.Publisher(clusters=("big",))
+    publisher.tick()
+    publisher.tick()  # same minute: nothing more
+    stored = published._backend().get_all_metrics()
+    assert len(stored) == 2  # CPU and memory of svc-000; svc-001 runs no task
+    clock[0] += timedelta(minutes=1)
+    publisher.tick()
+    assert len(published._backend().get_all_metrics()) == 4
+    got = await metrics.read_utilization(clients, "big", ["svc-000", "svc-001"], now=clock[0])
+    cpu = got["svc-000"].cpu
+    assert cpu is not None and 0 < cpu <= 100
+    assert got["svc-001"] == metrics.Utilization(None, None)
