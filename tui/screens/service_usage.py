@@ -75,26 +75,37 @@ class UsageParts:
         return True
 
     async def read_slow_parts(self) -> None:
-        c, cluster, name = self.deck.clients, self.cluster.name, self.service.name
-        if self._due(METRICS_PART):
-            try:
-                if self.service.task_definition:
-                    td = await ecs.read_task_definition(c, self.service.task_definition)
-                    self.reserved = metrics.reservation(td)
-                self.history = await metrics.read_history(c, cluster, name)
-                self.header.set_part_error(METRICS_PART, None)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.header.set_part_error(METRICS_PART, explain(exc))
-        if self._due(SCALING_PART):
-            try:
-                self.scaling = await autoscaling.read_scaling(c, cluster, name)
-                self.header.set_part_error(SCALING_PART, None)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                self.header.set_part_error(SCALING_PART, explain(exc))
+        """Both parts side by side (one round trip of waiting, not two), each when due."""
+        await asyncio.gather(self._read_use(), self._read_scaling())
+
+    async def _read_use(self) -> None:
+        if not self._due(METRICS_PART):
+            return
+        c = self.deck.clients
+        try:
+            if self.service.task_definition:
+                td = await ecs.read_task_definition(c, self.service.task_definition)
+                self.reserved = metrics.reservation(td)
+            self.history = await metrics.read_history(c, self.cluster.name, self.service.name)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.header.set_part_error(METRICS_PART, explain(exc))
+        else:
+            self.header.set_part_error(METRICS_PART, None)
+
+    async def _read_scaling(self) -> None:
+        if not self._due(SCALING_PART):
+            return
+        c = self.deck.clients
+        try:
+            self.scaling = await autoscaling.read_scaling(c, self.cluster.name, self.service.name)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.header.set_part_error(SCALING_PART, explain(exc))
+        else:
+            self.header.set_part_error(SCALING_PART, None)
 
     def usage_text(self) -> Text:
         """The use line, sparklines wider on a wide terminal; dim while not refreshed."""
