@@ -161,7 +161,8 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
         self._usage_at: float | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield LiveTable(COLUMNS, id="services")
+        # Shift+M opens the service's merged logs: no column sorts on it (MEM% has no letter).
+        yield LiveTable(COLUMNS, id="services", reserved="M")
 
     @property
     def services_table(self) -> LiveTable:
