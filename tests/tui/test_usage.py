@@ -4,18 +4,27 @@ target-tracking policy; the bench cluster publishes no metrics of its own)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
 from tests.aws.test_metrics import put_utilization
+from tests.aws.test_outage import switch
+from tests.conftest import _spawn_sandbox
 from tests.tui.conftest import wait_for
 from tests.tui.test_panes import keys, open_cluster, table
 from tui.screens import service_usage, services
 from tui.screens.autoscaling import AutoscalingScreen
 from tui.screens.dialogs.scale import ScaleScreen
 from tui.screens.service import ServiceScreen
+
+
+@pytest.fixture(scope="module")
+def own_sandbox() -> Iterator[str]:
+    """A frozen sandbox of its own: its outage switch must not reach other tests."""
+    yield from _spawn_sandbox("--seed", "7", "--no-simulate", "--services", "40")
 
 
 def deny_cloudwatch(clients: Any) -> Any:
@@ -68,28 +77,32 @@ async def test_metrics_columns_filled_from_cloudwatch(frozen_sandbox: str, make_
 
 
 async def test_denied_cloudwatch_leaves_the_rest_refreshing(
-    frozen_sandbox: str, make_app: Any, monkeypatch: pytest.MonkeyPatch
+    own_sandbox: str, make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The sandbox's deny-cloudwatch switch answers GetMetricData AccessDenied, as for a role
+    without cloudwatch:GetMetricData; ECS and ELB keep answering."""
     monkeypatch.setattr(services, "METRICS_TTL", 0.0)  # read every tick, to see it fail and heal
-    put_utilization(frozen_sandbox, "bench", {"bench-00001": (42.0, 61.0)})
-    app = make_app(frozen_sandbox, max_attempts=1)
+    put_utilization(own_sandbox, "bench", {"bench-00001": (42.0, 61.0)})
+    app = make_app(own_sandbox, max_attempts=1)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_cluster(app, pilot, "bench")
         screen, header, t = app.screen, app.screen.header, table(app)
         one = next(k for k in t.shown_keys() if screen.services[k].name == "bench-00001")
         await wait_for(pilot, lambda: t.get_cell(one, "cpu").plain == "42%")
-        undo = deny_cloudwatch(app.clients)
-        await wait_for(pilot, lambda: services.METRICS_PART in header.part_errors)
-        assert "cloudwatch:GetMetricData" in header.part_errors[services.METRICS_PART]
-        described = app.clients.calls.total["ecs.DescribeServices"]
-        ticks = screen.ticks
-        await wait_for(pilot, lambda: screen.ticks >= ticks + 2)
-        assert not header.stale  # the rows keep refreshing from ECS
-        assert app.clients.calls.total["ecs.DescribeServices"] > described
-        cell = t.get_cell(one, "cpu")
-        assert cell.plain == "42%" and str(cell.style) == "dim"  # last value kept, marked
-        assert "CPU/MEM not refreshed" in header.render().plain
-        undo()
+        switch(own_sandbox, "deny-cloudwatch")
+        try:
+            await wait_for(pilot, lambda: services.METRICS_PART in header.part_errors)
+            assert "cloudwatch:GetMetricData" in header.part_errors[services.METRICS_PART]
+            described = app.clients.calls.total["ecs.DescribeServices"]
+            ticks = screen.ticks
+            await wait_for(pilot, lambda: screen.ticks >= ticks + 2)
+            assert not header.stale  # the rows keep refreshing from ECS
+            assert app.clients.calls.total["ecs.DescribeServices"] > described
+            cell = t.get_cell(one, "cpu")
+            assert cell.plain == "42%" and str(cell.style) == "dim"  # last value kept, marked
+            assert "CPU/MEM not refreshed" in header.render().plain
+        finally:
+            switch(own_sandbox, "none")
         await wait_for(pilot, lambda: services.METRICS_PART not in header.part_errors)
         await wait_for(pilot, lambda: str(t.get_cell(one, "cpu").style) != "dim")
 
