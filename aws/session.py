@@ -24,6 +24,8 @@ from aiobotocore.session import AioSession, get_session
 from aws.health import ApiHealth
 
 if TYPE_CHECKING:
+    from types_aiobotocore_application_autoscaling import ApplicationAutoScalingClient
+    from types_aiobotocore_cloudwatch import CloudWatchClient
     from types_aiobotocore_ec2 import EC2Client
     from types_aiobotocore_ecr import ECRClient
     from types_aiobotocore_ecs import ECSClient
@@ -31,7 +33,9 @@ if TYPE_CHECKING:
     from types_aiobotocore_logs import CloudWatchLogsClient
     from types_aiobotocore_sts import STSClient
 
-SERVICES = ("ecs", "ecr", "elbv2", "logs", "ec2", "sts")
+SERVICES = ("ecs", "ecr", "elbv2", "logs", "ec2", "sts", "cloudwatch", "application-autoscaling")
+#: Attribute of :class:`Clients` for a botocore service name that is not a Python identifier.
+ATTRIBUTES = {"application-autoscaling": "autoscaling"}
 
 #: Open ``CallCounter.scope()`` counters of the running asyncio task (tasks it starts inherit them).
 _SCOPES: ContextVar[tuple[tuple[CallCounter, Counter[str]], ...]] = ContextVar(
@@ -174,6 +178,10 @@ class Clients:
     logs: CloudWatchLogsClient
     ec2: EC2Client
     sts: STSClient
+    #: CloudWatch metrics (GetMetricData), not CloudWatch Logs.
+    cloudwatch: CloudWatchClient
+    #: Application Auto Scaling (the scalable target and policies of a service).
+    autoscaling: ApplicationAutoScalingClient
 
     def __init__(self, settings: SessionSettings, session: AioSession) -> None:
         self.settings = settings
@@ -223,7 +231,7 @@ class Clients:
                 )
                 client.meta.events.register("before-send", self._count)
                 self.health.attach(client.meta.events)
-                setattr(self, name, client)
+                setattr(self, ATTRIBUTES.get(name, name), client)
         except BaseException:
             await self._stack.aclose()
             raise

@@ -154,11 +154,15 @@ def _app(screen: PollingScreen) -> EcsDeckApp:
 
 
 def scale(screen: PollingScreen, service: Service) -> None:
+    from tui.screens.autoscaling import known_scaling, read_for_scale
     from tui.screens.dialogs.scale import ScaleScreen
 
     async def flow() -> None:
         app = _app(screen)
-        count = await app.push_screen_wait(ScaleScreen(service, app.settings.max_desired))
+        known = known_scaling(screen, service)
+        load = None if known else (lambda: read_for_scale(app.clients, service))
+        dialog = ScaleScreen(service, app.settings.max_desired, known, load)
+        count = await app.push_screen_wait(dialog)
         if count is None:
             return
         await confirm_and_execute(screen, aws_actions.plan_scale(service, count))

@@ -37,6 +37,8 @@ What moto does, and what AWS does instead:
 * **FilterLogEvents.** moto ignores ``logStreamNamePrefix`` (every stream of the group is
   searched). CloudWatch Logs searches only the streams with that prefix, and refuses the prefix
   together with ``logStreamNames`` (``LogsResponse.filter_log_events``).
+
+CloudWatch metrics and Application Auto Scaling are fixed in :mod:`.fidelity_metrics`.
 """
 
 from __future__ import annotations
@@ -49,6 +51,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from aws.sandbox import fidelity_metrics
 from aws.sandbox.moto_patches import _mark, _require, now
 
 #: Response method -> (result key, default maxResults), as ECS pages them.
@@ -108,6 +111,7 @@ def apply() -> None:
         setattr(owner, name, _mark(wrapper, orig))
         _installed.append((owner, name, orig))
     _transform_update_attributes(EC2ContainerServiceResponse)
+    fidelity_metrics.apply()
 
 
 #: Where moto's attribute transform goes for DescribeContainerInstances, and where it is missing.
@@ -129,6 +133,7 @@ def _transform_update_attributes(response: Any) -> None:
 
 def unapply() -> None:
     """Put moto back as it was (tests that patch in-process share moto's classes)."""
+    fidelity_metrics.unapply()
     while _installed:
         owner, name, original = _installed.pop()
         setattr(owner, name, original)

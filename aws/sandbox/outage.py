@@ -13,6 +13,9 @@ the bench over ``POST /ecsdeck/fault?kind=...``, see :mod:`.control`, or by sett
 * ``expired``: every request is refused with ``ExpiredTokenException`` (HTTP 400), as after an
   SSO session ends;
 * ``deny-elb``: ELB requests get ``AccessDenied`` (HTTP 403) naming the action; ECS answers;
+* ``deny-cloudwatch``: CloudWatch metrics requests (GetMetricData ...; signed for
+  ``monitoring``) get ``AccessDenied`` (HTTP 403) naming the action; every other service
+  answers;
 * ``hang``: the request is read and never answered while the outage lasts (a black hole).
 
 ``none`` ends the outage. ``/moto-api`` and ``/ecsdeck/`` are never affected.
@@ -30,7 +33,17 @@ from typing import Any
 
 StartResponse = Callable[..., Any]
 
-KINDS = ("none", "unreachable", "throttle", "5xx", "slow", "expired", "deny-elb", "hang")
+KINDS = (
+    "none",
+    "unreachable",
+    "throttle",
+    "5xx",
+    "slow",
+    "expired",
+    "deny-elb",
+    "deny-cloudwatch",
+    "hang",
+)
 SLOW_SECONDS = 4.0
 #: A hanging request gives up after this long even if the outage goes on (frees its thread).
 HANG_LIMIT = 600.0
@@ -59,9 +72,15 @@ class Outage:
             return None
         json_protocol = bool(environ.get("HTTP_X_AMZ_TARGET"))
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
-        elb = "elasticloadbalancing" in str(environ.get("HTTP_AUTHORIZATION", ""))
+        authorization = str(environ.get("HTTP_AUTHORIZATION", ""))
+        elb = "elasticloadbalancing" in authorization
         if kind == "deny-elb" and not elb:
             return None
+        if kind == "deny-cloudwatch":
+            if "/monitoring/aws4_request" not in authorization:  # CloudWatch signs as monitoring
+                return None
+            self.hits[kind] = self.hits.get(kind, 0) + 1
+            return _error(start_response, json_protocol, "AccessDenied", 403, _DENIED_CLOUDWATCH)
         if kind == "throttle" and not (elb or target.startswith("AmazonEC2ContainerService")):
             return None
         self.hits[kind] = self.hits.get(kind, 0) + 1
@@ -86,6 +105,10 @@ class Outage:
 _DENIED = (
     "User: arn:aws:iam::123456789012:user/oncall is not authorized to perform: "
     "elasticloadbalancing:* (sandbox outage deny-elb)"
+)
+_DENIED_CLOUDWATCH = (
+    "User: arn:aws:iam::123456789012:user/oncall is not authorized to perform: "
+    "cloudwatch:GetMetricData (sandbox outage deny-cloudwatch)"
 )
 #: kind -> (error code, HTTP status, message), as AWS words them.
 _ERRORS = {

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Sequence
 
-from aws.sandbox import exec_agent, fidelity, fleet, moto_patches, planted
+from aws.sandbox import exec_agent, fidelity, fleet, metrics, moto_patches, planted
 from aws.sandbox.aws_like import AwsLike, Server
 from aws.sandbox.control import Control
 from aws.sandbox.planted import PlantedProblem
@@ -112,6 +112,8 @@ class Sandbox:
             simulator.seed_history(
                 [(s.cluster, s.name) for s in SERVICES if s.name in HISTORY_SERVICES]
             )
+        metrics.seed_autoscaling(url)
+        simulator.backfill_metrics()
         self.simulator = simulator
         control.planted = lambda: [p.as_json() for p in seeded.planted]
         control.clear = self.clear
@@ -120,6 +122,8 @@ class Sandbox:
         server.wrapper.throttle = self.throttle
         if self.simulate:
             simulator.start()
+        else:
+            simulator.metrics.start()  # ECS reports on the running tasks of a frozen account too
         self.url = url
         return url
 

@@ -11,6 +11,7 @@ would. This module is the loop; the parts are, each a concern one can read alone
 * :mod:`.faults`: what goes wrong on its own with ``chaos`` on;
 * :mod:`.applogs`: log lines within each task's life;
 * :mod:`.history`: past trouble written at seeding;
+* :mod:`.metrics`: the CPU and memory use ECS publishes to CloudWatch each minute;
 * :mod:`.world`: what they remember between ticks.
 
 Everything happens in ticks, not seconds, and every choice comes from one ``random.Random``: the
@@ -29,7 +30,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from aws.sandbox import faults, history, rollouts, targets, tasks
+from aws.sandbox import faults, history, metrics, rollouts, targets, tasks
 from aws.sandbox.moto_patches import LOCK, now
 from aws.sandbox.world import TargetKey, World
 
@@ -65,6 +66,8 @@ class Simulator:
             weather_services=weather_services,
         )
         self.tick = tick
+        #: CloudWatch datapoints each minute, for the showcase clusters' services.
+        self.metrics = metrics.Publisher()
         self._thread: threading.Thread | None = None
         self._stop = threading.Event()
 
@@ -85,6 +88,7 @@ class Simulator:
         self._thread.start()
 
     def stop(self) -> None:
+        self.metrics.stop()
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
@@ -134,6 +138,7 @@ class Simulator:
                 faults.weather(world, live)
             if world.ticks % 30 == 0:
                 _prune(stopped)
+            self.metrics.tick()
 
     def converge(self) -> None:
         """Bring every service to steady state at once: tasks RUNNING, targets healthy,
@@ -153,6 +158,11 @@ class Simulator:
                 settled = now() - ago + timedelta(seconds=20 * len(service.events))
                 for deployment in service.deployments:
                     deployment.update(createdAt=now() - ago, updatedAt=settled)
+
+    def backfill_metrics(self, minutes: int = 60) -> None:
+        """The last hour of CloudWatch datapoints, as if ECS had been publishing all along."""
+        with LOCK:
+            self.metrics.backfill(minutes)
 
     def seed_history(self, names: list[tuple[str, str]]) -> None:
         """Past trouble for the named (cluster, service) pairs (see :mod:`.history`)."""

@@ -75,6 +75,25 @@ async def test_denied_elb_leaves_ecs_answering(sandbox: str) -> None:
     assert state["hits"]["deny-elb"] >= 1
 
 
+async def test_denied_cloudwatch_leaves_ecs_answering(sandbox: str) -> None:
+    from aws import metrics
+
+    settings = SessionSettings(endpoint_url=sandbox, region="us-east-1", max_attempts=1)
+    async with Clients.open(settings) as c:
+        switch(sandbox, "deny-cloudwatch")
+        try:
+            with pytest.raises(Exception, match="cloudwatch:GetMetricData"):
+                await metrics.read_utilization(c, "web-fargate", ["checkout-web"])
+            assert c.health.trouble is not None and c.health.trouble.kind == DENIED
+            assert (await c.ecs.list_clusters())["clusterArns"]
+            assert (await c.elbv2.describe_target_groups())["TargetGroups"]
+        finally:
+            state = switch(sandbox, "none")
+        got = await metrics.read_utilization(c, "web-fargate", ["checkout-web"])
+    assert state["hits"]["deny-cloudwatch"] >= 1
+    assert got["checkout-web"].cpu is not None
+
+
 def test_an_unknown_kind_is_refused(sandbox: str) -> None:
     with pytest.raises(urllib.error.HTTPError) as caught:
         switch(sandbox, "meteor")

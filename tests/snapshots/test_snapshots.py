@@ -21,8 +21,24 @@ from tui.config import Settings
 from tui.widgets.live_table import LiveTable
 
 
+def _pinned_utilization(c: Any, cluster: str, names: Any, **_: Any) -> Any:
+    from aws.metrics import Utilization
+
+    return {n: Utilization(float(10 + len(n) * 3 % 80), float(20 + len(n) * 7 % 70)) for n in names}
+
+
+async def _pinned_history(c: Any, cluster: str, service: str, **_: Any) -> Any:
+    from aws.metrics import History
+
+    return History(
+        cpu=tuple(40.0 + (i % 12) * 3 for i in range(60)),
+        memory=tuple(55.0 + (i % 5) for i in range(60)),
+    )
+
+
 @pytest.fixture
 def pinned(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    import aws.metrics
     import tui.screens.deployments
     import tui.screens.problems
     import tui.screens.service
@@ -33,6 +49,13 @@ def pinned(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
         monkeypatch.setattr(module, "age", lambda *_a, **_k: "5m")
     for module in (tui.screens.problems, tui.screens.deployments):
         monkeypatch.setattr(module, "utc_stamp", lambda *_a, **_k: "2026-01-01 00:00:00 UTC")
+
+    # CloudWatch use follows the wall clock (the sandbox publishes each minute): pinned too.
+    async def utilization(*args: Any, **kwargs: Any) -> Any:
+        return _pinned_utilization(*args, **kwargs)
+
+    monkeypatch.setattr(aws.metrics, "read_utilization", utilization)
+    monkeypatch.setattr(aws.metrics, "read_history", _pinned_history)
     yield
 
 

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual._compositor import ChopsUpdate
 
+import tui.screens.service
 from tests.tui.conftest import wait_for
 from tests.tui.test_panes import open_cluster, open_service
 
@@ -71,7 +73,13 @@ async def test_services_pane_idle_tick_rewrites_no_rows(frozen_sandbox: str, mak
     assert len(lines - HEADER_LINES) <= SPARE_LINES, sorted(lines)
 
 
-async def test_service_pane_idle_tick_rewrites_no_rows(frozen_sandbox: str, make_app: Any) -> None:
+async def test_service_pane_idle_tick_rewrites_no_rows(
+    frozen_sandbox: str, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The summary is one widget: an event's age turning 25h -> 26h inside the window would
+    # rewrite all of its lines (the seeded events are 20 s apart, so that lands in the window
+    # of a test that runs about 20 s after the sandbox was seeded).
+    monkeypatch.setattr(tui.screens.service, "age", lambda *_a, **_k: "5m")
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(250, 70)) as pilot:
         await open_service(app, pilot, "web-fargate")

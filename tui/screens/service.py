@@ -1,7 +1,9 @@
 """One service: its tasks (running and recently stopped) beside the health of its targets.
 
 Each target sits next to the task it belongs to (ip target -> task ENI IP; instance target ->
-container instance + host port); the reason code is spelled out in plain words.
+container instance + host port); the reason code is spelled out in plain words. The summary
+shows the last hour of CPU and memory use beside what the tasks reserve, and the Auto Scaling
+range and policies (`a`: all of it); both are read once a minute, each failing on its own.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
 from aws import ecs, elb
+from aws.autoscaling import Scaling
 from aws.ecs import task_order
 from aws.errors import explain
 from aws.models import Cluster, Service, Target, Task
@@ -25,8 +28,10 @@ from tui.follow import Follow, follow_line
 from tui.screens.base import PollingScreen
 from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
 from tui.screens.logs import TASK_LOGS_BINDINGS, LogsKeys
+from tui.screens.service_usage import UsageParts
 from tui.status import service_health, target_reason, target_state, task_reason, task_status
 from tui.text import age, clean, plural, safe, short_arn
+from tui.usage import scaling_line
 from tui.widgets.live_table import LiveTable, Row
 from tui.widgets.quiet_static import QuietStatic
 
@@ -105,9 +110,18 @@ def target_row(target: Target, tasks: dict[str, Task]) -> Row:
     return Row(target.key, cells, hay)
 
 
-def summary(s: Service, unhealthy_targets: int = 0, follow: Follow | None = None) -> Text:
+def summary(
+    s: Service,
+    unhealthy_targets: int = 0,
+    follow: Follow | None = None,
+    *,
+    usage: Text | None = None,
+    scaling: Scaling | None = None,
+) -> Text:
     """The service in a few lines; a steady service with failing targets is not fine. A change
-    sent from ecsdeck is followed on its own line until its rollout ends, then says how."""
+    sent from ecsdeck is followed on its own line until its rollout ends, then says how. Use
+    and Auto Scaling come right under the first line, events last: a small terminal cuts the
+    oldest news first."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(clean(s.name, 60), style="bold")
     text.append("  ")
@@ -116,6 +130,12 @@ def summary(s: Service, unhealthy_targets: int = 0, follow: Follow | None = None
         text.append(f"  ✗ {plural(unhealthy_targets, 'target')} unhealthy", style="bold red")
     text.append(f"  desired {s.desired} · running {s.running} · pending {s.pending}")
     text.append(f" · {clean(s.compute, 30)} · {clean(short_arn(s.task_definition), 50)}")
+    if usage is not None:
+        text.append("\n")
+        text.append_text(usage)
+    if scaling is not None and scaling.registered:
+        text.append("\n")
+        text.append_text(scaling_line(scaling))
     if follow is not None:
         text.append("\n  ")
         text.append_text(follow_line(follow))
@@ -136,7 +156,9 @@ def summary(s: Service, unhealthy_targets: int = 0, follow: Follow | None = None
     return text
 
 
-class ServiceScreen(LogsKeys, ServiceActions, DeploymentsKey, TaskActions, PollingScreen):
+class ServiceScreen(
+    UsageParts, LogsKeys, ServiceActions, DeploymentsKey, TaskActions, PollingScreen
+):
     BINDINGS = [
         # Not in the footer (no room beside every action key at 120 columns); `?` lists
         # "tab / shift+tab: move focus between tables".
@@ -152,6 +174,7 @@ class ServiceScreen(LogsKeys, ServiceActions, DeploymentsKey, TaskActions, Polli
         *SERVICE_BINDINGS,
         *VIEW_BINDINGS,
         *TASK_LOGS_BINDINGS,
+        *UsageParts.USAGE_BINDINGS,
         Binding(
             "t",
             "revisions",
@@ -199,6 +222,7 @@ class ServiceScreen(LogsKeys, ServiceActions, DeploymentsKey, TaskActions, Polli
         self.task_watch = ServiceTasks(cluster.arn, service.name)
         #: The Task each tasks-table row was last drawn from.
         self._drawn: dict[str, Task] = {}
+        self.init_usage()
 
     def compose_body(self) -> ComposeResult:
         yield QuietStatic(summary(self.service), id="summary")
@@ -230,7 +254,16 @@ class ServiceScreen(LogsKeys, ServiceActions, DeploymentsKey, TaskActions, Polli
         self.targets = targets
         unhealthy = sum(1 for t in targets if t.state in ("unhealthy", "unhealthy.draining"))
         follow = self.deck.follows.of(self.service)
-        self.query_one("#summary", Static).update(summary(self.service, unhealthy, follow))
+        await self.read_slow_parts()
+        self.query_one("#summary", Static).update(
+            summary(
+                self.service,
+                unhealthy,
+                follow,
+                usage=self.usage_text(),
+                scaling=self.scaling,
+            )
+        )
         await self._show_tasks(tasks)
         order = {"unhealthy": 0, "draining": 1, "initial": 2}
         ordered = sorted(targets, key=lambda t: (order.get(t.state or "", 3), t.id))

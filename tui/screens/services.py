@@ -3,7 +3,8 @@
 The first load lists every ARN and describes them in batches, showing rows as they arrive. After
 that a tick re-describes only the rows in the viewport and the services in motion (rollouts,
 pending tasks, shortfalls); the full re-list happens on the slow ``relist`` cadence. So steady
-polling costs a handful of calls per tick whatever the cluster's size.
+polling costs a handful of calls per tick whatever the cluster's size. CPU% and MEM% of the rows
+on screen come from one CloudWatch GetMetricData a minute.
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from aws import ecs, elb
+from aws import ecs, elb, metrics
 from aws.errors import explain
+from aws.metrics import Utilization
 from aws.models import Cluster, Service
 from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
@@ -34,12 +36,15 @@ from tui.status import (
     task_counts,
 )
 from tui.text import age, clean, natural_key, safe, short_arn
+from tui.usage import usage_cells
 from tui.widgets.live_table import LiveTable, Row
 
 COLUMNS = [
     ("name", "SERVICE"),
     ("state", "STATE"),
     ("tasks", "RUN/DES"),
+    ("cpu", "CPU%"),
+    ("mem", "MEM%"),
     ("compute", "COMPUTE"),
     ("taskdef", "TASK DEF"),
     ("rollout", "ROLLOUT"),
@@ -55,6 +60,11 @@ MAX_TARGET_READS = 4
 FLUSH_EVERY = 0.1
 #: Seconds a visible row's target counts stay fresh before they are read again.
 TARGETS_TTL = 30.0
+#: Seconds between two reads of the visible rows' CPU and memory (ECS publishes once a minute,
+#: and CloudWatch bills each metric asked for).
+METRICS_TTL = 60.0
+#: The part of the header that says the CPU%/MEM% columns are not fresh.
+METRICS_PART = "CPU/MEM not refreshed"
 
 
 def targets_cell(s: Service, counts: dict[str, int] | None) -> Text:
@@ -95,7 +105,13 @@ def state_cell(s: Service, counts: dict[str, int] | None) -> Text:
     return health
 
 
-def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
+def service_row(
+    s: Service,
+    counts: dict[str, int] | None = None,
+    usage: Utilization | None = None,
+    *,
+    usage_stale: bool = False,
+) -> Row:
     last = s.events[0] if s.events else None
     message = last.message.removeprefix(f"(service {s.name}) ") if last else ""
     event = f"{age(last.created_at)} {message}" if last else ""
@@ -103,6 +119,7 @@ def service_row(s: Service, counts: dict[str, int] | None = None) -> Row:
         safe(s.name, "bold", 60),
         state_cell(s, counts),
         task_counts(s),
+        *usage_cells(usage, stale=usage_stale),
         safe(s.compute, limit=24),
         safe(short_arn(s.task_definition), limit=50),
         rollout_cell(s),
@@ -138,9 +155,14 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
         self._listed_at: float | None = None
         #: arn -> (target state counts, when read): visible rows only, on a slow cadence.
         self.targets: dict[str, tuple[dict[str, int], float]] = {}
+        #: arn -> CPU and memory use over the last 5 minutes: rows that were on screen.
+        self.usage: dict[str, Utilization] = {}
+        #: When the last metrics read was tried (monotonic), failed or not.
+        self._usage_at: float | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield LiveTable(COLUMNS, id="services")
+        # Shift+M opens the service's merged logs: no column sorts on it (MEM% has no letter).
+        yield LiveTable(COLUMNS, id="services", reserved="M")
 
     @property
     def services_table(self) -> LiveTable:
@@ -160,6 +182,7 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
                 fresh = await ecs.describe_services(clients, self.cluster.arn, wanted)
                 self._absorb(fresh)
         await self._read_targets()
+        await self._read_usage()
 
     async def _read_targets(self) -> None:
         """Target health of the visible load-balanced rows, oldest first, a few per tick."""
@@ -190,9 +213,45 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
             self.targets[s.arn] = (c, now)
         self.services_table.upsert_rows([self._row(s) for s in batch])
 
+    async def _read_usage(self) -> None:
+        """CPU and memory of the rows on screen: one GetMetricData, at most every METRICS_TTL.
+
+        Its own part, like target health: a denied or failing CloudWatch read keeps the last
+        values (dimmed) and says why in the header, while the rows keep refreshing from ECS.
+        Tried again a minute later, not every tick: a missing permission does not come back
+        by asking harder.
+        """
+        now = time.monotonic()
+        if self._usage_at is not None and now - self._usage_at < METRICS_TTL:
+            return
+        shown = [self.services[k] for k in self.services_table.visible_keys() if k in self.services]
+        if not shown:
+            return
+        self._usage_at = now
+        try:
+            got = await metrics.read_utilization(
+                self.deck.clients, self.cluster.name, [s.name for s in shown]
+            )
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:
+            self.header.set_part_error(METRICS_PART, explain(exc))
+            self.services_table.upsert_rows([self._row(s) for s in shown if s.arn in self.usage])
+            return
+        if METRICS_PART in self.header.part_errors:
+            self.header.set_part_error(METRICS_PART, None)
+        for s in shown:
+            self.usage[s.arn] = got.get(s.name, Utilization(None, None))
+        self.services_table.upsert_rows([self._row(s) for s in shown])
+
     def _row(self, s: Service) -> Row:
         known = self.targets.get(s.arn)
-        return service_row(s, known[0] if known else None)
+        return service_row(
+            s,
+            known[0] if known else None,
+            self.usage.get(s.arn),
+            usage_stale=METRICS_PART in self.header.part_errors,
+        )
 
     def _in_motion(self) -> list[str]:
         moving = [arn for arn, s in self.services.items() if s.in_motion]

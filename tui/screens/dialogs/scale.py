@@ -3,20 +3,26 @@
 Above the maximum (the ``max_desired`` setting) the box "go above the maximum" must be ticked
 (its label ends in ``yes`` / ``no``: the state is not a colour only);
 bad input (``-1``, ``abc``, ``1e9``, blank) shows ``parse_count``'s message and nothing is sent.
+When Application Auto Scaling manages the service, the preview says so before Next: a count
+outside its range is moved back, and an attached policy may change any count.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
+from aws.autoscaling import Scaling
 from aws.models import Service
 from aws.plan import ValidationError, parse_count
+from tui.screens.autoscaling import scale_warnings
 from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.text import clean
 
@@ -33,10 +39,21 @@ class ScaleScreen(ModalScreen[int | None]):
     """
     )
 
-    def __init__(self, service: Service, maximum: int) -> None:
+    def __init__(
+        self,
+        service: Service,
+        maximum: int,
+        scaling: Scaling | None = None,
+        load_scaling: Callable[[], Awaitable[Scaling | None]] | None = None,
+    ) -> None:
         super().__init__()
         self.service = service
         self.maximum = maximum
+        #: The service's Auto Scaling (None: none, not read yet, or it could not be read).
+        self.scaling = scaling
+        #: Reads it when the opening pane did not know it: the dialog opens at once (keys typed
+        #: after ``s`` land in it) and the warnings show when the answer comes.
+        self._load_scaling = load_scaling
 
     def compose(self) -> ComposeResult:
         s = self.service
@@ -62,6 +79,14 @@ class ScaleScreen(ModalScreen[int | None]):
         self.query_one("#count", Input).focus()
         self._preview()
         self._hint()
+        if self.scaling is None and self._load_scaling is not None:
+            self._read_scaling()
+
+    @work(exit_on_error=False)
+    async def _read_scaling(self) -> None:
+        assert self._load_scaling is not None
+        self.scaling = await self._load_scaling()
+        self._preview()
 
     def _over_label(self, ticked: bool) -> Text:
         """The state in words too (``...: yes`` / ``...: no``): the box alone is only a colour."""
@@ -99,7 +124,10 @@ class ScaleScreen(ModalScreen[int | None]):
             preview.add_class("error")
             return
         preview.remove_class("error")
-        preview.update(Text(f"{self.service.desired} -> {value}", style="bold"))
+        text = Text(f"{self.service.desired} -> {value}", style="bold")
+        for warning in scale_warnings(self.scaling, value):
+            text.append("\n" + warning, style="yellow")
+        preview.update(text)
 
     @on(Input.Submitted, "#count")
     @on(Button.Pressed, "#next")

@@ -1,0 +1,117 @@
+"""`a` on the service pane: the service's Auto Scaling in full (range, policies, activities).
+
+The service pane's summary has room for one line of it at 80x24 (range and policies); the
+activities, with their causes, are long sentences, so they live here, one key away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from aws import autoscaling
+from aws.autoscaling import Scaling
+from aws.models import Service
+from aws.session import Clients
+from tui.text import age, clean
+from tui.usage import policy_words
+
+#: Where the scale dialog says nothing about Auto Scaling: it could not be read.
+UNKNOWN = None
+
+
+def render_scaling(service: Service, scaling: Scaling | None, error: str | None = None) -> Text:
+    t = Text()
+    t.append(f"Auto Scaling of {clean(service.name, 80)}\n\n", style="bold")
+    if error:
+        t.append(f"✗ not refreshed: {clean(error, 300)}\n\n", style="bold red")
+    if scaling is None:
+        t.append("Not read yet.", style="dim")
+        return t
+    if not scaling.registered:
+        t.append(
+            "No scalable target: Application Auto Scaling does not change this service's "
+            "desired count.",
+            style="dim",
+        )
+        return t
+    t.append("range     ", style="bold")
+    t.append(f"{scaling.min_capacity} to {scaling.max_capacity} tasks (desired {service.desired})")
+    if scaling.suspended:
+        t.append("  dynamic scaling suspended", style="yellow")
+    t.append("\npolicies  ", style="bold")
+    t.append("\n          ".join(policy_words(p) for p in scaling.policies) or "none")
+    t.append("\n\nlast activities, newest first\n", style="bold")
+    if not scaling.activities:
+        t.append("none\n", style="dim")
+    for a in scaling.activities:
+        status = clean(a.status or "-", 20)
+        style = "red" if status in ("Failed", "Unfulfilled") else ""
+        t.append(f"{age(a.started_at):>5} ", style="bold")
+        t.append(f"{status:<11} {clean(a.description, 200)}\n", style=style)
+        if a.cause:
+            t.append(f"      {clean(a.cause, 300)}\n", style="dim")
+    return t
+
+
+def known_scaling(screen: object, service: Service) -> Scaling | None:
+    """What the service pane read in the last minute about this service, if it is that pane."""
+    known = getattr(screen, "scaling", None)
+    shown = getattr(screen, "service", None)
+    if isinstance(known, Scaling) and isinstance(shown, Service) and shown.arn == service.arn:
+        return known
+    return None
+
+
+async def read_for_scale(clients: Clients, service: Service) -> Scaling | None:
+    """The range and policies the scale dialog warns about (activities not needed); None when
+    they cannot be read (a denied call must not stop a scale)."""
+    cluster = service.cluster_arn.rsplit("/", 1)[-1]
+    try:
+        return await autoscaling.read_scaling(clients, cluster, service.name, activities=False)
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        return UNKNOWN
+
+
+def scale_warnings(scaling: Scaling | None, desired: int) -> list[str]:
+    """What Auto Scaling will do to a manual desired count, in words (empty: nothing)."""
+    if scaling is None or not scaling.registered:
+        return []
+    out = []
+    back = scaling.clamp(desired)
+    if back is not None:
+        out.append(
+            f"⚠ outside the Auto Scaling range {scaling.min_capacity}-{scaling.max_capacity}: "
+            f"autoscaling will move it back to {back}"
+        )
+    if scaling.tracking:
+        names = ", ".join(clean(p.name, 40) for p in scaling.policies)
+        out.append(f"⚠ scaling policy attached ({names}): a policy may change it")
+    return out
+
+
+class AutoscalingScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,a", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    AutoscalingScreen { align: center middle; }
+    AutoscalingScreen > VerticalScroll { width: 95%; height: auto; max-height: 85%;
+        border: thick $accent; padding: 0 1; background: $surface; }
+    """
+
+    def __init__(self, service: Service, scaling: Scaling | None, error: str | None) -> None:
+        super().__init__()
+        self.service = service
+        self.scaling = scaling
+        self.error = error
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(render_scaling(self.service, self.scaling, self.error), id="scaling")
