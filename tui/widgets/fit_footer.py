@@ -42,7 +42,7 @@ class FitFooter(Footer):
         palette = self.app.COMMAND_PALETTE_BINDING
         room = self.app.size.width
         if self.show_command_palette and palette in self.screen.active_bindings:
-            room -= self.key_width(self.screen.active_bindings[palette].binding) + 1
+            room -= self.key_width(self.screen.active_bindings[palette].binding)
         out: list[tuple[Binding, bool, str]] = []
         actions: set[str] = set()
         for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items():
