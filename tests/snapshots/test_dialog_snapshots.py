@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -19,10 +20,13 @@ from tests.snapshots.test_snapshots import make, open_row, pinned, settle  # noq
 from tests.tui.conftest import wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.deploy import DeployScreen
+from tui.screens.dialogs.exec_preflight import ExecPreflightScreen
 from tui.screens.dialogs.register import DiscardScreen, EditorScreen, ImagePickerScreen
 from tui.screens.dialogs.scale import ScaleScreen
 from tui.screens.dialogs.stop_task import StopTaskScreen
 from tui.screens.dialogs.switch import SwitchScreen
+from tui.screens.diff_view import DiffScreen
+from tui.screens.events import EventsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.json_view import JsonScreen
 from tui.screens.picker import PickerScreen
@@ -37,9 +41,11 @@ NOON = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 @pytest.fixture
 def still(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pin what the dialogs show of the wall clock and of the sandbox's port."""
+    import tui.flows_exec as exec_mod
     import tui.screens.dialogs.confirm as confirm_mod
     import tui.screens.dialogs.register as register_mod
     import tui.screens.dialogs.switch as switch_mod
+    import tui.screens.events as events_mod
     import tui.screens.task_detail as detail_mod
 
     target = confirm_mod.cli_target
@@ -69,6 +75,16 @@ def still(monkeypatch: pytest.MonkeyPatch) -> None:
         )
 
     monkeypatch.setattr(detail_mod, "describe", fixed_task)
+    render_events = events_mod.render_events
+
+    def fixed_events(service: Any) -> Any:
+        events = tuple(replace(e, created_at=NOON) for e in service.events)
+        return render_events(replace(service, events=events))
+
+    monkeypatch.setattr(events_mod, "render_events", fixed_events)
+    monkeypatch.setattr(events_mod, "age", lambda *_a, **_k: "5m")
+    # ECS Exec's preflight looks for session-manager-plugin on PATH: never there in a snapshot.
+    monkeypatch.setattr(exec_mod, "shutil", SimpleNamespace(which=lambda _name: None))
     monkeypatch.setattr(detail_mod, "render_logs", fixed_logs)
 
 
@@ -149,6 +165,25 @@ async def task_detail(pilot: Any) -> None:
     await wait_for(pilot, lambda: "loading" not in str(pilot.app.screen.logs.render()))
 
 
+async def exec_preflight(pilot: Any) -> None:
+    await on_service_pane(pilot)
+    await press_for(pilot, "E", ExecPreflightScreen)
+
+
+async def events(pilot: Any) -> None:
+    await on_service_pane(pilot)
+    await press_for(pilot, "v", EventsScreen)
+
+
+async def diff(pilot: Any) -> None:
+    await settle(pilot.app, pilot)
+    await pilot.press("colon", *"td email-worker", "enter")
+    await wait_for(pilot, lambda: "email-worker" in pilot.app.screen.header.crumb)
+    await settle(pilot.app, pilot)
+    await pick(pilot, "email-worker:3")
+    await press_for(pilot, "equals_sign", DiffScreen)
+
+
 async def json_view(pilot: Any) -> None:
     await settle(pilot.app, pilot)
     await pick(pilot, "core-ec2")
@@ -176,6 +211,9 @@ DIALOGS: dict[str, Callable[[Any], Awaitable[None]]] = {
     "discard": discard,
     "stop_task": stop_task,
     "task_detail": task_detail,
+    "exec_preflight": exec_preflight,
+    "events": events,
+    "diff": diff,
     "json": json_view,
     "picker": picker,
     "help": help_screen,
