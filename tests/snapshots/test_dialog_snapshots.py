@@ -75,6 +75,7 @@ def still(monkeypatch: pytest.MonkeyPatch) -> None:
         )
 
     monkeypatch.setattr(detail_mod, "describe", fixed_task)
+    monkeypatch.setattr(detail_mod, "age", lambda *_a, **_k: "5m")
     render_events = events_mod.render_events
 
     def fixed_events(service: Any) -> Any:
