@@ -16,7 +16,7 @@ from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input
+from textual.widgets import DataTable, Input
 
 from aws.errors import error_code, explain, is_expired_credentials
 from aws.health import (
@@ -32,6 +32,7 @@ from tui import heap
 from tui.screens.console_key import CONSOLE_BINDING, copy_console_url
 from tui.text import clean
 from tui.widgets.command_line import CommandLine, LineInput
+from tui.widgets.fit_footer import FitFooter
 from tui.widgets.live_table import LiveTable
 from tui.widgets.status_header import StatusHeader
 
@@ -128,7 +129,7 @@ class PollingScreen(Screen[None]):
             self.deck.complete_command, self.deck.command_history, id="command"
         )
         yield self.command_line
-        yield Footer(compact=True)
+        yield FitFooter()
 
     # -- where this pane sits ------------------------------------------------------------------
 
@@ -207,10 +208,12 @@ class PollingScreen(Screen[None]):
 
     def on_screen_resume(self) -> None:
         self.header.update_lines()  # its age went on while another screen was on top
+        self.refresh_bindings()  # the footer shows this pane's keys again
         self.poll()
 
     def on_screen_suspend(self) -> None:
         self.workers.cancel_group(self, "poll")
+        self.refresh_bindings()  # a dialog on top: the footer lists no key of this pane
 
     def action_refresh_now(self) -> None:
         self.poll()  # exclusive: restarts the loop, cancelling a sleeping or running tick

@@ -19,7 +19,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Input, RichLog, Static
+from textual.widgets import Input, RichLog, Static
 
 from aws.errors import error_code, explain
 from aws.health import THROTTLED, trouble_kind
@@ -28,6 +28,7 @@ from aws.models import LogEvent, Service, Task
 from aws.task_watch import ServiceTasks
 from tui.log_lines import haystack, line_text, save_lines
 from tui.text import clean, plural
+from tui.widgets.fit_footer import FitFooter
 from tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
@@ -181,7 +182,7 @@ class LogsScreen(Screen[None]):
             placeholder='CloudWatch filter pattern, e.g. ERROR or { $.level = "error" }',
             id="pattern",
         )
-        yield Footer(compact=True)
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.query_one("#elsewhere", Static).display = False

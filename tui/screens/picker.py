@@ -22,7 +22,7 @@ class PickerScreen(ModalScreen[str | None]):
     PickerScreen { align: center middle; }
     PickerScreen > Vertical { width: 60; max-width: 96%; height: auto; max-height: 90%;
         border: thick $accent; background: $surface; padding: 0 1; }
-    PickerScreen OptionList { height: auto; max-height: 20; }
+    PickerScreen OptionList { height: auto; max-height: 60vh; }
     """
 
     def __init__(

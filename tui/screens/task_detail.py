@@ -24,6 +24,7 @@ from aws.logs import task_logs
 from aws.models import LogEvent, Task
 from tui.status import task_reason
 from tui.text import age, clean, plural, utc_stamp
+from tui.widgets.fit_footer import FitFooter
 
 if TYPE_CHECKING:
     from tui.app import EcsDeckApp
@@ -141,6 +142,8 @@ class TaskDetail(ModalScreen[None]):
         with VerticalScroll():
             yield Static(describe(self.ecs_task))
             yield self.logs
+        # Its own keys: the pane's footer underneath lists none while this is on top.
+        yield FitFooter()
 
     def on_mount(self) -> None:
         self.action_load_logs()

@@ -25,6 +25,21 @@ from textual.widget import Widget
 from tui.text import clean, plural
 
 
+def fit_lines(
+    line1: Text, where: Text, state: Text, head: int, width: int, line3: Text | None = None
+) -> Text:
+    """The header's lines, each cut to ``width`` (never wrapped: a wrapped line would push the
+    state out of the header). The crumb gives way first, so the state (live, data age,
+    STALE) always shows: at 60 columns it is what the on-call needs to see. ``head`` is the
+    width of the state's first word(s), the part kept whole."""
+    if width > 0 and where.cell_len + 2 + head > width:
+        where.truncate(max(width - 2 - head, 8), overflow="ellipsis")
+    line2 = where + Text("  ") + state
+    return Text("\n", no_wrap=True, overflow="ellipsis").join(
+        [line1, line2, *([line3] if line3 else [])]
+    )
+
+
 class StatusHeader(Widget):
     DEFAULT_CSS = """
     StatusHeader { height: 2; background: $panel; color: $text; padding: 0 1;
@@ -139,11 +154,11 @@ class StatusHeader(Widget):
             line1.append(f"  endpoint {clean(endpoint, 60)}")
         if settings is not None and settings.read_only:
             line1.append("  [READ-ONLY]", style="bold yellow")
-        line2 = Text(no_wrap=True, overflow="ellipsis")
-        line2.append(clean(self.crumb, 80), style="bold")
+        where = Text(no_wrap=True, overflow="ellipsis")
+        where.append(clean(self.crumb, 80), style="bold")
         rows = self._rows_label()
-        line2.append(self.note if self.note is not None and "filter" not in rows else rows, "dim")
-        line2.append("  ")
+        where.append(self.note if self.note is not None and "filter" not in rows else rows, "dim")
+        line2 = Text(no_wrap=True, overflow="ellipsis")
         if self.fetched_at is None and self.error is None:
             line2.append("loading…", style="italic")
         elif self.fetched_at is not None:
@@ -154,6 +169,7 @@ class StatusHeader(Widget):
                 line2.append("● live", style="green")
             else:
                 line2.append(f"data {age}s old", style="dim" if age < 30 else "yellow")
+        head = line2.cell_len + (len("✗ NO DATA") if self.error and self.fetched_at is None else 0)
         trouble = getattr(getattr(app, "clients", None), "health", None)
         trouble = trouble.trouble if trouble is not None else None
         if trouble is not None and not self.error:
@@ -176,6 +192,4 @@ class StatusHeader(Widget):
             )
         pending = getattr(app, "pending", None)
         line3 = pending.line(getattr(app, "give_up_key", "ctrl+g")) if pending else None
-        return Text("\n", no_wrap=True, overflow="ellipsis").join(
-            [line1, line2, *([line3] if line3 else [])]
-        )
+        return fit_lines(line1, where, line2, head, self.size.width - 2, line3)

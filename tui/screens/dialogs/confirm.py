@@ -16,20 +16,24 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from aws.plan import Plan
 from aws.secrets import REDACTED, mask
+from tui.screens.dialogs.frame import Dialog
 from tui.text import clean
 
+#: The frame of every dialog: the title docked on top, the buttons and the hint docked at the
+#: bottom, and the frame itself scrolls what lies between, so the buttons stay on screen at any
+#: height (an inner scroll with a fixed max-height pushed them off a 24- or 36-row terminal).
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
 {name} > Vertical {{ width: 110; max-width: 96%; height: auto; max-height: 94%;
-    border: thick $accent; background: $surface; padding: 0 1; }}
-{name} .title {{ text-style: bold; padding: 0 0 1 0; }}
-{name} VerticalScroll {{ height: auto; max-height: 26; }}
-{name} .buttons {{ height: auto; align-horizontal: right; padding: 1 0 0 0; }}
+    border: thick $accent; background: $surface; padding: 0 1; overflow-y: auto; }}
+{name} > Vertical > .title {{ text-style: bold; padding: 0 0 1 0; dock: top; }}
+{name} VerticalScroll {{ height: auto; }}
+{name} .buttons {{ height: auto; align-horizontal: right; padding: 1 0 0 0; dock: bottom; }}
 {name} .buttons Button {{ margin: 0 0 0 2; }}
 {name} .buttons .focus-hint {{ width: 1fr; height: 3; content-align: left middle;
     text-style: bold; }}
@@ -163,7 +167,7 @@ def update_focus_hint(screen: Screen[Any], enter: str | None = None, extra: str 
     hints.first(Static).update(Text(text))
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """Show a plan; dismiss True on Confirm, False on Cancel/Escape."""
 
     BINDINGS = [

@@ -49,7 +49,7 @@ class DeployScreen(ModalScreen[str | None]):
         DIALOG_CSS.format(name="DeployScreen")
         + """
     DeployScreen > Vertical { width: 80; }
-    DeployScreen OptionList { height: auto; max-height: 20; }
+    DeployScreen OptionList { height: auto; max-height: 60vh; }
     """
     )
 

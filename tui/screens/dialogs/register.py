@@ -73,7 +73,7 @@ class ImagePickerScreen(ModalScreen[tuple[str, str] | None]):
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ImagePickerScreen")
         + """
-    ImagePickerScreen OptionList { height: auto; max-height: 24; }
+    ImagePickerScreen OptionList { height: auto; max-height: 60vh; }
     """
     )
 

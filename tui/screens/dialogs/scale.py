@@ -25,6 +25,7 @@ from aws.plan import ValidationError, parse_count
 from tui.screens.autoscaling import scale_warnings
 from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.text import clean
+from tui.widgets.ticks import TickBox
 
 
 class ScaleScreen(ModalScreen[int | None]):
@@ -68,7 +69,7 @@ class ScaleScreen(ModalScreen[int | None]):
                 id="count",
                 select_on_focus=True,
             )
-            yield Checkbox(self._over_label(False), id="over")
+            yield TickBox(self._over_label(False), id="over")
             yield Static(id="preview")
             with Horizontal(classes="buttons"):
                 yield Static(id="focus-hint", classes="focus-hint")

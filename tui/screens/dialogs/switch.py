@@ -12,7 +12,6 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Button, SelectionList, Static
 
 from aws.launch_type import SwitchPlan
@@ -23,7 +22,9 @@ from tui.screens.dialogs.confirm import (
     diff_text,
     update_focus_hint,
 )
+from tui.screens.dialogs.frame import Dialog
 from tui.text import clean
+from tui.widgets.ticks import TickList
 
 #: (subnets, security groups) chosen by the user
 Choice = tuple[list[str], list[str]]
@@ -59,12 +60,11 @@ def selected_text(ids: list[str]) -> Text:
     return out
 
 
-class SwitchScreen(ModalScreen[Choice | None]):
+class SwitchScreen(Dialog[Choice | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="SwitchScreen")
         + """
-    SwitchScreen VerticalScroll { max-height: 28; }
     SwitchScreen SelectionList { height: auto; max-height: 8; }
     SwitchScreen .label { text-style: underline; padding: 1 0 0 0; }
     """
@@ -92,7 +92,7 @@ class SwitchScreen(ModalScreen[Choice | None]):
                     yield Static(overview, id="overview")
                 if not sp.blocked and not self.to_ec2 and sp.candidate_subnets:
                     yield Static("Subnets (space toggles)", classes="label")
-                    yield SelectionList[str](
+                    yield TickList[str](
                         *[
                             (
                                 Text(
@@ -111,7 +111,7 @@ class SwitchScreen(ModalScreen[Choice | None]):
                     )
                     yield Static(selected_text(list(sp.subnets)), id="subnets-chosen")
                     yield Static("Security groups (space toggles)", classes="label")
-                    yield SelectionList[str](
+                    yield TickList[str](
                         *[
                             (
                                 Text(clean(f"{g.id}  {g.name or ''}", 120)),
