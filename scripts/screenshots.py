@@ -17,6 +17,8 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
+from tui.widgets.live_table import LiveTable
+
 OUT = Path(__file__).resolve().parent.parent / "screenshots"
 SIZE = (120, 36)
 
@@ -49,7 +51,6 @@ Step = Callable[[Any, Any], Awaitable[None]]
 async def shoot(url: str, extra: list[tuple[str, Step]] | None = None) -> None:
     from tui.app import EcsDeckApp
     from tui.config import Settings
-    from tui.widgets.live_table import LiveTable
 
     app = EcsDeckApp(Settings(endpoint_url=url, region="us-east-1", refresh=1.0))
     async with app.run_test(size=SIZE) as pilot:
@@ -89,7 +90,6 @@ async def shoot(url: str, extra: list[tuple[str, Step]] | None = None) -> None:
 
 async def _open_service(app: Any, pilot: Any, cluster: str, service: str) -> None:
     """From wherever the app is, back to the clusters pane, then into ``cluster`` at ``service``."""
-    from tui.widgets.live_table import LiveTable
 
     while len(app.screen_stack) > 2:
         app.pop_screen()
@@ -146,12 +146,76 @@ async def service_logs(app: Any, pilot: Any) -> None:
     await pilot.pause(0.3)
 
 
+async def _command(app: Any, pilot: Any, line: str, screen: str) -> None:
+    """Type a `:` command like a user, and wait for the pane it opens."""
+    await pilot.press("colon")
+    for ch in line:
+        await pilot.press(ch if ch != " " else "space")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == screen)
+
+
+async def revision_history(app: Any, pilot: Any) -> None:
+    await pilot.press("escape")  # close the logs view
+    await _open_service(app, pilot, "web-fargate", "auth-service")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+    await pilot.press("t")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "RevisionsScreen")
+    await wait_for(pilot, lambda: app.screen.query(LiveTable).first().row_count >= 3)
+    await pilot.press("space", "down", "down", "equals_sign")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "DiffScreen")
+    await pilot.pause(0.3)
+
+
+async def exec_preflight(app: Any, pilot: Any) -> None:
+    await pilot.press("escape")  # close the diff
+    await _open_service(app, pilot, "web-fargate", "catalog-api")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+    await wait_for(pilot, lambda: app.screen.query_one("#tasks", LiveTable).row_count > 0)
+    await pilot.press("E")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ExecPreflightScreen")
+    await pilot.pause(1.0)
+
+
+async def autoscaling(app: Any, pilot: Any) -> None:
+    await pilot.press("escape")  # close the preflight: nothing is sent
+    await _open_service(app, pilot, "web-fargate", "checkout-web")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+    await pilot.press("a")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "AutoscalingScreen")
+    await pilot.pause(1.0)
+
+
+async def container_instances(app: Any, pilot: Any) -> None:
+    await pilot.press("escape")
+    await _command(app, pilot, "ci core-ec2", "InstancesScreen")
+    await wait_for(pilot, lambda: app.screen.query(LiveTable).first().row_count >= 3)
+    await pilot.pause(0.3)
+
+
+async def ecr_images(app: Any, pilot: Any) -> None:
+    await _command(app, pilot, "ecr web-fargate", "RepositoriesScreen")
+    await wait_for(pilot, lambda: app.screen.query(LiveTable).first().row_count >= 3)
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ImagesScreen")
+    await wait_for(pilot, lambda: app.screen.query(LiveTable).first().row_count >= 2)
+    await pilot.pause(1.0)
+
+
 #: The action dialogs, shot after the panes (every dialog is cancelled: nothing is sent).
 ACTION_SHOTS: list[tuple[str, Step]] = [
     ("5-scale", scale_dialog),
     ("6-revision-diff", revision_diff),
     ("7-launch-type-plan", launch_type_plan),
     ("8-service-logs", service_logs),
+    ("9-revision-history-diff", revision_history),
+    ("10-exec-preflight", exec_preflight),
+    ("11-autoscaling", autoscaling),
+    ("12-container-instances", container_instances),
+    ("13-ecr-images", ecr_images),
 ]
 
 
@@ -159,7 +223,6 @@ async def shoot_triage(url: str) -> None:
     """`!` from the first pane, then `p` on the service whose rollout failed."""
     from tui.app import EcsDeckApp
     from tui.config import Settings
-    from tui.widgets.live_table import LiveTable
 
     app = EcsDeckApp(Settings(endpoint_url=url, region="us-east-1", refresh=1.0))
     async with app.run_test(size=SIZE) as pilot:
