@@ -1,7 +1,7 @@
 """`R` on an ECR image: "a new revision of service X with this image".
 
 A picker lists the cluster's services, those whose current task definition already uses the
-image's repository first; then the existing register flow (``tui.actions.new_image``) takes
+image's repository first; then the existing register flow (``tui.flows_register.new_image``) takes
 over with the image chosen: the task-definition diff in the confirmation, RegisterTaskDefinition,
 then the offer to deploy the new revision.
 """
@@ -16,7 +16,8 @@ from aws import ecs
 from aws.image_usage import in_repository, services_first
 from aws.models import arn_tail
 from aws.plan import ActionError
-from tui.actions import launch, new_image
+from tui.flow import launch
+from tui.flows_register import new_image
 from tui.text import clean
 
 if TYPE_CHECKING:

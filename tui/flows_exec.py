@@ -22,7 +22,7 @@ from aws.errors import explain
 from aws.exec_preflight import PLUGIN
 from aws.execute import execute
 from aws.plan import ActionError
-from tui.actions import _busy, _refuse_read_only, confirm_and_execute
+from tui.flow import busy_keys, confirm_and_execute, refuse_read_only
 from tui.text import clean
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ def hand_over(app: EcsDeckApp, argv: Sequence[str]) -> int | None:
 def start_exec(pane: PollingScreen, task: Task, container: str | None = None) -> None:
     """Key ``E``: one flow per task at a time (a second press while it is open is ignored)."""
     app = pane.deck
-    busy = _busy(app)
+    busy = busy_keys(app)
     key = f"exec/{task.arn}"
     if key in busy:
         return
@@ -96,7 +96,7 @@ async def _flow(pane: PollingScreen, task: Task, container: str | None) -> None:
     if choice.action == "enable" and service is not None:
         if app.settings.read_only:
             params = {"enableExecuteCommand": True}
-            _refuse_read_only(app, "Enable ECS Exec", (cluster, service.name, params))
+            refuse_read_only(app, "Enable ECS Exec", (cluster, service.name, params))
             return
         await confirm_and_execute(pane, ecs_exec.plan_enable_exec(service))
         return
@@ -109,7 +109,7 @@ async def connect(pane: PollingScreen, task: Task, container: str, command: str)
     plan = ecs_exec.plan_execute_command(task, container, command)
     if app.settings.read_only:
         params = {"task": task.arn, "container": container, "command": command}
-        _refuse_read_only(app, TITLE, (plan.cluster, plan.service, params))
+        refuse_read_only(app, TITLE, (plan.cluster, plan.service, params))
         return
     plugin = shutil.which(PLUGIN)
     if plugin is None:

@@ -1,6 +1,6 @@
 """Drain and activate a container instance: a plan, the confirmation, then the change.
 
-The same shape as the service actions in ``tui.actions``: ``launch`` refuses in read-only mode
+The same shape as the service actions (``tui.flow``): ``launch`` refuses in read-only mode
 (and audits the refusal) and holds a per-instance guard, so a second key press while the dialog
 is open does not open another.
 """
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from aws import actions as aws_actions
 from aws.models import arn_tail
-from tui.actions import confirm_and_execute, launch
+from tui.flow import confirm_and_execute, launch
 
 if TYPE_CHECKING:
     from aws.models import Cluster, ContainerInstance

@@ -1,6 +1,6 @@
 """What the revision-history keys do: diff two revisions, deploy one, deregister one.
 
-Deploy and deregister are flows like those of ``tui.actions``: refused up front in read-only
+Deploy and deregister are flows like those of ``tui/flows_service.py``: refused up front in read-only
 mode (and audited), a Plan confirmed in the one confirmation dialog, executed with the audit
 log, the pane refreshed after. Both bodies are read through the immutable task-definition
 cache, so a diff costs at most two DescribeTaskDefinition, and none the second time.
@@ -15,7 +15,7 @@ from aws import ecs, taskdef, taskdef_history
 from aws.errors import explain
 from aws.models import Service, arn_tail
 from aws.plan import ActionError, family_revision, td_label
-from tui.actions import Target, _with_diff, confirm_and_execute, launch, service_key
+from tui.flow import Target, confirm_and_execute, launch, service_key, with_diff
 from tui.text import clean
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ def deploy_revision(screen: RevisionsScreen, revision: RevisionRef) -> None:
         if target is None:
             return
         plan = aws_actions.plan_deploy(target, revision.arn)
-        plan = await _with_diff(screen, plan, target.task_definition, revision.arn)
+        plan = await with_diff(screen, plan, target.task_definition, revision.arn)
         await confirm_and_execute(screen, plan)
 
     key = service_key(service) if service else f"taskdef-family/{screen.family}"

@@ -333,7 +333,7 @@ def test_stop_task_on_the_service_pane_passes_the_running_count() -> None:
 
     from aws.actions import plan_stop_task
     from tests.aws.test_actions import _task
-    from tui.actions import _service_running
+    from tui.flows_service import _service_running
 
     task = _task()
     other = replace(task, arn=task.arn + "0", last_status="STOPPED")

@@ -22,13 +22,13 @@ class Recorder:
 
 
 async def test_a_failed_diff_read_is_said_not_dropped(moto_url: str) -> None:
-    from tui.actions import _with_diff
+    from tui.flow import with_diff
 
     plan = Plan(title="Deploy", cluster="prod", service="web", calls=(), summary="web")
     async with open_clients(moto_url) as c:
         deck = Recorder(c)
         screen: Any = SimpleNamespace(deck=deck)
-        out = await _with_diff(screen, plan, "gone:1", "gone:2")  # neither exists
+        out = await with_diff(screen, plan, "gone:1", "gone:2")  # neither exists
     assert out.diff is None
     [note] = deck.notes
     assert note["severity"] == "warning"

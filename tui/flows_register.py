@@ -1,0 +1,265 @@
+"""Registering a task-definition revision: with a new image (``i``, or ``R`` on an ECR image) or
+edited as JSON (``e``, in ``$VISUAL``/``$EDITOR`` or the built-in editor), validated, diffed,
+confirmed, then offered for deployment. Edited text is never lost: Esc asks first, a failed
+validation or registration reopens the editor with the error, and the text is saved under the
+state dir."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any, cast
+
+from aws import actions as aws_actions
+from aws.execute import Outcome
+from aws.plan import ActionError, Plan, ValidationError
+from tui.flow import (
+    app_of,
+    confirm_and_execute,
+    launch,
+    service_key,
+    service_target,
+)
+from tui.text import clean
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from aws.models import Image, Service, TaskDefinition
+    from tui.app import EcsDeckApp
+    from tui.screens.base import PollingScreen
+    from tui.screens.dialogs.register import ContainerImages
+
+
+async def register_then_offer_deploy(
+    screen: PollingScreen, service: Service, plan: Plan
+) -> Outcome | None:
+    """Confirm and register, then offer to deploy the new revision. The registration's
+    outcome, or None when its confirmation was cancelled (nothing sent)."""
+    # The cluster and service name the audit line (the registration is for this service).
+    cluster = service.cluster_arn.rsplit("/", 1)[-1]
+    plan = replace(plan, cluster=cluster, service=service.name)
+    outcome = await confirm_and_execute(screen, plan)
+    if outcome is None or not outcome.ok or not outcome.registered_arn:
+        return outcome
+    deploy_plan = aws_actions.plan_deploy(service, outcome.registered_arn)
+    deploy_plan = replace(
+        deploy_plan,
+        title=f"Deploy the new revision to {clean(service.name, 80)}",
+        diff=plan.diff,
+    )
+    await confirm_and_execute(screen, deploy_plan)
+    return outcome
+
+
+def new_image(
+    screen: PollingScreen, service: Service, chosen: tuple[str, Image] | None = None
+) -> None:
+    """Register a revision with a new ECR image for one container, then offer to deploy it.
+
+    Without ``chosen`` the picker lists each container's repository, newest first. With
+    ``chosen`` (repository URI, image: `R` on the ECR images pane) that image is the only choice:
+    it goes to the container that uses its repository (the picker asks which one when several
+    do, or when none does).
+    """
+    from aws import ecs, taskdef
+    from tui.screens.dialogs.register import ImagePickerScreen, image_uri
+
+    async def flow() -> None:
+        app = app_of(screen)
+        if not service.task_definition:
+            raise ActionError(f"{service.name} has no task definition.")
+        td = await ecs.read_task_definition(app.clients, service.task_definition)
+        containers = await _image_choices(screen, td, chosen)
+        if chosen is not None and len(containers) == 1:
+            name, _current, prefix, images = containers[0]
+            picked: tuple[str, str] | None = (name, image_uri(prefix, images[0]))
+        else:
+            picked = await app.push_screen_wait(ImagePickerScreen(td.family, containers))
+        if picked is None:
+            return
+        container, uri = picked
+        plan = aws_actions.plan_register(td, taskdef.with_image(dict(td.raw), container, uri))
+        await register_then_offer_deploy(screen, service, plan)
+
+    launch(screen, service_key(service), "New image", flow, service_target(service))
+
+
+async def _image_choices(
+    screen: PollingScreen, td: TaskDefinition, chosen: tuple[str, Image] | None
+) -> list[ContainerImages]:
+    """The picker's containers: each with the images it can take (its repository's, newest
+    first; or only ``chosen``, for the containers of that repository, else for every one)."""
+    from aws import ecr
+
+    containers: list[ContainerImages] = []
+    for name, image in td.container_images.items():
+        registry, repo, _ = ecr.parse_image_uri(image)
+        prefix = f"{registry}/{repo}"
+        if chosen is not None:
+            if registry and repo and prefix == chosen[0]:
+                containers.append((name, image, prefix, [chosen[1]]))
+        elif registry and repo:
+            images = await ecr.list_images(app_of(screen).clients, repo)
+            containers.append((name, image, prefix, images))
+    if chosen is not None and not containers:  # the service does not use that repository yet
+        containers = [(n, i, chosen[0], [chosen[1]]) for n, i in td.container_images.items()]
+    if not containers:
+        raise ActionError(f"No container of {td.family}:{td.revision} uses an ECR image.")
+    return containers
+
+
+def edit_taskdef(screen: PollingScreen, service: Service) -> None:
+    """Edit the task definition as JSON (secrets masked), then register it, losing nothing.
+
+    Esc in the editor asks first; a cancelled diff goes back to the editor with the edits; a
+    failed check or a failed RegisterTaskDefinition reopens it with the problem and the text,
+    which is also saved to a draft file under the state directory (its path is shown).
+    """
+    import os
+
+    from aws import ecs
+    from tui.screens.dialogs.register import EditorScreen
+
+    async def flow() -> None:
+        app = app_of(screen)
+        if not service.task_definition:
+            raise ActionError(f"{service.name} has no task definition.")
+        td = await ecs.read_task_definition(app.clients, service.task_definition)
+        edit = _TaskDefEdit(td)
+        text = edit.initial
+        problems: list[str] = []
+        plan: Plan | None = None
+        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        edited = _edit_outside(app, editor, text) if editor else None
+        if edited is not None:
+            text = edited
+            try:
+                plan = edit.check(text)
+            except ActionError as exc:
+                problems = exc.problems if isinstance(exc, ValidationError) else []
+                problems = [*(problems or [exc.message]), edit.save(text)]
+        title = f"{td.family}:{td.revision}"
+        while True:
+            if plan is None:
+                result = await app.push_screen_wait(
+                    EditorScreen(
+                        title,
+                        text,
+                        edit.check,
+                        problems,
+                        original=edit.initial,
+                        save=edit.save,
+                        reveal=edit.reveal,
+                    )
+                )
+                text = result.text
+                if result.plan is None:
+                    saved = edit.save(text) if text != edit.initial else ""
+                    app.notify(clean(f"Cancelled: nothing was sent. {saved}", 600), markup=False)
+                    return
+                plan = result.plan
+            outcome = await register_then_offer_deploy(screen, service, plan)
+            plan = None
+            if outcome is None:  # the diff was cancelled: back to the editor with the edits
+                problems = []
+                app.notify("Back to the editor with your edits.", markup=False)
+            elif not outcome.ok:
+                saved = edit.save(text)
+                problems = [f"RegisterTaskDefinition failed: {outcome.error or 'see above'}", saved]
+                app.notify(clean(saved, 600), title="Your edits are kept", markup=False)
+            else:
+                return
+
+    launch(screen, service_key(service), "Edit task definition", flow, service_target(service))
+
+
+class _TaskDefEdit:
+    """One editing of a task definition: the masked text shown, the check that puts the real
+    secret values back, the reveal toggle, and the draft file the text is saved to."""
+
+    def __init__(self, td: TaskDefinition) -> None:
+        import json
+
+        from aws import secrets, taskdef
+
+        self.td = td
+        self.real = taskdef.strip_for_register(dict(td.raw))
+        self.initial = json.dumps(secrets.mask(self.real), indent=2, default=str)
+        self.draft: Path | None = None
+
+    def _body(self, text: str) -> dict[str, Any]:
+        from aws import secrets, taskdef
+
+        body = secrets.unmask(taskdef.parse_json(text), self.real)
+        return cast("dict[str, Any]", body)
+
+    def check(self, text: str) -> Plan:
+        from aws import secrets
+
+        body = self._body(text)
+        left = secrets.leftover(body)
+        if left:
+            problems = [
+                f"{path} still holds {secrets.REDACTED}, and ecsdeck has no value to put back "
+                "there: type the real value (Ctrl+R shows the ones it knows)"
+                for path in left
+            ]
+            raise ValidationError(problems[0], problems)
+        return aws_actions.plan_register(self.td, body)
+
+    def reveal(self, text: str, show: bool) -> str:
+        import json
+
+        from aws import secrets
+
+        try:
+            body = self._body(text)
+        except ValidationError as exc:
+            raise ValueError(f"Fix the JSON first ({exc.problems[0]}).") from None
+        return json.dumps(body if show else secrets.mask(body), indent=2, default=str)
+
+    def save(self, text: str) -> str:
+        """Save the text (secrets masked when it parses) as a draft: a line saying where."""
+        import contextlib
+        import json
+
+        from aws import secrets, state
+
+        with contextlib.suppress(ValidationError):  # not JSON: kept as typed
+            text = json.dumps(secrets.mask(self._body(text)), indent=2, default=str)
+        try:
+            self.draft = state.save_draft(self.td.family, text, self.draft)
+        except OSError as exc:
+            return f"Your text could not be saved to a draft file ({exc})."
+        return f"Your text is saved in {self.draft}"
+
+
+def _edit_outside(app: EcsDeckApp, editor: str, text: str) -> str | None:
+    """Run ``$VISUAL``/``$EDITOR`` on a temporary file with the app suspended: the edited text.
+
+    None (and a notice) when the terminal cannot suspend or the editor cannot start: the
+    in-app editor takes over.
+    """
+    import shlex
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    from textual.app import SuspendNotSupported
+
+    with tempfile.TemporaryDirectory(prefix="ecsdeck-") as tmp:
+        path = Path(tmp) / "task-definition.json"
+        path.write_text(text)
+        try:
+            with app.suspend():
+                done = subprocess.run([*shlex.split(editor), str(path)], check=False)
+        except (SuspendNotSupported, OSError, ValueError) as exc:
+            app.notify(
+                clean(f"Could not run {editor!r} ({exc}): using the in-app editor.", 300),
+                severity="warning",
+                markup=False,
+            )
+            return None
+        if done.returncode != 0:
+            raise ActionError(f"The editor exited with {done.returncode}; nothing was sent.")
+        return path.read_text()
