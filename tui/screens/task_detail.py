@@ -22,6 +22,7 @@ from aws.ecs import read_task_definition
 from aws.errors import explain
 from aws.logs import task_logs
 from aws.models import LogEvent, Task
+from tui.log_lines import stamp
 from tui.status import task_reason
 from tui.text import age, clean, plural, utc_stamp
 from tui.widgets.fit_footer import FitFooter
@@ -105,7 +106,7 @@ def render_logs(logs: dict[str, list[LogEvent]]) -> Text:
         if not events:
             t.append("  (no lines in this task's stream)\n", style="dim")
         for e in events:
-            when = e.timestamp.strftime("%H:%M:%S") if e.timestamp else "--:--:--"
+            when = stamp(e.timestamp)  # UTC, as in the logs view and every other time shown
             style = "red" if "ERROR" in e.message or "Exception" in e.message else ""
             t.append(f"  {when} ", style="dim")
             t.append(clean(e.message, 400) + "\n", style=style)
