@@ -61,14 +61,15 @@ def short_arn(arn: str | None) -> str:
     return arn.rsplit("/", 1)[-1]
 
 
-_DIGITS = re.compile(r"(\d+)")
+_DIGITS = re.compile(r"([0-9]+)")
 
 
 def natural_key(name: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key that puts svc-2 before svc-10, as a person reads names. Each chunk is tagged
-    (digit runs 0, text 1) so a number is never compared with a string."""
+    (digit runs 0, text 1) so a number is never compared with a string. Only ASCII digits make a
+    number: ``str.isdigit`` is also true of ``²``, which ``int`` cannot read."""
     return tuple(
-        (0, int(part)) if part.isdigit() else (1, part.lower())
+        (0, int(part)) if part.isascii() and part.isdigit() else (1, part.lower())
         for part in _DIGITS.split(name)
         if part
     )

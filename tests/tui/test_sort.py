@@ -110,3 +110,15 @@ async def test_sort_on_the_services_pane_survives_refreshes_and_help_lists_it(
         console.print(key_table(screen))
         listed = console.export_text()
         assert "shift+letter" in listed and "N service" in listed and "S state" in listed
+
+
+def test_natural_key_reads_only_ascii_digits_as_numbers() -> None:
+    """Hypothesis found a cluster named ``²``: ``str.isdigit`` is true of it, ``int`` fails."""
+    from tui.text import natural_key
+
+    assert sorted(["svc-10", "svc-2", "svc-²", "svc-1"], key=natural_key) == [
+        "svc-1",
+        "svc-2",
+        "svc-10",
+        "svc-²",
+    ]
