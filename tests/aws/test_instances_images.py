@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from aws import ecs
+from aws import ecs, ecs_convert
 from aws.actions import plan_instance_state
 from aws.execute import execute
 from aws.image_usage import ImageUse, in_repository, refers_to, services_first, users_of
@@ -57,7 +57,7 @@ async def test_instances_carry_type_zone_agent_and_resources(moto_url: str) -> N
 
 
 def test_container_instance_without_the_optional_fields() -> None:
-    ci = ecs.container_instance_from_dict({"containerInstanceArn": "arn:x/ci/1"})
+    ci = ecs_convert.container_instance_from_dict({"containerInstanceArn": "arn:x/ci/1"})
     assert (ci.instance_type, ci.availability_zone, ci.agent_version) == (None, None, None)
     assert (ci.cpu_registered, ci.memory_remaining) == (None, None)
 

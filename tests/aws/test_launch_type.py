@@ -8,7 +8,7 @@ from typing import Any
 
 from aws import models as ecs_models
 from aws.audit import AuditLog
-from aws.ecs import service_from_dict, task_definition_from_response
+from aws.ecs_convert import service_from_dict, task_definition_from_response
 from aws.execute import execute
 from aws.launch_type import (
     _candidates,

@@ -6,7 +6,7 @@ import asyncio
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from aws.ecs import service_from_dict
+from aws.ecs_convert import service_from_dict
 from aws.models import (
     Cluster,
     ContainerInstance,

@@ -11,8 +11,8 @@ from typing import Any
 import boto3
 import pytest
 
-from aws import ecr, ecs, elb, identity, logs
-from aws.ecs import container_from_dict, service_from_dict, task_from_dict
+from aws import ecr, ecs, ecs_convert, elb, identity, logs
+from aws.ecs_convert import container_from_dict, service_from_dict, task_from_dict
 from aws.models import Service, Task
 from aws.session import Clients, SessionSettings
 
@@ -109,7 +109,7 @@ def test_cluster_counts_come_from_the_describe_doc() -> None:
         "pendingTasksCount": 2,
         "registeredContainerInstancesCount": 5,
     }
-    c = ecs.cluster_from_dict(doc)
+    c = ecs_convert.cluster_from_dict(doc)
     assert c.name == "prod"
     assert (c.service_count, c.running_tasks, c.pending_tasks, c.container_instances) == (
         12,
@@ -117,7 +117,7 @@ def test_cluster_counts_come_from_the_describe_doc() -> None:
         2,
         5,
     )
-    bare = ecs.cluster_from_dict({"clusterArn": "arn:aws:ecs:us-east-1:1:cluster/x"})
+    bare = ecs_convert.cluster_from_dict({"clusterArn": "arn:aws:ecs:us-east-1:1:cluster/x"})
     assert (bare.service_count, bare.running_tasks, bare.pending_tasks) == (None, None, None)
     assert bare.container_instances is None
 
@@ -208,7 +208,7 @@ async def test_target_health_joins_ip_and_instance_targets(moto_url: str, client
         group="service:api",
         networkConfiguration=net,
     )
-    fargate_task = ecs.task_from_dict(
+    fargate_task = ecs_convert.task_from_dict(
         e.describe_tasks(cluster="mixed", tasks=[run["tasks"][0]["taskArn"]])["tasks"][0]
     )
     assert fargate_task.private_ip
@@ -342,10 +342,10 @@ def test_minimal_dicts_become_none_not_keyerror() -> None:
     assert t.id == "abc"
     assert (t.private_ip, t.stopped_at, t.stop_code, t.health, t.service_name) == (None,) * 5
     assert t.containers[0].exit_code is None and t.host_ports == ()
-    assert ecs.deployment_from_dict({}).rollout_state is None
-    assert ecs.container_instance_from_dict({}).agent_connected is None
-    assert ecs.cluster_from_dict({}).status is None
-    assert ecs.task_definition_from_response({}).revision == 0
+    assert ecs_convert.deployment_from_dict({}).rollout_state is None
+    assert ecs_convert.container_instance_from_dict({}).agent_connected is None
+    assert ecs_convert.cluster_from_dict({}).status is None
+    assert ecs_convert.task_definition_from_response({}).revision == 0
     assert elb.target_group_from_dict({}).port is None
     assert ecr.image_from_dict({}).scan_findings == {}
     assert ecr.repository_from_dict({}).created_at is None

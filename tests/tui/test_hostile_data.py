@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from aws.ecs import cluster_from_dict, service_from_dict, task_from_dict
+from aws.ecs_convert import cluster_from_dict, service_from_dict, task_from_dict
 from aws.elb import join_target
 from tui.screens.clusters import cluster_row
 from tui.screens.service import summary, target_row, task_row

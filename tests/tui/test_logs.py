@@ -299,7 +299,7 @@ async def test_task_detail_opens_the_logs_view_and_help_lists_its_keys(
 
 
 async def test_c_shows_one_container_at_a_time(frozen_sandbox: str, make_app: Any) -> None:
-    from aws.ecs import task_from_dict
+    from aws.ecs_convert import task_from_dict
     from tui.screens.logs import task_logs_screen
 
     ecs = _client(frozen_sandbox, "ecs")
