@@ -2,16 +2,26 @@
 
 An autouse fixture keeps the developer's own ~/.aws, AWS_PROFILE and ecsdeck config out of every
 test, so a test can never touch a real account.
+
+Property-based tests are derandomized by default, so `make test` (and CI) explores the same
+examples every run and cannot fail on a draw no one has seen; `HYPOTHESIS_PROFILE=explore`
+draws fresh examples each run, for hunting (that is how a cluster named "²" was found).
 """
 
 from __future__ import annotations
 
 import json
+import os
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True)
+settings.register_profile("explore", derandomize=False)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 REGION = "us-east-1"
 
