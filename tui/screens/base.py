@@ -215,6 +215,11 @@ class PollingScreen(Screen[None]):
         self.workers.cancel_group(self, "poll")
         self.refresh_bindings()  # a dialog on top: the footer lists no key of this pane
 
+    def on_unmount(self) -> None:
+        # The pane is gone: what its first load froze is garbage now (tui/heap.py).
+        heap.release()
+        self.app.set_timer(0.5, heap.sweep)
+
     def action_refresh_now(self) -> None:
         self.poll()  # exclusive: restarts the loop, cancelling a sleeping or running tick
 
