@@ -298,6 +298,8 @@ async def test_force_new_deployment(live_sandbox, make_app):
 
 
 async def test_stop_task_with_reason(live_sandbox, make_app):
+    from textual.widgets import Static
+
     from tui.screens.dialogs.stop_task import StopTaskScreen
     from tui.screens.service import ServiceScreen
 
@@ -314,6 +316,9 @@ async def test_stop_task_with_reason(live_sandbox, make_app):
         await select_row(pilot, screen.tasks_table, task.id)
         await pilot.press("x")
         await wait_for(pilot, lambda: isinstance(app.screen, StopTaskScreen))
+        # what Enter does is said in words, as in every dialog
+        hint = app.screen.query_one("#focus-hint", Static)
+        assert str(hint.render()) == "Enter = Next  ·  Esc cancels"
         await type_text(pilot, "stuck on boot")
         await pilot.press("enter")
         await confirm(pilot)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Static
 
 from aws.actions import DEFAULT_STOP_REASON, MAX_REASON
 from aws.models import Task
-from tui.screens.dialogs.confirm import DIALOG_CSS
+from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.text import clean, short_arn
 
 
@@ -47,11 +47,18 @@ class StopTaskScreen(ModalScreen[str | None]):
                 id="reason",
             )
             with Horizontal(classes="buttons"):
+                yield Static(id="focus-hint", classes="focus-hint")
                 yield Button("Cancel", id="cancel")
                 yield Button("Next", id="next", variant="primary")
 
     def on_mount(self) -> None:
         self.query_one("#reason", Input).focus()
+        self._hint()
+
+    @on(events.DescendantFocus)
+    def _hint(self) -> None:
+        """What Enter does here, in words: in the reason box it goes on to the confirmation."""
+        update_focus_hint(self, "Next" if isinstance(self.focused, Input) else None)
 
     @on(Input.Submitted, "#reason")
     @on(Button.Pressed, "#next")
