@@ -67,7 +67,6 @@ async def shoot(url: str, extra: list[tuple[str, Step]] | None = None) -> None:
         )
         save(app, "1-clusters")
         # the mixed cluster has the most variety
-        table = app.screen.query(LiveTable).first()
         names = table.shown_keys()
         target = next((i for i, n in enumerate(names) if "mixed" in n), 0)
         table.move_cursor(row=target)

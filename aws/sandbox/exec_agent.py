@@ -23,11 +23,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from aws.sandbox.moto_patches import _mark, _require
+from aws.sandbox.moto_patches import Installed, _require, install, uninstall
 
 AGENT = "ExecuteCommandAgent"
 #: What a container instance reports: a recent ECS agent (ECS Exec needs 1.50.2 or later).
@@ -38,7 +37,7 @@ NOT_ENABLED = (
     "execute command enabled and try again."
 )
 
-_installed: list[tuple[type, str, Callable[..., Any]]] = []
+_installed: Installed = []
 
 
 def apply() -> None:
@@ -55,26 +54,18 @@ def apply() -> None:
         instance.version_info = {**instance.version_info, "agentVersion": AGENT_VERSION}
         return instance
 
-    patches = (
-        (EC2ContainerServiceResponse, "execute_command", _execute_command, _missing),
-        (EC2ContainerServiceBackend, "register_container_instance", patched_register, register),
+    install(_installed, EC2ContainerServiceResponse, "execute_command", _execute_command)
+    install(
+        _installed,
+        EC2ContainerServiceBackend,
+        "register_container_instance",
+        patched_register,
+        register,
     )
-    for owner, name, wrapper, original in patches:
-        setattr(owner, name, _mark(wrapper, original))
-        _installed.append((owner, name, original))
 
 
 def unapply() -> None:
-    while _installed:
-        owner, name, original = _installed.pop()
-        if original is _missing:
-            delattr(owner, name)
-        else:
-            setattr(owner, name, original)
-
-
-def _missing(*_: Any) -> Any:  # stands for "moto has no such method"
-    raise NotImplementedError
+    uninstall(_installed)
 
 
 # ------------------------------------------------------------------ tasks (called by .tasks)

@@ -52,7 +52,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aws.sandbox import fidelity_metrics
-from aws.sandbox.moto_patches import _mark, _require, now
+from aws.sandbox.moto_patches import Installed, _require, install, now, uninstall
 
 #: Response method -> (result key, default maxResults), as ECS pages them.
 LIST_PAGES: dict[str, tuple[str, int]] = {
@@ -77,7 +77,7 @@ PENDING = ("PROVISIONING", "PENDING", "ACTIVATING")
 
 T = TypeVar("T")
 
-_installed: list[tuple[type, str, Any]] = []
+_installed: Installed = []
 
 
 def apply() -> None:
@@ -108,8 +108,7 @@ def apply() -> None:
     original = _require(LogsResponse, "filter_log_events")
     patches.append((LogsResponse, "filter_log_events", _filter_log_events(original), original))
     for owner, name, wrapper, orig in patches:
-        setattr(owner, name, _mark(wrapper, orig))
-        _installed.append((owner, name, orig))
+        install(_installed, owner, name, wrapper, orig)
     _transform_update_attributes(EC2ContainerServiceResponse)
     fidelity_metrics.apply()
 
@@ -134,9 +133,7 @@ def _transform_update_attributes(response: Any) -> None:
 def unapply() -> None:
     """Put moto back as it was (tests that patch in-process share moto's classes)."""
     fidelity_metrics.unapply()
-    while _installed:
-        owner, name, original = _installed.pop()
-        setattr(owner, name, original)
+    uninstall(_installed)
 
 
 def _invalid(message: str) -> Exception:

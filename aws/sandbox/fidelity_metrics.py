@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aws.sandbox.moto_patches import _mark, _require
+from aws.sandbox.moto_patches import Installed, _require, install, uninstall
 
 #: GetMetricData's limit on MetricDataQueries per request.
 MAX_QUERIES = 500
@@ -31,7 +31,7 @@ MAX_ACTIVITIES = 50
 #: as epoch seconds, EndTime, StatusCode, StatusMessage).
 ACTIVITIES: list[dict[str, Any]] = []
 
-_installed: list[tuple[type, str, Callable[..., Any]]] = []
+_installed: Installed = []
 
 
 def apply() -> None:
@@ -49,20 +49,18 @@ def apply() -> None:
         (CloudWatchResponse, "get_metric_data", _limited(original_get), original_get),
     ]
     for owner, name, wrapper, orig in patches:
-        setattr(owner, name, _mark(wrapper, orig))
-        _installed.append((owner, name, orig))
+        install(_installed, owner, name, wrapper, orig)
     # Not in moto at all: added, and removed again by unapply.
-    ApplicationAutoScalingResponse.describe_scaling_activities = _describe_scaling_activities  # type: ignore[attr-defined]
-    _installed.append((ApplicationAutoScalingResponse, "describe_scaling_activities", None))  # type: ignore[arg-type]
+    install(
+        _installed,
+        ApplicationAutoScalingResponse,
+        "describe_scaling_activities",
+        _describe_scaling_activities,
+    )
 
 
 def unapply() -> None:
-    while _installed:
-        owner, name, original = _installed.pop()
-        if original is None:
-            delattr(owner, name)
-        else:
-            setattr(owner, name, original)
+    uninstall(_installed)
 
 
 def _dimension_lt(self: Any, other: Any) -> bool:

@@ -47,7 +47,13 @@ LOCK = threading.RLock()
 HEALTH: dict[tuple[str, str, int], tuple[str, str | None, str | None]] = {}
 
 _applied = False
-_installed: list[tuple[type, str, Callable[..., Any]]] = []
+
+#: (owner, attribute, original) of each patch, newest last, to undo it; original is ADDED when
+#: moto had no such attribute (undoing deletes it).
+Installed = list[tuple[Any, str, Any]]
+ADDED: Any = object()
+
+_installed: Installed = []
 
 
 def now() -> datetime:
@@ -72,6 +78,25 @@ def _mark(wrapper: Callable[..., Any], original: Callable[..., Any]) -> Callable
     wrapper.__ecsdeck_original__ = original  # type: ignore[attr-defined]
     wrapper.__ecsdeck_patched__ = True  # type: ignore[attr-defined]
     return wrapper
+
+
+def install(
+    installed: Installed, owner: Any, name: str, wrapper: Callable[..., Any], original: Any = ADDED
+) -> None:
+    """Put ``wrapper`` (marked with the original it stands for) at ``owner.name``, remembered in
+    ``installed`` for :func:`uninstall`."""
+    setattr(owner, name, _mark(wrapper, original))
+    installed.append((owner, name, original))
+
+
+def uninstall(installed: Installed) -> None:
+    """Undo the patches in ``installed``, newest first."""
+    while installed:
+        owner, name, original = installed.pop()
+        if original is ADDED:
+            delattr(owner, name)
+        else:
+            setattr(owner, name, original)
 
 
 def apply() -> None:
@@ -234,8 +259,7 @@ def apply() -> None:
         (EC2ContainerServiceResponse, "create_service", patched_create_service, create_service),
     )
     for owner, name, wrapper, original in patches:
-        setattr(owner, name, _mark(wrapper, original))
-        _installed.append((owner, name, original))
+        install(_installed, owner, name, wrapper, original)
     _applied = True
 
 
@@ -243,9 +267,7 @@ def unapply() -> None:
     """Put moto back as it was: tests that patch in-process must not change moto's answers
     for the other tests sharing the pytest process."""
     global _applied
-    while _installed:
-        owner, name, original = _installed.pop()
-        setattr(owner, name, original)
+    uninstall(_installed)
     _applied = False
 
 

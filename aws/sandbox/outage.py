@@ -76,11 +76,9 @@ class Outage:
         elb = "elasticloadbalancing" in authorization
         if kind == "deny-elb" and not elb:
             return None
-        if kind == "deny-cloudwatch":
-            if "/monitoring/aws4_request" not in authorization:  # CloudWatch signs as monitoring
-                return None
-            self.hits[kind] = self.hits.get(kind, 0) + 1
-            return _error(start_response, json_protocol, "AccessDenied", 403, _DENIED_CLOUDWATCH)
+        # CloudWatch signs as monitoring.
+        if kind == "deny-cloudwatch" and "/monitoring/aws4_request" not in authorization:
+            return None
         if kind == "throttle" and not (elb or target.startswith("AmazonEC2ContainerService")):
             return None
         self.hits[kind] = self.hits.get(kind, 0) + 1
@@ -120,6 +118,7 @@ _ERRORS = {
         "The security token included in the request is expired",
     ),
     "deny-elb": ("AccessDenied", 403, _DENIED),
+    "deny-cloudwatch": ("AccessDenied", 403, _DENIED_CLOUDWATCH),
 }
 
 
