@@ -57,6 +57,7 @@ from aws.launch_type_network import (
 )
 from aws.models import Service, TaskDefinition, arn_tail
 from aws.plan import REGISTERED, ApiCall, Plan, ValidationError, td_label
+from aws.words import plural
 
 if TYPE_CHECKING:
     from aws.session import Clients
@@ -291,8 +292,8 @@ async def _to_ec2(c: Clients, draft: Draft, service: Service, td: TaskDefinition
         draft.td_ref = REGISTERED
     _instances, count = await cluster_instances(c, cluster)
     if count:
-        s = "" if count == 1 else "s"
-        draft.checks.append(Check("EC2 capacity", True, f"{count} ACTIVE container instance{s}"))
+        what = plural(count, "ACTIVE container instance")
+        draft.checks.append(Check("EC2 capacity", True, what))
     else:
         draft.checks.append(
             Check(
