@@ -49,7 +49,6 @@ from aws.launch_type_checks import (
 )
 from aws.launch_type_network import candidates as _candidates
 from aws.launch_type_network import (
-    cluster_instances,
     instance_network,
     network,
     security_group_choice,
@@ -290,7 +289,8 @@ async def _to_ec2(c: Clients, draft: Draft, service: Service, td: TaskDefinition
         draft.calls.append(ApiCall("ecs", "RegisterTaskDefinition", body))
         draft.diff = taskdef.diff(dict(td.raw), body)
         draft.td_ref = REGISTERED
-    _instances, count = await cluster_instances(c, cluster)
+    # Only the count matters here: no EC2 DescribeInstances (cluster_instances would send them).
+    count = sum(ci.status == "ACTIVE" for ci in await ecs.read_container_instances(c, cluster))
     if count:
         what = plural(count, "ACTIVE container instance")
         draft.checks.append(Check("EC2 capacity", True, what))
