@@ -197,7 +197,7 @@ def plan_stop_task(
     ):
         n = max(service_running, 0)
         notes.append(
-            f"{task.service_name} has {n} running task{'' if n == 1 else 's'}: it will have "
+            f"{task.service_name} has {plural(n, 'running task')}: it will have "
             "none until the scheduler starts a replacement."
         )
     if task.service_name:

@@ -273,6 +273,13 @@ async def read_container_instances(c: Clients, cluster: str) -> list[ContainerIn
         cluster=cluster, PaginationConfig={"PageSize": LIST_PAGE}
     )
     arns = [a async for page in pages(c, pager) for a in page.get("containerInstanceArns", [])]
+    return await describe_container_instances(c, cluster, arns)
+
+
+async def describe_container_instances(
+    c: Clients, cluster: str, arns: Sequence[str]
+) -> list[ContainerInstance]:
+    """DescribeContainerInstances 100 at a time, concurrently; input order; unknown ARNs dropped."""
     return [
         container_instance_from_dict(d) for d in await _describe_instance_docs(c, cluster, arns)
     ]

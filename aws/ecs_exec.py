@@ -25,9 +25,13 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from aws.ecs import describe_services, describe_tasks, read_task_definition
+from aws.ecs import (
+    describe_container_instances,
+    describe_services,
+    describe_tasks,
+    read_task_definition,
+)
 from aws.models import Service, Task, arn_tail
-from aws.paging import call
 from aws.plan import ActionError, ApiCall, Plan, ValidationError
 
 if TYPE_CHECKING:
@@ -70,16 +74,8 @@ async def read_target(c: Clients, task: Task) -> ExecTarget:
 async def _agent_version(c: Clients, task: Task) -> str | None:
     if not task.container_instance_arn:
         return None
-    page = await call(
-        c,
-        c.ecs.describe_container_instances,
-        cluster=task.cluster_arn,
-        containerInstances=[task.container_instance_arn],
-    )
-    for doc in page.get("containerInstances", []):
-        version = (doc.get("versionInfo") or {}).get("agentVersion")
-        return version or None
-    return None
+    found = await describe_container_instances(c, task.cluster_arn, [task.container_instance_arn])
+    return found[0].agent_version if found else None
 
 
 def plan_execute_command(task: Task, container: str, command: str = DEFAULT_COMMAND) -> Plan:

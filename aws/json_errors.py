@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 
+from aws.words import noun
+
 _PAIRS = (("{", "}", "brace"), ("[", "]", "bracket"))
 
 
@@ -35,14 +37,13 @@ def _counts(text: str) -> dict[str, int]:
 def imbalance(text: str) -> str | None:
     """ "missing closing brace '}'" (or opening, or bracket) when the counts differ; else None."""
     counts = _counts(text)
-    for opening, closing, noun in _PAIRS:
+    for opening, closing, what in _PAIRS:
         short = counts[opening] - counts[closing]
-        if short > 0:
-            n = f"{short} " if short > 1 else ""
-            return f"missing {n}closing {noun}{'s' if short > 1 else ''} '{closing}'"
-        if short < 0:
-            n = f"{-short} " if short < -1 else ""
-            return f"missing {n}opening {noun}{'s' if short < -1 else ''} '{opening}'"
+        if short:
+            n = abs(short)
+            side, char = ("closing", closing) if short > 0 else ("opening", opening)
+            count = f"{n} " if n > 1 else ""
+            return f"missing {count}{side} {noun(n, what)} '{char}'"
     return None
 
 

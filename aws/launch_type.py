@@ -49,7 +49,6 @@ from aws.launch_type_checks import (
 )
 from aws.launch_type_network import candidates as _candidates
 from aws.launch_type_network import (
-    cluster_instances,
     instance_network,
     network,
     security_group_choice,
@@ -57,6 +56,7 @@ from aws.launch_type_network import (
 )
 from aws.models import Service, TaskDefinition, arn_tail
 from aws.plan import REGISTERED, ApiCall, Plan, ValidationError, td_label
+from aws.words import plural
 
 if TYPE_CHECKING:
     from aws.session import Clients
@@ -289,10 +289,11 @@ async def _to_ec2(c: Clients, draft: Draft, service: Service, td: TaskDefinition
         draft.calls.append(ApiCall("ecs", "RegisterTaskDefinition", body))
         draft.diff = taskdef.diff(dict(td.raw), body)
         draft.td_ref = REGISTERED
-    _instances, count = await cluster_instances(c, cluster)
+    # Only the count matters here: no EC2 DescribeInstances (cluster_instances would send them).
+    count = sum(ci.status == "ACTIVE" for ci in await ecs.read_container_instances(c, cluster))
     if count:
-        s = "" if count == 1 else "s"
-        draft.checks.append(Check("EC2 capacity", True, f"{count} ACTIVE container instance{s}"))
+        what = plural(count, "ACTIVE container instance")
+        draft.checks.append(Check("EC2 capacity", True, what))
     else:
         draft.checks.append(
             Check(

@@ -16,6 +16,7 @@ from aws import elb, taskdef
 from aws.models import Service, TargetGroup, TaskDefinition
 from aws.paging import call
 from aws.plan import REGISTERED, ApiCall, td_label
+from aws.words import plural
 
 if TYPE_CHECKING:
     from aws.session import Clients
@@ -204,6 +205,6 @@ async def load_balancers(c: Clients, draft: Draft, service: Service) -> list[Tar
             "listener rule, then scale this one to 0. Nothing was changed.",
         )
     n = len(groups)
-    detail = f"{n} target group{'' if n == 1 else 's'}, all type ip" if n else "not load-balanced"
+    detail = f"{plural(n, 'target group')}, all type ip" if n else "not load-balanced"
     draft.checks.append(Check("load balancer", True, detail))
     return groups

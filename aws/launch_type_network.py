@@ -81,8 +81,8 @@ def instance_network(instances: Sequence[Doc], vpc_id: str | None) -> tuple[list
     return sorted(subnets), sorted(groups)
 
 
-async def cluster_instances(c: Clients, cluster: str) -> tuple[list[Doc], int]:
-    """EC2 instances behind the cluster's ACTIVE container instances (and how many there are)."""
+async def cluster_instances(c: Clients, cluster: str) -> list[Doc]:
+    """EC2 instances behind the cluster's ACTIVE container instances."""
     active = [ci for ci in await ecs.read_container_instances(c, cluster) if ci.status == "ACTIVE"]
 
     async def describe(batch: list[str]) -> list[InstanceTypeDef]:
@@ -106,8 +106,7 @@ async def cluster_instances(c: Clients, cluster: str) -> tuple[list[Doc], int]:
     found = await describe_batched(
         ids, INSTANCES_PER_DESCRIBE, describe, lambda i: (i.get("InstanceId"),)
     )
-    instances: list[Doc] = list(found)
-    return instances, len(active)
+    return list(found)
 
 
 async def candidates(
@@ -164,7 +163,7 @@ async def _choose_network(
         net.source = "the service's current awsvpc configuration"
     net.vpc_id = next((g.vpc_id for g in groups if g.vpc_id), None)
     if not net.subnets or net.vpc_id is None:
-        instances, _count = await cluster_instances(c, cluster)
+        instances = await cluster_instances(c, cluster)
         if net.vpc_id is None:
             net.vpc_id = next((v for i in instances if (v := cv.s(i, "VpcId"))), None)
     if not net.subnets and instances:

@@ -27,6 +27,7 @@ from aws.logs import (
     logs_elsewhere,
     millis,
 )
+from aws.logs import by_time as by_time  # the logs screen sorts with it too
 from aws.models import LogEvent, Task
 from aws.session import Clients
 from aws.task_watch import ServiceTasks
@@ -65,10 +66,6 @@ class LogScope:
             return f"service {self.service_name} (all tasks)"
         what = f"task {self.task.id[:12]}"
         return f"{what} · {self.container}" if self.container else what
-
-
-def by_time(events: list[LogEvent]) -> list[LogEvent]:
-    return sorted(events, key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC))
 
 
 @dataclass(slots=True)

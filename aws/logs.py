@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -13,6 +13,9 @@ from aws.errors import error_code
 from aws.models import LogEvent
 from aws.paging import call, gather_bounded
 from aws.session import Clients
+
+#: Where an event without a timestamp sorts (first).
+_NO_TIME = datetime.min.replace(tzinfo=UTC)
 
 
 async def recent_log_events(
@@ -33,7 +36,7 @@ async def recent_log_events(
     if stream_prefix:
         kwargs["logStreamNamePrefix"] = stream_prefix
     if since is not None:
-        kwargs["startTime"] = int((datetime.now(UTC) - since).timestamp() * 1000)
+        kwargs["startTime"] = millis(datetime.now(UTC) - since)
     kept: deque[LogEvent] = deque(maxlen=max(limit, 0))
     token: str | None = None
     for _ in range(max_pages):
@@ -45,7 +48,7 @@ async def recent_log_events(
         if not new_token or new_token == token:
             break
         token = new_token
-    return sorted(kept, key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC))
+    return by_time(kept)
 
 
 async def stream_tail(
@@ -74,6 +77,11 @@ async def stream_tail(
             return []
         raise
     return [_event(e, stream) for e in cv.dicts(page, "events")]
+
+
+def by_time(events: Iterable[LogEvent]) -> list[LogEvent]:
+    """Oldest first; an event with no timestamp sorts first."""
+    return sorted(events, key=lambda e: e.timestamp or _NO_TIME)
 
 
 def _event(e: Mapping[str, Any], stream: str | None, event_id: str | None = None) -> LogEvent:
@@ -335,7 +343,7 @@ class MergedFollow:
             token = new_token
             if n == max_pages - 1:
                 self.behind = True
-        out.sort(key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC))
+        out = by_time(out)
         for ev in out:
             stamp = millis(ev.timestamp) if ev.timestamp else self.since_ms
             if ev.event_id:
@@ -366,8 +374,5 @@ async def lines_before(
         return [e for e in events if e.timestamp is None or millis(e.timestamp) < before_ms]
 
     batches = await gather_bounded(one(g, s) for g, s in streams[:MAX_BACKFILL_STREAMS])
-    events = sorted(
-        (e for batch in batches for e in batch),
-        key=lambda e: e.timestamp or datetime.min.replace(tzinfo=UTC),
-    )
+    events = by_time(e for batch in batches for e in batch)
     return events[-limit:] if limit > 0 else []
