@@ -207,8 +207,7 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
         except Exception as exc:  # its own part: the services keep refreshing from ECS
             self.header.set_part_error("TARGETS not refreshed", explain(exc))
             return
-        if "TARGETS not refreshed" in self.header.part_errors:
-            self.header.set_part_error("TARGETS not refreshed", None)
+        self.header.set_part_error("TARGETS not refreshed", None)
         for s, c in zip(batch, counts, strict=True):
             self.targets[s.arn] = (c, now)
         self.services_table.upsert_rows([self._row(s) for s in batch])
@@ -238,8 +237,7 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
             self.header.set_part_error(METRICS_PART, explain(exc))
             self.services_table.upsert_rows([self._row(s) for s in shown if s.arn in self.usage])
             return
-        if METRICS_PART in self.header.part_errors:
-            self.header.set_part_error(METRICS_PART, None)
+        self.header.set_part_error(METRICS_PART, None)
         for s in shown:
             self.usage[s.arn] = got.get(s.name, Utilization(None, None))
         self.services_table.upsert_rows([self._row(s) for s in shown])
