@@ -26,6 +26,7 @@ from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
 from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
 from tui.screens.logs import SERVICE_LOGS_BINDINGS, LogsKeys
+from tui.screens.service_usage import METRICS_PART  # the header part both panes mark
 from tui.status import (
     BAD,
     OK,
@@ -63,8 +64,6 @@ TARGETS_TTL = 30.0
 #: Seconds between two reads of the visible rows' CPU and memory (ECS publishes once a minute,
 #: and CloudWatch bills each metric asked for).
 METRICS_TTL = 60.0
-#: The part of the header that says the CPU%/MEM% columns are not fresh.
-METRICS_PART = "CPU/MEM not refreshed"
 
 
 def targets_cell(s: Service, counts: dict[str, int] | None) -> Text:
