@@ -89,6 +89,14 @@ def launch(
             markup=False,
         )
         return False
+    run_guarded(app, key, what, flow)
+    return True
+
+
+def run_guarded(app: EcsDeckApp, key: str, what: str, flow: Flow) -> None:
+    """Run ``flow`` in an actions worker holding ``key`` busy until it ends; its errors are
+    said under the title ``what``."""
+    busy = busy_keys(app)
     busy.add(key)
 
     async def guarded() -> None:
@@ -102,7 +110,6 @@ def launch(
             busy.discard(key)
 
     app.run_worker(guarded(), group="actions", exit_on_error=False, name=what)
-    return True
 
 
 async def confirm_and_execute(screen: PollingScreen, plan: Plan) -> Outcome | None:

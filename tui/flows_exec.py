@@ -18,11 +18,10 @@ from typing import TYPE_CHECKING
 
 from aws import ecs_exec
 from aws.audit import AuditLog
-from aws.errors import explain
 from aws.exec_preflight import PLUGIN
 from aws.execute import execute
 from aws.plan import ActionError
-from tui.flow import busy_keys, confirm_and_execute, refuse_read_only
+from tui.flow import confirm_and_execute, in_flight, refuse_read_only, run_guarded
 from tui.text import clean
 
 if TYPE_CHECKING:
@@ -55,24 +54,9 @@ def hand_over(app: EcsDeckApp, argv: Sequence[str]) -> int | None:
 
 def start_exec(pane: PollingScreen, task: Task, container: str | None = None) -> None:
     """Key ``E``: one flow per task at a time (a second press while it is open is ignored)."""
-    app = pane.deck
-    busy = busy_keys(app)
     key = f"exec/{task.arn}"
-    if key in busy:
-        return
-    busy.add(key)
-
-    async def guarded() -> None:
-        try:
-            await _flow(pane, task, container)
-        except ActionError as exc:
-            app.notify(clean(exc.message, 600), title=TITLE, severity="error", markup=False)
-        except Exception as exc:
-            app.notify(clean(explain(exc), 600), title=TITLE, severity="error", markup=False)
-        finally:
-            busy.discard(key)
-
-    app.run_worker(guarded(), group="actions", exit_on_error=False, name=TITLE)
+    if not in_flight(pane.deck, key):
+        run_guarded(pane.deck, key, TITLE, lambda: _flow(pane, task, container))
 
 
 async def _flow(pane: PollingScreen, task: Task, container: str | None) -> None:

@@ -305,8 +305,7 @@ class ServiceScreen(
         except Exception as exc:
             self.header.set_part_error("target health not refreshed", explain(exc))
             return self.targets
-        if "target health not refreshed" in self.header.part_errors:
-            self.header.set_part_error("target health not refreshed", None)
+        self.header.set_part_error("target health not refreshed", None)
         return targets
 
     async def _show_tasks(self, tasks: list[Task]) -> None:

@@ -26,6 +26,7 @@ from tui.actions import SERVICE_BINDINGS, ServiceActions
 from tui.screens.base import PollingScreen
 from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
 from tui.screens.logs import SERVICE_LOGS_BINDINGS, LogsKeys
+from tui.screens.service_usage import METRICS_PART  # the header part both panes mark
 from tui.status import (
     BAD,
     OK,
@@ -63,8 +64,6 @@ TARGETS_TTL = 30.0
 #: Seconds between two reads of the visible rows' CPU and memory (ECS publishes once a minute,
 #: and CloudWatch bills each metric asked for).
 METRICS_TTL = 60.0
-#: The part of the header that says the CPU%/MEM% columns are not fresh.
-METRICS_PART = "CPU/MEM not refreshed"
 
 
 def targets_cell(s: Service, counts: dict[str, int] | None) -> Text:
@@ -207,8 +206,7 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
         except Exception as exc:  # its own part: the services keep refreshing from ECS
             self.header.set_part_error("TARGETS not refreshed", explain(exc))
             return
-        if "TARGETS not refreshed" in self.header.part_errors:
-            self.header.set_part_error("TARGETS not refreshed", None)
+        self.header.set_part_error("TARGETS not refreshed", None)
         for s, c in zip(batch, counts, strict=True):
             self.targets[s.arn] = (c, now)
         self.services_table.upsert_rows([self._row(s) for s in batch])
@@ -238,8 +236,7 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
             self.header.set_part_error(METRICS_PART, explain(exc))
             self.services_table.upsert_rows([self._row(s) for s in shown if s.arn in self.usage])
             return
-        if METRICS_PART in self.header.part_errors:
-            self.header.set_part_error(METRICS_PART, None)
+        self.header.set_part_error(METRICS_PART, None)
         for s in shown:
             self.usage[s.arn] = got.get(s.name, Utilization(None, None))
         self.services_table.upsert_rows([self._row(s) for s in shown])

@@ -85,7 +85,10 @@ class StatusHeader(Widget):
         self.update_lines()
 
     def set_part_error(self, part: str, reason: str | None) -> None:
-        """One part of the pane (target health, say) failed or recovered; the rest is fresh."""
+        """One part of the pane (target health, say) failed or recovered; the rest is fresh.
+        Saying what is already said does nothing, so a part may report every read."""
+        if self.part_errors.get(part) == reason:
+            return
         if reason is None:
             self.part_errors.pop(part, None)
         else:
