@@ -23,11 +23,11 @@ from aws.logs import (
     MergedFollow,
     StreamFollow,
     awslogs_streams,
+    by_time,
     lines_before,
     logs_elsewhere,
     millis,
 )
-from aws.logs import by_time as by_time  # the logs screen sorts with it too
 from aws.models import LogEvent, Task
 from aws.session import Clients
 from aws.task_watch import ServiceTasks

@@ -23,7 +23,8 @@ from textual.widgets import Input, RichLog, Static
 
 from aws.errors import error_code, explain
 from aws.health import THROTTLED, trouble_kind
-from aws.log_session import BUFFER, SINCE_START, LogScope, LogSession, by_time
+from aws.log_session import BUFFER, SINCE_START, LogScope, LogSession
+from aws.logs import by_time
 from aws.models import LogEvent, Service, Task
 from aws.task_watch import ServiceTasks
 from tui.log_lines import haystack, line_text, save_lines
