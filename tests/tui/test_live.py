@@ -16,7 +16,10 @@ from tui.screens.service import ServiceScreen
 
 
 class Proxy:
-    """A TCP proxy in front of the sandbox that can play a dead endpoint (connection refused)."""
+    """A TCP proxy in front of the sandbox that can play a dead endpoint (connection refused),
+    or, with ``hanging`` set, one that accepts requests and never answers."""
+
+    hanging = False
 
     def __init__(self, upstream: str) -> None:
         u = urlparse(upstream)
@@ -49,8 +52,9 @@ class Proxy:
         async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
             try:
                 while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
+                    if not self.hanging:
+                        dst.write(data)
+                        await dst.drain()
             except Exception:
                 pass
             finally:
