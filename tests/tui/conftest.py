@@ -12,6 +12,8 @@ from typing import Any
 import boto3
 import pytest
 
+from tests.conftest import _spawn_sandbox
+
 
 async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 30.0) -> Any:
     """Let the app run until ``predicate()`` is truthy; fail with the predicate's name if not."""
@@ -31,12 +33,7 @@ async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 30
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[str]:
     """A frozen seed-7 sandbox of the requesting module's own, for tests that change it."""
-    from aws.sandbox.server import spawn_sandbox
-
-    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate"])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    yield from _spawn_sandbox("--seed", "7", "--no-simulate")
 
 
 def aws_client(url: str, service: str) -> Any:
