@@ -42,6 +42,7 @@ from aws.plan import (
     parse_count,
 )
 from aws.session import Clients, SessionSettings
+from tests.aws.models import fargate_task
 
 REGION = "us-east-1"
 CLUSTER = "prod"
@@ -542,30 +543,8 @@ async def test_stop_task_with_reason(moto_url: str) -> None:
             "awsvpcConfiguration": {"subnets": [subnet["SubnetId"]], "securityGroups": [sg]}
         },
     )["tasks"][0]
-    task = Task(
-        arn=raw["taskArn"],
-        cluster_arn=raw["clusterArn"],
-        task_definition=td,
-        group="service:web",
-        started_by=None,
-        last_status="RUNNING",
-        desired_status="RUNNING",
-        health=None,
-        launch_type="FARGATE",
-        capacity_provider=None,
-        cpu="256",
-        memory="512",
-        private_ip=None,
-        container_instance_arn=None,
-        ec2_instance_id=None,
-        availability_zone=None,
-        created_at=None,
-        started_at=None,
-        stopping_at=None,
-        stopped_at=None,
-        stop_code=None,
-        stopped_reason=None,
-        containers=(),
+    task = fargate_task(
+        raw["taskArn"], raw["clusterArn"], td, group="service:web", cpu="256", memory="512"
     )
     with pytest.raises(ValidationError, match="255"):
         plan_stop_task(task, "x" * 256)
@@ -581,30 +560,14 @@ async def test_stop_task_with_reason(moto_url: str) -> None:
 
 
 def _task(status: str = "RUNNING", group: str | None = "service:payments-api") -> Task:
-    return Task(
-        arn="arn:aws:ecs:us-east-1:1:task/prod/0123456789abcdef",
-        cluster_arn="arn:aws:ecs:us-east-1:1:cluster/prod",
-        task_definition="arn:aws:ecs:us-east-1:1:task-definition/payments:3",
+    return fargate_task(
+        "arn:aws:ecs:us-east-1:1:task/prod/0123456789abcdef",
+        "arn:aws:ecs:us-east-1:1:cluster/prod",
+        "arn:aws:ecs:us-east-1:1:task-definition/payments:3",
         group=group,
-        started_by=None,
         last_status=status,
-        desired_status="RUNNING",
-        health=None,
-        launch_type="FARGATE",
-        capacity_provider=None,
         cpu="256",
         memory="512",
-        private_ip=None,
-        container_instance_arn=None,
-        ec2_instance_id=None,
-        availability_zone=None,
-        created_at=None,
-        started_at=None,
-        stopping_at=None,
-        stopped_at=None,
-        stop_code=None,
-        stopped_reason=None,
-        containers=(),
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 from aws.ecs_exec import plan_enable_exec, plan_execute_command, plugin_argv, session_target
 from aws.exec_preflight import AGENT, KEYS, preflight, version
 from aws.models import Container, ManagedAgent, Service, Task
+from tests.aws.models import fargate_task
 
 CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/web"
 TASK_ARN = "arn:aws:ecs:us-east-1:123456789012:task/web/0123abcd"
@@ -26,29 +27,11 @@ def task(**changes: Any) -> Task:
         runtime_id="0123abcd-1234567890",
         managed_agents=(ManagedAgent(AGENT, "RUNNING"),),
     )
-    base = Task(
-        arn=TASK_ARN,
-        cluster_arn=CLUSTER,
-        task_definition="arn:aws:ecs:us-east-1:123456789012:task-definition/app:1",
+    base = fargate_task(
+        TASK_ARN,
+        CLUSTER,
+        "arn:aws:ecs:us-east-1:123456789012:task-definition/app:1",
         group="service:app",
-        started_by=None,
-        last_status="RUNNING",
-        desired_status="RUNNING",
-        health=None,
-        launch_type="FARGATE",
-        capacity_provider=None,
-        cpu=None,
-        memory=None,
-        private_ip=None,
-        container_instance_arn=None,
-        ec2_instance_id=None,
-        availability_zone=None,
-        created_at=None,
-        started_at=None,
-        stopping_at=None,
-        stopped_at=None,
-        stop_code=None,
-        stopped_reason=None,
         containers=(container,),
         enable_execute_command=True,
         platform_version="1.4.0",

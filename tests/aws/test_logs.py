@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from typing import Any
 
 import boto3
-import pytest
 
 from aws.logs import (
     MergedFollow,
@@ -17,7 +15,7 @@ from aws.logs import (
     logs_elsewhere,
     task_logs,
 )
-from aws.session import Clients, SessionSettings
+from aws.session import Clients
 
 REGION = "us-east-1"
 
@@ -39,15 +37,6 @@ def test_awslogs_streams_follow_the_prefix_rule() -> None:
     }
     assert awslogs_streams(td, "abc123") == [("app", "/ecs/web", "ecs/app/abc123")]
     assert awslogs_streams({}, "abc123") == []
-
-
-@pytest.fixture
-async def clients(moto_url: str) -> AsyncIterator[Clients]:
-    settings = SessionSettings(
-        endpoint_url=moto_url, region=REGION, retry_mode="standard", max_attempts=1
-    )
-    async with Clients.open(settings) as c:
-        yield c
 
 
 def _container(name: str) -> dict[str, object]:

@@ -7,11 +7,9 @@ the real botocore code paths; only the server is replaced.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 from urllib.parse import parse_qs
 
-import pytest
 from aiobotocore.awsrequest import AioAWSResponse
 
 from aws import ecr, ecs, elb, paging
@@ -51,15 +49,6 @@ def json_pages(
 
     client.meta.events.register(event, handler)
     return sent
-
-
-@pytest.fixture
-async def clients(moto_url: str) -> AsyncIterator[Clients]:
-    settings = SessionSettings(
-        endpoint_url=moto_url, region=REGION, retry_mode="standard", max_attempts=1
-    )
-    async with Clients.open(settings) as c:
-        yield c
 
 
 def arns(kind: str, n: int) -> list[str]:

@@ -7,7 +7,7 @@ clears is gone on the next refresh, and each refresh costs what the budget says.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -17,8 +17,8 @@ import pytest
 from aws.models import Problem
 from aws.problems import ProblemReport, ProblemWatch
 from aws.sandbox import moto_patches
-from aws.session import Clients, SessionSettings
-from tests.aws.plant import REGION, Account, ago
+from aws.session import Clients
+from tests.aws.plant import Account, ago
 
 UNPLACEABLE = (
     "(service placer) was unable to place a task because no container instance met all of its "
@@ -36,15 +36,6 @@ def account(moto_url: str) -> Iterator[Account]:
     finally:
         moto_patches.unapply()
         moto_patches.HEALTH.clear()
-
-
-@pytest.fixture
-async def clients(moto_url: str) -> AsyncIterator[Clients]:
-    settings = SessionSettings(
-        endpoint_url=moto_url, region=REGION, retry_mode="standard", max_attempts=1
-    )
-    async with Clients.open(settings) as c:
-        yield c
 
 
 @dataclass

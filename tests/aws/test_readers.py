@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from typing import Any
 
 import boto3
-import pytest
 
 from aws import ecr, ecs, ecs_convert, elb, identity, logs
 from aws.ecs_convert import container_from_dict, service_from_dict, task_from_dict
 from aws.models import Service, Task
-from aws.session import Clients, SessionSettings
+from aws.session import Clients
 
 REGION = "us-east-1"
 AMI = "ami-03cf127a"  # one of moto's built-in images (describe_images is slow)
@@ -22,15 +20,6 @@ AMI = "ami-03cf127a"  # one of moto's built-in images (describe_images is slow)
 
 def boto(moto_url: str, name: str) -> Any:
     return boto3.client(name, endpoint_url=moto_url, region_name=REGION)
-
-
-@pytest.fixture
-async def clients(moto_url: str) -> AsyncIterator[Clients]:
-    settings = SessionSettings(
-        endpoint_url=moto_url, region=REGION, retry_mode="standard", max_attempts=1
-    )
-    async with Clients.open(settings) as c:
-        yield c
 
 
 def ec2_cluster(moto_url: str, name: str = "ec2") -> tuple[str, str, str]:

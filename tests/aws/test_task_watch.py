@@ -2,22 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
-
-from aws.session import Clients, SessionSettings
+from aws.session import Clients
 from aws.task_watch import ServiceTasks
-from tests.aws.test_readers import REGION, boto, ec2_cluster, register_td
-
-
-@pytest.fixture
-async def clients(moto_url: str) -> AsyncIterator[Clients]:
-    settings = SessionSettings(
-        endpoint_url=moto_url, region=REGION, retry_mode="standard", max_attempts=1
-    )
-    async with Clients.open(settings) as c:
-        yield c
+from tests.aws.test_readers import boto, ec2_cluster, register_td
 
 
 def ops(c: Clients) -> dict[str, int]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -11,22 +10,12 @@ import pytest
 
 from aws import ecs, taskdef, taskdef_history
 from aws.plan import ValidationError
-from aws.session import Clients, SessionSettings
 
 REGION = "us-east-1"
 
 
 def boto(url: str) -> Any:
     return boto3.client("ecs", endpoint_url=url, region_name=REGION)
-
-
-@pytest.fixture
-async def clients(moto_url: str) -> AsyncIterator[Clients]:
-    settings = SessionSettings(
-        endpoint_url=moto_url, region=REGION, retry_mode="standard", max_attempts=1
-    )
-    async with Clients.open(settings) as c:
-        yield c
 
 
 def register(url: str, family: str, image: str, password: str = "s3cret") -> str:

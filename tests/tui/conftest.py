@@ -1,11 +1,18 @@
-"""Pilot-test fixtures: a seeded sandbox in its own process, and helpers to wait on the UI."""
+"""Pilot-test fixtures: a seeded sandbox in its own process, and helpers to wait on the UI,
+seed the sandbox behind it, and read what the app told the user."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
+
+import boto3
+import pytest
+
+from tests.conftest import _spawn_sandbox
 
 
 async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 30.0) -> Any:
@@ -21,3 +28,48 @@ async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 30
             return value
         await asyncio.sleep(0.05)
     raise AssertionError(f"timed out waiting for {getattr(predicate, '__name__', predicate)}")
+
+
+@pytest.fixture(scope="module")
+def sandbox() -> Iterator[str]:
+    """A frozen seed-7 sandbox of the requesting module's own, for tests that change it."""
+    yield from _spawn_sandbox("--seed", "7", "--no-simulate")
+
+
+def aws_client(url: str, service: str) -> Any:
+    """A plain boto3 client on the sandbox at ``url``: to seed it, or to read back what the app did."""
+    return boto3.client(
+        service,
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def log_stream(url: str, task: Any) -> tuple[str, str]:
+    """The awslogs group and stream of ``task``'s first container, the stream created if new."""
+    td = aws_client(url, "ecs").describe_task_definition(taskDefinition=task.task_definition)
+    container = td["taskDefinition"]["containerDefinitions"][0]
+    options = container["logConfiguration"]["options"]
+    group = options["awslogs-group"]
+    stream = f"{options['awslogs-stream-prefix']}/{container['name']}/{task.id}"
+    logs = aws_client(url, "logs")
+    with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+    return group, stream
+
+
+def put_log_lines(url: str, group: str, stream: str, messages: list[str]) -> None:
+    # stamped up to now, never ahead: a stream's events are in time order, as a driver writes
+    start = int(time.time() * 1000) - len(messages)
+    aws_client(url, "logs").put_log_events(
+        logGroupName=group,
+        logStreamName=stream,
+        logEvents=[{"timestamp": start + i, "message": m} for i, m in enumerate(messages)],
+    )
+
+
+def notes(app: Any) -> str:
+    """Every notification the app has shown, one a line."""
+    return "\n".join(str(n.message) for n in app._notifications)

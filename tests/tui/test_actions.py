@@ -9,11 +9,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from aws.audit import AuditLog
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import aws_client, notes, wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.scale import ScaleScreen
 from tui.screens.services import ServicesScreen
@@ -38,13 +37,7 @@ def live_sandbox() -> Iterator[str]:
 
 
 def ecs_client(url: str) -> Any:
-    return boto3.client(
-        "ecs",
-        region_name="us-east-1",
-        endpoint_url=url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    return aws_client(url, "ecs")
 
 
 def service_doc(url: str, cluster: str, service: str) -> dict[str, Any]:
@@ -53,10 +46,6 @@ def service_doc(url: str, cluster: str, service: str) -> dict[str, Any]:
 
 def mutations(app: Any) -> dict[str, int]:
     return {k: v for k, v in app.clients.calls.total.items() if k in MUTATIONS}
-
-
-def notes(app: Any) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 async def select_row(pilot: Any, table: Any, name: str) -> None:
@@ -358,13 +347,7 @@ def test_stop_task_on_the_service_pane_passes_the_running_count() -> None:
 async def test_new_image_registers_a_revision_then_deploys_it(live_sandbox, make_app):
     from tui.screens.dialogs.register import ImagePickerScreen
 
-    ecr = boto3.client(
-        "ecr",
-        region_name="us-east-1",
-        endpoint_url=live_sandbox,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    ecr = aws_client(live_sandbox, "ecr")
     images = ecr.describe_images(repositoryName="catalog-api")["imageDetails"]
     newest = max(images, key=lambda d: d["imagePushedAt"])
     app = make_app(live_sandbox)

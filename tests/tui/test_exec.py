@@ -11,7 +11,6 @@ import contextlib
 import json
 import os
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -24,17 +23,6 @@ from tui import flows_exec
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.exec_preflight import ExecPreflightScreen
 from tui.screens.service import ServiceScreen
-
-
-@pytest.fixture(scope="module")
-def exec_sandbox() -> Iterator[str]:
-    """A steady seed-7 sandbox for this module (enabling exec changes a service)."""
-    from aws.sandbox.server import spawn_sandbox
-
-    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate"])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def fake_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -65,9 +53,9 @@ async def open_preflight(pilot: Any, cluster: str, service: str) -> tuple[Any, A
     return pane, app.screen
 
 
-async def test_failing_preflight_names_each_fix(exec_sandbox, make_app, tmp_path, monkeypatch):
+async def test_failing_preflight_names_each_fix(sandbox, make_app, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))  # no session-manager-plugin anywhere
-    app = make_app(exec_sandbox)
+    app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         pane, dialog = await open_preflight(pilot, "core-ec2", "email-worker")
         failed = {c.key: c.fix for c in dialog.result.failed}
@@ -84,10 +72,10 @@ async def test_failing_preflight_names_each_fix(exec_sandbox, make_app, tmp_path
         assert "ecs.ExecuteCommand" not in app.clients.calls.total
 
 
-async def test_exec_hands_the_session_to_the_plugin(exec_sandbox, make_app, tmp_path, monkeypatch):
+async def test_exec_hands_the_session_to_the_plugin(sandbox, make_app, tmp_path, monkeypatch):
     record = fake_plugin(tmp_path, monkeypatch)
     monkeypatch.setattr(flows_exec, "can_hand_over", lambda app: True)
-    app = make_app(exec_sandbox)
+    app = make_app(sandbox)
     monkeypatch.setattr(app, "suspend", contextlib.nullcontext)  # a terminal that suspends
     async with app.run_test(size=(120, 36)) as pilot:
         pane, dialog = await open_preflight(pilot, "web-fargate", "catalog-api")
@@ -98,23 +86,23 @@ async def test_exec_hands_the_session_to_the_plugin(exec_sandbox, make_app, tmp_
         await wait_for(pilot, lambda: record.exists() and "Session ended" in notes(app))
         assert app.screen is pane
     argv = json.loads(record.read_text())
-    doc = ecs_client(exec_sandbox).describe_tasks(cluster="web-fargate", tasks=[task.arn])
+    doc = ecs_client(sandbox).describe_tasks(cluster="web-fargate", tasks=[task.arn])
     runtime = doc["tasks"][0]["containers"][0]["runtimeId"]
     session = json.loads(argv[0])
     assert set(session) == {"sessionId", "streamUrl", "tokenValue"}
     assert argv[1:5] == ["us-east-1", "StartSession", "", argv[4]]
     assert json.loads(argv[4]) == {"Target": f"ecs:web-fargate_{task.id}_{runtime}"}
-    assert argv[5] == exec_sandbox
+    assert argv[5] == sandbox
     [line] = [r for r in AuditLog().read() if r["call"] == "ExecuteCommand"]
     assert line["result"] == "ok" and line["params"]["container"] == "catalog-api"
     assert session["tokenValue"] not in AuditLog().path.read_text()
 
 
-async def test_plugin_failure_is_reported(exec_sandbox, make_app, tmp_path, monkeypatch):
+async def test_plugin_failure_is_reported(sandbox, make_app, tmp_path, monkeypatch):
     fake_plugin(tmp_path, monkeypatch)
     (tmp_path / "bin" / "session-manager-plugin").write_text("#!/bin/sh\nexit 3\n")
     monkeypatch.setattr(flows_exec, "can_hand_over", lambda app: True)
-    app = make_app(exec_sandbox)
+    app = make_app(sandbox)
     monkeypatch.setattr(app, "suspend", contextlib.nullcontext)
     async with app.run_test(size=(120, 36)) as pilot:
         pane, dialog = await open_preflight(pilot, "web-fargate", "catalog-api")
@@ -123,9 +111,9 @@ async def test_plugin_failure_is_reported(exec_sandbox, make_app, tmp_path, monk
         assert app.screen is pane
 
 
-async def test_headless_says_so_and_sends_nothing(exec_sandbox, make_app, tmp_path, monkeypatch):
+async def test_headless_says_so_and_sends_nothing(sandbox, make_app, tmp_path, monkeypatch):
     fake_plugin(tmp_path, monkeypatch)
-    app = make_app(exec_sandbox)
+    app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         pane, dialog = await open_preflight(pilot, "web-fargate", "catalog-api")
         dialog.query_one("#connect").press()
@@ -133,12 +121,12 @@ async def test_headless_says_so_and_sends_nothing(exec_sandbox, make_app, tmp_pa
         assert app.screen is pane and "ecs.ExecuteCommand" not in app.clients.calls.total
 
 
-async def test_e_opens_the_preflight_on_the_tasks_pane(exec_sandbox, make_app):
+async def test_e_opens_the_preflight_on_the_tasks_pane(sandbox, make_app):
     """On ``:tasks`` the table's Shift+letter sorts must leave E to ECS Exec."""
     from tests.tui.test_navigation import command, loaded_clusters
     from tui.screens.tasks import TasksScreen
 
-    app = make_app(exec_sandbox)
+    app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await loaded_clusters(app, pilot)
         await command(pilot, "tasks web-fargate")
@@ -150,10 +138,10 @@ async def test_e_opens_the_preflight_on_the_tasks_pane(exec_sandbox, make_app):
         assert pane.tasks_table.sort_column is None
 
 
-async def test_e_from_the_task_detail_overlay(exec_sandbox, make_app):
+async def test_e_from_the_task_detail_overlay(sandbox, make_app):
     from tui.screens.task_detail import TaskDetail
 
-    app = make_app(exec_sandbox)
+    app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_services(pilot, "web-fargate", "catalog-api")
         await pilot.press("enter")
@@ -171,10 +159,10 @@ async def test_e_from_the_task_detail_overlay(exec_sandbox, make_app):
         await wait_for(pilot, lambda: app.screen is overlay)
 
 
-async def test_read_only_refuses_the_session(exec_sandbox, make_app, tmp_path, monkeypatch):
+async def test_read_only_refuses_the_session(sandbox, make_app, tmp_path, monkeypatch):
     fake_plugin(tmp_path, monkeypatch)
     monkeypatch.setattr(flows_exec, "can_hand_over", lambda app: True)
-    app = make_app(exec_sandbox, read_only=True)
+    app = make_app(sandbox, read_only=True)
     async with app.run_test(size=(120, 36)) as pilot:
         pane, dialog = await open_preflight(pilot, "web-fargate", "catalog-api")
         dialog.query_one("#connect").press()
@@ -185,9 +173,9 @@ async def test_read_only_refuses_the_session(exec_sandbox, make_app, tmp_path, m
     assert line["params"]["container"] == "catalog-api"
 
 
-async def test_enable_exec_through_the_confirmation(exec_sandbox, make_app, tmp_path, monkeypatch):
+async def test_enable_exec_through_the_confirmation(sandbox, make_app, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
-    app = make_app(exec_sandbox)
+    app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         _, dialog = await open_preflight(pilot, "core-ec2", "inventory-api")
         dialog.query_one("#enable").press()
@@ -198,15 +186,15 @@ async def test_enable_exec_through_the_confirmation(exec_sandbox, make_app, tmp_
         await confirm(pilot)
         await wait_for(
             pilot,
-            lambda: service_doc(exec_sandbox, "core-ec2", "inventory-api")["enableExecuteCommand"],
+            lambda: service_doc(sandbox, "core-ec2", "inventory-api")["enableExecuteCommand"],
         )
     [line] = [r for r in AuditLog().read() if r.get("service") == "inventory-api"]
     assert line["params"]["enableExecuteCommand"] is True and line["result"] == "ok"
 
 
-async def test_read_only_refuses_enabling(exec_sandbox, make_app, tmp_path, monkeypatch):
+async def test_read_only_refuses_enabling(sandbox, make_app, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path))
-    app = make_app(exec_sandbox, read_only=True)
+    app = make_app(sandbox, read_only=True)
     async with app.run_test(size=(120, 36)) as pilot:
         pane, dialog = await open_preflight(pilot, "core-ec2", "payments-api")
         dialog.query_one("#enable").press()
@@ -214,4 +202,4 @@ async def test_read_only_refuses_enabling(exec_sandbox, make_app, tmp_path, monk
         assert app.screen is pane and "ecs.UpdateService" not in app.clients.calls.total
     [line] = AuditLog().read()
     assert line["call"] == "Enable ECS Exec" and line["result"] == "refused"
-    assert not service_doc(exec_sandbox, "core-ec2", "payments-api")["enableExecuteCommand"]
+    assert not service_doc(sandbox, "core-ec2", "payments-api")["enableExecuteCommand"]

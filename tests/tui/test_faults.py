@@ -106,33 +106,8 @@ async def test_dead_endpoint_is_named_and_polled_at_the_refresh_rate(
     await proxy.stop()
 
 
-class HangingProxy(Proxy):
-    """The proxy, plus a switch that makes the endpoint accept requests and never answer."""
-
-    hanging = False
-
-    async def _handle(self, reader: Any, writer: Any) -> None:
-        import asyncio
-
-        up_reader, up_writer = await asyncio.open_connection(self.host, self.port_up)
-        self.writers |= {writer, up_writer}
-
-        async def pipe(src: Any, dst: Any) -> None:
-            try:
-                while data := await src.read(65536):
-                    if not self.hanging:
-                        dst.write(data)
-                        await dst.drain()
-            except Exception:
-                pass
-            finally:
-                dst.close()
-
-        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
-
-
 async def test_hanging_endpoint_is_named_and_recovers(frozen_sandbox: str, make_app: Any) -> None:
-    proxy = HangingProxy(frozen_sandbox)
+    proxy = Proxy(frozen_sandbox)
     await proxy.start()
     app = make_app(proxy.url)
     async with app.run_test(size=(120, 36)) as pilot:
@@ -186,7 +161,7 @@ async def test_a_change_during_a_hang_shows_pending_and_can_be_given_up(
     from tests.tui.test_actions import confirm, notes, open_services
     from tui.screens.dialogs.scale import ScaleScreen
 
-    proxy = HangingProxy(frozen_sandbox)
+    proxy = Proxy(frozen_sandbox)
     await proxy.start()
     app = make_app(proxy.url)
     async with app.run_test(size=(90, 36)) as pilot:

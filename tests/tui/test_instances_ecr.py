@@ -7,14 +7,12 @@ Read-only checks use the session's frozen sandbox; the mutations get a sandbox o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
 from aws.audit import AuditLog
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import aws_client, wait_for
 from tests.tui.test_actions import mutations, notes
 from tests.tui.test_navigation import command, loaded_clusters
 from tests.tui.test_panes import keys, table
@@ -23,26 +21,9 @@ from tui.screens.ecr import ImagesScreen, RepositoriesScreen
 from tui.screens.instances import InstancesScreen
 from tui.screens.tasks import TasksScreen
 
-URL_KW = {"region_name": "us-east-1", "aws_access_key_id": "t", "aws_secret_access_key": "t"}
-
-
-@pytest.fixture(scope="module")
-def own_sandbox() -> Iterator[str]:
-    """A seed-7 sandbox without simulation, only for this module's changes."""
-    from aws.sandbox.server import spawn_sandbox
-
-    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate"])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-
-
-def client(url: str, name: str) -> Any:
-    return boto3.client(name, endpoint_url=url, **URL_KW)  # type: ignore[call-overload]
-
 
 def instance_status(url: str, arn: str) -> str:
-    ecs = client(url, "ecs")
+    ecs = aws_client(url, "ecs")
     [doc] = ecs.describe_container_instances(cluster="core-ec2", containerInstances=[arn])[
         "containerInstances"
     ]
@@ -88,7 +69,7 @@ async def test_instances_pane_columns_and_the_n_key(frozen_sandbox: str, make_ap
 
 
 async def test_enter_lists_the_instance_tasks(frozen_sandbox: str, make_app: Any) -> None:
-    ecs = client(frozen_sandbox, "ecs")
+    ecs = aws_client(frozen_sandbox, "ecs")
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_instances(pilot)
@@ -108,12 +89,12 @@ async def test_enter_lists_the_instance_tasks(frozen_sandbox: str, make_app: Any
         await wait_for(pilot, lambda: app.screen is screen)
 
 
-async def test_drain_then_activate_through_the_confirmation(own_sandbox: str, make_app: Any):
-    app = make_app(own_sandbox)
+async def test_drain_then_activate_through_the_confirmation(sandbox: str, make_app: Any):
+    app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_instances(pilot)
         instance = screen.selected_resource()
-        assert instance_status(own_sandbox, instance.arn) == "ACTIVE"
+        assert instance_status(sandbox, instance.arn) == "ACTIVE"
         await pilot.press("D")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         plan = app.screen.plan
@@ -122,11 +103,11 @@ async def test_drain_then_activate_through_the_confirmation(own_sandbox: str, ma
         await pilot.press("enter")  # Cancel has the focus: nothing is sent
         await wait_for(pilot, lambda: "Cancelled" in notes(app))
         assert mutations_sent(app) == 0
-        assert instance_status(own_sandbox, instance.arn) == "ACTIVE"
+        assert instance_status(sandbox, instance.arn) == "ACTIVE"
         await pilot.press("D")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         await pilot.press("tab", "enter")
-        await wait_for(pilot, lambda: instance_status(own_sandbox, instance.arn) == "DRAINING")
+        await wait_for(pilot, lambda: instance_status(sandbox, instance.arn) == "DRAINING")
         # the pane reads it back (the confirmation refreshes it)
         await wait_for(pilot, lambda: screen.instances[instance.arn].status == "DRAINING")
         screen.query_one("#instances").move_cursor(
@@ -138,7 +119,7 @@ async def test_drain_then_activate_through_the_confirmation(own_sandbox: str, ma
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert app.screen.plan.calls[0].params["status"] == "ACTIVE"
         await pilot.press("tab", "enter")
-        await wait_for(pilot, lambda: instance_status(own_sandbox, instance.arn) == "ACTIVE")
+        await wait_for(pilot, lambda: instance_status(sandbox, instance.arn) == "ACTIVE")
         assert mutations_sent(app) == 2
     lines = [r for r in AuditLog().read() if r["call"] == "UpdateContainerInstancesState"]
     assert [(r["result"], r["params"]["status"]) for r in lines] == [
@@ -179,7 +160,7 @@ async def open_images(pilot: Any, repository: str) -> ImagesScreen:
 
 
 async def test_images_newest_first_with_scan_and_used_by(frozen_sandbox: str, make_app: Any):
-    ecs = client(frozen_sandbox, "ecs")
+    ecs = aws_client(frozen_sandbox, "ecs")
     [service] = ecs.describe_services(cluster="core-ec2", services=["payments-api"])["services"]
     td = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
     running_tag = td["containerDefinitions"][0]["image"].rsplit(":", 1)[-1]
@@ -213,10 +194,10 @@ async def test_used_by_is_read_less_often_than_the_images(frozen_sandbox: str, m
         await wait_for(pilot, lambda: calls["ecs.ListServices"] > services)
 
 
-async def test_r_picks_a_service_and_reaches_the_register_flow(own_sandbox: str, make_app: Any):
+async def test_r_picks_a_service_and_reaches_the_register_flow(sandbox: str, make_app: Any):
     from tui.screens.picker import PickerScreen
 
-    app = make_app(own_sandbox)
+    app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_images(pilot, "payments-api")
         newest = screen.images[keys(table(app))[0]]

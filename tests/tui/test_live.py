@@ -8,15 +8,16 @@ import html
 from typing import Any
 from urllib.parse import urlparse
 
-import boto3
-
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import aws_client, log_stream, put_log_lines, wait_for
 from tests.tui.test_panes import open_cluster, open_service, table
 from tui.screens.service import ServiceScreen
 
 
 class Proxy:
-    """A TCP proxy in front of the sandbox that can play a dead endpoint (connection refused)."""
+    """A TCP proxy in front of the sandbox that can play a dead endpoint (connection refused),
+    or, with ``hanging`` set, one that accepts requests and never answers."""
+
+    hanging = False
 
     def __init__(self, upstream: str) -> None:
         u = urlparse(upstream)
@@ -49,8 +50,9 @@ class Proxy:
         async def pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
             try:
                 while data := await src.read(65536):
-                    dst.write(data)
-                    await dst.drain()
+                    if not self.hanging:
+                        dst.write(data)
+                        await dst.drain()
             except Exception:
                 pass
             finally:
@@ -82,18 +84,8 @@ async def test_stale_marker_when_endpoint_dies_and_recovery(
     await proxy.stop()
 
 
-def _client(url: str, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
-
-
 async def test_hostile_aws_text_is_shown_as_characters(moto_url: str, make_app: Any) -> None:
-    ecs = _client(moto_url, "ecs")
+    ecs = aws_client(moto_url, "ecs")
     cluster = ecs.create_cluster(clusterName="hostile")["cluster"]["clusterArn"]
     td = ecs.register_task_definition(
         family="hostile",
@@ -157,8 +149,6 @@ async def test_denied_api_is_explained_in_plain_words_and_the_app_keeps_running(
 async def test_task_detail_shows_its_log_lines_as_characters(
     frozen_sandbox: str, make_app: Any
 ) -> None:
-    import time as _time
-
     from tui.screens.task_detail import TaskDetail
 
     app = make_app(frozen_sandbox)
@@ -167,22 +157,9 @@ async def test_task_detail_shows_its_log_lines_as_characters(
         await wait_for(pilot, lambda: table(app, "#tasks").row_count > 0)
         screen = app.screen
         task = screen.tasks[table(app, "#tasks").shown_keys()[0]]
-        td = _client(frozen_sandbox, "ecs").describe_task_definition(
-            taskDefinition=task.task_definition
-        )["taskDefinition"]
-        container = td["containerDefinitions"][0]
-        options = container["logConfiguration"]["options"]
-        group = options["awslogs-group"]
-        stream = f"{options['awslogs-stream-prefix']}/{container['name']}/{task.id}"
-        logs = _client(frozen_sandbox, "logs")
-        with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
-            logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        group, stream = log_stream(frozen_sandbox, task)
         hostile = "ERROR [red]x[/red] \x1b[2J payment failed"
-        logs.put_log_events(
-            logGroupName=group,
-            logStreamName=stream,
-            logEvents=[{"timestamp": int(_time.time() * 1000), "message": hostile}],
-        )
+        put_log_lines(frozen_sandbox, group, stream, [hostile])
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TaskDetail))
         detail = app.screen

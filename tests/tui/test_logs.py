@@ -5,46 +5,11 @@ from __future__ import annotations
 
 import contextlib
 import html
-import time
 from typing import Any
 
-import boto3
-
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import aws_client, log_stream, put_log_lines, wait_for
 from tests.tui.test_panes import open_cluster, open_service, table
 from tui.screens.logs import LogsScreen
-
-
-def _client(url: str, service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=url,
-        region_name="us-east-1",
-        aws_access_key_id="x",
-        aws_secret_access_key="x",
-    )
-
-
-def _stream_of(url: str, task: Any) -> tuple[str, str]:
-    td = _client(url, "ecs").describe_task_definition(taskDefinition=task.task_definition)
-    container = td["taskDefinition"]["containerDefinitions"][0]
-    options = container["logConfiguration"]["options"]
-    group = options["awslogs-group"]
-    stream = f"{options['awslogs-stream-prefix']}/{container['name']}/{task.id}"
-    logs = _client(url, "logs")
-    with contextlib.suppress(logs.exceptions.ResourceAlreadyExistsException):
-        logs.create_log_stream(logGroupName=group, logStreamName=stream)
-    return group, stream
-
-
-def _put(url: str, group: str, stream: str, messages: list[str]) -> None:
-    # stamped up to now, never ahead: a stream's events are in time order, as a driver writes
-    start = int(time.time() * 1000) - len(messages)
-    _client(url, "logs").put_log_events(
-        logGroupName=group,
-        logStreamName=stream,
-        logEvents=[{"timestamp": start + i, "message": m} for i, m in enumerate(messages)],
-    )
 
 
 def shown(screen: LogsScreen) -> list[str]:
@@ -65,9 +30,9 @@ async def test_task_logs_tail_first_then_follow_pause_filter_save(
         await wait_for(pilot, lambda: table(app, "#tasks").row_count > 0)
         pane = app.screen
         task = pane.tasks[table(app, "#tasks").shown_keys()[0]]
-        group, stream = _stream_of(frozen_sandbox, task)
+        group, stream = log_stream(frozen_sandbox, task)
         hostile = "ERROR [red]x[/red] \x1b[2J line 2000"
-        _put(
+        put_log_lines(
             frozen_sandbox,
             group,
             stream,
@@ -87,7 +52,7 @@ async def test_task_logs_tail_first_then_follow_pause_filter_save(
         assert "[red]x[/red] ␛[2J line 2000" in svg and "\x1b" not in svg
 
         # follow: a line written after the view opened shows once
-        _put(frozen_sandbox, group, stream, ["logs-test after 1", "logs-test after 2"])
+        put_log_lines(frozen_sandbox, group, stream, ["logs-test after 1", "logs-test after 2"])
         await wait_for(pilot, lambda: "logs-test after 2" in messages(logs))
         assert messages(logs).count("logs-test after 1") == 1
         assert messages(logs)[-3:] == [hostile, "logs-test after 1", "logs-test after 2"]
@@ -97,7 +62,7 @@ async def test_task_logs_tail_first_then_follow_pause_filter_save(
         await pilot.press("space")
         assert logs.paused and "PAUSED" in logs.header.render().plain
         reads = logs.reads
-        _put(frozen_sandbox, group, stream, ["logs-test while paused"])
+        put_log_lines(frozen_sandbox, group, stream, ["logs-test while paused"])
         loops = logs.loops
         await wait_for(pilot, lambda: logs.loops >= loops + 2)
         assert logs.reads == reads
@@ -153,8 +118,8 @@ async def test_service_logs_are_merged_and_tagged_by_task(
         assert all(any(f" {t.id[:12]} " in x for x in starts) for t in running)
         # a line in each of two tasks' streams, after the view opened
         for n, task in enumerate(running[:2]):
-            group, stream = _stream_of(frozen_sandbox, task)
-            _put(frozen_sandbox, group, stream, [f"merged-test {n} from {task.id}"])
+            group, stream = log_stream(frozen_sandbox, task)
+            put_log_lines(frozen_sandbox, group, stream, [f"merged-test {n} from {task.id}"])
         want = {f"merged-test {n} from {t.id}" for n, t in enumerate(running[:2])}
         await wait_for(pilot, lambda: want <= set(messages(logs)))
         for n, task in enumerate(running[:2]):
@@ -165,7 +130,7 @@ async def test_service_logs_are_merged_and_tagged_by_task(
 
 def _service_with_a_stopped_task(url: str) -> tuple[str, str, str]:
     """(cluster ARN, service name, stopped task ARN) of a service the seed gave a past task."""
-    ecs = _client(url, "ecs")
+    ecs = aws_client(url, "ecs")
     for cluster in ecs.list_clusters()["clusterArns"]:
         arns = ecs.list_tasks(cluster=cluster, desiredStatus="STOPPED")["taskArns"]
         for task in ecs.describe_tasks(cluster=cluster, tasks=arns[:100])["tasks"] if arns else []:
@@ -214,8 +179,10 @@ async def test_filter_pattern_goes_to_cloudwatch_and_other_drivers_say_where(
         await wait_for(pilot, lambda: table(app, "#tasks").row_count > 1)
         pane = app.screen
         task = pane.tasks[table(app, "#tasks").shown_keys()[1]]
-        group, stream = _stream_of(frozen_sandbox, task)
-        _put(frozen_sandbox, group, stream, ["INFO fine", "ERROR pattern-test boom", "INFO ok"])
+        group, stream = log_stream(frozen_sandbox, task)
+        put_log_lines(
+            frozen_sandbox, group, stream, ["INFO fine", "ERROR pattern-test boom", "INFO ok"]
+        )
         table(app, "#tasks").move_cursor(row=1)
         await pilot.press("L")
         await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen))
@@ -233,7 +200,7 @@ async def test_filter_pattern_goes_to_cloudwatch_and_other_drivers_say_where(
         await wait_for(pilot, lambda: app.screen is pane)
 
         # a task definition whose containers log through FireLens and Splunk
-        ecs = _client(frozen_sandbox, "ecs")
+        ecs = aws_client(frozen_sandbox, "ecs")
         td = ecs.register_task_definition(
             family="logs-elsewhere",
             containerDefinitions=[
@@ -302,7 +269,7 @@ async def test_c_shows_one_container_at_a_time(frozen_sandbox: str, make_app: An
     from aws.ecs_convert import task_from_dict
     from tui.screens.logs import task_logs_screen
 
-    ecs = _client(frozen_sandbox, "ecs")
+    ecs = aws_client(frozen_sandbox, "ecs")
     found = None
     for cluster in ecs.list_clusters()["clusterArns"]:
         arns = ecs.list_tasks(cluster=cluster, desiredStatus="RUNNING")["taskArns"][:100]
@@ -319,10 +286,10 @@ async def test_c_shows_one_container_at_a_time(frozen_sandbox: str, make_app: An
     options = td["containerDefinitions"][1]["logConfiguration"]["options"]
     group = options["awslogs-group"]
     sidecar = f"{options['awslogs-stream-prefix']}/datadog-agent/{task.id}"
-    logs_client = _client(frozen_sandbox, "logs")
+    logs_client = aws_client(frozen_sandbox, "logs")
     with contextlib.suppress(logs_client.exceptions.ResourceAlreadyExistsException):
         logs_client.create_log_stream(logGroupName=group, logStreamName=sidecar)
-    _put(frozen_sandbox, group, sidecar, ["agent: sidecar-test line"])
+    put_log_lines(frozen_sandbox, group, sidecar, ["agent: sidecar-test line"])
     main = td["containerDefinitions"][0]["name"]
 
     app = make_app(frozen_sandbox)

@@ -6,7 +6,6 @@ unexpected exception leaves a crash log. Against a sandbox of this module's own 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,21 +14,11 @@ from textual.widgets import TextArea
 
 from aws.audit import AuditLog
 from aws.state import state_dir
-from tests.tui.conftest import wait_for
-from tests.tui.test_actions import mutations, notes, open_services
+from tests.tui.conftest import aws_client, notes, wait_for
+from tests.tui.test_actions import mutations, open_services
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.register import DiscardScreen, EditorScreen
 from tui.screens.services import ServicesScreen
-
-
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[str]:
-    from aws.sandbox.server import spawn_sandbox
-
-    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate"])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 async def open_editor(pilot: Any, cluster: str, service: str) -> EditorScreen:
@@ -133,15 +122,7 @@ async def test_a_failed_registration_reopens_the_editor_with_the_error_and_a_dra
 async def test_secrets_are_masked_in_the_editor_revealed_by_key_and_registered_real(
     sandbox, make_app
 ):
-    import boto3
-
-    ecs = boto3.client(
-        "ecs",
-        region_name="us-east-1",
-        endpoint_url=sandbox,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
+    ecs = aws_client(sandbox, "ecs")
     current = ecs.describe_services(cluster="shared-mixed", services=["image-resizer"])
     arn = current["services"][0]["taskDefinition"]
     body = ecs.describe_task_definition(taskDefinition=arn)["taskDefinition"]

@@ -3,53 +3,25 @@ one, deregister one, against a sandbox of this module's own, proven by reading i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
-import boto3
-import pytest
-
 from aws.audit import AuditLog
 from aws.taskdef_history import registered_at
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import aws_client, notes, wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
 
 MUTATIONS = ("ecs.UpdateService", "ecs.DeregisterTaskDefinition")
 
 
-@pytest.fixture(scope="module")
-def sandbox() -> Iterator[str]:
-    from aws.sandbox.server import spawn_sandbox
-
-    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate"])
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
-
-
-def ecs_client(url: str) -> Any:
-    return boto3.client(
-        "ecs",
-        region_name="us-east-1",
-        endpoint_url=url,
-        aws_access_key_id="testing",
-        aws_secret_access_key="testing",
-    )
-
-
 def register(url: str, family: str, image: str, password: str) -> str:
     env = [{"name": "DB_PASSWORD", "value": password}, {"name": "MODE", "value": "prod"}]
-    td = ecs_client(url).register_task_definition(
+    td = aws_client(url, "ecs").register_task_definition(
         family=family,
         containerDefinitions=[{"name": "app", "image": image, "memory": 64, "environment": env}],
     )
     return str(td["taskDefinition"]["taskDefinitionArn"])
-
-
-def notes(app: Any) -> str:
-    return "\n".join(str(n.message) for n in app._notifications)
 
 
 def mutations(app: Any) -> dict[str, int]:
@@ -176,7 +148,9 @@ async def test_deploy_a_revision_from_the_service_pane_history(sandbox, make_app
         assert dialog.plan.calls[0].operation == "UpdateService"
         assert '+      "image": "123456789012.dkr.ecr' in (dialog.plan.diff or "")
         await wait_for(pilot, lambda: "Done: UpdateService (email-worker)" in notes(app))
-        doc = ecs_client(sandbox).describe_services(cluster="core-ec2", services=["email-worker"])
+        doc = aws_client(sandbox, "ecs").describe_services(
+            cluster="core-ec2", services=["email-worker"]
+        )
         assert doc["services"][0]["taskDefinition"].endswith("/email-worker:1")
         # the pane read the service again: the current mark moved
         await wait_for(pilot, lambda: cells(screen, 1)[2] == "● current")
@@ -204,14 +178,16 @@ async def test_deploy_from_td_picks_a_service_of_the_family(sandbox, make_app):
         dialog = await confirm(pilot)
         assert dialog.plan.service == "payments-api"
         await wait_for(pilot, lambda: "Done: UpdateService (payments-api)" in notes(app))
-    doc = ecs_client(sandbox).describe_services(cluster="core-ec2", services=["payments-api"])
+    doc = aws_client(sandbox, "ecs").describe_services(
+        cluster="core-ec2", services=["payments-api"]
+    )
     assert doc["services"][0]["taskDefinition"].endswith("/payments-api:3")
 
 
 async def test_deregister_moves_to_inactive_and_refuses_a_revision_in_use(sandbox, make_app):
     old = register(sandbox, "hist-dereg", "repo/d:1", "p")
     used = register(sandbox, "hist-dereg", "repo/d:2", "p")
-    api = ecs_client(sandbox)
+    api = aws_client(sandbox, "ecs")
     api.create_service(
         cluster="shared-mixed", serviceName="hist-user", taskDefinition=used, desiredCount=0
     )
@@ -260,5 +236,7 @@ async def test_read_only_refuses_deploy_and_deregister_and_audits(sandbox, make_
         ("Deploy revision", "refused"),
     ]
     assert all(r["params"] == {"taskDefinition": arn} for r in lines)
-    status = ecs_client(sandbox).describe_task_definition(taskDefinition=arn)["taskDefinition"]
+    status = aws_client(sandbox, "ecs").describe_task_definition(taskDefinition=arn)[
+        "taskDefinition"
+    ]
     assert status["status"] == "ACTIVE"
