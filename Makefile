@@ -12,6 +12,12 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 .PHONY: demo test lint bench soak screenshots
+
+# The import contracts (pyproject.toml [tool.importlinter]) `make lint` enforces. The pending ones
+# are written but the code does not keep them yet (issue 16): move an id up once it passes.
+LINT_CONTRACTS := aws-no-ui tui-no-boto sandbox-demo-only
+LINT_CONTRACTS_PENDING := screens-independent sandbox-acyclic
+
 demo: $(STAMP)
 	$(BIN)/ecsdeck --demo
 
@@ -19,6 +25,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports --no-logo $(addprefix --contract ,$(LINT_CONTRACTS))
 
 test: lint
 	$(BIN)/pytest -q

@@ -19,8 +19,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from aws.problems import ProblemWatch
 from aws.sandbox.aws_like import ECS_ACTIONS, ECS_BUCKETS, ELB_BUCKETS, ELB_DESCRIBE
+from aws.triage.problems import ProblemWatch
 
 REFRESH = 3.0
 #: ELBv2's describe bucket; every ELB call also takes one from the account-wide bucket (same size).

@@ -1,5 +1,5 @@
 """The service and task flows: scale, deploy, roll back, force a deployment, stop a task, and
-switch the launch type (its checks and plan are aws/launch_type.py's)."""
+switch the launch type (its checks and plan are aws/launch_type/switch.py's)."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def _fargate(service: Service) -> bool:
 
 
 def switch_launch_type(screen: PollingScreen, service: Service) -> None:
-    from aws.launch_type import plan_switch
+    from aws.launch_type.switch import plan_switch
     from tui.screens.dialogs.switch import SwitchScreen
 
     async def flow() -> None:

@@ -1,6 +1,6 @@
 """The app's one problems reader, shared by the clusters pane and the problems view.
 
-Both show the same answer ("what is broken right now?"), so one ``ProblemWatch`` (aws.problems)
+Both show the same answer ("what is broken right now?"), so one ``ProblemWatch`` (aws.triage.problems)
 serves them: two readers would pay twice from the account's request buckets. It refreshes in its
 own worker at the panes' ``refresh`` cadence (the watch spends its own allowances per kind of
 read, so a tick costs little after the first), only while a pane that shows problems is on screen
@@ -27,7 +27,7 @@ from aws.errors import explain
 from aws.models import Problem
 
 if TYPE_CHECKING:
-    from aws.problems import ProblemReport, ProblemWatch
+    from aws.triage.problems import ProblemReport, ProblemWatch
     from tui.app import EcsDeckApp
 
 #: Seconds a cleared problem stays on the problems view (dim, ✓ resolved).
@@ -159,7 +159,7 @@ class ProblemFeed:
         clients = self.app.clients
         try:
             if self.watch is None:
-                from aws.problems import ProblemWatch
+                from aws.triage.problems import ProblemWatch
 
                 self.watch = ProblemWatch()
             report = await self.watch.refresh(clients)

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 
-from aws.causes import TARGET_REASONS, stop_summary
 from aws.models import Deployment, Service, Target, Task
+from aws.triage.causes import TARGET_REASONS, stop_summary
 from tui.text import clean
 
 OK, WARN, BAD, BUSY, IDLE = "✓", "!", "✗", "⟳", "·"
@@ -47,13 +47,13 @@ def task_status(task: Task) -> Text:
 
 
 def task_reason(task: Task) -> str:
-    """Why a task stopped, every detail on one line (aws.causes.stop_summary)."""
+    """Why a task stopped, every detail on one line (aws.triage.causes.stop_summary)."""
     return stop_summary(task)
 
 
 #: A rollout still IN_PROGRESS after this many seconds is a problem, not news (seen hands-on:
 #: a deploy stuck for over 10 minutes on "unable to place a task" while the row said deploying).
-#: The same as aws.problems.ProblemWatch's rollout_after default, so both say it at once.
+#: The same as aws.triage.problems.ProblemWatch's rollout_after default, so both say it at once.
 ROLLOUT_SLOW_AFTER = 10 * 60
 
 

@@ -7,7 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from aws.causes import (
+from aws.models import Container, Service, ServiceEvent, Task
+from aws.triage.causes import (
     cause_severity,
     event_cause,
     exit_code_words,
@@ -17,7 +18,6 @@ from aws.causes import (
     target_reason_words,
     unhealthy_target_group,
 )
-from aws.models import Container, Service, ServiceEvent, Task
 
 IMAGE = "123456789012.dkr.ecr.us-east-1.amazonaws.com/web:7"
 

@@ -1,4 +1,4 @@
-"""aws.launch_type: preflight and the EC2 <-> Fargate switch, executed against moto."""
+"""aws.launch_type.switch: preflight and the EC2 <-> Fargate switch, executed against moto."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from aws import models as ecs_models
 from aws.audit import AuditLog
 from aws.ecs_convert import service_from_dict, task_definition_from_response
 from aws.execute import execute
-from aws.launch_type import (
+from aws.launch_type.switch import (
     _candidates,
     instance_network,
     plan_switch,

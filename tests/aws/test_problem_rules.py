@@ -16,8 +16,9 @@ from aws.models import (
     ServiceEvent,
     Target,
 )
-from aws.problem_reads import Allowance
-from aws.problem_rules import (
+from aws.session import CallCounter
+from aws.triage.reads import Allowance
+from aws.triage.rules import (
     capacity_problem,
     count_by_cluster,
     instance_problems,
@@ -26,7 +27,6 @@ from aws.problem_rules import (
     short_since,
     target_problems,
 )
-from aws.session import CallCounter
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 CLUSTER = Cluster("arn:cluster/prod", "prod", "ACTIVE", 1, 1, 0, 1)

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 
 from aws.models import Problem
-from aws.problems import ProblemReport, ProblemWatch
 from aws.sandbox import moto_patches
 from aws.session import Clients
+from aws.triage.problems import ProblemReport, ProblemWatch
 from tests.aws.plant import Account, ago
 
 UNPLACEABLE = (
@@ -351,7 +351,7 @@ async def test_a_cluster_that_cannot_be_read_does_not_blank_the_others(
 ) -> None:
     from botocore.exceptions import ClientError
 
-    from aws import problem_reads
+    from aws.triage import reads as problem_reads
 
     account.cluster("denied")
     account.cluster("batch")

@@ -18,9 +18,9 @@ from typing import Any
 import pytest
 
 from aws.models import Problem
-from aws.problems import ProblemReport, ProblemWatch
 from aws.sandbox.planted import EXPECTED
 from aws.session import Clients, SessionSettings
+from aws.triage.problems import ProblemReport, ProblemWatch
 from tests.aws.test_problems import Clock
 
 #: The reason the planted problem's row must give, in words, per kind.

@@ -16,7 +16,7 @@ def test_the_dialog_says_where_the_arn_comes_from_and_shows_pasteable_lines() ->
 
 
 def test_preflight_shows_a_fix_to_come_as_an_arrow_not_a_cross() -> None:
-    from aws.launch_type import Check, SwitchPlan
+    from aws.launch_type.switch import Check, SwitchPlan
     from tui.screens.dialogs.switch import checks_text
 
     checks = (

@@ -11,7 +11,7 @@ import pytest
 
 import tui.problem_feed as feed_module
 from aws.models import Problem
-from aws.problems import ProblemReport
+from aws.triage.problems import ProblemReport
 from tui.problem_feed import RESOLVED_FOR, ProblemFeed
 
 

@@ -88,7 +88,7 @@ def test_task_detail_explains_137_139_and_143() -> None:
 
 
 def test_stop_summary_flags_139_and_143_like_137() -> None:
-    from aws.causes import stop_summary
+    from aws.triage.causes import stop_summary
 
     summary = stop_summary(_stopped_task(139, 143))
     assert "c139 exit 139 (segfault)" in summary

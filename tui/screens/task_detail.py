@@ -1,7 +1,7 @@
 """A task's containers, exit codes, reasons and last log lines: what an on-call reads first.
 
 A stopped task opens with its cause in one line, in the same words as the problems view
-(aws.causes), so "out of memory" there is "out of memory" here.
+(aws.triage.causes), so "out of memory" there is "out of memory" here.
 """
 
 from __future__ import annotations
@@ -17,11 +17,11 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from aws.causes import cause_severity, exit_code_words, stop_cause
 from aws.ecs import read_task_definition
 from aws.errors import explain
 from aws.logs import task_logs
 from aws.models import LogEvent, Task
+from aws.triage.causes import cause_severity, exit_code_words, stop_cause
 from tui.log_lines import stamp
 from tui.status import task_reason
 from tui.text import age, clean, plural, utc_stamp

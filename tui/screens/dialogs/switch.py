@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, SelectionList, Static
 
-from aws.launch_type import SwitchPlan
+from aws.launch_type.switch import SwitchPlan
 from tui.screens.dialogs.confirm import (
     DIALOG_CSS,
     calls_text,

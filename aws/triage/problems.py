@@ -17,7 +17,7 @@ fixed share of the AWS token bucket it draws from (docs/api-budget.md):
 * container instances: only in clusters that have some, on a cadence (every tick while one of
   them is a problem).
 
-What counts as a problem is decided in ``aws.problem_rules`` from what was read.
+What counts as a problem is decided in ``aws.triage.rules`` from what was read.
 """
 
 from __future__ import annotations
@@ -30,12 +30,13 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from aws import ecs, elb
-from aws.causes import trouble_events, unhealthy_target_group
 from aws.errors import explain
 from aws.models import Cluster, Problem, Service, Target, Task
 from aws.paging import SERVICES_PER_DESCRIBE
-from aws.problem_reads import Allowance, ClusterState
-from aws.problem_rules import (
+from aws.session import Clients
+from aws.triage.causes import trouble_events, unhealthy_target_group
+from aws.triage.reads import Allowance, ClusterState
+from aws.triage.rules import (
     TARGET_STATES,
     capacity_problem,
     count_by_cluster,
@@ -46,7 +47,6 @@ from aws.problem_rules import (
     stopped_problems,
     target_problems,
 )
-from aws.session import Clients
 
 V = TypeVar("V")
 

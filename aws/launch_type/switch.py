@@ -23,7 +23,7 @@ half-done automatic version would be worse than none. Every failure of step k le
 as it was, because UpdateService is always the last call.
 
 The phases (task definition, capacity provider, load balancers, network) are in
-``aws.launch_type_checks`` and ``aws.launch_type_network``, one function each; the service's placement rules come from the
+``aws.launch_type.checks`` and ``aws.launch_type.network``, one function each; the service's placement rules come from the
 ``Service`` already read, so the switch describes nothing twice.
 
 Back to EC2: an empty capacityProviderStrategy returns the service to the launch type it was
@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aws import ecs, taskdef
-from aws.launch_type_checks import (
+from aws.launch_type.checks import (
     Blocked,
     Check,
     Draft,
@@ -47,8 +47,8 @@ from aws.launch_type_checks import (
     fargate_task_definition,
     load_balancers,
 )
-from aws.launch_type_network import candidates as _candidates
-from aws.launch_type_network import (
+from aws.launch_type.network import candidates as _candidates
+from aws.launch_type.network import (
     instance_network,
     network,
     security_group_choice,

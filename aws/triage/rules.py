@@ -11,13 +11,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from aws.causes import (
-    cause_severity,
-    explaining_event,
-    stop_cause,
-    target_reason_words,
-    trouble_events,
-)
 from aws.models import (
     PROBLEM_KINDS,
     Cluster,
@@ -27,6 +20,13 @@ from aws.models import (
     Target,
     Task,
     arn_tail,
+)
+from aws.triage.causes import (
+    cause_severity,
+    explaining_event,
+    stop_cause,
+    target_reason_words,
+    trouble_events,
 )
 from aws.words import plural
 

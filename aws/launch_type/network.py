@@ -1,5 +1,5 @@
 """Where a switched service's Fargate tasks will run: the awsvpc subnets and security groups
-(phase 4 of ``aws.launch_type``), and the EC2 reads that find and offer them.
+(phase 4 of ``aws.launch_type.switch``), and the EC2 reads that find and offer them.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from aws import convert as cv
 from aws import ecs
 from aws.convert import Doc
-from aws.launch_type_checks import Blocked, Check, Draft, SecurityGroupChoice, SubnetChoice
+from aws.launch_type.checks import Blocked, Check, Draft, SecurityGroupChoice, SubnetChoice
 from aws.models import Service, TargetGroup, arn_tail
 from aws.paging import call, describe_batched, pages
 

@@ -1,4 +1,4 @@
-"""The preflight phases of a launch-type switch, one function each (``aws.launch_type`` runs
+"""The preflight phases of a launch-type switch, one function each (``aws.launch_type.switch`` runs
 them in order).
 
 Each phase reads what it needs, appends its ``Check`` (and, when the plan can fix what it found,
