@@ -252,14 +252,12 @@ class EcsDeckApp(App[None]):
         self, *, profile: str | None = None, region: str | None = None
     ) -> None:
         """Reopen the clients for another profile or region, then the clusters pane."""
-        from dataclasses import replace
-
         from aws.errors import explain
         from tui.screens.clusters import ClustersScreen
         from tui.text import clean
 
         changes = {k: v for k, v in {"profile": profile, "region": region}.items() if v}
-        settings = replace(self.settings, **changes)  # type: ignore[arg-type]
+        settings = self.settings.model_copy(update=changes)
         clients = Clients.open(session_settings(settings))
         try:
             check_settings(clients.settings)
@@ -358,9 +356,9 @@ def main(argv: list[str] | None = None) -> None:
             os.environ[var] = value
         os.environ.pop("AWS_PROFILE", None)
         os.environ.pop("AWS_SESSION_TOKEN", None)
-        from dataclasses import replace
-
-        settings = replace(settings, endpoint_url=url, region="us-east-1", profile=None)
+        settings = settings.model_copy(
+            update={"endpoint_url": url, "region": "us-east-1", "profile": None}
+        )
     try:
         check_settings(
             SessionSettings(

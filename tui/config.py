@@ -1,12 +1,17 @@
 """One typed settings object, layered: config file -> ECSDECK_* environment -> command line.
 
-Every value, whichever layer it comes from, goes through the same schema (``SCHEMA``): pydantic
-converts it to the field's type in lax mode, so ``refresh = "5"`` is 5.0 and ``read_only = "no"``
-is False (true/false, yes/no, on/off, 1/0), while anything that does not spell a value of the type
+The layering is pydantic-settings': ``load`` builds the settings from config.toml (a TOML source),
+the ``ECSDECK_*`` variables (an env source) and the flags (the init keywords, which win). Every
+value, whichever layer it comes from, goes through the same fields: pydantic converts it to the
+field's type in lax mode, so ``refresh = "5"`` is 5.0 and ``read_only = "no"`` is False
+(true/false, yes/no, on/off, 1/0), while anything that does not spell a value of the type
 (``refresh = "abc"``, ``read_only = "maybe"``, ``max_desired = 2.5``, a boolean for a number) is
-refused. Ranges are checked after conversion. Unknown keys in the file are refused with the
+refused, and so is a value out of the field's range. Unknown keys in the file are refused with the
 closest valid key. Each refusal is one line naming where the value came from (the file, the
 ``ECSDECK_*`` variable or the flag), the key and what is expected: ``SettingsError``.
+
+``Settings(...)`` built directly (tests, scripts) reads no file and no environment: only its
+keywords, checked the same way.
 
 AWS settings (profile, region, endpoint) default to None so the standard AWS chain decides; they
 are never re-invented here.
@@ -16,141 +21,195 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import json
 import os
-import tomllib
-from collections.abc import Callable
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter
-from pydantic import ValidationError as PydanticError
+from pydantic import (
+    Field,
+    ModelWrapValidatorHandler,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic.config import JsonDict
+from pydantic.fields import FieldInfo
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+_BOOL = "must be true or false (also yes/no, on/off, 1/0)"
 
 
-@dataclass(frozen=True, slots=True)
-class Settings:
-    #: AWS profile; None lets AWS_PROFILE / the default chain decide.
-    profile: str | None = None
-    #: AWS region; None lets AWS_REGION / ~/.aws/config decide.
-    region: str | None = None
-    #: Endpoint override (a moto server, a VPC endpoint); None uses AWS's.
-    endpoint_url: str | None = None
-    #: Seconds between refreshes of the visible pane.
-    refresh: float = 3.0
-    #: Seconds between full re-listings of a big pane (describes of visible rows go every tick).
-    relist: float = 60.0
-    #: Refuse every mutation, in aws/ itself.
-    read_only: bool = False
-    #: Scaling above this needs an explicit confirmation.
-    max_desired: int = 1000
-    #: Attempts per AWS request (adaptive retries) before a refresh is marked stale.
-    max_attempts: int = 6
-    #: Start and use the built-in sandbox.
-    demo: bool = False
-    #: Seed for the demo sandbox.
-    demo_seed: int = 7
-    #: Milliseconds the demo sandbox waits before answering each request (AWS's round trip).
-    demo_latency_ms: int = 0
-    #: The demo sandbox refuses calls past AWS's API rate buckets, as a real account does.
-    demo_throttle: bool = False
-    #: Open this cluster (name or ARN) at start instead of the clusters pane.
-    cluster: str | None = None
-    #: Open this service (name or ARN) at start; with ``cluster``, in that cluster.
-    service: str | None = None
-    #: Key overrides: action id -> key (``[keys]`` table in config.toml), e.g. scale = "S".
-    keys: dict[str, str] = field(default_factory=dict)
+def _setting(default: Any, doc: str, expected: str, **limits: Any) -> Any:
+    """A field with what it does and, for the refusal line, what a value must look like."""
+    extra: JsonDict = {"expected": expected}
+    if isinstance(default, dict):
+        return Field(default_factory=dict, description=doc, json_schema_extra=extra, **limits)
+    return Field(default, description=doc, json_schema_extra=extra, **limits)
 
 
 class SettingsError(Exception):
     """A setting that cannot work; the message names where it came from."""
 
 
-# --- the schema: type (from the dataclass), range check, and what is expected, per field ------
+class _Refusal(SettingsError):
+    """A refused value, worded for ``key``; ``load`` puts the file, variable or flag in front."""
+
+    def __init__(self, key: str | None, problem: str) -> None:
+        super().__init__(f"settings: {problem}")
+        self.key = key
+        self.problem = problem
 
 
-def _at_least(n: float) -> Callable[[Any], bool]:
-    return lambda v: v >= n
+class Settings(BaseSettings):
+    """What the app runs with; ``load`` layers it, ``Settings(...)`` takes keywords only."""
 
+    model_config = SettingsConfigDict(frozen=True, extra="forbid", env_prefix="ECSDECK_")
 
-def _between(lo: int, hi: int) -> Callable[[Any], bool]:
-    return lambda v: lo <= v <= hi
-
-
-def _keys_ok(v: dict[str, str]) -> bool:
-    return all(k.strip() and s.strip() for k, s in v.items())
-
-
-#: field -> (range check or None, what is expected, in words after the key's name).
-SCHEMA: dict[str, tuple[Callable[[Any], bool] | None, str]] = {
-    "profile": (None, "must be an AWS profile name (a string)"),
-    "region": (None, "must be an AWS region name, e.g. eu-west-1 (a string)"),
-    "endpoint_url": (None, "must be a URL, e.g. http://127.0.0.1:5000 (a string)"),
-    "refresh": (_at_least(0.2), "must be at least 0.2 seconds (a number)"),
-    "relist": (_at_least(0.2), "must be a number of seconds, at least refresh"),
-    "read_only": (None, "must be true or false (also yes/no, on/off, 1/0)"),
-    "max_desired": (_between(0, 100_000), "must be 0 or more, at most 100000 (a whole number)"),
-    "max_attempts": (_between(1, 20), "must be 1 or more, at most 20 (a whole number)"),
-    "demo": (None, "must be true or false (also yes/no, on/off, 1/0)"),
-    "demo_seed": (None, "must be a whole number"),
-    "demo_latency_ms": (
-        _between(0, 60_000),
+    profile: str | None = _setting(
+        None,
+        "AWS profile; None lets AWS_PROFILE / the default chain decide.",
+        "must be an AWS profile name (a string)",
+    )
+    region: str | None = _setting(
+        None,
+        "AWS region; None lets AWS_REGION / ~/.aws/config decide.",
+        "must be an AWS region name, e.g. eu-west-1 (a string)",
+    )
+    endpoint_url: str | None = _setting(
+        None,
+        "Endpoint override (a moto server, a VPC endpoint); None uses AWS's.",
+        "must be a URL, e.g. http://127.0.0.1:5000 (a string)",
+    )
+    refresh: float = _setting(
+        3.0,
+        "Seconds between refreshes of the visible pane (0.2 or more: 0 would spin).",
+        "must be at least 0.2 seconds (a number)",
+        ge=0.2,
+    )
+    relist: float = _setting(
+        60.0,
+        "Seconds between full re-listings of a big pane (describes of visible rows go every tick).",
+        "must be a number of seconds, at least refresh",
+        ge=0.2,
+    )
+    read_only: bool = _setting(False, "Refuse every mutation, in aws/ itself.", _BOOL)
+    max_desired: int = _setting(
+        1000,
+        "Scaling above this needs an explicit confirmation.",
+        "must be 0 or more, at most 100000 (a whole number)",
+        ge=0,
+        le=100_000,
+    )
+    max_attempts: int = _setting(
+        6,
+        "Attempts per AWS request (adaptive retries) before a refresh is marked stale.",
+        "must be 1 or more, at most 20 (a whole number)",
+        ge=1,
+        le=20,
+    )
+    demo: bool = _setting(False, "Start and use the built-in sandbox.", _BOOL)
+    demo_seed: int = _setting(7, "Seed for the demo sandbox.", "must be a whole number")
+    demo_latency_ms: int = _setting(
+        0,
+        "Milliseconds the demo sandbox waits before answering each request (AWS's round trip).",
         "must be 0 or more, at most 60000 (whole milliseconds)",
-    ),
-    "demo_throttle": (None, "must be true or false (also yes/no, on/off, 1/0)"),
-    "cluster": (None, "must be a cluster name or ARN (a string)"),
-    "service": (None, "must be a service name or ARN (a string)"),
-    "keys": (
-        _keys_ok,
+        ge=0,
+        le=60_000,
+    )
+    demo_throttle: bool = _setting(
+        False,
+        "The demo sandbox refuses calls past AWS's API rate buckets, as a real account does.",
+        _BOOL,
+    )
+    cluster: str | None = _setting(
+        None,
+        "Open this cluster (name or ARN) at start instead of the clusters pane.",
+        "must be a cluster name or ARN (a string)",
+    )
+    service: str | None = _setting(
+        None,
+        "Open this service (name or ARN) at start; with ``cluster``, in that cluster.",
+        "must be a service name or ARN (a string)",
+    )
+    keys: dict[str, str] = _setting(
+        {},
+        'Key overrides: action id -> key (``[keys]`` table in config.toml), e.g. scale = "S".',
         'must be a table of action = "key" strings, e.g. [keys] scale = "S"',
-    ),
-}
+    )
 
-#: Environment variables of ecsdeck that are not settings (never refused as misspellings).
-NOT_SETTINGS = frozenset({"ECSDECK_CONFIG_DIR", "ECSDECK_STATE_DIR", "ECSDECK_CRASH_AFTER_S"})
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Keywords only: a ``Settings(...)`` in a test must not pick up the user's config."""
+        return (init_settings,)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _as_spelled(cls, value: Any, info: ValidationInfo) -> Any:
+        """A blank name means "not set" (``ECSDECK_PROFILE=``); a boolean is no number (lax
+        pydantic would make ``refresh = true`` 1.0)."""
+        annotation = cls.model_fields[info.field_name or ""].annotation
+        if isinstance(value, str) and annotation == (str | None):
+            return value.strip() or None
+        if isinstance(value, bool) and annotation in (int, float):
+            raise ValueError("a boolean is not a number")
+        return value
+
+    @field_validator("keys")
+    @classmethod
+    def _keys_named(cls, keys: dict[str, str]) -> dict[str, str]:
+        if not all(action.strip() and key.strip() for action, key in keys.items()):
+            raise ValueError("blank action or key")
+        return keys
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _one_line(cls, data: Any, handler: ModelWrapValidatorHandler[Settings]) -> Settings:
+        """Pydantic's refusals as one line on the first bad key, with the value as given."""
+        try:
+            return handler(data)
+        except ValidationError as exc:
+            raise _refusal(exc, data if isinstance(data, dict) else {}) from None
 
 
-def _names() -> list[str]:
-    return [f.name for f in fields(Settings)]
+def _relist_not_below_refresh(settings: Settings) -> Settings:
+    """Checked on loaded (and re-validated) settings, not in ``Settings(...)``: a test's
+    ``Settings(refresh=3600)`` keeps the default relist, as before."""
+    if not settings.relist >= settings.refresh:
+        raise _Refusal(
+            "relist" if "relist" in settings.model_fields_set else "refresh",
+            f"relist ({settings.relist}) must be at least refresh ({settings.refresh})",
+        )
+    return settings
 
 
-_TYPES: dict[str, Any] = {}
+def _refusal(exc: ValidationError, given: dict[str, Any]) -> _Refusal:
+    """The first error (an unknown key before a bad value, as the file is read first) in words."""
+    errors = sorted(exc.errors(), key=lambda e: e["type"] != "extra_forbidden")
+    key = str(errors[0]["loc"][0]) if errors and errors[0]["loc"] else None
+    if key is None:  # not expected: every check is on a field
+        return _Refusal(None, str(exc).splitlines()[0])
+    if key not in Settings.model_fields:
+        return _Refusal(key, f"unknown key {key!r}: {_closest(key, list(Settings.model_fields))}")
+    return _Refusal(key, f"{key} {_expected(Settings.model_fields[key])} (got {given.get(key)!r})")
 
 
-def _adapter(name: str) -> TypeAdapter[Any]:
-    if name not in _TYPES:
-        import typing
-
-        hints = typing.get_type_hints(Settings)
-        _TYPES[name] = TypeAdapter(hints[name])
-    adapter: TypeAdapter[Any] = _TYPES[name]
-    return adapter
-
-
-_OPTIONAL_STR = frozenset({"profile", "region", "endpoint_url", "cluster", "service"})
-
-
-def _is_bool_field(name: str) -> bool:
-    return isinstance(getattr(Settings(), name), bool)
-
-
-def convert(name: str, value: Any, where: str) -> Any:
-    """``value`` as the field's type, range-checked; SettingsError names ``where`` and the key."""
-    _check, expected = SCHEMA[name]
-    problem = f"{where}: {name} {expected}"
-    if isinstance(value, str) and not value.strip() and name in _OPTIONAL_STR:
-        return None  # ECSDECK_PROFILE= (empty) means "not set"
-    if isinstance(value, bool) and not _is_bool_field(name):
-        raise SettingsError(f"{problem} (got {value!r})")  # pydantic would make True 1.0
-    if isinstance(value, str) and name in _OPTIONAL_STR:
-        value = value.strip()
-    try:
-        out = _adapter(name).validate_python(value)
-    except PydanticError:
-        raise SettingsError(f"{problem} (got {value!r})") from None
-    if out is not None and _check is not None and not _check(out):
-        raise SettingsError(f"{problem} (got {value!r})")
-    return out
+def _expected(field: FieldInfo) -> str:
+    extra = field.json_schema_extra
+    return str(extra["expected"]) if isinstance(extra, dict) else "is not valid"
 
 
 def _closest(key: str, choices: list[str]) -> str:
@@ -160,13 +219,73 @@ def _closest(key: str, choices: list[str]) -> str:
     return "valid keys: " + ", ".join(choices)
 
 
+class _Environment(EnvSettingsSource):
+    """``ECSDECK_*``; a misspelt name is refused, a JSON value (``ECSDECK_KEYS``) that does not
+    parse is refused in one line, and a blank one is an empty table."""
+
+    def __call__(self) -> dict[str, Any]:
+        data = super().__call__()
+        _refuse_misspelt_env()  # after the file is read (at its source's creation), as before
+        return data
+
+    def decode_complex_value(self, field_name: str, field: FieldInfo, value: Any) -> Any:
+        if isinstance(value, str) and not value.strip():
+            return {}
+        try:
+            return super().decode_complex_value(field_name, field, value)
+        except ValueError:
+            raise SettingsError(
+                f"ECSDECK_{field_name.upper()}={value!r}: {field_name} must be a JSON object of "
+                'action: "key", e.g. {"scale": "S"}'
+            ) from None
+
+
+class _File(TomlConfigSettingsSource):
+    """config.toml. One that cannot be read or parsed, or has a key that is no field's exact name
+    (``Refresh``: the source itself matches any case), is refused with its path, before any value
+    is looked at. A key set by a higher layer is dropped, so that ``ECSDECK_KEYS`` replaces the
+    ``[keys]`` table rather than being merged into it."""
+
+    def _read_file(self, file_path: Any) -> dict[str, Any]:
+        import tomllib
+
+        try:
+            data = super()._read_file(file_path)
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise SettingsError(f"{file_path}: {exc}") from None
+        names = list(Settings.model_fields)
+        for key in data:
+            if key not in names:
+                raise SettingsError(f"{file_path}: unknown key {key!r}: {_closest(key, names)}")
+        return data
+
+    def __call__(self) -> dict[str, Any]:
+        return {k: v for k, v in super().__call__().items() if k not in self.current_state}
+
+
+class _Layered(Settings):
+    """Settings from config.toml, then ``ECSDECK_*``, then the keywords (the flags), later winning."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        """Highest priority first: flags, environment, file."""
+        return (init_settings, _Environment(settings_cls), _File(settings_cls, config_path()))
+
+
+#: Environment variables of ecsdeck that are not settings (never refused as misspellings).
+NOT_SETTINGS = frozenset({"ECSDECK_CONFIG_DIR", "ECSDECK_STATE_DIR", "ECSDECK_CRASH_AFTER_S"})
+
+
 def validate(settings: Settings) -> Settings:
-    """Refuse values that would make the app misbehave rather than fail (a 0 s refresh spins)."""
-    for f in fields(Settings):
-        convert(f.name, getattr(settings, f.name), "settings")
-    if not settings.relist >= settings.refresh:
-        raise SettingsError(f"relist ({settings.relist}) must be at least refresh")
-    return settings
+    """Check again a settings object made without validation (``model_copy(update=...)``)."""
+    return _relist_not_below_refresh(Settings(**settings.model_dump()))
 
 
 def config_dir() -> Path:
@@ -176,82 +295,48 @@ def config_dir() -> Path:
     return Path(base) / "ecsdeck"
 
 
-def _from_file(path: Path) -> dict[str, tuple[Any, str]]:
-    try:
-        data = tomllib.loads(path.read_text())
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise SettingsError(f"{path}: {exc}") from None
-    names = _names()
-    out: dict[str, tuple[Any, str]] = {}
-    for key, value in data.items():
-        if key not in names:
-            raise SettingsError(f"{path}: unknown key {key!r}: {_closest(key, names)}")
-        out[key] = (value, f"{path}")
-    return out
+def config_path() -> Path:
+    return config_dir() / "config.toml"
 
 
-def _from_env() -> dict[str, tuple[Any, str]]:
-    names = _names()
-    out: dict[str, tuple[Any, str]] = {}
-    for name in names:
-        var = f"ECSDECK_{name.upper()}"
-        raw = os.environ.get(var)
-        if raw is None:
-            continue
-        value: Any = raw
-        if name == "keys":
-            try:
-                value = json.loads(raw) if raw.strip() else {}
-            except json.JSONDecodeError:
-                raise SettingsError(
-                    f'{var}={raw!r}: keys must be a JSON object of action: "key", '
-                    'e.g. {"scale": "S"}'
-                ) from None
-        out[name] = (value, f"{var}={raw!r}")
-    upper = [f"ECSDECK_{n.upper()}" for n in names]
+def _env_var(name: str) -> tuple[str, str] | None:
+    """The ``ECSDECK_*`` variable the env source reads for ``name`` (any case), and its value."""
+    want = f"ECSDECK_{name.upper()}"
+    for var, value in os.environ.items():
+        if var.upper() == want:
+            return var, value
+    return None
+
+
+def _refuse_misspelt_env() -> None:
+    """An ``ECSDECK_REFERSH`` would be ignored silently; other ECSDECK_ variables are not ours."""
+    upper = [f"ECSDECK_{n.upper()}" for n in Settings.model_fields]
     for var in os.environ:
         if var.startswith("ECSDECK_") and var not in upper and var not in NOT_SETTINGS:
             near = difflib.get_close_matches(var, upper, n=1, cutoff=0.8)
-            if near:  # a misspelling of a setting; other ECSDECK_ variables are not ours to judge
+            if near:
                 raise SettingsError(f"{var}: unknown setting: did you mean {near[0]}?")
-    return out
+
+
+def _where(key: str | None, flags: dict[str, Any]) -> str:
+    """The layer that gave ``key`` its value: the flag, else the variable, else the file."""
+    if key in flags:
+        flag = "--" + key.replace("_", "-")
+        return flag if flags[key] is True else f"{flag} {flags[key]}"
+    if key in Settings.model_fields and (found := _env_var(key)):
+        return f"{found[0]}={found[1]!r}"
+    return str(config_path()) if key is not None else "settings"
 
 
 def load(argv: list[str] | None = None) -> Settings:
     """Build settings from the file, the environment and ``argv``, later layers winning."""
-    raw: dict[str, tuple[Any, str]] = {}
-    path = config_dir() / "config.toml"
-    if path.is_file():
-        raw.update(_from_file(path))
-    raw.update(_from_env())
     args = parser().parse_args(argv)
-    for name, value in vars(args).items():
-        if value is not None and name in _FLAG_FIELDS:
-            flag = "--" + name.replace("_", "-")
-            raw[name] = (value, flag if value is True else f"{flag} {value}")
-    values = {name: convert(name, value, where) for name, (value, where) in raw.items()}
-    settings = Settings(**values)
-    if not settings.relist >= settings.refresh:
-        where = raw.get("relist", raw.get("refresh", (None, "settings")))[1]
-        raise SettingsError(
-            f"{where}: relist ({settings.relist}) must be at least refresh ({settings.refresh})"
-        )
-    return settings
-
-
-_FLAG_FIELDS = {
-    "profile",
-    "region",
-    "endpoint_url",
-    "refresh",
-    "read_only",
-    "demo",
-    "max_desired",
-    "demo_latency_ms",
-    "demo_throttle",
-    "cluster",
-    "service",
-}
+    flags = {k: v for k, v in vars(args).items() if v is not None and k in Settings.model_fields}
+    try:
+        layered = _relist_not_below_refresh(_Layered(**flags))
+    except _Refusal as exc:
+        raise SettingsError(f"{_where(exc.key, flags)}: {exc.problem}") from None
+    return Settings(**layered.model_dump())
 
 
 def parser() -> argparse.ArgumentParser:
@@ -263,7 +348,7 @@ def parser() -> argparse.ArgumentParser:
         epilog="AWS settings not given here come from the standard chain "
         "(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws/config, SSO).",
     )
-    # Values are checked by the settings schema (one line naming the flag), not by argparse.
+    # Values are checked by the settings fields (one line naming the flag), not by argparse.
     p.add_argument("--profile", help="AWS profile name")
     p.add_argument("--region", help="AWS region, e.g. eu-west-1")
     p.add_argument("--endpoint-url", dest="endpoint_url", help="ECS/ELB/ECR endpoint override")

@@ -124,3 +124,33 @@ def test_validate_checks_a_built_settings_object() -> None:
     with pytest.raises(config.SettingsError, match="refresh must be at least"):
         config.validate(config.Settings(refresh=0))
     assert config.validate(config.Settings()) == config.Settings()
+
+
+def test_each_layer_overrides_the_one_below_for_the_same_key(tmp_path, monkeypatch) -> None:
+    write(tmp_path, monkeypatch, "refresh = 10\n")
+    assert config.load([]).refresh == 10.0
+    monkeypatch.setenv("ECSDECK_REFRESH", "4")
+    assert config.load([]).refresh == 4.0
+    assert config.load(["--refresh", "2"]).refresh == 2.0
+
+
+def test_a_higher_layer_replaces_the_keys_table_rather_than_merging(tmp_path, monkeypatch) -> None:
+    write(tmp_path, monkeypatch, '[keys]\nscale = "S"\n')
+    monkeypatch.setenv("ECSDECK_KEYS", '{"refresh_now": "R"}')
+    assert config.load([]).keys == {"refresh_now": "R"}
+    monkeypatch.setenv("ECSDECK_KEYS", "")  # blank: an empty table, still replacing the file's
+    assert config.load([]).keys == {}
+
+
+def test_file_keys_are_matched_exactly(tmp_path, monkeypatch) -> None:
+    path = write(tmp_path, monkeypatch, "Refresh = 5\n")
+    assert refused() == f"{path}: unknown key 'Refresh': did you mean 'refresh'?"
+
+
+def test_settings_built_directly_read_no_file_and_no_environment(tmp_path, monkeypatch) -> None:
+    write(tmp_path, monkeypatch, "refresh = 10\n")
+    monkeypatch.setenv("ECSDECK_READ_ONLY", "yes")
+    s = config.Settings(refresh=1)
+    assert (s.refresh, s.read_only) == (1.0, False)
+    with pytest.raises(config.SettingsError, match=r"^settings: unknown key 'refesh'"):
+        config.Settings(refesh=1)

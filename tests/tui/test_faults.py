@@ -7,7 +7,6 @@ the words, which parts stay fresh, and recovery.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from tests.tui.conftest import wait_for
@@ -127,7 +126,7 @@ async def test_expired_credentials_are_reloaded_with_ctrl_r(
 ) -> None:
     app = make_app(frozen_sandbox, max_attempts=1)
     # The line to log in again names the profile in use (the clients are built already).
-    app.settings = dataclasses.replace(app.settings, profile="sandbox-sso")
+    app.settings = app.settings.model_copy(update={"profile": "sandbox-sso"})
     async with app.run_test(size=(120, 36)) as pilot:
         await open_cluster(app, pilot, "web-fargate")
         header = app.screen.header
