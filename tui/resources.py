@@ -243,7 +243,7 @@ async def _pick(
 
 def _known(app: EcsDeckApp, what: str, name: str, names: list[str], where: str) -> bool:
     """Refuse a name that is not one of ``names`` before switching to it: a switch to a
-    mistyped region or profile would only fail later, on every call, in AWS's words."""
+    mistyped region would only fail later, on every call, in AWS's words."""
     if name in names:
         return True
     _say(
@@ -257,10 +257,8 @@ async def switch_profile(app: EcsDeckApp, name: str | None) -> None:
     """`:profile NAME`, or a picker of ~/.aws/config's profiles (SSO ones included)."""
     from aws.session import available_profiles, profile_files
 
+    # An unknown NAME is refused by switch_account, in words that say where profiles come from.
     profiles = available_profiles()
-    where = "not in " + " or ".join(profile_files())
-    if name and not _known(app, "profile", name, profiles, where):
-        return
     empty = f"No profiles to pick from: none in {' or '.join(profile_files())}."
     name = name or await _pick(app, "Profiles", profiles, app.settings.profile, empty)
     if name:
