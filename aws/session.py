@@ -10,6 +10,7 @@ AWS_ENDPOINT_URL, ~/.aws/config, SSO).
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections import Counter, deque
 from collections.abc import Iterator
@@ -160,6 +161,18 @@ def available_profiles() -> list[str]:
     from botocore.session import Session
 
     return sorted(Session().available_profiles)
+
+
+def profile_files() -> tuple[str, str]:
+    """The config and credentials files profiles are read from (``AWS_CONFIG_FILE`` and
+    ``AWS_SHARED_CREDENTIALS_FILE`` move them), with ``~`` expanded."""
+    from botocore.session import Session
+
+    session = Session()
+    return tuple(  # type: ignore[return-value]
+        os.path.expanduser(str(session.get_config_variable(name)))
+        for name in ("config_file", "credentials_file")
+    )
 
 
 def ecs_regions() -> list[str]:

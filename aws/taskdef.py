@@ -243,7 +243,9 @@ def _botocore_problems(body: dict[str, Any]) -> list[str]:
 
 
 def _pretty(body: dict[str, Any]) -> list[str]:
-    return json.dumps(body, indent=2, sort_keys=True, default=str).splitlines(keepends=True)
+    # Text as text (``é``, ``•``), not ``\u`` escapes: a view cleans each line for the terminal.
+    text = json.dumps(body, indent=2, sort_keys=True, default=str, ensure_ascii=False)
+    return text.splitlines(keepends=True)
 
 
 def diff(
@@ -257,11 +259,16 @@ def diff(
 
     Secrets are masked (``aws.secrets.mask_pair``) unless ``reveal``: a hidden value that
     changed shows as ``<redacted: changed>``, so the diff is never empty when only it changed.
-    ``labels`` name the two sides (default: ``rev N`` of ``old``, and ``new``).
+    ``labels`` name the two sides (default: ``rev N`` of each, ``new`` for an unregistered body).
     """
-    rev = old.get("revision")
+    rev, new_rev = old.get("revision"), new.get("revision")
     label = f"rev {rev}" if rev is not None else "current"
-    before, after = labels or (label, "new")
+    # A body to register has no revision yet ("new"); an existing one (a rollback to an older
+    # revision) is named, and called older when it is.
+    after = "new" if new_rev is None else f"rev {new_rev}"
+    if isinstance(rev, int) and isinstance(new_rev, int) and new_rev < rev:
+        after += " (older)"
+    before, after = labels or (label, after)
     a, b = strip_for_register(old), strip_for_register(new)
     if not reveal:
         a, b = secrets.mask_pair(a, b)

@@ -84,6 +84,12 @@ def image_tags(td: TaskDefinition) -> list[str]:
     return list(dict.fromkeys(image_tag(i) for i in td.container_images.values()))
 
 
+def container_tags(td: TaskDefinition) -> list[str]:
+    """``app 1.4.1``, ``datadog-agent 7``: each container's tag after its name, since bare tags
+    (``1.4.1, 7``) do not say which image is which."""
+    return [f"{name} {image_tag(image)}" for name, image in td.container_images.items()]
+
+
 def size(td: TaskDefinition) -> str:
     """Task-level ``cpu / memory``; ``-`` for a value the revision leaves to its containers."""
     return f"{td.cpu or '-'} / {td.memory or '-'}"

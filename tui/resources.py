@@ -81,13 +81,15 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
-async def find_cluster(app: EcsDeckApp, name: str) -> Cluster | None:
-    """One DescribeClusters by name or ARN; None (and a notice with the closest name) if none."""
+async def find_cluster(app: EcsDeckApp, name: str, how: str = "") -> Cluster | None:
+    """One DescribeClusters by name or ARN; None (and a notice with the closest name) if none.
+    ``how`` ends the notice: how the name was chosen, when the user did not type it."""
     found = await ecs.read_clusters(app.clients, [name])
     if found:
         app.remember_clusters([c.name for c in found])
         return found[0]
-    _say(app, f"No cluster named {name!r} in this region.{did_you_mean(name, app.cluster_names)}")
+    hint = did_you_mean(name, app.cluster_names)
+    _say(app, f"No cluster named {name!r} in this region.{hint}{how}")
     return None
 
 
@@ -149,19 +151,26 @@ async def open_taskdefs(app: EcsDeckApp, family: str | None) -> None:
     await show(app, RevisionsScreen(family) if family else FamiliesScreen())
 
 
-async def open_service(app: EcsDeckApp, cluster_name: str, service_name: str) -> None:
+async def open_service(
+    app: EcsDeckApp, cluster_name: str, service_name: str, how: str = ""
+) -> None:
     """A service by name: one DescribeClusters and one DescribeServices, whatever the size of
-    the cluster (no ListServices). Missing pieces fall back up the hierarchy with a notice."""
+    the cluster (ListServices only for the closest name when there is no such service).
+    Missing pieces fall back up the hierarchy with a notice that ends with ``how`` (how the
+    cluster was chosen, when the user did not name it)."""
+    from aws.models import arn_tail
     from tui.screens.service import ServiceScreen
     from tui.screens.services import ServicesScreen
 
-    cluster = await find_cluster(app, cluster_name)
+    cluster = await find_cluster(app, cluster_name, how)
     if cluster is None:
         await open_clusters(app)
         return
     found = await ecs.describe_services(app.clients, cluster.arn, [service_name])
     if not found:
-        _say(app, f"No service named {service_name!r} in cluster {cluster.name!r}.")
+        names = [arn_tail(a) for a in await ecs.list_service_arns(app.clients, cluster.arn)]
+        hint = did_you_mean(arn_tail(service_name), names)
+        _say(app, f"No service named {service_name!r} in cluster {cluster.name!r}.{hint}{how}")
         await show(app, ServicesScreen(cluster))
         return
     await show(app, ServiceScreen(cluster, found[0]))
@@ -178,7 +187,13 @@ async def open_start(app: EcsDeckApp, cluster: str | None, service: str | None) 
     """Where ``--cluster``/``--service`` (or config.toml's cluster/service) start the app."""
     try:
         if service:
-            await open_service(app, cluster or cluster_of(service), service)
+            how = ""
+            if not cluster and not service.startswith("arn:"):
+                how = (
+                    " --service alone looks in ECS's default cluster: name the cluster with"
+                    " --cluster NAME (or give the service's ARN)."
+                )
+            await open_service(app, cluster or cluster_of(service), service, how)
         elif cluster:
             found = await find_cluster(app, cluster)
             if found is None:
@@ -194,10 +209,11 @@ async def open_start(app: EcsDeckApp, cluster: str | None, service: str | None) 
         await open_clusters(app)
 
 
-def via_action(action: str) -> Opener:
+def via_action(action: str, elsewhere: str = "") -> Opener:
     """An opener for a view another part of the app owns as a key action (``!`` problems, ``p``
-    deployments): runs the pane's or the app's ``action_<action>``; until one exists, the view
-    is coming in a later version."""
+    deployments): runs the pane's or the app's ``action_<action>``. On a pane without it,
+    ``elsewhere`` says where it is (deployments: pick a service first); without ``elsewhere``
+    the view is coming in a later version."""
 
     async def run_action(app: EcsDeckApp, _: str | None) -> None:
         for node in (app.screen, app):
@@ -206,25 +222,45 @@ def via_action(action: str) -> Opener:
                 return
         resource = find(action)
         summary = resource.summary.lower() if resource else action
-        _say(app, f":{action} ({summary}) is {COMING}.", "information")
+        if elsewhere:
+            _say(app, f":{action} ({summary}): {elsewhere}", "information")
+        else:
+            _say(app, f":{action} ({summary}) is {COMING}.", "information")
 
     return run_action
 
 
-async def _pick(app: EcsDeckApp, title: str, names: list[str], current: str | None) -> str | None:
+async def _pick(
+    app: EcsDeckApp, title: str, names: list[str], current: str | None, empty: str
+) -> str | None:
     from tui.screens.picker import PickerScreen
 
     if not names:
-        _say(app, f"No {title.lower()} to pick from.")
+        _say(app, empty)
         return None
     return await app.push_screen_wait(PickerScreen(title, names, current))
 
 
+def _known(app: EcsDeckApp, what: str, name: str, names: list[str], where: str) -> bool:
+    """Refuse a name that is not one of ``names`` before switching to it: a switch to a
+    mistyped region would only fail later, on every call, in AWS's words."""
+    if name in names:
+        return True
+    _say(
+        app,
+        f"Unknown {what} {name!r} ({where}).{did_you_mean(name, names)} :{what} alone lists them.",
+    )
+    return False
+
+
 async def switch_profile(app: EcsDeckApp, name: str | None) -> None:
     """`:profile NAME`, or a picker of ~/.aws/config's profiles (SSO ones included)."""
-    from aws.session import available_profiles
+    from aws.session import available_profiles, profile_files
 
-    name = name or await _pick(app, "Profiles", available_profiles(), app.settings.profile)
+    # An unknown NAME is refused by switch_account, in words that say where profiles come from.
+    profiles = available_profiles()
+    empty = f"No profiles to pick from: none in {' or '.join(profile_files())}."
+    name = name or await _pick(app, "Profiles", profiles, app.settings.profile, empty)
     if name:
         await app.switch_account(profile=name)
 
@@ -233,7 +269,11 @@ async def switch_region(app: EcsDeckApp, name: str | None) -> None:
     """`:region NAME`, or a picker of the regions ECS is offered in."""
     from aws.session import ecs_regions
 
-    name = name or await _pick(app, "Regions", ecs_regions(), app.clients.region)
+    regions = ecs_regions()
+    if name and not _known(app, "region", name, regions, "not a region ECS is offered in"):
+        return
+    empty = "No regions to pick from (botocore lists none for ECS)."
+    name = name or await _pick(app, "Regions", regions, app.clients.region, empty)
     if name:
         await app.switch_account(region=name)
 
@@ -277,7 +317,11 @@ RESOURCES: tuple[Resource, ...] = (
         "deployments",
         ("dp", "deploy"),
         "Rollouts of the selected service, in progress and recent",
-        open=via_action("deployments"),
+        open=via_action(
+            "deployments",
+            "pick a service first (Enter on a cluster, then the cursor on a service), "
+            "then :dp or p.",
+        ),
     ),
     Resource(
         "instances",

@@ -92,7 +92,9 @@ def usage_line(
         else:
             text.append("no data", style="dim")
         if of:
-            text.append(f" of {of}", style="dim")
+            # "63% of 0.5 vCPU"; with no datapoint, the reservation alone ("no data of" is not
+            # English).
+            text.append(f" of {of}" if values else f" ({of} reserved)", style="dim")
     text.append("  (last hour)", style="dim")
     return text
 

@@ -195,6 +195,8 @@ def stop_summary(task: Task) -> str:
     for c in task.containers:
         if c.exit_code not in (None, 0):
             hint = f" ({EXIT_HINTS[c.exit_code]})" if c.exit_code in EXIT_HINTS else ""
+            if c.exit_code == 137 and _has(c.reason, "OutOfMemory"):
+                hint = " (out of memory)"  # the reason says so: no question mark
             parts.append(f"{c.name} exit {c.exit_code}{hint}")
         if c.reason:
             parts.append(c.reason)

@@ -87,7 +87,7 @@ async def test_any_two_revisions_diffed_secrets_masked_through_the_cache(sandbox
             "1",
         ]
         row = cells(screen, 3)
-        assert row[0] == "hist-diff:3" and row[1] == "ACTIVE" and row[4] == "2.0"
+        assert row[0] == "hist-diff:3" and row[1] == "ACTIVE" and row[4] == "app 2.0"
         assert " ago · 20" in row[3] and row[3].endswith(" UTC")
         described = app.clients.calls.total["ecs.DescribeTaskDefinition"]
 

@@ -169,15 +169,11 @@ class PollingScreen(Screen[None]):
             copy_console_url(self, resource)
 
     def action_show_json(self) -> None:
-        from tui.screens.json_view import JsonScreen, to_json
+        from tui.screens.json_view import show_resource
 
         resource = self._selected_or_say()
-        if resource is None:
-            return
-        text = to_json(resource)
-        self.app.copy_to_clipboard(text)
-        name = getattr(resource, "name", None) or getattr(resource, "id", "")
-        self.app.push_screen(JsonScreen(f"{type(resource).__name__.lower()} {name}", text))
+        if resource is not None:
+            self.run_worker(show_resource(self, resource), group="json", exit_on_error=False)
 
     def compose_body(self) -> ComposeResult:
         raise NotImplementedError

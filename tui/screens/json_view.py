@@ -1,10 +1,14 @@
-"""`y`: the selected resource as highlighted JSON, read-only (and already on the clipboard)."""
+"""`y`: the selected resource as AWS's Describe call returns it (aws.describe), read-only and
+already on the clipboard; secrets masked (aws.secrets) until `u`. A resource AWS has no Describe
+call for (a problem: ecsdeck's own finding) shows ecsdeck's model, and its title says so."""
 
 from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from rich.syntax import Syntax
 from textual.app import ComposeResult
@@ -13,18 +17,40 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from aws import describe
+from aws.errors import explain
+from aws.models import Service
 from tui.text import clean, utc_stamp
+
+if TYPE_CHECKING:
+    from tui.screens.base import PollingScreen
+
+#: What json.dumps leaves raw with ensure_ascii off and a terminal must not get: DEL and the C1
+#: controls, bidi controls ("trojan source"), line/paragraph separators (it escapes C0 itself).
+_UNSAFE = re.compile(r"[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
+
+
+def readable_json(data: object, default: Any = None) -> str:
+    """Indented JSON with text as text (``•`` or ``é``, not ``\\u2022``) and only what could
+    act on a terminal escaped, so it stays valid JSON and a hostile value stays inert."""
+    text = json.dumps(data, indent=2, ensure_ascii=False, default=default or _iso)
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def _iso(value: object) -> str:
+    """Datetimes as the AWS CLI prints them (ISO 8601), so `y` diffs against its output."""
+    return value.isoformat() if isinstance(value, datetime) else str(value)
 
 
 def to_json(resource: object) -> str:
-    """The model as JSON: every field ecsdeck read, datetimes as ISO text. ASCII-escaped, so a
-    hostile value can never reach the terminal as a control sequence."""
+    """An ecsdeck model as JSON (for what AWS has no Describe call for), in the one format the
+    app shows times in."""
     data = (
         dataclasses.asdict(resource)  # type: ignore[call-overload]
         if dataclasses.is_dataclass(resource) and not isinstance(resource, type)
         else resource
     )
-    return json.dumps(data, indent=2, default=_plain)
+    return readable_json(data, default=_plain)
 
 
 def _plain(value: object) -> str:
@@ -32,22 +58,34 @@ def _plain(value: object) -> str:
     return utc_stamp(value) if isinstance(value, datetime) else str(value)
 
 
-MASK = "•••• (u reveals)"
+async def show_resource(screen: PollingScreen, resource: object) -> None:
+    """`y` on ``resource``: describe it again and show (and copy) AWS's answer, masked."""
+    service = getattr(screen, "service", None)
+    try:
+        found = await describe.describe(
+            screen.deck.clients, resource, service if isinstance(service, Service) else None
+        )
+    except Exception as exc:
+        screen.notify(f"Could not describe it: {explain(exc)}", severity="error", markup=False)
+        return
+    name = getattr(resource, "name", None) or getattr(resource, "id", "")
+    if found is None:
+        text, revealed = to_json(resource), None
+        title = f"{type(resource).__name__.lower()} {name} (ecsdeck's view: AWS has no call for it)"
+    else:
+        text = readable_json(found.body)
+        revealed = readable_json(found.real) if found.real != found.body else None
+        title = found.request.cli(**_target(screen))
+        if found.jq:
+            title += f" | jq '{found.jq}'"
+    screen.app.copy_to_clipboard(text)
+    await screen.app.push_screen(JsonScreen(title, text, revealed=revealed))
 
 
-def masked_taskdef(raw: dict[str, object]) -> dict[str, object]:
-    """A task definition with every container ``environment`` value masked (names kept):
-    they often hold secrets, and a screen may be shared or recorded."""
-    containers = []
-    for c in raw.get("containerDefinitions") or []:  # type: ignore[attr-defined]
-        if isinstance(c, dict) and isinstance(c.get("environment"), list):
-            env = [
-                {**e, "value": MASK} if isinstance(e, dict) and "value" in e else e
-                for e in c["environment"]
-            ]
-            c = {**c, "environment": env}
-        containers.append(c)
-    return {**raw, "containerDefinitions": containers} if containers else dict(raw)
+def _target(screen: PollingScreen) -> dict[str, str | None]:
+    from tui.screens.dialogs.confirm import cli_target
+
+    return cli_target(screen.app)
 
 
 class JsonScreen(ModalScreen[None]):
@@ -71,10 +109,11 @@ class JsonScreen(ModalScreen[None]):
         self.revealed = revealed
 
     def compose(self) -> ComposeResult:
-        reveal = ", u reveals masked values" if self.revealed else ""
+        copied = "copied, secrets masked" if self.revealed else "copied"
+        reveal = ", u shows the secret values" if self.revealed else ""
         with VerticalScroll():
             yield Static(
-                f"{clean(self.title_text, 100)}  (copied; Esc closes, c copies again{reveal})",
+                f"{clean(self.title_text, 400)}  ({copied}; Esc closes, c copies again{reveal})",
                 classes="title",
                 markup=False,
             )
@@ -88,8 +127,12 @@ class JsonScreen(ModalScreen[None]):
             Syntax(self.text, "json", theme="ansi_dark", word_wrap=True)
         )
         self.app.copy_to_clipboard(self.text)
-        self.notify("Values revealed and copied.", markup=False)
+        self.notify("Secret values shown and copied.", markup=False)
 
     def action_copy(self) -> None:
         self.app.copy_to_clipboard(self.text)
-        self.notify("Copied the JSON.", markup=False)
+        masked = self.revealed is not None
+        self.notify(
+            "Copied the JSON" + (", secrets masked (u shows them)." if masked else "."),
+            markup=False,
+        )

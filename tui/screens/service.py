@@ -156,6 +156,17 @@ def summary(
     return text
 
 
+def targets_title(service: Service, targets: list[Target]) -> str:
+    """``Target health · 3 targets · 1 not healthy``; a service without a load balancer has
+    no targets to count, and "0 targets" would read as if they were all gone."""
+    if not service.load_balancers and not targets:
+        return "Target health · not load-balanced (the service has no target group)"
+    bad = sum(1 for t in targets if t.state not in ("healthy", None))
+    return f"Target health · {plural(len(targets), 'target')}" + (
+        f" · {bad} not healthy" if bad else ""
+    )
+
+
 class ServiceScreen(
     UsageParts, LogsKeys, ServiceActions, DeploymentsKey, TaskActions, PollingScreen
 ):
@@ -273,11 +284,7 @@ class ServiceScreen(
         self.query_one("#tasks-title", Static).update(
             f"Tasks · {running} running · {stopped} stopped (last hour)"
         )
-        bad = sum(1 for t in targets if t.state not in ("healthy", None))
-        self.query_one("#targets-title", Static).update(
-            f"Target health · {plural(len(targets), 'target')}"
-            + (f" · {bad} not healthy" if bad else "")
-        )
+        self.query_one("#targets-title", Static).update(targets_title(self.service, targets))
         self._focus_culprit()
 
     def _focus_culprit(self) -> None:

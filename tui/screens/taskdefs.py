@@ -1,6 +1,6 @@
 """`:taskdefs` (`:td`): task-definition families; `:td FAMILY`, Enter, or `t` on a service pane:
 the family's history (every revision, newest first, with its status, registration time, image
-tags and size). Enter on a revision: its JSON, container environment values masked until `u`;
+tags and size). Enter on a revision: its JSON, secrets masked (aws.secrets) until `u`;
 space marks one and `=` diffs two; `d` deploys one; `X` deregisters one (tui/flows_taskdefs.py).
 """
 
@@ -166,7 +166,7 @@ class RevisionsScreen(SlowScreen):
         if td is not None:
             at = taskdef_history.registered_at(td)
             when = f"{age(at)} ago · {utc_stamp(at)}" if at else "-"
-            images, size = ", ".join(taskdef_history.image_tags(td)), taskdef_history.size(td)
+            images, size = ", ".join(taskdef_history.container_tags(td)), taskdef_history.size(td)
         else:
             when = images = size = "…"
         cells = (
@@ -236,13 +236,16 @@ class RevisionsScreen(SlowScreen):
 
     async def _show(self, arn: str) -> None:
         from aws.errors import explain
-        from tui.screens.json_view import JsonScreen, masked_taskdef, to_json
+        from aws.secrets import mask
+        from tui.screens.json_view import JsonScreen, readable_json
 
         try:
             td: TaskDefinition = await ecs.read_task_definition(self.deck.clients, arn)
         except Exception as exc:
             self.notify(explain(exc), severity="error", markup=False)
             return
-        text, revealed = to_json(masked_taskdef(td.raw)), to_json(td.raw)
+        masked = mask(td.raw)
+        text = readable_json(masked)
+        revealed = readable_json(td.raw) if masked != td.raw else None
         self.app.copy_to_clipboard(text)
         await self.app.push_screen(JsonScreen(short_arn(arn), text, revealed=revealed))

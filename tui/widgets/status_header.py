@@ -189,8 +189,10 @@ class StatusHeader(Widget):
             line2.append(f"  loading {done} of {total}", style="yellow")
         if counter is not None:
             line2.append(
-                f"  · {self.calls_label}{plural(self.calls_last, 'call')}/refresh · "
-                f"{counter.per_minute()}/min",
+                # Two counts of different things: this pane's last refresh, and every request
+                # the app sent in the last minute (all panes, the problems feed, actions).
+                f"  · {self.calls_label or 'pane '}{plural(self.calls_last, 'call')}/refresh"
+                f" · app {counter.per_minute()} calls/min",
                 style="dim",
             )
         pending = getattr(app, "pending", None)

@@ -6,7 +6,6 @@ press while the screen is closing does nothing.
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from typing import Any
 
@@ -22,6 +21,7 @@ from textual.widgets import Button, Static
 from aws.plan import Plan
 from aws.secrets import REDACTED, mask
 from tui.screens.dialogs.frame import Dialog
+from tui.screens.json_view import readable_json
 from tui.text import clean
 
 #: The frame of every dialog: the title docked on top, the buttons and the hint docked at the
@@ -103,15 +103,21 @@ def where_text(app: Any) -> Text:
     return out
 
 
-def calls_text(plan: Plan, target: CliTarget | None = None) -> Text:
+def masked_plan(plan: Plan) -> Plan:
+    """``plan`` with the secrets of its calls' parameters hidden (what the dialog shows)."""
+    return replace(plan, calls=tuple(replace(c, params=mask(c.params)) for c in plan.calls))
+
+
+def calls_text(plan: Plan, target: CliTarget | None = None, *, reveal: bool = False) -> Text:
     """Each call numbered, its parameters as JSON, then the equivalent ``aws`` command line.
 
     ``target`` (``cli_target(app)``) adds ``--region``/``--profile``/``--endpoint-url``.
+    Secrets are shown as placeholders unless ``reveal`` (Ctrl+R in the dialog).
     """
     target = target or {}
     out = Text()
     hidden = False
-    masked = replace(plan, calls=tuple(replace(c, params=mask(c.params)) for c in plan.calls))
+    masked = plan if reveal else masked_plan(plan)
     snippets = masked.cli_lines(**target)
     for n, planned in enumerate(plan.calls, 1):
         call = masked.calls[n - 1]
@@ -120,8 +126,7 @@ def calls_text(plan: Plan, target: CliTarget | None = None) -> Text:
             out.append("\n\n")
         out.append(f"{n}. {clean(call.service)}.{clean(call.operation)}", style="bold")
         out.append("\n")
-        params = json.dumps(call.params, indent=2, default=str)
-        out.append_text(lines(params, "dim"))
+        out.append_text(lines(readable_json(call.params), "dim"))
         # Comment lines say where a value from an earlier step comes from (pasteable as is).
         *comments, command = snippets[n - 1].splitlines()
         for comment in comments:
@@ -133,13 +138,18 @@ def calls_text(plan: Plan, target: CliTarget | None = None) -> Text:
     if hidden:
         out.append(
             f"\nValues that look secret are shown as {REDACTED}; the real values are sent "
-            "(replace them before pasting a line).",
+            "(replace them before pasting a line, or Ctrl+R shows them).",
             style="yellow",
+        )
+    elif reveal and masked_plan(plan) != plan:
+        out.append(
+            "\nSecret values are shown (Ctrl+R hides them); c copies them as shown.",
+            style="bold yellow",
         )
     return out
 
 
-def plan_renderable(plan: Plan, target: CliTarget | None = None) -> Group:
+def plan_renderable(plan: Plan, target: CliTarget | None = None, *, reveal: bool = False) -> Group:
     parts: list[Text] = [Text(clean(plan.summary, 300), style="bold")]
     for note in plan.notes:
         parts.append(Text("• ") + Text(clean(note, 500), style="yellow"))
@@ -147,7 +157,7 @@ def plan_renderable(plan: Plan, target: CliTarget | None = None) -> Group:
         parts.append(Text("\nTask definition diff:", style="underline"))
         parts.append(diff_text(plan.diff))
     parts.append(Text("\nAPI calls, in order (nothing sent yet):", style="underline"))
-    parts.append(calls_text(plan, target))
+    parts.append(calls_text(plan, target, reveal=reveal))
     return Group(*parts)
 
 
@@ -172,7 +182,8 @@ class ConfirmScreen(Dialog[bool]):
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
-        Binding("c", "copy_cli", "Copy CLI", tooltip="Copy the aws CLI lines of these calls"),
+        Binding("c", "copy_cli", "Copy CLI", tooltip="Copy the aws CLI lines as shown"),
+        Binding("ctrl+r", "toggle_secrets", "Show/hide secrets", show=False),
     ]
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmScreen")
 
@@ -181,6 +192,8 @@ class ConfirmScreen(Dialog[bool]):
         self.plan = plan
         self.confirm_label = confirm_label
         self._answered = False
+        #: True while Ctrl+R shows the real secret values (then `c` copies them too).
+        self.revealed = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -201,14 +214,32 @@ class ConfirmScreen(Dialog[bool]):
 
     @on(events.DescendantFocus)
     def _hint(self) -> None:
-        update_focus_hint(self, extra="c copies the aws lines")
+        hidden = masked_plan(self.plan) != self.plan
+        update_focus_hint(
+            self, extra="c copies the aws lines" + (" · Ctrl+R secrets" if hidden else "")
+        )
+
+    def action_toggle_secrets(self) -> None:
+        if masked_plan(self.plan) == self.plan:
+            self.notify("No secret values in these calls.", markup=False)
+            return
+        self.revealed = not self.revealed
+        self.query_one("#plan", Static).update(
+            plan_renderable(self.plan, cli_target(self.app), reveal=self.revealed)
+        )
 
     def action_copy_cli(self) -> None:
-        """The calls as ``aws`` lines (what the dialog shows after each ``$``), one a line."""
-        text = self.plan.cli(**cli_target(self.app))
-        self.app.copy_to_clipboard(text)
+        """The calls as ``aws`` lines, as the dialog shows them after each ``$``: secrets as
+        placeholders unless Ctrl+R revealed them (a clipboard may be shared or logged)."""
+        plan = self.plan if self.revealed else masked_plan(self.plan)
+        self.app.copy_to_clipboard(plan.cli(**cli_target(self.app)))
         count = len(self.plan.calls)
-        self.notify(f"Copied {count} aws CLI line{'s' if count != 1 else ''}.", markup=False)
+        said = f"Copied {count} aws CLI line{'s' if count != 1 else ''}"
+        if plan != self.plan:
+            said += f", secrets as {REDACTED} (Ctrl+R shows them, then c copies them)"
+        elif masked_plan(self.plan) != self.plan:
+            said += " with the real secret values (shown by Ctrl+R)"
+        self.notify(said + ".", markup=False)
 
     def _answer(self, value: bool) -> None:
         if self._answered:
