@@ -31,8 +31,9 @@ COLUMNS = [
     ("problems", "PROBLEMS"),
     ("services", "SERVICES"),
     ("running", "TASKS"),
-    ("instances", "EC2 INSTANCES"),
-    ("providers", "CAPACITY PROVIDERS"),
+    # Short names, so the table fits 80 columns with PROBLEMS in it (providers end in "…").
+    ("instances", "INSTANCES"),
+    ("providers", "PROVIDERS"),
 ]
 
 
