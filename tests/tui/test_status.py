@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from aws.models import Deployment, Service
@@ -64,4 +65,4 @@ def test_events_view_flags_trouble_and_keeps_text_inert() -> None:
     console.print(render_events(replace(svc(2, 2), events=events)))
     text = console.export_text()
     assert "✗ (service web) was unable to place a task [b]x[/b]" in text
-    assert "  (service web) has reached a steady state." in text
+    assert re.search(r"-   +\(service web\) has reached a steady state\.", text)

@@ -60,7 +60,7 @@ def render_scaling(service: Service, scaling: Scaling | None, error: str | None 
     heading = Text("\nlast activities, newest first", style="bold")
     if not scaling.activities:
         return Group(t, fields, heading, Text("none", style="dim"))
-    rows = hanging_grid()
+    rows = hanging_grid(2)
     for a in scaling.activities:
         status = clean(a.status or "-", 20)
         style = "red" if status in ("Failed", "Unfulfilled") else ""

@@ -33,24 +33,26 @@ def render_events(service: Service) -> Group:
     head.append(f" ({len(service.events)}, newest first) · Esc closes\n", style="dim")
     if not service.events:
         return Group(head, Text("No events.", style="dim"))
-    rows = hanging_grid()
+    rows = hanging_grid(3)
     for e in service.events:
         message = clean(e.message, 500)
         bad = any(p in message.lower() for p in TROUBLE)
         rows.add_row(
             Text(age(e.created_at), style="bold"),
             Text(utc_stamp(e.created_at), style="dim"),
-            Text(("✗ " if bad else "  ") + message, style="red" if bad else ""),
+            Text("✗" if bad else " ", style="red"),
+            Text(message, style="red" if bad else ""),
         )
     return Group(head, rows)
 
 
-def hanging_grid() -> Table:
-    """Rows of fixed leading columns and a last one that wraps within itself (a hanging
-    indent): what a Text cannot do."""
+def hanging_grid(fixed: int) -> Table:
+    """Rows of ``fixed`` leading columns (the first an age, right-aligned) and a last one that
+    wraps within itself (a hanging indent): what a Text cannot do."""
     grid = Table.grid(padding=(0, 1, 0, 0))
     grid.add_column(justify="right", no_wrap=True, min_width=6)
-    grid.add_column(no_wrap=True)
+    for _ in range(fixed - 1):
+        grid.add_column(no_wrap=True)
     grid.add_column(ratio=1, overflow="fold")
     return grid
 
