@@ -113,7 +113,7 @@ async def test_sort_on_the_services_pane_survives_refreshes_and_help_lists_it(
         console = Console(width=120, record=True, color_system=None)
         console.print(key_table(screen))
         listed = console.export_text()
-        assert "shift+letter" in listed and "S service" in listed and "A state" in listed
+        assert "Shift+letter" in listed and "S service" in listed and "A state" in listed
 
 
 def test_natural_key_reads_only_ascii_digits_as_numbers() -> None:
