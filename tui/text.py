@@ -38,20 +38,28 @@ def safe(value: object, style: str = "", limit: int = 200) -> Text:
 
 
 def age(when: datetime | None, now: datetime | None = None) -> str:
-    """Compact k9s-style age: 42s, 7m, 3h, 12d."""
+    """Age in its two largest units, one format in every column: 42s, 1m45s, 1h43m, 2d3h (a
+    zero second unit left out: 2m, 3h). ``105s`` beside ``2m`` read as two different clocks."""
     if when is None:
         return "-"
     now = now or datetime.now(UTC)
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    seconds = max(0, int((now - when).total_seconds()))
-    if seconds < 120:
-        return f"{seconds}s"
-    if seconds < 7200:
-        return f"{seconds // 60}m"
-    if seconds < 172800:
-        return f"{seconds // 3600}h"
-    return f"{seconds // 86400}d"
+    return duration(max(0, int((now - when).total_seconds())))
+
+
+#: Each unit of an age with its length in seconds, the largest first.
+AGE_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
+
+
+def duration(seconds: int) -> str:
+    """``seconds`` in its two largest units: 45s, 1m45s, 1h43m, 2d3h."""
+    for i, (unit, length) in enumerate(AGE_UNITS[:-1]):
+        if seconds >= length:
+            smaller, small_length = AGE_UNITS[i + 1]
+            rest = (seconds % length) // small_length
+            return f"{seconds // length}{unit}" + (f"{rest}{smaller}" if rest else "")
+    return f"{seconds}s"
 
 
 def short_arn(arn: str | None) -> str:

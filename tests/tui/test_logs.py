@@ -258,7 +258,7 @@ async def test_task_detail_opens_the_logs_view_and_help_lists_its_keys(
         console = Console(width=100, record=True, color_system=None)
         console.print(key_table(logs))
         listed = console.export_text()
-        for key in ("space", "/", "f", "1", "w", "t", "p", "s"):
+        for key in ("Space", "/", "f", "1", "w", "t", "p", "s"):
             assert any(line.split()[:1] == [key] for line in listed.splitlines()), listed
         await pilot.press("escape")
         await pilot.press("escape")

@@ -26,8 +26,12 @@ def names(table: LiveTable) -> list[str]:
 
 def test_sort_keys_are_natural_and_ages_by_length() -> None:
     assert sorted(["svc-10", "svc-2", "Svc-1"], key=sort_key) == ["Svc-1", "svc-2", "svc-10"]
-    assert sorted(["3h", "42s", "7m", "2d"], key=sort_key) == ["42s", "7m", "3h", "2d"]
-    assert sort_letters(["SERVICE", "STATE", "GROUP", "TASKS", "AGE"]) == ["N", "S", "R", "T", "A"]
+    ages = ["3h", "42s", "1m45s", "2d3h", "7m", "1h43m", "2d", "stopped 1h"]
+    assert sorted(ages, key=sort_key) == [
+        *("42s", "1m45s", "7m", "stopped 1h", "1h43m", "3h", "2d", "2d3h"),
+    ]
+    # a name not in SORT_LETTERS: its first letter free on the pane
+    assert sort_letters(["SERVICE", "STATE", "GROUP", "TASKS"]) == ["S", "A", "R", "K"]
 
 
 async def test_shift_letter_sorts_toggles_and_survives_refresh() -> None:
@@ -54,7 +58,7 @@ async def test_shift_letter_sorts_toggles_and_survives_refresh() -> None:
         assert names(table) == ["svc-20", "svc-10", "svc-3", "svc-2"]
         # another column; ties keep the screen's order
         table.upsert_rows([row("k3", "svc-3", "bad", -3)])
-        await pilot.press("S")
+        await pilot.press("A")  # STATE's letter
         assert names(table)[0] == "svc-3"  # "bad" before "ok"
         assert str(table.columns["name"].label) == "NAME"  # type: ignore[index]
         # filtering keeps the sort
@@ -99,7 +103,7 @@ async def test_sort_on_the_services_pane_survives_refreshes_and_help_lists_it(
         def shown() -> list[str]:
             return [screen.services[k].name for k in keys(t)]
 
-        await pilot.press("N", "N")  # by name, then reversed
+        await pilot.press("S", "S")  # by SERVICE, then reversed
         expected = sorted(shown(), key=natural_key, reverse=True)
         assert shown() == expected and len(expected) > 1
         assert str(t.columns["name"].label) == "SERVICE ▼"  # type: ignore[index]
@@ -109,7 +113,7 @@ async def test_sort_on_the_services_pane_survives_refreshes_and_help_lists_it(
         console = Console(width=120, record=True, color_system=None)
         console.print(key_table(screen))
         listed = console.export_text()
-        assert "shift+letter" in listed and "N service" in listed and "S state" in listed
+        assert "Shift+letter" in listed and "S service" in listed and "A state" in listed
 
 
 def test_natural_key_reads_only_ascii_digits_as_numbers() -> None:

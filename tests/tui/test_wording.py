@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -64,7 +65,9 @@ async def test_the_deploy_picker_shows_image_tags_and_ages(
         assert all(" ago" in p for p in prompts()), prompts()
         # The sandbox registered its revisions a week apart, as a release train would.
         ages = [p.split("registered ", 1)[1].split(" ago")[0] for p in prompts()]
-        assert len(set(ages)) == len(ages) and all(a.endswith("d") for a in ages), ages
+        assert len(set(ages)) == len(ages) and all(re.fullmatch(r"\d+d(\d+h)?", a) for a in ages), (
+            ages
+        )
         await pilot.press("escape")
 
 

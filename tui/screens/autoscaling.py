@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import asyncio
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +21,7 @@ from aws import autoscaling
 from aws.autoscaling import Scaling
 from aws.models import Service
 from aws.session import Clients
+from tui.screens.events import hanging_grid
 from tui.text import age, clean
 from tui.usage import policy_words
 
@@ -26,38 +29,46 @@ from tui.usage import policy_words
 UNKNOWN = None
 
 
-def render_scaling(service: Service, scaling: Scaling | None, error: str | None = None) -> Text:
+def render_scaling(service: Service, scaling: Scaling | None, error: str | None = None) -> Group:
+    """Range and policies, then the activities with their causes, each wrapping within its own
+    column (never back at column 1)."""
     t = Text()
-    t.append(f"Auto Scaling of {clean(service.name, 80)}\n\n", style="bold")
+    t.append(f"Auto Scaling of {clean(service.name, 80)}", style="bold")
+    t.append(" · Esc closes\n\n", style="dim")
     if error:
         t.append(f"✗ not refreshed: {clean(error, 300)}\n\n", style="bold red")
     if scaling is None:
         t.append("Not read yet.", style="dim")
-        return t
+        return Group(t)
     if not scaling.registered:
         t.append(
             "No scalable target: Application Auto Scaling does not change this service's "
             "desired count.",
             style="dim",
         )
-        return t
-    t.append("range     ", style="bold")
-    t.append(f"{scaling.min_capacity} to {scaling.max_capacity} tasks (desired {service.desired})")
+        return Group(t)
+    fields = Table.grid(padding=(0, 2, 0, 0))
+    fields.add_column(style="bold", no_wrap=True)
+    fields.add_column(ratio=1, overflow="fold")
+    span = Text(
+        f"{scaling.min_capacity} to {scaling.max_capacity} tasks (desired {service.desired})"
+    )
     if scaling.suspended:
-        t.append("  dynamic scaling suspended", style="yellow")
-    t.append("\npolicies  ", style="bold")
-    t.append("\n          ".join(policy_words(p) for p in scaling.policies) or "none")
-    t.append("\n\nlast activities, newest first\n", style="bold")
+        span.append("  dynamic scaling suspended", style="yellow")
+    fields.add_row("range", span)
+    fields.add_row("policies", Text("\n".join(policy_words(p) for p in scaling.policies) or "none"))
+    heading = Text("\nlast activities, newest first", style="bold")
     if not scaling.activities:
-        t.append("none\n", style="dim")
+        return Group(t, fields, heading, Text("none", style="dim"))
+    rows = hanging_grid(2)
     for a in scaling.activities:
         status = clean(a.status or "-", 20)
         style = "red" if status in ("Failed", "Unfulfilled") else ""
-        t.append(f"{age(a.started_at):>5} ", style="bold")
-        t.append(f"{status:<11} {clean(a.description, 200)}\n", style=style)
+        what = Text(clean(a.description, 200), style=style)
         if a.cause:
-            t.append(f"      {clean(a.cause, 300)}\n", style="dim")
-    return t
+            what.append("\n" + clean(a.cause, 300), style="dim")
+        rows.add_row(Text(age(a.started_at), style="bold"), Text(status, style=style), what)
+    return Group(t, fields, heading, rows)
 
 
 def known_scaling(screen: object, service: Service) -> Scaling | None:

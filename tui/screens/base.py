@@ -379,6 +379,7 @@ class PollingScreen(Screen[None]):
         text = self.filter_input.value  # the latest, not a Changed event's older value
         if target.filter_text != text.strip().lower():
             target.set_filter(text)
+            self.refresh_bindings()  # Esc clears it now (Back shows on the first pane too)
         self.header.update_lines()  # "n of N rows" follows the typing
 
     @on(Input.Changed, "#filter")
@@ -419,6 +420,20 @@ class PollingScreen(Screen[None]):
         self.command_line.remember(line)
         self.deck.run_command(line)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Back is left out of the footer where Esc has nothing to do: the first pane, with no
+        filter on (an open filter or command line takes Esc in ``on_key`` either way)."""
+        if action == "back":
+            return self.can_go_back()
+        return True
+
+    def can_go_back(self) -> bool:
+        return (
+            len(self.app.screen_stack) > 2
+            or self.up() is not None
+            or any(t.filter_text for t in self.query(LiveTable))
+        )
+
     def action_back(self) -> None:
         if self.command_line.display:
             self._close_command()
@@ -431,6 +446,7 @@ class PollingScreen(Screen[None]):
         if filtered:  # any filter on this pane, not only the focused table's
             for t in filtered:
                 t.set_filter("")
+            self.refresh_bindings()
             return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()  # drilled in: the pane under this one is its parent

@@ -31,8 +31,9 @@ COLUMNS = [
     ("problems", "PROBLEMS"),
     ("services", "SERVICES"),
     ("running", "TASKS"),
-    ("instances", "EC2 INSTANCES"),
-    ("providers", "CAPACITY PROVIDERS"),
+    # Short names, so the table fits 80 columns with PROBLEMS in it (providers end in "…").
+    ("instances", "INSTANCES"),
+    ("providers", "PROVIDERS"),
 ]
 
 
@@ -77,6 +78,14 @@ class ClustersScreen(PollingScreen):
     crumb = "clusters"
     BINDINGS = [
         Binding("enter", "open", "Services", tooltip="Show this cluster's services"),
+        # The first pane has the footer room `:` lacks elsewhere: a newcomer learns it here.
+        Binding(
+            "colon",
+            "start_command",
+            "Command",
+            key_display=":",
+            tooltip="Command: :clusters, :svc CLUSTER, :region NAME, :q … (Tab completes)",
+        ),
         # The app's `!`, shown here: the first pane is where an on-call starts.
         Binding(
             "exclamation_mark",

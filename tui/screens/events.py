@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,20 +25,36 @@ TROUBLE = (
 )
 
 
-def render_events(service: Service) -> Text:
-    t = Text()
-    t.append(f"Events of {clean(service.name, 80)}", style="bold")
-    t.append(f" ({len(service.events)}, newest first)\n\n", style="dim")
+def render_events(service: Service) -> Group:
+    """A heading, then one row per event: age and time in columns of their own, so a long
+    message wraps under itself, never back at column 1 under the times."""
+    head = Text()
+    head.append(f"Events of {clean(service.name, 80)}", style="bold")
+    head.append(f" ({len(service.events)}, newest first) · Esc closes\n", style="dim")
     if not service.events:
-        t.append("No events.", style="dim")
+        return Group(head, Text("No events.", style="dim"))
+    rows = hanging_grid(3)
     for e in service.events:
-        when = utc_stamp(e.created_at)
         message = clean(e.message, 500)
         bad = any(p in message.lower() for p in TROUBLE)
-        t.append(f"{age(e.created_at):>5} ", style="bold")
-        t.append(f"{when}  ", style="dim")
-        t.append(("✗ " if bad else "  ") + message + "\n", style="red" if bad else "")
-    return t
+        rows.add_row(
+            Text(age(e.created_at), style="bold"),
+            Text(utc_stamp(e.created_at), style="dim"),
+            Text("✗" if bad else " ", style="red"),
+            Text(message, style="red" if bad else ""),
+        )
+    return Group(head, rows)
+
+
+def hanging_grid(fixed: int) -> Table:
+    """Rows of ``fixed`` leading columns (the first an age, right-aligned) and a last one that
+    wraps within itself (a hanging indent): what a Text cannot do."""
+    grid = Table.grid(padding=(0, 1, 0, 0))
+    grid.add_column(justify="right", no_wrap=True, min_width=6)
+    for _ in range(fixed - 1):
+        grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1, overflow="fold")
+    return grid
 
 
 class EventsScreen(ModalScreen[None]):

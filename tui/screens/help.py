@@ -3,19 +3,42 @@
 from __future__ import annotations
 
 from rich.table import Table
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
 GLOBAL_NOTES = [
-    ("ctrl+p", "Command palette: every action of this pane by name"),
-    ("tab / shift+tab", "Move focus between tables"),
-    ("arrows, pgup/pgdn", "Move in a table"),
-    ("home / g, end / G", "First row, last row"),
-    ("enter", "Drill in (cluster → services → tasks and targets → task detail)"),
+    # Listed here too: on the first pane with no filter Back is off, but Esc still clears one.
+    ("Esc", "Clear the filter, or go up one pane"),
+    ("Ctrl+P", "Command palette: every action of this pane by name"),
+    ("Tab / Shift+Tab", "Move focus between tables"),
+    ("↑ ↓, PgUp / PgDn", "Move in a table"),
+    ("Home / g, End / G", "First row, last row"),
 ]
+
+#: Key names as the rest of ecsdeck writes them ("Esc closes"), not Textual's ("escape").
+KEY_NAMES = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "space": "Space"}
+
+
+def key_name(key: str) -> str:
+    """``escape`` -> ``Esc``, ``ctrl+r`` -> ``Ctrl+R``; printable keys stay as typed."""
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    if "+" in key:
+        *mods, last = key.split("+")
+        return "+".join([*(m.capitalize() for m in mods), KEY_NAMES.get(last, last.upper())])
+    return key
+
+
+def enter_note(screen: Screen[object]) -> str:
+    """What Enter does on this pane: the pane's own Enter binding (the focused table's select
+    hides it from ``active_bindings``), so the problems pane does not describe the clusters'."""
+    for binding in screen._bindings.key_to_bindings.get("enter", []):
+        if binding.description:
+            return binding.tooltip or binding.description
+    return "Open the selected row"
 
 
 def sort_line(screen: Screen[object]) -> str:
@@ -49,23 +72,27 @@ def key_table(screen: Screen[object]) -> Table:
     table.add_column("KEY", style="bold cyan", no_wrap=True)
     table.add_column("ACTION")
     seen: set[str] = set()
-    # The table's own cursor keys are summed up in one line below; list the pane's keys first.
-    table_actions = {b.action for b in DataTable.BINDINGS if isinstance(b, Binding)}
+    # The table's own cursor keys are summed up in the notes below, Enter says what it does
+    # here, and Textual's own keys (ctrl+q, the palette's ctrl+p) are not ecsdeck's to list.
+    skip = {b.action for b in DataTable.BINDINGS if isinstance(b, Binding)}
+    skip |= {b.action for b in App.BINDINGS if isinstance(b, Binding)}
+    skip.add("command_palette")
     for key, active in screen.active_bindings.items():
         binding = active.binding
-        if binding.action in table_actions or not (binding.show or binding.tooltip):
+        if binding.action in skip or key == "enter" or not (binding.show or binding.tooltip):
             continue
-        label = binding.key_display or key
+        label = binding.key_display or key_name(key)
         if not binding.description or label in seen:
             continue
         seen.add(label)
         table.add_row(label, binding.tooltip or binding.description)
+    table.add_row("Enter", enter_note(screen))
     for key, text in GLOBAL_NOTES:
         if key not in seen:
             table.add_row(key, text)
     sorting = sort_line(screen)
     if sorting:
-        table.add_row("shift+letter", f"Sort by a column, again to reverse: {sorting}")
+        table.add_row("Shift+letter", f"Sort by a column, again to reverse: {sorting}")
     return table
 
 

@@ -62,7 +62,9 @@ def task_row(t: Task) -> Row:
     if t.host_ports and not t.private_ip:
         where += ":" + ",".join(str(p) for p in t.host_ports)
     when = t.stopped_at if t.last_status == "STOPPED" else (t.started_at or t.created_at)
-    health = clean(t.health or "-", 20)
+    # A stopped task has no health left to report: ECS keeps the last one (HEALTHY beside
+    # STOPPED read as a contradiction), so it shows "-".
+    health = "-" if t.last_status == "STOPPED" else clean(t.health or "-", 20)
     health_style = {"HEALTHY": "green", "UNHEALTHY": "bold red"}.get(health, "dim")
     cells = (
         safe(t.id[:12], "bold", 14),
@@ -205,7 +207,7 @@ class ServiceScreen(
     ]
 
     DEFAULT_CSS = """
-    ServiceScreen #summary { height: auto; max-height: 8; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
+    ServiceScreen #summary { height: auto; max-height: 25vh; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     ServiceScreen #tasks { height: 3fr; }
     ServiceScreen #targets { height: 2fr; }
     ServiceScreen .pane-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }

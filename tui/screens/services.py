@@ -131,7 +131,8 @@ def service_row(
 
 class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
     BINDINGS = [
-        Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service"),
+        # Enter is named on the first pane's footer; here the action keys need the room.
+        Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service", show=False),
         *SERVICE_BINDINGS,
         Binding(
             "n",

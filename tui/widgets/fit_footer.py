@@ -13,6 +13,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -22,6 +23,15 @@ def mutating_actions() -> set[str]:
     from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS
 
     return {b.action for b in (*SERVICE_BINDINGS, *TASK_BINDINGS)}
+
+
+#: The ids of the keys a footer of any width shows first.
+FIRST = ("help", "quit")
+
+
+def own_binding(screen: Screen[object], key: str) -> Binding | None:
+    """The screen's own binding of ``key``, even when a focused widget binds it too."""
+    return next(iter(screen._bindings.key_to_bindings.get(key, [])), None)
 
 
 class FitFooter(Footer):
@@ -45,7 +55,15 @@ class FitFooter(Footer):
             room -= self.key_width(self.screen.active_bindings[palette].binding)
         out: list[tuple[Binding, bool, str]] = []
         actions: set[str] = set()
-        for key, (_node, binding, enabled, tooltip) in self.screen.active_bindings.items():
+        # Help and Quit first even where a focused table's keys come first (Enter).
+        ordered = sorted(
+            self.screen.active_bindings.items(), key=lambda kv: kv[1].binding.id not in FIRST
+        )
+        for key, (_node, binding, enabled, tooltip) in ordered:
+            if key == "enter":
+                # The focused table's select hides the pane's own Enter ("Services", "Tasks").
+                binding = own_binding(self.screen, key) or binding
+                tooltip = binding.tooltip
             if not binding.show or key == palette or binding.action in actions | hidden:
                 continue
             room -= self.key_width(binding)

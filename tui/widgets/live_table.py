@@ -10,7 +10,8 @@ hide and show rows without another API call.
 
 Sorting by a column (Shift+letter, k9s style) is a user action on top of ``order``: the table
 re-places its rows once when the key is pressed, then keeps new and changed rows in that order
-on every refresh (names sort naturally: ``svc-2`` before ``svc-10``; ages by their length).
+on every refresh (names sort naturally: ``svc-2`` before ``svc-10``; ages by their length). A
+column name has the same letter on every pane (``SORT_LETTERS``).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
-from tui.text import natural_key
+from tui.text import AGE_UNITS, natural_key
 
 #: A sort position: compared element by element; screens build it from what they sort by.
 Order = tuple[Any, ...]
@@ -45,29 +46,103 @@ class Row:
     order: Order = ()
 
 
-#: An age, or a stopped task's "stopped 5m" (its time since the stop), sorts by its seconds.
-_AGE = re.compile(r"^(?:stopped )?(\d+)([smhd])$")
-_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+#: An age ("1m45s", "2d3h"), or a stopped task's "stopped 5m" (its time since the stop), sorts by
+#: its seconds.
+_AGE = re.compile(r"^(?:stopped )?((?:\d+[dhms])+)$")
+_AGE_PART = re.compile(r"(\d+)([dhms])")
+_SECONDS = dict(AGE_UNITS)
 
 
 def sort_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """How a column sorts by its text: naturally (svc-2 before svc-10), an age ("42s", "7m",
+    """How a column sorts by its text: naturally (svc-2 before svc-10), an age ("42s", "1m45s",
     "3h") by its length in seconds."""
     age = _AGE.match(text)
     if age:
-        return ((0, int(age.group(1)) * _SECONDS[age.group(2)]),)
+        parts = _AGE_PART.findall(age.group(1))
+        return ((0, sum(int(n) * _SECONDS[unit] for n, unit in parts)),)
     return natural_key(text)
 
 
+#: Shift+letters no column sorts on: g/G go to the first and last row, E is ECS Exec, L a task's
+#: logs, X deregisters a revision.
+RESERVED = "EGLX"
+
+#: Each column name's sort letter, the same on every pane (help lists them). The rule: the
+#: name's first letter that no other column sharing a pane with it has, and none of RESERVED or
+#: a pane's own Shift+letter actions (M merged logs on services, D/A drain/activate on
+#: instances, R new revision on images). MEM% has none: its only letter is services' M.
+SORT_LETTERS = {
+    "AGE": "A",
+    "AGENT": "N",
+    "CLUSTER": "C",
+    "COMPUTE": "P",
+    "COUNT": "O",
+    "CPU%": "C",
+    "CPU / MEMORY": "C",
+    "CPU LEFT": "F",
+    "CREATED": "C",
+    "DEPLOYMENT": "P",
+    "DES/RUN/PEND": "S",
+    "DIGEST": "D",
+    "EC2 ID": "C",
+    "FAILED": "F",
+    "FAMILY": "F",
+    "HEALTH": "H",
+    "IMAGES": "I",
+    "INSTANCE": "I",
+    "INSTANCES": "I",
+    "IP / HOST": "I",
+    "LAST EVENT": "V",
+    "MARK": "M",
+    "MEM LEFT": "M",
+    "NAME": "N",
+    "PENDING": "P",
+    "PROBLEM": "P",
+    "PROBLEMS": "P",
+    "PROVIDERS": "R",
+    "PUSHED": "P",
+    "REASON": "R",
+    "REGISTERED": "S",
+    "REPOSITORY": "R",
+    "REVISION": "R",
+    "ROLLOUT": "O",
+    "RUN/DES": "R",
+    "RUNNING": "R",
+    "SCAN": "C",
+    "SERVICE": "S",
+    "SERVICES": "S",
+    "SINCE": "I",
+    "SIZE": "S",
+    "STATE": "A",
+    "STATUS": "U",
+    "STOP REASON / EXIT": "T",
+    "TAGS": "T",
+    "TARGET": "T",
+    "TARGET GROUP": "O",
+    "TARGETS": "T",
+    "TASK": "K",
+    "TASK DEF": "D",
+    "TASKS": "K",
+    "TYPE": "T",
+    "UPDATED": "U",
+    "URI": "U",
+    "USED BY": "U",
+    "WHAT": "W",
+    "WHY": "H",
+    "ZONE": "Z",
+}
+
+
 def sort_letters(labels: Sequence[str], reserved: str = "") -> list[str]:
-    """One Shift+letter per column: N for the first (the name, as k9s's Shift+N), then the
-    first letter of each header not taken by an earlier column (G is kept for "last row", E for
-    ECS Exec on task tables, and ``reserved`` for the pane's own Shift+letter actions, e.g. D
-    drains an instance)."""
-    taken = {"E", "G", "N", *reserved.upper()}
-    out = ["N"] if labels else []
-    for label in labels[1:]:
-        letter = next((c for c in label.upper() if c.isalpha() and c not in taken), "")
+    """One Shift+letter per column, from ``SORT_LETTERS`` (a name not in it: its first letter
+    free on this pane); "" where the letter is taken (a pane's own action, or another column)."""
+    taken = set(RESERVED + reserved.upper())
+    out = []
+    for label in labels:
+        letter = SORT_LETTERS.get(label) or next(
+            (c for c in label.upper() if c.isalpha() and c not in taken), ""
+        )
+        letter = "" if letter in taken else letter
         taken.add(letter)
         out.append(letter)
     return out
@@ -225,6 +300,7 @@ class LiveTable(DataTable[Text]):
             return
         anchor = self._anchor()
         with self.app.batch_update():
+            self._remeasure = True  # the widest cell may have left with its row
             for key in gone:
                 self._forget(key)
                 if key in self._row_locations:
@@ -395,7 +471,10 @@ class LiveTable(DataTable[Text]):
         for (col_key, _), before, after in zip(self._column_spec, old, new, strict=False):
             if same_cell(before, after):
                 continue
-            wider = after.cell_len > columns[col_key].content_width  # type: ignore[index]
+            width = columns[col_key].content_width  # type: ignore[index]
+            wider = after.cell_len > width
+            # It was (one of) the widest and is narrower now: measure the column again on idle.
+            self._remeasure |= before.cell_len >= width > after.cell_len
             with self._quiet():
                 self.update_cell(key, col_key, after, update_width=wider)
             changed = True
@@ -428,9 +507,43 @@ class LiveTable(DataTable[Text]):
                 self.move_cursor(row=index, animate=False, scroll=False)
                 self.scroll_to(y=self.scroll_y + offset, animate=False, immediate=True)
 
+    #: A cell got narrower, or rows left: the column may be wider than anything it still holds.
+    _remeasure = False
+
+    def _narrow_columns(self) -> None:
+        """Measure each column again from the rows it holds: a STATUS once widened by a
+        transient ``… DEPROVISIONING`` goes back to ``✓ RUNNING``'s width, giving the room back
+        to STOP REASON (DataTable only ever widens a column it is told about cell by cell)."""
+        self._remeasure = False
+        rows = list(self._rows.values())
+        for index, column in enumerate(self.columns.values()):
+            widest = max((r.cells[index].cell_len for r in rows if index < len(r.cells)), default=0)
+            column.content_width = max(widest, column.label.cell_len)
+        self._require_update_dimensions = True
+
+    def _fit_last_column(self) -> None:
+        """The last column (a reason, an event, capacity providers: free text) takes the width
+        the other columns leave and ends in "…", so the table scrolls sideways only when the
+        other columns alone are wider than the pane."""
+        columns = list(self.columns.values())
+        if not columns or not self.size.width:
+            return
+        last = columns[-1]
+        padding = 2 * self.cell_padding
+        others = sum(c.get_render_width(self) for c in columns[:-1])
+        room = self.size.width - others - padding
+        fits = last.content_width <= room
+        width = 0 if fits else max(room, last.label.cell_len)
+        if last.auto_width != fits or last.width != width:
+            last.auto_width, last.width = fits, width
+            self._update_dimensions(())  # the virtual width, for the scrollbars
+
     async def _on_idle(self, event: events.Idle) -> None:
-        await super()._on_idle(event)
-        widths = tuple(c.content_width for c in self.columns.values())
+        if self._remeasure:
+            self._narrow_columns()
+        await super()._on_idle(event)  # measures the rows added since
+        self._fit_last_column()
+        widths = tuple(c.get_render_width(self) for c in self.columns.values())
         if widths != self._widths:
             # Rows rendered before a column widened were cached at the old width.
             self._widths = widths
