@@ -20,8 +20,9 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# One worker per core; a module with its own sandbox stays on one worker (tests/conftest.py).
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadgroup --durations=15
 
 # make bench BENCH_ARGS='--services 300 --skip E' for a quicker, smaller run
 bench: $(STAMP)

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from aws.audit import AuditLog
-from tests.tui.conftest import aws_client, notes, wait_for
+from tests.tui.conftest import aws_client, notes, palette_choose, wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.scale import ScaleScreen
 from tui.screens.services import ServicesScreen
@@ -76,6 +76,20 @@ async def confirm(pilot: Any) -> None:
     await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
     assert app.screen.focused.id == "cancel"
     await pilot.press("tab", "enter")
+
+
+async def flows_ended(pilot: Any) -> None:
+    """Wait until every action flow has ended (its worker finished, no service held busy), so a
+    duplicate call sent late, by a second flow or by the first after its notice, is counted."""
+    from tui.flow import busy_keys
+
+    app = pilot.app
+
+    def ended() -> bool:
+        flows = [w for w in app.workers if w.group == "actions"]
+        return not busy_keys(app) and all(w.is_finished for w in flows)
+
+    await wait_for(pilot, ended)
 
 
 async def type_text(pilot: Any, text: str) -> None:
@@ -187,8 +201,9 @@ async def test_double_confirm_sends_once_and_enter_on_cancel_cancels(live_sandbo
         # Confirm pressed twice quickly: exactly one UpdateService
         await pilot.press("tab", "enter", "enter")
         await wait_for(pilot, lambda: "Done: UpdateService (search-api)" in notes(app))
-        await pilot.pause(0.3)
+        await flows_ended(pilot)
         assert mutations(app) == {"ecs.UpdateService": 1}
+        assert [line["result"] for line in AuditLog().read()] == ["ok"]
     assert service_doc(live_sandbox, "web-fargate", "search-api")["desiredCount"] == 3
 
 
@@ -535,9 +550,7 @@ async def test_command_palette_and_help_list_the_actions(live_sandbox, make_app)
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await type_text(pilot, "scale")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await palette_choose(pilot, "scale", "Scale")
         await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
         await pilot.press("escape")
         assert mutations(app) == {}
@@ -607,7 +620,7 @@ async def test_aws_error_is_explained_and_the_app_keeps_running(live_sandbox, ma
         text = notes(app)
         assert "ClientException" in text  # the raw code, with plain words around it
         assert "Nothing was changed." in text and "still runs auth-service:3" in text
-        await pilot.pause(0.3)
+        await flows_ended(pilot)
         assert app.is_running and app.screen is screen
     [line] = AuditLog().read()
     assert line["result"] == "error" and "ClientException" in line["error"]
