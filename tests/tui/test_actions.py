@@ -124,23 +124,26 @@ async def test_scale_by_keyboard(live_sandbox, make_app):
     assert line["result"] == "ok"
 
 
-@pytest.mark.parametrize("text", ["-1", "abc", "1e9", ""])
-async def test_scale_bad_input_sends_nothing(live_sandbox, make_app, text):
+async def test_scale_bad_input_sends_nothing(live_sandbox, make_app):
+    """Each bad count in turn, in one app (a pane opened once): the dialog stays, says why."""
     app = make_app(live_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_services(pilot, "web-fargate", "auth-service")
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
-        dialog = app.screen
-        await pilot.press("backspace")  # the current count is selected: clear it
-        await type_text(pilot, text)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is dialog, "bad input must keep the dialog open"
-        message = str(dialog.query_one("#preview").render())
-        assert any(w in message for w in ("negative", "not a whole number", "Enter a whole"))
-        await pilot.press("escape")
-        await pilot.pause()
+        screen = await open_services(pilot, "web-fargate", "auth-service")
+        for text in ["-1", "abc", "1e9", ""]:
+            await pilot.press("s")
+            await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
+            dialog = app.screen
+            await pilot.press("backspace")  # the current count is selected: clear it
+            await type_text(pilot, text)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is dialog, f"bad input {text!r} must keep the dialog open"
+            message = str(dialog.query_one("#preview").render())
+            words = ("negative", "not a whole number", "Enter a whole")
+            assert any(w in message for w in words), (text, message)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is screen)
+            await flows_ended(pilot)  # the next `s` is not refused as a second dialog
         assert mutations(app) == {}
 
 
@@ -207,19 +210,25 @@ async def test_double_confirm_sends_once_and_enter_on_cancel_cancels(live_sandbo
     assert service_doc(live_sandbox, "web-fargate", "search-api")["desiredCount"] == 3
 
 
-@pytest.mark.parametrize("key", ["s", "d", "b", "f", "i", "e", "l"])
-async def test_read_only_keys_explain_and_send_nothing(live_sandbox, make_app, key):
+async def test_read_only_keys_explain_and_send_nothing(live_sandbox, make_app):
+    """Each action key in turn, in one app (a pane opened once): refused, said, audited."""
+    keys = ["s", "d", "b", "f", "i", "e", "l"]
     app = make_app(live_sandbox, read_only=True)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_services(pilot, "core-ec2", "email-worker")
-        await pilot.press(key)
-        await wait_for(pilot, lambda: "read-only mode" in notes(app))
-        assert app.screen is screen
+        for pressed, key in enumerate(keys, start=1):
+            app.clear_notifications()
+            await pilot.press(key)
+            await wait_for(pilot, lambda: "read-only mode" in notes(app))
+            assert app.screen is screen, key
+            assert len(AuditLog().read()) == pressed, key
         assert mutations(app) == {}
-    # the refusal is in the audit log, as the README says
-    [line] = AuditLog().read()
-    assert line["result"] == "refused" and "Read-only mode" in line["error"]
-    assert (line["cluster"], line["service"]) == ("core-ec2", "email-worker")
+    # each refusal is in the audit log, as the README says
+    lines = AuditLog().read()
+    assert len(lines) == len(keys)
+    for line in lines:
+        assert line["result"] == "refused" and "Read-only mode" in line["error"]
+        assert (line["cluster"], line["service"]) == ("core-ec2", "email-worker")
 
 
 async def test_read_only_stop_task_explains_and_sends_nothing(live_sandbox, make_app):
