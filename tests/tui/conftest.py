@@ -30,10 +30,11 @@ async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 30
     raise AssertionError(f"timed out waiting for {getattr(predicate, '__name__', predicate)}")
 
 
-async def palette_choose(pilot: Any, query: str, name: str) -> None:
+async def palette_choose(pilot: Any, query: str, *names: str) -> None:
     """In the open command palette, type ``query`` and press Enter once its search has ended
-    with the command whose text starts with ``name`` highlighted: results arrive in batches, so
-    an early Enter picks whatever is highlighted then (or nothing)."""
+    with a command whose text starts with one of ``names`` highlighted: results arrive in
+    batches, so an early Enter picks whatever is highlighted then (or nothing). Commands of
+    equal score come in no fixed order, so name each one that is good to pick."""
     from textual.command import CommandInput, CommandList, CommandPalette
 
     palette = pilot.app.screen
@@ -48,7 +49,10 @@ async def palette_choose(pilot: Any, query: str, name: str) -> None:
         option = palette.query_one(CommandList).highlighted_option
         typed = palette.query_one(CommandInput).value == query
         return (
-            typed and not searching and option is not None and str(option.hit.text).startswith(name)
+            typed
+            and not searching
+            and option is not None
+            and str(option.hit.text).startswith(names)
         )
 
     await wait_for(pilot, searched_and_highlighted)

@@ -137,5 +137,5 @@ async def test_palette_offers_problems_from_any_pane(frozen_sandbox: str, make_a
         await wait_for(pilot, lambda: table(app).row_count >= 3)
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await palette_choose(pilot, "problems", "Problems")
+        await palette_choose(pilot, "problems", "Problems", ":problems")
         await wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen))
