@@ -27,8 +27,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/lint-imports --no-logo $(addprefix --contract ,$(LINT_CONTRACTS))
 
+# One worker per core; a module with its own sandbox stays on one worker (tests/conftest.py).
 test: lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --dist loadgroup --durations=15
 
 # make bench BENCH_ARGS='--services 300 --skip E' for a quicker, smaller run
 bench: $(STAMP)

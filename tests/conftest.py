@@ -142,3 +142,18 @@ def make_app() -> Any:
         return EcsDeckApp(settings)
 
     return make
+
+
+# --- xdist (`make test` runs `pytest -n auto --dist loadgroup`) --------------------------------
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Keep the tests of a module that has a module-scoped fixture (its own sandbox, a few
+    seconds to seed) on one worker, so that fixture is set up once, not once per worker; every
+    other test is dealt out one at a time. xdist starts the biggest groups first."""
+    for item in items:
+        info = getattr(item, "_fixtureinfo", None)
+        defs = info.name2fixturedefs.values() if info is not None else ()
+        if any(d and d[-1].scope == "module" for d in defs):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::", 1)[0]))

@@ -261,7 +261,6 @@ async def test_ecr_repositories_and_images(moto_url: str, clients: Clients) -> N
             }
         )
         r.put_image(repositoryName="web", imageManifest=manifest, imageTag=tag)
-        time.sleep(0.01)
     repos = await ecr.list_repositories(clients)
     assert [x.name for x in repos] == ["api", "web"]
     assert repos[1].uri.endswith("/web")
@@ -269,6 +268,10 @@ async def test_ecr_repositories_and_images(moto_url: str, clients: Clients) -> N
     assert len(images) == 3
     assert all(i.repository == "web" and i.digest.startswith("sha256:") for i in images)
     assert all(i.pushed_at is None or i.pushed_at.tzinfo for i in images)
+    # newest pushed first, whether or not the pushes fell in one second (AWS stamps seconds)
+    pushed = [(i.pushed_at.timestamp() if i.pushed_at else 0.0, i.digest) for i in images]
+    assert pushed == sorted(pushed, reverse=True)
+    assert sorted(t for i in images for t in i.tags) == ["v1", "v2", "v3"]
 
 
 def test_parse_image_uri() -> None:

@@ -30,6 +30,35 @@ async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 30
     raise AssertionError(f"timed out waiting for {getattr(predicate, '__name__', predicate)}")
 
 
+async def palette_choose(pilot: Any, query: str, *names: str) -> None:
+    """In the open command palette, type ``query`` and press Enter once its search has ended
+    with a command whose text starts with one of ``names`` highlighted: results arrive in
+    batches, so an early Enter picks whatever is highlighted then (or nothing). Commands of
+    equal score come in no fixed order, so name each one that is good to pick."""
+    from textual.command import CommandInput, CommandList, CommandPalette
+
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    await pilot.press(*query)
+
+    def searched_and_highlighted() -> bool:
+        searching = any(
+            w.node is palette and w.group == palette._GATHER_COMMANDS_GROUP and not w.is_finished
+            for w in pilot.app.workers
+        )
+        option = palette.query_one(CommandList).highlighted_option
+        typed = palette.query_one(CommandInput).value == query
+        return (
+            typed
+            and not searching
+            and option is not None
+            and str(option.hit.text).startswith(names)
+        )
+
+    await wait_for(pilot, searched_and_highlighted)
+    await pilot.press("enter")
+
+
 @pytest.fixture(scope="module")
 def sandbox() -> Iterator[str]:
     """A frozen seed-7 sandbox of the requesting module's own, for tests that change it."""

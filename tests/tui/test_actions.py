@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from aws.audit import AuditLog
-from tests.tui.conftest import aws_client, notes, wait_for
+from tests.tui.conftest import aws_client, notes, palette_choose, wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.scale import ScaleScreen
 from tui.screens.services import ServicesScreen
@@ -78,6 +78,20 @@ async def confirm(pilot: Any) -> None:
     await pilot.press("tab", "enter")
 
 
+async def flows_ended(pilot: Any) -> None:
+    """Wait until every action flow has ended (its worker finished, no service held busy), so a
+    duplicate call sent late, by a second flow or by the first after its notice, is counted."""
+    from tui.flow import busy_keys
+
+    app = pilot.app
+
+    def ended() -> bool:
+        flows = [w for w in app.workers if w.group == "actions"]
+        return not busy_keys(app) and all(w.is_finished for w in flows)
+
+    await wait_for(pilot, ended)
+
+
 async def type_text(pilot: Any, text: str) -> None:
     await pilot.press(*list(text)) if text else None
 
@@ -110,23 +124,26 @@ async def test_scale_by_keyboard(live_sandbox, make_app):
     assert line["result"] == "ok"
 
 
-@pytest.mark.parametrize("text", ["-1", "abc", "1e9", ""])
-async def test_scale_bad_input_sends_nothing(live_sandbox, make_app, text):
+async def test_scale_bad_input_sends_nothing(live_sandbox, make_app):
+    """Each bad count in turn, in one app (a pane opened once): the dialog stays, says why."""
     app = make_app(live_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
-        await open_services(pilot, "web-fargate", "auth-service")
-        await pilot.press("s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
-        dialog = app.screen
-        await pilot.press("backspace")  # the current count is selected: clear it
-        await type_text(pilot, text)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.screen is dialog, "bad input must keep the dialog open"
-        message = str(dialog.query_one("#preview").render())
-        assert any(w in message for w in ("negative", "not a whole number", "Enter a whole"))
-        await pilot.press("escape")
-        await pilot.pause()
+        screen = await open_services(pilot, "web-fargate", "auth-service")
+        for text in ["-1", "abc", "1e9", ""]:
+            await pilot.press("s")
+            await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
+            dialog = app.screen
+            await pilot.press("backspace")  # the current count is selected: clear it
+            await type_text(pilot, text)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert app.screen is dialog, f"bad input {text!r} must keep the dialog open"
+            message = str(dialog.query_one("#preview").render())
+            words = ("negative", "not a whole number", "Enter a whole")
+            assert any(w in message for w in words), (text, message)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is screen)
+            await flows_ended(pilot)  # the next `s` is not refused as a second dialog
         assert mutations(app) == {}
 
 
@@ -187,24 +204,31 @@ async def test_double_confirm_sends_once_and_enter_on_cancel_cancels(live_sandbo
         # Confirm pressed twice quickly: exactly one UpdateService
         await pilot.press("tab", "enter", "enter")
         await wait_for(pilot, lambda: "Done: UpdateService (search-api)" in notes(app))
-        await pilot.pause(0.3)
+        await flows_ended(pilot)
         assert mutations(app) == {"ecs.UpdateService": 1}
+        assert [line["result"] for line in AuditLog().read()] == ["ok"]
     assert service_doc(live_sandbox, "web-fargate", "search-api")["desiredCount"] == 3
 
 
-@pytest.mark.parametrize("key", ["s", "d", "b", "f", "i", "e", "l"])
-async def test_read_only_keys_explain_and_send_nothing(live_sandbox, make_app, key):
+async def test_read_only_keys_explain_and_send_nothing(live_sandbox, make_app):
+    """Each action key in turn, in one app (a pane opened once): refused, said, audited."""
+    keys = ["s", "d", "b", "f", "i", "e", "l"]
     app = make_app(live_sandbox, read_only=True)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_services(pilot, "core-ec2", "email-worker")
-        await pilot.press(key)
-        await wait_for(pilot, lambda: "read-only mode" in notes(app))
-        assert app.screen is screen
+        for pressed, key in enumerate(keys, start=1):
+            app.clear_notifications()
+            await pilot.press(key)
+            await wait_for(pilot, lambda: "read-only mode" in notes(app))
+            assert app.screen is screen, key
+            assert len(AuditLog().read()) == pressed, key
         assert mutations(app) == {}
-    # the refusal is in the audit log, as the README says
-    [line] = AuditLog().read()
-    assert line["result"] == "refused" and "Read-only mode" in line["error"]
-    assert (line["cluster"], line["service"]) == ("core-ec2", "email-worker")
+    # each refusal is in the audit log, as the README says
+    lines = AuditLog().read()
+    assert len(lines) == len(keys)
+    for line in lines:
+        assert line["result"] == "refused" and "Read-only mode" in line["error"]
+        assert (line["cluster"], line["service"]) == ("core-ec2", "email-worker")
 
 
 async def test_read_only_stop_task_explains_and_sends_nothing(live_sandbox, make_app):
@@ -535,9 +559,7 @@ async def test_command_palette_and_help_list_the_actions(live_sandbox, make_app)
         await pilot.press("escape")
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await type_text(pilot, "scale")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await palette_choose(pilot, "scale", "Scale")
         await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
         await pilot.press("escape")
         assert mutations(app) == {}
@@ -607,7 +629,7 @@ async def test_aws_error_is_explained_and_the_app_keeps_running(live_sandbox, ma
         text = notes(app)
         assert "ClientException" in text  # the raw code, with plain words around it
         assert "Nothing was changed." in text and "still runs auth-service:3" in text
-        await pilot.pause(0.3)
+        await flows_ended(pilot)
         assert app.is_running and app.screen is screen
     [line] = AuditLog().read()
     assert line["result"] == "error" and "ClientException" in line["error"]

@@ -9,18 +9,31 @@ import gc
 import weakref
 from typing import Any
 
+import pytest
+
 from tests.tui.conftest import wait_for
 from tests.tui.test_panes import open_cluster, table
+from tui import heap
 from tui.screens.clusters import ClustersScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
 
 
-async def test_closed_panes_are_freed(frozen_sandbox: str, make_app: Any) -> None:
+async def test_closed_panes_are_freed(
+    frozen_sandbox: str, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sweeps: list[None] = []
+    sweep = heap.sweep
+
+    def counted_sweep() -> None:
+        sweep()
+        sweeps.append(None)
+
+    monkeypatch.setattr(heap, "sweep", counted_sweep)  # looked up when a pane closes
     app = make_app(frozen_sandbox)
     closed: list[weakref.ref[Any]] = []
     async with app.run_test(size=(120, 36)) as pilot:
-        for _ in range(3):
+        for round_ in range(3):
             await open_cluster(app, pilot, "shared-mixed")
             closed.append(weakref.ref(app.screen))
             await pilot.press("enter")
@@ -32,7 +45,8 @@ async def test_closed_panes_are_freed(frozen_sandbox: str, make_app: Any) -> Non
             await wait_for(pilot, lambda: isinstance(app.screen, ServicesScreen))
             await pilot.press("escape")
             await wait_for(pilot, lambda: isinstance(app.screen, ClustersScreen))
-            await pilot.pause(1.0)  # the sweep after a close runs half a second later
+            # the sweep after each of the two closes runs half a second later
+            await wait_for(pilot, lambda: len(sweeps) >= 2 * (round_ + 1))  # noqa: B023
 
         def alive() -> int:
             gc.collect()  # collects what is not frozen: a frozen pane survives it

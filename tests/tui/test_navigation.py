@@ -8,7 +8,7 @@ from typing import Any
 
 import boto3
 
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import palette_choose, wait_for
 from tests.tui.test_panes import keys, table
 from tui import resources
 from tui.screens.clusters import ClustersScreen
@@ -357,8 +357,6 @@ async def test_the_palette_lists_the_registry_commands(frozen_sandbox: str, make
         await open_cluster(app, pilot, "web-fargate")
         await pilot.press("ctrl+p")
         await pilot.pause()
-        await pilot.press(*":clusters")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await palette_choose(pilot, ":clusters", ":clusters")
         await wait_for(pilot, lambda: isinstance(app.screen, ClustersScreen))
         assert len(app.screen_stack) == 2

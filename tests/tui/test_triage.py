@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import palette_choose, wait_for
 from tests.tui.test_panes import keys, open_cluster, table
 from tui.screens.clusters import ClustersScreen
 from tui.screens.deployments import DeploymentsScreen
@@ -137,7 +137,5 @@ async def test_palette_offers_problems_from_any_pane(frozen_sandbox: str, make_a
         await wait_for(pilot, lambda: table(app).row_count >= 3)
         await pilot.press("ctrl+p")
         await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
-        await pilot.press(*"problems")
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await palette_choose(pilot, "problems", "Problems", ":problems")
         await wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen))
