@@ -41,15 +41,29 @@ def write_private(path: Path, text: str) -> Path:
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
+def _draft_name(name: str) -> str:
+    return _UNSAFE.sub("-", name).strip("-.")[:80] or "draft"
+
+
 def save_draft(name: str, text: str, path: Path | None = None) -> Path:
     """Keep an edited text (e.g. a task definition) under ``drafts/``; returns its path.
 
     ``path`` (a draft saved earlier in the same edit) is overwritten instead of a new file.
     """
     if path is None:
-        safe = _UNSAFE.sub("-", name).strip("-.")[:80] or "draft"
-        path = state_dir() / "drafts" / f"{safe}-{_stamp()}.json"
+        path = state_dir() / "drafts" / f"{_draft_name(name)}-{_stamp()}.json"
     return write_private(path, text)
+
+
+def latest_draft(name: str) -> Path | None:
+    """The newest draft ``save_draft`` kept under ``name`` (its stamp sorts by time), so an
+    edit reopened later can offer it; None when there is none."""
+    mine = re.compile(re.escape(_draft_name(name)) + r"-\d{8}T\d{6}\.\d{6}Z\.json")
+    folder = state_dir() / "drafts"
+    if not folder.is_dir():
+        return None
+    found = sorted(p for p in folder.iterdir() if mine.fullmatch(p.name))
+    return found[-1] if found else None
 
 
 def write_crash_log(text: str) -> Path:

@@ -112,16 +112,27 @@ def run_guarded(app: EcsDeckApp, key: str, what: str, flow: Flow) -> None:
     app.run_worker(guarded(), group="actions", exit_on_error=False, name=what)
 
 
-async def confirm_and_execute(screen: PollingScreen, plan: Plan) -> Outcome | None:
+async def confirm_and_execute(
+    screen: PollingScreen,
+    plan: Plan,
+    *,
+    subject: str | None = None,
+    unchanged: str | None = None,
+) -> Outcome | None:
     """Confirmation (Cancel focused) -> execute with the audit log -> notify -> refresh.
 
+    ``subject`` names the resource in the dialog's title (default: the plan's service), as the
+    flow captured it at the key press. ``unchanged`` says why the plan would change nothing:
+    the dialog then offers only Close, and nothing is sent or audited.
     The execution is a pending change (tui/pending.py) the user can give up on; then None."""
     from tui.screens.dialogs.confirm import ConfirmScreen
 
     app = screen.deck
     title = clean(plan.title, 100)  # titles may carry AWS names
-    if not await app.push_screen_wait(ConfirmScreen(plan)):
-        app.notify("Cancelled: nothing was sent.", title=title, markup=False)
+    dialog = ConfirmScreen(plan, subject=subject, unchanged=unchanged)
+    if not await app.push_screen_wait(dialog) or unchanged:
+        said = "Nothing to change" if unchanged else "Cancelled"
+        app.notify(f"{said}: nothing was sent.", title=title, markup=False)
         return None
     what = f"{plan.title} {plan.summary}"
     outcome = await app.pending.run(what, execute(app.clients, plan, audit=AuditLog()))

@@ -2,12 +2,14 @@
 edited as JSON (``e``, in ``$VISUAL``/``$EDITOR`` or the built-in editor), validated, diffed,
 confirmed, then offered for deployment. Edited text is never lost: Esc asks first, a failed
 validation or registration reopens the editor with the error, and the text is saved under the
-state dir."""
+state dir; pressing ``e`` again offers that draft."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
 
 from aws import actions as aws_actions
 from aws.execute import Outcome
@@ -126,7 +128,11 @@ def edit_taskdef(screen: PollingScreen, service: Service) -> None:
             raise ActionError(f"{service.name} has no task definition.")
         td = await ecs.read_task_definition(app.clients, service.task_definition)
         edit = _TaskDefEdit(td)
-        text = edit.initial
+        start = await _offer_draft(app, edit)
+        if start is None:
+            app.notify("Cancelled: nothing was sent.", markup=False)
+            return
+        text = start
         problems: list[str] = []
         plan: Plan | None = None
         editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
@@ -168,9 +174,39 @@ def edit_taskdef(screen: PollingScreen, service: Service) -> None:
                 problems = [f"RegisterTaskDefinition failed: {outcome.error or 'see above'}", saved]
                 app.notify(clean(saved, 600), title="Your edits are kept", markup=False)
             else:
+                edit.discard()  # registered: the draft is spent, not offered again
                 return
 
     launch(screen, service_key(service), "Edit task definition", flow, service_target(service))
+
+
+async def _offer_draft(app: EcsDeckApp, edit: _TaskDefEdit) -> str | None:
+    """The text to start from: a draft saved by an earlier edit of the family (kept when the
+    editor was left, a check or the registration failed) is offered before the revision;
+    None when the user picks neither (Esc)."""
+    from aws import state
+    from tui.screens.picker import PickerScreen
+
+    path = state.latest_draft(edit.td.family)
+    try:
+        text = path.read_text() if path is not None else None
+    except OSError:
+        text = None
+    if path is None or text is None or text == edit.initial:
+        return edit.initial
+    draft = "Open your saved draft"
+    fresh = f"Start from {edit.td.family}:{edit.td.revision} (the draft is kept)"
+    choice = await app.push_screen_wait(
+        PickerScreen(
+            f"A draft of {edit.td.family} is saved",
+            [draft, fresh],
+            notes={draft: Text(f"  {clean(path.name, 80)}", style="dim")},
+        )
+    )
+    if choice == draft:
+        edit.draft = path  # saving again overwrites it rather than starting another file
+        return text
+    return edit.initial if choice == fresh else None
 
 
 class _TaskDefEdit:
@@ -217,6 +253,15 @@ class _TaskDefEdit:
         except ValidationError as exc:
             raise ValueError(f"Fix the JSON first ({exc.problems[0]}).") from None
         return json.dumps(body if show else secrets.mask(body), indent=2, default=str)
+
+    def discard(self) -> None:
+        """Remove this edit's draft file (once its text is registered)."""
+        import contextlib
+
+        if self.draft is not None:
+            with contextlib.suppress(OSError):
+                self.draft.unlink()
+            self.draft = None
 
     def save(self, text: str) -> str:
         """Save the text (secrets masked when it parses) as a draft: a line saying where."""

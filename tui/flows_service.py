@@ -3,10 +3,11 @@ switch the launch type (its checks and plan are aws/launch_type/switch.py's)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from aws import actions as aws_actions
-from aws.plan import ActionError
+from aws.plan import ActionError, td_label
 from tui.flow import (
     app_of,
     confirm_and_execute,
@@ -22,7 +23,7 @@ if TYPE_CHECKING:
 
 
 def scale(screen: PollingScreen, service: Service) -> None:
-    from tui.screens.autoscaling import known_scaling, read_for_scale
+    from tui.screens.autoscaling import known_scaling, read_for_scale, scale_warnings
     from tui.screens.dialogs.scale import ScaleScreen
 
     async def flow() -> None:
@@ -33,7 +34,14 @@ def scale(screen: PollingScreen, service: Service) -> None:
         count = await app.push_screen_wait(dialog)
         if count is None:
             return
-        await confirm_and_execute(screen, aws_actions.plan_scale(service, count))
+        plan = aws_actions.plan_scale(service, count)
+        # The first step's Auto Scaling warning goes on to the confirmation (read now if the
+        # dialog was left before its read came back).
+        scaling = dialog.scaling if dialog.scaling is not None or load is None else await load()
+        warnings = tuple(scale_warnings(scaling, count))
+        plan = replace(plan, notes=(*warnings, *plan.notes))
+        same = f"{service.name} already wants {count}." if count == service.desired else None
+        await confirm_and_execute(screen, plan, unchanged=same)
 
     launch(screen, service_key(service), "Scale", flow, service_target(service))
 
@@ -54,9 +62,17 @@ def deploy(screen: PollingScreen, service: Service) -> None:
             return
         plan = aws_actions.plan_deploy(service, arn)
         plan = await with_diff(screen, plan, service.task_definition, arn)
-        await confirm_and_execute(screen, plan)
+        await confirm_and_execute(screen, plan, unchanged=already_runs(service, arn))
 
     launch(screen, service_key(service), "Deploy", flow, service_target(service))
+
+
+def already_runs(service: Service, task_definition: str) -> str | None:
+    """Why deploying ``task_definition`` changes nothing (UpdateService with the revision the
+    service runs starts no deployment), or None."""
+    if task_definition != service.task_definition:
+        return None
+    return f"{service.name} already runs {td_label(task_definition)}: nothing would change."
 
 
 def rollback(screen: PollingScreen, service: Service) -> None:
@@ -107,7 +123,7 @@ def stop_task(screen: PollingScreen, task: Task) -> None:
         plan = aws_actions.plan_stop_task(
             task, reason, service_running=_service_running(screen, task)
         )
-        await confirm_and_execute(screen, plan)
+        await confirm_and_execute(screen, plan, subject=f"task {task.id}")
 
     key = f"{task.cluster_arn}/{task.service_name}" if task.service_name else task.arn
     cluster = task.cluster_arn.rsplit("/", 1)[-1]

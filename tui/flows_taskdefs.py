@@ -16,6 +16,7 @@ from aws.errors import explain
 from aws.models import Service, arn_tail
 from aws.plan import ActionError, family_revision, td_label
 from tui.flow import Target, confirm_and_execute, launch, service_key, with_diff
+from tui.flows_service import already_runs
 from tui.text import clean
 
 if TYPE_CHECKING:
@@ -84,7 +85,7 @@ def deploy_revision(screen: RevisionsScreen, revision: RevisionRef) -> None:
             return
         plan = aws_actions.plan_deploy(target, revision.arn)
         plan = await with_diff(screen, plan, target.task_definition, revision.arn)
-        await confirm_and_execute(screen, plan)
+        await confirm_and_execute(screen, plan, unchanged=already_runs(target, revision.arn))
 
     key = service_key(service) if service else f"taskdef-family/{screen.family}"
     launch(screen, key, "Deploy revision", flow, _target(service, revision.arn))
@@ -99,7 +100,7 @@ def deregister_revision(screen: RevisionsScreen, revision: RevisionRef) -> None:
         plan = taskdef_history.plan_deregister(
             revision, taskdef_history.users_of(users, revision.arn)
         )
-        await confirm_and_execute(screen, plan)
+        await confirm_and_execute(screen, plan, subject=td_label(revision.arn))
 
     key = f"taskdef/{revision.arn}"
     launch(screen, key, "Deregister revision", flow, _target(screen.service, revision.arn))

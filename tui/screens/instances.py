@@ -150,7 +150,8 @@ class InstancesScreen(PollingScreen):
         from tui.flows_instances import set_instance_state
 
         if (instance := self._selected_or_say()) is not None:
-            set_instance_state(self, self.cluster, instance, "DRAINING")
+            others = list(self.instances.values())
+            set_instance_state(self, self.cluster, instance, "DRAINING", others)
 
     def action_activate_instance(self) -> None:
         from tui.flows_instances import set_instance_state

@@ -148,6 +148,15 @@ def sort_letters(labels: Sequence[str], reserved: str = "") -> list[str]:
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class _Anchor:
+    """The row under the cursor before a change: its key, where it sorted, and its name."""
+
+    key: str
+    entry: tuple[Order, str]
+    label: str
+
+
 def same_cell(a: Text, b: Text) -> bool:
     """Text's own ``==`` ignores the base style, so ``✓ 3/3`` turning red would go unseen."""
     return a.plain == b.plain and a.style == b.style and a.spans == b.spans
@@ -365,10 +374,11 @@ class LiveTable(DataTable[Text]):
         old = self._rows.get(row.key)
         base = row.order or (self._base_of[row.key] if old else (len(self._sorted),))
         order = self._effective(row, base)
+        relocated = False  # a shown row taken out to move: the cursor must be put back on it
         if old is not None and self._order_of[row.key] != order:
             self._forget(row.key)
-            old_shown = row.key in self._row_locations
-            if old_shown:
+            relocated = row.key in self._row_locations
+            if relocated:
                 self.remove_row(row.key)
             old = None
         if old is None:
@@ -381,7 +391,7 @@ class LiveTable(DataTable[Text]):
             if self.sort_descending and self._sort_index is not None:
                 index = len(self._sorted) - 1 - index  # shown bottom to top
             if not self._matches(row):
-                return False
+                return relocated
             self._appending = True
             try:
                 self.add_row(*row.cells, key=row.key)
@@ -390,7 +400,7 @@ class LiveTable(DataTable[Text]):
             # Unfiltered, the sorted index is the display index; filtered, it is only an upper
             # bound, so repaint from the top.
             self._mark_dirty(0 if self.filter_text else index)
-            return index != len(self._sorted) - 1
+            return relocated or index != len(self._sorted) - 1
         self._rows[row.key] = row
         shown, wanted = row.key in self._row_locations, self._matches(row)
         if shown and wanted:
@@ -486,26 +496,54 @@ class LiveTable(DataTable[Text]):
             return self
         return super().refresh(*regions, **kwargs)
 
-    def _anchor(self) -> str | None:
-        """The key the cursor should stay on through a change; None while the cursor sits at
-        the top, so a loading table keeps reading from its first row."""
-        if self.cursor_row == 0 and self.scroll_y == 0:
+    def _anchor(self) -> _Anchor | None:
+        """Where the cursor is, to keep it on the same row through a change. None only while
+        the pane's first load is on and the cursor sits at the top: a loading table keeps
+        reading from its first row. After that the cursor follows its row's key, even at the
+        top: an action key must act on the row the user saw under it."""
+        key = self.selected_key
+        if key is None or key not in self._rows:
             return None
-        return self.selected_key
+        if self.hold_selection and self.cursor_row == 0 and self.scroll_y == 0:
+            return None
+        return _Anchor(key, (self._order_of[key], key), self._rows[key].cells[0].plain)
 
-    def _place_rows(self, keep_key: str | None) -> None:
-        """Give each shown row its sorted position, keeping the cursor on ``keep_key``.
+    def _nearest(self, anchor: _Anchor) -> str | None:
+        """The shown row nearest to where the anchor's row sorted: the next one, else the one
+        before (in sorted order, so rows that left above it do not shift the choice)."""
+        index = bisect.bisect_left(self._sorted, anchor.entry)
+        after = (k for _, k in self._sorted[index:] if k in self._row_locations)
+        before = (k for _, k in reversed(self._sorted[:index]) if k in self._row_locations)
+        if self.sort_descending and self._sort_index is not None:
+            after, before = before, after  # shown bottom to top: "next" is above
+        return next(after, None) or next(before, None)
+
+    def _place_rows(self, anchor: _Anchor | None) -> None:
+        """Give each shown row its sorted position, keeping the cursor on the anchor's row, or
+        on the nearest row (and saying so) when that row is no longer shown.
 
         This is what ``DataTable.sort`` does to ``_row_locations``, without its key-by-cells
         sort: our order is already known."""
         keys = self._row_keys
         self._row_locations = TwoWayDict({keys[k]: i for i, k in enumerate(self._shown())})
+        if anchor is None:
+            return
+        keep_key: str | None = anchor.key
+        if keep_key not in self._row_locations:
+            keep_key = self._nearest(anchor)
+            self._say_lost(anchor, keep_key)
         if keep_key is not None and keep_key in self._row_locations:
             index = self.get_row_index(keep_key)
             if index != self.cursor_row:
                 offset = index - self.cursor_row
                 self.move_cursor(row=index, animate=False, scroll=False)
                 self.scroll_to(y=self.scroll_y + offset, animate=False, immediate=True)
+
+    def _say_lost(self, anchor: _Anchor, now: str | None) -> None:
+        """The row under the cursor left: say which, and where the cursor went."""
+        why = "is gone" if anchor.key not in self._rows else "no longer matches the filter"
+        where = f": the cursor is on {self._rows[now].cells[0].plain} now" if now else ""
+        self.notify(f"{anchor.label} {why}{where}.", severity="warning", markup=False)
 
     #: A cell got narrower, or rows left: the column may be wider than anything it still holds.
     _remeasure = False

@@ -177,8 +177,30 @@ def update_focus_hint(screen: Screen[Any], enter: str | None = None, extra: str 
     hints.first(Static).update(Text(text))
 
 
+def title_text(plan: Plan, subject: str | None = None) -> Text:
+    """``Scale service · payments-api``: the action and the resource it acts on (``subject``,
+    else the plan's service), named as captured when the key was pressed."""
+    title = Text(clean(plan.title, 100))
+    subject = subject or plan.service
+    if subject and subject not in plan.title:
+        title.append(" · ")
+        title.append(clean(subject, 80), style="bold")
+    return title
+
+
+def unchanged_renderable(plan: Plan, unchanged: str) -> Group:
+    """A change that changes nothing: what it would have been, and why nothing is sent."""
+    return Group(
+        Text(clean(plan.summary, 300), style="bold"),
+        Text("• ") + Text(clean(unchanged, 500), style="bold yellow"),
+        Text("\nNothing to send: Close and nothing is sent or audited.", style="dim"),
+    )
+
+
 class ConfirmScreen(Dialog[bool]):
-    """Show a plan; dismiss True on Confirm, False on Cancel/Escape."""
+    """Show a plan; dismiss True on Confirm, False on Cancel/Escape.
+
+    With ``unchanged`` (why the plan would change nothing) it says so and offers only Close."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -187,26 +209,42 @@ class ConfirmScreen(Dialog[bool]):
     ]
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmScreen")
 
-    def __init__(self, plan: Plan, confirm_label: str = "Confirm") -> None:
+    def __init__(
+        self,
+        plan: Plan,
+        confirm_label: str = "Confirm",
+        *,
+        subject: str | None = None,
+        unchanged: str | None = None,
+    ) -> None:
         super().__init__()
         self.plan = plan
         self.confirm_label = confirm_label
+        self.subject = subject
+        self.unchanged = unchanged
         self._answered = False
         #: True while Ctrl+R shows the real secret values (then `c` copies them too).
         self.revealed = False
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            title = Text(clean(self.plan.title, 100))
+            title = title_text(self.plan, self.subject)
             title.append("   ")
             title.append_text(where_text(self.app))
             yield Static(title, classes="title", id="title")
             with VerticalScroll():
-                yield Static(plan_renderable(self.plan, cli_target(self.app)), id="plan")
+                if self.unchanged:
+                    body = unchanged_renderable(self.plan, self.unchanged)
+                else:
+                    body = plan_renderable(self.plan, cli_target(self.app))
+                yield Static(body, id="plan")
             with Horizontal(classes="buttons"):
                 yield Static(id="focus-hint", classes="focus-hint")
-                yield Button("Cancel", id="cancel", variant="primary")
-                yield Button(self.confirm_label, id="confirm", variant="warning")
+                if self.unchanged:
+                    yield Button("Close", id="cancel", variant="primary")
+                else:
+                    yield Button("Cancel", id="cancel", variant="primary")
+                    yield Button(self.confirm_label, id="confirm", variant="warning")
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
@@ -214,13 +252,16 @@ class ConfirmScreen(Dialog[bool]):
 
     @on(events.DescendantFocus)
     def _hint(self) -> None:
+        if self.unchanged:
+            update_focus_hint(self)
+            return
         hidden = masked_plan(self.plan) != self.plan
         update_focus_hint(
             self, extra="c copies the aws lines" + (" · Ctrl+R secrets" if hidden else "")
         )
 
     def action_toggle_secrets(self) -> None:
-        if masked_plan(self.plan) == self.plan:
+        if self.unchanged or masked_plan(self.plan) == self.plan:
             self.notify("No secret values in these calls.", markup=False)
             return
         self.revealed = not self.revealed
@@ -231,6 +272,8 @@ class ConfirmScreen(Dialog[bool]):
     def action_copy_cli(self) -> None:
         """The calls as ``aws`` lines, as the dialog shows them after each ``$``: secrets as
         placeholders unless Ctrl+R revealed them (a clipboard may be shared or logged)."""
+        if self.unchanged:
+            return  # nothing would be sent: there is nothing to copy
         plan = self.plan if self.revealed else masked_plan(self.plan)
         self.app.copy_to_clipboard(plan.cli(**cli_target(self.app)))
         count = len(self.plan.calls)

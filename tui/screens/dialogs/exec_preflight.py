@@ -1,7 +1,8 @@
 """ECS Exec's preflight: each prerequisite ✓/✗ with the fix in words, then Connect.
 
-Connect is offered only when nothing fails; a service without ECS Exec gets an "Enable on the
-service" button (the usual confirmation follows). With several containers the checks follow
+Connect opens the shell only when nothing fails; pressed while a check fails, it says which
+check stops it and its fix (a button that did nothing left the user guessing). A service without
+ECS Exec gets an "Enable on the service" button (the usual confirmation follows). With several containers the checks follow
 the one picked, since the agent runs per container.
 """
 
@@ -110,6 +111,7 @@ class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
                 yield Static(checks_text(self.result), id="checks")
             yield Input(value=DEFAULT_COMMAND, placeholder="command", id="exec-command")
             yield Static(id="cli")
+            yield Static(id="why", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 if self.can_enable:
@@ -122,8 +124,8 @@ class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
     def _refresh(self) -> None:
         self.result = self._check()
         self.query_one("#checks", Static).update(checks_text(self.result))
+        self.query_one("#why", Static).update("")
         connect = self.query_one("#connect", Button)
-        connect.disabled = not self.result.ok
         (connect if self.result.ok else self.query_one("#cancel", Button)).focus()
         self._show_cli()
 
@@ -147,8 +149,25 @@ class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
     @on(Button.Pressed, "#connect")
     def _connect(self) -> None:
         command = self.query_one("#exec-command", Input).value.strip()
-        if self.result.ok and command:
+        if not self.result.ok:
+            self._say_why()
+        elif not command:
+            self.query_one("#why", Static).update(Text("Type the command to run first."))
+        else:
             self.dismiss(ExecChoice("connect", self.container, command))
+
+    def _say_why(self) -> None:
+        """Connect with a check failing: which one (the first), and its fix, here and in a
+        notice."""
+        failed = self.result.failed
+        first = failed[0]
+        why = Text(f"Cannot connect: {len(failed)} check{'s' if len(failed) != 1 else ''} ")
+        why.append("failed, first ")
+        why.append(clean(first.label, 80), style="bold")
+        if first.fix:
+            why.append(f" → {clean(first.fix, 300)}")
+        self.query_one("#why", Static).update(why)
+        self.notify(why.plain, title="ECS Exec", severity="warning", markup=False)
 
     @on(Button.Pressed, "#enable")
     def _enable(self) -> None:
