@@ -39,3 +39,27 @@ async def test_families_show_counts_and_the_latest_revision_whole_on_first_paint
         assert t.get_cell("payments-api", "latest").plain == str(max(revisions))
         assert re.fullmatch(r"(\d+[dhms])+", t.get_cell("payments-api", "registered").plain)
         assert "payments-api" in t.get_cell("payments-api", "images").plain
+
+
+async def test_the_palette_lists_only_ecsdecks_commands(frozen_sandbox: str, make_app: Any) -> None:
+    """Textual's own palette entries (Theme, Keys, Screenshot, its Quit) sat among ecsdeck's
+    commands; `q` quits and `?` lists the keys, so the palette offers only ecsdeck's."""
+    from textual.command import CommandList, CommandPalette
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await loaded_clusters(app, pilot)
+        await pilot.press("ctrl+p")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette))
+        found = app.screen.query_one(CommandList)
+
+        def offered() -> list[str]:
+            return [str(found.get_option_at_index(i).prompt) for i in range(found.option_count)]
+
+        await wait_for(pilot, lambda: ":clusters" in "\n".join(offered()))
+        listed = "\n".join(offered())
+        assert "Problems" in listed
+        for textual_own in ("Theme", "Keys", "Screenshot", "Maximize", "Quit the application"):
+            assert textual_own not in listed
+        await pilot.press(*"theme")
+        await wait_for(pilot, lambda: app.screen.query_one(CommandList).option_count == 0)
