@@ -360,6 +360,18 @@ class TaskDefinition:
 
 
 @dataclass(frozen=True, slots=True)
+class TaskDefinitionFamily:
+    """A family as one ListTaskDefinitions (ACTIVE) listing names it: its newest ACTIVE
+    revision and how many revisions are ACTIVE. What the newest holds is read apart
+    (DescribeTaskDefinition, once: a revision never changes)."""
+
+    name: str
+    latest_arn: str
+    latest_revision: int
+    active_revisions: int
+
+
+@dataclass(frozen=True, slots=True)
 class Identity:
     account: str | None
     arn: str | None

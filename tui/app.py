@@ -24,7 +24,9 @@ from tui.problem_feed import ProblemFeed
 class EcsDeckApp(App[None]):
     TITLE = "ecsdeck"
     CSS_PATH = "app.tcss"
-    COMMANDS = App.COMMANDS | {ActionCommands, ResourceCommands}
+    # Only ecsdeck's commands: Textual's own (Theme, Keys, Screenshot, Quit) read as ecsdeck's
+    # beside them, and `q` quits and `?` lists the keys already.
+    COMMANDS = {ActionCommands, ResourceCommands}
     BINDINGS = [
         Binding("q", "quit", "Quit"),
         Binding("question_mark", "help", "Help", key_display="?"),

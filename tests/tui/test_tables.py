@@ -117,7 +117,7 @@ async def test_shift_a_sorts_age_on_the_tasks_pane_and_the_service_pane(
 
 
 def no_sideways_scroll(t: LiveTable) -> bool:
-    return t.size.width > 0 and t.virtual_size.width <= t.size.width
+    return t.size.width > 0 and t.max_scroll_x == 0 and not t.show_horizontal_scrollbar
 
 
 async def test_clusters_pane_fits_80_columns(frozen_sandbox: str, make_app: Any) -> None:
@@ -127,6 +127,35 @@ async def test_clusters_pane_fits_80_columns(frozen_sandbox: str, make_app: Any)
         await wait_for(pilot, lambda: t.row_count >= 3)
         await wait_for(pilot, lambda: no_sideways_scroll(t))
         assert t.max_scroll_x == 0
+
+
+async def test_services_pane_fits_80_columns_and_follows_a_resize(
+    frozen_sandbox: str, make_app: Any
+) -> None:
+    """At 80 columns the services pane leaves out CPU%, MEM%, COMPUTE and TASK DEF rather than
+    scroll sideways; widened, they come back, with the same rows, sort and selected row."""
+    from tests.tui.test_panes import open_cluster
+
+    app = make_app(frozen_sandbox)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for cluster in ("shared-mixed", "web-fargate", "core-ec2", "bench"):
+            if cluster != "shared-mixed":
+                await pilot.press("escape")
+            await open_cluster(app, pilot, cluster)
+            t = table(app, "#services")
+            await wait_for(pilot, lambda t=t: no_sideways_scroll(t))
+            assert t.max_scroll_x == 0, cluster
+            assert "cpu" not in t.columns and "targets" in t.columns
+        t.focus()
+        await pilot.press("S", "down", "down")  # sorted by SERVICE, the third row selected
+        chosen, count = t.selected_key, t.row_count
+        await pilot.resize_terminal(160, 36)
+        wide = await wait_for(
+            pilot, lambda: "cpu" in table(app, "#services").columns and table(app, "#services")
+        )
+        await wait_for(pilot, lambda: no_sideways_scroll(wide))
+        assert (wide.row_count, wide.selected_key, wide.sort_column) == (count, chosen, "name")
+        assert app.screen.focused is wide
 
 
 async def test_no_table_scrolls_sideways_at_120_columns(frozen_sandbox: str, make_app: Any) -> None:

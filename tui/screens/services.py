@@ -13,7 +13,7 @@ import asyncio
 import time
 
 from rich.text import Text
-from textual import on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
@@ -52,6 +52,24 @@ COLUMNS = [
     ("targets", "TARGETS"),
     ("event", "LAST EVENT"),
 ]
+
+#: Columns a narrow pane leaves out, least needed first: (pane width below which, columns).
+#: The 80-column set is SERVICE STATE RUN/DES ROLLOUT TARGETS LAST EVENT (the last one takes
+#: what is left); CPU%/MEM% are then not read at all.
+NARROW_DROPS = ((120, ("cpu", "mem", "compute")), (100, ("taskdef",)))
+
+
+def columns_for(width: int) -> list[tuple[str, str]]:
+    """The columns a pane ``width`` wide shows: the table never scrolls sideways."""
+    dropped = {key for below, keys in NARROW_DROPS if width < below for key in keys}
+    return [c for c in COLUMNS if c[0] not in dropped]
+
+
+def only(row: Row, columns: list[tuple[str, str]]) -> Row:
+    """``row`` (one cell per COLUMNS) with the cells of ``columns`` only."""
+    index = {key: i for i, (key, _) in enumerate(COLUMNS)}
+    return Row(row.key, tuple(row.cells[index[k]] for k, _ in columns), row.haystack, row.order)
+
 
 #: Services in motion re-described per tick, at most (10 per DescribeServices call).
 MAX_IN_MOTION = 50
@@ -159,14 +177,50 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
         self.usage: dict[str, Utilization] = {}
         #: When the last metrics read was tried (monotonic), failed or not.
         self._usage_at: float | None = None
+        self.columns: list[tuple[str, str]] = []
+        self._table: LiveTable | None = None
 
     def compose_body(self) -> ComposeResult:
+        self.columns = columns_for(self.app.size.width)
+        self._table = self._new_table()
+        yield self._table
+
+    def _new_table(self) -> LiveTable:
         # Shift+M opens the service's merged logs: no column sorts on it (MEM% has no letter).
-        yield LiveTable(COLUMNS, id="services", reserved="M")
+        return LiveTable(self.columns, id="services", reserved="M")
 
     @property
     def services_table(self) -> LiveTable:
-        return self.query_one("#services", LiveTable)
+        """The table on screen (while a resize swaps it, the one being replaced)."""
+        return self._table or self.query_one("#services", LiveTable)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if columns_for(event.size.width) != self.columns:
+            self._swap_columns()
+
+    @work(group="columns", exclusive=True)
+    async def _swap_columns(self) -> None:
+        """Swap in a table of the columns that fit the new width, with the same rows, sort,
+        filter, selected row and focus (a DataTable's columns are fixed once it is mounted)."""
+        old = self.services_table
+        self.columns = columns_for(self.size.width)
+        key, focused = old.selected_key, self.focused is old
+        new = self._new_table()
+        new.hold_selection = old.hold_selection
+        await old.remove()
+        await self.mount(new, after=self.header)
+        new.set_rows([self._row(s) for s in self.services.values()])
+        if old.sort_column in {k for k, _ in self.columns}:
+            new.action_sort(old.sort_column)
+            if old.sort_descending:
+                new.action_sort(old.sort_column)
+        if old.filter_text:
+            new.set_filter(old.filter_text)
+        if key is not None and key in new.shown_keys():
+            new.move_cursor(row=new.get_row_index(key), animate=False)
+        if focused:
+            new.focus()
+        self._table = new
 
     async def tick(self) -> None:
         clients = self.deck.clients
@@ -223,6 +277,8 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
         now = time.monotonic()
         if self._usage_at is not None and now - self._usage_at < METRICS_TTL:
             return
+        if not any(key == "cpu" for key, _ in self.columns):
+            return  # a narrow pane shows no CPU%/MEM%: nothing to read them for
         shown = [self.services[k] for k in self.services_table.visible_keys() if k in self.services]
         if not shown:
             return
@@ -244,12 +300,13 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
 
     def _row(self, s: Service) -> Row:
         known = self.targets.get(s.arn)
-        return service_row(
+        row = service_row(
             s,
             known[0] if known else None,
             self.usage.get(s.arn),
             usage_stale=METRICS_PART in self.header.part_errors,
         )
+        return row if len(self.columns) == len(COLUMNS) else only(row, self.columns)
 
     def _in_motion(self) -> list[str]:
         moving = [arn for arn, s in self.services.items() if s.in_motion]

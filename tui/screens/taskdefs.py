@@ -1,4 +1,5 @@
-"""`:taskdefs` (`:td`): task-definition families; `:td FAMILY`, Enter, or `t` on a service pane:
+"""`:taskdefs` (`:td`): task-definition families (each one's ACTIVE revisions, its newest
+revision and what that holds); `:td FAMILY`, Enter, or `t` on a service pane:
 the family's history (every revision, newest first, with its status, registration time, image
 tags and size). Enter on a revision: its JSON, secrets masked (aws.secrets) until `u`;
 space marks one and `=` diffs two; `d` deploys one; `X` deregisters one (tui/flows_taskdefs.py).
@@ -6,13 +7,18 @@ space marks one and `=` diffs two; `d` deploys one; `X` deregisters one (tui/flo
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Iterable
+
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from aws import ecs, taskdef_history
-from aws.models import Service, TaskDefinition
+from aws import ecs, taskdef_families, taskdef_history
+from aws.models import Service, TaskDefinition, TaskDefinitionFamily
+from aws.session import Clients
 from aws.taskdef_history import RevisionRef
 from tui import flows_taskdefs
 from tui.screens.base import PollingScreen
@@ -20,7 +26,15 @@ from tui.screens.slow import SlowScreen
 from tui.text import age, clean, natural_key, safe, short_arn, utc_stamp
 from tui.widgets.live_table import LiveTable, Row
 
-FAMILY_COLUMNS = [("family", "FAMILY")]
+#: ACTIVE before LATEST: sort letters go in column order, and LATEST's first free one is A.
+FAMILY_COLUMNS = [
+    ("family", "FAMILY"),
+    ("active", "ACTIVE"),
+    ("latest", "LATEST"),
+    ("registered", "REGISTERED"),
+    ("size", "CPU / MEMORY"),
+    ("images", "IMAGES"),
+]
 REVISION_COLUMNS = [
     ("revision", "REVISION"),
     ("status", "STATUS"),
@@ -67,20 +81,95 @@ REVISION_BINDINGS = [
 ]
 
 
+async def describe_each(
+    c: Clients, arns: Iterable[str]
+) -> tuple[dict[str, TaskDefinition], BaseException | None]:
+    """The bodies of ``arns`` (through the immutable cache), and the first failure if any: the
+    others still land, and the caller raises it after showing them."""
+    arns = list(arns)
+    read = await asyncio.gather(
+        *(ecs.read_task_definition(c, arn) for arn in arns), return_exceptions=True
+    )
+    found = {arn: td for arn, td in zip(arns, read, strict=True) if isinstance(td, TaskDefinition)}
+    failed = next((r for r in read if isinstance(r, BaseException)), None)
+    return found, failed
+
+
+def family_row(family: TaskDefinitionFamily, td: TaskDefinition | None) -> Row:
+    """A family: its ACTIVE revisions, the newest one's number, and what the newest holds ("…"
+    until its body is read)."""
+    if td is not None:
+        when = age(taskdef_history.registered_at(td))
+        size, images = taskdef_history.size(td), ", ".join(taskdef_history.container_tags(td))
+    else:
+        when = size = images = "…"
+    cells = (
+        safe(family.name, "bold", 80),
+        Text(str(family.active_revisions)),
+        Text(str(family.latest_revision)),
+        safe(when, limit=20),
+        safe(size, limit=20),
+        safe(images, limit=80),
+    )
+    hay = f"{family.name} {images}".lower()
+    return Row(family.name, cells, hay, (natural_key(family.name),))
+
+
 class FamiliesScreen(SlowScreen):
+    """Every family with an ACTIVE revision. The counts come from one paged listing
+    (aws.taskdef_families); the newest revision of each row on screen is described once."""
+
     crumb = "task definitions"
 
     def __init__(self) -> None:
         super().__init__()
         self.families: list[str] = []
+        self.listed: dict[str, TaskDefinitionFamily] = {}
+        #: Bodies of the newest revisions read so far, by ARN (a new revision: a new ARN).
+        self.details: dict[str, TaskDefinition] = {}
 
     def compose_body(self) -> ComposeResult:
         yield LiveTable(FAMILY_COLUMNS, id="families")
 
+    async def tick(self) -> None:
+        read = self._read_at
+        await super().tick()
+        if read is not None and read == self._read_at:  # a tick without a relist: scrolled rows
+            await self._describe(self.query_one(LiveTable).visible_keys())
+
     async def read(self) -> None:
-        self.families = await ecs.list_task_definition_families(self.deck.clients)
-        rows = [Row(f, (safe(f, "bold", 80),), f.lower(), (natural_key(f),)) for f in self.families]
-        self.query_one(LiveTable).set_rows(rows)
+        """List, describe what the first screen shows, then put every row in at once: the
+        first paint is whole (no row, or cell of a row on screen, arrives a tick later)."""
+        found = await taskdef_families.list_families(self.deck.clients)
+        self.listed = {f.name: f for f in found}
+        self.families = list(self.listed)
+        table = self.query_one(LiveTable)
+        shown = table.visible_keys() if table.row_count else []
+        failed = await self._describe(
+            shown or self.families[: table.size.height or DESCRIBE_PER_TICK], show=False
+        )
+        table.set_rows([self._row(f) for f in found])
+        if failed is not None:
+            raise failed
+
+    async def _describe(self, names: list[str], *, show: bool = True) -> BaseException | None:
+        """Read the newest revision of these families not read yet (a few at a time) and
+        redraw their rows (their ages move)."""
+        wanted = [self.listed[n].latest_arn for n in names if n in self.listed]
+        missing = [a for a in wanted if a not in self.details][: DESCRIBE_PER_TICK * 2]
+        failed = None
+        if missing:
+            found, failed = await describe_each(self.deck.clients, missing)
+            self.details.update(found)
+        if show:
+            rows = [self._row(self.listed[n]) for n in names if n in self.listed]
+            self.query_one(LiveTable).upsert_rows(rows)
+            if failed is not None:
+                raise failed
+        return failed
+
+    def _row(self, family: TaskDefinitionFamily) -> Row:
+        return family_row(family, self.details.get(family.latest_arn))
 
     def selected_resource(self) -> dict[str, str] | None:
         key = self.query_one(LiveTable).selected_key
@@ -135,23 +224,14 @@ class RevisionsScreen(SlowScreen):
         """Read the bodies of the rows on screen not read yet (a few a tick): the registration
         time, images and size come from them. Each is read once, ever. The rows on screen are
         redrawn every tick (their ages move) at no cost."""
-        import asyncio
-
         table = self.query_one(LiveTable)
         shown = table.visible_keys() or table.shown_keys()[:DESCRIBE_PER_TICK]
         keys = [k for k in shown if k in self.revisions]
         missing = [k for k in keys if k not in self.details][:DESCRIBE_PER_TICK]
         failed: BaseException | None = None
         if missing:
-            c = self.deck.clients
-            read = await asyncio.gather(
-                *(ecs.read_task_definition(c, arn) for arn in missing), return_exceptions=True
-            )
-            for arn, td in zip(missing, read, strict=True):
-                if isinstance(td, TaskDefinition):
-                    self.details[arn] = td
-                elif failed is None:
-                    failed = td
+            found, failed = await describe_each(self.deck.clients, missing)
+            self.details.update(found)
         table.upsert_rows([self._row(self.revisions[k]) for k in keys])
         if failed is not None:
             raise failed

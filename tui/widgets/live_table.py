@@ -564,12 +564,12 @@ class LiveTable(DataTable[Text]):
         the other columns leave and ends in "…", so the table scrolls sideways only when the
         other columns alone are wider than the pane."""
         columns = list(self.columns.values())
-        if not columns or not self.size.width:
+        if not columns or not self.scrollable_content_region.width:
             return
         last = columns[-1]
         padding = 2 * self.cell_padding
         others = sum(c.get_render_width(self) for c in columns[:-1])
-        room = self.size.width - others - padding
+        room = self.scrollable_content_region.width - others - padding  # less a scrollbar
         fits = last.content_width <= room
         width = 0 if fits else max(room, last.label.cell_len)
         if last.auto_width != fits or last.width != width:
