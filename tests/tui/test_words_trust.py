@@ -83,7 +83,7 @@ def test_usage_line_with_no_datapoint_names_the_reservation() -> None:
 
 
 def test_exit_137_with_an_out_of_memory_reason_is_not_a_question() -> None:
-    from aws.causes import stop_summary
+    from aws.triage.causes import stop_summary
     from tests.aws.test_causes import container, task
 
     oom = container(exit_code=137, reason="OutOfMemoryError: Container killed due to memory usage")
