@@ -30,6 +30,7 @@ from aws.task_watch import ServiceTasks
 from tui.log_lines import haystack, line_text, save_lines
 from tui.text import clean, plural
 from tui.widgets.fit_footer import FitFooter
+from tui.widgets.in_order import InOrderInput
 from tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
@@ -178,8 +179,8 @@ class LogsScreen(Screen[None]):
         yield self.header
         yield Static("", id="elsewhere")
         yield RichLog(id="lines", max_lines=BUFFER, wrap=False, markup=False, highlight=False)
-        yield Input(placeholder="filter shown lines (Enter keeps, Esc clears)", id="local")
-        yield Input(
+        yield InOrderInput(placeholder="filter shown lines (Enter keeps, Esc clears)", id="local")
+        yield InOrderInput(
             placeholder='CloudWatch filter pattern, e.g. ERROR or { $.level = "error" }',
             id="pattern",
         )
