@@ -21,6 +21,8 @@ from tests.tui.conftest import wait_for
 from tui.screens.dialogs.register import EditorScreen
 from tui.screens.dialogs.scale import ScaleScreen
 
+CTRL_U, DOWN, END, LEFT = b"\x15", b"\x1b[B", b"\x1b[F", b"\x1b[D"
+
 
 def one_read(app: App[Any], data: bytes) -> None:
     """What the Linux driver does with one ``os.read`` of the terminal: parse, then post all."""
@@ -53,9 +55,9 @@ async def test_a_digit_right_after_ctrl_u_in_one_read_is_kept() -> None:
     async with app.run_test() as pilot:
         field = await wait_for(pilot, lambda: app.screen.query_one("#count", Input))
         await wait_for(pilot, lambda: field.has_focus and field.value == "3")
-        one_read(app, b"\x158")
+        one_read(app, CTRL_U + b"8")
         await wait_for(pilot, lambda: field.value == "8", timeout=5)
-        one_read(app, b"\x1b[D\x155")  # left, delete what is left of it, then type
+        one_read(app, LEFT + CTRL_U + b"5")  # left, delete what is left of it, then type
         await wait_for(pilot, lambda: field.value == "58", timeout=5)
 
 
@@ -64,7 +66,7 @@ async def test_cursor_keys_then_a_letter_in_one_read_in_the_json_editor() -> Non
     async with app.run_test(size=(130, 30)) as pilot:
         area = await wait_for(pilot, lambda: app.screen.query_one("#json", TextArea))
         await wait_for(pilot, lambda: area.has_focus)
-        one_read(app, b"\x1b[B" * 6 + b"\x1b[F" + b"\x1b[D" + b"X")  # Down x6 End Left X
+        one_read(app, DOWN * 6 + END + LEFT + b"X")  # Down x6 End Left X
         line = '  "k5": 5,'
         await wait_for(pilot, lambda: "X" in area.text, timeout=5)
         assert area.document.get_line(6) == line[:-1] + "X" + line[-1]
