@@ -13,7 +13,8 @@ from tui.screens.dialogs.scale import ScaleScreen
 
 
 def painted(widget: Any) -> list[str]:
-    width, height = widget.size
+    """The widget's lines as drawn, padding included."""
+    width, height = widget.outer_size
     return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
 
 
@@ -26,7 +27,7 @@ async def test_read_only_and_live_survive_80_columns(frozen_sandbox: str, make_a
         header.update_lines()
         await pilot.pause()
         first, second = painted(header)
-        assert first.rstrip().endswith("[READ-ONLY]"), first
+        assert first.rstrip().endswith("[READ-ONLY]") and len(first) == 80, first
         assert "endpoint http" in first, first  # shortened, not dropped, while it fits
         assert "● live" in second, second
         header.mark_stale("AWS did not answer")

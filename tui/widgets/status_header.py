@@ -188,7 +188,7 @@ class StatusHeader(Widget):
         mode = Text("  [READ-ONLY]", style="bold yellow")
         if settings is None or not settings.read_only:
             mode = Text()
-        line1 = fit_line1(line1, shown_endpoint, mode, self.size.width - 2)
+        line1 = fit_line1(line1, shown_endpoint, mode, self.size.width)  # the content width
         where = Text(no_wrap=True, overflow="ellipsis")
         where.append(clean(self.crumb, 80), style="bold")
         rows = self._rows_label()
