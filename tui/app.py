@@ -13,7 +13,7 @@ from textual.binding import Binding
 
 from aws.models import Identity, Service
 from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
-from tui import config, heap
+from tui import config, heap, no_color
 from tui.commands import ActionCommands, ResourceCommands
 from tui.config import Settings
 from tui.follow import FAILED, REPLACED, Follows, follow_line
@@ -59,6 +59,7 @@ class EcsDeckApp(App[None]):
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()
+        no_color.install(self)  # NO_COLOR: trouble stays readable, never grey on grey
         #: Cluster names found by `:` lookups and deep links (the clusters pane has the rest).
         self.cluster_names: list[str] = []
         #: `:` command lines entered this session, oldest first (↑/↓ in the command line).

@@ -23,13 +23,14 @@ def saved_dir() -> Path:
     return base / "logs"
 
 
-def stamp(when: datetime | None, today: datetime | None = None) -> str:
-    """UTC time of a line; with its date when it is not from today (a quiet service's lines)."""
+def stamp(when: datetime | None, today: datetime | None = None, *, dated: bool = False) -> str:
+    """UTC time of a line; with its date when it is not from today (a quiet service's lines),
+    or always (``dated``: lines one under the other, whose columns must line up)."""
     if when is None:
-        return "-"
+        return "-" * (18 if dated else 1)
     when = when.astimezone(UTC)
     text = when.strftime("%H:%M:%S.%f")[:-3]
-    if when.date() != (today or datetime.now(UTC)).date():
+    if dated or when.date() != (today or datetime.now(UTC)).date():
         text = when.strftime("%m-%d ") + text
     return text
 
@@ -38,8 +39,8 @@ def line_text(e: LogEvent, *, stamps: bool, tag_task: bool, tag_container: bool)
     """One log line as inert text: never markup, never a terminal escape."""
     t = Text()
     if stamps:
-        when = stamp(e.timestamp)
-        t.append(f"{when} ", style="dim")
+        # Dated on every line: today's lines undated beside older dated ones misalign.
+        t.append(f"{stamp(e.timestamp, dated=True)} ", style="dim")
     if tag_task:
         t.append(f"{clean((e.task_id or '?')[:12], 12)} ", style="cyan")
     if tag_container:

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 
+from aws.errors import error_code, explain
 from aws.models import Deployment, Service, Target, Task
 from aws.triage.causes import TARGET_REASONS, stop_summary
 from tui.text import clean
@@ -98,3 +99,27 @@ def task_counts(service: Service) -> Text:
         text += f" +{service.pending}p"
     style = "bold red" if service.running < service.desired else ""
     return Text(text, style=style, no_wrap=True)
+
+
+def not_refreshed(exc: BaseException, api: str, seconds: float | None) -> Text:
+    """A part's title mark when its read failed: ``✗ not refreshed for 40s: AccessDenied
+    elasticloadbalancing:DescribeTargetHealth``, on the part itself (the header's copy of it
+    is cut off first). ``api`` is the IAM prefix of the part's calls; ``seconds`` the age of
+    what it still shows (None: never read)."""
+    code = error_code(exc)
+    operation = getattr(exc, "operation_name", None)
+    why = f"{code} {api}:{operation}" if code and operation else explain(exc)
+    when = "not read yet" if seconds is None else f"not refreshed for {int(seconds)}s"
+    return Text(f"✗ {when}: {clean(why, 120)}", style="bold red", no_wrap=True)
+
+
+def aged_cells(cells: tuple[Text, ...], seconds: float, column: int = 1) -> tuple[Text, ...]:
+    """A row still shown from an older read: dimmed, its ``column`` saying how old."""
+    out = []
+    for i, cell in enumerate(cells):
+        cell = cell.copy()
+        if i == column:
+            cell.append(f" ({int(seconds)}s old)")
+        cell.stylize("dim")
+        out.append(cell)
+    return tuple(out)

@@ -97,6 +97,25 @@ def test_clusters_pane(snap_compare: Any, frozen_sandbox: str, pinned: None) -> 
     assert snap_compare(make(frozen_sandbox), terminal_size=(120, 36), run_before=run_before)
 
 
+def test_clusters_pane_no_color(
+    snap_compare: Any, frozen_sandbox: str, pinned: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """NO_COLOR: the problem counts (red otherwise) stand out in bold, never grey on grey
+    (``✗ STALE``: tests/tui/test_no_color.py, its age ticks)."""
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    async def run_before(pilot: Any) -> None:
+        await settle(pilot.app, pilot)
+        table = pilot.app.screen.query(LiveTable).first()
+
+        def problems_read() -> bool:
+            return all(table.get_cell(k, "problems").plain != "…" for k in table.shown_keys())
+
+        await wait_for(pilot, problems_read)
+
+    assert snap_compare(make(frozen_sandbox), terminal_size=(120, 36), run_before=run_before)
+
+
 def test_services_pane(snap_compare: Any, frozen_sandbox: str, pinned: None) -> None:
     async def run_before(pilot: Any) -> None:
         await settle(pilot.app, pilot)

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, cast
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input
 
 from aws.errors import error_code, explain, is_expired_credentials
@@ -203,12 +203,15 @@ class PollingScreen(Screen[None]):
     # -- polling -------------------------------------------------------------------------------
 
     def on_screen_resume(self) -> None:
+        self.header.set_paused(False)
         self.header.update_lines()  # its age went on while another screen was on top
         self.refresh_bindings()  # the footer shows this pane's keys again
         self.poll()
 
     def on_screen_suspend(self) -> None:
         self.workers.cancel_group(self, "poll")
+        if isinstance(self.app.screen, ModalScreen):  # drawn under it: say it stopped
+            self.header.set_paused(True)
         self.refresh_bindings()  # a dialog on top: the footer lists no key of this pane
 
     def on_unmount(self) -> None:

@@ -28,8 +28,10 @@ from aws.logs import by_time
 from aws.models import LogEvent, Service, Task
 from aws.task_watch import ServiceTasks
 from tui.log_lines import haystack, line_text, save_lines
-from tui.text import clean, plural
+from tui.status import task_reason
+from tui.text import age, clean, plural
 from tui.widgets.fit_footer import FitFooter
+from tui.widgets.in_order import InOrderInput
 from tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
@@ -75,7 +77,12 @@ class LogsScreen(Screen[None]):
             id="logs_pattern",
         ),
         Binding(
-            "0", "window('tail')", "Tail", tooltip="The last lines", show=False, id="logs_tail"
+            "0",
+            "window('tail')",
+            "Window",
+            key_display="0-4",
+            tooltip="0 the last lines · 1 5m · 2 15m · 3 1h · 4 since the task started",
+            id="logs_tail",
         ),
         Binding(
             "1",
@@ -111,7 +118,6 @@ class LogsScreen(Screen[None]):
             "container",
             "Container",
             tooltip="All containers, or one (task logs)",
-            show=False,
             id="logs_container",
         ),
         Binding(
@@ -163,6 +169,8 @@ class LogsScreen(Screen[None]):
         self.loops = 0
         self.reads = 0
         self.saved: Path | None = None
+        #: The view holds the "no lines" line rather than log lines.
+        self._empty_said = False
         self.tasks = ServiceTasks(scope.cluster_arn, scope.service_name or "")
         self.session = LogSession(scope, tasks=self.tasks)
 
@@ -178,8 +186,8 @@ class LogsScreen(Screen[None]):
         yield self.header
         yield Static("", id="elsewhere")
         yield RichLog(id="lines", max_lines=BUFFER, wrap=False, markup=False, highlight=False)
-        yield Input(placeholder="filter shown lines (Enter keeps, Esc clears)", id="local")
-        yield Input(
+        yield InOrderInput(placeholder="filter shown lines (Enter keeps, Esc clears)", id="local")
+        yield InOrderInput(
             placeholder='CloudWatch filter pattern, e.g. ERROR or { $.level = "error" }',
             id="pattern",
         )
@@ -201,6 +209,7 @@ class LogsScreen(Screen[None]):
         self.lines.clear()
         self.reads = 0
         self.view.clear()
+        self._empty_said = False
         self.header.note = " · loading…"
         self.header.update_lines()
         self.session = LogSession(
@@ -266,19 +275,37 @@ class LogsScreen(Screen[None]):
             events = by_time(events)
         self.lines.extend(events)
         text = self._text(events[-BUFFER:])
+        view = self.view
         if text is not None:
-            view = self.view
+            if self._empty_said:  # the "no lines" line goes when the first line comes
+                self.redraw()
+                return
             # Keep reading where the user scrolled to; at the bottom, follow the new lines.
             view.write(text, scroll_end=initial or view.is_vertical_scroll_end)
+        elif initial:
+            self._say_empty()
+
+    def _say_empty(self) -> None:
+        """An empty view says why, instead of a blank screen that looks like a hang."""
+        label, _ = WINDOWS[self.window]
+        if self.lines and self.local:
+            words = f"No line of the {len(self.lines)} kept matches the filter (Esc clears it)."
+        else:
+            words = f"No log lines in this stream ({label}); new lines show here as they come."
+        self.view.write(Text(words, style="italic"))
+        self._empty_said = True
 
     def redraw(self) -> None:
         """Everything kept, again (the filter, wrap or timestamps changed)."""
         view = self.view
         view.clear()
+        self._empty_said = False
         view.wrap = self.wrap
         text = self._text(list(self.lines))
         if text is not None:
             view.write(text, scroll_end=True)
+        elif self.reads or self.lines:
+            self._say_empty()
         self._note()
 
     def _show_elsewhere(self, session: LogSession) -> None:
@@ -300,18 +327,28 @@ class LogsScreen(Screen[None]):
             if not self.local
             else f"{shown} of {plural(len(self.lines), 'line')}"
         ]
-        parts.append(f"{label} (0-4)")
+        parts.append(f"window: {label}")
         if self.local:
             parts.append(f"filter: {clean(self.local, 30)}")
         if self.pattern:
             parts.append(f"pattern: {clean(self.pattern, 40)}")
         if self.session.behind:
             parts.append("catching up")
-        parts.append("⏸ PAUSED (space resumes)" if self.paused else "following")
+        task = self.scope.task
+        if task is not None and task.last_status == "STOPPED":
+            parts.append(stopped_words(task))  # its stream gets no new line: not "following"
+        else:
+            parts.append("⏸ PAUSED (space resumes)" if self.paused else "following")
         self.header.note = " · " + " · ".join(parts)
         self.header.update_lines()
 
     # -- keys ----------------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``c`` (one container at a time) is listed only for a task's logs."""
+        if action == "container":
+            return self.scope.task is not None
+        return True
 
     def action_pause(self) -> None:
         self.paused = not self.paused
@@ -431,6 +468,13 @@ class LogsScreen(Screen[None]):
         self.app.push_screen(
             LogsScreen(Scope(self.scope.cluster_arn, self.scope.service_name, last))
         )
+
+
+def stopped_words(task: Task) -> str:
+    """``✗ task stopped 5m ago: EssentialContainerExited · ...: no new lines``."""
+    when = f" {age(task.stopped_at)} ago" if task.stopped_at else ""
+    why = task_reason(task)
+    return f"✗ task stopped{when}" + (f": {clean(why, 120)}" if why else "") + " (no new lines)"
 
 
 def task_logs_screen(task: Task) -> LogsScreen:

@@ -9,6 +9,7 @@ range and policies (`a`: all of it); both are read once a minute, each failing o
 from __future__ import annotations
 
 import asyncio
+import time
 
 from rich.text import Text
 from textual import on
@@ -29,7 +30,15 @@ from tui.screens.base import PollingScreen
 from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
 from tui.screens.logs import TASK_LOGS_BINDINGS, LogsKeys
 from tui.screens.service_usage import UsageParts
-from tui.status import service_health, target_reason, target_state, task_reason, task_status
+from tui.status import (
+    aged_cells,
+    not_refreshed,
+    service_health,
+    target_reason,
+    target_state,
+    task_reason,
+    task_status,
+)
 from tui.text import age, clean, plural, safe, short_arn
 from tui.usage import scaling_line
 from tui.widgets.live_table import LiveTable, Row
@@ -231,6 +240,10 @@ class ServiceScreen(
         self.focus_target = focus_target
         self.tasks: dict[str, Task] = {}
         self.targets: list[Target] = []
+        #: When the targets were last read (monotonic; None: never), and the failure of the
+        #: last read (None: it succeeded): a stale part says so on its own title and rows.
+        self._targets_at: float | None = None
+        self._targets_error: BaseException | None = None
         #: Lists every tick, describes only new, changed, moving and on-screen tasks.
         self.task_watch = ServiceTasks(cluster.arn, service.name)
         #: The Task each tasks-table row was last drawn from.
@@ -280,13 +293,21 @@ class ServiceScreen(
         await self._show_tasks(tasks)
         order = {"unhealthy": 0, "draining": 1, "initial": 2}
         ordered = sorted(targets, key=lambda t: (order.get(t.state or "", 3), t.id))
-        self.targets_table.set_rows([target_row(t, self.tasks) for t in ordered])
+        rows = [target_row(t, self.tasks) for t in ordered]
+        stale_for = self._targets_stale_for()
+        if stale_for is not None:
+            rows = [Row(r.key, aged_cells(r.cells, stale_for), r.haystack) for r in rows]
+        self.targets_table.set_rows(rows)
         running = sum(1 for t in tasks if t.last_status == "RUNNING")
         stopped = sum(1 for t in tasks if t.last_status == "STOPPED")
         self.query_one("#tasks-title", Static).update(
             f"Tasks · {running} running · {stopped} stopped (last hour)"
         )
-        self.query_one("#targets-title", Static).update(targets_title(self.service, targets))
+        title = Text(targets_title(self.service, targets))
+        if self._targets_error is not None:
+            title.append(" · ")
+            title.append_text(not_refreshed(self._targets_error, "elasticloadbalancing", stale_for))
+        self.query_one("#targets-title", Static).update(title)
         self._focus_culprit()
 
     def _focus_culprit(self) -> None:
@@ -312,10 +333,19 @@ class ServiceScreen(
         except asyncio.CancelledError:
             raise
         except Exception as exc:
+            self._targets_error = exc
             self.header.set_part_error("target health not refreshed", explain(exc))
             return self.targets
+        self._targets_error = None
+        self._targets_at = time.monotonic()
         self.header.set_part_error("target health not refreshed", None)
         return targets
+
+    def _targets_stale_for(self) -> float | None:
+        """Seconds the targets shown are old, while their reads fail (None: fresh)."""
+        if self._targets_error is None or self._targets_at is None:
+            return None
+        return time.monotonic() - self._targets_at
 
     async def _show_tasks(self, tasks: list[Task]) -> None:
         """Rebuild the rows of tasks that changed (ServiceTasks hands back the same object for

@@ -53,6 +53,22 @@ def when(at: datetime | None) -> str | None:
     return f"{utc_stamp(at)} ({age(at)} ago)" if at else None
 
 
+def cpu_words(cpu: str | None) -> str:
+    """``256 CPU units (0.25 vCPU)``; ``-`` when the task has no task-level size (an EC2 task
+    whose containers carry their own)."""
+    if not cpu:
+        return "-"
+    if not cpu.isdigit():
+        return cpu  # "1 vCPU", as some callers register it
+    return f"{int(cpu)} CPU units ({int(cpu) / 1024:g} vCPU)"
+
+
+def memory_words(memory: str | None) -> str:
+    if not memory:
+        return "-"
+    return f"{int(memory)} MiB" if memory.isdigit() else memory
+
+
 def describe(task: Task) -> Text:
     t = cause_line(task)
     t.append(f"Task {clean(task.id)}\n", style="bold")
@@ -61,7 +77,7 @@ def describe(task: Task) -> Text:
         ("health", task.health),
         ("task definition", task.task_definition),
         ("launch", task.launch_type or task.capacity_provider),
-        ("cpu / memory", f"{task.cpu} / {task.memory}"),
+        ("cpu / memory", f"{cpu_words(task.cpu)} / {memory_words(task.memory)}"),
         ("private ip", task.private_ip),
         ("instance", task.ec2_instance_id),
         ("zone", task.availability_zone),

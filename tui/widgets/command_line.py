@@ -7,7 +7,8 @@ from collections.abc import Callable
 from textual import events
 from textual.binding import Binding
 from textual.suggester import Suggester
-from textual.widgets import Input
+
+from tui.widgets.in_order import InOrderInput
 
 #: Completes a whole command line: the typed text plus its completion, or None.
 Completer = Callable[[str], "str | None"]
@@ -24,10 +25,13 @@ class CommandSuggester(Suggester):
         return self._completer(value)
 
 
-class LineInput(Input):
+class LineInput(InOrderInput):
     """A pane's bottom line (filter, command). Once closed it takes no more keys: a key typed
     ahead, routed here before the focus moved back to the table, bubbles on to the pane, which
-    sends it where it belongs, instead of being typed into a line nobody sees."""
+    sends it where it belongs, instead of being typed into a line nobody sees. Enter is the
+    pane's (it closes the line at once, see ``PollingScreen.on_key``)."""
+
+    IN_ORDER_SKIP = frozenset({"enter"})
 
     async def _on_key(self, event: events.Key) -> None:
         if self.display:

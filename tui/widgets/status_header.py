@@ -40,6 +40,25 @@ def fit_lines(
     )
 
 
+def fit_line1(ident: Text, endpoint: str | None, mode: Text, width: int) -> Text:
+    """Account, region, endpoint, then the mode (``[READ-ONLY]``), cut to ``width``: the
+    endpoint gives way first (shortened, then dropped), the account and region next; the mode
+    is never cut, it says whether a key can change anything."""
+    line = ident.copy()
+    if endpoint:
+        label = Text(f"  endpoint {clean(endpoint, 60)}")
+        room = width - ident.cell_len - mode.cell_len if width > 0 else label.cell_len
+        if room < len("  endpoint ") + 8:
+            label = Text()
+        elif label.cell_len > room:
+            label.truncate(room, overflow="ellipsis")
+        line.append_text(label)
+    if width > 0 and line.cell_len + mode.cell_len > width:
+        line.truncate(max(width - mode.cell_len, 0), overflow="ellipsis")
+    line.append_text(mode)
+    return line
+
+
 class StatusHeader(Widget):
     DEFAULT_CSS = """
     StatusHeader { height: 2; background: $panel; color: $text; padding: 0 1;
@@ -68,6 +87,8 @@ class StatusHeader(Widget):
         self.part_errors: dict[str, str] = {}
         #: Lines shown: 2, or 3 while a change is pending (the CSS height is 2).
         self._height = 2
+        #: True while a dialog over the pane has stopped its polling: "live" would be a lie.
+        self.paused = False
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.update_lines)
@@ -83,6 +104,16 @@ class StatusHeader(Widget):
     def mark_stale(self, reason: str) -> None:
         self.error = reason
         self.update_lines()
+
+    def set_paused(self, paused: bool) -> None:
+        """Polling stopped (a dialog on top) or started again. Painted even under the dialog,
+        which shows this header through its backdrop: once per dialog, not every second."""
+        if paused == self.paused:
+            return
+        self.paused = paused
+        self._painted = []
+        if self.is_mounted:
+            self.refresh()
 
     def set_part_error(self, part: str, reason: str | None) -> None:
         """One part of the pane (target health, say) failed or recovered; the rest is fresh.
@@ -153,16 +184,20 @@ class StatusHeader(Widget):
             line1.append(f"  profile {clean(profile, 30)}")
         line1.append(f"  region {clean(region, 30)}")
         endpoint = ident.endpoint if ident else None
-        if endpoint and "amazonaws.com" not in endpoint:
-            line1.append(f"  endpoint {clean(endpoint, 60)}")
-        if settings is not None and settings.read_only:
-            line1.append("  [READ-ONLY]", style="bold yellow")
+        shown_endpoint = endpoint if endpoint and "amazonaws.com" not in endpoint else None
+        mode = Text("  [READ-ONLY]", style="bold yellow")
+        if settings is None or not settings.read_only:
+            mode = Text()
+        line1 = fit_line1(line1, shown_endpoint, mode, self.size.width)  # the content width
         where = Text(no_wrap=True, overflow="ellipsis")
         where.append(clean(self.crumb, 80), style="bold")
         rows = self._rows_label()
         where.append(self.note if self.note is not None and "filter" not in rows else rows, "dim")
         line2 = Text(no_wrap=True, overflow="ellipsis")
-        if self.fetched_at is None and self.error is None:
+        if self.paused:
+            line2.append("⏸ paused", style="bold reverse")
+            line2.append(" (a dialog is open)", style="dim")
+        elif self.fetched_at is None and self.error is None:
             line2.append("loading…", style="italic")
         elif self.fetched_at is not None:
             age = int(time.monotonic() - self.fetched_at)

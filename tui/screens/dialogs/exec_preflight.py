@@ -22,6 +22,7 @@ from aws.ecs_exec import DEFAULT_COMMAND, ExecTarget, plan_execute_command
 from aws.exec_preflight import Preflight, preflight
 from tui.screens.dialogs.confirm import DIALOG_CSS, CliTarget
 from tui.text import clean
+from tui.widgets.in_order import InOrderInput
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +110,7 @@ class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
                 )
             with VerticalScroll():
                 yield Static(checks_text(self.result), id="checks")
-            yield Input(value=DEFAULT_COMMAND, placeholder="command", id="exec-command")
+            yield InOrderInput(value=DEFAULT_COMMAND, placeholder="command", id="exec-command")
             yield Static(id="cli")
             yield Static(id="why", classes="error")
             with Horizontal(classes="buttons"):

@@ -25,6 +25,7 @@ from aws.models import Image
 from aws.plan import Plan, ValidationError
 from tui.screens.dialogs.confirm import DIALOG_CSS
 from tui.text import clean, utc_stamp
+from tui.widgets.in_order import InOrderTextArea
 
 _WHERE = re.compile(r"line (\d+), column (\d+)")
 
@@ -213,7 +214,7 @@ class EditorScreen(ModalScreen[Edited]):
                 + Text(keys, style="dim"),
                 classes="title",
             )
-            yield TextArea(self.text, id="json", show_line_numbers=True, soft_wrap=False)
+            yield InOrderTextArea(self.text, id="json", show_line_numbers=True, soft_wrap=False)
             yield Static(id="problems", classes="error")
 
     def on_mount(self) -> None:

@@ -25,6 +25,7 @@ from aws.plan import ValidationError, parse_count
 from tui.screens.autoscaling import scale_warnings
 from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.text import clean
+from tui.widgets.in_order import InOrderInput
 from tui.widgets.ticks import TickBox
 
 
@@ -63,7 +64,7 @@ class ScaleScreen(ModalScreen[int | None]):
             yield Static(
                 f"desired {s.desired} · running {s.running} · pending {s.pending}", id="counts"
             )
-            yield Input(
+            yield InOrderInput(
                 value=str(s.desired),
                 placeholder=f"0 to {self.maximum}",
                 id="count",

@@ -14,6 +14,7 @@ from aws.actions import DEFAULT_STOP_REASON, MAX_REASON
 from aws.models import Task
 from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.text import clean, short_arn
+from tui.widgets.in_order import InOrderInput
 
 
 class StopTaskScreen(ModalScreen[str | None]):
@@ -41,7 +42,7 @@ class StopTaskScreen(ModalScreen[str | None]):
                     + (f" · service {clean(t.service_name, 60)}" if t.service_name else "")
                 )
             )
-            yield Input(
+            yield InOrderInput(
                 placeholder=f"reason (blank: {DEFAULT_STOP_REASON})",
                 max_length=MAX_REASON,
                 id="reason",
