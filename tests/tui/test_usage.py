@@ -131,7 +131,8 @@ async def test_denied_cloudwatch_in_the_service_pane(
 def shown_text(widget: Any) -> str:
     """The lines a widget paints, as text (an overlay renders a Rich Group, not a Text)."""
     return "\n".join(
-        "".join(segment.text for segment in strip) for strip in widget.render_lines(widget.size.region)
+        "".join(segment.text for segment in strip)
+        for strip in widget.render_lines(widget.size.region)
     )
 
 
