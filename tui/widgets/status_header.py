@@ -232,4 +232,4 @@ class StatusHeader(Widget):
             )
         pending = getattr(app, "pending", None)
         line3 = pending.line(getattr(app, "give_up_key", "ctrl+g")) if pending else None
-        return fit_lines(line1, where, line2, head, self.size.width, line3)
+        return fit_lines(line1, where, line2, head, self.size.width - 2, line3)
