@@ -20,13 +20,12 @@ a problem go away.
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from aws.sandbox import applogs, deployments, moto_patches, rollouts, tasks
-from aws.sandbox.moto_patches import HEALTH, LOCK, now
+from aws.sandbox import applogs, deployments, ids, moto_patches, rollouts, tasks
+from aws.sandbox.clock import now
 from aws.sandbox.seed import clients, seed_estate
 from aws.sandbox.specs import (
     FARGATE_PROVIDERS,
@@ -35,6 +34,7 @@ from aws.sandbox.specs import (
     ServiceSpec,
     container_defs,
 )
+from aws.sandbox.state import HEALTH, LOCK
 from aws.sandbox.world import World, set_health
 
 if TYPE_CHECKING:
@@ -159,8 +159,9 @@ def _primary(service: Any) -> dict[str, Any]:
     return next(d for d in service.deployments if d.get("status") == "PRIMARY")
 
 
-def _fake_task_id(world: World) -> str:
-    return uuid.UUID(int=world.rng.getrandbits(128)).hex
+def _fake_task_id(deployment_id: str, n: int) -> str:
+    """A task id the events name (the tasks themselves are long gone)."""
+    return ids.uuid_for("planted-task", deployment_id, n).replace("-", "")
 
 
 # ------------------------------------------------------------------ the five problems
@@ -267,11 +268,11 @@ def _failed_rollout(world: World, stamp: datetime) -> PlantedProblem:
         rolloutState="FAILED",
         rolloutStateReason=reason,
     )
-    ids = [_fake_task_id(world) for _ in range(3)]
+    gone = [_fake_task_id(new["id"], n) for n in range(3)]
     name = service.name
     for minutes, message in (
-        (80, f"(service {name}) has started 2 tasks: (task {ids[0]}) (task {ids[1]})."),
-        (78, f"(service {name}) has started 1 tasks: (task {ids[2]})."),
+        (80, f"(service {name}) has started 2 tasks: (task {gone[0]}) (task {gone[1]})."),
+        (78, f"(service {name}) has started 1 tasks: (task {gone[2]})."),
         (
             76,
             f"(service {name}) is unable to consistently start tasks successfully. For more "
