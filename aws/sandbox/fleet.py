@@ -17,6 +17,7 @@ from datetime import timedelta
 from typing import Any
 
 from aws.sandbox import deployments, ids, moto_patches, scans
+from aws.sandbox.clock import now
 from aws.sandbox.specs import (
     ACCOUNT,
     EXECUTION_ROLE,
@@ -136,7 +137,7 @@ def _repository(ecr: Any, name: str, rng: random.Random) -> None:
         image_tag_mutability="MUTABLE",
         tags=[{"Key": "team", "Value": "platform"}],
     )
-    stamp = moto_patches.now()
+    stamp = now()
     for age, version in enumerate(reversed(VERSIONS)):
         image = ecr.put_image(name, manifest(name, version, rng), version)
         image.image_pushed_at = int((stamp - timedelta(days=7 * age + 1)).timestamp())

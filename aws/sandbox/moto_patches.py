@@ -28,6 +28,11 @@ What is patched, and why:
 * ``EC2ContainerServiceBackend.stop_task`` records stopCode/stoppedAt like ECS does.
 * ``EC2ContainerServiceBackend.describe_tasks`` looks tasks up in the named cluster instead of
   scanning every task of every cluster per requested id (the ``--services 2000`` bench).
+* Once :func:`seed_ids` ran, each request and moto's ``Task``, ``Service`` and
+  ``ContainerInstance`` constructors draw from their own seeded stream (:mod:`.ids`), so an id
+  depends on the seed and the resource, not on what was drawn before it.
+* ``moto.ecs.models.utcnow`` follows the sandbox clock when ``ECSDECK_SANDBOX_CLOCK_SHIFT``
+  moves it (:mod:`.clock`).
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import moto
 
 from aws.sandbox import ids
 from aws.sandbox.clock import SHIFT, now, utcnow
+from aws.sandbox.deployments import scale, set_deployment_configuration, start_deployment
 from aws.sandbox.state import HEALTH, LOCK
 
 __all__ = ["HEALTH", "LOCK", "now"]
@@ -102,9 +108,6 @@ def apply() -> None:
     from moto.ecs.responses import EC2ContainerServiceResponse
     from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
-
-    # Imported here: deployments imports this module (for now()).
-    from aws.sandbox.deployments import scale, set_deployment_configuration, start_deployment
 
     dispatch = _require(DomainDispatcherApplication, "__call__")
     health_for = _require(FakeTargetGroup, "health_for")

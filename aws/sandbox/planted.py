@@ -20,7 +20,6 @@ a problem go away.
 from __future__ import annotations
 
 import random
-from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +29,7 @@ from aws.sandbox.seed import clients, seed_estate
 from aws.sandbox.specs import (
     FARGATE_PROVIDERS,
     ClusterSpec,
+    PlantedProblem,
     Seeded,
     ServiceSpec,
     container_defs,
@@ -81,30 +81,6 @@ EXPECTED: tuple[tuple[str, str, str | None], ...] = (
     ("instance", "ops-ec2", None),
 )
 KINDS = tuple(kind for kind, _, _ in EXPECTED)
-
-
-@dataclass(frozen=True, slots=True)
-class PlantedProblem:
-    """One planted problem and the ids a test needs to recognise it in API answers."""
-
-    kind: str  # targets / stopped / rollout / stuck / instance (aws.models.PROBLEM_KINDS words)
-    cluster: str
-    service: str | None
-    #: One line, as an on-call engineer would say it.
-    what: str
-    #: When it began (unhealthy since, stoppedAt, rollout failed at, first placement failure);
-    #: None when the API has no time for it (an agent disconnect).
-    since: datetime | None
-    task_arn: str | None = None
-    target_ids: tuple[str, ...] = ()
-    deployment_id: str | None = None
-    container_instance_arn: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["since"] = self.since.isoformat() if self.since else None
-        out["target_ids"] = list(self.target_ids)
-        return out
 
 
 def seed(url: str, rng: random.Random, out: Seeded) -> None:

@@ -5,7 +5,7 @@ ELB keep privately: countdowns (a target's health checks, a draining target, a d
 agent), which deployments have run a task, and when a service last reported a placement failure.
 One :class:`World` is shared by the scheduler (:mod:`.rollouts`), the task lifecycle
 (:mod:`.tasks`), target health (:mod:`.targets`), the faults (:mod:`.faults`) and the
-application logs (:mod:`.applogs`); every edit happens under :data:`moto_patches.LOCK`.
+application logs (:mod:`.applogs`); every edit happens under :data:`.state.LOCK`.
 """
 
 from __future__ import annotations
