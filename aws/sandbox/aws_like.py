@@ -10,7 +10,7 @@ that before a real account does.
 path changes):
 
 * ``latency_ms``: every AWS request waits that long before moto sees it. The wait happens outside
-  :data:`aws.sandbox.moto_patches.LOCK` and the server is threaded, so concurrent requests overlap
+  :data:`aws.sandbox.state.LOCK` and the server is threaded, so concurrent requests overlap
   as they do against AWS instead of queueing behind one another.
 * ``throttle``: ECS actions take a token from their category's bucket (the categories and sizes
   are :data:`ECS_BUCKETS`); ELBv2 actions take one from the account-wide ELB bucket and, for

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aws.sandbox.moto_patches import now
+from aws.sandbox import ids
+from aws.sandbox.clock import now
 
 #: What ECS reports for a rolling-update service created without a deploymentConfiguration.
 DEFAULT_DEPLOYMENT_CONFIGURATION: dict[str, Any] = {
@@ -55,10 +56,14 @@ def scale(service: Any, desired: int) -> None:
         primary["rolloutStateReason"] = f"ECS deployment {primary['id']} in progress."
 
 
-def new_deployment_id() -> str:
-    from moto.moto_api._internal import mock_random
+def new_deployment_id(service: Any) -> str:
+    """The service's next deployment id, from the seed, the service and how many deployments
+    it had (:mod:`.ids`); moto's own draw when the sandbox is not seeded."""
+    if not ids.seeded():
+        from moto.moto_api._internal import mock_random
 
-    return f"ecs-svc/{mock_random.randint(10**18, 10**19 - 1)}"
+        return f"ecs-svc/{mock_random.randint(10**18, 10**19 - 1)}"
+    return f"ecs-svc/{ids.number_for(10**18, 10**19 - 1, *ids.numbered('deployment', service.arn))}"
 
 
 def start_deployment(service: Any) -> dict[str, Any]:
@@ -70,7 +75,7 @@ def start_deployment(service: Any) -> dict[str, Any]:
             previous["status"] = "ACTIVE"
             previous["desiredCount"] = 0
             previous["updatedAt"] = stamp
-    dep_id = new_deployment_id()
+    dep_id = new_deployment_id(service)
     strategy = list(getattr(service, "capacity_provider_strategy", None) or [])
     deployment: dict[str, Any] = {
         "id": dep_id,

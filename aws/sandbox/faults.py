@@ -31,7 +31,7 @@ from copy import deepcopy
 from typing import Any
 
 from aws.sandbox import applogs, deployments, targets, tasks
-from aws.sandbox.moto_patches import now
+from aws.sandbox.clock import now
 from aws.sandbox.world import TargetKey, World, target_of
 
 #: Fault -> (first tick, chance on any later tick).

@@ -52,7 +52,8 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from aws.sandbox import fidelity_metrics
-from aws.sandbox.moto_patches import Installed, _require, install, now, uninstall
+from aws.sandbox.clock import now
+from aws.sandbox.moto_patches import Installed, _require, install, uninstall
 
 #: Response method -> (result key, default maxResults), as ECS pages them.
 LIST_PAGES: dict[str, tuple[str, int]] = {

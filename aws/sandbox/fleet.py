@@ -16,7 +16,8 @@ import random
 from datetime import timedelta
 from typing import Any
 
-from aws.sandbox import deployments, moto_patches, scans
+from aws.sandbox import deployments, ids, moto_patches, scans
+from aws.sandbox.clock import now
 from aws.sandbox.specs import (
     ACCOUNT,
     EXECUTION_ROLE,
@@ -81,13 +82,16 @@ def seed_fleet(out: Seeded, rng: random.Random, count: int) -> list[str]:
                 )
                 for role in roles
             ]
-            _fargate_cluster(b["ecs"], name)
-            groups = _load_balancer(b["elbv2"], out, name, [s for s in specs if s.load_balanced])
-            for spec in specs:
-                _repository(b["ecr"], spec.name, rng)
-                b["logs"].create_log_group(f"/ecs/{spec.name}", {"service": spec.name})
-                arn = _task_definition(b["ecs"], spec, VERSIONS[-1])
-                _service(b["ecs"], out, spec, arn, groups.get(spec.name))
+            # Straight into the backends, not over HTTP: the cluster's ARNs from its own stream.
+            with ids.minting("fleet-cluster", name):
+                _fargate_cluster(b["ecs"], name)
+                balanced = [s for s in specs if s.load_balanced]
+                groups = _load_balancer(b["elbv2"], out, name, balanced)
+                for spec in specs:
+                    _repository(b["ecr"], spec.name, rng)
+                    b["logs"].create_log_group(f"/ecs/{spec.name}", {"service": spec.name})
+                    arn = _task_definition(b["ecs"], spec, VERSIONS[-1])
+                    _service(b["ecs"], out, spec, arn, groups.get(spec.name))
     return [name for name, _ in names]
 
 
@@ -97,7 +101,7 @@ def seed_bench(
     """``count`` Fargate services of ``tasks_per_service`` tasks each, plus ``bench-big`` with
     ``big_service`` tasks when asked (HTTP would take minutes for 2,000)."""
     spec = ServiceSpec("bench-app", BENCH_CLUSTER, "fargate", 2, load_balanced=False)
-    with moto_patches.LOCK:
+    with moto_patches.LOCK, ids.minting("bench-cluster", BENCH_CLUSTER):
         b = moto_patches.backends()
         ecs = b["ecs"]
         _fargate_cluster(ecs, BENCH_CLUSTER)
@@ -133,7 +137,7 @@ def _repository(ecr: Any, name: str, rng: random.Random) -> None:
         image_tag_mutability="MUTABLE",
         tags=[{"Key": "team", "Value": "platform"}],
     )
-    stamp = moto_patches.now()
+    stamp = now()
     for age, version in enumerate(reversed(VERSIONS)):
         image = ecr.put_image(name, manifest(name, version, rng), version)
         image.image_pushed_at = int((stamp - timedelta(days=7 * age + 1)).timestamp())

@@ -13,7 +13,8 @@ from datetime import timedelta
 from typing import Any
 
 from aws.sandbox import applogs, targets, tasks
-from aws.sandbox.moto_patches import HEALTH, now
+from aws.sandbox.clock import now
+from aws.sandbox.state import HEALTH
 from aws.sandbox.world import World, main_container, target_of
 
 #: (stop code, stopped reason, exit code, container reason); {image} and {tg} are filled in.

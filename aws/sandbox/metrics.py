@@ -19,12 +19,11 @@ from __future__ import annotations
 import math
 import random
 import threading
-import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from aws.sandbox import fidelity_metrics, moto_patches
-from aws.sandbox.moto_patches import now
+from aws.sandbox import fidelity_metrics, ids, moto_patches
+from aws.sandbox.clock import now
 from aws.sandbox.specs import ACCOUNT, CLUSTERS, REGION
 
 NAMESPACE = "AWS/ECS"
@@ -207,7 +206,7 @@ def record_activity(
     )
     fidelity_metrics.ACTIVITIES.append(
         {
-            "ActivityId": str(uuid.UUID(int=random.Random(f"{service}{when}").getrandbits(128))),
+            "ActivityId": ids.uuid_for(*ids.numbered("scaling-activity", cluster, service)),
             "ServiceNamespace": "ecs",
             "ResourceId": f"service/{cluster}/{service}",
             "ScalableDimension": DIMENSION,

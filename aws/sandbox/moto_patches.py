@@ -28,23 +28,27 @@ What is patched, and why:
 * ``EC2ContainerServiceBackend.stop_task`` records stopCode/stoppedAt like ECS does.
 * ``EC2ContainerServiceBackend.describe_tasks`` looks tasks up in the named cluster instead of
   scanning every task of every cluster per requested id (the ``--services 2000`` bench).
+* Once :func:`seed_ids` ran, each request and moto's ``Task``, ``Service`` and
+  ``ContainerInstance`` constructors draw from their own seeded stream (:mod:`.ids`), so an id
+  depends on the seed and the resource, not on what was drawn before it.
+* ``moto.ecs.models.utcnow`` follows the sandbox clock when ``ECSDECK_SANDBOX_CLOCK_SHIFT``
+  moves it (:mod:`.clock`).
 """
 
 from __future__ import annotations
 
-import threading
+import importlib
 from collections.abc import Callable
-from datetime import UTC, datetime
 from typing import Any
 
 import moto
 
-#: Serialises moto request handling against simulator edits. Re-entrant: a patched backend method
-#: may run inside a request that already holds it.
-LOCK = threading.RLock()
+from aws.sandbox import ids
+from aws.sandbox.clock import SHIFT, now, utcnow
+from aws.sandbox.deployments import scale, set_deployment_configuration, start_deployment
+from aws.sandbox.state import HEALTH, LOCK
 
-#: (target group ARN, target id, port) -> (state, reason, description). Absent means "healthy".
-HEALTH: dict[tuple[str, str, int], tuple[str, str | None, str | None]] = {}
+__all__ = ["HEALTH", "LOCK", "now"]
 
 _applied = False
 
@@ -54,11 +58,6 @@ Installed = list[tuple[Any, str, Any]]
 ADDED: Any = object()
 
 _installed: Installed = []
-
-
-def now() -> datetime:
-    """Aware UTC now: what the serializer turns into epoch seconds."""
-    return datetime.now(UTC)
 
 
 def _require(owner: Any, attribute: str) -> Callable[..., Any]:
@@ -110,9 +109,6 @@ def apply() -> None:
     from moto.elbv2.models import FakeHealthStatus, FakeTargetGroup
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
-    # Imported here: deployments imports this module (for now()).
-    from aws.sandbox.deployments import scale, set_deployment_configuration, start_deployment
-
     dispatch = _require(DomainDispatcherApplication, "__call__")
     health_for = _require(FakeTargetGroup, "health_for")
     update_service = _require(EC2ContainerServiceBackend, "update_service")
@@ -121,7 +117,7 @@ def apply() -> None:
     _require(EC2ContainerServiceResponse, "_get_param")
 
     def locked_call(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
-        with LOCK:
+        with LOCK, ids.for_request(environ):
             # Materialise the body inside the lock: serialisation reads live backend objects.
             return list(dispatch(self, environ, start_response))
 
@@ -260,7 +256,21 @@ def apply() -> None:
     )
     for owner, name, wrapper, original in patches:
         install(_installed, owner, name, wrapper, original)
+    _apply_ids()
     _applied = True
+
+
+def _apply_ids() -> None:
+    """moto's ECS constructors draw from their resource's own stream (:mod:`.ids`), and moto's
+    ECS stamps follow the sandbox clock when it is shifted."""
+    for module_name, class_name, identity in ids.CONSTRUCTORS:
+        owner = getattr(importlib.import_module(module_name), class_name)
+        init = _require(owner, "__init__")
+        install(_installed, owner, "__init__", ids.minted(init, identity), init)
+    if SHIFT:
+        import moto.ecs.models
+
+        install(_installed, moto.ecs.models, "utcnow", utcnow, _require(moto.ecs.models, "utcnow"))
 
 
 def unapply() -> None:
@@ -324,11 +334,13 @@ def set_manual_task_transitions() -> None:
 
 
 def seed_ids(seed: int) -> None:
-    """Make moto's own ids (task ids, deployment ids) and ENI addresses repeat for a seed."""
+    """Make moto's own ids (task ids, deployment ids, ENI addresses...) a function of the seed
+    and of each resource (:mod:`.ids`), not of the order they were made in."""
     import random
 
     from moto.moto_api._internal import mock_random
 
+    ids.use_seed(seed)
     mock_random.seed(seed)
     random.seed(seed)
 

@@ -20,21 +20,21 @@ a problem go away.
 from __future__ import annotations
 
 import random
-import uuid
-from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from aws.sandbox import applogs, deployments, moto_patches, rollouts, tasks
-from aws.sandbox.moto_patches import HEALTH, LOCK, now
+from aws.sandbox import applogs, deployments, ids, moto_patches, rollouts, tasks
+from aws.sandbox.clock import now
 from aws.sandbox.seed import clients, seed_estate
 from aws.sandbox.specs import (
     FARGATE_PROVIDERS,
     ClusterSpec,
+    PlantedProblem,
     Seeded,
     ServiceSpec,
     container_defs,
 )
+from aws.sandbox.state import HEALTH, LOCK
 from aws.sandbox.world import World, set_health
 
 if TYPE_CHECKING:
@@ -81,30 +81,6 @@ EXPECTED: tuple[tuple[str, str, str | None], ...] = (
     ("instance", "ops-ec2", None),
 )
 KINDS = tuple(kind for kind, _, _ in EXPECTED)
-
-
-@dataclass(frozen=True, slots=True)
-class PlantedProblem:
-    """One planted problem and the ids a test needs to recognise it in API answers."""
-
-    kind: str  # targets / stopped / rollout / stuck / instance (aws.models.PROBLEM_KINDS words)
-    cluster: str
-    service: str | None
-    #: One line, as an on-call engineer would say it.
-    what: str
-    #: When it began (unhealthy since, stoppedAt, rollout failed at, first placement failure);
-    #: None when the API has no time for it (an agent disconnect).
-    since: datetime | None
-    task_arn: str | None = None
-    target_ids: tuple[str, ...] = ()
-    deployment_id: str | None = None
-    container_instance_arn: str | None = None
-
-    def as_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["since"] = self.since.isoformat() if self.since else None
-        out["target_ids"] = list(self.target_ids)
-        return out
 
 
 def seed(url: str, rng: random.Random, out: Seeded) -> None:
@@ -159,8 +135,9 @@ def _primary(service: Any) -> dict[str, Any]:
     return next(d for d in service.deployments if d.get("status") == "PRIMARY")
 
 
-def _fake_task_id(world: World) -> str:
-    return uuid.UUID(int=world.rng.getrandbits(128)).hex
+def _fake_task_id(deployment_id: str, n: int) -> str:
+    """A task id the events name (the tasks themselves are long gone)."""
+    return ids.uuid_for("planted-task", deployment_id, n).replace("-", "")
 
 
 # ------------------------------------------------------------------ the five problems
@@ -267,11 +244,11 @@ def _failed_rollout(world: World, stamp: datetime) -> PlantedProblem:
         rolloutState="FAILED",
         rolloutStateReason=reason,
     )
-    ids = [_fake_task_id(world) for _ in range(3)]
+    gone = [_fake_task_id(new["id"], n) for n in range(3)]
     name = service.name
     for minutes, message in (
-        (80, f"(service {name}) has started 2 tasks: (task {ids[0]}) (task {ids[1]})."),
-        (78, f"(service {name}) has started 1 tasks: (task {ids[2]})."),
+        (80, f"(service {name}) has started 2 tasks: (task {gone[0]}) (task {gone[1]})."),
+        (78, f"(service {name}) has started 1 tasks: (task {gone[2]})."),
         (
             76,
             f"(service {name}) is unable to consistently start tasks successfully. For more "

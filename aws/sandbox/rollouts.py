@@ -22,7 +22,7 @@ from collections import defaultdict
 from typing import Any
 
 from aws.sandbox import deployments, targets, tasks
-from aws.sandbox.moto_patches import now
+from aws.sandbox.clock import now
 from aws.sandbox.world import World, main_container, target_of
 
 #: Ticks between two "unable to place a task" events of one service (ECS does not repeat

@@ -22,6 +22,7 @@ from typing import Any
 import boto3
 
 from aws.sandbox import moto_patches, scans
+from aws.sandbox.clock import now
 from aws.sandbox.specs import (
     ACCOUNT,
     CLUSTERS,
@@ -177,7 +178,7 @@ def _registry(c: dict[str, Any], rng: random.Random, services: tuple[ServiceSpec
             repositoryName=spec.name, imageManifest=latest["imageManifest"], imageTag="latest"
         )
     # Push times spread over the last weeks: not expressible over HTTP.
-    stamp = moto_patches.now()
+    stamp = now()
     with moto_patches.LOCK:
         repos = moto_patches.backends()["ecr"].repositories
         for spec in services:
@@ -226,7 +227,7 @@ def _task_definitions(c: dict[str, Any], services: tuple[ServiceSpec, ...]) -> N
         c["logs"].put_retention_policy(logGroupName=f"/ecs/{spec.name}", retentionInDays=30)
     # Each revision registered a few hours after its image was pushed (weeks apart), as a
     # release history reads: not expressible over HTTP. No rng draw: the seed stays the same.
-    stamp = moto_patches.now()
+    stamp = now()
     with moto_patches.LOCK:
         families = moto_patches.backends()["ecs"].task_definitions
         for spec in services:

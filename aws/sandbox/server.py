@@ -23,10 +23,9 @@ from collections.abc import Sequence
 from aws.sandbox import exec_agent, fidelity, fleet, metrics, moto_patches, planted
 from aws.sandbox.aws_like import AwsLike, Server
 from aws.sandbox.control import Control
-from aws.sandbox.planted import PlantedProblem
 from aws.sandbox.seed import seed_account
 from aws.sandbox.simulator import Simulator
-from aws.sandbox.specs import SERVICES, WEATHER_SERVICES, Seeded
+from aws.sandbox.specs import SERVICES, WEATHER_SERVICES, PlantedProblem, Seeded
 
 log = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ would. This module is the loop; the parts are, each a concern one can read alone
 Everything happens in ticks, not seconds, and every choice comes from one ``random.Random``: the
 same seed and the same requests give the same account. ``step()`` is public so tests (and
 ``--no-simulate``) can drive it without the thread. All edits of moto objects happen under
-:data:`moto_patches.LOCK`, which the patched request dispatcher also takes, so a response is
+:data:`.state.LOCK`, which the patched request dispatcher also takes, so a response is
 never serialised from a half-edited service.
 """
 
@@ -31,7 +31,8 @@ from datetime import timedelta
 from typing import Any
 
 from aws.sandbox import faults, history, metrics, rollouts, targets, tasks
-from aws.sandbox.moto_patches import LOCK, now
+from aws.sandbox.clock import now
+from aws.sandbox.state import LOCK
 from aws.sandbox.world import TargetKey, World
 
 log = logging.getLogger(__name__)

@@ -9,11 +9,9 @@ from __future__ import annotations
 import hashlib
 import json
 import random
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from aws.sandbox.planted import PlantedProblem
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
 
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
@@ -99,6 +97,30 @@ SERVICES: tuple[ServiceSpec, ...] = (
 #: Showcase services the weather may deploy broken revisions to or scale past capacity
 #: (:mod:`.faults`): none of them is one the live tests deploy, scale or delete.
 WEATHER_SERVICES = ("auth-service", "ledger-service", "image-resizer")
+
+
+@dataclass(frozen=True, slots=True)
+class PlantedProblem:
+    """One planted problem and the ids a test needs to recognise it in API answers."""
+
+    kind: str  # targets / stopped / rollout / stuck / instance (aws.models.PROBLEM_KINDS words)
+    cluster: str
+    service: str | None
+    #: One line, as an on-call engineer would say it.
+    what: str
+    #: When it began (unhealthy since, stoppedAt, rollout failed at, first placement failure);
+    #: None when the API has no time for it (an agent disconnect).
+    since: datetime | None
+    task_arn: str | None = None
+    target_ids: tuple[str, ...] = ()
+    deployment_id: str | None = None
+    container_instance_arn: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["since"] = self.since.isoformat() if self.since else None
+        out["target_ids"] = list(self.target_ids)
+        return out
 
 
 @dataclass

@@ -4,7 +4,7 @@ moto registers targets and calls every one of them healthy. Here a new target sp
 of ticks ``initial`` (Elb.RegistrationInProgress), a flap makes one ``unhealthy`` with one of
 ELB's reason codes for a while, a stopping task's target is ``draining``
 (Target.DeregistrationInProgress) before it is deregistered. The state lives in
-:data:`moto_patches.HEALTH`, which the patched ``FakeTargetGroup.health_for`` answers from.
+:data:`.state.HEALTH`, which the patched ``FakeTargetGroup.health_for`` answers from.
 
 Task health is tied to it: the seeded container health check curls the same ``/health`` the
 target group checks, so a task whose target is unhealthy is UNHEALTHY, and HEALTHY once the
@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws.sandbox import moto_patches
-from aws.sandbox.moto_patches import HEALTH
+from aws.sandbox.state import HEALTH
 from aws.sandbox.world import TargetKey, World, set_health, task_ip
 
 #: ELB's reason codes for an unhealthy target, with the descriptions it gives.

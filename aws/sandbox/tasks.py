@@ -10,13 +10,12 @@ ECS's stop codes, exit codes and reasons.
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
 from typing import Any
 
-from aws.sandbox import applogs, exec_agent, moto_patches, targets
-from aws.sandbox.moto_patches import now
+from aws.sandbox import applogs, exec_agent, ids, moto_patches, targets
+from aws.sandbox.clock import now
 from aws.sandbox.specs import REGISTRY
 from aws.sandbox.world import World, main_container, set_health, task_ip
 
@@ -227,7 +226,7 @@ def _containers(world: World, task: Any, taskdef: Any) -> list[dict[str, Any]]:
     for cdef in taskdef.container_definitions:
         container: dict[str, Any] = {
             "containerArn": f"arn:aws:ecs:{task.region_name}:{task._account_id}:container/"
-            f"{task.cluster_name}/{task.id}/{uuid.UUID(int=world.rng.getrandbits(128))}",
+            f"{task.cluster_name}/{task.id}/{ids.uuid_for('container', task.task_arn, cdef.get('name'))}",
             "taskArn": task.task_arn,
             "name": cdef.get("name"),
             "image": cdef.get("image"),

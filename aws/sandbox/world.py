@@ -5,19 +5,18 @@ ELB keep privately: countdowns (a target's health checks, a draining target, a d
 agent), which deployments have run a task, and when a service last reported a placement failure.
 One :class:`World` is shared by the scheduler (:mod:`.rollouts`), the task lifecycle
 (:mod:`.tasks`), target health (:mod:`.targets`), the faults (:mod:`.faults`) and the
-application logs (:mod:`.applogs`); every edit happens under :data:`moto_patches.LOCK`.
+application logs (:mod:`.applogs`); every edit happens under :data:`.state.LOCK`.
 """
 
 from __future__ import annotations
 
 import random
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from aws.sandbox import moto_patches
-from aws.sandbox.moto_patches import now
+from aws.sandbox import ids, moto_patches
+from aws.sandbox.clock import now
 
 #: (target group ARN, target id, port): one registered target, as HEALTH keys it.
 TargetKey = tuple[str, str, int]
@@ -95,7 +94,7 @@ class World:
         service.events.insert(
             0,
             {
-                "id": str(uuid.UUID(int=self.rng.getrandbits(128))),
+                "id": ids.uuid_for(*ids.numbered("event", service.arn)),
                 "createdAt": when or now(),
                 "message": message,
             },

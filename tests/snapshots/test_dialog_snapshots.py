@@ -129,14 +129,26 @@ async def confirm(pilot: Any) -> None:
     await press_for(pilot, "enter", ConfirmScreen)
 
 
+async def own_reads_done(pilot: Any) -> None:
+    """The dialog reads more after it is shown (autoscaling, revision details): wait for that,
+    or the snapshot is of whichever half came first."""
+    screen = pilot.app.screen
+    await wait_for(
+        pilot, lambda: not any(w.node is screen and not w.is_finished for w in pilot.app.workers)
+    )
+    await pilot.pause()
+
+
 async def scale(pilot: Any) -> None:
     await on_service(pilot)
     await press_for(pilot, "s", ScaleScreen)
+    await own_reads_done(pilot)
 
 
 async def deploy(pilot: Any) -> None:
     await on_service(pilot)
     await press_for(pilot, "d", DeployScreen)
+    await own_reads_done(pilot)
 
 
 async def image(pilot: Any) -> None:

@@ -1,7 +1,8 @@
 """SVG snapshots of each pane at a fixed size, against the frozen seed-7 sandbox.
 
-Identifiers are deterministic (the sandbox seeds moto's random), but wall-clock ages and the
-sandbox's port are not: ages are pinned to one value and the endpoint to a fixed label, so a
+Identifiers are deterministic (the sandbox derives each from the seed and the resource,
+aws/sandbox/ids.py), but wall-clock ages, the calls-per-minute rate, cursor blinking and the
+sandbox's port are not: they are pinned to one value and the endpoint to a fixed label, so a
 snapshot changes only when the layout or the data shown changes. Review with
 ``pytest tests/snapshots --snapshot-update`` after an intended change.
 """
@@ -14,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import wait_for
 from tui.app import EcsDeckApp
@@ -39,6 +41,7 @@ async def _pinned_history(c: Any, cluster: str, service: str, **_: Any) -> Any:
 @pytest.fixture
 def pinned(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     import aws.metrics
+    import aws.session
     import tui.screens.deployments
     import tui.screens.problems
     import tui.screens.service
@@ -56,7 +59,20 @@ def pinned(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
     monkeypatch.setattr(aws.metrics, "read_utilization", utilization)
     monkeypatch.setattr(aws.metrics, "read_history", _pinned_history)
+    # Calls in the last 60 s: how many refreshes fit before the snapshot is up to the machine.
+    monkeypatch.setattr(aws.session.CallCounter, "per_minute", lambda _self: 60)
+    # A focused input's cursor blinks every 0.5 s: on or off in the snapshot by timing.
+    for widget in (Input, TextArea):
+        monkeypatch.setattr(widget, "__init__", _still_cursor(widget.__init__))
     yield
+
+
+def _still_cursor(init: Any) -> Any:
+    def still(self: Any, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        self.cursor_blink = False
+
+    return still
 
 
 def make(url: str) -> EcsDeckApp:
