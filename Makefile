@@ -15,8 +15,8 @@ $(STAMP): pyproject.toml
 
 # The import contracts (pyproject.toml [tool.importlinter]) `make lint` enforces. The pending ones
 # are written but the code does not keep them yet (issue 16): move an id up once it passes.
-LINT_CONTRACTS := aws-no-ui tui-no-boto sandbox-demo-only
-LINT_CONTRACTS_PENDING := screens-independent sandbox-acyclic
+LINT_CONTRACTS := aws-no-ui tui-no-boto sandbox-demo-only sandbox-acyclic
+LINT_CONTRACTS_PENDING := screens-independent
 
 demo: $(STAMP)
 	$(BIN)/ecsdeck --demo
