@@ -100,15 +100,20 @@ async def open_row(app: Any, pilot: Any, suffix: str) -> None:
     await settle(app, pilot)
 
 
+async def settle_with_problem_counts(pilot: Any) -> None:
+    """The clusters pane settled, its PROBLEMS column read (no "…" left)."""
+    await settle(pilot.app, pilot)
+    table = pilot.app.screen.query(LiveTable).first()
+
+    def problems_read() -> bool:
+        return all(table.get_cell(k, "problems").plain != "…" for k in table.shown_keys())
+
+    await wait_for(pilot, problems_read)
+
+
 def test_clusters_pane(snap_compare: Any, frozen_sandbox: str, pinned: None) -> None:
     async def run_before(pilot: Any) -> None:
-        await settle(pilot.app, pilot)
-        table = pilot.app.screen.query(LiveTable).first()
-
-        def problems_read() -> bool:
-            return all(table.get_cell(k, "problems").plain != "…" for k in table.shown_keys())
-
-        await wait_for(pilot, problems_read)
+        await settle_with_problem_counts(pilot)
 
     assert snap_compare(make(frozen_sandbox), terminal_size=(120, 36), run_before=run_before)
 
@@ -121,13 +126,7 @@ def test_clusters_pane_no_color(
     monkeypatch.setenv("NO_COLOR", "1")
 
     async def run_before(pilot: Any) -> None:
-        await settle(pilot.app, pilot)
-        table = pilot.app.screen.query(LiveTable).first()
-
-        def problems_read() -> bool:
-            return all(table.get_cell(k, "problems").plain != "…" for k in table.shown_keys())
-
-        await wait_for(pilot, problems_read)
+        await settle_with_problem_counts(pilot)
 
     assert snap_compare(make(frozen_sandbox), terminal_size=(120, 36), run_before=run_before)
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import boto3
 import pytest
+from textual.geometry import Region
 
 from tests.conftest import _spawn_sandbox
 
@@ -97,6 +98,12 @@ def put_log_lines(url: str, group: str, stream: str, messages: list[str]) -> Non
         logStreamName=stream,
         logEvents=[{"timestamp": start + i, "message": m} for i, m in enumerate(messages)],
     )
+
+
+def painted(widget: Any, *, outer: bool = False) -> list[str]:
+    """The widget's lines as drawn (``outer``: its padding and border included)."""
+    width, height = widget.outer_size if outer else widget.size
+    return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
 
 
 def notes(app: Any) -> str:

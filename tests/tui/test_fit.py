@@ -14,7 +14,7 @@ import pytest
 from textual.geometry import Region
 from textual.widgets._footer import FooterKey
 
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import painted, wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.switch import SwitchScreen
 from tui.screens.service import ServiceScreen
@@ -202,11 +202,6 @@ async def test_task_detail_footer_lists_its_own_keys_only(roomy_sandbox, make_ap
         await pilot.pause()
         await pilot.pause()
         assert "Stop" in {k.description for k in footer_keys(pane.query_one(FitFooter))}
-
-
-def painted(widget: Any) -> list[str]:
-    width, height = widget.size
-    return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
 
 
 async def test_header_state_line_shows_at_60x15(roomy_sandbox, make_app):

@@ -5,17 +5,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.geometry import Region
-
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import painted, wait_for
 from tests.tui.test_panes import open_service
 from tui.screens.dialogs.scale import ScaleScreen
-
-
-def painted(widget: Any) -> list[str]:
-    """The widget's lines as drawn, padding included."""
-    width, height = widget.outer_size
-    return [strip.text for strip in widget.render_lines(Region(0, 0, width, height))]
 
 
 async def test_read_only_and_live_survive_80_columns(frozen_sandbox: str, make_app: Any) -> None:
@@ -26,13 +18,13 @@ async def test_read_only_and_live_survive_80_columns(frozen_sandbox: str, make_a
         await wait_for(pilot, lambda: header.fetched_at and app.identity.account)
         header.update_lines()
         await pilot.pause()
-        first, second = painted(header)
+        first, second = painted(header, outer=True)
         assert first.rstrip().endswith("[READ-ONLY]") and len(first) == 80, first
         assert "endpoint http" in first, first  # shortened, not dropped, while it fits
         assert "● live" in second, second
         header.mark_stale("AWS did not answer")
         await pilot.pause()
-        assert "✗ STALE" in painted(header)[1]
+        assert "✗ STALE" in painted(header, outer=True)[1]
 
 
 async def test_under_a_dialog_the_header_says_paused(frozen_sandbox: str, make_app: Any) -> None:
@@ -41,13 +33,14 @@ async def test_under_a_dialog_the_header_says_paused(frozen_sandbox: str, make_a
         await open_service(app, pilot, "web-fargate")
         pane = app.screen
         await wait_for(
-            pilot, lambda: pane.header.fetched_at and "● live" in painted(pane.header)[1]
+            pilot,
+            lambda: pane.header.fetched_at and "● live" in painted(pane.header, outer=True)[1],
         )
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
         await wait_for(pilot, lambda: "paused" in app.export_screenshot())
-        assert "● live" not in painted(pane.header)[1]
+        assert "● live" not in painted(pane.header, outer=True)[1]
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is pane)
-        await wait_for(pilot, lambda: "● live" in painted(pane.header)[1])
+        await wait_for(pilot, lambda: "● live" in painted(pane.header, outer=True)[1])
         assert "paused" not in app.export_screenshot()

@@ -13,7 +13,7 @@ from botocore.exceptions import ClientError
 from tests.aws.test_metrics import put_utilization
 from tests.aws.test_outage import switch
 from tests.conftest import _spawn_sandbox
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import painted, wait_for
 from tests.tui.test_panes import keys, open_cluster, table
 from tui.screens import service_usage, services
 from tui.screens.autoscaling import AutoscalingScreen
@@ -128,14 +128,6 @@ async def test_denied_cloudwatch_in_the_service_pane(
         await wait_for(pilot, lambda: service_usage.METRICS_PART not in screen.header.part_errors)
 
 
-def shown_text(widget: Any) -> str:
-    """The lines a widget paints, as text (an overlay renders a Rich Group, not a Text)."""
-    return "\n".join(
-        "".join(segment.text for segment in strip)
-        for strip in widget.render_lines(widget.size.region)
-    )
-
-
 async def test_service_pane_shows_autoscaling(frozen_sandbox: str, make_app: Any) -> None:
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -145,7 +137,7 @@ async def test_service_pane_shows_autoscaling(frozen_sandbox: str, make_app: Any
         assert "checkout-web-cpu60 (target tracking CPU 60%)" in summary.render().plain
         await pilot.press("a")
         await wait_for(pilot, lambda: isinstance(app.screen, AutoscalingScreen))
-        shown = shown_text(app.screen.query_one("#scaling"))
+        shown = "\n".join(painted(app.screen.query_one("#scaling")))
         assert "2 to 6 tasks" in shown and "checkout-web-cpu60" in shown
         assert "Setting desired count to 3." in shown  # the newest activity
         await pilot.press("escape")
