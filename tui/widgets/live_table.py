@@ -308,8 +308,15 @@ class LiveTable(DataTable[Text]):
         if not gone:
             return
         anchor = self._anchor()
+        # Measure again on idle only when a leaving row held a column's widest cell: a tick
+        # that drops a few ordinary rows of 5,000 does not walk them all.
+        widths = [column.content_width for column in self.columns.values()]
+        self._remeasure |= any(
+            cell.cell_len >= width
+            for key in gone
+            for cell, width in zip(self._rows[key].cells, widths, strict=False)
+        )
         with self.app.batch_update():
-            self._remeasure = True  # the widest cell may have left with its row
             for key in gone:
                 self._forget(key)
                 if key in self._row_locations:
