@@ -652,8 +652,11 @@ async def test_switch_registers_a_fargate_revision_with_the_chosen_subnets(live_
         assert len(subnets.selected) >= 2
         dropped = subnets.selected[0]
         subnets.focus()
+        subnets.highlighted = 0
+        # the focus lands on the next message pump; a space before it goes to another widget
+        await wait_for(pilot, lambda: subnets.has_focus and subnets.highlighted == 0)
         await pilot.press("space")  # untick the first subnet
-        assert dropped not in subnets.selected
+        await wait_for(pilot, lambda: dropped not in subnets.selected)
         chosen = str(app.screen.query_one("#subnets-chosen").render())
         assert chosen.startswith("selected: ") and dropped not in chosen  # in words too
         assert subnets.selected[0] in chosen
