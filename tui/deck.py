@@ -1,0 +1,65 @@
+"""What a pane, a dialog or a flow may know of the app: a ``Protocol``, so none of them imports
+``tui.app`` (the entry point) and the app can grow without every screen depending on it.
+
+Textual's own ``App`` API (``notify``, ``push_screen_wait``, ``screen_stack``) is reached through
+``screen.app`` as usual; ``deck_of(node)`` gives the ecsdeck part: the settings and clients of
+the current account, who the caller is, what is pending, the shared problems reader, the
+rollouts being followed, and ``open`` to ask the router for a pane by name.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Protocol, cast
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual import events
+    from textual.dom import DOMNode
+
+    from aws.models import Identity, Service
+    from aws.session import Clients
+    from tui.config import Settings
+    from tui.follow import Follows
+    from tui.pending import PendingChanges
+    from tui.problem_feed import ProblemFeed
+
+
+class Deck(Protocol):
+    settings: Settings
+    clients: Clients
+    identity: Identity | None
+    follows: Follows
+    problems: ProblemFeed
+    pending: PendingChanges
+    #: Cluster names found by `:` lookups and deep links (the clusters pane has the rest).
+    cluster_names: list[str]
+    #: `:` command lines entered this session, oldest first.
+    command_history: list[str]
+    #: Keys typed while a `:` command opens its pane (None: not opening one).
+    typed_ahead: list[events.Key] | None
+
+    @property
+    def give_up_key(self) -> str: ...
+
+    def open(self, pane: str, /, *, replace: bool = False, **context: Any) -> None:
+        """Open the pane registered as ``pane`` (tui/resources.py) for ``context``
+        (``cluster=``, ``service=``, ``task=`` ...): pushed on top (drilling in), or, with
+        ``replace``, as the one pane on the stack (`:` commands, Back from a deep link)."""
+
+    def run_command(self, line: str) -> None: ...
+
+    def complete_command(self, value: str) -> str | None: ...
+
+    def remember_clusters(self, names: list[str]) -> None: ...
+
+    def observe_rollouts(self, services: Iterable[Service]) -> None: ...
+
+    async def switch_account(
+        self, *, profile: str | None = None, region: str | None = None
+    ) -> None: ...
+
+
+def deck_of(node: DOMNode) -> Deck:
+    """The running ecsdeck app, as what screens may use of it."""
+    return cast("Deck", node.app)
