@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterable
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from textual import events
 from textual.app import App
@@ -19,6 +19,9 @@ from tui.config import Settings
 from tui.follow import FAILED, REPLACED, Follows, follow_line
 from tui.pending import PendingChanges
 from tui.problem_feed import ProblemFeed
+
+if TYPE_CHECKING:
+    from tui.deck import DeckApp
 
 
 class EcsDeckApp(App[None]):
@@ -87,6 +90,11 @@ class EcsDeckApp(App[None]):
         #: Where the traceback of an unexpected exception was written (main prints it).
         self.crash_log: str | None = None
 
+    @property
+    def deck(self) -> DeckApp:
+        """This app as screens see it (tui/deck.py): what resources and flows are typed on."""
+        return cast("DeckApp", self)
+
     async def on_mount(self) -> None:
         from tui.screens.clusters import ClustersScreen
 
@@ -112,7 +120,9 @@ class EcsDeckApp(App[None]):
             from tui import resources
 
             self.run_worker(
-                resources.open_start(self, cluster, service), group="navigate", exit_on_error=False
+                resources.open_start(self.deck, cluster, service),
+                group="navigate",
+                exit_on_error=False,
             )
         else:
             await self.push_screen(ClustersScreen())
@@ -120,7 +130,7 @@ class EcsDeckApp(App[None]):
     async def action_reload_credentials(self) -> None:
         from tui.credentials import reload_clients
 
-        if await reload_clients(self):
+        if await reload_clients(self.deck):
             self.run_worker(self._whoami(), group="identity", exit_on_error=False)
 
     def action_give_up(self) -> None:
@@ -220,6 +230,43 @@ class EcsDeckApp(App[None]):
 
     # -- navigation ------------------------------------------------------------------------------
 
+    def open(self, pane: str, /, *, replace: bool = False, **context: Any) -> None:
+        """Push pane ``pane`` (drilling in), or with ``replace`` make it the one pane on the
+        stack (Back then goes up the hierarchy from it, not to what was open before)."""
+        from tui import router
+
+        screen = router.make(pane, context)
+        if not replace:
+            self.push_screen(screen)
+            return
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        if len(self.screen_stack) == 2:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    async def show(self, pane: str, /, **context: Any) -> None:
+        from tui import router
+
+        screen = router.make(pane, context)
+        while len(self.screen_stack) > 2:
+            await self.pop_screen()
+        if len(self.screen_stack) == 2:
+            await self.switch_screen(screen)
+        else:
+            await self.push_screen(screen)
+
+    def pane_parent(self, pane: str) -> str | None:
+        from tui import router
+
+        return router.parent_of(pane)
+
+    def pane_enter(self, pane: str) -> str | None:
+        from tui import router
+
+        return router.enter_of(pane)
+
     def run_command(self, line: str) -> None:
         """A `:` command line, in an app worker (it replaces the pane that typed it). Keys
         typed meanwhile wait for the pane it opens (or stay here if it opens none)."""
@@ -230,7 +277,7 @@ class EcsDeckApp(App[None]):
 
         async def run() -> None:
             try:
-                await resources.run(self, line)
+                await resources.run(self.deck, line)
             finally:
                 if self.typed_ahead is held:
                     self.typed_ahead = None
@@ -245,7 +292,7 @@ class EcsDeckApp(App[None]):
 
         from tui import resources
 
-        return resources.complete(value, partial(resources.completions, self))
+        return resources.complete(value, partial(resources.completions, self.deck))
 
     def remember_clusters(self, names: list[str]) -> None:
         known = set(self.cluster_names)

@@ -15,10 +15,10 @@ from aws.errors import explain
 from aws.session import Clients
 
 if TYPE_CHECKING:
-    from tui.app import EcsDeckApp
+    from tui.deck import DeckApp
 
 
-async def reload_clients(app: EcsDeckApp) -> bool:
+async def reload_clients(app: DeckApp) -> bool:
     """Swap in a freshly opened client bundle; False (and a notification) if it cannot open."""
     old = app.clients
     new = Clients.open(old.settings)

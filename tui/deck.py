@@ -2,7 +2,7 @@
 ``tui.app`` (the entry point) and the app can grow without every screen depending on it.
 
 Textual's own ``App`` API (``notify``, ``push_screen_wait``, ``screen_stack``) is reached through
-``screen.app`` as usual; ``deck_of(node)`` gives the ecsdeck part: the settings and clients of
+``screen.app`` as usual; ``deck_of(node)`` gives it with the ecsdeck part too: the settings and clients of
 the current account, who the caller is, what is pending, the shared problems reader, the
 rollouts being followed, and ``open`` to ask the router for a pane by name.
 """
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from textual import events
+    from textual.app import App
     from textual.dom import DOMNode
 
     from aws.models import Identity, Service
@@ -47,6 +48,16 @@ class Deck(Protocol):
         (``cluster=``, ``service=``, ``task=`` ...): pushed on top (drilling in), or, with
         ``replace``, as the one pane on the stack (`:` commands, Back from a deep link)."""
 
+    async def show(self, pane: str, /, **context: Any) -> None:
+        """``open(pane, replace=True, ...)``, awaited: the pane is on screen when it returns
+        (a `:` command replays the keys typed meanwhile to it)."""
+
+    def pane_parent(self, pane: str) -> str | None:
+        """The pane Back goes up to from ``pane`` opened directly (the router's data)."""
+
+    def pane_enter(self, pane: str) -> str | None:
+        """The pane Enter on a row of ``pane`` opens (None: the pane decides)."""
+
     def run_command(self, line: str) -> None: ...
 
     def complete_command(self, value: str) -> str | None: ...
@@ -60,6 +71,12 @@ class Deck(Protocol):
     ) -> None: ...
 
 
-def deck_of(node: DOMNode) -> Deck:
-    """The running ecsdeck app, as what screens may use of it."""
-    return cast("Deck", node.app)
+if TYPE_CHECKING:
+
+    class DeckApp(App[None], Deck):
+        """For the type checker only: Textual's App with ecsdeck's part (the running app)."""
+
+
+def deck_of(node: DOMNode) -> DeckApp:
+    """The running ecsdeck app: Textual's App API plus what ``Deck`` promises."""
+    return cast("DeckApp", node.app)

@@ -23,7 +23,7 @@ from tui.text import clean
 
 if TYPE_CHECKING:
     from aws.models import Service
-    from tui.app import EcsDeckApp
+    from tui.deck import DeckApp
     from tui.screens.base import PollingScreen
 
 READ_ONLY = "read-only mode: ecsdeck sends no changes (started with --read-only or the setting)."
@@ -49,7 +49,7 @@ def in_flight(app: Any, key: str) -> bool:
     return key in busy_keys(app)
 
 
-def refuse_read_only(app: EcsDeckApp, what: str, target: Target) -> None:
+def refuse_read_only(app: DeckApp, what: str, target: Target) -> None:
     """Say so, and write the ``refused`` line the README promises to the audit log."""
     from aws.execute import record_refusal
 
@@ -93,7 +93,7 @@ def launch(
     return True
 
 
-def run_guarded(app: EcsDeckApp, key: str, what: str, flow: Flow) -> None:
+def run_guarded(app: DeckApp, key: str, what: str, flow: Flow) -> None:
     """Run ``flow`` in an actions worker holding ``key`` busy until it ends; its errors are
     said under the title ``what``."""
     busy = busy_keys(app)
@@ -161,7 +161,7 @@ async def confirm_and_execute(
     return outcome
 
 
-def app_of(screen: PollingScreen) -> EcsDeckApp:
+def app_of(screen: PollingScreen) -> DeckApp:
     return screen.deck
 
 

@@ -28,18 +28,18 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from aws.models import Task
-    from tui.app import EcsDeckApp
+    from tui.deck import DeckApp
     from tui.screens.base import PollingScreen
 
 TITLE = "ECS Exec"
 
 
-def can_hand_over(app: EcsDeckApp) -> bool:
+def can_hand_over(app: DeckApp) -> bool:
     """A terminal the plugin can have: not when the app runs headless (tests, no tty)."""
     return not app.is_headless
 
 
-def hand_over(app: EcsDeckApp, argv: Sequence[str]) -> int | None:
+def hand_over(app: DeckApp, argv: Sequence[str]) -> int | None:
     """Suspend the app, run the plugin in the terminal until it exits: its exit status, or
     None when this terminal cannot be suspended (nothing was run)."""
     from textual.app import SuspendNotSupported

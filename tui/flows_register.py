@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from aws.models import Image, Service, TaskDefinition
-    from tui.app import EcsDeckApp
+    from tui.deck import DeckApp
     from tui.screens.base import PollingScreen
     from tui.screens.dialogs.register import ContainerImages
 
@@ -180,7 +180,7 @@ def edit_taskdef(screen: PollingScreen, service: Service) -> None:
     launch(screen, service_key(service), "Edit task definition", flow, service_target(service))
 
 
-async def _offer_draft(app: EcsDeckApp, edit: _TaskDefEdit) -> str | None:
+async def _offer_draft(app: DeckApp, edit: _TaskDefEdit) -> str | None:
     """The text to start from: a draft saved by an earlier edit of the family (kept when the
     editor was left, a check or the registration failed) is offered before the revision;
     None when the user picks neither (Esc)."""
@@ -279,7 +279,7 @@ class _TaskDefEdit:
         return f"Your text is saved in {self.draft}"
 
 
-def _edit_outside(app: EcsDeckApp, editor: str, text: str) -> str | None:
+def _edit_outside(app: DeckApp, editor: str, text: str) -> str | None:
     """Run ``$VISUAL``/``$EDITOR`` on a temporary file with the app suspended: the edited text.
 
     None (and a notice) when the terminal cannot suspend or the editor cannot start: the

@@ -24,9 +24,9 @@ from tui.text import clean
 
 if TYPE_CHECKING:
     from aws.models import Cluster
-    from tui.app import EcsDeckApp
+    from tui.deck import DeckApp
 
-Opener = Callable[["EcsDeckApp", "str | None"], Awaitable[None]]
+Opener = Callable[["DeckApp", "str | None"], Awaitable[None]]
 
 COMING = "coming in a later version"
 
@@ -51,7 +51,7 @@ class Resource:
 # --- moving between panes -----------------------------------------------------------------------
 
 
-async def show(app: EcsDeckApp, screen: Screen[None]) -> None:
+async def show(app: DeckApp, screen: Screen[None]) -> None:
     """Make ``screen`` the one pane on the stack (under any dialog-free top): Back then goes up
     the hierarchy from it rather than to whatever was open before."""
     while len(app.screen_stack) > 2:
@@ -62,7 +62,7 @@ async def show(app: EcsDeckApp, screen: Screen[None]) -> None:
         await app.push_screen(screen)
 
 
-def current_cluster(app: EcsDeckApp) -> Cluster | None:
+def current_cluster(app: DeckApp) -> Cluster | None:
     """The cluster the user is looking at (or has selected, on the clusters pane)."""
     for screen in reversed(app.screen_stack):
         here = getattr(screen, "current_cluster", None)
@@ -72,7 +72,7 @@ def current_cluster(app: EcsDeckApp) -> Cluster | None:
     return None
 
 
-def _say(app: EcsDeckApp, text: str, severity: str = "warning") -> None:
+def _say(app: DeckApp, text: str, severity: str = "warning") -> None:
     app.notify(clean(text, 400), severity=severity, markup=False)  # type: ignore[arg-type]
 
 
@@ -81,7 +81,7 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
-async def find_cluster(app: EcsDeckApp, name: str, how: str = "") -> Cluster | None:
+async def find_cluster(app: DeckApp, name: str, how: str = "") -> Cluster | None:
     """One DescribeClusters by name or ARN; None (and a notice with the closest name) if none.
     ``how`` ends the notice: how the name was chosen, when the user did not type it."""
     found = await ecs.read_clusters(app.clients, [name])
@@ -93,7 +93,7 @@ async def find_cluster(app: EcsDeckApp, name: str, how: str = "") -> Cluster | N
     return None
 
 
-async def _cluster_for(app: EcsDeckApp, name: str | None, command: str) -> Cluster | None:
+async def _cluster_for(app: DeckApp, name: str | None, command: str) -> Cluster | None:
     if name:
         return await find_cluster(app, name)
     cluster = current_cluster(app)
@@ -105,13 +105,13 @@ async def _cluster_for(app: EcsDeckApp, name: str | None, command: str) -> Clust
 # --- the openers ----------------------------------------------------------------------------------
 
 
-async def open_clusters(app: EcsDeckApp, _: str | None = None) -> None:
+async def open_clusters(app: DeckApp, _: str | None = None) -> None:
     from tui.screens.clusters import ClustersScreen
 
     await show(app, ClustersScreen())
 
 
-async def open_services(app: EcsDeckApp, cluster_name: str | None) -> None:
+async def open_services(app: DeckApp, cluster_name: str | None) -> None:
     from tui.screens.services import ServicesScreen
 
     cluster = await _cluster_for(app, cluster_name, "services")
@@ -119,7 +119,7 @@ async def open_services(app: EcsDeckApp, cluster_name: str | None) -> None:
         await show(app, ServicesScreen(cluster))
 
 
-async def open_tasks(app: EcsDeckApp, cluster_name: str | None) -> None:
+async def open_tasks(app: DeckApp, cluster_name: str | None) -> None:
     from tui.screens.tasks import TasksScreen
 
     cluster = await _cluster_for(app, cluster_name, "tasks")
@@ -127,7 +127,7 @@ async def open_tasks(app: EcsDeckApp, cluster_name: str | None) -> None:
         await show(app, TasksScreen(cluster))
 
 
-async def open_instances(app: EcsDeckApp, cluster_name: str | None) -> None:
+async def open_instances(app: DeckApp, cluster_name: str | None) -> None:
     from tui.screens.instances import InstancesScreen
 
     cluster = await _cluster_for(app, cluster_name, "instances")
@@ -135,7 +135,7 @@ async def open_instances(app: EcsDeckApp, cluster_name: str | None) -> None:
         await show(app, InstancesScreen(cluster))
 
 
-async def open_ecr(app: EcsDeckApp, cluster_name: str | None) -> None:
+async def open_ecr(app: DeckApp, cluster_name: str | None) -> None:
     """The repositories; USED BY and `R` look at the named cluster, else the current one."""
     from tui.screens.ecr import RepositoriesScreen
 
@@ -145,15 +145,13 @@ async def open_ecr(app: EcsDeckApp, cluster_name: str | None) -> None:
     await show(app, RepositoriesScreen(cluster))
 
 
-async def open_taskdefs(app: EcsDeckApp, family: str | None) -> None:
+async def open_taskdefs(app: DeckApp, family: str | None) -> None:
     from tui.screens.taskdefs import FamiliesScreen, RevisionsScreen
 
     await show(app, RevisionsScreen(family) if family else FamiliesScreen())
 
 
-async def open_service(
-    app: EcsDeckApp, cluster_name: str, service_name: str, how: str = ""
-) -> None:
+async def open_service(app: DeckApp, cluster_name: str, service_name: str, how: str = "") -> None:
     """A service by name: one DescribeClusters and one DescribeServices, whatever the size of
     the cluster (ListServices only for the closest name when there is no such service).
     Missing pieces fall back up the hierarchy with a notice that ends with ``how`` (how the
@@ -183,7 +181,7 @@ def cluster_of(service: str) -> str:
     return parts[1] if len(parts) == 3 else "default"
 
 
-async def open_start(app: EcsDeckApp, cluster: str | None, service: str | None) -> None:
+async def open_start(app: DeckApp, cluster: str | None, service: str | None) -> None:
     """Where ``--cluster``/``--service`` (or config.toml's cluster/service) start the app."""
     try:
         if service:
@@ -215,7 +213,7 @@ def via_action(action: str, elsewhere: str = "") -> Opener:
     ``elsewhere`` says where it is (deployments: pick a service first); without ``elsewhere``
     the view is coming in a later version."""
 
-    async def run_action(app: EcsDeckApp, _: str | None) -> None:
+    async def run_action(app: DeckApp, _: str | None) -> None:
         for node in (app.screen, app):
             if hasattr(node, f"action_{action}"):
                 await node.run_action(action)
@@ -231,7 +229,7 @@ def via_action(action: str, elsewhere: str = "") -> Opener:
 
 
 async def _pick(
-    app: EcsDeckApp, title: str, names: list[str], current: str | None, empty: str
+    app: DeckApp, title: str, names: list[str], current: str | None, empty: str
 ) -> str | None:
     from tui.screens.picker import PickerScreen
 
@@ -241,7 +239,7 @@ async def _pick(
     return await app.push_screen_wait(PickerScreen(title, names, current))
 
 
-def _known(app: EcsDeckApp, what: str, name: str, names: list[str], where: str) -> bool:
+def _known(app: DeckApp, what: str, name: str, names: list[str], where: str) -> bool:
     """Refuse a name that is not one of ``names`` before switching to it: a switch to a
     mistyped region would only fail later, on every call, in AWS's words."""
     if name in names:
@@ -253,7 +251,7 @@ def _known(app: EcsDeckApp, what: str, name: str, names: list[str], where: str) 
     return False
 
 
-async def switch_profile(app: EcsDeckApp, name: str | None) -> None:
+async def switch_profile(app: DeckApp, name: str | None) -> None:
     """`:profile NAME`, or a picker of ~/.aws/config's profiles (SSO ones included)."""
     from aws.session import available_profiles, profile_files
 
@@ -265,7 +263,7 @@ async def switch_profile(app: EcsDeckApp, name: str | None) -> None:
         await app.switch_account(profile=name)
 
 
-async def switch_region(app: EcsDeckApp, name: str | None) -> None:
+async def switch_region(app: DeckApp, name: str | None) -> None:
     """`:region NAME`, or a picker of the regions ECS is offered in."""
     from aws.session import ecs_regions
 
@@ -278,12 +276,12 @@ async def switch_region(app: EcsDeckApp, name: str | None) -> None:
         await app.switch_account(region=name)
 
 
-async def quit_app(app: EcsDeckApp, _: str | None) -> None:
+async def quit_app(app: DeckApp, _: str | None) -> None:
     app.exit()
 
 
-async def show_help(app: EcsDeckApp, _: str | None) -> None:
-    app.action_help()
+async def show_help(app: DeckApp, _: str | None) -> None:
+    await app.run_action("help")
 
 
 # --- the registry ---------------------------------------------------------------------------------
@@ -384,7 +382,7 @@ def command_words() -> list[str]:
     return [r.name for r in RESOURCES] + [a for r in RESOURCES for a in r.aliases]
 
 
-def completions(app: EcsDeckApp, resource: Resource) -> list[str]:
+def completions(app: DeckApp, resource: Resource) -> list[str]:
     """What the argument of ``resource`` can be, for Tab: cluster names (the clusters pane's and
     those found by name), the profiles of ~/.aws/config, the regions ECS is offered in."""
     from aws.session import available_profiles, ecs_regions
@@ -426,7 +424,7 @@ def complete(value: str, values_for: Callable[[Resource], list[str]]) -> str | N
     return None
 
 
-async def run(app: EcsDeckApp, line: str) -> None:
+async def run(app: DeckApp, line: str) -> None:
     """Run one command line (``svc prod``, ``:q``): open, switch, or say what is wrong."""
     words = line.strip().removeprefix(":").split()
     if not words:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -29,6 +29,7 @@ from aws.health import (
     trouble_kind,
 )
 from tui import heap
+from tui.deck import deck_of
 from tui.screens.console_key import CONSOLE_BINDING, copy_console_url
 from tui.text import clean
 from tui.widgets.command_line import CommandLine, LineInput
@@ -38,7 +39,7 @@ from tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
     from aws.models import Cluster
-    from tui.app import EcsDeckApp
+    from tui.deck import DeckApp
 
 
 #: Seconds past the refresh interval a tick may go without any answer from AWS.
@@ -118,8 +119,8 @@ class PollingScreen(Screen[None]):
         self._filter_target: LiveTable | None = None
 
     @property
-    def deck(self) -> EcsDeckApp:
-        return cast("EcsDeckApp", self.app)
+    def deck(self) -> DeckApp:
+        return deck_of(self)
 
     def compose(self) -> ComposeResult:
         yield self.header
@@ -133,9 +134,16 @@ class PollingScreen(Screen[None]):
 
     # -- where this pane sits ------------------------------------------------------------------
 
-    def up(self) -> PollingScreen | None:
-        """The pane above this one in the hierarchy (Back opens it when nothing is under this
-        pane on the stack, as after a deep link or a `:` command); None at the top."""
+    #: This pane's name in the router (tui/router.py sets it when it builds the pane).
+    pane_name = ""
+
+    def context(self) -> dict[str, Any]:
+        """What this pane is about (``cluster=``, ``service=`` ...): Back opens the parent
+        pane with it when nothing is under this pane on the stack (a deep link, a `:`)."""
+        return {}
+
+    def row_context(self, table: LiveTable, key: str) -> dict[str, Any] | None:
+        """What row ``key`` is about, for the pane Enter opens (None: Enter does nothing)."""
         return None
 
     def current_cluster(self) -> Cluster | None:
@@ -187,10 +195,16 @@ class PollingScreen(Screen[None]):
             table.release_selection()  # an Enter typed during the load acts now
 
     def row_chosen(self, table: LiveTable, key: str) -> None:
-        """Enter (or a click) on ``table``'s row ``key``: drill in, where the pane can.
+        """Enter (or a click) on ``table``'s row ``key``: open what the router says Enter on
+        this pane opens, for the row's context.
 
-        By default DataTable's own RowSelected is posted, for panes that listen for it."""
-        DataTable.action_select_cursor(table)
+        Otherwise DataTable's own RowSelected is posted, for panes that listen for it."""
+        target = self.deck.pane_enter(self.pane_name) if self.pane_name else None
+        context = self.row_context(table, key) if target else None
+        if target and context is not None:
+            self.deck.open(target, **context)
+        else:
+            DataTable.action_select_cursor(table)
 
     @property
     def table(self) -> LiveTable:
@@ -430,10 +444,13 @@ class PollingScreen(Screen[None]):
             return self.can_go_back()
         return True
 
+    def parent_pane(self) -> str | None:
+        return self.deck.pane_parent(self.pane_name) if self.pane_name else None
+
     def can_go_back(self) -> bool:
         return (
             len(self.app.screen_stack) > 2
-            or self.up() is not None
+            or self.parent_pane() is not None
             or any(t.filter_text for t in self.query(LiveTable))
         )
 
@@ -453,5 +470,5 @@ class PollingScreen(Screen[None]):
             return
         if len(self.app.screen_stack) > 2:
             self.app.pop_screen()  # drilled in: the pane under this one is its parent
-        elif (parent := self.up()) is not None:
-            self.app.switch_screen(parent)  # opened directly: go up the hierarchy
+        elif (parent := self.parent_pane()) is not None:
+            self.deck.open(parent, replace=True, **self.context())  # opened directly: go up

@@ -75,6 +75,7 @@ def cluster_row(cluster: Cluster, problems: tuple[int, int] | None = None) -> Ro
 
 
 class ClustersScreen(PollingScreen):
+    pane_name = "clusters"
     crumb = "clusters"
     BINDINGS = [
         Binding("enter", "open", "Services", tooltip="Show this cluster's services"),

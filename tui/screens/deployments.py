@@ -141,6 +141,7 @@ def detail_text(service: Service, d: Deployment | None) -> Text:
 
 
 class DeploymentsScreen(PollingScreen):
+    pane_name = "deployments"
     DEFAULT_CSS = """
     DeploymentsScreen #config { height: auto; padding: 0 1; }
     DeploymentsScreen #follow { height: auto; padding: 0 1; }

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -25,7 +26,6 @@ from aws import ecr
 from aws.errors import explain
 from aws.image_usage import ClusterImages, read_image_uses, users_of
 from aws.models import Cluster, Image, Repository
-from tui.screens.base import PollingScreen
 from tui.screens.slow import SlowScreen
 from tui.text import age, natural_key, safe
 from tui.widgets.live_table import LiveTable, Row
@@ -110,6 +110,8 @@ def image_row(im: Image, position: int, used: list[str] | None = None) -> Row:
 
 
 class RepositoriesScreen(SlowScreen):
+    pane_name = "repositories"
+
     def __init__(self, cluster: Cluster | None = None) -> None:
         self.crumb = f"ecr (used by: {cluster.name})" if cluster else "ecr"
         super().__init__()
@@ -142,6 +144,7 @@ class RepositoriesScreen(SlowScreen):
 
 
 class ImagesScreen(SlowScreen):
+    pane_name = "images"
     BINDINGS = [*IMAGE_BINDINGS]
 
     def __init__(self, repo: Repository, cluster: Cluster | None = None) -> None:
@@ -203,8 +206,8 @@ class ImagesScreen(SlowScreen):
     def _row(self, im: Image, position: int) -> Row:
         return image_row(im, position, self.used_by(im))
 
-    def up(self) -> PollingScreen:
-        return RepositoriesScreen(self.cluster)
+    def context(self) -> dict[str, Any]:
+        return {"repo": self.repo, "cluster": self.cluster}
 
     def current_cluster(self) -> Cluster | None:
         return self.cluster

@@ -8,6 +8,8 @@ counts. Enter lists the instance's tasks; `D` drains it and `A` makes it ACTIVE 
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -98,6 +100,7 @@ def instance_row(i: ContainerInstance) -> Row:
 
 
 class InstancesScreen(PollingScreen):
+    pane_name = "instances"
     BINDINGS = [*INSTANCE_BINDINGS]
 
     def __init__(self, cluster: Cluster) -> None:
@@ -114,10 +117,8 @@ class InstancesScreen(PollingScreen):
         self.instances = {i.arn: i for i in fresh}
         self.query_one(LiveTable).set_rows([instance_row(i) for i in fresh])
 
-    def up(self) -> PollingScreen:
-        from tui.screens.services import ServicesScreen
-
-        return ServicesScreen(self.cluster)
+    def context(self) -> dict[str, Any]:
+        return {"cluster": self.cluster}
 
     def current_cluster(self) -> Cluster:
         return self.cluster

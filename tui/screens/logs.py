@@ -35,7 +35,7 @@ from tui.widgets.in_order import InOrderInput
 from tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
-    from tui.app import EcsDeckApp
+    from tui.deck import DeckApp
 
 #: The logs view's scope (kept under this name for the panes that open it).
 Scope = LogScope
@@ -175,8 +175,8 @@ class LogsScreen(Screen[None]):
         self.session = LogSession(scope, tasks=self.tasks)
 
     @property
-    def deck(self) -> EcsDeckApp:
-        return cast("EcsDeckApp", self.app)
+    def deck(self) -> DeckApp:
+        return cast("DeckApp", self.app)
 
     @property
     def view(self) -> RichLog:

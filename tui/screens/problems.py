@@ -129,6 +129,7 @@ def detail_text(p: Problem | None, resolved: Resolved | None = None) -> Text:
 
 
 class ProblemsScreen(PollingScreen):
+    pane_name = "problems"
     crumb = "problems"
     BINDINGS = [Binding("enter", "open", "Open", tooltip="Open the culprit: service, task, target")]
     DEFAULT_CSS = """

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -181,6 +182,7 @@ def targets_title(service: Service, targets: list[Target]) -> str:
 class ServiceScreen(
     UsageParts, LogsKeys, ServiceActions, DeploymentsKey, TaskActions, PollingScreen
 ):
+    pane_name = "service"
     BINDINGS = [
         # Not in the footer (no room beside every action key at 120 columns); `?` lists
         # "tab / shift+tab: move focus between tables".
@@ -397,10 +399,8 @@ class ServiceScreen(
     def _task_selected(self, event: DataTable.RowSelected) -> None:
         self._open_task(str(event.row_key.value))  # a click; Enter comes through row_chosen
 
-    def up(self) -> PollingScreen:
-        from tui.screens.services import ServicesScreen
-
-        return ServicesScreen(self.cluster)
+    def context(self) -> dict[str, Any]:
+        return {"cluster": self.cluster, "service": self.service}
 
     def current_cluster(self) -> Cluster:
         return self.cluster

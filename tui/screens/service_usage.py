@@ -23,7 +23,7 @@ from aws.models import Cluster, Service
 from tui.usage import usage_line
 
 if TYPE_CHECKING:
-    from tui.app import EcsDeckApp
+    from tui.deck import DeckApp
     from tui.widgets.status_header import StatusHeader
 
 #: Seconds between two reads of each part.
@@ -55,7 +55,7 @@ class UsageParts:
     if TYPE_CHECKING:
 
         @property
-        def deck(self) -> EcsDeckApp: ...
+        def deck(self) -> DeckApp: ...
 
     def init_usage(self) -> None:
         #: Last hour of CPU/memory use, the CPU units and MiB it is a share of, and Auto

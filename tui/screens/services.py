@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -148,6 +149,7 @@ def service_row(
 
 
 class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
+    pane_name = "services"
     BINDINGS = [
         # Enter is named on the first pane's footer; here the action keys need the room.
         Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service", show=False),
@@ -378,10 +380,8 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
     def row_chosen(self, table: LiveTable, key: str) -> None:
         self.action_open()
 
-    def up(self) -> PollingScreen:
-        from tui.screens.clusters import ClustersScreen
-
-        return ClustersScreen()
+    def context(self) -> dict[str, Any]:
+        return {"cluster": self.cluster}
 
     def current_cluster(self) -> Cluster:
         return self.cluster

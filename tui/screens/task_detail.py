@@ -28,7 +28,7 @@ from tui.text import age, clean, plural, utc_stamp
 from tui.widgets.fit_footer import FitFooter
 
 if TYPE_CHECKING:
-    from tui.app import EcsDeckApp
+    from tui.deck import DeckApp
 
 
 def cause_line(task: Task) -> Text:
@@ -185,14 +185,14 @@ class TaskDetail(ModalScreen[None]):
         from aws.console import task_url
 
         task = self.ecs_task
-        region = cast("EcsDeckApp", self.app).clients.region or "us-east-1"
+        region = cast("DeckApp", self.app).clients.region or "us-east-1"
         url = task_url(task.arn, task.cluster_arn, region)
         self.app.copy_to_clipboard(url)
         self.notify(url, title="Copied the AWS console URL", markup=False, timeout=10)
 
     @work(exclusive=True, group="logs", exit_on_error=False)
     async def action_load_logs(self) -> None:
-        clients = cast("EcsDeckApp", self.app).clients
+        clients = cast("DeckApp", self.app).clients
         task = self.ecs_task
         try:
             if not task.task_definition:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -21,7 +22,6 @@ from aws.models import Service, TaskDefinition, TaskDefinitionFamily
 from aws.session import Clients
 from aws.taskdef_history import RevisionRef
 from tui import flows_taskdefs
-from tui.screens.base import PollingScreen
 from tui.screens.slow import SlowScreen
 from tui.text import age, clean, natural_key, safe, short_arn, utc_stamp
 from tui.widgets.live_table import LiveTable, Row
@@ -119,6 +119,8 @@ class FamiliesScreen(SlowScreen):
     """Every family with an ACTIVE revision. The counts come from one paged listing
     (aws.taskdef_families); the newest revision of each row on screen is described once."""
 
+    pane_name = "families"
+
     crumb = "task definitions"
 
     def __init__(self) -> None:
@@ -186,6 +188,8 @@ class FamiliesScreen(SlowScreen):
 class RevisionsScreen(SlowScreen):
     """One family's revisions. Opened from a service pane (``service``), the service's current
     revision is marked and `d` deploys to that service."""
+
+    pane_name = "revisions"
 
     BINDINGS = [*REVISION_BINDINGS]
 
@@ -260,8 +264,8 @@ class RevisionsScreen(SlowScreen):
         hay = f"{short_arn(ref.arn)} {ref.status} {' '.join(marks)} {images}".lower()
         return Row(ref.arn, cells, hay, (-ref.revision,))
 
-    def up(self) -> PollingScreen:
-        return FamiliesScreen()
+    def context(self) -> dict[str, Any]:
+        return {"family": self.family, "service": self.service}
 
     def selected_revision(self) -> RevisionRef | None:
         key = self.query_one(LiveTable).selected_key

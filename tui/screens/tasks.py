@@ -9,6 +9,7 @@ stopped, describe only what can have changed or is on screen), one SERVICE colum
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -69,11 +70,12 @@ class TasksScreen(TaskActions, PollingScreen):
                 await asyncio.sleep(SLICE_PAUSE)
             table.upsert_rows([cluster_task_row(t) for t in dirty[start : start + ROWS_PER_SLICE]])
 
-    def up(self) -> PollingScreen:
-        from tui.screens.instances import InstancesScreen
-        from tui.screens.services import ServicesScreen
+    @property
+    def pane_name(self) -> str:  # type: ignore[override]
+        return "instance_tasks" if self.instance else "tasks"
 
-        return InstancesScreen(self.cluster) if self.instance else ServicesScreen(self.cluster)
+    def context(self) -> dict[str, Any]:
+        return {"cluster": self.cluster, "instance": self.instance}
 
     def current_cluster(self) -> Cluster:
         return self.cluster
