@@ -7,8 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, cast
 
-from textual.binding import Binding
-
 from tui.flows_register import edit_taskdef, new_image
 from tui.flows_service import (
     deploy,
@@ -26,51 +24,6 @@ if TYPE_CHECKING:
 
 # Footer labels are one short word so every action key fits a 120-column footer (with Help,
 # Quit, Refresh, Filter, Back and the palette); the tooltip is the full text `?` shows.
-SERVICE_BINDINGS = [
-    Binding("s", "scale", "Scale", tooltip="Scale: set the desired task count", id="scale"),
-    Binding(
-        "d", "deploy", "Deploy", tooltip="Deploy a revision of the task definition", id="deploy"
-    ),
-    Binding(
-        "b", "rollback", "Rollback", tooltip="Roll back to the previous revision", id="rollback"
-    ),
-    Binding(
-        "f", "force_deployment", "Force", tooltip="Force a new deployment", id="force_deployment"
-    ),
-    Binding(
-        "i",
-        "new_image",
-        "Image",
-        tooltip="Register a revision with a new ECR image",
-        id="new_image",
-    ),
-    Binding(
-        "e", "edit_taskdef", "JSON", tooltip="Edit the task definition as JSON", id="edit_taskdef"
-    ),
-    Binding(
-        "l",
-        "switch_launch_type",
-        "Launch",
-        tooltip="Switch EC2 <-> Fargate",
-        id="switch_launch_type",
-    ),
-]
-
-
-TASK_BINDINGS = [
-    Binding(
-        "x", "stop_task", "Stop", tooltip="Stop the selected task, with a reason", id="stop_task"
-    ),
-    # Not in the footer (no room at 120 columns); `?` lists it.
-    Binding(
-        "E",
-        "exec",
-        "Exec",
-        tooltip="ECS Exec: a shell in a container of the task (checks first)",
-        show=False,
-        id="exec",
-    ),
-]
 
 
 class ServiceActions:

@@ -9,11 +9,10 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from textual import events
 from textual.app import App
-from textual.binding import Binding
 
 from aws.models import Identity, Service
 from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
-from tui import config, heap, no_color
+from tui import config, heap, keymap, no_color
 from tui.commands import ActionCommands, ResourceCommands
 from tui.config import Settings
 from tui.follow import FAILED, REPLACED, Follows, follow_line
@@ -30,35 +29,7 @@ class EcsDeckApp(App[None]):
     # Only ecsdeck's commands: Textual's own (Theme, Keys, Screenshot, Quit) read as ecsdeck's
     # beside them, and `q` quits and `?` lists the keys already.
     COMMANDS = {ActionCommands, ResourceCommands}
-    BINDINGS = [
-        Binding("q", "quit", "Quit"),
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding(
-            "ctrl+r",
-            "reload_credentials",
-            "Reload credentials",
-            tooltip="Re-read AWS credentials (after aws sso login) and poll again",
-            show=False,
-        ),
-        Binding(
-            "ctrl+g",
-            "give_up",
-            "Give up waiting",
-            tooltip="Give up waiting for a change AWS has not answered (it may still apply)",
-            show=False,
-            id="give_up",
-        ),
-        # Works on every pane; shown in the footer of the clusters pane only (PROBLEMS_BINDING),
-        # since the service panes' footers are full of action keys at 120 columns.
-        Binding(
-            "exclamation_mark",
-            "problems",
-            "Problems",
-            key_display="!",
-            tooltip="Problems: everything wrong in the region right now",
-            show=False,
-        ),
-    ]
+    BINDINGS = keymap.bindings_for("app")
 
     def __init__(self, settings: Settings) -> None:
         super().__init__()

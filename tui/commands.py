@@ -9,10 +9,7 @@ from functools import partial
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Provider
 
-from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS
-from tui.screens.deployments import VIEW_BINDINGS
-
-ACTIONS: list[Binding] = [*VIEW_BINDINGS, *SERVICE_BINDINGS, *TASK_BINDINGS]
+from tui import keymap
 
 
 class ActionCommands(Provider):
@@ -21,12 +18,12 @@ class ActionCommands(Provider):
     def _available(self) -> list[tuple[str, Binding, Callable[[], object]]]:
         screen, app = self.screen, self.app
         out: list[tuple[str, Binding, Callable[[], object]]] = []
-        for binding in app.BINDINGS:
-            if isinstance(binding, Binding) and binding.action == "problems":
+        for key in keymap.palette_keys():
+            binding = key.binding()
+            if "app" in key.panes:
                 run = partial(app.call_later, app.run_action, binding.action)
                 out.append((binding.tooltip or binding.description, binding, run))
-        for binding in ACTIONS:
-            if hasattr(screen, f"action_{binding.action}"):
+            elif hasattr(screen, f"action_{binding.action}"):
                 name = binding.tooltip or binding.description
                 out.append(
                     (name, binding, partial(app.call_later, screen.run_action, binding.action))

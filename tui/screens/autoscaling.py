@@ -12,7 +12,6 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -21,6 +20,7 @@ from aws import autoscaling
 from aws.autoscaling import Scaling
 from aws.models import Service
 from aws.session import Clients
+from tui import keymap
 from tui.screens.events import hanging_grid
 from tui.text import age, clean
 from tui.usage import policy_words
@@ -110,7 +110,7 @@ def scale_warnings(scaling: Scaling | None, desired: int) -> list[str]:
 
 
 class AutoscalingScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,a", "dismiss", "Close")]
+    BINDINGS = keymap.bindings_for("autoscaling")
     DEFAULT_CSS = """
     AutoscalingScreen { align: center middle; }
     AutoscalingScreen > VerticalScroll { width: 95%; height: auto; max-height: 85%;

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input
 
@@ -28,9 +27,9 @@ from aws.health import (
     Trouble,
     trouble_kind,
 )
-from tui import heap
+from tui import heap, keymap
 from tui.deck import deck_of
-from tui.screens.console_key import CONSOLE_BINDING, copy_console_url
+from tui.screens.console_key import copy_console_url
 from tui.text import clean
 from tui.widgets.command_line import CommandLine, LineInput
 from tui.widgets.fit_footer import FitFooter
@@ -63,46 +62,7 @@ CALLS_PER_SECOND_BUDGET = 5.0
 
 class PollingScreen(Screen[None]):
     # Help and Quit come first so a narrow footer never cuts them off.
-    BINDINGS = [
-        Binding(
-            "question_mark",
-            "app.help",
-            "Help",
-            key_display="?",
-            tooltip="Help: every key of this pane",
-            id="help",
-        ),
-        Binding("q", "app.quit", "Quit", tooltip="Quit ecsdeck", id="quit"),
-        Binding("r", "refresh_now", "Refresh", tooltip="Refresh this pane now", id="refresh"),
-        Binding("slash", "start_filter", "Filter", key_display="/", id="filter"),
-        Binding(
-            "colon",
-            "start_command",
-            "Cmd",
-            key_display=":",
-            show=False,  # the footer has no room at 80 columns; `?` lists it
-            tooltip="Command: :clusters, :svc CLUSTER, :region NAME, :q … (Tab completes)",
-            id="command",
-        ),
-        Binding("escape", "back", "Back", tooltip="Clear the filter, or go up one pane", id="back"),
-        Binding(
-            "c",
-            "copy_arn",
-            "Copy",
-            show=False,
-            tooltip="Copy the selected row's ARN (OSC 52: works over SSH and tmux)",
-            id="copy",
-        ),
-        Binding(
-            "y",
-            "show_json",
-            "Raw",
-            show=False,
-            tooltip="Show the selected row as JSON, and copy it",
-            id="json",
-        ),
-        CONSOLE_BINDING,
-    ]
+    BINDINGS = keymap.bindings_for("polling")
 
     crumb = ""
 

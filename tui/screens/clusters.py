@@ -11,11 +11,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable
 
 from aws import ecs
 from aws.models import Cluster
+from tui import keymap
 from tui.problem_feed import ProblemsUpdated
 from tui.screens.base import PollingScreen
 from tui.status import BAD, IDLE, OK, WARN, badge
@@ -77,25 +77,7 @@ def cluster_row(cluster: Cluster, problems: tuple[int, int] | None = None) -> Ro
 class ClustersScreen(PollingScreen):
     pane_name = "clusters"
     crumb = "clusters"
-    BINDINGS = [
-        Binding("enter", "open", "Services", tooltip="Show this cluster's services"),
-        # The first pane has the footer room `:` lacks elsewhere: a newcomer learns it here.
-        Binding(
-            "colon",
-            "start_command",
-            "Command",
-            key_display=":",
-            tooltip="Command: :clusters, :svc CLUSTER, :region NAME, :q … (Tab completes)",
-        ),
-        # The app's `!`, shown here: the first pane is where an on-call starts.
-        Binding(
-            "exclamation_mark",
-            "app.problems",
-            "Problems",
-            key_display="!",
-            tooltip="Problems: everything wrong in the region right now",
-        ),
-    ]
+    BINDINGS = keymap.bindings_for("clusters")
 
     def __init__(self) -> None:
         super().__init__()

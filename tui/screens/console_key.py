@@ -8,22 +8,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual.binding import Binding
-
 from aws import console
 from aws.models import Repository, Service
 
 if TYPE_CHECKING:
     from tui.screens.base import PollingScreen
-
-CONSOLE_BINDING = Binding(
-    "o",
-    "console_url",
-    "Console",
-    show=False,  # no room in the footer; `?` lists it
-    tooltip="Show and copy the AWS console URL of the selected row (OSC 52)",
-    id="console_url",
-)
 
 
 def url_of(screen: PollingScreen, resource: object) -> str | None:

@@ -14,7 +14,6 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable
 
 from aws import ecs
@@ -27,15 +26,6 @@ from tui.widgets.quiet_static import QuietStatic
 
 #: `p` (as in e1s): a view, not a change, so it opens in read-only mode too. Not in the footer
 #: (the action keys fill 120 columns); `?` and the palette list it.
-VIEW_BINDINGS = [
-    Binding(
-        "p",
-        "deployments",
-        "Deployments",
-        tooltip="Deployments: rollout state and reason, circuit breaker, alarms",
-        show=False,
-    ),
-]
 
 COLUMNS = [
     ("status", "DEPLOYMENT"),

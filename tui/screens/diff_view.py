@@ -8,17 +8,17 @@ the same masking: a secret-looking value never appears, a changed one reads
 from __future__ import annotations
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from tui import keymap
 from tui.screens.dialogs.confirm import diff_text
 from tui.text import clean
 
 
 class DiffScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,equals_sign", "dismiss", "Close")]
+    BINDINGS = keymap.bindings_for("diff")
     DEFAULT_CSS = """
     DiffScreen { align: center middle; }
     DiffScreen > VerticalScroll { width: 110; max-width: 96%; height: 90%;

@@ -19,13 +19,13 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable
 
 from aws import ecr
 from aws.errors import explain
 from aws.image_usage import ClusterImages, read_image_uses, users_of
 from aws.models import Cluster, Image, Repository
+from tui import keymap
 from tui.screens.slow import SlowScreen
 from tui.text import age, natural_key, safe
 from tui.widgets.live_table import LiveTable, Row
@@ -38,15 +38,6 @@ IMAGE_COLUMNS = [
     ("size", "SIZE"),
     ("scan", "SCAN"),
     ("used", "USED BY"),
-]
-IMAGE_BINDINGS = [
-    Binding(
-        "R",
-        "image_to_service",
-        "Revision",
-        tooltip="New revision of a service with this image (then offers to deploy it)",
-        id="image_to_service",
-    ),
 ]
 SEVERITIES = ("CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED")
 USES_PART = "USED BY not refreshed"
@@ -145,7 +136,7 @@ class RepositoriesScreen(SlowScreen):
 
 class ImagesScreen(SlowScreen):
     pane_name = "images"
-    BINDINGS = [*IMAGE_BINDINGS]
+    BINDINGS = keymap.bindings_for("images")
 
     def __init__(self, repo: Repository, cluster: Cluster | None = None) -> None:
         self.crumb = f"ecr › {repo.name}" + (f" (used by: {cluster.name})" if cluster else "")

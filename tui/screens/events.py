@@ -6,12 +6,12 @@ from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from aws.models import Service
+from tui import keymap
 from tui.text import age, clean, utc_stamp
 
 #: Phrases an on-call should see at a glance (ECS service event messages).
@@ -58,7 +58,7 @@ def hanging_grid(fixed: int) -> Table:
 
 
 class EventsScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,v", "dismiss", "Close")]
+    BINDINGS = keymap.bindings_for("events")
     DEFAULT_CSS = """
     EventsScreen { align: center middle; }
     EventsScreen > VerticalScroll { width: 95%; height: 85%; border: thick $accent;

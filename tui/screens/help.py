@@ -9,6 +9,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Static
 
+from tui import keymap
+from tui.keys_doc import key_name
+
 GLOBAL_NOTES = [
     # Listed here too: on the first pane with no filter Back is off, but Esc still clears one.
     ("Esc", "Clear the filter, or go up one pane"),
@@ -17,19 +20,6 @@ GLOBAL_NOTES = [
     ("↑ ↓, PgUp / PgDn", "Move in a table"),
     ("Home / g, End / G", "First row, last row"),
 ]
-
-#: Key names as the rest of ecsdeck writes them ("Esc closes"), not Textual's ("escape").
-KEY_NAMES = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "space": "Space"}
-
-
-def key_name(key: str) -> str:
-    """``escape`` -> ``Esc``, ``ctrl+r`` -> ``Ctrl+R``; printable keys stay as typed."""
-    if key in KEY_NAMES:
-        return KEY_NAMES[key]
-    if "+" in key:
-        *mods, last = key.split("+")
-        return "+".join([*(m.capitalize() for m in mods), KEY_NAMES.get(last, last.upper())])
-    return key
 
 
 def enter_note(screen: Screen[object]) -> str:
@@ -77,6 +67,8 @@ def key_table(screen: Screen[object]) -> Table:
     skip = {b.action for b in DataTable.BINDINGS if isinstance(b, Binding)}
     skip |= {b.action for b in App.BINDINGS if isinstance(b, Binding)}
     skip.add("command_palette")
+    settings = getattr(screen.app, "settings", None)
+    refused = keymap.mutating_actions() if getattr(settings, "read_only", False) else set()
     for key, active in screen.active_bindings.items():
         binding = active.binding
         if binding.action in skip or key == "enter" or not (binding.show or binding.tooltip):
@@ -85,7 +77,10 @@ def key_table(screen: Screen[object]) -> Table:
         if not binding.description or label in seen:
             continue
         seen.add(label)
-        table.add_row(label, binding.tooltip or binding.description)
+        what = binding.tooltip or binding.description
+        table.add_row(
+            label, what + (" (refused: read-only mode)" if binding.action in refused else "")
+        )
     table.add_row("Enter", enter_note(screen))
     for key, text in GLOBAL_NOTES:
         if key not in seen:
@@ -97,7 +92,7 @@ def key_table(screen: Screen[object]) -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss", "Close")]
+    BINDINGS = keymap.bindings_for("help")
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 76; max-width: 100%; height: auto; max-height: 90%;

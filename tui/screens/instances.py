@@ -13,11 +13,11 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable
 
 from aws import ecs
 from aws.models import Cluster, ContainerInstance
+from tui import keymap
 from tui.screens.base import PollingScreen
 from tui.status import BAD, OK, badge
 from tui.text import clean, natural_key, safe
@@ -34,24 +34,6 @@ COLUMNS = [
     ("memory", "MEM LEFT"),
     ("running", "RUNNING"),
     ("pending", "PENDING"),
-]
-
-INSTANCE_BINDINGS = [
-    Binding("enter", "open", "Tasks", tooltip="Tasks placed on this instance"),
-    Binding(
-        "D",
-        "drain_instance",
-        "Drain",
-        tooltip="Drain: set the instance DRAINING (its service tasks move elsewhere)",
-        id="drain_instance",
-    ),
-    Binding(
-        "A",
-        "activate_instance",
-        "Activate",
-        tooltip="Activate: set the instance ACTIVE again (tasks can be placed on it)",
-        id="activate_instance",
-    ),
 ]
 
 
@@ -101,7 +83,7 @@ def instance_row(i: ContainerInstance) -> Row:
 
 class InstancesScreen(PollingScreen):
     pane_name = "instances"
-    BINDINGS = [*INSTANCE_BINDINGS]
+    BINDINGS = keymap.bindings_for("instances")
 
     def __init__(self, cluster: Cluster) -> None:
         self.crumb = f"clusters › {cluster.name} › instances"

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from rich.syntax import Syntax
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -20,6 +19,7 @@ from textual.widgets import Static
 from aws import describe
 from aws.errors import explain
 from aws.models import Service
+from tui import keymap
 from tui.text import clean, utc_stamp
 
 if TYPE_CHECKING:
@@ -89,11 +89,7 @@ def _target(screen: PollingScreen) -> dict[str, str | None]:
 
 
 class JsonScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape,q,y", "dismiss", "Close"),
-        Binding("c", "copy", "Copy", tooltip="Copy the JSON again"),
-        Binding("u", "reveal", "Unmask", tooltip="Show (and copy) the masked values"),
-    ]
+    BINDINGS = keymap.bindings_for("json")
     DEFAULT_CSS = """
     JsonScreen { align: center middle; }
     JsonScreen > VerticalScroll { width: 110; max-width: 96%; height: 90%;

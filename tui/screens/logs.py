@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any, cast
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Input, RichLog, Static
 
@@ -27,6 +26,7 @@ from aws.log_session import BUFFER, SINCE_START, LogScope, LogSession
 from aws.logs import by_time
 from aws.models import LogEvent, Service, Task
 from aws.task_watch import ServiceTasks
+from tui import keymap
 from tui.log_lines import haystack, line_text, save_lines
 from tui.status import task_reason
 from tui.text import age, clean, plural
@@ -51,99 +51,7 @@ WINDOWS: dict[str, tuple[str, int | None]] = {
 
 
 class LogsScreen(Screen[None]):
-    BINDINGS = [
-        Binding("question_mark", "app.help", "Help", key_display="?"),
-        Binding("escape", "back", "Back", tooltip="Clear the filter, or close the logs"),
-        Binding(
-            "space",
-            "pause",
-            "Pause",
-            tooltip="Pause / resume following (no reads while paused)",
-            id="logs_pause",
-        ),
-        Binding(
-            "slash",
-            "local_filter",
-            "Filter",
-            key_display="/",
-            tooltip="Filter lines shown (plain text, local)",
-            id="logs_filter",
-        ),
-        Binding(
-            "f",
-            "pattern",
-            "Pattern",
-            tooltip="CloudWatch filter pattern (sent as filterPattern)",
-            id="logs_pattern",
-        ),
-        Binding(
-            "0",
-            "window('tail')",
-            "Window",
-            key_display="0-4",
-            tooltip="0 the last lines · 1 5m · 2 15m · 3 1h · 4 since the task started",
-            id="logs_tail",
-        ),
-        Binding(
-            "1",
-            "window('5m')",
-            "5m",
-            tooltip="Lines of the last 5 minutes",
-            show=False,
-            id="logs_5m",
-        ),
-        Binding(
-            "2",
-            "window('15m')",
-            "15m",
-            tooltip="Lines of the last 15 minutes",
-            show=False,
-            id="logs_15m",
-        ),
-        Binding(
-            "3", "window('1h')", "1h", tooltip="Lines of the last hour", show=False, id="logs_1h"
-        ),
-        Binding(
-            "4",
-            "window('start')",
-            "Start",
-            tooltip="Lines since the task started",
-            show=False,
-            id="logs_since_start",
-        ),
-        Binding("w", "wrap", "Wrap", tooltip="Wrap long lines on/off", id="logs_wrap"),
-        Binding("t", "stamps", "Time", tooltip="Timestamps on/off", id="logs_timestamps"),
-        Binding(
-            "c",
-            "container",
-            "Container",
-            tooltip="All containers, or one (task logs)",
-            id="logs_container",
-        ),
-        Binding(
-            "p",
-            "previous",
-            "Previous",
-            tooltip="Logs of the service's last stopped task",
-            id="logs_previous",
-        ),
-        Binding(
-            "s",
-            "save",
-            "Save",
-            tooltip="Save the lines kept to a file (path shown)",
-            id="logs_save",
-        ),
-        Binding(
-            "r",
-            "reload",
-            "Reload",
-            tooltip="Read the last lines again",
-            show=False,
-            id="logs_reload",
-        ),
-        Binding("q", "app.quit", "Quit", show=False),
-    ]
+    BINDINGS = keymap.bindings_for("logs")
     DEFAULT_CSS = """
     LogsScreen #elsewhere { height: auto; max-height: 6; padding: 0 1; color: $warning; }
     LogsScreen #lines { height: 1fr; }
@@ -483,30 +391,6 @@ def task_logs_screen(task: Task) -> LogsScreen:
 
 def service_logs_screen(service: Service) -> LogsScreen:
     return LogsScreen(Scope(service.cluster_arn, service.name))
-
-
-#: The keys that open logs from the service pane (a task, the whole service).
-TASK_LOGS_BINDINGS = [
-    # Not in the footer (full of action keys at 120 columns); `?` lists both.
-    Binding(
-        "L",
-        "task_logs",
-        "Logs",
-        tooltip="Logs of the selected task: follow, filter, save",
-        show=False,
-        id="task_logs",
-    ),
-    Binding(
-        "M",
-        "service_logs",
-        "Svc logs",
-        tooltip="Logs of every task of the service, merged",
-        show=False,
-        id="service_logs",
-    ),
-]
-#: The key that opens a service's merged logs from the services list.
-SERVICE_LOGS_BINDINGS = [TASK_LOGS_BINDINGS[1]]
 
 
 class LogsKeys:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui import keymap
 from tui.text import clean
 
 
@@ -19,11 +19,7 @@ class PickerScreen(ModalScreen[str | None]):
     """Enter picks the highlighted name, Esc picks nothing; typed text keeps the names that
     contain it (case-insensitively)."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss_none", "Cancel"),
-        Binding("down", "move(1)", show=False),
-        Binding("up", "move(-1)", show=False),
-    ]
+    BINDINGS = keymap.bindings_for("picker")
     DEFAULT_CSS = """
     PickerScreen { align: center middle; }
     PickerScreen > Vertical { width: 60; max-width: 96%; height: auto; max-height: 90%;

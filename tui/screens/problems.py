@@ -14,12 +14,12 @@ import time
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable
 
 from aws import ecs
 from aws.errors import explain
 from aws.models import Cluster, Problem, arn_tail
+from tui import keymap
 from tui.problem_feed import ProblemsUpdated, Resolved
 from tui.screens.base import PollingScreen
 from tui.text import age, clean, safe, utc_stamp
@@ -131,7 +131,7 @@ def detail_text(p: Problem | None, resolved: Resolved | None = None) -> Text:
 class ProblemsScreen(PollingScreen):
     pane_name = "problems"
     crumb = "problems"
-    BINDINGS = [Binding("enter", "open", "Open", tooltip="Open the culprit: service, task, target")]
+    BINDINGS = keymap.bindings_for("problems")
     DEFAULT_CSS = """
     ProblemsScreen #problems { height: 1fr; }
     ProblemsScreen #detail { height: auto; max-height: 6; padding: 0 1; background: $boost; }

@@ -15,7 +15,6 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import DataTable, Static
 
@@ -25,11 +24,12 @@ from aws.ecs import task_order
 from aws.errors import explain
 from aws.models import Cluster, Service, Target, Task
 from aws.task_watch import ServiceTasks
-from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS, ServiceActions, TaskActions
+from tui import keymap
+from tui.actions import ServiceActions, TaskActions
 from tui.follow import Follow, follow_line
 from tui.screens.base import PollingScreen
-from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
-from tui.screens.logs import TASK_LOGS_BINDINGS, LogsKeys
+from tui.screens.deployments import DeploymentsKey
+from tui.screens.logs import LogsKeys
 from tui.screens.service_usage import UsageParts
 from tui.status import (
     aged_cells,
@@ -183,39 +183,7 @@ class ServiceScreen(
     UsageParts, LogsKeys, ServiceActions, DeploymentsKey, TaskActions, PollingScreen
 ):
     pane_name = "service"
-    BINDINGS = [
-        # Not in the footer (no room beside every action key at 120 columns); `?` lists
-        # "tab / shift+tab: move focus between tables".
-        Binding(
-            "tab",
-            "switch_pane",
-            "Tasks/Targets",
-            tooltip="Move between tasks and targets",
-            show=False,
-            id="switch_pane",
-        ),
-        *TASK_BINDINGS,
-        *SERVICE_BINDINGS,
-        *VIEW_BINDINGS,
-        *TASK_LOGS_BINDINGS,
-        *UsageParts.USAGE_BINDINGS,
-        Binding(
-            "t",
-            "revisions",
-            "Revisions",
-            tooltip="The task definition's revisions: diff, deploy, deregister",
-            show=False,
-            id="revisions",
-        ),
-        Binding(
-            "v",
-            "events",
-            "Events",
-            tooltip="All of the service's events, newest first",
-            show=False,
-            id="events",
-        ),
-    ]
+    BINDINGS = keymap.bindings_for("service")
 
     DEFAULT_CSS = """
     ServiceScreen #summary { height: auto; max-height: 25vh; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }

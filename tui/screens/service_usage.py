@@ -13,7 +13,6 @@ import time
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual.binding import Binding
 
 from aws import autoscaling, ecs, metrics
 from aws.autoscaling import Scaling
@@ -35,17 +34,6 @@ SCALING_PART = "autoscaling not refreshed"
 class UsageParts:
     """Mixin for the service pane: call ``init_usage()`` in ``__init__`` and
     ``read_slow_parts()`` in ``tick``."""
-
-    USAGE_BINDINGS = [
-        Binding(
-            "a",
-            "autoscaling",
-            "Scaling",
-            tooltip="Auto Scaling: range, policies and last activities",
-            show=False,
-            id="autoscaling",
-        ),
-    ]
 
     # Provided by the pane.
     cluster: Cluster

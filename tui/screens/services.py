@@ -16,17 +16,17 @@ from typing import Any
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable
 
 from aws import ecs, elb, metrics
 from aws.errors import explain
 from aws.metrics import Utilization
 from aws.models import Cluster, Service
-from tui.actions import SERVICE_BINDINGS, ServiceActions
+from tui import keymap
+from tui.actions import ServiceActions
 from tui.screens.base import PollingScreen
-from tui.screens.deployments import VIEW_BINDINGS, DeploymentsKey
-from tui.screens.logs import SERVICE_LOGS_BINDINGS, LogsKeys
+from tui.screens.deployments import DeploymentsKey
+from tui.screens.logs import LogsKeys
 from tui.screens.service_usage import METRICS_PART  # the header part both panes mark
 from tui.status import (
     BAD,
@@ -150,21 +150,7 @@ def service_row(
 
 class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
     pane_name = "services"
-    BINDINGS = [
-        # Enter is named on the first pane's footer; here the action keys need the room.
-        Binding("enter", "open", "Tasks", tooltip="Tasks and targets of this service", show=False),
-        *SERVICE_BINDINGS,
-        Binding(
-            "n",
-            "instances",
-            "Instances",
-            show=False,
-            tooltip="Container instances of this cluster (EC2 capacity): drain, activate",
-            id="instances",
-        ),
-        *VIEW_BINDINGS,
-        *SERVICE_LOGS_BINDINGS,
-    ]
+    BINDINGS = keymap.bindings_for("services")
 
     def __init__(self, cluster: Cluster) -> None:
         self.crumb = f"clusters › {cluster.name}"

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
@@ -22,6 +21,7 @@ from aws.errors import explain
 from aws.logs import task_logs
 from aws.models import LogEvent, Task
 from aws.triage.causes import cause_severity, exit_code_words, stop_cause
+from tui import keymap
 from tui.log_lines import stamp
 from tui.status import task_reason
 from tui.text import age, clean, plural, utc_stamp
@@ -130,20 +130,7 @@ def render_logs(logs: dict[str, list[LogEvent]]) -> Text:
 
 
 class TaskDetail(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape,q,enter", "dismiss", "Close"),
-        Binding("r", "load_logs", "Reload logs"),
-        # L as on the service pane (where l is Launch type); l too, as in k9s.
-        Binding(
-            "L,l",
-            "open_logs",
-            "Logs",
-            key_display="L",
-            tooltip="Follow, filter and save this task's logs",
-        ),
-        Binding("E", "exec", "Exec", tooltip="ECS Exec into a container of this task", id="exec"),
-        Binding("o", "console_url", "Console", tooltip="Show and copy the task's console URL"),
-    ]
+    BINDINGS = keymap.bindings_for("task_detail")
     DEFAULT_CSS = """
     TaskDetail { align: center middle; }
     TaskDetail > VerticalScroll { width: 90%; height: 80%; border: thick $accent; padding: 1 2;

@@ -14,14 +14,13 @@ from typing import Any
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable
 
 from aws import ecs, taskdef_families, taskdef_history
 from aws.models import Service, TaskDefinition, TaskDefinitionFamily
 from aws.session import Clients
 from aws.taskdef_history import RevisionRef
-from tui import flows_taskdefs
+from tui import flows_taskdefs, keymap
 from tui.screens.slow import SlowScreen
 from tui.text import age, clean, natural_key, safe, short_arn, utc_stamp
 from tui.widgets.live_table import LiveTable, Row
@@ -46,39 +45,6 @@ REVISION_COLUMNS = [
 #: Revisions described (DescribeTaskDefinition, cached for good) per tick, on screen first.
 DESCRIBE_PER_TICK = 20
 STATUS_STYLE = {"ACTIVE": "green", "INACTIVE": "dim", "DELETE_IN_PROGRESS": "yellow"}
-
-REVISION_BINDINGS = [
-    Binding(
-        "space",
-        "mark_revision",
-        "Mark",
-        tooltip="Mark this revision (then = on another diffs the two)",
-        id="mark_revision",
-    ),
-    Binding(
-        "equals_sign",
-        "diff_revisions",
-        "Diff",
-        key_display="=",
-        tooltip="Diff against the marked revision (none marked: against the previous one)",
-        id="diff_revisions",
-    ),
-    Binding(
-        "d",
-        "deploy_revision",
-        "Deploy",
-        tooltip="Deploy this revision to the service (from :td, pick a service of the family)",
-        id="deploy_revision",
-    ),
-    Binding(
-        "X",
-        "deregister_revision",
-        "Deregister",
-        key_display="X",
-        tooltip="Deregister this revision (refused while a service runs it)",
-        id="deregister_revision",
-    ),
-]
 
 
 async def describe_each(
@@ -190,8 +156,7 @@ class RevisionsScreen(SlowScreen):
     revision is marked and `d` deploys to that service."""
 
     pane_name = "revisions"
-
-    BINDINGS = [*REVISION_BINDINGS]
+    BINDINGS = keymap.bindings_for("revisions")
 
     def __init__(self, family: str, service: Service | None = None) -> None:
         self.crumb = f"task definitions › {family}" + (

@@ -18,7 +18,8 @@ from textual.widgets import DataTable
 
 from aws.models import Cluster, ContainerInstance, Task
 from aws.task_watch import ServiceTasks
-from tui.actions import TASK_BINDINGS, TaskActions
+from tui import keymap
+from tui.actions import TaskActions
 from tui.screens.base import PollingScreen
 from tui.screens.service import ROWS_PER_SLICE, SLICE_PAUSE, TASK_COLUMNS, task_row
 from tui.text import safe
@@ -36,7 +37,7 @@ def cluster_task_row(t: Task) -> Row:
 
 
 class TasksScreen(TaskActions, PollingScreen):
-    BINDINGS = [*TASK_BINDINGS]
+    BINDINGS = keymap.bindings_for("tasks")
 
     def __init__(self, cluster: Cluster, instance: ContainerInstance | None = None) -> None:
         where = f"instances › {instance.ec2_instance_id or instance.id} › " if instance else ""

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from textual import events
-from textual.binding import Binding
 from textual.suggester import Suggester
 
+from tui import keymap
 from tui.widgets.in_order import InOrderInput
 
 #: Completes a whole command line: the typed text plus its completion, or None.
@@ -41,11 +41,7 @@ class LineInput(InOrderInput):
 class CommandLine(LineInput):
     """An Input with a completer and a shared history (newest last)."""
 
-    BINDINGS = [
-        Binding("tab", "complete", "Complete", show=False),
-        Binding("up", "history(-1)", "Older command", show=False),
-        Binding("down", "history(1)", "Newer command", show=False),
-    ]
+    BINDINGS = keymap.bindings_for("command_line")
 
     def __init__(self, completer: Completer, history: list[str], **kwargs: object) -> None:
         super().__init__(

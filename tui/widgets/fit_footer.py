@@ -17,13 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
-
-def mutating_actions() -> set[str]:
-    """The actions that change AWS (the ones read-only mode refuses)."""
-    from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS
-
-    return {b.action for b in (*SERVICE_BINDINGS, *TASK_BINDINGS)}
-
+from tui import keymap
 
 #: The ids of the keys a footer of any width shows first.
 FIRST = ("help", "quit")
@@ -48,7 +42,7 @@ class FitFooter(Footer):
         if self.app.screen is not self.screen:
             return []
         settings = getattr(self.app, "settings", None)
-        hidden = mutating_actions() if getattr(settings, "read_only", False) else set()
+        hidden = keymap.mutating_actions() if getattr(settings, "read_only", False) else set()
         palette = self.app.COMMAND_PALETTE_BINDING
         room = self.app.size.width
         if self.show_command_palette and palette in self.screen.active_bindings:

@@ -26,10 +26,10 @@ from typing import Any
 from rich.text import Text
 from textual import events
 from textual._two_way_dict import TwoWayDict
-from textual.binding import Binding
 from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
+from tui import keymap
 from tui.text import AGE_UNITS, natural_key
 
 #: A sort position: compared element by element; screens build it from what they sort by.
@@ -166,10 +166,7 @@ class LiveTable(DataTable[Text]):
     """Keyed, sorted, filterable, refresh-stable table."""
 
     # Home/End go to the first/last row (DataTable's scroll sideways), g/G as in k9s and vim.
-    BINDINGS = [
-        Binding("home,g", "scroll_top", "First row", show=False, id="first_row"),
-        Binding("end,G", "scroll_bottom", "Last row", show=False, id="last_row"),
-    ]
+    BINDINGS = keymap.bindings_for("table")
 
     #: While set, DataTable's whole-widget refreshes are dropped (we refresh single rows).
     _narrow = False
@@ -210,9 +207,7 @@ class LiveTable(DataTable[Text]):
         for letter, (key, label) in zip(letters, self._column_spec, strict=True):
             if letter:
                 self.sort_keys.append((letter, key, label))
-                sort = Binding(
-                    letter, f"sort({key!r})", f"Sort by {label}", show=False, id=f"sort_{key}"
-                )
+                sort = keymap.sort_binding(letter, key, label)
                 self._bindings.key_to_bindings.setdefault(letter, []).append(sort)
 
     # -- Enter ---------------------------------------------------------------------------------

@@ -1,0 +1,188 @@
+"""The keymap (tui/keymap.py) is what the screens bind, what docs/keys.md says, and its
+``mutating`` flags are the keys that start a change to AWS: read-only mode's footer leaves out
+exactly those."""
+
+from __future__ import annotations
+
+import ast
+import inspect
+import textwrap
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.tui.conftest import wait_for
+from tests.tui.test_fit import footer_keys
+from tests.tui.test_navigation import command, loaded_clusters
+from tui import (
+    flows_ecr,
+    flows_exec,
+    flows_instances,
+    flows_register,
+    flows_service,
+    flows_taskdefs,
+    keymap,
+    keys_doc,
+)
+from tui.app import EcsDeckApp
+from tui.screens.autoscaling import AutoscalingScreen
+from tui.screens.base import PollingScreen
+from tui.screens.clusters import ClustersScreen
+from tui.screens.deployments import DeploymentsScreen
+from tui.screens.diff_view import DiffScreen
+from tui.screens.ecr import ImagesScreen, RepositoriesScreen
+from tui.screens.events import EventsScreen
+from tui.screens.help import HelpScreen, key_table
+from tui.screens.instances import InstancesScreen
+from tui.screens.json_view import JsonScreen
+from tui.screens.logs import LogsScreen
+from tui.screens.picker import PickerScreen
+from tui.screens.problems import ProblemsScreen
+from tui.screens.service import ServiceScreen
+from tui.screens.services import ServicesScreen
+from tui.screens.task_detail import TaskDetail
+from tui.screens.taskdefs import FamiliesScreen, RevisionsScreen
+from tui.screens.tasks import TasksScreen
+from tui.widgets.command_line import CommandLine
+from tui.widgets.fit_footer import FitFooter
+from tui.widgets.live_table import LiveTable
+
+ROOT = Path(__file__).resolve().parents[2]
+
+#: The class that binds each pane's keys.
+BINDER: dict[str, type] = {
+    "app": EcsDeckApp,
+    "polling": PollingScreen,
+    "table": LiveTable,
+    "clusters": ClustersScreen,
+    "services": ServicesScreen,
+    "service": ServiceScreen,
+    "tasks": TasksScreen,
+    "instances": InstancesScreen,
+    "families": FamiliesScreen,
+    "revisions": RevisionsScreen,
+    "repositories": RepositoriesScreen,
+    "images": ImagesScreen,
+    "problems": ProblemsScreen,
+    "deployments": DeploymentsScreen,
+    "logs": LogsScreen,
+    "task_detail": TaskDetail,
+    "events": EventsScreen,
+    "autoscaling": AutoscalingScreen,
+    "json": JsonScreen,
+    "diff": DiffScreen,
+    "help": HelpScreen,
+    "picker": PickerScreen,
+    "command_line": CommandLine,
+}
+FLOW_MODULES = (
+    flows_ecr,
+    flows_exec,
+    flows_instances,
+    flows_register,
+    flows_service,
+    flows_taskdefs,
+)
+
+
+def test_docs_keys_md_is_generated_from_the_keymap() -> None:
+    written = (ROOT / "docs" / "keys.md").read_text(encoding="utf-8")
+    assert written == keys_doc.markdown(), "docs/keys.md is stale: run `make keys`"
+
+
+def test_every_pane_has_its_binder() -> None:
+    assert set(BINDER) == set(keymap.PANES)
+
+
+@pytest.mark.parametrize("pane", keymap.PANES)
+def test_each_screen_binds_exactly_its_panes_keys(pane: str) -> None:
+    own = BINDER[pane].__dict__.get("BINDINGS", [])
+    assert own == keymap.bindings_for(pane)
+
+
+def names_used(fn: Any) -> set[str]:
+    """The names a function's code refers to (not its docstring or strings): ``launch``,
+    ``flows_taskdefs.deploy_revision`` -> {"flows_taskdefs", "deploy_revision"}."""
+    tree = ast.parse(textwrap.dedent(inspect.getsource(fn)))
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name):
+            out.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            out.add(node.attr)
+    return out
+
+
+def change_flows() -> set[str]:
+    """The functions of tui/flows_*.py that start a change: those that ``launch`` one (refused
+    in read-only mode) or say ``refuse_read_only`` themselves, and those that call them."""
+    uses = {
+        name: names_used(fn)
+        for module in FLOW_MODULES
+        for name, fn in vars(module).items()
+        if inspect.isfunction(fn) and fn.__module__ == module.__name__
+    }
+    found = {"launch", "refuse_read_only"}
+    while more := {name for name, used in uses.items() if name not in found and used & found}:
+        found |= more
+    return found - {"launch", "refuse_read_only"}
+
+
+def starts_a_change(binder: type, action: str, flows: set[str]) -> bool:
+    """Whether the ``action_*`` method (ecsdeck's own) behind a key calls a change flow."""
+    if action.startswith("app."):
+        binder, action = EcsDeckApp, action.removeprefix("app.")
+    method = getattr(binder, f"action_{action.split('(')[0]}", None)
+    if method is None or not method.__module__.startswith("tui."):
+        return False
+    return bool(names_used(method) & flows)
+
+
+def test_the_mutating_keys_are_those_that_start_a_change_flow() -> None:
+    flows = change_flows()
+    assert {"scale", "stop_task", "start_exec", "set_instance_state", "image_to_service"} <= flows
+    for pane, binder in BINDER.items():
+        for key in keymap.keys_of(pane):
+            assert key.mutating == starts_a_change(binder, key.action, flows), (pane, key)
+    assert keymap.mutating_actions() >= {"drain_instance", "deregister_revision", "exec"}
+
+
+def shown_without(pane: str, read_only: bool) -> set[str]:
+    """The labels a footer with room for every key shows on ``pane``."""
+    keys = [*keymap.keys_of("polling"), *keymap.keys_of(pane)]
+    return {k.description for k in keys if k.show and not (read_only and k.mutating)}
+
+
+def shown(screen: Any) -> set[str]:
+    keys = footer_keys(screen.query_one(FitFooter))
+    return {k.description for k in keys if not k.has_class("-command-palette")}
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+async def test_read_only_footer_leaves_out_exactly_the_mutating_keys(
+    frozen_sandbox: str, make_app: Any, read_only: bool
+) -> None:
+    """The services pane's action keys, and the instances pane's Drain and Activate: they
+    change AWS too (the footer used to offer them in read-only mode)."""
+    app = make_app(frozen_sandbox, read_only=read_only)
+    async with app.run_test(size=(240, 36)) as pilot:
+        await loaded_clusters(app, pilot)
+        await command(pilot, "svc core-ec2")
+        screen = await wait_for(
+            pilot, lambda: isinstance(app.screen, ServicesScreen) and app.screen
+        )
+        want = shown_without("services", read_only)
+        assert ("Scale" in want) is not read_only
+        await wait_for(pilot, lambda: shown(screen) == want)
+        await pilot.press("n")
+        screen = await wait_for(
+            pilot, lambda: isinstance(app.screen, InstancesScreen) and app.screen
+        )
+        want = shown_without("instances", read_only)
+        assert ("Drain" in want) is not read_only
+        await wait_for(pilot, lambda: shown(screen) == want)
+        # `?` says which keys read-only mode refuses
+        rows = dict(zip(*(c._cells for c in key_table(screen).columns[:2]), strict=True))
+        assert rows["D"].endswith("(refused: read-only mode)") is read_only
+        assert not rows["r"].endswith("(refused: read-only mode)")

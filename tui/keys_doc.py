@@ -1,0 +1,102 @@
+"""docs/keys.md, written from ``tui.keymap``: ``make keys`` (``python -m tui.keys_doc PATH``)
+rewrites it, and a test fails while the file says other than the keymap does."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from tui.keymap import PANES, Key, keys_of
+
+#: Key names as the rest of ecsdeck writes them ("Esc closes"), not Textual's ("escape").
+KEY_NAMES = {
+    "escape": "Esc",
+    "enter": "Enter",
+    "tab": "Tab",
+    "space": "Space",
+    "home": "Home",
+    "end": "End",
+    "up": "↑",
+    "down": "↓",
+}
+#: Textual's names of the printable keys docs/keys.md writes as typed.
+PRINTABLE = {
+    "question_mark": "?",
+    "exclamation_mark": "!",
+    "slash": "/",
+    "colon": ":",
+    "equals_sign": "=",
+}
+#: What each pane is, for its heading.
+TITLES = {
+    "app": "Every screen",
+    "polling": "Every live pane (clusters … deployments)",
+    "table": "Every table",
+    "task_detail": "Task detail (Enter on a task)",
+    "json": "JSON view (y)",
+    "diff": "Diff view (=)",
+    "help": "Help (?)",
+    "picker": "Picker (a list to choose from)",
+    "command_line": "Command line (:)",
+}
+HEADER = """# Keys
+
+Every key of ecsdeck, pane by pane. Generated from `tui/keymap.py` by `make keys`: edit the
+keymap, not this file. "Changes AWS" keys are refused in read-only mode (`--read-only`), and
+the footer leaves them out there. `[keys]` in config.toml remaps a key by its id.
+
+A live pane has the keys of "Every live pane" and "Every table" too, and every screen those of
+"Every screen". Shift+letter sorts a table by a column (`?` lists the letters of the pane).
+"""
+
+
+def key_name(key: str) -> str:
+    """``escape`` -> ``Esc``, ``ctrl+r`` -> ``Ctrl+R``; printable keys stay as typed."""
+    if key in KEY_NAMES:
+        return KEY_NAMES[key]
+    if "+" in key:
+        *mods, last = key.split("+")
+        return "+".join([*(m.capitalize() for m in mods), KEY_NAMES.get(last, last.upper())])
+    return key
+
+
+def key_label(k: Key) -> str:
+    """A key as the footer shows it (its display), else each of its keys by name."""
+    if k.key_display:
+        return k.key_display
+    return ", ".join(key_name(PRINTABLE.get(one, one)) for one in k.key.split(","))
+
+
+def cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def markdown() -> str:
+    out = [HEADER]
+    for pane in PANES:
+        keys = keys_of(pane)
+        title = TITLES.get(pane, pane.capitalize())
+        if not keys:
+            out.append(f"\n## {title}\n\nOnly the keys of every live pane and every table.")
+            continue
+        out += [
+            f"\n## {title}\n",
+            "| key | what it does | changes AWS? | id |",
+            "|---|---|---|---|",
+        ]
+        for k in keys:
+            what = k.tooltip or k.description
+            row = [f"`{cell(key_label(k))}`", cell(what), "yes" if k.mutating else "", k.id or ""]
+            out.append("| " + " | ".join(row) + " |")
+    return "\n".join(out) + "\n"
+
+
+def main(argv: list[str]) -> int:
+    path = Path(argv[0] if argv else "docs/keys.md")
+    path.write_text(markdown(), encoding="utf-8")
+    print(f"wrote {path}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
