@@ -1,0 +1,35 @@
+"""One binding as data (see tui/keymap/__init__.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True)
+class Key:
+    """One binding. ``mutating``: the action starts a change to AWS (read-only mode refuses it,
+    and the footer leaves it out there). ``palette``: the command palette lists it by name."""
+
+    panes: tuple[str, ...]
+    key: str
+    action: str
+    description: str = ""
+    tooltip: str = ""
+    id: str | None = None
+    key_display: str | None = None
+    show: bool = True
+    mutating: bool = False
+    palette: bool = False
+
+    def binding(self) -> Binding:
+        return Binding(
+            self.key,
+            self.action,
+            self.description,
+            show=self.show,
+            key_display=self.key_display,
+            tooltip=self.tooltip,
+            id=self.id,
+        )
