@@ -26,7 +26,8 @@ from tui.text import clean
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from aws.models import Image, Service, TaskDefinition
+    from aws.ecr_models import Image
+    from aws.models import Service, TaskDefinition
     from tui.app import EcsDeckApp
     from tui.screens.base import PollingScreen
     from tui.screens.dialogs.register import ContainerImages

@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 from textual.binding import Binding
 
 from aws import console
-from aws.models import Repository, Service
+from aws.ecr_models import Repository
+from aws.models import Service
 
 if TYPE_CHECKING:
     from tui.screens.base import PollingScreen
