@@ -16,19 +16,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote
 
+from aws.ecr_models import Image, Repository
+from aws.elb_models import Target
 from aws.models import (
     Cluster,
     ContainerInstance,
     Deployment,
-    Image,
-    Problem,
-    Repository,
     Service,
-    Target,
     Task,
     TaskDefinition,
     arn_tail,
 )
+from aws.problem_models import Problem
 
 _HOSTS = {
     "aws-cn": "https://console.amazonaws.cn",

@@ -16,16 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from aws import secrets
-from aws.models import (
-    Cluster,
-    ContainerInstance,
-    Deployment,
-    Image,
-    Repository,
-    Service,
-    Target,
-    Task,
-)
+from aws.ecr_models import Image, Repository
+from aws.elb_models import Target
+from aws.models import Cluster, ContainerInstance, Deployment, Service, Task
 from aws.paging import call
 from aws.plan import ApiCall
 from aws.session import Clients

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from aws import convert as cv
 from aws.convert import Doc
-from aws.models import Image, Repository
+from aws.ecr_models import Image, Repository
 from aws.paging import pages
 from aws.session import Clients
 

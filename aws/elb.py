@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from aws import convert as cv
 from aws.convert import Doc
-from aws.models import Service, Target, TargetGroup, Task
+from aws.elb_models import Target, TargetGroup
+from aws.models import Service, Task
 from aws.paging import (
     TARGET_GROUPS_PER_DESCRIBE,
     call,

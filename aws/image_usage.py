@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 from aws import ecs
 from aws.ecr import parse_image_uri
-from aws.models import Image, Service
+from aws.ecr_models import Image
+from aws.models import Service
 from aws.paging import gather_bounded, unique
 from aws.session import Clients
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from aws.ecs import read_task_definition
+from aws.log_models import LogEvent
 from aws.logs import (
     Elsewhere,
     MergedFollow,
@@ -28,7 +29,7 @@ from aws.logs import (
     logs_elsewhere,
     millis,
 )
-from aws.models import LogEvent, Task
+from aws.models import Task
 from aws.session import Clients
 from aws.task_watch import ServiceTasks
 

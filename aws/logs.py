@@ -10,7 +10,7 @@ from typing import Any
 
 from aws import convert as cv
 from aws.errors import error_code
-from aws.models import LogEvent
+from aws.log_models import LogEvent
 from aws.paging import call, gather_bounded
 from aws.session import Clients
 

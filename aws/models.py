@@ -3,12 +3,21 @@
 Readers convert boto dicts into these once, at the edge, so the UI never indexes a dict and a field
 that AWS leaves out is ``None`` here rather than a ``KeyError`` three screens later.
 All are frozen: a snapshot is a value, and a refresh produces new ones.
+This module holds ECS's own (clusters, services, tasks, instances, task definitions); the other
+services' live beside it: elb_models, ecr_models, log_models, problem_models.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
+
+# Transitional (issue 16): modules being split concurrently (tui/screens/logs.py,
+# tui/problem_feed.py, tui/screens/service.py) still import these from here. Drop these lines
+# once they import from the homes above.
+from aws.elb_models import Target as Target
+from aws.log_models import LogEvent as LogEvent
+from aws.problem_models import Problem as Problem
 
 
 def arn_tail(arn_or_name: str | None) -> str:
@@ -268,75 +277,6 @@ class ContainerInstance:
 
 
 @dataclass(frozen=True, slots=True)
-class Target:
-    """One registered target of a target group, joined to the task it belongs to."""
-
-    target_group_arn: str
-    id: str  # ip address or EC2 instance id
-    port: int | None
-    state: str | None  # initial / healthy / unhealthy / draining / unused / unavailable ...
-    reason: str | None  # e.g. Target.FailedHealthChecks
-    description: str | None
-    task_arn: str | None  # None when no task of the service matches (orphan target)
-
-    @property
-    def key(self) -> str:
-        return f"{self.target_group_arn}|{self.id}|{self.port}"
-
-
-@dataclass(frozen=True, slots=True)
-class TargetGroup:
-    arn: str
-    name: str
-    target_type: str | None  # ip / instance / lambda / alb
-    port: int | None
-    protocol: str | None
-    vpc_id: str | None
-    health_check_path: str | None
-    load_balancer_arns: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Repository:
-    name: str
-    arn: str
-    uri: str
-    created_at: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class Image:
-    repository: str
-    digest: str
-    tags: tuple[str, ...]
-    pushed_at: datetime | None
-    size_bytes: int | None
-    scan_status: str | None
-    #: severity -> count, e.g. {"CRITICAL": 1, "HIGH": 4}; empty when never scanned
-    scan_findings: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class LogEvent:
-    timestamp: datetime | None
-    message: str
-    stream: str | None
-    #: FilterLogEvents' id of the event (GetLogEvents gives none): the merged follow's cursor.
-    event_id: str | None = None
-
-    @property
-    def task_id(self) -> str | None:
-        """The task an awslogs stream (``prefix/container/task-id``) belongs to."""
-        parts = (self.stream or "").split("/")
-        return parts[-1] if len(parts) >= 3 else None
-
-    @property
-    def container(self) -> str | None:
-        parts = (self.stream or "").split("/")
-        return parts[-2] if len(parts) >= 3 else None
-
-
-@dataclass(frozen=True, slots=True)
 class TaskDefinition:
     arn: str
     family: str
@@ -377,41 +317,3 @@ class Identity:
     arn: str | None
     region: str | None
     endpoint: str | None
-
-
-#: What a Problem can be about, in the order the problems view groups them.
-PROBLEM_KINDS = ("rollout", "targets", "stopped", "short", "stuck", "instance")
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong in the account right now, in words an on-call engineer can act on.
-
-    ``key`` is stable across refreshes (kind + the resource it is about + the cause), so a view
-    can update the row in place and notice when the problem clears.
-    """
-
-    key: str
-    #: One of PROBLEM_KINDS: rollout (FAILED, or IN_PROGRESS too long), targets (unhealthy,
-    #: draining, unused), stopped (tasks stopped in the last hour, grouped by cause), short
-    #: (running < desired too long), stuck (placement failure events), instance (EC2 agent
-    #: disconnected, DRAINING with tasks).
-    kind: str
-    cluster_arn: str
-    cluster_name: str
-    #: One line: "health checks failed", "out of memory", "rollout failed (circuit breaker)".
-    what: str
-    #: The evidence: reason code explained, stoppedReason, rolloutStateReason, latest event.
-    why: str
-    service_arn: str | None = None
-    service_name: str | None = None
-    #: The culprit the view opens with the cursor on (a task or target id), when there is one.
-    task_arn: str | None = None
-    target_id: str | None = None
-    container_instance_arn: str | None = None
-    #: When it started (stoppedAt, deployment createdAt, first event); None when unknown.
-    since: datetime | None = None
-    #: How many tasks/targets share this cause (grouped stopped tasks, unhealthy targets).
-    count: int = 1
-    #: "error" (broken now) or "warning" (degraded or at risk).
-    severity: str = "error"

@@ -122,19 +122,39 @@ def validate(body: dict[str, Any]) -> list[str]:
     any other unknown top-level key is. Finally botocore's own parameter validator runs on the
     stripped body, which catches wrong types anywhere (e.g. a container ``memory`` as a string).
     """
-    problems: list[str] = []
-    keys = register_input_keys()
-    unknown = sorted(k for k in body if k not in keys and k not in DESCRIBE_ONLY)
-    problems.extend(f"unknown top-level key {k!r}" for k in unknown)
-
-    family = body.get("family")
-    if not isinstance(family, str) or not family.strip():
-        problems.append("'family' is required (a non-empty string)")
-
+    problems = _key_problems(body) + _family_problems(body)
     containers = body.get("containerDefinitions")
     if not isinstance(containers, list) or not containers:
         problems.append("'containerDefinitions' is required and must list at least one container")
         containers = []
+    problems += _container_problems(containers)
+    problems += _memory_problems(body, containers)
+    if requires_fargate(body):
+        problems += _fargate_problems(body, containers)
+    if body.get("networkMode") == "awsvpc":
+        problems += _awsvpc_port_problems(containers)
+    if not problems:
+        problems.extend(_botocore_problems(strip_for_register(body)))
+    return problems
+
+
+def _key_problems(body: dict[str, Any]) -> list[str]:
+    """Top-level keys RegisterTaskDefinition would reject (Describe-only ones get stripped)."""
+    keys = register_input_keys()
+    unknown = sorted(k for k in body if k not in keys and k not in DESCRIBE_ONLY)
+    return [f"unknown top-level key {k!r}" for k in unknown]
+
+
+def _family_problems(body: dict[str, Any]) -> list[str]:
+    family = body.get("family")
+    if not isinstance(family, str) or not family.strip():
+        return ["'family' is required (a non-empty string)"]
+    return []
+
+
+def _container_problems(containers: list[Any]) -> list[str]:
+    """Each container an object with a unique name and an image."""
+    problems: list[str] = []
     seen: set[str] = set()
     for i, c in enumerate(containers):
         if not isinstance(c, dict):
@@ -155,45 +175,49 @@ def validate(body: dict[str, Any]) -> list[str]:
         image = c.get("image")
         if not isinstance(image, str) or not image.strip():
             problems.append(f"{label} needs an 'image'")
+    return problems
 
-    problems.extend(_memory_problems(body, containers))
+
+def _fargate_problems(body: dict[str, Any], containers: list[Any]) -> list[str]:
+    """What Fargate refuses in a definition that requires it."""
+    problems: list[str] = []
     mode = body.get("networkMode")
-    if requires_fargate(body):
-        if mode != "awsvpc":
-            problems.append(f"FARGATE needs networkMode 'awsvpc' ({fargate.got(mode)})")
-        cpu, memory = body.get("cpu"), body.get("memory")
-        if not fargate.valid(cpu, memory):  # type: ignore[arg-type]
-            problems.append("FARGATE size: " + fargate.explain(cpu, memory))  # type: ignore[arg-type]
-        if body.get("placementConstraints"):
-            problems.append("FARGATE does not support placementConstraints")
-        if body.get("pidMode") not in (None, "task"):
-            problems.append("FARGATE supports only pidMode 'task'")
-        if body.get("ipcMode") is not None:
-            problems.append("FARGATE does not support ipcMode")
-        for c in containers:
-            if not isinstance(c, dict):
+    if mode != "awsvpc":
+        problems.append(f"FARGATE needs networkMode 'awsvpc' ({fargate.got(mode)})")
+    cpu, memory = body.get("cpu"), body.get("memory")
+    if not fargate.valid(cpu, memory):  # type: ignore[arg-type]
+        problems.append("FARGATE size: " + fargate.explain(cpu, memory))  # type: ignore[arg-type]
+    if body.get("placementConstraints"):
+        problems.append("FARGATE does not support placementConstraints")
+    if body.get("pidMode") not in (None, "task"):
+        problems.append("FARGATE supports only pidMode 'task'")
+    if body.get("ipcMode") is not None:
+        problems.append("FARGATE does not support ipcMode")
+    for c in containers:
+        if not isinstance(c, dict):
+            continue
+        if c.get("links"):
+            problems.append(f"container {c.get('name')!r}: FARGATE does not support 'links'")
+        if c.get("privileged"):
+            problems.append(f"container {c.get('name')!r}: FARGATE does not support 'privileged'")
+    return problems
+
+
+def _awsvpc_port_problems(containers: list[Any]) -> list[str]:
+    """Under awsvpc each task has its own address, so a port mapping cannot remap the port."""
+    problems: list[str] = []
+    for c in containers:
+        if not isinstance(c, dict):
+            continue
+        for pm in _as_list(c.get("portMappings")):
+            if not isinstance(pm, dict):
                 continue
-            if c.get("links"):
-                problems.append(f"container {c.get('name')!r}: FARGATE does not support 'links'")
-            if c.get("privileged"):
+            host, cport = pm.get("hostPort"), pm.get("containerPort")
+            if host is not None and host != cport:
                 problems.append(
-                    f"container {c.get('name')!r}: FARGATE does not support 'privileged'"
+                    f"container {c.get('name')!r}: under awsvpc hostPort must be absent or "
+                    f"equal to containerPort (hostPort {host}, containerPort {cport})"
                 )
-    if mode == "awsvpc":
-        for c in containers:
-            if not isinstance(c, dict):
-                continue
-            for pm in _as_list(c.get("portMappings")):
-                if not isinstance(pm, dict):
-                    continue
-                host, cport = pm.get("hostPort"), pm.get("containerPort")
-                if host is not None and host != cport:
-                    problems.append(
-                        f"container {c.get('name')!r}: under awsvpc hostPort must be absent or "
-                        f"equal to containerPort (hostPort {host}, containerPort {cport})"
-                    )
-    if not problems:
-        problems.extend(_botocore_problems(strip_for_register(body)))
     return problems
 
 

@@ -21,7 +21,8 @@ from tui.flows_register import new_image
 from tui.text import clean
 
 if TYPE_CHECKING:
-    from aws.models import Cluster, Image, Repository, Service
+    from aws.ecr_models import Image, Repository
+    from aws.models import Cluster, Service
     from tui.screens.ecr import ImagesScreen
 
 

@@ -26,7 +26,8 @@ from tui.text import clean
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from aws.models import Image, Service, TaskDefinition
+    from aws.ecr_models import Image
+    from aws.models import Service, TaskDefinition
     from tui.deck import DeckApp
     from tui.screens.base import PollingScreen
     from tui.screens.dialogs.register import ContainerImages
@@ -117,10 +118,7 @@ def edit_taskdef(screen: PollingScreen, service: Service) -> None:
     failed check or a failed RegisterTaskDefinition reopens it with the problem and the text,
     which is also saved to a draft file under the state directory (its path is shown).
     """
-    import os
-
     from aws import ecs
-    from tui.screens.dialogs.register import EditorScreen
 
     async def flow() -> None:
         app = app_of(screen)
@@ -132,52 +130,83 @@ def edit_taskdef(screen: PollingScreen, service: Service) -> None:
         if start is None:
             app.notify("Cancelled: nothing was sent.", markup=False)
             return
-        text = start
-        problems: list[str] = []
-        plan: Plan | None = None
-        editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-        edited = _edit_outside(app, editor, text) if editor else None
-        if edited is not None:
-            text = edited
-            try:
-                plan = edit.check(text)
-            except ActionError as exc:
-                problems = exc.problems if isinstance(exc, ValidationError) else []
-                problems = [*(problems or [exc.message]), edit.save(text)]
-        title = f"{td.family}:{td.revision}"
-        while True:
-            if plan is None:
-                result = await app.push_screen_wait(
-                    EditorScreen(
-                        title,
-                        text,
-                        edit.check,
-                        problems,
-                        original=edit.initial,
-                        save=edit.save,
-                        reveal=edit.reveal,
-                    )
-                )
-                text = result.text
-                if result.plan is None:
-                    saved = edit.save(text) if text != edit.initial else ""
-                    app.notify(clean(f"Cancelled: nothing was sent. {saved}", 600), markup=False)
-                    return
-                plan = result.plan
-            outcome = await register_then_offer_deploy(screen, service, plan)
-            plan = None
-            if outcome is None:  # the diff was cancelled: back to the editor with the edits
-                problems = []
-                app.notify("Back to the editor with your edits.", markup=False)
-            elif not outcome.ok:
-                saved = edit.save(text)
-                problems = [f"RegisterTaskDefinition failed: {outcome.error or 'see above'}", saved]
-                app.notify(clean(saved, 600), title="Your edits are kept", markup=False)
-            else:
-                edit.discard()  # registered: the draft is spent, not offered again
-                return
+        text, plan, problems = _edit_in_external_editor(app, edit, start)
+        await _edit_until_registered(screen, service, edit, text, plan, problems)
 
     launch(screen, service_key(service), "Edit task definition", flow, service_target(service))
+
+
+def _edit_in_external_editor(
+    app: DeckApp, edit: _TaskDefEdit, text: str
+) -> tuple[str, Plan | None, list[str]]:
+    """A first pass in ``$VISUAL``/``$EDITOR`` when one is set: the text, and its plan or the
+    problems (with where the draft went) the built-in editor opens with."""
+    import os
+
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    edited = _edit_outside(app, editor, text) if editor else None
+    if edited is None:
+        return text, None, []
+    try:
+        return edited, edit.check(edited), []
+    except ActionError as exc:
+        problems = exc.problems if isinstance(exc, ValidationError) else []
+        return edited, None, [*(problems or [exc.message]), edit.save(edited)]
+
+
+async def _edit_until_registered(
+    screen: PollingScreen,
+    service: Service,
+    edit: _TaskDefEdit,
+    text: str,
+    plan: Plan | None,
+    problems: list[str],
+) -> None:
+    """Editor, diff, register, until the revision is registered or the editor is left: a
+    cancelled diff or a failed registration goes back to the editor with the text."""
+    app = app_of(screen)
+    while True:
+        if plan is None:
+            text, plan = await _edit_in_app(app, edit, text, problems)
+            if plan is None:
+                return
+        outcome = await register_then_offer_deploy(screen, service, plan)
+        plan = None
+        if outcome is None:  # the diff was cancelled: back to the editor with the edits
+            problems = []
+            app.notify("Back to the editor with your edits.", markup=False)
+        elif not outcome.ok:
+            saved = edit.save(text)
+            problems = [f"RegisterTaskDefinition failed: {outcome.error or 'see above'}", saved]
+            app.notify(clean(saved, 600), title="Your edits are kept", markup=False)
+        else:
+            edit.discard()  # registered: the draft is spent, not offered again
+            return
+
+
+async def _edit_in_app(
+    app: DeckApp, edit: _TaskDefEdit, text: str, problems: list[str]
+) -> tuple[str, Plan | None]:
+    """The built-in editor on ``text``, showing ``problems``: the text and its checked plan, or
+    no plan when it was left (changed text is then saved as a draft, and the notice says where)."""
+    from tui.screens.dialogs.register import EditorScreen
+
+    title = f"{edit.td.family}:{edit.td.revision}"
+    result = await app.push_screen_wait(
+        EditorScreen(
+            title,
+            text,
+            edit.check,
+            problems,
+            original=edit.initial,
+            save=edit.save,
+            reveal=edit.reveal,
+        )
+    )
+    if result.plan is None:
+        saved = edit.save(result.text) if result.text != edit.initial else ""
+        app.notify(clean(f"Cancelled: nothing was sent. {saved}", 600), markup=False)
+    return result.text, result.plan
 
 
 async def _offer_draft(app: DeckApp, edit: _TaskDefEdit) -> str | None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from rich.text import Text
 
-from aws.models import LogEvent
+from aws.log_models import LogEvent
 from tui.text import clean
 
 

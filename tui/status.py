@@ -6,8 +6,9 @@ from datetime import UTC, datetime
 
 from rich.text import Text
 
+from aws.elb_models import Target
 from aws.errors import error_code, explain
-from aws.models import Deployment, Service, Target, Task
+from aws.models import Deployment, Service, Task
 from aws.triage.causes import TARGET_REASONS, stop_summary
 from tui.text import clean
 

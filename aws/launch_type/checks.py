@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from aws import convert as cv
 from aws import elb, taskdef
-from aws.models import Service, TargetGroup, TaskDefinition
+from aws.elb_models import TargetGroup
+from aws.models import Service, TaskDefinition
 from aws.paging import call
 from aws.plan import REGISTERED, ApiCall, td_label
 from aws.words import plural

@@ -13,8 +13,9 @@ from botocore.exceptions import ClientError
 from aws import convert as cv
 from aws import ecs
 from aws.convert import Doc
+from aws.elb_models import TargetGroup
 from aws.launch_type.checks import Blocked, Check, Draft, SecurityGroupChoice, SubnetChoice
-from aws.models import Service, TargetGroup, arn_tail
+from aws.models import Service, arn_tail
 from aws.paging import call, describe_batched, pages
 
 if TYPE_CHECKING:

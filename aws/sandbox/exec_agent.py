@@ -26,7 +26,7 @@ import hashlib
 from datetime import datetime
 from typing import Any
 
-from aws.sandbox.moto_patches import Installed, _require, install, uninstall
+from aws.sandbox.patching import Installed, install, require, uninstall
 
 AGENT = "ExecuteCommandAgent"
 #: What a container instance reports: a recent ECS agent (ECS Exec needs 1.50.2 or later).
@@ -47,7 +47,7 @@ def apply() -> None:
     from moto.ecs.models import EC2ContainerServiceBackend
     from moto.ecs.responses import EC2ContainerServiceResponse
 
-    register = _require(EC2ContainerServiceBackend, "register_container_instance")
+    register = require(EC2ContainerServiceBackend, "register_container_instance")
 
     def patched_register(self: Any, cluster_str: str, ec2_instance_id: str) -> Any:
         instance = register(self, cluster_str, ec2_instance_id)

@@ -53,7 +53,7 @@ from typing import Any, TypeVar
 
 from aws.sandbox import fidelity_metrics
 from aws.sandbox.clock import now
-from aws.sandbox.moto_patches import Installed, _require, install, uninstall
+from aws.sandbox.patching import Installed, install, require, uninstall
 
 #: Response method -> (result key, default maxResults), as ECS pages them.
 LIST_PAGES: dict[str, tuple[str, int]] = {
@@ -90,23 +90,23 @@ def apply() -> None:
     from moto.logs.responses import LogsResponse
 
     patches: list[tuple[type, str, Callable[..., Any], Callable[..., Any]]] = []
-    original = _require(EC2ContainerServiceBackend, "describe_clusters")
+    original = require(EC2ContainerServiceBackend, "describe_clusters")
     patches.append((EC2ContainerServiceBackend, "describe_clusters", _counted(original), original))
-    original = _require(EC2ContainerServiceBackend, "list_tasks")
+    original = require(EC2ContainerServiceBackend, "list_tasks")
     patches.append((EC2ContainerServiceBackend, "list_tasks", _list_tasks, original))
     for name in ("register_task_definition", "deregister_task_definition"):
-        original = _require(EC2ContainerServiceBackend, name)
+        original = require(EC2ContainerServiceBackend, name)
         patches.append((EC2ContainerServiceBackend, name, _stamped(original), original))
     for name, (key, default) in LIST_PAGES.items():
-        original = _require(EC2ContainerServiceResponse, name)
+        original = require(EC2ContainerServiceResponse, name)
         inner = _families_by_status(original) if key == "families" else original
         wrapper = _list_tasks_page if name == "list_tasks" else _paged(inner, key, default)
         patches.append((EC2ContainerServiceResponse, name, wrapper, original))
     for name, (param, limit) in DESCRIBE_LIMITS.items():
-        original = _require(EC2ContainerServiceResponse, name)
+        original = require(EC2ContainerServiceResponse, name)
         wrapper = _limited(original, param, limit)
         patches.append((EC2ContainerServiceResponse, name, wrapper, original))
-    original = _require(LogsResponse, "filter_log_events")
+    original = require(LogsResponse, "filter_log_events")
     patches.append((LogsResponse, "filter_log_events", _filter_log_events(original), original))
     for owner, name, wrapper, orig in patches:
         install(_installed, owner, name, wrapper, orig)

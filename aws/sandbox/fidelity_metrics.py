@@ -19,7 +19,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from aws.sandbox.moto_patches import Installed, _require, install, uninstall
+from aws.sandbox.patching import Installed, install, require, uninstall
 
 #: GetMetricData's limit on MetricDataQueries per request.
 MAX_QUERIES = 500
@@ -42,8 +42,8 @@ def apply() -> None:
     from moto.cloudwatch.models import Dimension
     from moto.cloudwatch.responses import CloudWatchResponse
 
-    original_lt = _require(Dimension, "__lt__")
-    original_get = _require(CloudWatchResponse, "get_metric_data")
+    original_lt = require(Dimension, "__lt__")
+    original_get = require(CloudWatchResponse, "get_metric_data")
     patches: list[tuple[type, str, Callable[..., Any], Callable[..., Any]]] = [
         (Dimension, "__lt__", _dimension_lt, original_lt),
         (CloudWatchResponse, "get_metric_data", _limited(original_get), original_get),

@@ -103,7 +103,7 @@ WEATHER_SERVICES = ("auth-service", "ledger-service", "image-resizer")
 class PlantedProblem:
     """One planted problem and the ids a test needs to recognise it in API answers."""
 
-    kind: str  # targets / stopped / rollout / stuck / instance (aws.models.PROBLEM_KINDS words)
+    kind: str  # targets / stopped / rollout / stuck / instance (aws.problem_models.PROBLEM_KINDS words)
     cluster: str
     service: str | None
     #: One line, as an on-call engineer would say it.

@@ -30,9 +30,11 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from aws import ecs, elb
+from aws.elb_models import Target
 from aws.errors import explain
-from aws.models import Cluster, Problem, Service, Target, Task
+from aws.models import Cluster, Service, Task
 from aws.paging import SERVICES_PER_DESCRIBE
+from aws.problem_models import Problem
 from aws.session import Clients
 from aws.triage.causes import trouble_events, unhealthy_target_group
 from aws.triage.reads import Allowance, ClusterState

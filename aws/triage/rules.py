@@ -11,16 +11,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
-from aws.models import (
-    PROBLEM_KINDS,
-    Cluster,
-    ContainerInstance,
-    Problem,
-    Service,
-    Target,
-    Task,
-    arn_tail,
-)
+from aws.elb_models import Target
+from aws.models import Cluster, ContainerInstance, Service, Task, arn_tail
+from aws.problem_models import PROBLEM_KINDS, Problem
 from aws.triage.causes import (
     cause_severity,
     explaining_event,

@@ -7,16 +7,9 @@ from datetime import UTC, datetime
 import pytest
 
 from aws import console
-from aws.models import (
-    Cluster,
-    ContainerInstance,
-    Image,
-    Repository,
-    Service,
-    Target,
-    Task,
-    TaskDefinition,
-)
+from aws.ecr_models import Image, Repository
+from aws.elb_models import Target
+from aws.models import Cluster, ContainerInstance, Service, Task, TaskDefinition
 
 ACCT = "123456789012"
 CLUSTER_ARN = f"arn:aws:ecs:eu-west-1:{ACCT}:cluster/prod"
@@ -129,7 +122,7 @@ def test_a_deployment_opens_its_services_deployments_tab() -> None:
 
 
 def test_a_problem_opens_its_culprit() -> None:
-    from aws.models import Problem
+    from aws.problem_models import Problem
 
     on_task = Problem("k", "stopped", CLUSTER_ARN, "prod", "oom", "x", SERVICE_ARN, "web", TASK_ARN)
     assert console.url_for(on_task, region="us-east-1") == console.task_url(

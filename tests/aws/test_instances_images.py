@@ -10,9 +10,10 @@ import pytest
 
 from aws import ecs, ecs_convert
 from aws.actions import plan_instance_state
+from aws.ecr_models import Image
 from aws.execute import execute
 from aws.image_usage import ImageUse, in_repository, refers_to, services_first, users_of
-from aws.models import ContainerInstance, Image, Service
+from aws.models import ContainerInstance, Service
 from aws.plan import ValidationError
 from tests.aws.test_actions import boto, open_clients
 

@@ -1,8 +1,8 @@
 """The sandbox's edits to moto internals, checked against the installed moto.
 
 These fail loudly (and first) when a moto upgrade moves something the sandbox relies on, so the
-fix is in aws/sandbox/ (moto_patches.py, fidelity.py, aws_like.py) rather than a sandbox that
-quietly stops moving or stops keeping AWS's contract.
+fix is in aws/sandbox/ (moto_patches.py and the ecs_/elb_patches.py it installs, fidelity.py,
+aws_like.py) rather than a sandbox that quietly stops moving or stops keeping AWS's contract.
 They run in-process with ``mock_aws``; the patches stay installed afterwards, which is harmless:
 with no health overrides and no sandbox, patched moto answers as plain moto does.
 """
@@ -18,7 +18,7 @@ import moto
 import pytest
 from moto import mock_aws
 
-from aws.sandbox import moto_patches
+from aws.sandbox import moto_patches, patching
 
 
 @pytest.fixture(autouse=True)
@@ -74,7 +74,7 @@ def test_missing_attribute_names_the_moto_version() -> None:
         pass
 
     with pytest.raises(RuntimeError, match=rf"moto {moto.__version__}.*Empty\.health_for"):
-        moto_patches._require(Empty, "health_for")
+        patching.require(Empty, "health_for")
 
 
 def test_moto_internals_the_simulator_uses_still_exist() -> None:
@@ -475,7 +475,7 @@ def test_moto_internals_the_fidelity_patches_read_still_exist() -> None:
         "service_name",
         "desiredStatus",
     ]
-    moto_list_tasks = moto_patches._require(EC2ContainerServiceResponse, "list_tasks")
+    moto_list_tasks = patching.require(EC2ContainerServiceResponse, "list_tasks")
     assert "self.ecs_backend.list_tasks(" in inspect.getsource(moto_list_tasks)
     assert isinstance(ActionResult, type) and isinstance(ActionResult.result, property)
     assert callable(EC2ContainerServiceResponse._get_param)

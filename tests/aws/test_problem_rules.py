@@ -7,15 +7,9 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from aws.ecs_convert import service_from_dict
-from aws.models import (
-    Cluster,
-    ContainerInstance,
-    Deployment,
-    Problem,
-    Service,
-    ServiceEvent,
-    Target,
-)
+from aws.elb_models import Target
+from aws.models import Cluster, ContainerInstance, Deployment, Service, ServiceEvent
+from aws.problem_models import Problem
 from aws.session import CallCounter
 from aws.triage.reads import Allowance
 from aws.triage.rules import (

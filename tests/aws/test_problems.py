@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from aws.models import Problem
+from aws.problem_models import Problem
 from aws.sandbox import moto_patches
 from aws.session import Clients
 from aws.triage.problems import ProblemReport, ProblemWatch

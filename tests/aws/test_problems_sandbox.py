@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from aws.models import Problem
+from aws.problem_models import Problem
 from aws.sandbox.planted import EXPECTED
 from aws.session import Clients, SessionSettings
 from aws.triage.problems import ProblemReport, ProblemWatch

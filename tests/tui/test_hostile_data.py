@@ -304,7 +304,7 @@ def no_controls(text: Text) -> None:
 @SETTINGS
 @given(text=hostile, other=hostile)
 def test_task_detail_logs_and_events(text: str, other: str) -> None:
-    from aws.models import LogEvent
+    from aws.log_models import LogEvent
     from tui.screens.events import render_events
     from tui.screens.task_detail import describe, render_logs
 

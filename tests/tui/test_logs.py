@@ -320,7 +320,7 @@ def test_any_log_line_is_shown_as_characters() -> None:
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from aws.models import LogEvent
+    from aws.log_models import LogEvent
     from tui.screens.logs import line_text
 
     controls = re.compile(r"[\x00-\x1f\x7f-\x9f]")

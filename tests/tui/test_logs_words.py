@@ -10,7 +10,7 @@ from typing import Any
 from textual.widgets._footer import FooterKey
 
 from aws.ecs_convert import task_from_dict
-from aws.models import LogEvent
+from aws.log_models import LogEvent
 from tests.tui.conftest import aws_client, log_stream, wait_for
 from tests.tui.test_logs import _service_with_a_stopped_task, shown
 from tests.tui.test_panes import table

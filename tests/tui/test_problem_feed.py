@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 import tui.problem_feed as feed_module
-from aws.models import Problem
+from aws.problem_models import Problem
 from aws.triage.problems import ProblemReport
 from tui.problem_feed import RESOLVED_FOR, ProblemFeed
 

@@ -8,7 +8,8 @@ import json
 from typing import Any
 
 from aws import taskdef
-from aws.models import Deployment, Target, TaskDefinition
+from aws.elb_models import Target
+from aws.models import Deployment, TaskDefinition
 from aws.plan import ApiCall, Plan
 from aws.secrets import REDACTED
 from tests.tui.conftest import notes, wait_for

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from aws import console
-from aws.models import Repository, Service
+from aws.ecr_models import Repository
+from aws.models import Service
 
 if TYPE_CHECKING:
     from tui.screens.base import PollingScreen

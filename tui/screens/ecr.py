@@ -22,9 +22,10 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from aws import ecr
+from aws.ecr_models import Image, Repository
 from aws.errors import explain
 from aws.image_usage import ClusterImages, read_image_uses, users_of
-from aws.models import Cluster, Image, Repository
+from aws.models import Cluster
 from tui import keymap
 from tui.screens.slow import SlowScreen
 from tui.text import age, natural_key, safe

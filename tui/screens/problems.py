@@ -18,7 +18,8 @@ from textual.widgets import DataTable
 
 from aws import ecs
 from aws.errors import explain
-from aws.models import Cluster, Problem, arn_tail
+from aws.models import Cluster, arn_tail
+from aws.problem_models import Problem
 from tui import keymap
 from tui.problem_feed import ProblemsUpdated, Resolved
 from tui.screens.base import PollingScreen
@@ -36,7 +37,7 @@ COLUMNS = [
     ("count", "COUNT"),
 ]
 
-#: Kind -> the word in the PROBLEM column (aws.models.PROBLEM_KINDS).
+#: Kind -> the word in the PROBLEM column (aws.problem_models.PROBLEM_KINDS).
 KIND_WORDS = {
     "rollout": "rollout",
     "targets": "targets",

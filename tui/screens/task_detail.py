@@ -18,8 +18,9 @@ from textual.widgets import Static
 
 from aws.ecs import read_task_definition
 from aws.errors import explain
+from aws.log_models import LogEvent
 from aws.logs import task_logs
-from aws.models import LogEvent, Task
+from aws.models import Task
 from aws.triage.causes import cause_severity, exit_code_words, stop_cause
 from tui import keymap
 from tui.log_lines import stamp

@@ -168,10 +168,20 @@ class StatusHeader(Widget):
         return f" · {plural(total, 'row')}"
 
     def render(self) -> Text:
-        app = self.app
-        ident = getattr(app, "identity", None)
-        settings = getattr(app, "settings", None)
-        counter = getattr(getattr(app, "clients", None), "calls", None)
+        line1 = self._identity_line()
+        where = self._where()
+        state = self._freshness()
+        # The freshness words are what fit_lines keeps whole when the line is cut.
+        head = state.cell_len + (len("✗ NO DATA") if self.error and self.fetched_at is None else 0)
+        self._append_details(state)
+        pending = getattr(self.app, "pending", None)
+        line3 = pending.line(getattr(self.app, "give_up_key", "ctrl+g")) if pending else None
+        return fit_lines(line1, where, state, head, self.size.width - 2, line3)
+
+    def _identity_line(self) -> Text:
+        """Account, profile, region, a non-AWS endpoint and the read-only mode, fitted."""
+        ident = getattr(self.app, "identity", None)
+        settings = getattr(self.app, "settings", None)
         line1 = Text(no_wrap=True, overflow="ellipsis")
         line1.append("ecsdeck ", style="bold")
         account = ident.account if ident and ident.account else "…"
@@ -188,11 +198,18 @@ class StatusHeader(Widget):
         mode = Text("  [READ-ONLY]", style="bold yellow")
         if settings is None or not settings.read_only:
             mode = Text()
-        line1 = fit_line1(line1, shown_endpoint, mode, self.size.width)  # the content width
+        return fit_line1(line1, shown_endpoint, mode, self.size.width)  # the content width
+
+    def _where(self) -> Text:
+        """The crumb, then the rows shown (or the screen's note while no filter is on)."""
         where = Text(no_wrap=True, overflow="ellipsis")
         where.append(clean(self.crumb, 80), style="bold")
         rows = self._rows_label()
         where.append(self.note if self.note is not None and "filter" not in rows else rows, "dim")
+        return where
+
+    def _freshness(self) -> Text:
+        """paused, loading, live, the data's age, or STALE with that age."""
         line2 = Text(no_wrap=True, overflow="ellipsis")
         if self.paused:
             line2.append("⏸ paused", style="bold reverse")
@@ -207,8 +224,12 @@ class StatusHeader(Widget):
                 line2.append("● live", style="green")
             else:
                 line2.append(f"data {age}s old", style="dim" if age < 30 else "yellow")
-        head = line2.cell_len + (len("✗ NO DATA") if self.error and self.fetched_at is None else 0)
-        trouble = getattr(getattr(app, "clients", None), "health", None)
+        return line2
+
+    def _append_details(self, line2: Text) -> None:
+        """After the freshness: retries seen, parts that failed, the error, progress, calls."""
+        clients = getattr(self.app, "clients", None)
+        trouble = getattr(clients, "health", None)
         trouble = trouble.trouble if trouble is not None else None
         if trouble is not None and not self.error:
             # Seen on a retry inside the refresh now running: say it before the refresh fails.
@@ -222,6 +243,7 @@ class StatusHeader(Widget):
         if self.progress:
             done, total = self.progress
             line2.append(f"  loading {done} of {total}", style="yellow")
+        counter = getattr(clients, "calls", None)
         if counter is not None:
             line2.append(
                 # Two counts of different things: this pane's last refresh, and every request
@@ -230,6 +252,3 @@ class StatusHeader(Widget):
                 f" · app {counter.per_minute()} calls/min",
                 style="dim",
             )
-        pending = getattr(app, "pending", None)
-        line3 = pending.line(getattr(app, "give_up_key", "ctrl+g")) if pending else None
-        return fit_lines(line1, where, line2, head, self.size.width - 2, line3)

@@ -21,7 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from aws.models import Image
+from aws.ecr_models import Image
 from aws.plan import Plan, ValidationError
 from tui.screens.dialogs.confirm import DIALOG_CSS
 from tui.text import clean, utc_stamp

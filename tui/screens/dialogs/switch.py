@@ -91,51 +91,56 @@ class SwitchScreen(Dialog[Choice | None]):
                         overview.append(f"{n}. {clean(call.label(), 80)}  ")
                     yield Static(overview, id="overview")
                 if not sp.blocked and not self.to_ec2 and sp.candidate_subnets:
-                    yield Static("Subnets (space toggles)", classes="label")
-                    yield TickList[str](
-                        *[
-                            (
-                                Text(
-                                    clean(
-                                        f"{s.id}  {s.availability_zone or ''}  "
-                                        f"{s.cidr or ''}  {s.name or ''}",
-                                        120,
-                                    )
-                                ),
-                                s.id,
-                                s.id in sp.subnets,
-                            )
-                            for s in sp.candidate_subnets
-                        ],
-                        id="subnets",
-                    )
-                    yield Static(selected_text(list(sp.subnets)), id="subnets-chosen")
-                    yield Static("Security groups (space toggles)", classes="label")
-                    yield TickList[str](
-                        *[
-                            (
-                                Text(clean(f"{g.id}  {g.name or ''}", 120)),
-                                g.id,
-                                g.id in sp.security_groups,
-                            )
-                            for g in sp.candidate_security_groups
-                        ],
-                        id="groups",
-                    )
-                    yield Static(selected_text(list(sp.security_groups)), id="groups-chosen")
+                    yield from self._network_choice()
                 if not sp.blocked:
-                    yield Static("The plan, in order (nothing sent yet)", classes="label")
-                    yield Static(calls_text(sp.plan, cli_target(self.app)), id="calls")
-                    for note in sp.plan.notes:
-                        yield Static(Text("• " + clean(note, 400), style="yellow"))
-                    if sp.plan.diff:
-                        yield Static("Task definition diff", classes="label")
-                        yield Static(diff_text(sp.plan.diff))
+                    yield from self._plan_details()
             with Horizontal(classes="buttons"):
                 yield Static(id="focus-hint", classes="focus-hint")
                 yield Button("Close" if sp.blocked else "Cancel", id="cancel", variant="primary")
                 if not sp.blocked:
                     yield Button("Next", id="next", variant="warning")
+
+    def _network_choice(self) -> ComposeResult:
+        """The subnets and security groups of the service's VPC, the plan's own ticked."""
+        sp = self.sp
+        yield Static("Subnets (space toggles)", classes="label")
+        yield TickList[str](
+            *[
+                (
+                    Text(
+                        clean(
+                            f"{s.id}  {s.availability_zone or ''}  {s.cidr or ''}  {s.name or ''}",
+                            120,
+                        )
+                    ),
+                    s.id,
+                    s.id in sp.subnets,
+                )
+                for s in sp.candidate_subnets
+            ],
+            id="subnets",
+        )
+        yield Static(selected_text(list(sp.subnets)), id="subnets-chosen")
+        yield Static("Security groups (space toggles)", classes="label")
+        yield TickList[str](
+            *[
+                (Text(clean(f"{g.id}  {g.name or ''}", 120)), g.id, g.id in sp.security_groups)
+                for g in sp.candidate_security_groups
+            ],
+            id="groups",
+        )
+        yield Static(selected_text(list(sp.security_groups)), id="groups-chosen")
+
+    def _plan_details(self) -> ComposeResult:
+        """The calls in order, the plan's notes and the task-definition diff it registers."""
+        plan = self.sp.plan
+        yield Static("The plan, in order (nothing sent yet)", classes="label")
+        yield Static(calls_text(plan, cli_target(self.app)), id="calls")
+        for note in plan.notes:
+            yield Static(Text("• " + clean(note, 400), style="yellow"))
+        if plan.diff:
+            yield Static("Task definition diff", classes="label")
+            yield Static(diff_text(plan.diff))
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()

@@ -1,0 +1,43 @@
+"""What the problems reader (:mod:`aws.triage`) reports: one thing wrong in the account."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+#: What a Problem can be about, in the order the problems view groups them.
+PROBLEM_KINDS = ("rollout", "targets", "stopped", "short", "stuck", "instance")
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in the account right now, in words an on-call engineer can act on.
+
+    ``key`` is stable across refreshes (kind + the resource it is about + the cause), so a view
+    can update the row in place and notice when the problem clears.
+    """
+
+    key: str
+    #: One of PROBLEM_KINDS: rollout (FAILED, or IN_PROGRESS too long), targets (unhealthy,
+    #: draining, unused), stopped (tasks stopped in the last hour, grouped by cause), short
+    #: (running < desired too long), stuck (placement failure events), instance (EC2 agent
+    #: disconnected, DRAINING with tasks).
+    kind: str
+    cluster_arn: str
+    cluster_name: str
+    #: One line: "health checks failed", "out of memory", "rollout failed (circuit breaker)".
+    what: str
+    #: The evidence: reason code explained, stoppedReason, rolloutStateReason, latest event.
+    why: str
+    service_arn: str | None = None
+    service_name: str | None = None
+    #: The culprit the view opens with the cursor on (a task or target id), when there is one.
+    task_arn: str | None = None
+    target_id: str | None = None
+    container_instance_arn: str | None = None
+    #: When it started (stoppedAt, deployment createdAt, first event); None when unknown.
+    since: datetime | None = None
+    #: How many tasks/targets share this cause (grouped stopped tasks, unhealthy targets).
+    count: int = 1
+    #: "error" (broken now) or "warning" (degraded or at risk).
+    severity: str = "error"
