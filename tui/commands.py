@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Provider
 
 from tui.actions import SERVICE_BINDINGS, TASK_BINDINGS
-from tui.screens.deployments import VIEW_BINDINGS
+from tui.view_keys import VIEW_BINDINGS
 
 ACTIONS: list[Binding] = [*VIEW_BINDINGS, *SERVICE_BINDINGS, *TASK_BINDINGS]
 

@@ -9,12 +9,9 @@ DescribeServices a tick.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.widgets import DataTable
 
 from aws import ecs
@@ -24,18 +21,6 @@ from tui.screens.base import PollingScreen
 from tui.text import age, clean, safe, short_arn, utc_stamp
 from tui.widgets.live_table import LiveTable, Row
 from tui.widgets.quiet_static import QuietStatic
-
-#: `p` (as in e1s): a view, not a change, so it opens in read-only mode too. Not in the footer
-#: (the action keys fill 120 columns); `?` and the palette list it.
-VIEW_BINDINGS = [
-    Binding(
-        "p",
-        "deployments",
-        "Deployments",
-        tooltip="Deployments: rollout state and reason, circuit breaker, alarms",
-        show=False,
-    ),
-]
 
 COLUMNS = [
     ("status", "DEPLOYMENT"),
@@ -202,15 +187,3 @@ class DeploymentsScreen(PollingScreen):
     @on(DataTable.RowHighlighted, "#deployments")
     def _highlighted(self) -> None:
         self._show_detail()
-
-
-class DeploymentsKey:
-    """Mixin for a pane that shows a service (``selected_service()``) of ``self.cluster``."""
-
-    def action_deployments(self) -> None:
-        screen: Any = self
-        service = screen.selected_service()
-        if service is None:
-            screen.notify("Select a service first.", severity="warning")
-        else:
-            screen.app.push_screen(DeploymentsScreen(screen.cluster, service))
