@@ -23,7 +23,6 @@ PENDING = frozenset(
         "tui/app.py::main",
         "tui/resources.py",
         "tui/screens/base.py",
-        "tui/screens/logs.py",
         "tui/widgets/live_table.py",
     }
 )

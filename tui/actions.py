@@ -19,7 +19,7 @@ from tui.flows_service import (
 
 if TYPE_CHECKING:
     from aws.models import Service, Task
-    from tui.screens.base import PollingScreen
+    from tui.action_pane import ActionPane
 
 
 # Footer labels are one short word so every action key fits a 120-column footer (with Help,
@@ -35,12 +35,12 @@ class ServiceActions:
     def _service_or_say(self) -> Service | None:
         service = self.selected_service()
         if service is None:
-            cast("PollingScreen", self).notify("Select a service first.", severity="warning")
+            cast("ActionPane", self).notify("Select a service first.", severity="warning")
         return service
 
-    def _run(self, fn: Callable[[PollingScreen, Service], None]) -> None:
+    def _run(self, fn: Callable[[ActionPane, Service], None]) -> None:
         if (service := self._service_or_say()) is not None:
-            fn(cast("PollingScreen", self), service)
+            fn(cast("ActionPane", self), service)
 
     def action_scale(self) -> None:
         self._run(scale)
@@ -71,7 +71,7 @@ class TaskActions:
         raise NotImplementedError
 
     def action_stop_task(self) -> None:
-        screen = cast("PollingScreen", self)
+        screen = cast("ActionPane", self)
         task = self.selected_task()
         if task is None:
             screen.notify("Select a task first.", severity="warning")
@@ -83,7 +83,7 @@ class TaskActions:
     def action_exec(self) -> None:
         from tui.flows_exec import start_exec
 
-        screen = cast("PollingScreen", self)
+        screen = cast("ActionPane", self)
         task = self.selected_task()
         if task is None:
             screen.notify("Select a task first.", severity="warning")

@@ -18,13 +18,14 @@ from aws.audit import AuditLog
 from aws.errors import explain
 from aws.execute import Outcome, execute
 from aws.plan import ActionError, Plan
+from tui.action_pane import on_top
 from tui.pending import GAVE_UP
 from tui.text import clean
 
 if TYPE_CHECKING:
     from aws.models import Service
+    from tui.action_pane import ActionPane
     from tui.deck import DeckApp
-    from tui.screens.base import PollingScreen
 
 READ_ONLY = "read-only mode: ecsdeck sends no changes (started with --read-only or the setting)."
 
@@ -70,7 +71,7 @@ def service_target(service: Service) -> Target:
 
 
 def launch(
-    screen: PollingScreen, key: str, what: str, flow: Flow, target: Target | None = None
+    screen: ActionPane, key: str, what: str, flow: Flow, target: Target | None = None
 ) -> bool:
     """Run ``flow`` in a worker unless read-only or ``key`` is busy; False when refused.
 
@@ -113,7 +114,7 @@ def run_guarded(app: DeckApp, key: str, what: str, flow: Flow) -> None:
 
 
 async def confirm_and_execute(
-    screen: PollingScreen,
+    screen: ActionPane,
     plan: Plan,
     *,
     subject: str | None = None,
@@ -144,7 +145,7 @@ async def confirm_and_execute(
             timeout=20,
             markup=False,
         )
-        if app.screen is screen:
+        if on_top(screen):
             screen.action_refresh_now()
         return None
     # A service update starts a rollout (or a scale): the panes follow it to its end.
@@ -156,16 +157,16 @@ async def confirm_and_execute(
         timeout=8 if outcome.ok else 20,
         markup=False,
     )
-    if app.screen is screen:  # the user may have moved on: refresh only the pane on top
+    if on_top(screen):  # the user may have moved on: refresh only the pane on top
         screen.action_refresh_now()
     return outcome
 
 
-def app_of(screen: PollingScreen) -> DeckApp:
+def app_of(screen: ActionPane) -> DeckApp:
     return screen.deck
 
 
-async def with_diff(screen: PollingScreen, plan: Plan, old: str | None, new: str) -> Plan:
+async def with_diff(screen: ActionPane, plan: Plan, old: str | None, new: str) -> Plan:
     """Add the task-definition diff between two revisions to a deploy plan (best effort)."""
     from aws import ecs, taskdef
 

@@ -21,6 +21,7 @@ from aws.audit import AuditLog
 from aws.exec_preflight import PLUGIN
 from aws.execute import execute
 from aws.plan import ActionError
+from tui.action_pane import on_top
 from tui.flow import confirm_and_execute, in_flight, refuse_read_only, run_guarded
 from tui.text import clean
 
@@ -28,8 +29,8 @@ if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from aws.models import Task
+    from tui.action_pane import ActionPane
     from tui.deck import DeckApp
-    from tui.screens.base import PollingScreen
 
 TITLE = "ECS Exec"
 
@@ -52,14 +53,14 @@ def hand_over(app: DeckApp, argv: Sequence[str]) -> int | None:
         return None
 
 
-def start_exec(pane: PollingScreen, task: Task, container: str | None = None) -> None:
+def start_exec(pane: ActionPane, task: Task, container: str | None = None) -> None:
     """Key ``E``: one flow per task at a time (a second press while it is open is ignored)."""
     key = f"exec/{task.arn}"
     if not in_flight(pane.deck, key):
         run_guarded(pane.deck, key, TITLE, lambda: _flow(pane, task, container))
 
 
-async def _flow(pane: PollingScreen, task: Task, container: str | None) -> None:
+async def _flow(pane: ActionPane, task: Task, container: str | None) -> None:
     from tui.screens.dialogs.confirm import cli_target
     from tui.screens.dialogs.exec_preflight import ExecPreflightScreen
 
@@ -87,7 +88,7 @@ async def _flow(pane: PollingScreen, task: Task, container: str | None) -> None:
     await connect(pane, target.task, choice.container, choice.command)
 
 
-async def connect(pane: PollingScreen, task: Task, container: str, command: str) -> None:
+async def connect(pane: ActionPane, task: Task, container: str, command: str) -> None:
     """ExecuteCommand, then the plugin in the terminal; says how it ended."""
     app = pane.deck
     plan = ecs_exec.plan_execute_command(task, container, command)
@@ -128,5 +129,5 @@ async def connect(pane: PollingScreen, task: Task, container: str, command: str)
         )
     else:
         app.notify(f"Session ended: back from {clean(container, 60)}.", title=TITLE, markup=False)
-    if app.screen is pane:
+    if on_top(pane):
         pane.action_refresh_now()

@@ -17,11 +17,11 @@ from tui.flow import confirm_and_execute, launch
 
 if TYPE_CHECKING:
     from aws.models import Cluster, ContainerInstance
-    from tui.screens.base import PollingScreen
+    from tui.action_pane import ActionPane
 
 
 def set_instance_state(
-    screen: PollingScreen,
+    screen: ActionPane,
     cluster: Cluster,
     instance: ContainerInstance,
     status: str,

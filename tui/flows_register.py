@@ -28,13 +28,13 @@ if TYPE_CHECKING:
 
     from aws.ecr_models import Image
     from aws.models import Service, TaskDefinition
+    from tui.action_pane import ActionPane
     from tui.deck import DeckApp
-    from tui.screens.base import PollingScreen
     from tui.screens.dialogs.register import ContainerImages
 
 
 async def register_then_offer_deploy(
-    screen: PollingScreen, service: Service, plan: Plan
+    screen: ActionPane, service: Service, plan: Plan
 ) -> Outcome | None:
     """Confirm and register, then offer to deploy the new revision. The registration's
     outcome, or None when its confirmation was cancelled (nothing sent)."""
@@ -55,7 +55,7 @@ async def register_then_offer_deploy(
 
 
 def new_image(
-    screen: PollingScreen, service: Service, chosen: tuple[str, Image] | None = None
+    screen: ActionPane, service: Service, chosen: tuple[str, Image] | None = None
 ) -> None:
     """Register a revision with a new ECR image for one container, then offer to deploy it.
 
@@ -88,7 +88,7 @@ def new_image(
 
 
 async def _image_choices(
-    screen: PollingScreen, td: TaskDefinition, chosen: tuple[str, Image] | None
+    screen: ActionPane, td: TaskDefinition, chosen: tuple[str, Image] | None
 ) -> list[ContainerImages]:
     """The picker's containers: each with the images it can take (its repository's, newest
     first; or only ``chosen``, for the containers of that repository, else for every one)."""
@@ -111,7 +111,7 @@ async def _image_choices(
     return containers
 
 
-def edit_taskdef(screen: PollingScreen, service: Service) -> None:
+def edit_taskdef(screen: ActionPane, service: Service) -> None:
     """Edit the task definition as JSON (secrets masked), then register it, losing nothing.
 
     Esc in the editor asks first; a cancelled diff goes back to the editor with the edits; a
@@ -155,7 +155,7 @@ def _edit_in_external_editor(
 
 
 async def _edit_until_registered(
-    screen: PollingScreen,
+    screen: ActionPane,
     service: Service,
     edit: _TaskDefEdit,
     text: str,

@@ -19,11 +19,11 @@ from tui.flow import (
 
 if TYPE_CHECKING:
     from aws.models import Service, Task
-    from tui.screens.base import PollingScreen
+    from tui.action_pane import ActionPane
 
 
-def scale(screen: PollingScreen, service: Service) -> None:
-    from tui.screens.autoscaling import known_scaling, read_for_scale, scale_warnings
+def scale(screen: ActionPane, service: Service) -> None:
+    from tui.scale_checks import known_scaling, read_for_scale, scale_warnings
     from tui.screens.dialogs.scale import ScaleScreen
 
     async def flow() -> None:
@@ -46,7 +46,7 @@ def scale(screen: PollingScreen, service: Service) -> None:
     launch(screen, service_key(service), "Scale", flow, service_target(service))
 
 
-def deploy(screen: PollingScreen, service: Service) -> None:
+def deploy(screen: ActionPane, service: Service) -> None:
     from aws import ecs
     from aws.plan import family_revision
     from tui.screens.dialogs.deploy import DeployScreen
@@ -75,7 +75,7 @@ def already_runs(service: Service, task_definition: str) -> str | None:
     return f"{service.name} already runs {td_label(task_definition)}: nothing would change."
 
 
-def rollback(screen: PollingScreen, service: Service) -> None:
+def rollback(screen: ActionPane, service: Service) -> None:
     async def flow() -> None:
         plan = await aws_actions.plan_rollback(app_of(screen).clients, service)
         target = plan.calls[0].params["taskDefinition"]
@@ -85,14 +85,14 @@ def rollback(screen: PollingScreen, service: Service) -> None:
     launch(screen, service_key(service), "Roll back", flow, service_target(service))
 
 
-def force_deployment(screen: PollingScreen, service: Service) -> None:
+def force_deployment(screen: ActionPane, service: Service) -> None:
     async def flow() -> None:
         await confirm_and_execute(screen, aws_actions.plan_force_deployment(service))
 
     launch(screen, service_key(service), "Force new deployment", flow, service_target(service))
 
 
-def _service_running(screen: PollingScreen, task: Task) -> int | None:
+def _service_running(screen: ActionPane, task: Task) -> int | None:
     """The running count of the task's service, when the pane shows that service (else None).
 
     The lower of the service's count and the RUNNING tasks listed, so stopping the last one
@@ -113,7 +113,7 @@ def _service_running(screen: PollingScreen, task: Task) -> int | None:
     return min(counts)
 
 
-def stop_task(screen: PollingScreen, task: Task) -> None:
+def stop_task(screen: ActionPane, task: Task) -> None:
     from tui.screens.dialogs.stop_task import StopTaskScreen
 
     async def flow() -> None:
@@ -134,7 +134,7 @@ def _fargate(service: Service) -> bool:
     return "FARGATE" in service.compute
 
 
-def switch_launch_type(screen: PollingScreen, service: Service) -> None:
+def switch_launch_type(screen: ActionPane, service: Service) -> None:
     from aws.launch_type.switch import plan_switch
     from tui.screens.dialogs.switch import SwitchScreen
 

@@ -46,8 +46,9 @@ def pinned(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     import tui.screens.problems
     import tui.screens.service
     import tui.screens.services
+    import tui.task_rows
 
-    panes = (tui.screens.services, tui.screens.service, tui.screens.problems)
+    panes = (tui.screens.services, tui.screens.service, tui.task_rows, tui.screens.problems)
     for module in (*panes, tui.screens.deployments):
         monkeypatch.setattr(module, "age", lambda *_a, **_k: "5m")
     for module in (tui.screens.problems, tui.screens.deployments):

@@ -14,6 +14,7 @@ import pytest
 from textual._compositor import ChopsUpdate
 
 import tui.screens.service
+import tui.task_rows
 from tests.tui.conftest import wait_for
 from tests.tui.test_panes import open_cluster, open_service
 
@@ -80,6 +81,7 @@ async def test_service_pane_idle_tick_rewrites_no_rows(
     # rewrite all of its lines (the seeded events are 20 s apart, so that lands in the window
     # of a test that runs about 20 s after the sandbox was seeded).
     monkeypatch.setattr(tui.screens.service, "age", lambda *_a, **_k: "5m")
+    monkeypatch.setattr(tui.task_rows, "age", lambda *_a, **_k: "5m")  # the tasks' rows
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(250, 70)) as pilot:
         await open_service(app, pilot, "web-fargate")

@@ -15,7 +15,8 @@ from tests.aws.test_outage import switch
 from tests.conftest import _spawn_sandbox
 from tests.tui.conftest import painted, wait_for
 from tests.tui.test_panes import keys, open_cluster, table
-from tui.screens import service_usage, services
+from tui import usage_parts
+from tui.screens import services
 from tui.screens.autoscaling import AutoscalingScreen
 from tui.screens.dialogs.scale import ScaleScreen
 from tui.screens.service import ServiceScreen
@@ -110,7 +111,7 @@ async def test_denied_cloudwatch_leaves_the_rest_refreshing(
 async def test_denied_cloudwatch_in_the_service_pane(
     frozen_sandbox: str, make_app: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service_usage, "SLOW_TTL", 0.0)
+    monkeypatch.setattr(usage_parts, "SLOW_TTL", 0.0)
     app = make_app(frozen_sandbox, max_attempts=1)
     async with app.run_test(size=(120, 36)) as pilot:
         screen = await open_named_service(app, pilot, "web-fargate", "checkout-web")
@@ -118,14 +119,14 @@ async def test_denied_cloudwatch_in_the_service_pane(
         await wait_for(pilot, lambda: screen.history and screen.history.cpu)
         assert "of 0.5 vCPU" in summary.render().plain and "of 1024 MiB" in summary.render().plain
         undo = deny_cloudwatch(app.clients)
-        await wait_for(pilot, lambda: service_usage.METRICS_PART in screen.header.part_errors)
+        await wait_for(pilot, lambda: usage_parts.METRICS_PART in screen.header.part_errors)
         ticks = screen.ticks
         await wait_for(pilot, lambda: screen.ticks >= ticks + 2)
         assert not screen.header.stale and screen.tasks  # tasks and targets keep refreshing
-        assert service_usage.SCALING_PART not in screen.header.part_errors
+        assert usage_parts.SCALING_PART not in screen.header.part_errors
         assert "autoscaling 2-6 tasks" in summary.render().plain
         undo()
-        await wait_for(pilot, lambda: service_usage.METRICS_PART not in screen.header.part_errors)
+        await wait_for(pilot, lambda: usage_parts.METRICS_PART not in screen.header.part_errors)
 
 
 async def test_service_pane_shows_autoscaling(frozen_sandbox: str, make_app: Any) -> None:

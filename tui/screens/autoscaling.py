@@ -6,8 +6,6 @@ activities, with their causes, are long sentences, so they live here, one key aw
 
 from __future__ import annotations
 
-import asyncio
-
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
@@ -16,17 +14,12 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from aws import autoscaling
 from aws.autoscaling import Scaling
 from aws.models import Service
-from aws.session import Clients
 from tui import keymap
-from tui.screens.events import hanging_grid
+from tui.hanging_grid import hanging_grid
 from tui.text import age, clean
 from tui.usage import policy_words
-
-#: Where the scale dialog says nothing about Auto Scaling: it could not be read.
-UNKNOWN = None
 
 
 def render_scaling(service: Service, scaling: Scaling | None, error: str | None = None) -> Group:
@@ -69,44 +62,6 @@ def render_scaling(service: Service, scaling: Scaling | None, error: str | None 
             what.append("\n" + clean(a.cause, 300), style="dim")
         rows.add_row(Text(age(a.started_at), style="bold"), Text(status, style=style), what)
     return Group(t, fields, heading, rows)
-
-
-def known_scaling(screen: object, service: Service) -> Scaling | None:
-    """What the service pane read in the last minute about this service, if it is that pane."""
-    known = getattr(screen, "scaling", None)
-    shown = getattr(screen, "service", None)
-    if isinstance(known, Scaling) and isinstance(shown, Service) and shown.arn == service.arn:
-        return known
-    return None
-
-
-async def read_for_scale(clients: Clients, service: Service) -> Scaling | None:
-    """The range and policies the scale dialog warns about (activities not needed); None when
-    they cannot be read (a denied call must not stop a scale)."""
-    cluster = service.cluster_arn.rsplit("/", 1)[-1]
-    try:
-        return await autoscaling.read_scaling(clients, cluster, service.name, activities=False)
-    except asyncio.CancelledError:
-        raise
-    except Exception:
-        return UNKNOWN
-
-
-def scale_warnings(scaling: Scaling | None, desired: int) -> list[str]:
-    """What Auto Scaling will do to a manual desired count, in words (empty: nothing)."""
-    if scaling is None or not scaling.registered:
-        return []
-    out = []
-    back = scaling.clamp(desired)
-    if back is not None:
-        out.append(
-            f"⚠ outside the Auto Scaling range {scaling.min_capacity}-{scaling.max_capacity}: "
-            f"autoscaling will move it back to {back}"
-        )
-    if scaling.tracking:
-        names = ", ".join(clean(p.name, 40) for p in scaling.policies)
-        out.append(f"⚠ scaling policy attached ({names}): a policy may change it")
-    return out
 
 
 class AutoscalingScreen(ModalScreen[None]):

@@ -8,6 +8,8 @@ longer), then ``✗ 2`` or ``✓``.
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -116,8 +118,9 @@ class ClustersScreen(PollingScreen):
     def _selected(self) -> None:
         self.action_open()  # a click; Enter comes through row_chosen
 
-    def row_chosen(self, table: LiveTable, key: str) -> None:
-        self.action_open()
+    def row_context(self, table: LiveTable, key: str) -> dict[str, Any] | None:
+        cluster = self.clusters.get(key)
+        return {"cluster": cluster} if cluster else None
 
     def current_cluster(self) -> Cluster | None:
         key = self.query_one(LiveTable).selected_key
@@ -127,8 +130,7 @@ class ClustersScreen(PollingScreen):
         return self.current_cluster()
 
     def action_open(self) -> None:
-        key = self.query_one(LiveTable).selected_key
-        if key and key in self.clusters:
-            from tui.screens.services import ServicesScreen
-
-            self.app.push_screen(ServicesScreen(self.clusters[key]))
+        table = self.query_one(LiveTable)
+        key = table.selected_key
+        if key and (context := self.row_context(table, key)) is not None:
+            self.deck.open("services", **context)

@@ -9,8 +9,6 @@ DescribeServices a tick.
 
 from __future__ import annotations
 
-from typing import Any
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -23,9 +21,6 @@ from tui.screens.base import PollingScreen
 from tui.text import age, clean, safe, short_arn, utc_stamp
 from tui.widgets.live_table import LiveTable, Row
 from tui.widgets.quiet_static import QuietStatic
-
-#: `p` (as in e1s): a view, not a change, so it opens in read-only mode too. Not in the footer
-#: (the action keys fill 120 columns); `?` and the palette list it.
 
 COLUMNS = [
     ("status", "DEPLOYMENT"),
@@ -192,15 +187,3 @@ class DeploymentsScreen(PollingScreen):
     @on(DataTable.RowHighlighted, "#deployments")
     def _highlighted(self) -> None:
         self._show_detail()
-
-
-class DeploymentsKey:
-    """Mixin for a pane that shows a service (``selected_service()``) of ``self.cluster``."""
-
-    def action_deployments(self) -> None:
-        screen: Any = self
-        service = screen.selected_service()
-        if service is None:
-            screen.notify("Select a service first.", severity="warning")
-        else:
-            screen.app.push_screen(DeploymentsScreen(screen.cluster, service))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from rich.console import Group
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -12,6 +11,7 @@ from textual.widgets import Static
 
 from aws.models import Service
 from tui import keymap
+from tui.hanging_grid import hanging_grid
 from tui.text import age, clean, utc_stamp
 
 #: Phrases an on-call should see at a glance (ECS service event messages).
@@ -44,17 +44,6 @@ def render_events(service: Service) -> Group:
             Text(message, style="red" if bad else ""),
         )
     return Group(head, rows)
-
-
-def hanging_grid(fixed: int) -> Table:
-    """Rows of ``fixed`` leading columns (the first an age, right-aligned) and a last one that
-    wraps within itself (a hanging indent): what a Text cannot do."""
-    grid = Table.grid(padding=(0, 1, 0, 0))
-    grid.add_column(justify="right", no_wrap=True, min_width=6)
-    for _ in range(fixed - 1):
-        grid.add_column(no_wrap=True)
-    grid.add_column(ratio=1, overflow="fold")
-    return grid
 
 
 class EventsScreen(ModalScreen[None]):

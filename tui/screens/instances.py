@@ -115,19 +115,19 @@ class InstancesScreen(PollingScreen):
             self.notify("Select a container instance first.", severity="warning")
         return instance
 
-    def row_chosen(self, table: LiveTable, key: str) -> None:
-        self.action_open()
+    def row_context(self, table: LiveTable, key: str) -> dict[str, Any] | None:
+        instance = self.instances.get(key)
+        return {"cluster": self.cluster, "instance": instance} if instance else None
 
     @on(DataTable.RowSelected)
     def _clicked(self) -> None:
         self.action_open()
 
     def action_open(self) -> None:
-        instance = self.selected_resource()
-        if instance is not None:
-            from tui.screens.tasks import TasksScreen
-
-            self.app.push_screen(TasksScreen(self.cluster, instance))
+        table = self.query_one(LiveTable)
+        key = table.selected_key
+        if key and (context := self.row_context(table, key)) is not None:
+            self.deck.open("instance_tasks", **context)
 
     def action_drain_instance(self) -> None:
         from tui.flows_instances import set_instance_state

@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on, work
@@ -391,23 +391,3 @@ def task_logs_screen(task: Task) -> LogsScreen:
 
 def service_logs_screen(service: Service) -> LogsScreen:
     return LogsScreen(Scope(service.cluster_arn, service.name))
-
-
-class LogsKeys:
-    """Mixin for panes with ``selected_service()`` (and ``selected_task()``): open logs."""
-
-    def action_task_logs(self) -> None:
-        screen = cast("Any", self)
-        task = screen.selected_task() if hasattr(screen, "selected_task") else None
-        if task is None:
-            screen.notify("Select a task first.", severity="warning")
-            return
-        screen.app.push_screen(task_logs_screen(task))
-
-    def action_service_logs(self) -> None:
-        screen = cast("Any", self)
-        service = screen.selected_service()
-        if service is None:
-            screen.notify("Select a service first.", severity="warning")
-            return
-        screen.app.push_screen(service_logs_screen(service))

@@ -20,7 +20,6 @@ from textual.widgets import DataTable, Static
 
 from aws import ecs, elb
 from aws.autoscaling import Scaling
-from aws.ecs import task_order
 from aws.errors import explain
 from aws.models import Cluster, Service, Target, Task
 from aws.task_watch import ServiceTasks
@@ -28,36 +27,21 @@ from tui import keymap
 from tui.actions import ServiceActions, TaskActions
 from tui.follow import Follow, follow_line
 from tui.screens.base import PollingScreen
-from tui.screens.deployments import DeploymentsKey
-from tui.screens.logs import LogsKeys
-from tui.screens.service_usage import UsageParts
 from tui.status import (
     aged_cells,
     not_refreshed,
     service_health,
     target_reason,
     target_state,
-    task_reason,
-    task_status,
 )
+from tui.task_rows import ROWS_PER_SLICE, SLICE_PAUSE, TASK_COLUMNS, task_row
 from tui.text import age, clean, plural, safe, short_arn
 from tui.usage import scaling_line
+from tui.usage_parts import UsageParts
+from tui.view_keys import DeploymentsKey, LogsKeys
 from tui.widgets.live_table import LiveTable, Row
 from tui.widgets.quiet_static import QuietStatic
 
-#: Task rows added per slice, and the pause between slices, while a big service loads.
-ROWS_PER_SLICE = 100
-SLICE_PAUSE = 0.005
-
-TASK_COLUMNS = [
-    ("id", "TASK"),
-    ("status", "STATUS"),
-    ("health", "HEALTH"),
-    ("rev", "TASK DEF"),
-    ("ip", "IP / HOST"),
-    ("age", "AGE"),
-    ("why", "STOP REASON / EXIT"),
-]
 TARGET_COLUMNS = [
     ("target", "TARGET"),
     ("state", "STATE"),
@@ -65,29 +49,6 @@ TARGET_COLUMNS = [
     ("group", "TARGET GROUP"),
     ("reason", "REASON"),
 ]
-
-
-def task_row(t: Task) -> Row:
-    where = t.private_ip or t.ec2_instance_id or "-"
-    if t.host_ports and not t.private_ip:
-        where += ":" + ",".join(str(p) for p in t.host_ports)
-    when = t.stopped_at if t.last_status == "STOPPED" else (t.started_at or t.created_at)
-    # A stopped task has no health left to report: ECS keeps the last one (HEALTHY beside
-    # STOPPED read as a contradiction), so it shows "-".
-    health = "-" if t.last_status == "STOPPED" else clean(t.health or "-", 20)
-    health_style = {"HEALTHY": "green", "UNHEALTHY": "bold red"}.get(health, "dim")
-    cells = (
-        safe(t.id[:12], "bold", 14),
-        task_status(t),
-        Text(health, style=health_style),
-        safe(short_arn(t.task_definition), limit=40),
-        safe(where, limit=40),
-        # A stopped task's age counts from its stop, and says so: "stopped 5m", not "5m".
-        Text(f"stopped {age(when)}" if t.last_status == "STOPPED" else age(when)),
-        safe(task_reason(t), "red" if t.last_status == "STOPPED" else "", 90),
-    )
-    hay = f"{t.id} {t.last_status} {t.private_ip} {task_reason(t)}".lower()
-    return Row(t.arn, cells, hay, task_order(t))
 
 
 def tg_name(arn: str) -> str:
@@ -343,19 +304,16 @@ class ServiceScreen(
         return self.service
 
     def action_events(self) -> None:
-        from tui.screens.events import EventsScreen
-
-        self.app.push_screen(EventsScreen(self.service))
+        self.deck.open("events", service=self.service)
 
     def action_revisions(self) -> None:
         from aws.plan import family_revision
-        from tui.screens.taskdefs import RevisionsScreen
 
         if not self.service.task_definition:
             self.notify("This service has no task definition.", severity="warning")
             return
         family, _ = family_revision(self.service.task_definition)
-        self.app.push_screen(RevisionsScreen(family, service=self.service))
+        self.deck.open("revisions", family=family, service=self.service)
 
     def action_switch_pane(self) -> None:
         if self.focused is self.tasks_table:
@@ -365,7 +323,10 @@ class ServiceScreen(
 
     @on(DataTable.RowSelected, "#tasks")
     def _task_selected(self, event: DataTable.RowSelected) -> None:
-        self._open_task(str(event.row_key.value))  # a click; Enter comes through row_chosen
+        # A click; Enter comes through row_chosen (PollingScreen: the router's "task").
+        context = self.row_context(self.tasks_table, str(event.row_key.value))
+        if context is not None:
+            self.deck.open("task", **context)
 
     def context(self) -> dict[str, Any]:
         return {"cluster": self.cluster, "service": self.service}
@@ -379,13 +340,7 @@ class ServiceScreen(
             return next((t for t in self.targets if t.key == key), None)
         return self.selected_task()
 
-    def row_chosen(self, table: LiveTable, key: str) -> None:
-        if table is self.tasks_table:
-            self._open_task(key)
-
-    def _open_task(self, key: str) -> None:
-        task = self.tasks.get(key)
-        if task:
-            from tui.screens.task_detail import TaskDetail
-
-            self.app.push_screen(TaskDetail(task))
+    def row_context(self, table: LiveTable, key: str) -> dict[str, Any] | None:
+        """A task row opens the task; a target row opens nothing."""
+        task = self.tasks.get(key) if table is self.tasks_table else None
+        return {"task": task} if task else None

@@ -25,9 +25,6 @@ from aws.models import Cluster, Service
 from tui import keymap
 from tui.actions import ServiceActions
 from tui.screens.base import PollingScreen
-from tui.screens.deployments import DeploymentsKey
-from tui.screens.logs import LogsKeys
-from tui.screens.service_usage import METRICS_PART  # the header part both panes mark
 from tui.status import (
     BAD,
     OK,
@@ -39,6 +36,8 @@ from tui.status import (
 )
 from tui.text import age, clean, natural_key, safe, short_arn
 from tui.usage import usage_cells
+from tui.usage_parts import METRICS_PART  # the header part both panes mark
+from tui.view_keys import DeploymentsKey, LogsKeys
 from tui.widgets.live_table import LiveTable, Row
 
 COLUMNS = [
@@ -363,8 +362,9 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
     def _selected(self) -> None:
         self.action_open()  # a click; Enter comes through row_chosen
 
-    def row_chosen(self, table: LiveTable, key: str) -> None:
-        self.action_open()
+    def row_context(self, table: LiveTable, key: str) -> dict[str, Any] | None:
+        service = self.services.get(key)
+        return {"cluster": self.cluster, "service": service} if service else None
 
     def context(self) -> dict[str, Any]:
         return {"cluster": self.cluster}
@@ -380,13 +380,10 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
         return self.services.get(key) if key else None
 
     def action_instances(self) -> None:
-        from tui.screens.instances import InstancesScreen
-
-        self.app.push_screen(InstancesScreen(self.cluster))
+        self.deck.open("instances", cluster=self.cluster)
 
     def action_open(self) -> None:
-        key = self.services_table.selected_key
-        if key and key in self.services:
-            from tui.screens.service import ServiceScreen
-
-            self.app.push_screen(ServiceScreen(self.cluster, self.services[key]))
+        table = self.services_table
+        key = table.selected_key
+        if key and (context := self.row_context(table, key)) is not None:
+            self.deck.open("service", **context)

@@ -154,9 +154,7 @@ class TaskDetail(ModalScreen[None]):
         self.action_load_logs()
 
     def action_open_logs(self) -> None:
-        from tui.screens.logs import task_logs_screen
-
-        self.app.push_screen(task_logs_screen(self.ecs_task))
+        cast("DeckApp", self.app).open("task_logs", task=self.ecs_task)
 
     def action_exec(self) -> None:
         """From the pane under this overlay, which the flow refreshes afterwards."""

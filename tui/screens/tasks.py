@@ -21,7 +21,7 @@ from aws.task_watch import ServiceTasks
 from tui import keymap
 from tui.actions import TaskActions
 from tui.screens.base import PollingScreen
-from tui.screens.service import ROWS_PER_SLICE, SLICE_PAUSE, TASK_COLUMNS, task_row
+from tui.task_rows import ROWS_PER_SLICE, SLICE_PAUSE, TASK_COLUMNS, task_row
 from tui.text import safe
 from tui.widgets.live_table import LiveTable, Row
 
@@ -88,16 +88,13 @@ class TasksScreen(TaskActions, PollingScreen):
     def selected_resource(self) -> Task | None:
         return self.selected_task()
 
-    def row_chosen(self, table: LiveTable, key: str) -> None:
-        self._open(key)
+    def row_context(self, table: LiveTable, key: str) -> dict[str, Any] | None:
+        task = self.tasks.get(key)
+        return {"task": task} if task else None
 
     @on(DataTable.RowSelected)
     def _clicked(self, event: DataTable.RowSelected) -> None:
-        self._open(str(event.row_key.value))
-
-    def _open(self, key: str) -> None:
-        task = self.tasks.get(key)
-        if task:
-            from tui.screens.task_detail import TaskDetail
-
-            self.app.push_screen(TaskDetail(task))
+        # A click; Enter comes through row_chosen (PollingScreen: the router's "task").
+        context = self.row_context(self.tasks_table, str(event.row_key.value))
+        if context is not None:
+            self.deck.open("task", **context)

@@ -22,7 +22,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from aws.autoscaling import Scaling
 from aws.models import Service
 from aws.plan import ValidationError, parse_count
-from tui.screens.autoscaling import scale_warnings
+from tui.scale_checks import scale_warnings
 from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.text import clean
 from tui.widgets.in_order import InOrderInput

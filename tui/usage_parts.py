@@ -1,4 +1,4 @@
-"""The service pane's slow parts: CPU/memory use over the last hour, and Auto Scaling.
+"""The service pane's slow parts (a mixin): CPU/memory use over the last hour, and Auto Scaling.
 
 Each is read at most once a minute (ECS publishes its metrics once a minute, and a scaling
 policy rarely changes) and each fails on its own, like target health: a denied CloudWatch or
@@ -102,7 +102,5 @@ class UsageParts:
         return usage_line(self.history, self.reserved, width, stale=stale)
 
     def action_autoscaling(self) -> None:
-        from tui.screens.autoscaling import AutoscalingScreen
-
         error = self.header.part_errors.get(SCALING_PART)
-        self.deck.push_screen(AutoscalingScreen(self.service, self.scaling, error))
+        self.deck.open("autoscaling", service=self.service, scaling=self.scaling, error=error)
