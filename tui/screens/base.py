@@ -7,8 +7,6 @@ and backs off until the endpoint answers again.
 
 from __future__ import annotations
 
-import asyncio
-import time
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
@@ -17,18 +15,11 @@ from textual.app import ComposeResult
 from textual.screen import ModalScreen, Screen
 from textual.widgets import DataTable, Input
 
-from aws.errors import error_code, explain, is_expired_credentials
-from aws.health import (
-    EXPIRED_CREDENTIALS,
-    NOT_ANSWERING,
-    THROTTLED,
-    UNREACHABLE,
-    WORDS,
-    Trouble,
-    trouble_kind,
-)
+from aws.errors import is_expired_credentials
+from aws.health import EXPIRED_CREDENTIALS, THROTTLED, WORDS
 from tui import heap, keymap
 from tui.deck import deck_of
+from tui.poll_loop import Failure, PollLoop
 from tui.screens.console_key import copy_console_url
 from tui.text import clean
 from tui.widgets.command_line import CommandLine, LineInput
@@ -39,25 +30,6 @@ from tui.widgets.status_header import StatusHeader
 if TYPE_CHECKING:
     from aws.models import Cluster
     from tui.deck import DeckApp
-
-
-#: Seconds past the refresh interval a tick may go without any answer from AWS.
-STALL_SLACK = 2.0
-
-
-class Stalled(Exception):
-    """A tick given up on: AWS did not answer for too long (the trouble says why, if known)."""
-
-    def __init__(self, trouble: Trouble | None, silent: float) -> None:
-        self.kind = trouble.kind if trouble else NOT_ANSWERING
-        words = trouble.words if trouble else WORDS[NOT_ANSWERING]
-        where = f" ({trouble.operation})" if trouble and trouble.operation else ""
-        super().__init__(f"{words}{where}: no answer for {silent:.0f}s")
-
-
-#: A quarter of the ECS read buckets' 20/s refill (ECS throttling: per account and region): the whole account
-#: (console, CI, other tools) shares those buckets, so a UI polls well under them.
-CALLS_PER_SECOND_BUDGET = 5.0
 
 
 class PollingScreen(Screen[None]):
@@ -73,8 +45,8 @@ class PollingScreen(Screen[None]):
         self.ticks = 0
         #: True once a tick succeeded: the first success is the full load.
         self.loaded = False
-        #: This pane's own requests in its last successful tick, by operation.
-        self.last_calls: Counter[str] = Counter()
+        #: The running poll loop (None: not polled yet).
+        self.poller: PollLoop | None = None
         #: The table the open filter line applies to (chosen when "/" is pressed).
         self._filter_target: LiveTable | None = None
 
@@ -198,78 +170,47 @@ class PollingScreen(Screen[None]):
 
     @work(exclusive=True, group="poll", exit_on_error=False)
     async def poll(self) -> None:
+        """The pane's poll loop (tui/poll_loop.py), on this account's clients."""
         interval = self.deck.settings.refresh
-        delay = interval
-        while True:
-            try:
-                # Only this pane's requests: the app's problems reader polls beside it.
-                with self.deck.clients.calls.scope() as tally:
-                    await self._guarded_tick(interval)
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                # Back off only when AWS asks for it; a dead or silent endpoint is tried again
-                # every interval, so the pane recovers within one refresh of it answering.
-                kind = (
-                    exc.kind
-                    if isinstance(exc, Stalled)
-                    else trouble_kind(None, error_code(exc), None)
-                )
-                throttled = kind == THROTTLED
-                # A dead endpoint costs AWS nothing to probe: look again within a second.
-                down = kind in (UNREACHABLE, NOT_ANSWERING)
-                delay = (
-                    min(max(delay * 2, interval), 30.0)
-                    if throttled
-                    else (min(interval, 1.0) if down else interval)
-                )
-                reason = str(exc) if isinstance(exc, Stalled) else explain(exc)
-                if throttled:
-                    reason = f"{WORDS[THROTTLED]} {delay:.0f}s · {reason}"
-                elif kind == EXPIRED_CREDENTIALS or is_expired_credentials(exc):
-                    profile = self.deck.settings.profile
-                    login = f"aws sso login --profile {profile}" if profile else "aws sso login"
-                    reason += f" · run {login}, then ctrl+r reloads them here"
-                self.header.mark_stale(reason)
-                self.header.next_in = delay
-            else:
-                self.last_calls = Counter(tally)
-                calls = sum(tally.values())
-                # Budget governor: a big pane (a service with 1,000 tasks) stretches its own
-                # interval so steady polling stays under a quarter of a 20/s ECS bucket refill.
-                # The first tick is the pane's one-off full load, not its steady cost: counting
-                # it would leave 2,000 fresh rows unrefreshed for 44 s.
-                delay = (
-                    interval if not self.loaded else max(interval, calls / CALLS_PER_SECOND_BUDGET)
-                )
-                if not self.loaded:
-                    self._first_load_done()
-                self.loaded = True
-                self.fresh(calls, delay)
-            self.ticks += 1
-            await asyncio.sleep(delay)
+        clients = self.deck.clients
+        self.poller = loop = PollLoop(
+            self._tick_once,
+            interval=lambda: interval,
+            on_fresh=self._ticked,
+            on_stale=self._tick_failed,
+            on_turn=self._turned,
+            calls=clients.calls,
+            health=clients.health,
+            delay=interval,
+            loaded=self.loaded,
+        )
+        await loop.run()
 
-    async def _guarded_tick(self, interval: float) -> None:
-        """Run one tick, giving up on it once AWS has not answered for ``interval`` + slack.
+    @property
+    def last_calls(self) -> Counter[str]:
+        """This pane's own requests in its last successful tick, by operation."""
+        return self.poller.last_calls if self.poller else Counter()
 
-        botocore would retry a dead or hanging endpoint for tens of seconds; a tick that makes
-        progress (a 2,000-service load answering batch after batch) runs as long as it needs.
-        """
-        health = self.deck.clients.health
-        started = time.monotonic()
-        task = asyncio.ensure_future(self._tick_once())
-        try:
-            while True:
-                done, _ = await asyncio.wait({task}, timeout=0.25)
-                if done:
-                    task.result()
-                    return
-                silent = time.monotonic() - max(started, health.last_ok or 0.0)
-                if silent > interval + STALL_SLACK:
-                    raise Stalled(health.trouble, silent)
-        finally:
-            if not task.done():
-                task.cancel()
+    def _ticked(self, calls: int, delay: float) -> None:
+        if not self.loaded:
+            self._first_load_done()
+        self.loaded = True
+        self.fresh(calls, delay)
+
+    def _tick_failed(self, failure: Failure) -> None:
+        """Keep the data shown, say why it is old, and what to do about it where one can."""
+        reason = failure.reason
+        if failure.throttled:
+            reason = f"{WORDS[THROTTLED]} {failure.delay:.0f}s · {reason}"
+        elif failure.kind == EXPIRED_CREDENTIALS or is_expired_credentials(failure.error):
+            profile = self.deck.settings.profile
+            login = f"aws sso login --profile {profile}" if profile else "aws sso login"
+            reason += f" · run {login}, then ctrl+r reloads them here"
+        self.header.mark_stale(reason)
+        self.header.next_in = failure.delay
+
+    def _turned(self) -> None:
+        self.ticks += 1
 
     async def _tick_once(self) -> None:
         if self.loaded:
