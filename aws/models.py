@@ -12,13 +12,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-# Transitional (issue 16): modules being split concurrently (tui/screens/logs.py,
-# tui/problem_feed.py, tui/screens/service.py) still import these from here. Drop these lines
-# once they import from the homes above.
-from aws.elb_models import Target as Target
-from aws.log_models import LogEvent as LogEvent
-from aws.problem_models import Problem as Problem
-
 
 def arn_tail(arn_or_name: str | None) -> str:
     """What follows the last "/": the name or id in an ARN, and a bare name unchanged.

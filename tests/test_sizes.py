@@ -22,8 +22,6 @@ PENDING = frozenset(
         "tui/app.py",
         "tui/app.py::main",
         "tui/resources.py",
-        "tui/screens/base.py",
-        "tui/widgets/live_table.py",
     }
 )
 

@@ -10,7 +10,10 @@ from pathlib import Path
 from rich.text import Text
 
 from aws.log_models import LogEvent
-from tui.text import clean
+from aws.log_session import LogSession
+from aws.models import Task
+from tui.status import task_reason
+from tui.text import age, clean, plural
 
 
 def saved_dir() -> Path:
@@ -67,3 +70,41 @@ def save_lines(name: str, events: Sequence[LogEvent]) -> Path:
             tag = f"{e.task_id or '-'} {e.container or '-'}"
             out.write(f"{at} {clean(tag, 80)} {clean(e.message, 1_000_000)}\n")
     return path
+
+
+def shown_text(
+    events: Sequence[LogEvent], local: str, *, stamps: bool, tag_task: bool, tag_container: bool
+) -> Text | None:
+    """The lines that match the local filter ``local``, one under the other (None: none)."""
+    shown = [e for e in events if not local or local in haystack(e)]
+    if not shown:
+        return None
+    return Text("\n").join(
+        line_text(e, stamps=stamps, tag_task=tag_task, tag_container=tag_container) for e in shown
+    )
+
+
+def elsewhere_text(session: LogSession) -> Text:
+    """Where the containers that do not log to CloudWatch send their lines."""
+    t = Text()
+    if not session.found:
+        t.append("No awslogs stream with a stream prefix to read for this scope.\n", "bold")
+    for e in session.elsewhere:
+        t.append(f"{clean(e.container, 40)}: logs via {clean(e.driver, 30)} → ")
+        t.append(clean(e.where, 300) + "\n")
+    return t
+
+
+def count_words(lines: Sequence[LogEvent], local: str) -> str:
+    """``120 lines``, or ``12 of 120 lines`` with a local filter on."""
+    if not local:
+        return plural(len(lines), "line")
+    shown = sum(1 for e in lines if local in haystack(e))
+    return f"{shown} of {plural(len(lines), 'line')}"
+
+
+def stopped_words(task: Task) -> str:
+    """``✗ task stopped 5m ago: EssentialContainerExited · ...: no new lines``."""
+    when = f" {age(task.stopped_at)} ago" if task.stopped_at else ""
+    why = task_reason(task)
+    return f"✗ task stopped{when}" + (f": {clean(why, 120)}" if why else "") + " (no new lines)"

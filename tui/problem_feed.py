@@ -16,19 +16,21 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Coroutine
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker
 
-from aws.errors import explain
-from aws.models import Problem
+from aws.problem_models import Problem
+from tui.poll_loop import Failure, Pacing, PollLoop
 
 if TYPE_CHECKING:
+    from aws.session import Clients
     from aws.triage.problems import ProblemReport, ProblemWatch
-    from tui.app import EcsDeckApp
+    from tui.config import Settings
 
 #: Seconds a cleared problem stays on the problems view (dim, ✓ resolved).
 RESOLVED_FOR = 60.0
@@ -36,6 +38,30 @@ RESOLVED_FOR = 60.0
 #: a safety net under the watch's own allowances. The first read (every cluster's services and
 #: stopped tasks) is a one-off and does not count.
 READER_CALLS_PER_SECOND = 5.0
+#: A background reader: any failure doubles the wait (up to a minute), none is given up on (the
+#: watch spends its own allowances and keeps what it read).
+READER_PACING = Pacing(
+    budget=READER_CALLS_PER_SECOND,
+    max_backoff=60.0,
+    back_off_always=True,
+    quick_retry=False,
+    stall_slack=None,
+)
+
+
+class FeedHost(Protocol):
+    """What the feed needs of the app: the current settings and clients, and a worker to run in
+    (a Protocol, so this module never imports the app that owns it)."""
+
+    @property
+    def settings(self) -> Settings: ...
+
+    @property
+    def clients(self) -> Clients: ...
+
+    def run_worker(
+        self, work: Coroutine[Any, Any, None], *, group: str, exit_on_error: bool
+    ) -> Worker[None]: ...
 
 
 class ProblemsUpdated(Message):
@@ -55,7 +81,7 @@ class Resolved:
 class ProblemFeed:
     """Owns the watch, its latest report, the recently resolved problems and the poll loop."""
 
-    def __init__(self, app: EcsDeckApp) -> None:
+    def __init__(self, app: FeedHost) -> None:
         self.app = app
         self.watch: ProblemWatch | None = None
         self.report: ProblemReport | None = None
@@ -69,8 +95,15 @@ class ProblemFeed:
         self.read_at: float | None = None
         #: Refreshes that succeeded: the first is the one-off full read, later ones the steady cost.
         self.reads = 0
-        #: Seconds until the next refresh: the cadence, stretched by the budget governor.
-        self.next_in = app.settings.refresh
+        self.poller = PollLoop(
+            self._read_once,
+            interval=lambda: self.app.settings.refresh,
+            on_fresh=lambda calls, delay: None,
+            on_stale=self._failed,
+            on_turn=self._tell_viewers,
+            pacing=READER_PACING,
+            delay=app.settings.refresh,
+        )
         self.resolved: dict[str, Resolved] = {}
         self._viewers: list[Screen[Any]] = []
         self._wake = asyncio.Event()
@@ -129,17 +162,23 @@ class ProblemFeed:
 
     # -- the loop ------------------------------------------------------------------------------
 
+    @property
+    def next_in(self) -> float:
+        """Seconds until the next refresh: the cadence, stretched by the budget governor or the
+        back-off."""
+        return self.poller.delay
+
     async def _loop(self) -> None:
         try:
             await self._wait(self._due_in())
-            while self._viewers:
-                delay = await self._read_once()
-                for screen in list(self._viewers):
-                    screen.post_message(ProblemsUpdated())
-                await self._wait(delay)
+            await self.poller.run(wait=self._wait, while_=lambda: bool(self._viewers))
         finally:
             if self._worker is None:  # else a newer loop took over
                 self._running = False
+
+    def _tell_viewers(self) -> None:
+        for screen in list(self._viewers):
+            screen.post_message(ProblemsUpdated())
 
     def _due_in(self) -> float:
         """A pane coming back on screen reads at once only if the last report is due."""
@@ -153,32 +192,23 @@ class ProblemFeed:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         self._wake.clear()
 
-    async def _read_once(self) -> float:
-        """One refresh of the watch; returns the seconds until the next."""
-        interval = self.app.settings.refresh
-        clients = self.app.clients
-        try:
-            if self.watch is None:
-                from aws.triage.problems import ProblemWatch
+    async def _read_once(self) -> int:
+        """One refresh of the watch; returns the requests it sent."""
+        if self.watch is None:
+            from aws.triage.problems import ProblemWatch
 
-                self.watch = ProblemWatch()
-            report = await self.watch.refresh(clients)
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:
-            self.error = explain(exc)
-            self.next_in = min(max(self.next_in * 2, interval), 60.0)
-            return self.next_in
-        first = self.report is None
+            self.watch = ProblemWatch()
+        report = await self.watch.refresh(self.app.clients)
         self.calls_last = sum(report.calls.values())
         self.read_at = time.monotonic()
         self.reads += 1
         self.error = None
         self.unread = report.errors
         self._absorb(report)
-        stretched = self.calls_last / READER_CALLS_PER_SECOND
-        self.next_in = interval if first else max(interval, stretched)
-        return self.next_in
+        return self.calls_last
+
+    def _failed(self, failure: Failure) -> None:
+        self.error = failure.reason
 
     def _absorb(self, report: ProblemReport) -> None:
         now = time.monotonic()

@@ -7,29 +7,24 @@ as AWS text, character for character (``tui.text.clean``).
 
 from __future__ import annotations
 
-import asyncio
-from collections import deque
-from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Input, RichLog, Static
 
-from aws.errors import error_code, explain
-from aws.health import THROTTLED, trouble_kind
-from aws.log_session import BUFFER, SINCE_START, LogScope, LogSession
-from aws.logs import by_time
-from aws.models import LogEvent, Service, Task
-from aws.task_watch import ServiceTasks
+from aws.errors import explain
+from aws.log_models import LogEvent
+from aws.log_session import BUFFER, LogScope, LogSession
+from aws.models import Service, Task
 from tui import keymap
-from tui.log_lines import haystack, line_text, save_lines
-from tui.status import task_reason
-from tui.text import age, clean, plural
+from tui.log_lines import elsewhere_text, save_lines
+from tui.log_lines import line_text as line_text  # the panes' tests read lines with it
+from tui.log_view import LogShowing
+from tui.text import plural
 from tui.widgets.fit_footer import FitFooter
 from tui.widgets.in_order import InOrderInput
 from tui.widgets.status_header import StatusHeader
@@ -40,17 +35,8 @@ if TYPE_CHECKING:
 #: The logs view's scope (kept under this name for the panes that open it).
 Scope = LogScope
 
-#: Window key -> (label, seconds back; None = the last lines).
-WINDOWS: dict[str, tuple[str, int | None]] = {
-    "tail": ("last lines", None),
-    "5m": ("last 5 minutes", 300),
-    "15m": ("last 15 minutes", 900),
-    "1h": ("last hour", 3600),
-    "start": ("since the task started", SINCE_START),
-}
 
-
-class LogsScreen(Screen[None]):
+class LogsScreen(LogShowing, Screen[None]):
     BINDINGS = keymap.bindings_for("logs")
     DEFAULT_CSS = """
     LogsScreen #elsewhere { height: auto; max-height: 6; padding: 0 1; color: $warning; }
@@ -60,27 +46,17 @@ class LogsScreen(Screen[None]):
 
     def __init__(self, scope: Scope) -> None:
         super().__init__()
-        self.scope = scope
+        self._init_reader(scope)
         self.header = StatusHeader(f"logs › {scope.title}")
-        self.lines: deque[LogEvent] = deque(maxlen=BUFFER)
         #: View state: following paused; long lines wrapped; timestamps shown.
         self.paused = False
         self.wrap = False
         self.stamps = True
-        #: Plain text kept locally (``/``); the CloudWatch filter pattern sent to AWS (``f``).
+        #: Plain text kept locally (``/``); the last file saved.
         self.local = ""
-        self.pattern = ""
-        self.window = "tail"
-        #: awslogs containers of the task (for ``c``).
-        self.containers: list[str] = []
-        #: Follow-loop turns, and turns that read from AWS; the last file saved.
-        self.loops = 0
-        self.reads = 0
         self.saved: Path | None = None
         #: The view holds the "no lines" line rather than log lines.
         self._empty_said = False
-        self.tasks = ServiceTasks(scope.cluster_arn, scope.service_name or "")
-        self.session = LogSession(scope, tasks=self.tasks)
 
     @property
     def deck(self) -> DeckApp:
@@ -114,141 +90,27 @@ class LogsScreen(Screen[None]):
 
     def follow(self) -> None:
         """Start again from the last lines (opened, or the scope, window or pattern changed)."""
-        self.lines.clear()
-        self.reads = 0
+        self._restart_reading()
         self.view.clear()
         self._empty_said = False
         self.header.note = " · loading…"
         self.header.update_lines()
-        self.session = LogSession(
-            self.scope, window_s=WINDOWS[self.window][1], pattern=self.pattern, tasks=self.tasks
-        )
         self._follow()
 
     @work(exclusive=True, group="logs", exit_on_error=False)
     async def _follow(self) -> None:
         """Read the last lines, then follow until the screen closes or the scope changes."""
-        clients = self.deck.clients
-        session = self.session
-        opened = False
-        delay = 0.0
-        while True:
-            interval = max(self.deck.settings.refresh, session.follow_every)
-            try:
-                with clients.calls.scope() as tally:
-                    if not opened:
-                        fresh = await session.open(clients)
-                        opened = True
-                        interval = max(self.deck.settings.refresh, session.follow_every)
-                        self.containers = session.containers
-                        self._show_elsewhere(session)
-                        self._add(fresh, initial=True)
-                    elif self.reading:
-                        self._add(await session.more(clients))
-            except asyncio.CancelledError:
-                raise
-            except Exception as exc:
-                throttled = trouble_kind(None, error_code(exc), None) == THROTTLED
-                delay = min(max(delay * 2, interval), 30.0) if throttled else interval
-                self.header.mark_stale(explain(exc))
-                self.header.next_in = delay
-            else:
-                delay = interval
-                if sum(tally.values()):
-                    self.reads += 1
-                    self.header.mark_fresh(sum(tally.values()), next_in=interval)
-            self.loops += 1
-            self._note()
-            await asyncio.sleep(delay)
+        await self._follow_loop(self.deck.clients, lambda: self.deck.settings.refresh).run()
 
-    # -- showing -------------------------------------------------------------------------------
-
-    def _matches(self, e: LogEvent) -> bool:
-        return not self.local or self.local in haystack(e)
-
-    def _text(self, events: Sequence[LogEvent]) -> Text | None:
-        shown = [e for e in events if self._matches(e)]
-        if not shown:
-            return None
-        tag_task = self.scope.task is None
-        return Text("\n").join(
-            line_text(
-                e, stamps=self.stamps, tag_task=tag_task, tag_container=self.session.tag_container
-            )
-            for e in shown
-        )
-
-    def _add(self, events: list[LogEvent], *, initial: bool = False) -> None:
-        if initial:
-            events = by_time(events)
-        self.lines.extend(events)
-        text = self._text(events[-BUFFER:])
-        view = self.view
-        if text is not None:
-            if self._empty_said:  # the "no lines" line goes when the first line comes
-                self.redraw()
-                return
-            # Keep reading where the user scrolled to; at the bottom, follow the new lines.
-            view.write(text, scroll_end=initial or view.is_vertical_scroll_end)
-        elif initial:
-            self._say_empty()
-
-    def _say_empty(self) -> None:
-        """An empty view says why, instead of a blank screen that looks like a hang."""
-        label, _ = WINDOWS[self.window]
-        if self.lines and self.local:
-            words = f"No line of the {len(self.lines)} kept matches the filter (Esc clears it)."
-        else:
-            words = f"No log lines in this stream ({label}); new lines show here as they come."
-        self.view.write(Text(words, style="italic"))
-        self._empty_said = True
-
-    def redraw(self) -> None:
-        """Everything kept, again (the filter, wrap or timestamps changed)."""
-        view = self.view
-        view.clear()
-        self._empty_said = False
-        view.wrap = self.wrap
-        text = self._text(list(self.lines))
-        if text is not None:
-            view.write(text, scroll_end=True)
-        elif self.reads or self.lines:
-            self._say_empty()
-        self._note()
+    def _opened(self, session: LogSession, fresh: list[LogEvent]) -> None:
+        self._show_elsewhere(session)
+        self._add(fresh, initial=True)
 
     def _show_elsewhere(self, session: LogSession) -> None:
         box = self.query_one("#elsewhere", Static)
-        t = Text()
-        if not session.found:
-            t.append("No awslogs stream with a stream prefix to read for this scope.\n", "bold")
-        for e in session.elsewhere:
-            t.append(f"{clean(e.container, 40)}: logs via {clean(e.driver, 30)} → ")
-            t.append(clean(e.where, 300) + "\n")
+        t = elsewhere_text(session)
         box.update(t)
         box.display = bool(t.plain)
-
-    def _note(self) -> None:
-        label, _ = WINDOWS[self.window]
-        shown = sum(1 for e in self.lines if self._matches(e)) if self.local else len(self.lines)
-        parts = [
-            plural(shown, "line")
-            if not self.local
-            else f"{shown} of {plural(len(self.lines), 'line')}"
-        ]
-        parts.append(f"window: {label}")
-        if self.local:
-            parts.append(f"filter: {clean(self.local, 30)}")
-        if self.pattern:
-            parts.append(f"pattern: {clean(self.pattern, 40)}")
-        if self.session.behind:
-            parts.append("catching up")
-        task = self.scope.task
-        if task is not None and task.last_status == "STOPPED":
-            parts.append(stopped_words(task))  # its stream gets no new line: not "following"
-        else:
-            parts.append("⏸ PAUSED (space resumes)" if self.paused else "following")
-        self.header.note = " · " + " · ".join(parts)
-        self.header.update_lines()
 
     # -- keys ----------------------------------------------------------------------------------
 
@@ -376,13 +238,6 @@ class LogsScreen(Screen[None]):
         self.app.push_screen(
             LogsScreen(Scope(self.scope.cluster_arn, self.scope.service_name, last))
         )
-
-
-def stopped_words(task: Task) -> str:
-    """``✗ task stopped 5m ago: EssentialContainerExited · ...: no new lines``."""
-    when = f" {age(task.stopped_at)} ago" if task.stopped_at else ""
-    why = task_reason(task)
-    return f"✗ task stopped{when}" + (f": {clean(why, 120)}" if why else "") + " (no new lines)"
 
 
 def task_logs_screen(task: Task) -> LogsScreen:

@@ -20,8 +20,9 @@ from textual.widgets import DataTable, Static
 
 from aws import ecs, elb
 from aws.autoscaling import Scaling
+from aws.elb_models import Target
 from aws.errors import explain
-from aws.models import Cluster, Service, Target, Task
+from aws.models import Cluster, Service, Task
 from aws.task_watch import ServiceTasks
 from tui import keymap
 from tui.actions import ServiceActions, TaskActions

@@ -8,153 +8,27 @@ What reaches the terminal matters over SSH: a changed cell repaints its row, nev
 an unchanged row is not touched at all. The full row set is kept aside so the ``/`` filter can
 hide and show rows without another API call.
 
-Sorting by a column (Shift+letter, k9s style) is a user action on top of ``order``: the table
-re-places its rows once when the key is pressed, then keeps new and changed rows in that order
-on every refresh (names sort naturally: ``svc-2`` before ``svc-10``; ages by their length). A
-column name has the same letter on every pane (``SORT_LETTERS``).
+The table is made of mixins: sorting (tui/widgets/table_sort.py), keeping the cursor on its row
+(tui/widgets/table_cursor.py) and fitting the columns (tui/widgets/table_fit.py).
 """
 
 from __future__ import annotations
 
 import bisect
-import re
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 from rich.text import Text
-from textual import events
-from textual._two_way_dict import TwoWayDict
-from textual.widgets import DataTable
 from textual.widgets.data_table import RowKey
 
 from tui import keymap
-from tui.text import AGE_UNITS, natural_key
+from tui.widgets.table_cursor import CursorKeeping
+from tui.widgets.table_fit import ColumnFitting
+from tui.widgets.table_sort import Order, Row, sort_letters
+from tui.widgets.table_sort import sort_key as sort_key  # the panes' tests sort with it
 
-#: A sort position: compared element by element; screens build it from what they sort by.
-Order = tuple[Any, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Row:
-    key: str
-    cells: tuple[Text, ...]
-    #: Lower-cased text the filter matches against.
-    haystack: str
-    #: Where the row sorts (ties broken by key). Empty: the position in ``set_rows``' list.
-    order: Order = ()
-
-
-#: An age ("1m45s", "2d3h"), or a stopped task's "stopped 5m" (its time since the stop), sorts by
-#: its seconds.
-_AGE = re.compile(r"^(?:stopped )?((?:\d+[dhms])+)$")
-_AGE_PART = re.compile(r"(\d+)([dhms])")
-_SECONDS = dict(AGE_UNITS)
-
-
-def sort_key(text: str) -> tuple[tuple[int, int | str], ...]:
-    """How a column sorts by its text: naturally (svc-2 before svc-10), an age ("42s", "1m45s",
-    "3h") by its length in seconds."""
-    age = _AGE.match(text)
-    if age:
-        parts = _AGE_PART.findall(age.group(1))
-        return ((0, sum(int(n) * _SECONDS[unit] for n, unit in parts)),)
-    return natural_key(text)
-
-
-#: Shift+letters no column sorts on: g/G go to the first and last row, E is ECS Exec, L a task's
-#: logs, X deregisters a revision.
-RESERVED = "EGLX"
-
-#: Each column name's sort letter, the same on every pane (help lists them). The rule: the
-#: name's first letter that no other column sharing a pane with it has, and none of RESERVED or
-#: a pane's own Shift+letter actions (M merged logs on services, D/A drain/activate on
-#: instances, R new revision on images). MEM% has none: its only letter is services' M.
-SORT_LETTERS = {
-    "AGE": "A",
-    "AGENT": "N",
-    "CLUSTER": "C",
-    "COMPUTE": "P",
-    "COUNT": "O",
-    "CPU%": "C",
-    "CPU / MEMORY": "C",
-    "CPU LEFT": "F",
-    "CREATED": "C",
-    "DEPLOYMENT": "P",
-    "DES/RUN/PEND": "S",
-    "DIGEST": "D",
-    "EC2 ID": "C",
-    "FAILED": "F",
-    "FAMILY": "F",
-    "HEALTH": "H",
-    "IMAGES": "I",
-    "INSTANCE": "I",
-    "INSTANCES": "I",
-    "IP / HOST": "I",
-    "LAST EVENT": "V",
-    "MARK": "M",
-    "MEM LEFT": "M",
-    "NAME": "N",
-    "PENDING": "P",
-    "PROBLEM": "P",
-    "PROBLEMS": "P",
-    "PROVIDERS": "R",
-    "PUSHED": "P",
-    "REASON": "R",
-    "REGISTERED": "S",
-    "REPOSITORY": "R",
-    "REVISION": "R",
-    "ROLLOUT": "O",
-    "RUN/DES": "R",
-    "RUNNING": "R",
-    "SCAN": "C",
-    "SERVICE": "S",
-    "SERVICES": "S",
-    "SINCE": "I",
-    "SIZE": "S",
-    "STATE": "A",
-    "STATUS": "U",
-    "STOP REASON / EXIT": "T",
-    "TAGS": "T",
-    "TARGET": "T",
-    "TARGET GROUP": "O",
-    "TARGETS": "T",
-    "TASK": "K",
-    "TASK DEF": "D",
-    "TASKS": "K",
-    "TYPE": "T",
-    "UPDATED": "U",
-    "URI": "U",
-    "USED BY": "U",
-    "WHAT": "W",
-    "WHY": "H",
-    "ZONE": "Z",
-}
-
-
-def sort_letters(labels: Sequence[str], reserved: str = "") -> list[str]:
-    """One Shift+letter per column, from ``SORT_LETTERS`` (a name not in it: its first letter
-    free on this pane); "" where the letter is taken (a pane's own action, or another column)."""
-    taken = set(RESERVED + reserved.upper())
-    out = []
-    for label in labels:
-        letter = SORT_LETTERS.get(label) or next(
-            (c for c in label.upper() if c.isalpha() and c not in taken), ""
-        )
-        letter = "" if letter in taken else letter
-        taken.add(letter)
-        out.append(letter)
-    return out
-
-
-@dataclass(frozen=True, slots=True)
-class _Anchor:
-    """The row under the cursor before a change: its key, where it sorted, and its name."""
-
-    key: str
-    entry: tuple[Order, str]
-    label: str
+__all__ = ["LiveTable", "Order", "Row", "same_cell", "sort_key", "sort_letters"]
 
 
 def same_cell(a: Text, b: Text) -> bool:
@@ -162,7 +36,7 @@ def same_cell(a: Text, b: Text) -> bool:
     return a.plain == b.plain and a.style == b.style and a.spans == b.spans
 
 
-class LiveTable(DataTable[Text]):
+class LiveTable(CursorKeeping, ColumnFitting):
     """Keyed, sorted, filterable, refresh-stable table."""
 
     # Home/End go to the first/last row (DataTable's scroll sideways), g/G as in k9s and vim.
@@ -236,45 +110,6 @@ class LiveTable(DataTable[Text]):
 
     # -- sorting ---------------------------------------------------------------------------------
 
-    def action_sort(self, column: str) -> None:
-        """Sort by ``column`` ascending; the same key again flips to descending and back."""
-        if self.sort_column == column:
-            self.sort_descending = not self.sort_descending
-        else:
-            self.sort_column, self.sort_descending = column, False
-        self._sort_index = [k for k, _ in self._column_spec].index(column)
-        self._resort()
-
-    def _effective(self, row: Row, base: Order) -> Order:
-        if self._sort_index is None:
-            return base
-        return (sort_key(row.cells[self._sort_index].plain), base)
-
-    def _resort(self) -> None:
-        """Re-place every row once (a user action: the one time the whole table repaints)."""
-        keep = self.selected_key
-        self._sorted = sorted(
-            (self._effective(r, self._base_of[k]), k) for k, r in self._rows.items()
-        )
-        self._order_of = {k: o for o, k in self._sorted}
-        with self.app.batch_update():
-            self._place_rows(None)
-            self._label_columns()
-            if keep is not None and keep in self._row_locations:
-                self.move_cursor(row=self.get_row_index(keep), animate=False)
-            self._epoch += 1
-            self._require_update_dimensions = True
-            self.refresh()
-
-    def _label_columns(self) -> None:
-        """The sorted column's header carries ▲ (ascending) or ▼ (descending)."""
-        for key, label in self._column_spec:
-            column = self.columns[key]  # type: ignore[index]
-            if key == self.sort_column:
-                label = f"{label} {'▼' if self.sort_descending else '▲'}"
-            column.label = Text(label)
-            column.content_width = max(column.content_width, column.label.cell_len)
-
     # -- data in -------------------------------------------------------------------------------
 
     def set_rows(self, rows: Sequence[Row]) -> None:
@@ -334,13 +169,6 @@ class LiveTable(DataTable[Text]):
     def row_count_total(self) -> int:
         return len(self._rows)
 
-    @property
-    def selected_key(self) -> str | None:
-        if self.row_count == 0 or not self.is_valid_row_index(self.cursor_row):
-            return None
-        value = self._row_locations.get_key(self.cursor_row)
-        return str(value.value) if value is not None and value.value is not None else None
-
     def shown_keys(self) -> list[str]:
         """Keys of the rows on display, top to bottom (``rows`` is insertion order)."""
         return [str(r.key.value) for r in self.ordered_rows]
@@ -356,12 +184,6 @@ class LiveTable(DataTable[Text]):
 
     def _matches(self, row: Row) -> bool:
         return not self.filter_text or self.filter_text in row.haystack
-
-    def _shown(self) -> list[str]:
-        ordered = self._sorted
-        if self.sort_descending and self._sort_index is not None:
-            ordered = ordered[::-1]
-        return [k for _, k in ordered if self._matches(self._rows[k])]
 
     def _forget(self, key: str) -> None:
         entry = (self._order_of.pop(key), key)
@@ -497,95 +319,3 @@ class LiveTable(DataTable[Text]):
         if self._narrow and not regions and not kwargs.get("layout"):
             return self
         return super().refresh(*regions, **kwargs)
-
-    def _anchor(self) -> _Anchor | None:
-        """Where the cursor is, to keep it on the same row through a change. None only while
-        the pane's first load is on and the cursor sits at the top: a loading table keeps
-        reading from its first row. After that the cursor follows its row's key, even at the
-        top: an action key must act on the row the user saw under it."""
-        key = self.selected_key
-        if key is None or key not in self._rows:
-            return None
-        if self.hold_selection and self.cursor_row == 0 and self.scroll_y == 0:
-            return None
-        return _Anchor(key, (self._order_of[key], key), self._rows[key].cells[0].plain)
-
-    def _nearest(self, anchor: _Anchor) -> str | None:
-        """The shown row nearest to where the anchor's row sorted: the next one, else the one
-        before (in sorted order, so rows that left above it do not shift the choice)."""
-        index = bisect.bisect_left(self._sorted, anchor.entry)
-        after = (k for _, k in self._sorted[index:] if k in self._row_locations)
-        before = (k for _, k in reversed(self._sorted[:index]) if k in self._row_locations)
-        if self.sort_descending and self._sort_index is not None:
-            after, before = before, after  # shown bottom to top: "next" is above
-        return next(after, None) or next(before, None)
-
-    def _place_rows(self, anchor: _Anchor | None) -> None:
-        """Give each shown row its sorted position, keeping the cursor on the anchor's row, or
-        on the nearest row (and saying so) when that row is no longer shown.
-
-        This is what ``DataTable.sort`` does to ``_row_locations``, without its key-by-cells
-        sort: our order is already known."""
-        keys = self._row_keys
-        self._row_locations = TwoWayDict({keys[k]: i for i, k in enumerate(self._shown())})
-        if anchor is None:
-            return
-        keep_key: str | None = anchor.key
-        if keep_key not in self._row_locations:
-            keep_key = self._nearest(anchor)
-            self._say_lost(anchor, keep_key)
-        if keep_key is not None and keep_key in self._row_locations:
-            index = self.get_row_index(keep_key)
-            if index != self.cursor_row:
-                offset = index - self.cursor_row
-                self.move_cursor(row=index, animate=False, scroll=False)
-                self.scroll_to(y=self.scroll_y + offset, animate=False, immediate=True)
-
-    def _say_lost(self, anchor: _Anchor, now: str | None) -> None:
-        """The row under the cursor left: say which, and where the cursor went."""
-        why = "is gone" if anchor.key not in self._rows else "no longer matches the filter"
-        where = f": the cursor is on {self._rows[now].cells[0].plain} now" if now else ""
-        self.notify(f"{anchor.label} {why}{where}.", severity="warning", markup=False)
-
-    #: A cell got narrower, or rows left: the column may be wider than anything it still holds.
-    _remeasure = False
-
-    def _narrow_columns(self) -> None:
-        """Measure each column again from the rows it holds: a STATUS once widened by a
-        transient ``… DEPROVISIONING`` goes back to ``✓ RUNNING``'s width, giving the room back
-        to STOP REASON (DataTable only ever widens a column it is told about cell by cell)."""
-        self._remeasure = False
-        rows = list(self._rows.values())
-        for index, column in enumerate(self.columns.values()):
-            widest = max((r.cells[index].cell_len for r in rows if index < len(r.cells)), default=0)
-            column.content_width = max(widest, column.label.cell_len)
-        self._require_update_dimensions = True
-
-    def _fit_last_column(self) -> None:
-        """The last column (a reason, an event, capacity providers: free text) takes the width
-        the other columns leave and ends in "…", so the table scrolls sideways only when the
-        other columns alone are wider than the pane."""
-        columns = list(self.columns.values())
-        if not columns or not self.scrollable_content_region.width:
-            return
-        last = columns[-1]
-        padding = 2 * self.cell_padding
-        others = sum(c.get_render_width(self) for c in columns[:-1])
-        room = self.scrollable_content_region.width - others - padding  # less a scrollbar
-        fits = last.content_width <= room
-        width = 0 if fits else max(room, last.label.cell_len)
-        if last.auto_width != fits or last.width != width:
-            last.auto_width, last.width = fits, width
-            self._update_dimensions(())  # the virtual width, for the scrollbars
-
-    async def _on_idle(self, event: events.Idle) -> None:
-        if self._remeasure:
-            self._narrow_columns()
-        await super()._on_idle(event)  # measures the rows added since
-        self._fit_last_column()
-        widths = tuple(c.get_render_width(self) for c in self.columns.values())
-        if widths != self._widths:
-            # Rows rendered before a column widened were cached at the old width.
-            self._widths = widths
-            self._update_count += 1
-            self.refresh()

@@ -1,0 +1,60 @@
+"""Fitting a live table's columns to what they hold and to the pane: a column narrows again when
+its widest cell leaves, and the last (free text) column takes the width the others leave."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import events
+from textual.widgets import DataTable
+
+from tui.widgets.table_sort import Row
+
+
+class ColumnFitting(DataTable[Text]):
+    """A mixin of LiveTable: column widths."""
+
+    _rows: dict[str, Row]
+    _widths: tuple[int, ...] = ()
+
+    #: A cell got narrower, or rows left: the column may be wider than anything it still holds.
+    _remeasure = False
+
+    def _narrow_columns(self) -> None:
+        """Measure each column again from the rows it holds: a STATUS once widened by a
+        transient ``… DEPROVISIONING`` goes back to ``✓ RUNNING``'s width, giving the room back
+        to STOP REASON (DataTable only ever widens a column it is told about cell by cell)."""
+        self._remeasure = False
+        rows = list(self._rows.values())
+        for index, column in enumerate(self.columns.values()):
+            widest = max((r.cells[index].cell_len for r in rows if index < len(r.cells)), default=0)
+            column.content_width = max(widest, column.label.cell_len)
+        self._require_update_dimensions = True
+
+    def _fit_last_column(self) -> None:
+        """The last column (a reason, an event, capacity providers: free text) takes the width
+        the other columns leave and ends in "…", so the table scrolls sideways only when the
+        other columns alone are wider than the pane."""
+        columns = list(self.columns.values())
+        if not columns or not self.scrollable_content_region.width:
+            return
+        last = columns[-1]
+        padding = 2 * self.cell_padding
+        others = sum(c.get_render_width(self) for c in columns[:-1])
+        room = self.scrollable_content_region.width - others - padding  # less a scrollbar
+        fits = last.content_width <= room
+        width = 0 if fits else max(room, last.label.cell_len)
+        if last.auto_width != fits or last.width != width:
+            last.auto_width, last.width = fits, width
+            self._update_dimensions(())  # the virtual width, for the scrollbars
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        if self._remeasure:
+            self._narrow_columns()
+        await super()._on_idle(event)  # measures the rows added since
+        self._fit_last_column()
+        widths = tuple(c.get_render_width(self) for c in self.columns.values())
+        if widths != self._widths:
+            # Rows rendered before a column widened were cached at the old width.
+            self._widths = widths
+            self._update_count += 1
+            self.refresh()
