@@ -69,7 +69,7 @@ CLEAN_TREE = {
     "aws/sandbox/clock.py": "",
     "aws/sandbox/server.py": "from aws.sandbox import clock\n",
     "tui/__init__.py": "",
-    "tui/app.py": "import textual\n\n\ndef main():\n    from aws.sandbox import server\n",
+    "tui/main.py": "import textual\n\n\ndef main():\n    from aws.sandbox import server\n",
     "tui/text.py": "import rich\nfrom aws import words\n",
     "tui/screens/__init__.py": "",
     "tui/screens/base.py": "from tui import text\n",

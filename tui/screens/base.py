@@ -29,8 +29,8 @@ from aws.health import (
     trouble_kind,
 )
 from tui import heap
+from tui.console_url import CONSOLE_BINDING, copy_console_url
 from tui.deck import deck_of
-from tui.screens.console_key import CONSOLE_BINDING, copy_console_url
 from tui.text import clean
 from tui.widgets.command_line import CommandLine, LineInput
 from tui.widgets.fit_footer import FitFooter
@@ -177,7 +177,7 @@ class PollingScreen(Screen[None]):
             copy_console_url(self, resource)
 
     def action_show_json(self) -> None:
-        from tui.screens.json_view import show_resource
+        from tui.show_json import show_resource
 
         resource = self._selected_or_say()
         if resource is not None:

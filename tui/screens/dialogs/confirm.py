@@ -20,8 +20,8 @@ from textual.widgets import Button, Static
 
 from aws.plan import Plan
 from aws.secrets import REDACTED, mask
+from tui.json_text import readable_json
 from tui.screens.dialogs.frame import Dialog
-from tui.screens.json_view import readable_json
 from tui.text import clean
 
 #: The frame of every dialog: the title docked on top, the buttons and the hint docked at the

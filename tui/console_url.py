@@ -2,6 +2,7 @@
 
 The address is built by ``aws.console`` (pure, region-aware); this module only finds what the
 pane has selected and the context an address needs (the pane's cluster, an image's repository).
+Not a screen: every pane (tui/screens/base.py) and the problems view call it.
 """
 
 from __future__ import annotations
