@@ -7,23 +7,26 @@ offer `y` (all of them, through tui/screens/base.py) do not import it."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aws import describe
 from aws.errors import explain
 from aws.models import Service
+from tui.deck import deck_of
 from tui.json_text import readable_json, to_json
 
 if TYPE_CHECKING:
-    from tui.screens.base import PollingScreen
+    from textual.screen import Screen
 
 
-async def show_resource(screen: PollingScreen, resource: object) -> None:
-    """`y` on ``resource``: describe it again and show (and copy) AWS's answer, masked."""
+async def show_resource(screen: Screen[Any], resource: object) -> None:
+    """`y` on ``resource``: describe it again and show (and copy) AWS's answer, masked. Any
+    screen (its ``service``, if it has one, completes what a task's description needs)."""
+    deck = deck_of(screen)
     service = getattr(screen, "service", None)
     try:
         found = await describe.describe(
-            screen.deck.clients, resource, service if isinstance(service, Service) else None
+            deck.clients, resource, service if isinstance(service, Service) else None
         )
     except Exception as exc:
         screen.notify(f"Could not describe it: {explain(exc)}", severity="error", markup=False)
@@ -39,10 +42,10 @@ async def show_resource(screen: PollingScreen, resource: object) -> None:
         if found.jq:
             title += f" | jq '{found.jq}'"
     screen.app.copy_to_clipboard(text)
-    screen.deck.open("json", title=title, text=text, revealed=revealed)
+    deck.open("json", title=title, text=text, revealed=revealed)
 
 
-def _target(screen: PollingScreen) -> dict[str, str | None]:
+def _target(screen: Screen[Any]) -> dict[str, str | None]:
     from tui.screens.dialogs.confirm import cli_target
 
     return cli_target(screen.app)
