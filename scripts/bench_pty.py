@@ -1,4 +1,4 @@
-"""E and F: the real ``python -m tui.app`` in a pseudo-terminal, driven by typed keys.
+"""E and F: the real ``python -m tui.main`` in a pseudo-terminal, driven by typed keys.
 
 For each pane (clusters, the bench cluster's services, one bench service) the app is left alone
 for a few refresh periods once loaded, and every byte it writes to the terminal is counted, with
@@ -44,7 +44,7 @@ def app_argv(url: str) -> list[str]:
     return [
         PY,
         "-m",
-        "tui.app",
+        "tui.main",
         "--endpoint-url",
         url,
         "--region",
@@ -140,7 +140,7 @@ def pty_run(url: str, size: tuple[int, int], service: str, timeout: float = 240.
 
 def print_pty_run(run: PtyRun) -> None:
     w, h = run.size
-    print(f"\n  -- {w}x{h} (python -m tui.app --refresh {REFRESH:g} in a pty)")
+    print(f"\n  -- {w}x{h} (python -m tui.main --refresh {REFRESH:g} in a pty)")
     for pane in run.panes:
         if pane.stats is None:
             print(f"  {pane.pane:<28} not loaded")

@@ -69,14 +69,15 @@ CLEAN_TREE = {
     "aws/sandbox/clock.py": "",
     "aws/sandbox/server.py": "from aws.sandbox import clock\n",
     "tui/__init__.py": "",
-    "tui/app.py": "import textual\n\n\ndef main():\n    from aws.sandbox import server\n",
+    "tui/main.py": "import textual\n\n\ndef main():\n    from aws.sandbox import server\n",
     "tui/text.py": "import rich\nfrom aws import words\n",
     "tui/screens/__init__.py": "",
     "tui/screens/base.py": "from tui import text\n",
-    "tui/screens/clusters.py": "from tui.screens import base\nfrom tui.screens.dialogs import confirm\n",
+    "tui/screens/clusters.py": "from tui.screens import base\n",
     "tui/screens/services.py": "from tui.screens.base import text\n",
     "tui/screens/dialogs/__init__.py": "",
     "tui/screens/dialogs/confirm.py": "from tui.screens import base\n",
+    "tui/screens/dialogs/switch.py": "from tui.screens.dialogs import confirm\n",
 }
 
 # (file, import added inside a function, the contract that must catch it, the importer it names)
@@ -93,6 +94,19 @@ BREACHES = [
         "from tui.screens import services",
         "screens-independent",
         "tui.screens.clusters",
+    ),
+    # A pane shows no dialog itself (a flow does), and a dialog opens no pane.
+    (
+        "tui/screens/clusters.py",
+        "from tui.screens.dialogs import confirm",
+        "screens-independent",
+        "tui.screens.clusters",
+    ),
+    (
+        "tui/screens/dialogs/confirm.py",
+        "from tui.screens import clusters",
+        "screens-independent",
+        "tui.screens.dialogs.confirm",
     ),
     ("aws/sandbox/clock.py", "from aws.sandbox import server", "sandbox-acyclic", ".clock"),
 ]

@@ -1,20 +1,21 @@
-"""ecsdeck's entry point: command line -> settings -> App. Screens do the rest."""
+"""The ecsdeck app: the account's clients, what is pending and followed, and navigation by pane
+name through the router (tui/router.py); it imports no screen. Started by tui/main.py."""
 
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, NoReturn, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import events
 from textual.app import App
 
 from aws.models import Identity, Service
 from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
-from tui import config, heap, keymap, no_color
+from tui import heap, keymap, no_color
 from tui.commands import ActionCommands, ResourceCommands
 from tui.config import Settings
+from tui.crash import CRASH_HOOK, forced_crash, write_crash_log
 from tui.follow import FAILED, REPLACED, Follows, follow_line
 from tui.pending import PendingChanges
 from tui.problem_feed import ProblemFeed
@@ -42,15 +43,7 @@ class EcsDeckApp(App[None]):
         #: replayed to the pane it opens, as if typed after it appeared.
         self.typed_ahead: list[events.Key] | None = None
         self.settings = settings
-        self.clients = Clients.open(
-            SessionSettings(
-                profile=settings.profile,
-                region=settings.region,
-                endpoint_url=settings.endpoint_url,
-                read_only=settings.read_only,
-                max_attempts=settings.max_attempts,
-            )
-        )
+        self.clients = Clients.open(session_settings(settings))
         self.identity: Identity | None = None
         #: Rollouts started from ecsdeck, followed to their end by the panes that read them.
         self.follows = Follows()
@@ -67,13 +60,11 @@ class EcsDeckApp(App[None]):
         return cast("DeckApp", self)
 
     async def on_mount(self) -> None:
-        from tui.screens.clusters import ClustersScreen
-
         if self.is_headless:
             self.cursor_blink = False  # stable snapshots
         crash_after = os.environ.get(CRASH_HOOK)
         if crash_after:
-            self.set_timer(float(crash_after), _forced_crash)
+            self.set_timer(float(crash_after), forced_crash)
         self._apply_keys(getattr(self.settings, "keys", None) or {})
         try:
             await self.clients.__aenter__()
@@ -96,7 +87,7 @@ class EcsDeckApp(App[None]):
                 exit_on_error=False,
             )
         else:
-            await self.push_screen(ClustersScreen())
+            await self.show("clusters")
 
     async def action_reload_credentials(self) -> None:
         from tui.credentials import reload_clients
@@ -162,22 +153,19 @@ class EcsDeckApp(App[None]):
 
     def action_problems(self) -> None:
         """`!` from any pane: back to the problems view if it is open below, else open it."""
-        from tui.screens.base import PollingScreen
-        from tui.screens.problems import ProblemsScreen
+        from tui.credentials import Polled
 
-        if not isinstance(self.screen, PollingScreen) or isinstance(self.screen, ProblemsScreen):
-            return  # a dialog is open, or already there
-        if any(isinstance(s, ProblemsScreen) for s in self.screen_stack):
-            while not isinstance(self.screen, ProblemsScreen):
+        if not isinstance(self.screen, Polled) or pane_name(self.screen) == "problems":
+            return  # a dialog or a view is open, or already there
+        if any(pane_name(s) == "problems" for s in self.screen_stack):
+            while pane_name(self.screen) != "problems":
                 self.pop_screen()
             return
-        self.push_screen(ProblemsScreen())
+        self.open("problems")
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
-
-        if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+        if pane_name(self.screen) != "help":
+            self.open("help", under=self.screen)
 
     def _apply_keys(self, keys: dict[str, str]) -> None:
         """``[keys]`` of config.toml: action id -> key(s), through Textual's keymap, so the
@@ -274,7 +262,6 @@ class EcsDeckApp(App[None]):
     ) -> None:
         """Reopen the clients for another profile or region, then the clusters pane."""
         from aws.errors import explain
-        from tui.screens.clusters import ClustersScreen
         from tui.text import clean
 
         changes = {k: v for k, v in {"profile": profile, "region": region}.items() if v}
@@ -295,30 +282,9 @@ class EcsDeckApp(App[None]):
         self.cluster_names = []
         self.identity = Identity(None, None, clients.region, clients.endpoint)
         self.run_worker(self._whoami(), group="identity", exit_on_error=False)
-        await self.push_screen(ClustersScreen())
+        await self.show("clusters")
         where = f"profile {settings.profile or '(default)'}, region {clients.region}"
         self.notify(clean(f"Now on {where}.", 200), markup=False)
-
-
-#: Test hook, not a setting: seconds after start at which the app raises an unexpected
-#: exception, so a test can see a real crash end with the terminal restored and a crash log
-#: (tests/tui/test_crash_pty.py). Unset in normal use.
-CRASH_HOOK = "ECSDECK_CRASH_AFTER_S"
-
-
-def _forced_crash() -> None:
-    raise RuntimeError(f"forced crash ({CRASH_HOOK} test hook)")
-
-
-#: The one command that adds what ``--demo`` needs (the sandbox's moto server stack).
-DEMO_INSTALL = "pip install 'ecsdeck[demo]'"
-
-
-def demo_installed() -> bool:
-    """The sandbox's server stack is an extra: a real account does without it."""
-    from importlib.util import find_spec
-
-    return all(find_spec(name) is not None for name in ("moto", "flask"))
 
 
 def session_settings(settings: Settings) -> SessionSettings:
@@ -331,89 +297,7 @@ def session_settings(settings: Settings) -> SessionSettings:
     )
 
 
-def write_crash_log(error: BaseException) -> str:
-    """The traceback in a crash log under the state directory: its path, or why not."""
-    import traceback
-
-    from aws.state import write_crash_log as write
-    from tui import __version__
-
-    text = f"ecsdeck {__version__}, Python {sys.version.split()[0]}\n" + "".join(
-        traceback.format_exception(error)
-    )
-    try:
-        return str(write(text))
-    except OSError as exc:
-        return f"(no crash log: {exc})"
-
-
-def fail(message: str) -> NoReturn:
-    print(f"ecsdeck: {message}", file=sys.stderr)
-    raise SystemExit(2)
-
-
-def main(argv: list[str] | None = None) -> None:
-    try:
-        settings = config.load(argv)
-    except config.SettingsError as exc:
-        fail(str(exc))
-    sandbox = None
-    if settings.demo:
-        if not demo_installed():
-            fail(f"--demo needs the sandbox's packages (moto); install them with: {DEMO_INSTALL}")
-        from aws.sandbox.server import spawn_sandbox
-
-        print("Starting the ecsdeck sandbox (a local moto server)…", file=sys.stderr)
-        args = ["--seed", str(settings.demo_seed)]
-        if settings.demo_latency_ms:
-            args += ["--latency-ms", str(settings.demo_latency_ms)]
-        if settings.demo_throttle:
-            args.append("--throttle")
-        sandbox, url = spawn_sandbox(args)
-        for var, value in {
-            "AWS_ACCESS_KEY_ID": "sandbox",
-            "AWS_SECRET_ACCESS_KEY": "sandbox",
-        }.items():
-            os.environ[var] = value
-        os.environ.pop("AWS_PROFILE", None)
-        os.environ.pop("AWS_SESSION_TOKEN", None)
-        settings = settings.model_copy(
-            update={"endpoint_url": url, "region": "us-east-1", "profile": None}
-        )
-    try:
-        check_settings(
-            SessionSettings(
-                profile=settings.profile,
-                region=settings.region,
-                endpoint_url=settings.endpoint_url,
-            )
-        )
-    except SessionConfigError as exc:
-        if sandbox is not None:
-            sandbox.terminate()
-        fail(str(exc))
-    app = EcsDeckApp(settings)
-    try:
-        app.run()  # restores the terminal however it ends
-    except Exception as exc:
-        print(
-            f"ecsdeck: unexpected error ({type(exc).__name__}); the traceback is in "
-            f"{write_crash_log(exc)}",
-            file=sys.stderr,
-        )
-        raise SystemExit(1) from None
-    finally:
-        if sandbox is not None:
-            sandbox.terminate()
-            try:
-                sandbox.wait(timeout=10)
-            except Exception:
-                sandbox.kill()
-    if app.crash_log:
-        print(f"ecsdeck: unexpected error; the traceback is in {app.crash_log}", file=sys.stderr)
-    if app.return_code:
-        raise SystemExit(app.return_code)
-
-
-if __name__ == "__main__":
-    main()
+def pane_name(screen: object) -> str | None:
+    """The router's name of ``screen`` (tui/router.py); None for a dialog."""
+    name = getattr(screen, "pane_name", None)
+    return name if isinstance(name, str) else None

@@ -9,13 +9,20 @@ so their cache carries over.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from aws.errors import explain
 from aws.session import Clients
 
 if TYPE_CHECKING:
     from tui.deck import DeckApp
+
+
+@runtime_checkable
+class Polled(Protocol):
+    """A pane that polls (tui/screens/base.py): a dialog or a view on top has nothing to poll."""
+
+    def poll(self) -> object: ...
 
 
 async def reload_clients(app: DeckApp) -> bool:
@@ -30,9 +37,7 @@ async def reload_clients(app: DeckApp) -> bool:
     new.taskdef_cache.update(old.taskdef_cache)
     app.clients = new
     await old.__aexit__(None, None, None)
-    from tui.screens.base import PollingScreen
-
-    if isinstance(app.screen, PollingScreen):
+    if isinstance(app.screen, Polled):
         app.screen.poll()  # exclusive: the tick on the old clients is cancelled
     app.problems.refresh_now()
     app.notify("AWS credentials reloaded: polling again with the credential chain as it is now")

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 
 from aws import ecs
-from aws.image_usage import in_repository, services_first
+from aws.image_usage import in_repository, services_first, users_of
 from aws.models import arn_tail
 from aws.plan import ActionError
 from tui.flow import launch
@@ -22,44 +22,51 @@ from tui.text import clean
 
 if TYPE_CHECKING:
     from aws.ecr_models import Image, Repository
+    from aws.image_usage import ClusterImages
     from aws.models import Cluster, Service
-    from tui.screens.ecr import ImagesScreen
+    from tui.action_pane import ActionPane
 
 
 def image_label(image: Image) -> str:
     return image.tags[0] if image.tags else image.digest[:19]
 
 
-def _notes(screen: ImagesScreen, repo: Repository, image: Image) -> dict[str, Text]:
+def _notes(usage: ClusterImages, repo: Repository, image: Image) -> dict[str, Text]:
     """Per service: which of its containers use the repository, and at which image."""
     notes: dict[str, Text] = {}
-    for use in screen.usage.uses if screen.usage else ():
+    runs_it = {u.service.name for u in users_of(usage.uses, repo.uri, image)}
+    for use in usage.uses:
         if not in_repository(use.image, repo.uri):
             continue
         ref = use.image.removeprefix(repo.uri).lstrip(":@")
-        now = " (this image)" if use.service.name in (screen.used_by(image) or []) else ""
+        now = " (this image)" if use.service.name in runs_it else ""
         note = notes.setdefault(use.service.name, Text(style="dim"))
         note.append(f"  runs {clean(ref, 30)}{now} in {clean(use.container, 30)}")
     return notes
 
 
 def image_to_service(
-    screen: ImagesScreen, repo: Repository, image: Image, cluster: Cluster
+    screen: ActionPane,
+    repo: Repository,
+    image: Image,
+    cluster: Cluster,
+    usage: ClusterImages | None,
 ) -> None:
-    """Pick a service of ``cluster``, then register a revision of it with ``image``."""
-    from tui.screens.picker import PickerScreen
+    """Pick a service of ``cluster``, then register a revision of it with ``image``.
+    ``usage`` is the images pane's last read of the cluster's services (None: not read yet)."""
+    from tui.screens.dialogs.picker import PickerScreen
 
     async def flow() -> None:
         app = screen.deck
-        if screen.usage is None:
+        if usage is None:
             raise ActionError("The cluster's services are still being read: try again.")
-        services: list[Service] = services_first(screen.usage.services, screen.usage.uses, repo.uri)
+        services: list[Service] = services_first(usage.services, usage.uses, repo.uri)
         if not services:
             raise ActionError(f"Cluster {cluster.name} has no active service.")
         names = [s.name for s in services]
         title = f"New revision with {image_label(image)}: which service?"
         picked = await app.push_screen_wait(
-            PickerScreen(title, names, notes=_notes(screen, repo, image))
+            PickerScreen(title, names, notes=_notes(usage, repo, image))
         )
         if not picked:
             return

@@ -214,7 +214,7 @@ async def _offer_draft(app: DeckApp, edit: _TaskDefEdit) -> str | None:
     editor was left, a check or the registration failed) is offered before the revision;
     None when the user picks neither (Esc)."""
     from aws import state
-    from tui.screens.picker import PickerScreen
+    from tui.screens.dialogs.picker import PickerScreen
 
     path = state.latest_draft(edit.td.family)
     try:

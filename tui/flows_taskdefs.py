@@ -21,7 +21,7 @@ from tui.text import clean
 
 if TYPE_CHECKING:
     from aws.taskdef_history import RevisionRef
-    from tui.screens.taskdefs import RevisionsScreen
+    from tui.screens.base import PollingScreen
 
 
 def _target(service: Service | None, arn: str) -> Target:
@@ -31,14 +31,12 @@ def _target(service: Service | None, arn: str) -> Target:
     return arn_tail(service.cluster_arn), service.name, {"taskDefinition": arn}
 
 
-def diff_revisions(screen: RevisionsScreen, a: str, b: str) -> None:
+def diff_revisions(screen: PollingScreen, a: str, b: str) -> None:
     """Show the diff of two revisions, always from the older to the newer (so ``+`` is what
     came later), secrets masked."""
     old, new = sorted((a, b), key=lambda arn: family_revision(arn)[1] or 0)
 
     async def show() -> None:
-        from tui.screens.diff_view import DiffScreen
-
         c = screen.deck.clients
         try:
             before = await ecs.read_task_definition(c, old)
@@ -48,16 +46,15 @@ def diff_revisions(screen: RevisionsScreen, a: str, b: str) -> None:
             return
         labels = (td_label(old), td_label(new))
         text = taskdef.diff(dict(before.raw), dict(after.raw), labels=labels)
-        await screen.app.push_screen(DiffScreen(f"{labels[0]} → {labels[1]}", text))
+        screen.deck.open("diff", title=f"{labels[0]} → {labels[1]}", diff=text)
 
     screen.run_worker(show(), group="taskdef", exclusive=True, exit_on_error=False)
 
 
-async def _pick_service(screen: RevisionsScreen) -> Service | None:
+async def _pick_service(screen: PollingScreen, family: str) -> Service | None:
     """The service to deploy to, from :td: one whose current revision is of this family."""
-    from tui.screens.picker import PickerScreen
+    from tui.screens.dialogs.picker import PickerScreen
 
-    family = screen.family
     found = await taskdef_history.services_in_family(screen.deck.clients, family)
     found = [s for s in found if family_revision(s.task_definition or "")[0] == family]
     if not found:
@@ -71,36 +68,40 @@ async def _pick_service(screen: RevisionsScreen) -> Service | None:
     return by_name.get(name) if name else None
 
 
-def deploy_revision(screen: RevisionsScreen, revision: RevisionRef) -> None:
+def deploy_revision(
+    screen: PollingScreen, revision: RevisionRef, family: str, service: Service | None
+) -> None:
     """UpdateService taskDefinition, the same plan as the service's deploy key, its diff
-    against the revision the service runs now."""
-    service = screen.service
+    against the revision the service runs now. ``service``: the one the history was opened
+    from (None, from :td: a picker offers the services running a revision of ``family``)."""
     label = td_label(revision.arn)
 
     async def flow() -> None:
         if revision.status != "ACTIVE":
             raise ActionError(f"{label} is {revision.status}: ECS deploys only ACTIVE revisions.")
-        target = service or await _pick_service(screen)
+        target = service or await _pick_service(screen, family)
         if target is None:
             return
         plan = aws_actions.plan_deploy(target, revision.arn)
         plan = await with_diff(screen, plan, target.task_definition, revision.arn)
         await confirm_and_execute(screen, plan, unchanged=already_runs(target, revision.arn))
 
-    key = service_key(service) if service else f"taskdef-family/{screen.family}"
+    key = service_key(service) if service else f"taskdef-family/{family}"
     launch(screen, key, "Deploy revision", flow, _target(service, revision.arn))
 
 
-def deregister_revision(screen: RevisionsScreen, revision: RevisionRef) -> None:
+def deregister_revision(
+    screen: PollingScreen, revision: RevisionRef, family: str, service: Service | None
+) -> None:
     """DeregisterTaskDefinition, refused (with the services named) while any service of the
     region runs the revision in any of its deployments."""
 
     async def flow() -> None:
-        users = await taskdef_history.services_in_family(screen.deck.clients, screen.family)
+        users = await taskdef_history.services_in_family(screen.deck.clients, family)
         plan = taskdef_history.plan_deregister(
             revision, taskdef_history.users_of(users, revision.arn)
         )
         await confirm_and_execute(screen, plan, subject=td_label(revision.arn))
 
     key = f"taskdef/{revision.arn}"
-    launch(screen, key, "Deregister revision", flow, _target(screen.service, revision.arn))
+    launch(screen, key, "Deregister revision", flow, _target(service, revision.arn))

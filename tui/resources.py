@@ -6,7 +6,7 @@ async function that reads what the pane needs (by name: ``DescribeClusters`` and
 ``DescribeServices`` accept names, so the 230th service of a cluster costs one call, not a
 listing) and makes the pane the only one on the stack. Back then goes up the hierarchy from it
 (service -> services of its cluster -> clusters) whatever way the pane was opened
-(``PollingScreen.up``). An entry without an opener says it is coming in a later version.
+(the router's ``parent``, tui/router.py). An entry without an opener says it is coming in a later version.
 """
 
 from __future__ import annotations
@@ -15,8 +15,6 @@ import difflib
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from textual.screen import Screen
 
 from aws import ecs
 from aws.errors import explain
@@ -49,17 +47,6 @@ class Resource:
 
 
 # --- moving between panes -----------------------------------------------------------------------
-
-
-async def show(app: DeckApp, screen: Screen[None]) -> None:
-    """Make ``screen`` the one pane on the stack (under any dialog-free top): Back then goes up
-    the hierarchy from it rather than to whatever was open before."""
-    while len(app.screen_stack) > 2:
-        await app.pop_screen()
-    if len(app.screen_stack) == 2:
-        await app.switch_screen(screen)
-    else:
-        await app.push_screen(screen)
 
 
 def current_cluster(app: DeckApp) -> Cluster | None:
@@ -106,49 +93,46 @@ async def _cluster_for(app: DeckApp, name: str | None, command: str) -> Cluster 
 
 
 async def open_clusters(app: DeckApp, _: str | None = None) -> None:
-    from tui.screens.clusters import ClustersScreen
 
-    await show(app, ClustersScreen())
+    await app.show("clusters")
 
 
 async def open_services(app: DeckApp, cluster_name: str | None) -> None:
-    from tui.screens.services import ServicesScreen
 
     cluster = await _cluster_for(app, cluster_name, "services")
     if cluster is not None:
-        await show(app, ServicesScreen(cluster))
+        await app.show("services", cluster=cluster)
 
 
 async def open_tasks(app: DeckApp, cluster_name: str | None) -> None:
-    from tui.screens.tasks import TasksScreen
 
     cluster = await _cluster_for(app, cluster_name, "tasks")
     if cluster is not None:
-        await show(app, TasksScreen(cluster))
+        await app.show("tasks", cluster=cluster)
 
 
 async def open_instances(app: DeckApp, cluster_name: str | None) -> None:
-    from tui.screens.instances import InstancesScreen
 
     cluster = await _cluster_for(app, cluster_name, "instances")
     if cluster is not None:
-        await show(app, InstancesScreen(cluster))
+        await app.show("instances", cluster=cluster)
 
 
 async def open_ecr(app: DeckApp, cluster_name: str | None) -> None:
     """The repositories; USED BY and `R` look at the named cluster, else the current one."""
-    from tui.screens.ecr import RepositoriesScreen
 
     cluster = await find_cluster(app, cluster_name) if cluster_name else current_cluster(app)
     if cluster_name and cluster is None:
         return
-    await show(app, RepositoriesScreen(cluster))
+    await app.show("repositories", cluster=cluster)
 
 
 async def open_taskdefs(app: DeckApp, family: str | None) -> None:
-    from tui.screens.taskdefs import FamiliesScreen, RevisionsScreen
 
-    await show(app, RevisionsScreen(family) if family else FamiliesScreen())
+    if family:
+        await app.show("revisions", family=family)
+    else:
+        await app.show("families")
 
 
 async def open_service(app: DeckApp, cluster_name: str, service_name: str, how: str = "") -> None:
@@ -157,8 +141,6 @@ async def open_service(app: DeckApp, cluster_name: str, service_name: str, how: 
     Missing pieces fall back up the hierarchy with a notice that ends with ``how`` (how the
     cluster was chosen, when the user did not name it)."""
     from aws.models import arn_tail
-    from tui.screens.service import ServiceScreen
-    from tui.screens.services import ServicesScreen
 
     cluster = await find_cluster(app, cluster_name, how)
     if cluster is None:
@@ -169,9 +151,9 @@ async def open_service(app: DeckApp, cluster_name: str, service_name: str, how: 
         names = [arn_tail(a) for a in await ecs.list_service_arns(app.clients, cluster.arn)]
         hint = did_you_mean(arn_tail(service_name), names)
         _say(app, f"No service named {service_name!r} in cluster {cluster.name!r}.{hint}{how}")
-        await show(app, ServicesScreen(cluster))
+        await app.show("services", cluster=cluster)
         return
-    await show(app, ServiceScreen(cluster, found[0]))
+    await app.show("service", cluster=cluster, service=found[0])
 
 
 def cluster_of(service: str) -> str:
@@ -197,9 +179,7 @@ async def open_start(app: DeckApp, cluster: str | None, service: str | None) -> 
             if found is None:
                 await open_clusters(app)
             else:
-                from tui.screens.services import ServicesScreen
-
-                await show(app, ServicesScreen(found))
+                await app.show("services", cluster=found)
         else:
             await open_clusters(app)
     except Exception as exc:
@@ -231,7 +211,7 @@ def via_action(action: str, elsewhere: str = "") -> Opener:
 async def _pick(
     app: DeckApp, title: str, names: list[str], current: str | None, empty: str
 ) -> str | None:
-    from tui.screens.picker import PickerScreen
+    from tui.screens.dialogs.picker import PickerScreen
 
     if not names:
         _say(app, empty)

@@ -56,7 +56,12 @@ PANES: tuple[Pane, ...] = (
     Pane("services", lambda c: ServicesScreen(c["cluster"]), parent="clusters", enter="service"),
     Pane(
         "service",
-        lambda c: ServiceScreen(c["cluster"], c["service"]),
+        lambda c: ServiceScreen(
+            c["cluster"],
+            c["service"],
+            focus_task=c.get("focus_task"),
+            focus_target=c.get("focus_target"),
+        ),
         parent="services",
         enter="task",
     ),

@@ -90,3 +90,22 @@ def utc_stamp(when: datetime | None) -> str:
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def diff_text(diff: str) -> Text:
+    """A unified diff, coloured: additions green, removals red, hunks cyan."""
+    out = Text()
+    for i, line in enumerate(diff.splitlines()):
+        if i:
+            out.append("\n")
+        style = ""
+        if line.startswith(("+++", "---")):
+            style = "bold"
+        elif line.startswith("+"):
+            style = "green"
+        elif line.startswith("-"):
+            style = "red"
+        elif line.startswith("@@"):
+            style = "cyan"
+        out.append(clean(line, 400), style=style)
+    return out

@@ -21,6 +21,7 @@ from tests.tui.conftest import wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.deploy import DeployScreen
 from tui.screens.dialogs.exec_preflight import ExecPreflightScreen
+from tui.screens.dialogs.picker import PickerScreen
 from tui.screens.dialogs.register import DiscardScreen, EditorScreen, ImagePickerScreen
 from tui.screens.dialogs.scale import ScaleScreen
 from tui.screens.dialogs.stop_task import StopTaskScreen
@@ -29,7 +30,6 @@ from tui.screens.diff_view import DiffScreen
 from tui.screens.events import EventsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.json_view import JsonScreen
-from tui.screens.picker import PickerScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.task_detail import TaskDetail
 from tui.widgets.live_table import LiveTable

@@ -245,8 +245,8 @@ async def test_reopening_e_offers_the_saved_draft(sandbox, make_app):
     from textual.widgets import TextArea
 
     from tests.tui.test_nothing_lost import drafts, open_editor, rewrite, set_image
+    from tui.screens.dialogs.picker import PickerScreen
     from tui.screens.dialogs.register import DiscardScreen, EditorScreen
-    from tui.screens.picker import PickerScreen
     from tui.screens.services import ServicesScreen
 
     app = make_app(sandbox)

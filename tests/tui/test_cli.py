@@ -11,7 +11,7 @@ import pytest
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "tui.app", *args],
+        [sys.executable, "-m", "tui.main", *args],
         capture_output=True,
         text=True,
         timeout=60,

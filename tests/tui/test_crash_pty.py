@@ -1,6 +1,6 @@
 """A forced crash in the real app, in a real terminal: the terminal is given back sane.
 
-``ECSDECK_CRASH_AFTER_S`` is a test hook (tui/app.py): the app raises an unexpected exception
+``ECSDECK_CRASH_AFTER_S`` is a test hook (tui/crash.py): the app raises an unexpected exception
 that long after it starts. Run in a pseudo-terminal (scripts/ptyterm.py) like a user's shell,
 the process must exit non-zero, write the sequences that leave the alternate screen, show the
 cursor and turn mouse reporting off after the crash, print the crash log's path, and that file
@@ -31,7 +31,7 @@ def test_a_forced_crash_restores_the_terminal_and_leaves_a_crash_log(
 ) -> None:
     env = dict(os.environ, ECSDECK_CRASH_AFTER_S="1", ECSDECK_STATE_DIR=str(tmp_path))
     env["PYTHONPATH"] = str(ROOT)
-    argv = [sys.executable, "-m", "tui.app", "--endpoint-url", frozen_sandbox]
+    argv = [sys.executable, "-m", "tui.main", "--endpoint-url", frozen_sandbox]
     term = PtyProcess([*argv, "--region", "us-east-1"], (100, 30), env=env, cwd=str(ROOT))
     try:
         assert term.wait_for(ALT_SCREEN_ON, timeout=60) is not None, bytes(term.output[-500:])

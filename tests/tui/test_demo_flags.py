@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from tui import app as tui_app
 from tui import config
+from tui import main as tui_main
 
 
 def test_demo_flags_layer_file_env_and_command_line(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -44,5 +44,5 @@ def test_demo_passes_them_to_the_sandbox(
 
     monkeypatch.setattr(server, "spawn_sandbox", spawn)
     with pytest.raises(SystemExit):
-        tui_app.main(argv)
+        tui_main.main(argv)
     assert seen == [expected]

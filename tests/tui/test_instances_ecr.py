@@ -195,7 +195,7 @@ async def test_used_by_is_read_less_often_than_the_images(frozen_sandbox: str, m
 
 
 async def test_r_picks_a_service_and_reaches_the_register_flow(sandbox: str, make_app: Any):
-    from tui.screens.picker import PickerScreen
+    from tui.screens.dialogs.picker import PickerScreen
 
     app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:

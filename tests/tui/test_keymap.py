@@ -30,6 +30,7 @@ from tui.screens.autoscaling import AutoscalingScreen
 from tui.screens.base import PollingScreen
 from tui.screens.clusters import ClustersScreen
 from tui.screens.deployments import DeploymentsScreen
+from tui.screens.dialogs.picker import PickerScreen
 from tui.screens.diff_view import DiffScreen
 from tui.screens.ecr import ImagesScreen, RepositoriesScreen
 from tui.screens.events import EventsScreen
@@ -37,7 +38,6 @@ from tui.screens.help import HelpScreen, key_table
 from tui.screens.instances import InstancesScreen
 from tui.screens.json_view import JsonScreen
 from tui.screens.logs import LogsScreen
-from tui.screens.picker import PickerScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen

@@ -14,7 +14,7 @@ import pytest
 
 import aws
 import tui
-from tui import app as tui_app
+from tui import main as tui_main
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +26,7 @@ def test_nothing_outside_the_sandbox_imports_moto() -> None:
         for m in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + ".")
         if not m.name.startswith("aws.sandbox")
     ]
-    assert "tui.app" in modules and "aws.ecs" in modules
+    assert "tui.main" in modules and "aws.ecs" in modules
     code = (
         "import importlib, sys\n"
         f"for name in {modules!r}: importlib.import_module(name)\n"
@@ -50,7 +50,7 @@ def test_demo_without_moto_says_how_to_install_it(
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     with pytest.raises(SystemExit) as exc:
-        tui_app.main(["--demo"])
+        tui_main.main(["--demo"])
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert "pip install 'ecsdeck[demo]'" in err and "Traceback" not in err

@@ -306,7 +306,7 @@ async def test_profile_and_region_pickers(
 ) -> None:
     from textual.widgets import OptionList
 
-    from tui.screens.picker import PickerScreen
+    from tui.screens.dialogs.picker import PickerScreen
 
     config = tmp_path / "config"
     config.write_text(

@@ -195,14 +195,14 @@ async def test_an_unexpected_exception_leaves_a_crash_log(moto_url, make_app):
 
 
 def test_main_prints_the_crash_log_path(moto_url, monkeypatch, capsys):
-    from tui import app as tui_app
+    from tui import main as tui_main
 
     def crash(self: Any) -> None:
         raise RuntimeError("escaped the app")
 
-    monkeypatch.setattr(tui_app.EcsDeckApp, "run", crash)
+    monkeypatch.setattr(tui_main.EcsDeckApp, "run", crash)
     with pytest.raises(SystemExit) as exit_:
-        tui_app.main(["--endpoint-url", moto_url, "--region", "us-east-1"])
+        tui_main.main(["--endpoint-url", moto_url, "--region", "us-east-1"])
     assert exit_.value.code == 1
     err = capsys.readouterr().err
     path = err.rsplit("the traceback is in ", 1)[1].strip()

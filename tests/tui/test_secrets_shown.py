@@ -14,7 +14,8 @@ from aws.plan import ApiCall, Plan
 from aws.secrets import REDACTED
 from tests.tui.conftest import notes, wait_for
 from tests.tui.test_panes import open_service, table
-from tui.screens.json_view import JsonScreen, readable_json
+from tui.json_text import readable_json
+from tui.screens.json_view import JsonScreen
 
 URL = "postgres://app:s3cr3tpw@db:5432/app"
 MASKED_URL = f"postgres://app:{REDACTED}@db:5432/app"

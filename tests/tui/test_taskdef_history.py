@@ -162,7 +162,7 @@ async def test_deploy_a_revision_from_the_service_pane_history(sandbox, make_app
 
 
 async def test_deploy_from_td_picks_a_service_of_the_family(sandbox, make_app):
-    from tui.screens.picker import PickerScreen
+    from tui.screens.dialogs.picker import PickerScreen
 
     app = make_app(sandbox)
     async with app.run_test(size=(120, 36)) as pilot:

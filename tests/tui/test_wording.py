@@ -113,7 +113,7 @@ def test_a_stopped_tasks_age_is_labelled_and_sorts_as_an_age() -> None:
 def test_one_timestamp_format_in_task_detail_and_json() -> None:
     from dataclasses import replace
 
-    from tui.screens.json_view import to_json
+    from tui.json_text import to_json
     from tui.screens.task_detail import describe
 
     at = datetime(2026, 11, 27, 0, 57, 20, 391000, tzinfo=UTC)

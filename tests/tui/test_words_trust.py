@@ -11,7 +11,7 @@ from tests.tui.conftest import notes, wait_for
 from tests.tui.test_navigation import command, loaded_clusters
 from tests.tui.test_panes import table
 from tui.screens.clusters import ClustersScreen
-from tui.screens.picker import PickerScreen
+from tui.screens.dialogs.picker import PickerScreen
 from tui.screens.services import ServicesScreen
 
 

@@ -18,10 +18,10 @@ from textual.widgets import DataTable
 from aws.errors import is_expired_credentials
 from aws.health import EXPIRED_CREDENTIALS, THROTTLED, WORDS
 from tui import heap, keymap
+from tui.console_url import copy_console_url
 from tui.deck import deck_of
 from tui.pane_lines import PaneLines
 from tui.poll_loop import Failure, PollLoop
-from tui.screens.console_key import copy_console_url
 from tui.text import clean
 from tui.widgets.command_line import CommandLine, LineInput
 from tui.widgets.fit_footer import FitFooter
@@ -110,7 +110,7 @@ class PollingScreen(PaneLines):
             copy_console_url(self, resource)
 
     def action_show_json(self) -> None:
-        from tui.screens.json_view import show_resource
+        from tui.show_json import show_resource
 
         resource = self._selected_or_say()
         if resource is not None:

@@ -13,8 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui import keymap
-from tui.screens.dialogs.confirm import diff_text
-from tui.text import clean
+from tui.text import clean, diff_text
 
 
 class DiffScreen(ModalScreen[None]):

@@ -27,7 +27,7 @@ from aws.errors import explain
 from aws.image_usage import ClusterImages, read_image_uses, users_of
 from aws.models import Cluster
 from tui import keymap
-from tui.screens.slow import SlowScreen
+from tui.slow_pane import SlowScreen
 from tui.text import age, natural_key, safe
 from tui.widgets.live_table import LiveTable, Row
 
@@ -126,13 +126,17 @@ class RepositoriesScreen(SlowScreen):
         key = self.query_one(LiveTable).selected_key
         return self.repos.get(key) if key else None
 
-    def row_chosen(self, table: LiveTable, key: str) -> None:
-        if key in self.repos:
-            self.app.push_screen(ImagesScreen(self.repos[key], self.cluster))
+    def row_context(self, table: LiveTable, key: str) -> dict[str, Any] | None:
+        repo = self.repos.get(key)
+        return {"repo": repo, "cluster": self.cluster} if repo else None
 
     @on(DataTable.RowSelected)
     def _clicked(self, event: DataTable.RowSelected) -> None:
-        self.row_chosen(self.query_one(LiveTable), str(event.row_key.value))
+        """A click (Enter comes through ``row_chosen``); a row without context does nothing,
+        rather than post RowSelected again."""
+        table, key = self.query_one(LiveTable), str(event.row_key.value)
+        if self.row_context(table, key) is not None:
+            self.row_chosen(table, key)
 
 
 class ImagesScreen(SlowScreen):
@@ -220,4 +224,4 @@ class ImagesScreen(SlowScreen):
                 severity="warning",
             )
         else:
-            image_to_service(self, self.repo, image, self.cluster)
+            image_to_service(self, self.repo, image, self.cluster, self.usage)

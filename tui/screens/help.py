@@ -99,6 +99,9 @@ class HelpScreen(ModalScreen[None]):
         border: thick $accent; padding: 1 2; background: $surface; }
     """
 
+    #: Its name in the router: `?` over help does not open a second one.
+    pane_name = "help"
+
     def __init__(self, under: Screen[object]) -> None:
         super().__init__()
         self.under = under

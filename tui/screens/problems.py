@@ -222,7 +222,7 @@ class ProblemsScreen(PollingScreen):
 
     def action_console_url(self) -> None:
         """The culprit's console page (the task, else the service, else the cluster)."""
-        from tui.screens.console_key import copy_console_url
+        from tui.console_url import copy_console_url
 
         key = self.problems_table.selected_key
         problem = self.shown.get(key) if key else None
@@ -240,31 +240,30 @@ class ProblemsScreen(PollingScreen):
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _open(self, p: Problem) -> None:
         """Read what the culprit's pane needs (one or two requests), then open it."""
-        from tui.screens.service import ServiceScreen
-        from tui.screens.services import ServicesScreen
-        from tui.screens.task_detail import TaskDetail
-
         clients = self.deck.clients
         cluster = self._cluster(p)
         try:
             if p.kind == "stopped" and p.task_arn:
                 tasks = await ecs.describe_tasks(clients, p.cluster_arn, [p.task_arn])
                 if tasks:
-                    self.app.push_screen(TaskDetail(tasks[0]))
+                    self.deck.open("task", task=tasks[0])
                     return
             if p.service_arn or p.service_name:
                 ref = p.service_arn or p.service_name or ""
                 found = await ecs.describe_services(clients, p.cluster_arn, [ref])
                 if found:
-                    screen = ServiceScreen(
-                        cluster, found[0], focus_task=p.task_arn, focus_target=p.target_id
+                    self.deck.open(
+                        "service",
+                        cluster=cluster,
+                        service=found[0],
+                        focus_task=p.task_arn,
+                        focus_target=p.target_id,
                     )
-                    self.app.push_screen(screen)
                     return
         except Exception as exc:
             self.notify(clean(explain(exc), 300), severity="error", markup=False)
             return
-        self.app.push_screen(ServicesScreen(cluster))
+        self.deck.open("services", cluster=cluster)
 
     def _cluster(self, p: Problem) -> Cluster:
         report = self.deck.problems.report

@@ -21,7 +21,7 @@ from aws.models import Service, TaskDefinition, TaskDefinitionFamily
 from aws.session import Clients
 from aws.taskdef_history import RevisionRef
 from tui import flows_taskdefs, keymap
-from tui.screens.slow import SlowScreen
+from tui.slow_pane import SlowScreen
 from tui.text import age, clean, natural_key, safe, short_arn, utc_stamp
 from tui.widgets.live_table import LiveTable, Row
 
@@ -143,12 +143,16 @@ class FamiliesScreen(SlowScreen):
         key = self.query_one(LiveTable).selected_key
         return {"family": key} if key else None
 
-    def row_chosen(self, table: LiveTable, key: str) -> None:
-        self.app.push_screen(RevisionsScreen(key))
+    def row_context(self, table: LiveTable, key: str) -> dict[str, Any] | None:
+        return {"family": key}
 
     @on(DataTable.RowSelected)
     def _clicked(self, event: DataTable.RowSelected) -> None:
-        self.row_chosen(self.query_one(LiveTable), str(event.row_key.value))
+        """A click (Enter comes through ``row_chosen``); a row without context does nothing,
+        rather than post RowSelected again."""
+        table, key = self.query_one(LiveTable), str(event.row_key.value)
+        if self.row_context(table, key) is not None:
+            self.row_chosen(table, key)
 
 
 class RevisionsScreen(SlowScreen):
@@ -270,11 +274,11 @@ class RevisionsScreen(SlowScreen):
 
     def action_deploy_revision(self) -> None:
         if (ref := self._revision_or_say()) is not None:
-            flows_taskdefs.deploy_revision(self, ref)
+            flows_taskdefs.deploy_revision(self, ref, self.family, self.service)
 
     def action_deregister_revision(self) -> None:
         if (ref := self._revision_or_say()) is not None:
-            flows_taskdefs.deregister_revision(self, ref)
+            flows_taskdefs.deregister_revision(self, ref, self.family, self.service)
 
     def row_chosen(self, table: LiveTable, key: str) -> None:
         self.run_worker(self._show(key), group="taskdef", exclusive=True, exit_on_error=False)
@@ -286,7 +290,7 @@ class RevisionsScreen(SlowScreen):
     async def _show(self, arn: str) -> None:
         from aws.errors import explain
         from aws.secrets import mask
-        from tui.screens.json_view import JsonScreen, readable_json
+        from tui.json_text import readable_json
 
         try:
             td: TaskDefinition = await ecs.read_task_definition(self.deck.clients, arn)
@@ -297,4 +301,4 @@ class RevisionsScreen(SlowScreen):
         text = readable_json(masked)
         revealed = readable_json(td.raw) if masked != td.raw else None
         self.app.copy_to_clipboard(text)
-        await self.app.push_screen(JsonScreen(short_arn(arn), text, revealed=revealed))
+        self.deck.open("json", title=short_arn(arn), text=text, revealed=revealed)

@@ -20,9 +20,9 @@ from textual.widgets import Button, Static
 
 from aws.plan import Plan
 from aws.secrets import REDACTED, mask
+from tui.json_text import readable_json
 from tui.screens.dialogs.frame import Dialog
-from tui.screens.json_view import readable_json
-from tui.text import clean
+from tui.text import clean, diff_text
 
 #: The frame of every dialog: the title docked on top, the buttons and the hint docked at the
 #: bottom, and the frame itself scrolls what lies between, so the buttons stay on screen at any
@@ -48,25 +48,6 @@ def lines(text: str, style: str = "", limit: int = 400) -> Text:
         if i:
             out.append("\n")
         out.append(clean(line, limit))
-    return out
-
-
-def diff_text(diff: str) -> Text:
-    """A unified diff, coloured: additions green, removals red, hunks cyan."""
-    out = Text()
-    for i, line in enumerate(diff.splitlines()):
-        if i:
-            out.append("\n")
-        style = ""
-        if line.startswith(("+++", "---")):
-            style = "bold"
-        elif line.startswith("+"):
-            style = "green"
-        elif line.startswith("-"):
-            style = "red"
-        elif line.startswith("@@"):
-            style = "cyan"
-        out.append(clean(line, 400), style=style)
     return out
 
 

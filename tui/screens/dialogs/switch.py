@@ -19,11 +19,10 @@ from tui.screens.dialogs.confirm import (
     DIALOG_CSS,
     calls_text,
     cli_target,
-    diff_text,
     update_focus_hint,
 )
 from tui.screens.dialogs.frame import Dialog
-from tui.text import clean
+from tui.text import clean, diff_text
 from tui.widgets.ticks import TickList
 
 #: (subnets, security groups) chosen by the user

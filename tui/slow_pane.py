@@ -1,5 +1,8 @@
 """A pane whose data changes rarely (ECR, task definitions): read on the first tick, then every
-``relist`` seconds; the ticks in between send nothing. `r` reads now."""
+``relist`` seconds; the ticks in between send nothing. `r` reads now.
+
+The base of the ECR and task-definition panes; outside tui/screens/ so that those two pane
+modules share it without importing each other's module (only base.py is shared there)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,102 @@
+"""ecsdeck's entry point: command line -> settings -> (the sandbox for --demo) -> App.
+
+The one module that imports the app (tui/app.py) and the sandbox (aws/sandbox, the
+`sandbox-demo-only` import contract): screens, flows and the app itself never do."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from typing import NoReturn
+
+from aws.session import SessionConfigError, SessionSettings, check_settings
+from tui import config
+from tui.app import EcsDeckApp
+from tui.config import Settings
+from tui.crash import write_crash_log
+
+#: The one command that adds what ``--demo`` needs (the sandbox's moto server stack).
+DEMO_INSTALL = "pip install 'ecsdeck[demo]'"
+
+
+def demo_installed() -> bool:
+    """The sandbox's server stack is an extra: a real account does without it."""
+    from importlib.util import find_spec
+
+    return all(find_spec(name) is not None for name in ("moto", "flask"))
+
+
+def fail(message: str) -> NoReturn:
+    print(f"ecsdeck: {message}", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def start_sandbox(settings: Settings) -> tuple[subprocess.Popen[str], Settings]:
+    """``--demo``: the sandbox's moto server as a child process, and the settings pointed at it
+    with dummy credentials (a profile or session token from the shell must not leak in)."""
+    if not demo_installed():
+        fail(f"--demo needs the sandbox's packages (moto); install them with: {DEMO_INSTALL}")
+    from aws.sandbox.server import spawn_sandbox
+
+    print("Starting the ecsdeck sandbox (a local moto server)…", file=sys.stderr)
+    args = ["--seed", str(settings.demo_seed)]
+    if settings.demo_latency_ms:
+        args += ["--latency-ms", str(settings.demo_latency_ms)]
+    if settings.demo_throttle:
+        args.append("--throttle")
+    sandbox, url = spawn_sandbox(args)
+    os.environ["AWS_ACCESS_KEY_ID"] = "sandbox"
+    os.environ["AWS_SECRET_ACCESS_KEY"] = "sandbox"
+    os.environ.pop("AWS_PROFILE", None)
+    os.environ.pop("AWS_SESSION_TOKEN", None)
+    return sandbox, settings.model_copy(
+        update={"endpoint_url": url, "region": "us-east-1", "profile": None}
+    )
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        settings = config.load(argv)
+    except config.SettingsError as exc:
+        fail(str(exc))
+    sandbox = None
+    if settings.demo:
+        sandbox, settings = start_sandbox(settings)
+    try:
+        check_settings(
+            SessionSettings(
+                profile=settings.profile,
+                region=settings.region,
+                endpoint_url=settings.endpoint_url,
+            )
+        )
+    except SessionConfigError as exc:
+        if sandbox is not None:
+            sandbox.terminate()
+        fail(str(exc))
+    app = EcsDeckApp(settings)
+    try:
+        app.run()  # restores the terminal however it ends
+    except Exception as exc:
+        print(
+            f"ecsdeck: unexpected error ({type(exc).__name__}); the traceback is in "
+            f"{write_crash_log(exc)}",
+            file=sys.stderr,
+        )
+        raise SystemExit(1) from None
+    finally:
+        if sandbox is not None:
+            sandbox.terminate()
+            try:
+                sandbox.wait(timeout=10)
+            except Exception:
+                sandbox.kill()
+    if app.crash_log:
+        print(f"ecsdeck: unexpected error; the traceback is in {app.crash_log}", file=sys.stderr)
+    if app.return_code:
+        raise SystemExit(app.return_code)
+
+
+if __name__ == "__main__":
+    main()
