@@ -79,10 +79,10 @@ class EcsDeckApp(App[None]):
         cluster = getattr(self.settings, "cluster", None)
         service = getattr(self.settings, "service", None)
         if cluster or service:  # --cluster/--service: read by name, then open that pane
-            from tui import resources
+            from tui import openers
 
             self.run_worker(
-                resources.open_start(self.deck, cluster, service),
+                openers.open_start(self.deck, cluster, service),
                 group="navigate",
                 exit_on_error=False,
             )

@@ -1,13 +1,10 @@
-"""Every resource ecsdeck can show, in one registry: the `:` command line, its completion, help,
-deep links (``--cluster``/``--service``) and Back all read it, so a new pane is one entry.
+"""Every `:` command, in one registry: the command line, its completion, help and the palette
+read it, so a new command is one entry.
 
-An entry names the resource, its k9s-style aliases, what its one argument is, and its opener: an
-async function that reads what the pane needs (by name: ``DescribeClusters`` and
-``DescribeServices`` accept names, so the 230th service of a cluster costs one call, not a
-listing) and makes the pane the only one on the stack. Back then goes up the hierarchy from it
-(service -> services of its cluster -> clusters) whatever way the pane was opened
-(the router's ``parent``, tui/router.py). An entry without an opener says it is coming in a later version.
-"""
+An entry names the resource, its k9s-style aliases, what its one argument is, and its opener
+(tui/openers.py: reads what the pane needs by name, then makes it the one pane on the stack;
+Back then goes up the router's hierarchy from it, tui/router.py). An entry without an opener
+says it is coming in a later version."""
 
 from __future__ import annotations
 
@@ -16,12 +13,22 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aws import ecs
 from aws.errors import explain
-from tui.text import clean
+from tui.openers import (
+    open_clusters,
+    open_ecr,
+    open_instances,
+    open_services,
+    open_taskdefs,
+    open_tasks,
+    quit_app,
+    say,
+    show_help,
+    switch_profile,
+    switch_region,
+)
 
 if TYPE_CHECKING:
-    from aws.models import Cluster
     from tui.deck import DeckApp
 
 Opener = Callable[["DeckApp", "str | None"], Awaitable[None]]
@@ -46,147 +53,6 @@ class Resource:
     completes: str = ""
 
 
-# --- moving between panes -----------------------------------------------------------------------
-
-
-def current_cluster(app: DeckApp) -> Cluster | None:
-    """The cluster the user is looking at (or has selected, on the clusters pane)."""
-    for screen in reversed(app.screen_stack):
-        here = getattr(screen, "current_cluster", None)
-        if callable(here):
-            cluster: Cluster | None = here()
-            return cluster
-    return None
-
-
-def _say(app: DeckApp, text: str, severity: str = "warning") -> None:
-    app.notify(clean(text, 400), severity=severity, markup=False)  # type: ignore[arg-type]
-
-
-def did_you_mean(word: str, choices: list[str]) -> str:
-    close = difflib.get_close_matches(word, choices, n=1, cutoff=0.5)
-    return f" Did you mean {close[0]!r}?" if close else ""
-
-
-async def find_cluster(app: DeckApp, name: str, how: str = "") -> Cluster | None:
-    """One DescribeClusters by name or ARN; None (and a notice with the closest name) if none.
-    ``how`` ends the notice: how the name was chosen, when the user did not type it."""
-    found = await ecs.read_clusters(app.clients, [name])
-    if found:
-        app.remember_clusters([c.name for c in found])
-        return found[0]
-    hint = did_you_mean(name, app.cluster_names)
-    _say(app, f"No cluster named {name!r} in this region.{hint}{how}")
-    return None
-
-
-async def _cluster_for(app: DeckApp, name: str | None, command: str) -> Cluster | None:
-    if name:
-        return await find_cluster(app, name)
-    cluster = current_cluster(app)
-    if cluster is None:
-        _say(app, f"Which cluster? Type :{command} CLUSTER (Tab completes the name).")
-    return cluster
-
-
-# --- the openers ----------------------------------------------------------------------------------
-
-
-async def open_clusters(app: DeckApp, _: str | None = None) -> None:
-
-    await app.show("clusters")
-
-
-async def open_services(app: DeckApp, cluster_name: str | None) -> None:
-
-    cluster = await _cluster_for(app, cluster_name, "services")
-    if cluster is not None:
-        await app.show("services", cluster=cluster)
-
-
-async def open_tasks(app: DeckApp, cluster_name: str | None) -> None:
-
-    cluster = await _cluster_for(app, cluster_name, "tasks")
-    if cluster is not None:
-        await app.show("tasks", cluster=cluster)
-
-
-async def open_instances(app: DeckApp, cluster_name: str | None) -> None:
-
-    cluster = await _cluster_for(app, cluster_name, "instances")
-    if cluster is not None:
-        await app.show("instances", cluster=cluster)
-
-
-async def open_ecr(app: DeckApp, cluster_name: str | None) -> None:
-    """The repositories; USED BY and `R` look at the named cluster, else the current one."""
-
-    cluster = await find_cluster(app, cluster_name) if cluster_name else current_cluster(app)
-    if cluster_name and cluster is None:
-        return
-    await app.show("repositories", cluster=cluster)
-
-
-async def open_taskdefs(app: DeckApp, family: str | None) -> None:
-
-    if family:
-        await app.show("revisions", family=family)
-    else:
-        await app.show("families")
-
-
-async def open_service(app: DeckApp, cluster_name: str, service_name: str, how: str = "") -> None:
-    """A service by name: one DescribeClusters and one DescribeServices, whatever the size of
-    the cluster (ListServices only for the closest name when there is no such service).
-    Missing pieces fall back up the hierarchy with a notice that ends with ``how`` (how the
-    cluster was chosen, when the user did not name it)."""
-    from aws.models import arn_tail
-
-    cluster = await find_cluster(app, cluster_name, how)
-    if cluster is None:
-        await open_clusters(app)
-        return
-    found = await ecs.describe_services(app.clients, cluster.arn, [service_name])
-    if not found:
-        names = [arn_tail(a) for a in await ecs.list_service_arns(app.clients, cluster.arn)]
-        hint = did_you_mean(arn_tail(service_name), names)
-        _say(app, f"No service named {service_name!r} in cluster {cluster.name!r}.{hint}{how}")
-        await app.show("services", cluster=cluster)
-        return
-    await app.show("service", cluster=cluster, service=found[0])
-
-
-def cluster_of(service: str) -> str:
-    """The cluster of a service given alone: named in its ARN
-    (``arn:aws:ecs:…:service/CLUSTER/NAME``), else ECS's ``default`` cluster."""
-    parts = service.split(":", 5)[-1].split("/") if service.startswith("arn:") else []
-    return parts[1] if len(parts) == 3 else "default"
-
-
-async def open_start(app: DeckApp, cluster: str | None, service: str | None) -> None:
-    """Where ``--cluster``/``--service`` (or config.toml's cluster/service) start the app."""
-    try:
-        if service:
-            how = ""
-            if not cluster and not service.startswith("arn:"):
-                how = (
-                    " --service alone looks in ECS's default cluster: name the cluster with"
-                    " --cluster NAME (or give the service's ARN)."
-                )
-            await open_service(app, cluster or cluster_of(service), service, how)
-        elif cluster:
-            found = await find_cluster(app, cluster)
-            if found is None:
-                await open_clusters(app)
-            else:
-                await app.show("services", cluster=found)
-        else:
-            await open_clusters(app)
-    except Exception as exc:
-        _say(app, f"Could not open {service or cluster}: {explain(exc)}", "error")
-        await open_clusters(app)
-
-
 def via_action(action: str, elsewhere: str = "") -> Opener:
     """An opener for a view another part of the app owns as a key action (``!`` problems, ``p``
     deployments): runs the pane's or the app's ``action_<action>``. On a pane without it,
@@ -201,67 +67,11 @@ def via_action(action: str, elsewhere: str = "") -> Opener:
         resource = find(action)
         summary = resource.summary.lower() if resource else action
         if elsewhere:
-            _say(app, f":{action} ({summary}): {elsewhere}", "information")
+            say(app, f":{action} ({summary}): {elsewhere}", "information")
         else:
-            _say(app, f":{action} ({summary}) is {COMING}.", "information")
+            say(app, f":{action} ({summary}) is {COMING}.", "information")
 
     return run_action
-
-
-async def _pick(
-    app: DeckApp, title: str, names: list[str], current: str | None, empty: str
-) -> str | None:
-    from tui.screens.dialogs.picker import PickerScreen
-
-    if not names:
-        _say(app, empty)
-        return None
-    return await app.push_screen_wait(PickerScreen(title, names, current))
-
-
-def _known(app: DeckApp, what: str, name: str, names: list[str], where: str) -> bool:
-    """Refuse a name that is not one of ``names`` before switching to it: a switch to a
-    mistyped region would only fail later, on every call, in AWS's words."""
-    if name in names:
-        return True
-    _say(
-        app,
-        f"Unknown {what} {name!r} ({where}).{did_you_mean(name, names)} :{what} alone lists them.",
-    )
-    return False
-
-
-async def switch_profile(app: DeckApp, name: str | None) -> None:
-    """`:profile NAME`, or a picker of ~/.aws/config's profiles (SSO ones included)."""
-    from aws.session import available_profiles, profile_files
-
-    # An unknown NAME is refused by switch_account, in words that say where profiles come from.
-    profiles = available_profiles()
-    empty = f"No profiles to pick from: none in {' or '.join(profile_files())}."
-    name = name or await _pick(app, "Profiles", profiles, app.settings.profile, empty)
-    if name:
-        await app.switch_account(profile=name)
-
-
-async def switch_region(app: DeckApp, name: str | None) -> None:
-    """`:region NAME`, or a picker of the regions ECS is offered in."""
-    from aws.session import ecs_regions
-
-    regions = ecs_regions()
-    if name and not _known(app, "region", name, regions, "not a region ECS is offered in"):
-        return
-    empty = "No regions to pick from (botocore lists none for ECS)."
-    name = name or await _pick(app, "Regions", regions, app.clients.region, empty)
-    if name:
-        await app.switch_account(region=name)
-
-
-async def quit_app(app: DeckApp, _: str | None) -> None:
-    app.exit()
-
-
-async def show_help(app: DeckApp, _: str | None) -> None:
-    await app.run_action("help")
 
 
 # --- the registry ---------------------------------------------------------------------------------
@@ -414,21 +224,21 @@ async def run(app: DeckApp, line: str) -> None:
     if resource is None:
         close = difflib.get_close_matches(word.lower(), command_words(), n=1, cutoff=0.5)
         hint = f" Did you mean :{close[0]}?" if close else ""
-        _say(app, f"Unknown command :{word}.{hint} (? lists the keys, README the commands)")
+        say(app, f"Unknown command :{word}.{hint} (? lists the keys, README the commands)")
         return
     if resource.open is None:
-        _say(app, f":{resource.name} ({resource.summary.lower()}) is {COMING}.", "information")
+        say(app, f":{resource.name} ({resource.summary.lower()}) is {COMING}.", "information")
         return
     if len(args) > 1 or (args and not resource.arg):
         usage = f":{resource.name} {resource.arg}".rstrip()
-        _say(app, f"Too many words: {usage}")
+        say(app, f"Too many words: {usage}")
         return
     if resource.needs_arg and not args:
-        _say(
+        say(
             app, f":{resource.name} needs a {resource.arg.lower()}: :{resource.name} {resource.arg}"
         )
         return
     try:
         await resource.open(app, args[0] if args else None)
     except Exception as exc:
-        _say(app, f":{resource.name}: {explain(exc)}", "error")
+        say(app, f":{resource.name}: {explain(exc)}", "error")

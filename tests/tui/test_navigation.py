@@ -10,7 +10,7 @@ import boto3
 
 from tests.tui.conftest import palette_choose, wait_for
 from tests.tui.test_panes import keys, table
-from tui import resources
+from tui import openers, resources
 from tui.screens.clusters import ClustersScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
@@ -344,9 +344,9 @@ async def test_profile_and_region_pickers(
 
 def test_a_service_given_alone_finds_its_cluster() -> None:
     arn = "arn:aws:ecs:us-east-1:123456789012:service/bench/svc-230"
-    assert resources.cluster_of(arn) == "bench"
-    assert resources.cluster_of("svc-230") == "default"
-    assert resources.cluster_of("arn:aws:ecs:us-east-1:123456789012:service/old-style") == "default"
+    assert openers.cluster_of(arn) == "bench"
+    assert openers.cluster_of("svc-230") == "default"
+    assert openers.cluster_of("arn:aws:ecs:us-east-1:123456789012:service/old-style") == "default"
 
 
 async def test_the_palette_lists_the_registry_commands(frozen_sandbox: str, make_app: Any) -> None:
