@@ -330,45 +330,52 @@ def _where(key: str | None, flags: dict[str, Any]) -> str:
 
 def load(argv: list[str] | None = None) -> Settings:
     """Build settings from the file, the environment and ``argv``, later layers winning."""
-    args = parser().parse_args(argv)
+    return parse(argv, parser())[0]
+
+
+def parse(
+    argv: list[str] | None, flags_parser: argparse.ArgumentParser
+) -> tuple[Settings, argparse.Namespace]:
+    """``load`` with another command's parser (``ecsdeck problems``): the settings its flags
+    give, layered the same way, and every flag parsed (its own ones too)."""
+    args = flags_parser.parse_args(argv)
     flags = {k: v for k, v in vars(args).items() if v is not None and k in Settings.model_fields}
     try:
         layered = _relist_not_below_refresh(_Layered(**flags))
     except _Refusal as exc:
         raise SettingsError(f"{_where(exc.key, flags)}: {exc.problem}") from None
-    return Settings(**layered.model_dump())
+    return Settings(**layered.model_dump()), args
 
 
 def parser() -> argparse.ArgumentParser:
-    from tui import __version__
-
-    p = argparse.ArgumentParser(
-        prog="ecsdeck",
-        description="A terminal cockpit for AWS ECS: clusters, services, tasks, target health.",
-        epilog="AWS settings not given here come from the standard chain "
-        "(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws/config, SSO).",
+    """The TUI's flags: the account ones (as every command has) and what the app shows."""
+    p = command_parser(
+        "ecsdeck", "A terminal cockpit for AWS ECS: clusters, services, tasks, target health."
     )
+    p.epilog = f"{p.epilog} Commands: ecsdeck problems --help."
     # Values are checked by the settings fields (one line naming the flag), not by argparse.
-    p.add_argument("--profile", help="AWS profile name")
-    p.add_argument("--region", help="AWS region, e.g. eu-west-1")
-    p.add_argument("--endpoint-url", dest="endpoint_url", help="ECS/ELB/ECR endpoint override")
     p.add_argument("--refresh", help="seconds between refreshes (default 3)")
-    p.add_argument(
-        "--read-only",
-        dest="read_only",
-        action="store_const",
-        const=True,
-        help="refuse every mutation",
-    )
+    p.add_argument("--read-only", action="store_const", const=True, help="refuse every mutation")
     p.add_argument("--max-desired", dest="max_desired", help="scale cap before confirm")
     p.add_argument("--cluster", help="open this cluster (name or ARN) at start")
     p.add_argument("--service", help="open this service (name or ARN) at start")
-    p.add_argument(
-        "--demo",
-        action="store_const",
-        const=True,
-        help="start the built-in sandbox account and open it",
+    return p
+
+
+def command_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """A parser with the flags every ecsdeck command shares: which account, and ``--demo``."""
+    from tui import __version__
+
+    p = argparse.ArgumentParser(
+        prog=prog,
+        description=description,
+        epilog="AWS settings not given here come from the standard chain "
+        "(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws/config, SSO).",
     )
+    p.add_argument("--profile", help="AWS profile name")
+    p.add_argument("--region", help="AWS region, e.g. eu-west-1")
+    p.add_argument("--endpoint-url", dest="endpoint_url", help="ECS/ELB/ECR endpoint override")
+    p.add_argument("--demo", action="store_const", const=True, help="use the built-in sandbox")
     p.add_argument(
         "--demo-latency-ms",
         dest="demo_latency_ms",

@@ -1,23 +1,33 @@
-"""ecsdeck's entry point: command line -> settings -> (the sandbox for --demo) -> App.
+"""ecsdeck's entry point: command line -> settings -> (the sandbox for --demo) -> App, or a
+command for scripts (``ecsdeck problems``: ``COMMANDS``).
 
 The one module that imports the app (tui/app.py) and the sandbox (aws/sandbox, the
-`sandbox-demo-only` import contract): screens, flows and the app itself never do."""
+`sandbox-demo-only` import contract): screens, flows and the app itself never do. A command
+gets the sandbox through ``account`` (passed to it), and never loads the app (nor textual)."""
 
 from __future__ import annotations
 
+import importlib
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import NoReturn
 
 from aws.session import SessionConfigError, SessionSettings, check_settings
 from tui import config
-from tui.app import EcsDeckApp
 from tui.config import Settings
 from tui.crash import write_crash_log
 
 #: The one command that adds what ``--demo`` needs (the sandbox's moto server stack).
 DEMO_INSTALL = "pip install 'ecsdeck[demo]'"
+
+#: ``ecsdeck NAME ...`` -> the module whose ``main(argv, account) -> exit status`` runs it
+#: (imported only when asked for). A new command is one line here.
+COMMANDS = {
+    "problems": "tui.cli_problems",
+}
 
 
 def demo_installed() -> bool:
@@ -55,26 +65,53 @@ def start_sandbox(settings: Settings) -> tuple[subprocess.Popen[str], Settings]:
     )
 
 
-def main(argv: list[str] | None = None) -> None:
-    try:
-        settings = config.load(argv)
-    except config.SettingsError as exc:
-        fail(str(exc))
+@contextmanager
+def account(settings: Settings) -> Iterator[Settings]:
+    """The settings to talk to AWS with, checked (profile, region, endpoint) before any request:
+    for ``--demo``, pointed at the sandbox, which is stopped when the block ends."""
     sandbox = None
     if settings.demo:
         sandbox, settings = start_sandbox(settings)
     try:
-        check_settings(
-            SessionSettings(
-                profile=settings.profile,
-                region=settings.region,
-                endpoint_url=settings.endpoint_url,
+        try:
+            check_settings(
+                SessionSettings(
+                    profile=settings.profile,
+                    region=settings.region,
+                    endpoint_url=settings.endpoint_url,
+                )
             )
-        )
-    except SessionConfigError as exc:
+        except SessionConfigError as exc:
+            fail(str(exc))
+        yield settings
+    finally:
         if sandbox is not None:
             sandbox.terminate()
+            try:
+                sandbox.wait(timeout=10)
+            except Exception:
+                sandbox.kill()
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv and argv[0] in COMMANDS:
+        command = importlib.import_module(COMMANDS[argv[0]])
+        try:
+            raise SystemExit(command.main(argv[1:], account))
+        except config.SettingsError as exc:
+            fail(str(exc))
+    try:
+        settings = config.load(argv)
+    except config.SettingsError as exc:
         fail(str(exc))
+    with account(settings) as settings:
+        run_app(settings)
+
+
+def run_app(settings: Settings) -> None:
+    from tui.app import EcsDeckApp  # here: a command for scripts never loads textual
+
     app = EcsDeckApp(settings)
     try:
         app.run()  # restores the terminal however it ends
@@ -85,13 +122,6 @@ def main(argv: list[str] | None = None) -> None:
             file=sys.stderr,
         )
         raise SystemExit(1) from None
-    finally:
-        if sandbox is not None:
-            sandbox.terminate()
-            try:
-                sandbox.wait(timeout=10)
-            except Exception:
-                sandbox.kill()
     if app.crash_log:
         print(f"ecsdeck: unexpected error; the traceback is in {app.crash_log}", file=sys.stderr)
     if app.return_code:
