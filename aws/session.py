@@ -26,6 +26,7 @@ from aws.health import ApiHealth
 
 if TYPE_CHECKING:
     from types_aiobotocore_application_autoscaling import ApplicationAutoScalingClient
+    from types_aiobotocore_cloudtrail import CloudTrailClient
     from types_aiobotocore_cloudwatch import CloudWatchClient
     from types_aiobotocore_ec2 import EC2Client
     from types_aiobotocore_ecr import ECRClient
@@ -34,7 +35,17 @@ if TYPE_CHECKING:
     from types_aiobotocore_logs import CloudWatchLogsClient
     from types_aiobotocore_sts import STSClient
 
-SERVICES = ("ecs", "ecr", "elbv2", "logs", "ec2", "sts", "cloudwatch", "application-autoscaling")
+SERVICES = (
+    "ecs",
+    "ecr",
+    "elbv2",
+    "logs",
+    "ec2",
+    "sts",
+    "cloudwatch",
+    "application-autoscaling",
+    "cloudtrail",
+)
 #: Attribute of :class:`Clients` for a botocore service name that is not a Python identifier.
 ATTRIBUTES = {"application-autoscaling": "autoscaling"}
 
@@ -195,6 +206,8 @@ class Clients:
     cloudwatch: CloudWatchClient
     #: Application Auto Scaling (the scalable target and policies of a service).
     autoscaling: ApplicationAutoScalingClient
+    #: CloudTrail (LookupEvents: who made a change), read through aws.cloudtrail's pacer.
+    cloudtrail: CloudTrailClient
 
     def __init__(self, settings: SessionSettings, session: AioSession) -> None:
         self.settings = settings

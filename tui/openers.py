@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 
 from aws import ecs
 from aws.errors import explain
+from aws.models import Cluster, Service
 from tui.text import clean
 
 if TYPE_CHECKING:
-    from aws.models import Cluster
     from tui.deck import DeckApp
 
 
@@ -74,6 +74,25 @@ async def open_services(app: DeckApp, cluster_name: str | None) -> None:
     cluster = await _cluster_for(app, cluster_name, "services")
     if cluster is not None:
         await app.show("services", cluster=cluster)
+
+
+async def open_changes(app: DeckApp, cluster_name: str | None) -> None:
+    """The timeline of CLUSTER; without it, of the service or cluster on screen, else the
+    account-Region."""
+    if cluster_name:
+        cluster = await find_cluster(app, cluster_name)
+        if cluster is not None:
+            await app.show("changes", cluster=cluster)
+        return
+    # The pane's own cluster and service, not the clusters pane's selection: there, the account.
+    cluster = getattr(app.screen, "cluster", None)
+    service = getattr(app.screen, "service", None)
+    if not isinstance(cluster, Cluster):
+        await app.show("changes")
+    elif isinstance(service, Service):
+        await app.show("changes", cluster=cluster, service=service)
+    else:
+        await app.show("changes", cluster=cluster)
 
 
 async def open_tasks(app: DeckApp, cluster_name: str | None) -> None:

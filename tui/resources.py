@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from aws.errors import explain
 from tui.openers import (
+    open_changes,
     open_clusters,
     open_ecr,
     open_instances,
@@ -110,6 +111,14 @@ RESOURCES: tuple[Resource, ...] = (
             "pick a service first (Enter on a cluster, then the cursor on a service), "
             "then :dp or p.",
         ),
+    ),
+    Resource(
+        "changes",
+        ("ch", "change"),
+        "What changed and who did it (the current cluster or service; CLUSTER; or the account)",
+        arg="CLUSTER",
+        open=open_changes,
+        completes="clusters",
     ),
     Resource(
         "instances",

@@ -21,6 +21,7 @@ from typing import Any
 from textual.screen import Screen
 
 from tui.screens.autoscaling import AutoscalingScreen
+from tui.screens.changes import ChangesScreen
 from tui.screens.clusters import ClustersScreen
 from tui.screens.deployments import DeploymentsScreen
 from tui.screens.diff_view import DiffScreen
@@ -89,6 +90,8 @@ PANES: tuple[Pane, ...] = (
     # Problems open what each row is about (a task, a service or a cluster): the pane decides.
     Pane("problems", lambda c: ProblemsScreen()),
     Pane("deployments", lambda c: DeploymentsScreen(c["cluster"], c["service"])),
+    # The timeline of the account, a cluster or a service: Back goes to where it was opened.
+    Pane("changes", lambda c: ChangesScreen(c.get("cluster"), c.get("service"))),
     # Views over a pane: closed with Esc, back to the pane under them.
     Pane("task", lambda c: TaskDetail(c["task"])),
     Pane("task_logs", lambda c: task_logs_screen(c["task"])),

@@ -16,6 +16,9 @@ the bench over ``POST /ecsdeck/fault?kind=...``, see :mod:`.control`, or by sett
 * ``deny-cloudwatch``: CloudWatch metrics requests (GetMetricData ...; signed for
   ``monitoring``) get ``AccessDenied`` (HTTP 403) naming the action; every other service
   answers;
+* ``deny-cloudtrail``: CloudTrail requests (``LookupEvents``; signed for ``cloudtrail``) get
+  ``AccessDeniedException`` (HTTP 400, as CloudTrail words it) naming the action; every other
+  service answers;
 * ``hang``: the request is read and never answered while the outage lasts (a black hole).
 
 ``none`` ends the outage. ``/moto-api`` and ``/ecsdeck/`` are never affected.
@@ -42,6 +45,7 @@ KINDS = (
     "expired",
     "deny-elb",
     "deny-cloudwatch",
+    "deny-cloudtrail",
     "hang",
 )
 SLOW_SECONDS = 4.0
@@ -79,6 +83,8 @@ class Outage:
         # CloudWatch signs as monitoring.
         if kind == "deny-cloudwatch" and "/monitoring/aws4_request" not in authorization:
             return None
+        if kind == "deny-cloudtrail" and "/cloudtrail/aws4_request" not in authorization:
+            return None
         if kind == "throttle" and not (elb or target.startswith("AmazonEC2ContainerService")):
             return None
         self.hits[kind] = self.hits.get(kind, 0) + 1
@@ -108,6 +114,11 @@ _DENIED_CLOUDWATCH = (
     "User: arn:aws:iam::123456789012:user/oncall is not authorized to perform: "
     "cloudwatch:GetMetricData (sandbox outage deny-cloudwatch)"
 )
+_DENIED_CLOUDTRAIL = (
+    "User: arn:aws:iam::123456789012:user/oncall is not authorized to perform: "
+    "cloudtrail:LookupEvents because no identity-based policy allows the "
+    "cloudtrail:LookupEvents action (sandbox outage deny-cloudtrail)"
+)
 #: kind -> (error code, HTTP status, message), as AWS words them.
 _ERRORS = {
     "throttle": ("ThrottlingException", 400, "Rate exceeded"),
@@ -119,6 +130,7 @@ _ERRORS = {
     ),
     "deny-elb": ("AccessDenied", 403, _DENIED),
     "deny-cloudwatch": ("AccessDenied", 403, _DENIED_CLOUDWATCH),
+    "deny-cloudtrail": ("AccessDeniedException", 400, _DENIED_CLOUDTRAIL),
 }
 
 

@@ -26,6 +26,7 @@ from aws.sandbox.control import Control
 from aws.sandbox.seed import seed_account
 from aws.sandbox.simulator import Simulator
 from aws.sandbox.specs import SERVICES, WEATHER_SERVICES, PlantedProblem, Seeded
+from aws.sandbox.trail import Trail
 
 log = logging.getLogger(__name__)
 
@@ -89,7 +90,7 @@ class Sandbox:
         moto_patches.set_manual_task_transitions()
         moto_patches.seed_ids(self.seed)
         began = time.perf_counter()
-        control = Control(Server.moto_app())
+        control = Control(Trail(Server.moto_app()))
         server = Server(AwsLike(control), port=self.port)
         control.outage = server.wrapper.outage
         url = server.start()

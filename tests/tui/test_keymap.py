@@ -28,6 +28,7 @@ from tui import (
 from tui.app import EcsDeckApp
 from tui.screens.autoscaling import AutoscalingScreen
 from tui.screens.base import PollingScreen
+from tui.screens.changes import ChangesScreen
 from tui.screens.clusters import ClustersScreen
 from tui.screens.deployments import DeploymentsScreen
 from tui.screens.dialogs.picker import PickerScreen
@@ -66,6 +67,7 @@ BINDER: dict[str, type] = {
     "images": ImagesScreen,
     "problems": ProblemsScreen,
     "deployments": DeploymentsScreen,
+    "changes": ChangesScreen,
     "logs": LogsScreen,
     "task_detail": TaskDetail,
     "events": EventsScreen,

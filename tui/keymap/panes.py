@@ -242,6 +242,16 @@ PANE_KEYS: tuple[Key, ...] = (
         id="events",
         show=False,
     ),
+    Key(
+        ("service",),
+        "w",
+        "changes",
+        "Changes",
+        tooltip="What changed: deployments, registrations, scaling, and who made each call",
+        id="changes",
+        show=False,
+        palette=True,
+    ),
     # -- instances -----------------------------------------------------------------------------
     Key(("instances",), "enter", "open", "Tasks", tooltip="Tasks placed on this instance"),
     Key(

@@ -307,6 +307,9 @@ class ServiceScreen(
     def action_events(self) -> None:
         self.deck.open("events", service=self.service)
 
+    def action_changes(self) -> None:
+        self.deck.open("changes", cluster=self.cluster, service=self.service)
+
     def action_revisions(self) -> None:
         from aws.plan import family_revision
 

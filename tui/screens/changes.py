@@ -1,0 +1,102 @@
+"""`:changes` / `:ch` (and `w` on a service): what changed, newest first, and who did it.
+
+Deployments started, completed, failed and rolled back, task-definition registrations, scaling,
+and the write calls CloudTrail recorded with the caller's ARN and where the call came from
+(aws/changes.py). Without cloudtrail:LookupEvents the rows ECS gives stay and one line says what
+is missing and which permission adds it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+
+from aws.changes import Change, Scope, read_changes
+from aws.models import Cluster, Service
+from tui import keymap
+from tui.screens.base import PollingScreen
+from tui.text import age, clean, safe
+from tui.widgets.live_table import LiveTable, Row
+from tui.widgets.quiet_static import QuietStatic
+
+COLUMNS = [
+    ("when", "WHEN"),
+    ("what", "WHAT"),
+    ("who", "WHO"),
+    ("where", "WHERE/DETAIL"),
+]
+KIND_STYLE = {"deployment": "bold", "registration": "cyan", "scale": "yellow", "call": ""}
+
+
+def change_row(ch: Change) -> Row:
+    failed = "failed" in ch.what or "rolled back" in ch.what
+    where = ch.where
+    if ch.service and ch.kind == "deployment":
+        where = f"{ch.service}: {where}"
+    cells = (
+        Text(age(ch.at), no_wrap=True),
+        safe(ch.what, "bold red" if failed else KIND_STYLE.get(ch.kind, ""), 60),
+        safe(ch.who or "-", "" if ch.who else "dim", 60),
+        safe(where, "dim", 80),
+    )
+    hay = f"{ch.what} {ch.who} {ch.where} {ch.cluster} {ch.service}".lower()
+    return Row(ch.id, cells, hay, (-ch.at.timestamp(), ch.id))
+
+
+class ChangesScreen(PollingScreen):
+    pane_name = "changes"
+    BINDINGS = keymap.bindings_for("changes")
+    DEFAULT_CSS = """
+    ChangesScreen #note { height: auto; padding: 0 1; }
+    ChangesScreen #changes { height: 1fr; }
+    """
+
+    def __init__(self, cluster: Cluster | None = None, service: Service | None = None) -> None:
+        where = "account" if cluster is None else cluster.name
+        if service is not None:
+            where = f"{where} › {service.name}"
+        self.crumb = f"changes › {where}"
+        super().__init__()
+        self.cluster = cluster
+        self.service = service
+        self.changes: dict[str, Change] = {}
+        self.notes: tuple[str, ...] = ()
+
+    def compose_body(self) -> ComposeResult:
+        yield QuietStatic("", id="note")
+        yield LiveTable(COLUMNS, id="changes")
+
+    @property
+    def changes_table(self) -> LiveTable:
+        return self.query_one("#changes", LiveTable)
+
+    @property
+    def scope(self) -> Scope:
+        return Scope(
+            self.cluster.arn if self.cluster else None,
+            self.service.arn if self.service else None,
+        )
+
+    async def tick(self) -> None:
+        timeline = await read_changes(self.deck.clients, self.scope)
+        self.changes = {ch.id: ch for ch in timeline.changes}
+        self.notes = timeline.notes
+        note = self.query_one("#note", QuietStatic)
+        note.display = bool(self.notes)
+        note.update(Text(clean(" · ".join(self.notes), 400), style="yellow"))
+        self.changes_table.set_rows([change_row(ch) for ch in timeline.changes])
+
+    def context(self) -> dict[str, Any]:
+        return {"cluster": self.cluster, "service": self.service}
+
+    def current_cluster(self) -> Cluster | None:
+        return self.cluster
+
+    def selected_resource(self) -> Change | None:
+        key = self.changes_table.selected_key
+        return self.changes.get(key) if key else None
+
+    def row_context(self, table: LiveTable, key: str) -> dict[str, Any] | None:
+        return None
