@@ -27,6 +27,7 @@ DEMO_INSTALL = "pip install 'ecsdeck[demo]'"
 #: (imported only when asked for). A new command is one line here.
 COMMANDS = {
     "problems": "tui.cli_problems",
+    "changes": "tui.cli_changes",
 }
 
 
