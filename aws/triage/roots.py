@@ -18,11 +18,9 @@ from aws.ecr import parse_image_uri
 from aws.ecr_models import Image
 from aws.elb_models import TargetGroup
 from aws.models import Cluster, ContainerInstance, Service, Task, TaskDefinition
+from aws.problem_models import CHAIN
 from aws.triage.causes import StopCause, stop_cause
 from aws.words import plural
-
-#: Between the links of a chain in a problem's ``why``.
-CHAIN = " → "
 
 _ROLE = re.compile(r"assumed-role/([^/\s]+)/")
 _ACTION = re.compile(r"not authorized to perform:? ([\w-]+:[\w*]+)")
