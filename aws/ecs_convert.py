@@ -163,6 +163,7 @@ def service_from_dict(d: Doc) -> Service:
         enable_execute_command=cv.b(d, "enableExecuteCommand"),
         placement_constraints=_placement(d, "placementConstraints", "expression"),
         placement_strategy=_placement(d, "placementStrategy", "field"),
+        health_check_grace_period=cv.i(d, "healthCheckGracePeriodSeconds"),
     )
 
 

@@ -36,7 +36,21 @@ def target_group_from_dict(d: Doc) -> TargetGroup:
         vpc_id=cv.s(d, "VpcId"),
         health_check_path=cv.s(d, "HealthCheckPath"),
         load_balancer_arns=cv.strs(d, "LoadBalancerArns"),
+        health_check_protocol=cv.s(d, "HealthCheckProtocol"),
+        health_check_port=cv.s(d, "HealthCheckPort"),
+        health_check_matcher=_matcher(d.get("Matcher")),
+        health_check_interval=cv.i(d, "HealthCheckIntervalSeconds"),
+        health_check_timeout=cv.i(d, "HealthCheckTimeoutSeconds"),
+        healthy_threshold=cv.i(d, "HealthyThresholdCount"),
+        unhealthy_threshold=cv.i(d, "UnhealthyThresholdCount"),
     )
+
+
+def _matcher(m: object) -> str | None:
+    """The codes a health check accepts: HttpCode for HTTP(S), GrpcCode for gRPC."""
+    if not isinstance(m, dict):
+        return None
+    return cv.s(m, "HttpCode") or cv.s(m, "GrpcCode")
 
 
 async def read_target_groups(c: Clients, arns: Sequence[str]) -> list[TargetGroup]:

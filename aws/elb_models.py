@@ -32,3 +32,12 @@ class TargetGroup:
     vpc_id: str | None
     health_check_path: str | None
     load_balancer_arns: tuple[str, ...] = ()
+    #: The health check, as DescribeTargetGroups reports it (the port is "traffic-port" or a
+    #: number; the matcher is an HTTP code list such as "200" or "200-299").
+    health_check_protocol: str | None = None
+    health_check_port: str | None = None
+    health_check_matcher: str | None = None
+    health_check_interval: int | None = None
+    health_check_timeout: int | None = None
+    healthy_threshold: int | None = None
+    unhealthy_threshold: int | None = None

@@ -138,6 +138,9 @@ class Service:
     enable_execute_command: bool | None = None
     placement_constraints: tuple[PlacementRule, ...] = ()
     placement_strategy: tuple[PlacementRule, ...] = ()
+    #: healthCheckGracePeriodSeconds: how long ECS ignores failing load balancer health checks
+    #: of a new task (None when the service has no load balancer or never set it).
+    health_check_grace_period: int | None = None
 
     @property
     def primary(self) -> Deployment | None:

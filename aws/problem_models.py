@@ -8,6 +8,10 @@ from datetime import datetime
 #: What a Problem can be about, in the order the problems view groups them.
 PROBLEM_KINDS = ("rollout", "targets", "stopped", "short", "stuck", "instance")
 
+#: Between the links of a cause chain in a ``why`` (aws.triage.chains): what AWS reported, then
+#: what that points at, then the root; a view may show each link on its own line.
+CHAIN = " → "
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:

@@ -9,7 +9,7 @@
 * ``EC2ContainerServiceResponse.create_service`` honours ``capacityProviderStrategy`` (moto drops
   it and reports launchType EC2) and keeps ``deploymentConfiguration`` (moto drops it; ECS echoes
   it, circuit breaker included, with its defaults filled in) and ``enableExecuteCommand`` (moto
-  drops it; ECS echoes it, false by default). ECS Exec itself is in :mod:`.exec_agent`.
+  drops it; ECS echoes it, false by default) and ``healthCheckGracePeriodSeconds``. ECS Exec itself is in :mod:`.exec_agent`.
 * ``EC2ContainerServiceBackend.stop_task`` records stopCode/stoppedAt like ECS does.
 * ``EC2ContainerServiceBackend.describe_tasks`` looks tasks up in the named cluster instead of
   scanning every task of every cluster per requested id (the ``--services 2000`` bench).
@@ -148,6 +148,9 @@ def _create_service(create_service: Callable[..., Any]) -> Callable[..., Any]:
         )
         set_deployment_configuration(service, self._get_param("deploymentConfiguration"))
         service.enable_execute_command = bool(self._get_param("enableExecuteCommand", False))
+        grace = self._get_param("healthCheckGracePeriodSeconds")
+        if grace is not None:  # moto drops it; ECS describes it back
+            service.health_check_grace_period_seconds = int(grace)
         # moto drops the placement rules; ECS keeps them and describes them back.
         for param, attribute in (
             ("placementStrategy", "placement_strategy"),

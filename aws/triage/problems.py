@@ -37,6 +37,7 @@ from aws.paging import SERVICES_PER_DESCRIBE
 from aws.problem_models import Problem
 from aws.session import Clients
 from aws.triage.causes import trouble_events, unhealthy_target_group
+from aws.triage.chains import Chains
 from aws.triage.reads import Allowance, ClusterState
 from aws.triage.rules import (
     TARGET_STATES,
@@ -131,6 +132,8 @@ class ProblemWatch:
         self._join_missed: dict[str, frozenset[str]] = {}
         self._problem_services: set[str] = set()
         self._problem_clusters: set[str] = set()
+        #: Follows each problem's why one or two links further (aws.triage.chains).
+        self.chains = Chains()
         self.last: ProblemReport | None = None
         self._lock = asyncio.Lock()
 
@@ -156,6 +159,7 @@ class ProblemWatch:
             await asyncio.gather(*(self._read_cluster(c, st, now, errors, unread) for st in active))
             await self._read_targets(c, now, errors)
             problems = newest_first(self._judge(now))
+            problems = await self.chains.deepen(c, problems, self._clusters, now)
         self._problem_services = {p.service_arn for p in problems if p.service_arn}
         self._problem_clusters = {p.cluster_arn for p in problems if p.kind == "instance"}
         report = ProblemReport(

@@ -19,7 +19,7 @@ from textual.widgets import DataTable
 from aws import ecs
 from aws.errors import explain
 from aws.models import Cluster, arn_tail
-from aws.problem_models import Problem
+from aws.problem_models import CHAIN, Problem
 from tui import keymap
 from tui.problem_feed import ProblemsUpdated, Resolved
 from tui.screens.base import PollingScreen
@@ -116,7 +116,11 @@ def detail_text(p: Problem | None, resolved: Resolved | None = None) -> Text:
     if p.since:
         when = utc_stamp(p.since)
         t.append(f"  since {when}", style="dim")
-    t.append(f"\n{clean(p.why, 600)}", style="red" if p.severity == "error" else "yellow")
+    style = "red" if p.severity == "error" else "yellow"
+    first, *links = p.why.split(CHAIN)  # a cause chain: each further link on its own line
+    t.append(f"\n{clean(first, 600)}", style=style)
+    for link in links:
+        t.append(f"\n  → {clean(link, 600)}", style=style)
     culprit = []
     if p.task_arn:
         culprit.append(f"task {arn_tail(p.task_arn)}")
