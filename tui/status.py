@@ -94,6 +94,16 @@ def service_health(service: Service) -> Text:
     return badge(OK, "steady", "green")
 
 
+def service_state(service: Service, failing_targets: int = 0) -> Text:
+    """The service's state, the same words in the services list and on its pane. ECS calls a
+    service steady when its counts match, even while its targets fail their health checks;
+    ``✓ steady`` beside them would read as fine, so it says ``✗ targets failing``."""
+    health = service_health(service)
+    if failing_targets and health.plain == f"{OK} steady":
+        return badge(BAD, "targets failing", "bold red")
+    return health
+
+
 def task_counts(service: Service) -> Text:
     text = f"{service.running}/{service.desired}"
     if service.pending:

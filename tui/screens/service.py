@@ -31,7 +31,7 @@ from tui.screens.base import PollingScreen
 from tui.status import (
     aged_cells,
     not_refreshed,
-    service_health,
+    service_state,
     target_reason,
     target_state,
 )
@@ -99,9 +99,9 @@ def summary(
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(clean(s.name, 60), style="bold")
     text.append("  ")
-    text.append_text(service_health(s))
+    text.append_text(service_state(s, unhealthy_targets))
     if unhealthy_targets:
-        text.append(f"  ✗ {plural(unhealthy_targets, 'target')} unhealthy", style="bold red")
+        text.append(f" ({plural(unhealthy_targets, 'target')} unhealthy)", style="bold red")
     text.append(f"  desired {s.desired} · running {s.running} · pending {s.pending}")
     text.append(f" · {clean(s.compute, 30)} · {clean(short_arn(s.task_definition), 50)}")
     if usage is not None:
