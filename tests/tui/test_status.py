@@ -87,3 +87,22 @@ def test_events_view_flags_trouble_and_keeps_text_inert() -> None:
     text = console.export_text()
     assert "✗ (service web) was unable to place a task [b]x[/b]" in text
     assert re.search(r"-   +\(service web\) has reached a steady state\.", text)
+
+
+def test_task_counts_read_run_des_everywhere() -> None:
+    """One order for task counts, RUN/DES as the services list: the deployments view, the
+    service pane's summary and its deployment lines, and the scale dialog."""
+    from tui.screens import deployments, services
+    from tui.screens.service import summary
+
+    primary = replace(svc(3, 1).deployments[0], pending=2)
+    service = replace(svc(3, 1), pending=2, deployments=(primary,))
+    assert dict(deployments.COLUMNS)["tasks"] == dict(services.COLUMNS)["tasks"] == "RUN/DES"
+    listed = services.service_row(service).cells[2].plain
+    assert listed == "1/3 +2p"
+    shown = deployments.deployment_row(primary).cells[2]
+    assert shown.plain == listed and shown.style == "bold red"  # short: red, as the list
+    text = summary(service).plain
+    first, deployment_line = text.splitlines()[:2]
+    assert "1/3 running · 2 pending" in first and "desired" not in first
+    assert "1/3 running · 2 pending" in deployment_line

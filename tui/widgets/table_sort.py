@@ -71,7 +71,6 @@ SORT_LETTERS = {
     "CPU LEFT": "F",
     "CREATED": "C",
     "DEPLOYMENT": "P",
-    "DES/RUN/PEND": "S",
     "DIGEST": "D",
     "EC2 ID": "C",
     "FAILED": "F",
@@ -90,7 +89,7 @@ SORT_LETTERS = {
     "PROBLEMS": "P",
     "PROVIDERS": "R",
     "PUSHED": "P",
-    "REASON": "R",
+    "REASON": "S",  # R is RUN/DES, beside it on deployments
     "REGISTERED": "S",
     "REPOSITORY": "R",
     "REVISION": "R",
