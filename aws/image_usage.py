@@ -1,5 +1,6 @@
 """Which services run an ECR image: the container images of each service's current task
-definition, matched against a repository's images.
+definition and of every deployment that still has running tasks (a failed rollout leaves the
+old revision serving: its image is the one in use), matched against a repository's images.
 
 A task definition names an image by tag (``repo:1.4.0``, no tag meaning ``latest``) or by digest
 (``repo@sha256:...``). A tag reference is matched to the image that holds the tag now, which is
@@ -26,7 +27,8 @@ from aws.session import Clients
 
 @dataclass(frozen=True, slots=True)
 class ImageUse:
-    """One container of a service's current task definition, and the image it names."""
+    """One container of a service's current task definition (or of a deployment with running
+    tasks), and the image it names."""
 
     service: Service
     container: str
@@ -42,20 +44,28 @@ class ClusterImages:
     uses: tuple[ImageUse, ...]
 
 
+def revisions_in_use(service: Service) -> list[str]:
+    """The service's current task definition, then those of its deployments with running
+    tasks: the current one alone says nothing of what runs while a rollout is stuck or failed."""
+    running = (d.task_definition for d in service.deployments if d.running > 0)
+    return unique([*filter(None, [service.task_definition]), *running])
+
+
 async def read_image_uses(c: Clients, cluster: str) -> ClusterImages:
-    """Every container image of the cluster's ACTIVE services' current task definitions."""
+    """Every container image of the cluster's ACTIVE services' revisions in use."""
     _, services = await ecs.read_services(c, cluster)
     active = [s for s in services if s.status == "ACTIVE" and s.task_definition]
-    arns = unique(s.task_definition for s in active if s.task_definition)
+    arns = unique(a for s in active for a in revisions_in_use(s))
     definitions = dict(
         zip(arns, await gather_bounded(ecs.read_task_definition(c, a) for a in arns), strict=True)
     )
-    uses = [
-        ImageUse(s, container, image)
+    uses = {
+        (s.arn, container, image): ImageUse(s, container, image)
         for s in active
-        for container, image in definitions[s.task_definition or ""].container_images.items()
-    ]
-    return ClusterImages(tuple(active), tuple(uses))
+        for arn in revisions_in_use(s)
+        for container, image in definitions[arn].container_images.items()
+    }
+    return ClusterImages(tuple(active), tuple(uses.values()))
 
 
 def in_repository(uri: str, repository_uri: str) -> bool:
@@ -82,7 +92,7 @@ def users_of(uses: Iterable[ImageUse], repository_uri: str, image: Image) -> lis
 def services_first(
     services: Sequence[Service], uses: Iterable[ImageUse], repository_uri: str
 ) -> list[Service]:
-    """Services whose current task definition uses the repository first, then the others
+    """Services whose revisions in use name the repository first, then the others
     (each group by name): the order of the "new revision with this image" picker."""
     using = {u.service.arn for u in uses if in_repository(u.image, repository_uri)}
     return sorted(services, key=lambda s: (s.arn not in using, s.name))

@@ -94,12 +94,30 @@ def service_health(service: Service) -> Text:
     return badge(OK, "steady", "green")
 
 
+def service_state(service: Service, failing_targets: int = 0) -> Text:
+    """The service's state, the same words in the services list and on its pane. ECS calls a
+    service steady when its counts match, even while its targets fail their health checks;
+    ``✓ steady`` beside them would read as fine, so it says ``✗ targets failing``."""
+    health = service_health(service)
+    if failing_targets and health.plain == f"{OK} steady":
+        return badge(BAD, "targets failing", "bold red")
+    return health
+
+
+def run_des(running: int, desired: int, pending: int = 0) -> Text:
+    """Task counts as RUN/DES (``2/3 +1p``: one more pending), the one order ecsdeck writes
+    them in on every pane; red while short."""
+    text = f"{running}/{desired}" + (f" +{pending}p" if pending else "")
+    return Text(text, style="bold red" if running < desired else "", no_wrap=True)
+
+
+def running_words(running: int, desired: int, pending: int = 0) -> str:
+    """The same counts in a sentence: ``2/3 running · 1 pending`` (RUN/DES, as the columns)."""
+    return f"{running}/{desired} running" + (f" · {pending} pending" if pending else "")
+
+
 def task_counts(service: Service) -> Text:
-    text = f"{service.running}/{service.desired}"
-    if service.pending:
-        text += f" +{service.pending}p"
-    style = "bold red" if service.running < service.desired else ""
-    return Text(text, style=style, no_wrap=True)
+    return run_des(service.running, service.desired, service.pending)
 
 
 def not_refreshed(exc: BaseException, api: str, seconds: float | None) -> Text:

@@ -128,3 +128,25 @@ def test_users_of_an_image_and_the_picker_order() -> None:
     assert [u.service.name for u in users_of(uses, REPO, IMAGE)] == ["api"]
     ordered = services_first([other, worker, api], uses, REPO)
     assert [s.name for s in ordered] == ["api", "worker", "other"]
+
+
+async def test_used_by_counts_the_revision_a_failed_rollout_left_running(
+    sandbox_problems: str,
+) -> None:
+    """billing-prod/invoice-api's rollout to a never-pushed tag failed: its current task
+    definition names that tag, while every running task runs the previous revision's image.
+    Both are in use; the one that runs is the one that matters."""
+    from aws.image_usage import read_image_uses
+    from aws.sandbox.planted import BROKEN_TAG
+
+    async with open_clients(sandbox_problems) as c:
+        found = await read_image_uses(c, "billing-prod")
+    service = next(s for s in found.services if s.name == "invoice-api")
+    running = next(d for d in service.deployments if d.running > 0)
+    assert running.task_definition != service.task_definition
+    images = {u.image for u in found.uses if u.service.name == "invoice-api"}
+    assert any(i.endswith(f":{BROKEN_TAG}") for i in images)
+    served = {i for i in images if not i.endswith(f":{BROKEN_TAG}")}
+    assert served, images
+    mine = [(u.container, u.image) for u in found.uses if u.service.name == "invoice-api"]
+    assert len(mine) == len(set(mine))  # a revision both current and running counts once

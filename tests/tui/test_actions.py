@@ -106,7 +106,7 @@ async def test_scale_by_keyboard(live_sandbox, make_app):
         await pilot.press("s")
         await wait_for(pilot, lambda: isinstance(app.screen, ScaleScreen))
         dialog = app.screen
-        assert "desired 2 · running 2 · pending 0" in str(dialog.query_one("#counts").render())
+        assert "2/2 running" in str(dialog.query_one("#counts").render())
         await type_text(pilot, "4")
         assert "2 -> 4" in str(dialog.query_one("#preview").render())
         await pilot.press("enter")

@@ -126,3 +126,45 @@ def test_natural_key_reads_only_ascii_digits_as_numbers() -> None:
         "svc-10",
         "svc-²",
     ]
+
+
+class ClustersTableApp(App[None]):
+    def compose(self) -> ComposeResult:
+        from tui.screens.clusters import COLUMNS
+
+        yield LiveTable(COLUMNS)
+
+
+async def test_problems_sorts_worst_first_then_flips() -> None:
+    """PROBLEMS by its meaning, not its symbols' code points: the first press puts the most
+    ``✗`` first, then ``!``, then ``✓``, then clusters not read yet; the second press flips."""
+    from aws.models import Cluster
+    from tui.screens.clusters import cluster_row
+
+    counts = {
+        "ok": (0, 0),
+        "warn1": (0, 1),
+        "bad1": (1, 0),
+        "unread": None,
+        "warn3": (0, 3),
+        "bad2": (2, 5),
+    }
+    app = ClustersTableApp()
+    async with app.run_test(size=(100, 20)) as pilot:
+        table = app.query_one(LiveTable)
+        clusters = {n: Cluster(f"arn:{n}", n, "ACTIVE", 1, 1, 0, 0) for n in counts}
+        table.set_rows([cluster_row(clusters[n], c) for n, c in counts.items()])
+        table.focus()
+        await pilot.press("P")
+        worst_first = ["bad2", "bad1", "warn3", "warn1", "ok", "unread"]
+        shown = [table.get_cell(k, "name").plain for k in table.shown_keys()]
+        assert shown == worst_first
+        await pilot.press("P")
+        shown = [table.get_cell(k, "name").plain for k in table.shown_keys()]
+        assert shown == worst_first[::-1]
+        # a report that lands while sorted keeps the order: ok turns the worst, goes first
+        await pilot.press("P")  # ascending again
+        counts["ok"] = (3, 0)
+        table.set_rows([cluster_row(clusters[n], c) for n, c in counts.items()])
+        await pilot.pause()
+        assert table.shown_keys()[:2] == ["arn:ok", "arn:bad2"]

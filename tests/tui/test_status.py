@@ -46,7 +46,28 @@ def test_service_summary_says_when_targets_fail() -> None:
     from tui.screens.service import summary
 
     assert "unhealthy" not in summary(svc(2, 2)).plain
-    assert "✗ 2 targets unhealthy" in summary(svc(2, 2), unhealthy_targets=2).plain
+    assert "2 targets unhealthy" in summary(svc(2, 2), unhealthy_targets=2).plain
+
+
+def test_the_list_and_the_pane_say_the_same_state() -> None:
+    """One state function: a steady service whose targets all fail reads ``✗ targets failing``
+    in the services list and on its pane, never ``✓ steady`` in one of them."""
+    from tui.screens.service import summary
+    from tui.screens.services import state_cell
+
+    for service, counts in (
+        (svc(3, 3), {"unhealthy": 3}),
+        (svc(3, 3), {"healthy": 2, "unhealthy.draining": 1}),
+        (svc(3, 3), {"healthy": 3}),
+        (svc(3, 3, "IN_PROGRESS"), {"unhealthy": 3}),
+        (svc(4, 3), {"unhealthy": 1, "healthy": 2}),
+    ):
+        listed = state_cell(service, counts).plain
+        unhealthy = counts.get("unhealthy", 0) + counts.get("unhealthy.draining", 0)
+        first_line = summary(service, unhealthy_targets=unhealthy).plain.splitlines()[0]
+        assert first_line.startswith(f"web  {listed}"), (listed, first_line)
+        assert "✓ steady" not in first_line or not unhealthy
+    assert state_cell(svc(3, 3), {"unhealthy": 3}).plain == "✗ targets failing"
 
 
 def test_events_view_flags_trouble_and_keeps_text_inert() -> None:
@@ -66,3 +87,22 @@ def test_events_view_flags_trouble_and_keeps_text_inert() -> None:
     text = console.export_text()
     assert "✗ (service web) was unable to place a task [b]x[/b]" in text
     assert re.search(r"-   +\(service web\) has reached a steady state\.", text)
+
+
+def test_task_counts_read_run_des_everywhere() -> None:
+    """One order for task counts, RUN/DES as the services list: the deployments view, the
+    service pane's summary and its deployment lines, and the scale dialog."""
+    from tui.screens import deployments, services
+    from tui.screens.service import summary
+
+    primary = replace(svc(3, 1).deployments[0], pending=2)
+    service = replace(svc(3, 1), pending=2, deployments=(primary,))
+    assert dict(deployments.COLUMNS)["tasks"] == dict(services.COLUMNS)["tasks"] == "RUN/DES"
+    listed = services.service_row(service).cells[2].plain
+    assert listed == "1/3 +2p"
+    shown = deployments.deployment_row(primary).cells[2]
+    assert shown.plain == listed and shown.style == "bold red"  # short: red, as the list
+    text = summary(service).plain
+    first, deployment_line = text.splitlines()[:2]
+    assert "1/3 running · 2 pending" in first and "desired" not in first
+    assert "1/3 running · 2 pending" in deployment_line

@@ -115,6 +115,40 @@ async def test_a_failed_rollout_shows_in_problems_services_and_deployments(
         assert "circuit breaker on (no rollback)" in str(config)
 
 
+async def test_c_and_y_on_a_problem_act_on_its_culprit(
+    sandbox_problems: str, make_app: Any
+) -> None:
+    """`c` copies the culprit's ARN (the task, else the instance, else the service) and `y`
+    shows AWS's description of it, as on the culprit's own pane."""
+    from tui.screens.json_view import JsonScreen
+
+    app = make_app(sandbox_problems)
+    async with app.run_test(size=(120, 36)) as pilot:
+        screen = await open_problems(app, pilot, len(EXPECTED))
+        t = screen.problems_table
+        for key in keys(t):
+            p = screen.shown[key]
+            culprit = p.task_arn or p.container_instance_arn or p.service_arn or p.cluster_arn
+            t.move_cursor(row=t.get_row_index(key))
+            await pilot.press("c")
+            await wait_for(pilot, lambda culprit=culprit: app.clipboard == culprit)
+        stopped = next(screen.shown[k] for k in keys(t) if screen.shown[k].kind == "stopped")
+        t.move_cursor(row=t.get_row_index(stopped.key))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, JsonScreen))
+        await wait_for(pilot, lambda: app.clipboard.startswith("{"))
+        assert json.loads(app.clipboard)["tasks"][0]["taskArn"] == stopped.task_arn
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        instance = next(screen.shown[k] for k in keys(t) if screen.shown[k].kind == "instance")
+        t.move_cursor(row=t.get_row_index(instance.key))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, JsonScreen))
+        await wait_for(pilot, lambda: "containerInstances" in app.clipboard)
+        found = json.loads(app.clipboard)["containerInstances"][0]
+        assert found["containerInstanceArn"] == instance.container_instance_arn
+
+
 # ---------------------------------------------------------------- a problem clears (own sandbox)
 
 

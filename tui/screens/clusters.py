@@ -52,6 +52,15 @@ def problems_cell(counts: tuple[int, int] | None) -> Text:
     return Text(OK, style="green", no_wrap=True)
 
 
+def problems_rank(counts: tuple[int, int] | None) -> tuple[int, int, int]:
+    """Where PROBLEMS sorts: worst first on the first press (most ``✗``, then most ``!``,
+    then ``✓``), clusters not read yet (``…``) last."""
+    if counts is None:
+        return (1, 0, 0)
+    errors, warnings = counts
+    return (0, -errors, -warnings)
+
+
 def cluster_row(cluster: Cluster, problems: tuple[int, int] | None = None) -> Row:
     status = cluster.status or "?"
     status_cell = (
@@ -73,7 +82,8 @@ def cluster_row(cluster: Cluster, problems: tuple[int, int] | None = None) -> Ro
         safe(", ".join(cluster.capacity_providers) or "-", limit=60),
     )
     order = (status != "ACTIVE", natural_key(cluster.name))
-    return Row(cluster.arn, cells, f"{cluster.name} {status}".lower(), order)
+    hay = f"{cluster.name} {status}".lower()
+    return Row(cluster.arn, cells, hay, order, {"problems": problems_rank(problems)})
 
 
 class ClustersScreen(PollingScreen):

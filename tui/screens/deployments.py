@@ -18,6 +18,7 @@ from aws import ecs
 from aws.models import Cluster, Deployment, DeploymentConfig, Service
 from tui.follow import follow_line
 from tui.screens.base import PollingScreen
+from tui.status import run_des
 from tui.text import age, clean, safe, short_arn, utc_stamp
 from tui.widgets.live_table import LiveTable, Row
 from tui.widgets.quiet_static import QuietStatic
@@ -25,7 +26,7 @@ from tui.widgets.quiet_static import QuietStatic
 COLUMNS = [
     ("status", "DEPLOYMENT"),
     ("taskdef", "TASK DEF"),
-    ("tasks", "DES/RUN/PEND"),
+    ("tasks", "RUN/DES"),
     ("failed", "FAILED"),
     ("rollout", "ROLLOUT"),
     ("created", "CREATED"),
@@ -55,11 +56,10 @@ def short_reason(d: Deployment) -> str:
 def deployment_row(d: Deployment, *, gone: bool = False) -> Row:
     status = "gone" if gone else d.status
     status_style = {"PRIMARY": "bold", "ACTIVE": "yellow"}.get(status, "dim")
-    counts = f"{d.desired}/{d.running}/{d.pending}"
     cells: tuple[Text, ...] = (
         safe(status, status_style, 12),
         safe(short_arn(d.task_definition), limit=32),
-        Text(counts, style="bold red" if d.running < d.desired else "", no_wrap=True),
+        run_des(d.running, d.desired, d.pending),
         Text(str(d.failed_tasks), style="bold red" if d.failed_tasks else "dim"),
         rollout_cell(d),
         Text(age(d.created_at)),

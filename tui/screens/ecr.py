@@ -1,6 +1,6 @@
 """`:ecr [CLUSTER]`: the region's ECR repositories; Enter shows a repository's images, newest
 first, with their scan results and the services of the cluster whose current task definitions
-use each one (USED BY). `R` on an image registers a new revision of a service with it.
+or running deployments use each one (USED BY). `R` on an image registers a new revision of a service with it.
 
 Repositories and images change rarely: they are read on the first tick and then on the slow
 ``relist`` cadence (ticks in between send nothing); USED BY every ``USES_TTL`` seconds, or on
@@ -189,8 +189,8 @@ class ImagesScreen(SlowScreen):
         super().action_refresh_now()
 
     def used_by(self, image: Image) -> list[str] | None:
-        """Names of the services whose current task definition uses the image, or None while
-        unknown; ``[NO_CLUSTER]`` without a cluster."""
+        """Names of the services whose current task definition, or a deployment with running
+        tasks, uses the image; None while unknown; ``[NO_CLUSTER]`` without a cluster."""
         if self.cluster is None:
             return [NO_CLUSTER]
         if self.usage is None:

@@ -17,8 +17,9 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from aws import ecs
+from aws.ecs_convert import container_instance_from_dict, service_from_dict, task_from_dict
 from aws.errors import explain
-from aws.models import Cluster, arn_tail
+from aws.models import Cluster, ContainerInstance, Service, Task, arn_tail
 from aws.problem_models import CHAIN, Problem
 from tui import keymap
 from tui.problem_feed import ProblemsUpdated, Resolved
@@ -234,6 +235,23 @@ class ProblemsScreen(PollingScreen):
             self.notify("Select a row first.", severity="warning")
             return
         copy_console_url(self, problem)
+
+    def selected_resource(self) -> Task | ContainerInstance | Service | Cluster | None:
+        """The culprit of the selected problem, for `c` (its ARN) and `y` (AWS's description
+        of it): the task, else the container instance, else the service, else the cluster. A
+        target has no ARN and the problem does not keep its target group, so a targets problem
+        gives its service. Only the ARNs are known here: `y` reads the rest from AWS."""
+        key = self.problems_table.selected_key
+        p = self.shown.get(key) if key else None
+        if p is None:
+            return None
+        if p.task_arn:
+            return task_from_dict({"taskArn": p.task_arn, "clusterArn": p.cluster_arn})
+        if p.container_instance_arn:
+            return container_instance_from_dict({"containerInstanceArn": p.container_instance_arn})
+        if p.service_arn:
+            return service_from_dict({"serviceArn": p.service_arn, "clusterArn": p.cluster_arn})
+        return self._cluster(p)
 
     def action_open(self) -> None:
         key = self.problems_table.selected_key

@@ -31,7 +31,8 @@ from tui.screens.base import PollingScreen
 from tui.status import (
     aged_cells,
     not_refreshed,
-    service_health,
+    running_words,
+    service_state,
     target_reason,
     target_state,
 )
@@ -99,10 +100,10 @@ def summary(
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(clean(s.name, 60), style="bold")
     text.append("  ")
-    text.append_text(service_health(s))
+    text.append_text(service_state(s, unhealthy_targets))
     if unhealthy_targets:
-        text.append(f"  ✗ {plural(unhealthy_targets, 'target')} unhealthy", style="bold red")
-    text.append(f"  desired {s.desired} · running {s.running} · pending {s.pending}")
+        text.append(f" ({plural(unhealthy_targets, 'target')} unhealthy)", style="bold red")
+    text.append(f"  {running_words(s.running, s.desired, s.pending)}")
     text.append(f" · {clean(s.compute, 30)} · {clean(short_arn(s.task_definition), 50)}")
     if usage is not None:
         text.append("\n")
@@ -120,7 +121,7 @@ def summary(
         state = clean(d.rollout_state or "-", 30)
         text.append(
             f"\n  {clean(d.status, 20):<8} {clean(short_arn(d.task_definition), 40)}  "
-            f"{d.running}/{d.desired} running  {state}",
+            f"{running_words(d.running, d.desired, d.pending)}  {state}",
             style="yellow" if state == "IN_PROGRESS" else ("bold red" if state == "FAILED" else ""),
         )
         if d.failed_tasks:

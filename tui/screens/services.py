@@ -26,12 +26,9 @@ from tui import keymap
 from tui.actions import ServiceActions
 from tui.screens.base import PollingScreen
 from tui.status import (
-    BAD,
-    OK,
-    badge,
     failed_deployment,
     rollout_overdue,
-    service_health,
+    service_state,
     task_counts,
 )
 from tui.text import age, clean, natural_key, safe, short_arn
@@ -113,13 +110,9 @@ def rollout_cell(s: Service) -> Text:
 
 
 def state_cell(s: Service, counts: dict[str, int] | None) -> Text:
-    """ECS calls a service steady when its counts match, even while targets fail their health
-    checks; a steady row beside ``✗ 118/120`` targets would read as fine, so it says so."""
-    health = service_health(s)
-    failing = counts and (counts.get("unhealthy", 0) or counts.get("unhealthy.draining", 0))
-    if failing and health.plain == f"{OK} steady":
-        return badge(BAD, "targets failing", "bold red")
-    return health
+    """The service's state (``service_state``, as on its pane), from its target counts."""
+    counts = counts or {}
+    return service_state(s, counts.get("unhealthy", 0) + counts.get("unhealthy.draining", 0))
 
 
 def service_row(

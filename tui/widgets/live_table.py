@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
@@ -116,9 +117,7 @@ class LiveTable(CursorKeeping, ColumnFitting):
         """Make the table hold exactly ``rows``: rows that left go, the rest are upserted."""
         wanted = {r.key for r in rows}
         self.remove_rows([k for k in self._rows if k not in wanted])
-        self.upsert_rows(
-            [r if r.order else Row(r.key, r.cells, r.haystack, (i,)) for i, r in enumerate(rows)]
-        )
+        self.upsert_rows([r if r.order else replace(r, order=(i,)) for i, r in enumerate(rows)])
 
     def upsert_rows(self, rows: Sequence[Row]) -> None:
         """Add or update these rows only; every other row is left alone."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from rich.text import Text
@@ -29,6 +29,10 @@ class Row:
     haystack: str
     #: Where the row sorts (ties broken by key). Empty: the position in ``set_rows``' list.
     order: Order = ()
+    #: Column key -> where the row sorts by that column, for a cell whose text sorts wrong
+    #: (PROBLEMS: ``✗ 2`` is worse than ``! 5``, which the symbols' code points do not say).
+    #: A column not in it sorts by its text (``sort_key``).
+    sort_values: dict[str, Order] = field(default_factory=dict)
 
 
 #: An age ("1m45s", "2d3h"), or a stopped task's "stopped 5m" (its time since the stop), sorts by
@@ -67,7 +71,6 @@ SORT_LETTERS = {
     "CPU LEFT": "F",
     "CREATED": "C",
     "DEPLOYMENT": "P",
-    "DES/RUN/PEND": "S",
     "DIGEST": "D",
     "EC2 ID": "C",
     "FAILED": "F",
@@ -86,7 +89,7 @@ SORT_LETTERS = {
     "PROBLEMS": "P",
     "PROVIDERS": "R",
     "PUSHED": "P",
-    "REASON": "R",
+    "REASON": "S",  # R is RUN/DES, beside it on deployments
     "REGISTERED": "S",
     "REPOSITORY": "R",
     "REVISION": "R",
@@ -162,6 +165,9 @@ class SortedTable(DataTable[Text]):
     def _effective(self, row: Row, base: Order) -> Order:
         if self._sort_index is None:
             return base
+        own = row.sort_values.get(self.sort_column or "")
+        if own is not None:
+            return (own, base)
         return (sort_key(row.cells[self._sort_index].plain), base)
 
     def _resort(self) -> None:

@@ -1,4 +1,5 @@
-"""Scale: desired / running / pending, a count from 0 to the maximum, ``3 -> 5`` as you type.
+"""Scale: the task counts (RUN/DES, as on every pane), a count from 0 to the maximum, and
+``3 -> 5`` as you type.
 
 Above the maximum (the ``max_desired`` setting) the box "go above the maximum" must be ticked
 (its label ends in ``yes`` / ``no``: the state is not a colour only);
@@ -24,6 +25,7 @@ from aws.models import Service
 from aws.plan import ValidationError, parse_count
 from tui.scale_checks import scale_warnings
 from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
+from tui.status import running_words
 from tui.text import clean
 from tui.widgets.in_order import InOrderInput
 from tui.widgets.ticks import TickBox
@@ -61,9 +63,7 @@ class ScaleScreen(ModalScreen[int | None]):
         s = self.service
         with Vertical():
             yield Static(Text("Scale ") + Text(clean(s.name, 60), style="bold"), classes="title")
-            yield Static(
-                f"desired {s.desired} · running {s.running} · pending {s.pending}", id="counts"
-            )
+            yield Static(running_words(s.running, s.desired, s.pending), id="counts")
             yield InOrderInput(
                 value=str(s.desired),
                 placeholder=f"0 to {self.maximum}",
