@@ -81,6 +81,10 @@ class ProblemReport:
     def error_count(self) -> int:
         return sum(self.by_cluster.values())
 
+    @property
+    def warning_count(self) -> int:
+        return sum(self.warnings_by_cluster.values())
+
 
 class ProblemWatch:
     """Answers "what is broken right now?" for the region, one ``refresh`` per view tick.
