@@ -139,11 +139,16 @@ def image_url(repository_arn: str, digest: str, region: str) -> str:
 
 
 def problem_url(problem: Problem, region: str) -> str:
-    """The page of the culprit: the task, else the service, else the cluster."""
+    """The page of the culprit: the task, else the service, else the container instance (its
+    EC2 instance), else the cluster."""
     if problem.task_arn:
         return task_url(problem.task_arn, problem.cluster_arn, region)
     if problem.service_arn:
         return service_url(problem.service_arn, problem.cluster_arn, region)
+    if problem.container_instance_arn:
+        return container_instance_url(
+            problem.container_instance_arn, problem.ec2_instance_id, problem.cluster_arn, region
+        )
     return cluster_url(problem.cluster_arn, region)
 
 

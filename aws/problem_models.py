@@ -11,6 +11,15 @@ PROBLEM_KINDS = ("rollout", "targets", "stopped", "short", "stuck", "instance")
 #: Between the links of a cause chain in a ``why`` (aws.triage.chains): what AWS reported, then
 #: what that points at, then the root; a view may show each link on its own line.
 CHAIN = " → "
+#: Where a Problem's ``since`` comes from -> how a view says it. Only "seen" is not an onset
+#: AWS reported: a disconnected agent, say, has no timestamp in DescribeContainerInstances.
+ONSETS = {
+    "stopped": "stoppedAt",
+    "deployment created": "deployment createdAt",
+    "deployment updated": "deployment updatedAt",
+    "event": "first service event of the episode",
+    "seen": "when ecsdeck first saw it",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +48,20 @@ class Problem:
     task_arn: str | None = None
     target_id: str | None = None
     container_instance_arn: str | None = None
-    #: When it started (stoppedAt, deployment createdAt, first event); None when unknown.
+    #: The EC2 instance behind ``container_instance_arn`` (the console page `o` gives).
+    ec2_instance_id: str | None = None
+    #: When it started, as far as AWS tells (stoppedAt, deployment createdAt/updatedAt, the
+    #: first event of the episode); else when ecsdeck first saw it (``onset`` says which).
     since: datetime | None = None
     #: How many tasks/targets share this cause (grouped stopped tasks, unhealthy targets).
     count: int = 1
     #: "error" (broken now) or "warning" (degraded or at risk).
     severity: str = "error"
+    #: Where ``since`` comes from, one of ONSETS; "seen" means only that ecsdeck first saw the
+    #: problem then (it began earlier, and a restart starts that clock again).
+    onset: str = "seen"
+
+    @property
+    def since_known(self) -> bool:
+        """``since`` is the real onset (an AWS timestamp), not when ecsdeck first looked."""
+        return self.since is not None and self.onset != "seen"

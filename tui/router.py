@@ -69,7 +69,7 @@ PANES: tuple[Pane, ...] = (
     Pane("tasks", lambda c: TasksScreen(c["cluster"]), parent="services", enter="task"),
     Pane(
         "instances",
-        lambda c: InstancesScreen(c["cluster"]),
+        lambda c: InstancesScreen(c["cluster"], focus_instance=c.get("focus_instance")),
         parent="services",
         enter="instance_tasks",
     ),

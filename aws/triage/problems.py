@@ -82,6 +82,10 @@ class ProblemReport:
     def error_count(self) -> int:
         return sum(self.by_cluster.values())
 
+    @property
+    def warning_count(self) -> int:
+        return sum(self.warnings_by_cluster.values())
+
 
 class ProblemWatch:
     """Answers "what is broken right now?" for the region, one ``refresh`` per view tick.
@@ -124,8 +128,9 @@ class ProblemWatch:
         #: Latest targets read per service ARN, joined to tasks, and when they were read.
         self._targets: dict[str, tuple[Target, ...]] = {}
         self._targets_at: dict[str, datetime] = {}
-        #: When the reader first saw a service's targets not all healthy (the rows' "since").
-        self._targets_bad_since: dict[str, datetime] = {}
+        #: Problem key -> when the reader first saw it: the "since" of a problem AWS gives no
+        #: time for (onset "seen"), kept while the problem lasts.
+        self._first_seen: dict[str, datetime] = {}
         #: Running tasks per service ARN, read only to join non-healthy targets to their tasks.
         self._join_tasks: dict[str, tuple[Task, ...]] = {}
         #: Per service ARN, the not-healthy targets the last task read could not account for.
@@ -158,7 +163,7 @@ class ProblemWatch:
             active = [self._clusters[cl.arn] for cl in clusters if cl.status in (None, "ACTIVE")]
             await asyncio.gather(*(self._read_cluster(c, st, now, errors, unread) for st in active))
             await self._read_targets(c, now, errors)
-            problems = newest_first(self._judge(now))
+            problems = newest_first(self._seen(self._judge(now), now))
             problems = await self.chains.deepen(c, problems, self._clusters, now)
         self._problem_services = {p.service_arn for p in problems if p.service_arn}
         self._problem_clusters = {p.cluster_arn for p in problems if p.kind == "instance"}
@@ -186,7 +191,6 @@ class ProblemWatch:
         live = {arn for st in self._clusters.values() for arn in st.services}
         _prune(self._targets, live)
         _prune(self._targets_at, live)
-        _prune(self._targets_bad_since, live)
         _prune(self._join_tasks, live)
         _prune(self._join_missed, live)
         _prune(self._short_first_seen, live)
@@ -293,10 +297,6 @@ class ProblemWatch:
             return
         self._targets[s.arn] = tuple(targets)
         self._targets_at[s.arn] = now
-        if any(_bad(t) for t in targets):
-            self._targets_bad_since.setdefault(s.arn, now)
-        else:
-            self._targets_bad_since.pop(s.arn, None)
 
     # ----------------------------------------------------------------------- judging
 
@@ -310,27 +310,34 @@ class ProblemWatch:
                 if s.status not in (None, "ACTIVE"):
                     continue
                 problems += rollout_problems(s, st.cluster, now, self.rollout_after)
-                short = capacity_problem(
-                    s, st.cluster, self._short_since(s, now), now, self.short_after
-                )
+                since, onset = self._short_since(s, now)
+                short = capacity_problem(s, st.cluster, since, now, self.short_after, onset)
                 if short is not None:
                     problems.append(short)
-                targets = self._targets.get(s.arn, ())
-                problems += target_problems(
-                    s, st.cluster, targets, self._targets_bad_since.get(s.arn)
-                )
+                problems += target_problems(s, st.cluster, self._targets.get(s.arn, ()))
             problems += stopped_problems(
                 st.cluster, st.stopped.values(), names, now, self.stopped_window
             )
             problems += instance_problems(st.cluster, st.instances)
         return problems
 
-    def _short_since(self, s: Service, now: datetime) -> datetime | None:
+    def _short_since(self, s: Service, now: datetime) -> tuple[datetime | None, str]:
         if s.running >= s.desired:
             self._short_first_seen.pop(s.arn, None)
-            return None
+            return None, "seen"
         first = self._short_first_seen.setdefault(s.arn, now)
         return short_since(s, first)
+
+    def _seen(self, problems: list[Problem], now: datetime) -> list[Problem]:
+        """Give a problem AWS tells no time for the time the reader first saw it (onset
+        "seen", so a view says so rather than pass it off as the onset); forget problems
+        that cleared, so a new episode starts its own clock."""
+        seen = {p.key: self._first_seen.get(p.key, now) for p in problems}
+        self._first_seen = seen
+        return [
+            p if p.since is not None else replace(p, since=seen[p.key], onset="seen")
+            for p in problems
+        ]
 
 
 def _prune(table: dict[str, V], keep: set[str]) -> None:

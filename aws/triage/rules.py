@@ -20,6 +20,7 @@ from aws.triage.causes import (
     stop_cause,
     target_reason_words,
     trouble_events,
+    unhealthy_target_group,
 )
 from aws.words import plural
 
@@ -53,7 +54,9 @@ def rollout_problems(
             parts.append(f"{plural(d.failed_tasks, 'task')} failed to start")
         parts.append(f"task definition {arn_tail(d.task_definition)}")
         out.append(_rollout(service, cluster, f"{d.id}|failed", "rollout failed", "; ".join(parts)))
-        out[-1] = replace(out[-1], since=d.updated_at or d.created_at)
+        # The breaker marks the deployment FAILED when it trips: updatedAt is that moment.
+        onset = "deployment updated" if d.updated_at else "deployment created"
+        out[-1] = replace(out[-1], since=d.updated_at or d.created_at, onset=onset)
     primary = service.primary
     if (
         primary is not None
@@ -66,7 +69,10 @@ def rollout_problems(
         why = f"started {_minutes(now - primary.created_at)} ago"
         why = f"{why}; latest event: {latest}" if latest else why
         slow = _rollout(service, cluster, f"{primary.id}|slow", "rollout not finishing", why)
-        out.append(replace(slow, since=primary.created_at, severity="error" if hit else "warning"))
+        severity = "error" if hit else "warning"
+        out.append(
+            replace(slow, since=primary.created_at, onset="deployment created", severity=severity)
+        )
     return out
 
 
@@ -83,22 +89,28 @@ def _rollout(service: Service, cluster: Cluster, suffix: str, what: str, why: st
     )
 
 
-def short_since(service: Service, first_seen: datetime) -> datetime:
-    """Since when a service has been running fewer tasks than desired, as far as can be told:
-    the earliest of when the reader first saw it short, the PRIMARY deployment's last update
-    (counts change it, so an older update means the shortfall is at least that old) and the
-    oldest trouble event since the last steady state."""
-    candidates = [first_seen]
+def short_since(service: Service, first_seen: datetime) -> tuple[datetime, str]:
+    """Since when a service has been running fewer tasks than desired, and where that time
+    comes from (a ``Problem.onset``): the earliest of the PRIMARY deployment's last update
+    (counts change it, so an older update means the shortfall is at least that old), the
+    oldest trouble event since the last steady state, and when the reader first saw it short
+    ("seen": neither tells an earlier time)."""
+    candidates = [(first_seen, "seen")]
     if service.primary is not None and service.primary.updated_at is not None:
-        candidates.append(service.primary.updated_at)
+        candidates.append((service.primary.updated_at, "deployment updated"))
     trouble = trouble_events(service)
     if trouble and trouble[-1][0].created_at is not None:
-        candidates.append(trouble[-1][0].created_at)
-    return min(candidates)
+        candidates.append((trouble[-1][0].created_at, "event"))
+    return min(candidates, key=lambda c: c[0])
 
 
 def capacity_problem(
-    service: Service, cluster: Cluster, since: datetime | None, now: datetime, after: timedelta
+    service: Service,
+    cluster: Cluster,
+    since: datetime | None,
+    now: datetime,
+    after: timedelta,
+    onset: str = "seen",
 ) -> Problem | None:
     """Running < desired for ``after`` or longer: "stuck" when the latest trouble event says the
     scheduler cannot place tasks, else "short"; the event is the evidence."""
@@ -120,6 +132,7 @@ def capacity_problem(
         service_arn=service.arn,
         service_name=service.name,
         since=since,
+        onset=onset,
     )
 
 
@@ -128,29 +141,28 @@ def _target_label(t: Target) -> str:
     return f"{where} (task {arn_tail(t.task_arn)})" if t.task_arn else f"{where} (no task)"
 
 
-def target_problems(
-    service: Service, cluster: Cluster, targets: Sequence[Target], since: datetime | None = None
-) -> list[Problem]:
-    """Targets not healthy, one row per (target group, state, reason) with the count, the reason
-    in words and the targets with their tasks; the culprit is a target joined to a task."""
-    groups: dict[tuple[str, str, str], list[Target]] = {}
+def target_problems(service: Service, cluster: Cluster, targets: Sequence[Target]) -> list[Problem]:
+    """Targets not healthy, one row per (target group, state) with the count, the reasons in
+    words and the targets with their tasks; the culprit is a target joined to a task. Not one
+    row per reason: two targets failing for two reasons read as "1 of 120" twice."""
+    groups: dict[tuple[str, str], list[Target]] = {}
     totals: dict[str, int] = {}
     for t in targets:
         totals[t.target_group_arn] = totals.get(t.target_group_arn, 0) + 1
         if (t.state or "") in TARGET_STATES:
-            groups.setdefault((t.target_group_arn, t.state or "", t.reason or ""), []).append(t)
+            groups.setdefault((t.target_group_arn, t.state or ""), []).append(t)
     out: list[Problem] = []
-    for (tg, state, reason), members in groups.items():
+    for (tg, state), members in groups.items():
         words, severity = TARGET_STATES[state]
         culprit = next((t for t in members if t.task_arn), members[0])
         shown = ", ".join(_target_label(t) for t in members[:3])
         more = f" +{len(members) - 3} more" if len(members) > 3 else ""
-        explained = f"{target_reason_words(reason)} ({reason})" if reason else "no reason given"
         detail = culprit.description
-        why = f"{explained}{': ' + detail if detail else ''}; {shown}{more}"
+        why = f"{_reasons(members)}{': ' + detail if detail else ''}; {shown}{more}"
+        since = unhealthy_onset(service, tg) if state.startswith("unhealthy") else None
         out.append(
             Problem(
-                key=f"targets|{service.arn}|{tg}|{state}|{reason}",
+                key=f"targets|{service.arn}|{tg}|{state}",
                 kind="targets",
                 cluster_arn=cluster.arn,
                 cluster_name=cluster.name,
@@ -161,11 +173,40 @@ def target_problems(
                 task_arn=culprit.task_arn,
                 target_id=culprit.id,
                 since=since,
+                onset="event" if since else "seen",
                 count=len(members),
                 severity=severity,
             )
         )
     return out
+
+
+def _reasons(members: Sequence[Target]) -> str:
+    """The reason codes in words, the commonest first, each with its count when they differ."""
+    counts: dict[str, int] = {}
+    for t in members:
+        counts[t.reason or ""] = counts.get(t.reason or "", 0) + 1
+    words = [
+        f"{target_reason_words(code)} ({code})" if code else "no reason given"
+        for code in sorted(counts, key=lambda code: -counts[code])
+    ]
+    if len(words) == 1:
+        return words[0]
+    ranked = sorted(counts.values(), reverse=True)
+    return ", ".join(f"{n} {w}" for n, w in zip(ranked, words, strict=True))
+
+
+def unhealthy_onset(service: Service, target_group_arn: str) -> datetime | None:
+    """When this episode of unhealthy targets began: the oldest "is unhealthy in (target-group
+    ...)" event for the group since the service last reached a steady state; None when the
+    events do not tell (ECS keeps only the latest 100, and draining or unused has no event)."""
+    times = [
+        event.created_at
+        for event, _ in trouble_events(service)
+        if event.created_at is not None
+        and unhealthy_target_group(event.message) == target_group_arn
+    ]
+    return min(times) if times else None
 
 
 def _tg_name(arn: str) -> str:
@@ -208,6 +249,7 @@ def stopped_problems(
                 service_name=name,
                 task_arn=newest.arn,
                 since=newest.stopped_at,
+                onset="stopped",
                 count=len(members),
                 severity=severity,
             )
@@ -237,7 +279,7 @@ def instance_problems(cluster: Cluster, instances: Iterable[ContainerInstance]) 
                 what=what,
                 why=why,
                 container_instance_arn=ci.arn,
-                target_id=ci.ec2_instance_id,
+                ec2_instance_id=ci.ec2_instance_id,
                 count=max(tasks, 1),
                 severity=severity,
             )

@@ -136,3 +136,16 @@ def test_a_problem_opens_its_culprit() -> None:
     assert console.url_for(on_cluster, region="us-east-1") == console.cluster_url(
         CLUSTER_ARN, "us-east-1"
     )
+
+
+def test_a_disconnected_agent_opens_its_ec2_instance() -> None:
+    from aws.problem_models import Problem
+
+    ci = CLUSTER_ARN.replace(":cluster/", ":container-instance/") + "/0abc"
+    agent = Problem(
+        "k", "instance", CLUSTER_ARN, "prod", "agent", "x",
+        container_instance_arn=ci, ec2_instance_id="i-0123",
+    )  # fmt: skip
+    assert console.url_for(agent, region="us-east-1") == console.ec2_instance_url(
+        "i-0123", "eu-west-1"
+    )

@@ -103,9 +103,10 @@ def test_short_or_stuck_after_the_threshold() -> None:
     after = timedelta(minutes=5)
     placing = "(service api) was unable to place a task. Reason: Capacity is unavailable."
     stuck = svc(4, 1, events=(placing, placing))
-    since = short_since(stuck, NOW)
-    assert since == NOW - timedelta(hours=1)  # the deployment has not changed for an hour
-    problem = capacity_problem(stuck, CLUSTER, since, NOW, after)
+    since, onset = short_since(stuck, NOW)
+    # the deployment has not changed for an hour
+    assert (since, onset) == (NOW - timedelta(hours=1), "deployment updated")
+    problem = capacity_problem(stuck, CLUSTER, since, NOW, after, onset)
     assert problem is not None
     assert (problem.kind, problem.what, problem.key) == (
         "stuck", "1 of 4 tasks running", "short|arn:service/prod/api"
@@ -119,7 +120,7 @@ def test_short_or_stuck_after_the_threshold() -> None:
     assert capacity_problem(svc(4, 4), CLUSTER, NOW - timedelta(hours=1), NOW, after) is None
 
 
-def test_targets_grouped_by_state_and_reason_with_their_tasks() -> None:
+def test_targets_grouped_by_state_with_their_reasons_and_tasks() -> None:
     def target(ip: str, state: str, reason: str | None = None, task: str | None = None) -> Target:
         return Target(TG, ip, 80, state, reason, "Health checks failed", task)
 
@@ -130,7 +131,7 @@ def test_targets_grouped_by_state_and_reason_with_their_tasks() -> None:
         target("10.0.0.4", "draining", "Target.DeregistrationInProgress", "arn:task/prod/t4"),
         target("10.0.0.5", "initial", "Elb.InitialHealthChecking"),
     ]
-    problems = {p.what: p for p in target_problems(svc(), CLUSTER, targets, NOW)}
+    problems = {p.what: p for p in target_problems(svc(), CLUSTER, targets)}
     assert set(problems) == {"2 of 5 targets unhealthy", "1 of 5 targets draining"}
     bad = problems["2 of 5 targets unhealthy"]
     assert (bad.count, bad.severity, bad.task_arn, bad.target_id) == (
@@ -139,6 +140,35 @@ def test_targets_grouped_by_state_and_reason_with_their_tasks() -> None:
     assert "health check timed out (Target.Timeout)" in bad.why
     assert "10.0.0.2:80 (no task)" in bad.why and "10.0.0.3:80 (task t3)" in bad.why
     assert problems["1 of 5 targets draining"].severity == "warning"
+
+
+def test_one_row_per_state_whatever_the_reasons() -> None:
+    """Two targets unhealthy for two reasons are "2 of 3", not "1 of 3" twice."""
+    targets = [
+        Target(TG, "10.0.0.1", 80, "healthy", None, None, None),
+        Target(TG, "10.0.0.2", 80, "unhealthy", "Target.Timeout", "Request timed out", None),
+        Target(TG, "10.0.0.3", 80, "unhealthy", "Target.FailedHealthChecks", None, "arn:t/3"),
+    ]
+    (row,) = target_problems(svc(), CLUSTER, targets)
+    assert (row.what, row.count, row.key) == (
+        "2 of 3 targets unhealthy", 2, f"targets|arn:service/prod/api|{TG}|unhealthy"
+    )  # fmt: skip
+    assert "(Target.Timeout)" in row.why and "(Target.FailedHealthChecks)" in row.why
+
+
+def test_unhealthy_targets_began_at_the_first_event_of_the_episode() -> None:
+    unhealthy = f"(service api) (task 1) (port 80) is unhealthy in (target-group {TG}) due to x."
+    other = unhealthy.replace(TG, "arn:other-tg")
+    steady = "(service api) has reached a steady state."
+    # newest first, 3 minutes apart from NOW - 2 min: the episode is the two events before
+    # the steady state; the older one before it belongs to an episode that ended.
+    service = svc(events=(unhealthy, other, unhealthy, steady, unhealthy))
+    target = Target(TG, "10.0.0.2", 80, "unhealthy", "Target.Timeout", None, None)
+    (row,) = target_problems(service, CLUSTER, [target])
+    assert (row.since, row.onset, row.since_known) == (NOW - timedelta(minutes=8), "event", True)
+    # No event tells: the reader fills in when it first saw it, marked "seen".
+    (unknown,) = target_problems(svc(), CLUSTER, [target])
+    assert (unknown.since, unknown.onset, unknown.since_known) == (None, "seen", False)
 
 
 def test_instances_and_ordering() -> None:

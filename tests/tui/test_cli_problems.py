@@ -49,7 +49,8 @@ def test_json_lists_every_planted_problem_and_exits_1(sandbox_problems: str) -> 
         assert all(key in row for key in (*FIELDS, "console_url")), row
         assert row["account"] == "123456789012" and row["region"] == "us-east-1"
         assert row["target"].startswith("arn:aws:ecs:us-east-1:123456789012:")
-        assert row["console_url"].startswith("https://us-east-1.console.aws.amazon.com/ecs/")
+        page = "ec2" if row["kind"] == "instance" else "ecs"  # an agent: its EC2 instance
+        assert row["console_url"].startswith(f"https://us-east-1.console.aws.amazon.com/{page}/")
         datetime.fromisoformat(row["seen"])
         if row["since"] is not None:  # None only where no onset is known: "seen" says when
             assert datetime.fromisoformat(row["since"]).tzinfo is not None

@@ -61,7 +61,8 @@ async def test_problems_view_lists_every_problem_and_opens_the_culprit(
         problems = report(app).problems
         assert set(keys(screen.problems_table)) == {p.key for p in problems}
         header = screen.header.render().plain
-        assert f"{len(problems)} problems in" in header and "reader" in header
+        errors = sum(1 for p in problems if p.severity == "error")
+        assert f"{errors} broken" in header and "reader" in header
         # newest first
         since = [screen.shown[k].since for k in keys(screen.problems_table)]
         assert all(a >= b for a, b in itertools.pairwise(since) if a and b)

@@ -54,7 +54,7 @@ async def test_bang_lists_every_planted_problem_with_its_cause_and_nothing_else(
             text = " ".join(f"{p.what} {p.why}" for p in rows).lower()
             assert CAUSES[kind] in text, f"{kind}: {text}"
         header = screen.header.render().plain
-        assert f"{len(EXPECTED)} problems in {len(EXPECTED)} clusters" in header
+        assert f"{len(EXPECTED)} broken in {len(EXPECTED)} clusters" in header
 
 
 async def test_clusters_pane_marks_the_problem_clusters_and_only_them(

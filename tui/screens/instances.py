@@ -85,11 +85,13 @@ class InstancesScreen(PollingScreen):
     pane_name = "instances"
     BINDINGS = keymap.bindings_for("instances")
 
-    def __init__(self, cluster: Cluster) -> None:
+    def __init__(self, cluster: Cluster, focus_instance: str | None = None) -> None:
         self.crumb = f"clusters › {cluster.name} › instances"
         super().__init__()
         self.cluster = cluster
         self.instances: dict[str, ContainerInstance] = {}
+        #: The container instance ARN the problems view named: the cursor goes there once listed.
+        self.focus_instance = focus_instance
 
     def compose_body(self) -> ComposeResult:
         yield LiveTable(COLUMNS, id="instances", reserved="DA")
@@ -98,6 +100,19 @@ class InstancesScreen(PollingScreen):
         fresh = await ecs.read_container_instances(self.deck.clients, self.cluster.arn)
         self.instances = {i.arn: i for i in fresh}
         self.query_one(LiveTable).set_rows([instance_row(i) for i in fresh])
+        self._focus_culprit()
+
+    def _focus_culprit(self) -> None:
+        """Put the cursor on the instance the problems view named, once it is listed; give up
+        after a few ticks (it may have been deregistered)."""
+        if self.focus_instance is None:
+            return
+        table = self.query_one(LiveTable)
+        if self.focus_instance in table.shown_keys():
+            table.move_cursor(row=table.get_row_index(self.focus_instance))
+        elif self.ticks < 3:
+            return
+        self.focus_instance = None
 
     def context(self) -> dict[str, Any]:
         return {"cluster": self.cluster}

@@ -4,7 +4,9 @@ Rows come from the app's one problems reader (tui.problem_feed), keyed by ``Prob
 refresh updates a row in place; a problem that clears stays a minute as resolved (dim, ✓) and then
 leaves. This pane's own tick costs no request: it re-ages the rows and lets resolved ones expire,
 while the reader refreshes on its own cadence and posts each report here. Enter opens the culprit:
-the service pane with the cursor on the task or target, or the stopped task's detail.
+the service pane with the cursor on the task or target, the stopped task's detail, or the
+cluster's container instances with the cursor on the instance. SINCE is the real onset where AWS
+tells one (aws.problem_models.ONSETS), else ``seen 15s``: when ecsdeck first saw it.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from aws import ecs
 from aws.ecs_convert import container_instance_from_dict, service_from_dict, task_from_dict
 from aws.errors import explain
 from aws.models import Cluster, ContainerInstance, Service, Task, arn_tail
-from aws.problem_models import CHAIN, Problem
+from aws.problem_models import CHAIN, ONSETS, Problem
+from aws.words import plural
 from tui import keymap
 from tui.problem_feed import ProblemsUpdated, Resolved
 from tui.screens.base import PollingScreen
@@ -60,7 +63,13 @@ def subject(p: Problem) -> str:
 
 #: Most characters shown of each column but WHY, which takes the rest of the width (the detail
 #: line below the table shows it in full).
-LIMITS = {"kind": 11, "cluster": 16, "service": 20, "what": 28, "since": 4, "count": 5}
+LIMITS = {"kind": 11, "cluster": 16, "service": 20, "what": 28, "since": 10, "count": 5}
+
+
+def since_text(p: Problem) -> str:
+    """The problem's age from its real onset, or ``seen 15s`` when AWS tells no start time and
+    only ecsdeck's first sight of it is known (it began earlier; a restart resets that)."""
+    return age(p.since) if p.since_known else f"seen {age(p.since)}"
 
 
 def why_width(problems: list[Problem], width: int) -> int:
@@ -73,6 +82,7 @@ def why_width(problems: list[Problem], width: int) -> int:
             ("cluster", p.cluster_name),
             ("service", subject(p)),
             ("what", p.what),
+            ("since", since_text(p)),
             ("count", str(p.count)),
         ):
             widest[key] = max(widest[key], min(len(text), LIMITS[key]))
@@ -94,12 +104,14 @@ def problem_row(p: Problem, resolved: bool = False, why: int = 40) -> Row:
         safe(subject(p), "dim" if resolved else "bold", LIMITS["service"]),
         safe(p.what, dim or ("red" if p.severity == "error" else ""), LIMITS["what"]),
         safe(p.why, dim or "dim", why),
-        Text(age(p.since), style=dim),
+        Text(since_text(p), style=dim or ("" if p.since_known else "dim italic"), no_wrap=True),
         Text(str(p.count), style=dim),
     )
     since = p.since.timestamp() if p.since else 0.0
     hay = f"{p.kind} {p.cluster_name} {p.service_name or ''} {p.what} {p.why}".lower()
-    return Row(p.key, cells, hay, (-since,))
+    # Active problems first (newest first), the resolved below them: a problem that cleared a
+    # second ago must not push one that is still broken down the list.
+    return Row(p.key, cells, hay, (resolved, -since))
 
 
 def detail_text(p: Problem | None, resolved: Resolved | None = None) -> Text:
@@ -114,9 +126,10 @@ def detail_text(p: Problem | None, resolved: Resolved | None = None) -> Text:
     t.append(f"  in {clean(p.cluster_name, 60)}")
     if p.service_name:
         t.append(f" › {clean(p.service_name, 80)}")
-    if p.since:
-        when = utc_stamp(p.since)
-        t.append(f"  since {when}", style="dim")
+    if p.since and p.since_known:
+        t.append(f"  since {utc_stamp(p.since)} ({ONSETS.get(p.onset, p.onset)})", style="dim")
+    elif p.since:
+        t.append(f"  first seen by ecsdeck {utc_stamp(p.since)}; AWS gives no start", style="dim")
     style = "red" if p.severity == "error" else "yellow"
     first, *links = p.why.split(CHAIN)  # a cause chain: each further link on its own line
     t.append(f"\n{clean(first, 600)}", style=style)
@@ -128,7 +141,8 @@ def detail_text(p: Problem | None, resolved: Resolved | None = None) -> Text:
     if p.target_id:
         culprit.append(f"target {p.target_id}")
     if p.container_instance_arn:
-        culprit.append(f"container instance {arn_tail(p.container_instance_arn)}")
+        ec2 = f" (EC2 {p.ec2_instance_id})" if p.ec2_instance_id else ""
+        culprit.append(f"container instance {arn_tail(p.container_instance_arn)}{ec2}")
     if culprit:
         t.append(f"\nEnter opens {clean(', '.join(culprit), 200)}", style="dim")
     return t
@@ -201,12 +215,18 @@ class ProblemsScreen(PollingScreen):
         self._show_detail()
 
     def _note(self, active: int, resolved: int) -> str:
+        """``6 broken, 1 warning in 3 clusters``: broken is what the clusters pane's PROBLEMS
+        column adds up to (its ✗ counts), so the two never disagree."""
         report = self.deck.problems.report
         if report is None:
             return " · reading every cluster…"
-        clusters = sum(1 for n in report.by_cluster.values() if n)
-        text = f" · {active} problem{'s' if active != 1 else ''}"
-        text += f" in {clusters} cluster{'s' if clusters != 1 else ''}"
+        errors, warnings = report.error_count, report.warning_count
+        places = {p.cluster_arn for p in report.problems}
+        parts = [f"{errors} broken"] if errors else []
+        parts += [plural(warnings, "warning")] if warnings else []
+        text = f" · {', '.join(parts) or 'no problems'}"
+        if places:
+            text += f" in {plural(len(places), 'cluster')}"
         if resolved:
             text += f" · {resolved} resolved"
         return text
@@ -264,6 +284,9 @@ class ProblemsScreen(PollingScreen):
         """Read what the culprit's pane needs (one or two requests), then open it."""
         clients = self.deck.clients
         cluster = self._cluster(p)
+        if p.kind == "instance" and p.container_instance_arn:
+            self.deck.open("instances", cluster=cluster, focus_instance=p.container_instance_arn)
+            return
         try:
             if p.kind == "stopped" and p.task_arn:
                 tasks = await ecs.describe_tasks(clients, p.cluster_arn, [p.task_arn])

@@ -35,9 +35,9 @@ class Row:
     sort_values: dict[str, Order] = field(default_factory=dict)
 
 
-#: An age ("1m45s", "2d3h"), or a stopped task's "stopped 5m" (its time since the stop), sorts by
+#: An age ("1m45s", "2d3h"), a stopped task's "stopped 5m" or a problem's "seen 15s", sorts by
 #: its seconds.
-_AGE = re.compile(r"^(?:stopped )?((?:\d+[dhms])+)$")
+_AGE = re.compile(r"^(?:stopped |seen )?((?:\d+[dhms])+)$")
 _AGE_PART = re.compile(r"(\d+)([dhms])")
 _SECONDS = dict(AGE_UNITS)
 
