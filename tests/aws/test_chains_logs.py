@@ -175,3 +175,44 @@ def test_log_lines_are_made_plain_text() -> None:
     assert log_text("a\u202eevil\u202c b\tc") == "a evil b c"  # bidi overrides do not reorder
     long = log_text("x" * 500)
     assert len(long) == 120 and long.endswith("…")
+
+
+async def test_an_oom_exit_reads_the_services_memory_in_the_hour_before_the_kill(
+    account: Account, clients: Clients, moto_url: str
+) -> None:
+    account.cluster("batch")
+    account.service("batch", "worker", 1)
+    stopped = ago(minutes=12)
+    account.stopped(
+        "batch",
+        "worker",
+        when=stopped,
+        code="EssentialContainerExited",
+        reason="Essential container in task exited",
+        exit_code=137,
+        container_reason="OutOfMemoryError: Container killed due to memory usage",
+    )
+    cloudwatch = boto3.client("cloudwatch", endpoint_url=moto_url, region_name=REGION)
+    dims = [{"Name": "ClusterName", "Value": "batch"}, {"Name": "ServiceName", "Value": "worker"}]
+    for minutes, value in ((-90, 99.0), (-30, 95.0), (-20, 60.0), (5, 10.0)):
+        cloudwatch.put_metric_data(
+            Namespace="AWS/ECS",
+            MetricData=[
+                {
+                    "MetricName": "MemoryUtilization",
+                    "Dimensions": dims,
+                    "Timestamp": stopped + timedelta(minutes=minutes),
+                    "Value": value,
+                    "Unit": "Percent",
+                }
+            ],
+        )
+    report = await ProblemWatch().refresh(clients)
+    why = why_of(report.problems, "stopped", "worker")
+    assert why[1].startswith("app: memory limit 16 MiB")
+    # Only the hour before the kill: not the 99 % before it, nor the replacement's 10 % after.
+    assert why[2] == (
+        "service memory in the hour before: peak 95 % of the reservation (busiest task), "
+        "average 78 %"
+    )
+    assert report.calls["cloudwatch.GetMetricData"] == 1
