@@ -48,7 +48,9 @@ class History:
     memory: tuple[float, ...]
 
 
-def _query(qid: str, cluster: str, service: str, metric: str) -> MetricDataQueryTypeDef:
+def _query(
+    qid: str, cluster: str, service: str, metric: str, stat: str = "Average"
+) -> MetricDataQueryTypeDef:
     return {
         "Id": qid,
         "MetricStat": {
@@ -61,7 +63,7 @@ def _query(qid: str, cluster: str, service: str, metric: str) -> MetricDataQuery
                 ],
             },
             "Period": PERIOD,
-            "Stat": "Average",
+            "Stat": stat,
         },
         "ReturnData": True,
     }
@@ -135,6 +137,34 @@ async def read_history(
         cpu=tuple(v for _, v in values.get("cpu", [])),
         memory=tuple(v for _, v in values.get("mem", [])),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MemoryUse:
+    """A service's memory use over a window, in percent of its reservation: ``peak`` is the
+    highest minute's Maximum (ECS's Maximum of a service metric is its busiest task), ``mean``
+    the average; None when CloudWatch has no datapoint."""
+
+    peak: float | None
+    mean: float | None
+
+
+async def read_memory_use(
+    c: Clients, cluster: str, service: str, *, end: datetime, minutes: int = 60
+) -> MemoryUse:
+    """One service's memory use in the ``minutes`` before ``end``: one GetMetricData."""
+    start = end - timedelta(minutes=minutes)
+    values = await _values(
+        c,
+        [
+            _query("peak", cluster, service, MEMORY, "Maximum"),
+            _query("mean", cluster, service, MEMORY),
+        ],
+        start,
+        end + timedelta(minutes=1),
+    )
+    peaks = [v for _, v in values.get("peak", [])]
+    return MemoryUse(max(peaks) if peaks else None, _mean(values.get("mean", [])))
 
 
 def reservation(td: TaskDefinition) -> tuple[int | None, int | None]:

@@ -97,3 +97,21 @@ def out_of_memory(task: Any, stopped_at: datetime) -> None:
         (stopped_at - timedelta(seconds=9), f"WARN memory high rss_mb={memory * 98 // 100}"),
     ]
     _put(task, [(when, text) for when, text in lines if when > started])
+
+
+def health_failing(task: Any, since: datetime, until: datetime) -> None:
+    """What the app says while its health checks fail: /health answers 503 because the cache
+    it checks does not answer (a line pair a minute from ``since``, the last before ``until``)."""
+    started: datetime = task.started_at or since
+    lines: list[tuple[datetime, str]] = []
+    when = since
+    while when < until:
+        lines.append((when, "WARN cache ping to redis:6379 timed out after 2000 ms"))
+        lines.append(
+            (
+                when + timedelta(seconds=2),
+                "ERROR request method=GET path=/health status=503 duration_ms=2004",
+            )
+        )
+        when += timedelta(minutes=1)
+    _put(task, [(w, text) for w, text in lines if started < w < until])

@@ -100,6 +100,8 @@ def plant(sim: Simulator, out: Seeded) -> list[PlantedProblem]:
             _stuck(world, stamp),
             _agent_disconnected(),
         ]
+    # ECS reports report-builder's memory (it ran near its limit before the kill).
+    sim.metrics.clusters = (*sim.metrics.clusters, "analytics-prod")
     out.planted = planted
     return planted
 
@@ -156,6 +158,8 @@ def _unhealthy_targets(world: World, stamp: datetime) -> PlantedProblem:
         )
         # The container health check curls the same /health the target group checks.
         set_health(task, "UNHEALTHY")
+        tasks.restamp(task, stamp - timedelta(hours=2))  # served well until the cache went away
+        applogs.health_failing(task, since + timedelta(seconds=20 * i), stamp)
         ids.append(target_id)
         world.event(
             service,

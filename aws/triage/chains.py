@@ -5,7 +5,8 @@ did not start (an image pull), and ECR says why the pull failed (the tag was nev
 chain reads only what its problem points at: the deployment's own stopped tasks (already read by
 the problems reader: a task's ``startedBy`` is its deployment's id, so this costs nothing), the
 task definition (cached by ARN in ``Clients``: revisions never change), ECR DescribeImages on the
-failing tag, DescribeTargetGroups for a failing target's health check.
+failing tag, DescribeTargetGroups for a failing target's health check, the failing task's awslogs
+stream and the service's MEM% (:mod:`aws.triage.clues`).
 
 A chain is read once and kept (``keep_for``) under a key that changes when its evidence does (a
 deployment's id and number of failed tasks, a placement event's id), and new chains are started
@@ -26,9 +27,10 @@ from aws import ecr, ecs, elb
 from aws.errors import explain
 from aws.models import Service, Task, TaskDefinition
 from aws.paging import call
-from aws.problem_models import Problem
+from aws.problem_models import CHAIN, Problem
 from aws.session import Clients
 from aws.triage.causes import StopCause, explaining_event, stop_cause
+from aws.triage.clues import memory_before, task_log
 from aws.triage.reads import Allowance, ClusterState
 from aws.triage.roots import (
     access_words,
@@ -38,9 +40,12 @@ from aws.triage.roots import (
     failed_tasks_words,
     health_check_words,
     image_words,
+    log_words,
+    memory_use_words,
     memory_words,
     placement_words,
     secret_words,
+    startup_words,
 )
 
 if TYPE_CHECKING:
@@ -115,8 +120,10 @@ class Chains:
         if p.kind == "rollout" and service is not None and parts[-1] == "failed":
             return self._rollout_plan(c, st, service, parts[-2])
         if p.kind == "targets" and service is not None and p.severity == "error":
-            tg = parts[2]
-            return f"tg|{tg}|{service.arn}", lambda: self._health_check(c, tg, service)
+            tg, culprit = parts[2], p.task_arn
+            return f"tg|{tg}|{service.arn}|{culprit}", lambda: self._targets(
+                c, tg, service, culprit
+            )
         if p.kind == "stopped" and p.task_arn in st.stopped:
             task = st.stopped[p.task_arn]
             return f"task|{task.arn}", lambda: self._task_root(c, task, service)
@@ -168,14 +175,15 @@ class Chains:
             return ""
         if cause.what == "failed load balancer health checks" and service is not None:
             groups = [lb.target_group_arn for lb in service.load_balancers if lb.target_group_arn]
-            return await self._health_check(c, groups[0], service) if groups else ""
+            return await self._health_check(c, groups[0], service, task) if groups else ""
         if cause.what not in ("image pull failed", "out of memory") and not cause.what.startswith(
             ("could not read secrets", "registry authentication", "task resources")
         ):
             return ""
         td = await self._taskdef(c, task)
         if cause.what == "out of memory":
-            return memory_words(task, td) if td else ""
+            words = memory_words(task, td) if td else ""
+            return chained(words, memory_use_words(await memory_before(c, task))) if words else ""
         role = td.raw.get("executionRoleArn") if td else None
         denied = access_words(cause.why, role if isinstance(role, str) else None)
         if denied:
@@ -217,9 +225,29 @@ class Chains:
                 raise
         return image_words(image, await ecr.list_images(c, repo))
 
-    async def _health_check(self, c: Clients, tg_arn: str, service: Service) -> str:
+    async def _targets(self, c: Clients, tg_arn: str, service: Service, task: str | None) -> str:
+        """The health check beside the failing target's own task and its log (DescribeTasks:
+        the reader's running tasks are its own, and the culprit is one task)."""
+        found = await ecs.describe_tasks(c, service.cluster_arn, [task]) if task else []
+        return await self._health_check(c, tg_arn, service, found[0] if found else None)
+
+    async def _health_check(
+        self, c: Clients, tg_arn: str, service: Service, task: Task | None = None
+    ) -> str:
+        """The target group's check and the grace period; with the task, whether its app was
+        ready within the grace period and its last log lines."""
         groups = await elb.read_target_groups(c, [tg_arn])
-        return health_check_words(groups[0], service.health_check_grace_period) if groups else ""
+        tg = groups[0] if groups else None
+        grace = service.health_check_grace_period
+        check = health_check_words(tg, grace) if tg else ""
+        td = await self._taskdef(c, task) if task else None
+        if task is None or td is None:
+            return check
+        lb = next((lb for lb in service.load_balancers if lb.target_group_arn == tg_arn), None)
+        log = await task_log(c, task, td, lb.container_name if lb else None)
+        if log is None:
+            return check
+        return CHAIN.join(s for s in (check, startup_words(log, grace, tg), log_words(log)) if s)
 
     async def _placement(self, c: Clients, st: ClusterState, service: Service, message: str) -> str:
         td = (

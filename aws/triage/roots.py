@@ -17,9 +17,11 @@ from collections.abc import Sequence
 from aws.ecr import parse_image_uri
 from aws.ecr_models import Image
 from aws.elb_models import TargetGroup
+from aws.metrics import MemoryUse
 from aws.models import Cluster, ContainerInstance, Service, Task, TaskDefinition
 from aws.problem_models import CHAIN
 from aws.triage.causes import StopCause, stop_cause
+from aws.triage.clues import TaskLog
 from aws.words import plural
 
 _ROLE = re.compile(r"assumed-role/([^/\s]+)/")
@@ -300,3 +302,65 @@ def health_check_words(tg: TargetGroup, grace: int | None) -> str:
     if not grace:
         return f"{check}; no health check grace period: a slow-starting task fails from its start"
     return f"{check}; grace period {grace} s"
+
+
+# --------------------------------------------------------------------------- the task's own log
+
+_ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]+")
+
+
+def log_text(message: str, limit: int = 120) -> str:
+    """A log line as plain, one-line text: colour codes dropped, other control characters
+    (and bidi overrides that reorder what a terminal shows) made spaces, cut at ``limit``."""
+    text = " ".join(_CONTROL.sub(" ", _ANSI.sub("", message)).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def log_words(log: TaskLog) -> str:
+    """The task's last log lines (time and text), beside the reason it failed."""
+    if log.error:
+        return f"{log.container}'s log could not be read: {log.error}"
+    if not log.last:
+        return f"{log.container} wrote no log line"
+    lines = " | ".join(
+        f"{e.timestamp:%H:%M:%S} {log_text(e.message)}" if e.timestamp else log_text(e.message)
+        for e in log.last
+    )
+    return f"{log.container}'s last log lines (UTC): {lines}"
+
+
+def startup_words(log: TaskLog, grace: int | None, tg: TargetGroup | None) -> str:
+    """Whether the grace period covers the time the app took to say it was ready."""
+    if log.error or not log.searched:
+        return ""
+    if log.ready is None or log.ready_after is None:
+        return (
+            f"none of {log.container}'s first {plural(log.searched, 'log line')} says it is "
+            "listening or ready: check that it starts and serves the health check path"
+        )
+    took = max(round(log.ready_after), 0)
+    said = f'{log.container} logged "{log_text(log.ready.message, 60)}" {took} s after start'
+    settle = (tg.health_check_interval or 0) * (tg.healthy_threshold or 0) if tg else 0
+    need = f"at least {took + settle} s" if settle else f"more than {took} s"
+    if not grace and took >= 1:
+        return f"{said}, and the service has no grace period: set it to {need}"
+    if grace and grace < took:
+        return f"{said}, longer than the {grace} s grace period: raise it to {need}"
+    within = f"the {grace} s grace period" if grace else "a second"
+    return f"{said}, within {within}: the check fails on a running app"
+
+
+def memory_use_words(use: MemoryUse | str | None) -> str:
+    """The service's MEM% in the hour before an out-of-memory exit."""
+    if isinstance(use, str):
+        return f"MEM% not read: {use}"
+    if use is None:
+        return ""
+    if use.peak is None:
+        return "no MemoryUtilization datapoint in the hour before (no running task reported)"
+    mean = f", average {use.mean:.0f} %" if use.mean is not None else ""
+    return (
+        f"service memory in the hour before: peak {use.peak:.0f} % of the reservation "
+        f"(busiest task){mean}"
+    )

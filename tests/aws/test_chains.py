@@ -38,6 +38,8 @@ CHAINS = (
     "ecr.DescribeImages",
     "ecs.DescribeTaskDefinition",
     "elastic-load-balancing-v2.DescribeTargetGroups",
+    "cloudwatch-logs.GetLogEvents",
+    "cloudwatch.GetMetricData",
 )
 
 
@@ -81,10 +83,11 @@ async def test_planted_problems_are_chained_to_their_roots(planted_clients: Clie
     assert "every 15 s" in targets[1] and "unhealthy after 2 in a row" in targets[1]
     assert "grace period 30 s" in targets[1]
 
-    # The chains read once: one image lookup and one list, the target group, two task definitions.
+    # The chains read once: one image lookup and one list, the target group, and the task
+    # definitions of the rollout, the stuck service, the OOM task and the failing target's task.
     assert report.calls["ecr.DescribeImages"] == 2
     assert report.calls["elastic-load-balancing-v2.DescribeTargetGroups"] == 1
-    assert report.calls["ecs.DescribeTaskDefinition"] <= 3
+    assert report.calls["ecs.DescribeTaskDefinition"] <= 4
 
     # The next tick keeps every chain and reads none of it again.
     watch.clock = lambda: start + timedelta(seconds=3)
