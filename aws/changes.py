@@ -28,6 +28,8 @@ from aws.session import Clients
 from aws.taskdef_history import registered_at
 
 DEFAULT_HOURS = 24.0
+#: How far before a problem's onset its timeline looks.
+BEFORE_ONSET = timedelta(hours=1)
 #: Service events that are changes (the rest, "has started 2 tasks", are their consequences).
 _EVENT_KINDS = (
     ("deployment completed", "deployment completed"),
@@ -71,12 +73,17 @@ class Timeline:
 
 
 async def read_changes(
-    c: Clients, scope: Scope, *, hours: float = DEFAULT_HOURS, now: datetime | None = None
+    c: Clients,
+    scope: Scope,
+    *,
+    hours: float = DEFAULT_HOURS,
+    now: datetime | None = None,
+    since: datetime | None = None,
 ) -> Timeline:
-    """The timeline of ``scope`` over the last ``hours``: ECS's own record, then CloudTrail's
-    write calls (paced and cached per bundle)."""
+    """The timeline of ``scope`` from ``since`` (default: ``hours`` ago) to now: ECS's own
+    record, then CloudTrail's write calls (paced and cached per bundle)."""
     now = now or datetime.now(UTC)
-    since = now - timedelta(hours=hours)
+    since = since or now - timedelta(hours=hours)
     services = await _services(c, scope)
     found: dict[str, Change] = {}
     for service in services:
@@ -100,6 +107,13 @@ async def read_changes(
     kept = [ch for ch in found.values() if ch.at >= since]
     kept.sort(key=lambda ch: (ch.at, ch.id), reverse=True)
     return Timeline(tuple(kept), tuple(notes))
+
+
+def before_onset(onset: datetime | None, now: datetime | None = None) -> datetime:
+    """Where "what changed in the hour before this began" starts: an hour before the onset,
+    which is taken as an hour ago when it is not known."""
+    now = now or datetime.now(UTC)
+    return (onset or now - BEFORE_ONSET) - BEFORE_ONSET
 
 
 async def _services(c: Clients, scope: Scope) -> list[Service]:
