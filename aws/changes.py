@@ -1,7 +1,8 @@
 """What changed: one timeline, newest first, for the account-Region, a cluster or a service.
 
 ECS tells what happened (deployments started, completed, failed, rolled back; task-definition
-revisions registered; Application Auto Scaling's activities); CloudTrail tells who asked for it
+revisions registered and deregistered; container instances draining; tasks stopped, grouped by
+cause (:mod:`aws.change_sources`); Application Auto Scaling's activities); CloudTrail tells who asked for it
 and from where (:mod:`aws.cloudtrail`). The first needs no extra permission, so without
 ``cloudtrail:LookupEvents`` the timeline keeps it and says in one note what is missing.
 
@@ -15,11 +16,14 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aws.autoscaling import read_scaling
+from aws.change_models import Change as Change
+from aws.change_models import Scope as Scope
+from aws.change_models import Timeline as Timeline
+from aws.change_sources import attribute, ecs_changes
 from aws.cloudtrail import DENIED_NOTE, TrailEvent, trail_for
 from aws.ecs import describe_services, list_cluster_arns, read_services, read_task_definition
 from aws.errors import ACCESS_DENIED, error_code
@@ -41,35 +45,6 @@ _DEPLOYMENT_ID = re.compile(r"\(deployment ([^)\s]+)\)")
 _WHERE_KEYS = frozenset(
     {"cluster", "service", "resourceId", "ResourceId", "ServiceNamespace", "ScalableDimension"}
 )
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """The account-Region (both None), a cluster, or a service of a cluster (names or ARNs)."""
-
-    cluster: str | None = None
-    service: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    id: str
-    at: datetime
-    #: deployment / registration / scale / call
-    kind: str
-    what: str
-    #: The caller's ARN, when CloudTrail (or registeredBy) says.
-    who: str | None
-    #: Source IP and user agent of a call, or what ECS says of it.
-    where: str
-    cluster: str | None = None
-    service: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Timeline:
-    changes: tuple[Change, ...]
-    notes: tuple[str, ...] = ()
 
 
 async def read_changes(
@@ -94,16 +69,20 @@ async def read_changes(
     if scope.service and services:
         for change in await _scaling(c, services[0]):
             found[change.id] = change
+    families = {_family(d.task_definition) for s in services for d in s.deployments}
+    extra = await ecs_changes(c, scope, families, since, now)
     notes: list[str] = []
     events = await trail_for(c).read(c, since, now)
     if events is None:
         notes.append(DENIED_NOTE)
-    else:
-        families = {_family(d.task_definition) for s in services for d in s.deployments}
-        for event in events:
-            if in_scope(event, scope, families):
-                change = call_change(event)
-                found[change.id] = change
+        events = []
+    extra, used = attribute(extra, events)
+    for event in events:
+        if event.id not in used and in_scope(event, scope, families):
+            change = call_change(event)
+            found[change.id] = change
+    for change in extra:
+        found[change.id] = change
     kept = [ch for ch in found.values() if ch.at >= since]
     kept.sort(key=lambda ch: (ch.at, ch.id), reverse=True)
     return Timeline(tuple(kept), tuple(notes))

@@ -2,7 +2,8 @@
 
 From a problem (`w` on its row) the window is the hour before it began, to now.
 
-Deployments started, completed, failed and rolled back, task-definition registrations, scaling,
+Deployments started, completed, failed and rolled back, task-definition registrations and
+deregistrations, instance drains, bursts of task stops by cause, scaling,
 and the write calls CloudTrail recorded with the caller's ARN and where the call came from
 (aws/changes.py). Without cloudtrail:LookupEvents the rows ECS gives stay and one line says what
 is missing and which permission adds it.
@@ -30,7 +31,14 @@ COLUMNS = [
     ("who", "WHO"),
     ("where", "WHERE/DETAIL"),
 ]
-KIND_STYLE = {"deployment": "bold", "registration": "cyan", "scale": "yellow", "call": ""}
+KIND_STYLE = {
+    "deployment": "bold",
+    "registration": "cyan",
+    "scale": "yellow",
+    "call": "",
+    "drain": "magenta",
+    "stops": "red",
+}
 
 
 def change_row(ch: Change) -> Row:
