@@ -36,6 +36,9 @@ from aws.triage.causes import stop_cause
 LIST_EVERY = 60.0
 #: The newest INACTIVE revisions of a family that are described (older ones are older news).
 REVISIONS_PER_FAMILY = 5
+#: INACTIVE listings a minute at most (one per family): an account-wide timeline of 2,000
+#: families covers them in turn instead of sending 2,000 requests a minute.
+FAMILY_LISTS_PER_MINUTE = 30
 USER_STOP = "stopped by a user (StopTask)"
 T = TypeVar("T")
 
@@ -51,14 +54,32 @@ class EcsCache:
         self.stopped: dict[str, Task] = {}
         #: When this session first saw each instance DRAINING (ECS does not say when it began).
         self.drain_seen: dict[str, datetime] = {}
+        self.clock: Callable[[], float] = time.monotonic
+        #: When each of the last minute's INACTIVE listings was sent.
+        self.family_lists: list[float] = []
+
+    def fresh(self, key: tuple[str, ...]) -> bool:
+        hit = self.listed.get(key)
+        return hit is not None and self.clock() - hit[0] < LIST_EVERY
+
+    def families_due(self, families: Iterable[str]) -> list[str]:
+        """The families whose INACTIVE listing is stale, never listed first, within the
+        minute's allowance."""
+        now = self.clock()
+        self.family_lists = [t for t in self.family_lists if now - t < LIST_EVERY]
+        stale = [f for f in families if not self.fresh(("inactive", f))]
+        stale.sort(key=lambda f: self.listed.get(("inactive", f), (-1.0,))[0])
+        due = stale[: max(FAMILY_LISTS_PER_MINUTE - len(self.family_lists), 0)]
+        self.family_lists += [now] * len(due)
+        return due
 
     async def listing(self, key: tuple[str, ...], read: Callable[[], Awaitable[T]]) -> T:
         hit = self.listed.get(key)
-        if hit is not None and time.monotonic() - hit[0] < LIST_EVERY:
+        if hit is not None and self.clock() - hit[0] < LIST_EVERY:
             value: T = hit[1]
             return value
         fresh = await read()
-        self.listed[key] = (time.monotonic(), fresh)
+        self.listed[key] = (self.clock(), fresh)
         return fresh
 
 
@@ -102,13 +123,17 @@ async def _clusters(c: Clients, scope: Scope) -> list[tuple[str, bool]]:
 
 
 async def deregistrations(c: Clients, families: Iterable[str], since: datetime) -> list[Change]:
-    read = await asyncio.gather(*(_family_deregistrations(c, f, since) for f in sorted(families)))
+    cache = ecs_cache_for(c)
+    wanted = sorted(families)
+    due = set(cache.families_due(wanted))
+    listed = [f for f in wanted if f in due or cache.fresh(("inactive", f))]
+    read = await asyncio.gather(*(_family_deregistrations(c, f, since) for f in listed))
     return [change for changes in read for change in changes]
 
 
 async def _family_deregistrations(c: Clients, family: str, since: datetime) -> list[Change]:
     cache = ecs_cache_for(c)
-    arns = await cache.listing(
+    arns: list[str] = await cache.listing(
         ("inactive", family),
         lambda: ecs.list_task_definition_revisions(c, family, "INACTIVE"),
     )

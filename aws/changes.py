@@ -17,13 +17,14 @@ import asyncio
 import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from aws.autoscaling import read_scaling
 from aws.change_models import Change as Change
 from aws.change_models import Scope as Scope
 from aws.change_models import Timeline as Timeline
-from aws.change_sources import attribute, ecs_changes
+from aws.change_sources import attribute, ecs_cache_for, ecs_changes
 from aws.cloudtrail import DENIED_NOTE, TrailEvent, trail_for
 from aws.ecs import describe_services, list_cluster_arns, read_services, read_task_definition
 from aws.errors import ACCESS_DENIED, error_code
@@ -98,8 +99,11 @@ def before_onset(onset: datetime | None, now: datetime | None = None) -> datetim
 async def _services(c: Clients, scope: Scope) -> list[Service]:
     if scope.cluster and scope.service:
         return await describe_services(c, scope.cluster, [scope.service])
+    cache = ecs_cache_for(c)  # beyond one service, deployments are read once a minute
     clusters = [scope.cluster] if scope.cluster else await list_cluster_arns(c)
-    read = await asyncio.gather(*(read_services(c, cluster) for cluster in clusters))
+    read = await asyncio.gather(
+        *(cache.listing(("services", cl), partial(read_services, c, cl)) for cl in clusters)
+    )
     return [s for _, services in read for s in services]
 
 

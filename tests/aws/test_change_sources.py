@@ -120,3 +120,18 @@ async def test_listings_are_read_once_a_minute_whatever_the_refresh(
     cached = {"ListTaskDefinitions", "ListContainerInstances", "ListTasks", "DescribeClusters"}
     assert "DescribeServices" in sent and not cached & set(sent), sent
     assert "DescribeTaskDefinition" not in sent  # INACTIVE revisions were described once
+
+
+def test_an_account_of_many_families_is_listed_in_turn_within_the_allowance():
+    cache = change_sources.EcsCache()
+    now = [0.0]
+    cache.clock = lambda: now[0]
+    families = [f"family-{n:04}" for n in range(100)]
+    first = cache.families_due(families)
+    assert len(first) == change_sources.FAMILY_LISTS_PER_MINUTE
+    for family in first:
+        cache.listed[("inactive", family)] = (now[0], [])
+    assert cache.families_due(families) == []  # the minute's allowance is spent
+    now[0] += change_sources.LIST_EVERY
+    second = cache.families_due(families)
+    assert len(second) == change_sources.FAMILY_LISTS_PER_MINUTE and not set(first) & set(second)
