@@ -1,7 +1,8 @@
 """What changed: one timeline, newest first, for the account-Region, a cluster or a service.
 
 ECS tells what happened (deployments started, completed, failed, rolled back; task-definition
-revisions registered; Application Auto Scaling's activities); CloudTrail tells who asked for it
+revisions registered and deregistered; container instances draining; tasks stopped, grouped by
+cause (:mod:`aws.change_sources`); Application Auto Scaling's activities); CloudTrail tells who asked for it
 and from where (:mod:`aws.cloudtrail`). The first needs no extra permission, so without
 ``cloudtrail:LookupEvents`` the timeline keeps it and says in one note what is missing.
 
@@ -15,11 +16,15 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from aws.autoscaling import read_scaling
+from aws.change_models import Change as Change
+from aws.change_models import Scope as Scope
+from aws.change_models import Timeline as Timeline
+from aws.change_sources import attribute, ecs_cache_for, ecs_changes
 from aws.cloudtrail import DENIED_NOTE, TrailEvent, trail_for
 from aws.ecs import describe_services, list_cluster_arns, read_services, read_task_definition
 from aws.errors import ACCESS_DENIED, error_code
@@ -28,6 +33,8 @@ from aws.session import Clients
 from aws.taskdef_history import registered_at
 
 DEFAULT_HOURS = 24.0
+#: How far before a problem's onset its timeline looks.
+BEFORE_ONSET = timedelta(hours=1)
 #: Service events that are changes (the rest, "has started 2 tasks", are their consequences).
 _EVENT_KINDS = (
     ("deployment completed", "deployment completed"),
@@ -41,42 +48,18 @@ _WHERE_KEYS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """The account-Region (both None), a cluster, or a service of a cluster (names or ARNs)."""
-
-    cluster: str | None = None
-    service: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Change:
-    id: str
-    at: datetime
-    #: deployment / registration / scale / call
-    kind: str
-    what: str
-    #: The caller's ARN, when CloudTrail (or registeredBy) says.
-    who: str | None
-    #: Source IP and user agent of a call, or what ECS says of it.
-    where: str
-    cluster: str | None = None
-    service: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Timeline:
-    changes: tuple[Change, ...]
-    notes: tuple[str, ...] = ()
-
-
 async def read_changes(
-    c: Clients, scope: Scope, *, hours: float = DEFAULT_HOURS, now: datetime | None = None
+    c: Clients,
+    scope: Scope,
+    *,
+    hours: float = DEFAULT_HOURS,
+    now: datetime | None = None,
+    since: datetime | None = None,
 ) -> Timeline:
-    """The timeline of ``scope`` over the last ``hours``: ECS's own record, then CloudTrail's
-    write calls (paced and cached per bundle)."""
+    """The timeline of ``scope`` from ``since`` (default: ``hours`` ago) to now: ECS's own
+    record, then CloudTrail's write calls (paced and cached per bundle)."""
     now = now or datetime.now(UTC)
-    since = now - timedelta(hours=hours)
+    since = since or now - timedelta(hours=hours)
     services = await _services(c, scope)
     found: dict[str, Change] = {}
     for service in services:
@@ -87,26 +70,40 @@ async def read_changes(
     if scope.service and services:
         for change in await _scaling(c, services[0]):
             found[change.id] = change
+    families = {_family(d.task_definition) for s in services for d in s.deployments}
+    extra = await ecs_changes(c, scope, families, since, now)
     notes: list[str] = []
     events = await trail_for(c).read(c, since, now)
     if events is None:
         notes.append(DENIED_NOTE)
-    else:
-        families = {_family(d.task_definition) for s in services for d in s.deployments}
-        for event in events:
-            if in_scope(event, scope, families):
-                change = call_change(event)
-                found[change.id] = change
+        events = []
+    extra, used = attribute(extra, events)
+    for event in events:
+        if event.id not in used and in_scope(event, scope, families):
+            change = call_change(event)
+            found[change.id] = change
+    for change in extra:
+        found[change.id] = change
     kept = [ch for ch in found.values() if ch.at >= since]
     kept.sort(key=lambda ch: (ch.at, ch.id), reverse=True)
     return Timeline(tuple(kept), tuple(notes))
 
 
+def before_onset(onset: datetime | None, now: datetime | None = None) -> datetime:
+    """Where "what changed in the hour before this began" starts: an hour before the onset,
+    which is taken as an hour ago when it is not known."""
+    now = now or datetime.now(UTC)
+    return (onset or now - BEFORE_ONSET) - BEFORE_ONSET
+
+
 async def _services(c: Clients, scope: Scope) -> list[Service]:
     if scope.cluster and scope.service:
         return await describe_services(c, scope.cluster, [scope.service])
+    cache = ecs_cache_for(c)  # beyond one service, deployments are read once a minute
     clusters = [scope.cluster] if scope.cluster else await list_cluster_arns(c)
-    read = await asyncio.gather(*(read_services(c, cluster) for cluster in clusters))
+    read = await asyncio.gather(
+        *(cache.listing(("services", cl), partial(read_services, c, cl)) for cl in clusters)
+    )
     return [s for _, services in read for s in services]
 
 

@@ -1,12 +1,15 @@
-"""The problems reader's cost: measured against the sandbox, and modelled at 100 x 2,000.
+"""The problems reader's and the change timeline's cost: measured against the sandbox, and
+modelled at 100 x 2,000.
 
-    python -m scripts.bench_problems [--minutes 10]      (also run by: make bench)
+    python -m scripts.bench_problems [--minutes 10] [--timeline-minutes 2]   (also: make bench)
 
 Measured: a ``ProblemWatch`` ticking every 3 s for some simulated minutes against the frozen
 sandbox; the watch's clock is moved forward each tick instead of sleeping, so ten minutes take
 seconds. Each request is put in the AWS token bucket it draws from and the steady rate is shown as
 a share of that bucket's refill. Modelled: the same cadences at 100 clusters and 2,000 services,
-the figures docs/api-budget.md writes down.
+the figures docs/api-budget.md writes down. The timeline (scripts/bench_timeline.py) is
+measured the same way, for a problem's service (`w` on a problem) and for the account
+(`:changes`), beside the reader: its calls a minute and the time to its first answer.
 """
 
 from __future__ import annotations
@@ -20,17 +23,24 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from aws.sandbox.aws_like import ECS_ACTIONS, ECS_BUCKETS, ELB_BUCKETS, ELB_DESCRIBE
-from aws.triage.problems import ProblemWatch
+from aws.triage.problems import ProblemReport, ProblemWatch
 
 REFRESH = 3.0
 #: ELBv2's describe bucket; every ELB call also takes one from the account-wide bucket (same size).
-REFILL = {**{k: v[1] for k, v in ECS_BUCKETS.items()}, "elb": ELB_BUCKETS[ELB_DESCRIBE][1]}
+#: CloudTrail LookupEvents: 2 a second per account and Region.
+REFILL = {
+    **{k: v[1] for k, v in ECS_BUCKETS.items()},
+    "elb": ELB_BUCKETS[ELB_DESCRIBE][1],
+    "cloudtrail": 2.0,
+}
 
 
 def bucket(operation: str) -> str:
     """ "ecs.DescribeServices" -> "service-read"; any ELBv2 call -> "elb"."""
     service, _, action = operation.partition(".")
-    return ECS_ACTIONS.get(action, action) if service == "ecs" else "elb"
+    if service == "ecs":
+        return ECS_ACTIONS.get(action, action)
+    return service if service in ("cloudtrail", "application-auto-scaling") else "elb"
 
 
 def per_bucket(calls: Counter[str]) -> Counter[str]:
@@ -42,7 +52,7 @@ def per_bucket(calls: Counter[str]) -> Counter[str]:
 
 def shares(per_minute: Counter[str]) -> str:
     return ", ".join(
-        f"{name} {n:.0f}/min = {n / 60 / REFILL[name]:.1%}"
+        f"{name} {n:.0f}/min" + (f" = {n / 60 / REFILL[name]:.1%}" if name in REFILL else "")
         for name, n in sorted(per_minute.items())
     )
 
@@ -55,7 +65,7 @@ class Clock:
         return datetime.now(UTC) + self.offset
 
 
-async def measure(url: str, minutes: float) -> None:
+async def measure(url: str, minutes: float) -> ProblemReport:
     from aws.session import Clients, SessionSettings
 
     clock = Clock()
@@ -84,6 +94,7 @@ async def measure(url: str, minutes: float) -> None:
             f"{sum(total.values()) / ticks:.1f} calls a tick on average, {most} at most"
         )
         print(f"  {shares(steady)}  (target < 25% each)")
+        return first
 
 
 def model(
@@ -124,19 +135,30 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m scripts.bench_problems", description=__doc__)
     parser.add_argument("--minutes", type=float, default=10.0, help="simulated minutes to tick")
     parser.add_argument("--url", help="a running sandbox (default: start a frozen one)")
-    args = parser.parse_args(argv)
     print("== Problems reader, modelled at 100 clusters x 2,000 services, refresh 3 s")
     print(f"  {shares(model())}")
+    parser.add_argument(
+        "--timeline-minutes", type=float, default=2.0, help="simulated minutes of the timeline"
+    )
+    args = parser.parse_args(argv)
+    from scripts.bench_timeline import measure_timeline, model_timeline
+
+    print("== Change timeline (:changes, the account), modelled at 100 x 2,000, refresh 3 s")
+    print(f"  {shares(model_timeline())}")
     if args.url:
-        asyncio.run(measure(args.url, args.minutes))
+        first = asyncio.run(measure(args.url, args.minutes))
+        asyncio.run(measure_timeline(args.url, args.timeline_minutes, first))
         return 0
-    from scripts.bench import dummy_credentials, spawn
+    from aws.sandbox.server import spawn_sandbox
+    from scripts.bench_common import dummy_credentials
 
     dummy_credentials()
-    proc, url, _, _ = spawn(300)
+    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate", "--services", "300"])
     try:
         print("== Problems reader, measured against the frozen sandbox (--services 300)")
-        asyncio.run(measure(url, args.minutes))
+        first = asyncio.run(measure(url, args.minutes))
+        print("== Change timeline, measured against the same sandbox")
+        asyncio.run(measure_timeline(url, args.timeline_minutes, first))
     finally:
         proc.terminate()
         proc.wait(timeout=10)

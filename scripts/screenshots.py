@@ -248,16 +248,71 @@ async def shoot_triage(url: str) -> None:
         save(app, "deployments")
 
 
+async def shoot_changes(url: str) -> None:
+    """The failed rollout's chained cause in the problems view's detail, then another client
+    (access key ``alice``) scales that service and `w` on the problem opens its timeline: the
+    call shows with who made it."""
+    import boto3
+
+    from tui.app import EcsDeckApp
+    from tui.config import Settings
+
+    app = EcsDeckApp(Settings(endpoint_url=url, region="us-east-1", refresh=1.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.identity and app.identity.account)
+        await wait_for(pilot, lambda: app.problems.reads >= 2)
+        await pilot.press("exclamation_mark")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ProblemsScreen")
+        table = app.screen.query(LiveTable).first()
+        await wait_for(pilot, lambda: table.row_count == len(app.problems.problems))
+        rollout = next(p for p in app.problems.problems if p.kind == "rollout")
+        await wait_for(pilot, lambda: "→" in rollout_why(app, rollout.key))
+        table.move_cursor(row=table.get_row_index(rollout.key))
+        await pilot.pause(0.3)
+        save(app, "problems-chain")
+        ecs = boto3.client(  # another client, its own access key: CloudTrail names it
+            "ecs",
+            endpoint_url=url,
+            region_name="us-east-1",
+            aws_access_key_id="alice",
+            aws_secret_access_key="x",
+        )
+        ecs.update_service(
+            cluster=rollout.cluster_arn, service=rollout.service_arn or "", desiredCount=3
+        )
+        await pilot.press("w")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ChangesScreen")
+        await wait_for(
+            pilot, lambda: any("user/alice" in (c.who or "") for c in app.screen.changes.values())
+        )
+        await pilot.pause(0.3)
+        save(app, "changes")
+
+
+def rollout_why(app: Any, key: str) -> str:
+    """The problem's cause as the view shows it: a chain once the reader followed it."""
+    problem = next((p for p in app.problems.problems if p.key == key), None)
+    return str(problem.why) if problem else ""
+
+
 def main() -> None:
+    """``--only changes``: just the timeline and the chained cause (problems-chain)."""
+    import sys
+
     from aws.sandbox.server import spawn_sandbox
 
     OUT.mkdir(exist_ok=True)
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "sandbox")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "sandbox")
-    for args, run in (
+    planted = ["--seed", "7", "--clusters", "40", "--problems", "--no-simulate"]
+    runs: list[tuple[list[str], Callable[[str], Awaitable[None]]]] = [
         (["--seed", "7", "--no-simulate"], lambda url: shoot(url, extra=ACTION_SHOTS)),
-        (["--seed", "7", "--clusters", "40", "--problems", "--no-simulate"], shoot_triage),
-    ):
+        (planted, shoot_triage),
+        (planted, shoot_changes),
+    ]
+    if sys.argv[1:3] == ["--only", "changes"]:
+        runs = runs[2:]
+    for args, run in runs:
         proc, url = spawn_sandbox(args)
         try:
             asyncio.run(run(url))

@@ -91,7 +91,10 @@ PANES: tuple[Pane, ...] = (
     Pane("problems", lambda c: ProblemsScreen()),
     Pane("deployments", lambda c: DeploymentsScreen(c["cluster"], c["service"])),
     # The timeline of the account, a cluster or a service: Back goes to where it was opened.
-    Pane("changes", lambda c: ChangesScreen(c.get("cluster"), c.get("service"))),
+    Pane(
+        "changes",
+        lambda c: ChangesScreen(c.get("cluster"), c.get("service"), since=c.get("since")),
+    ),
     # Views over a pane: closed with Esc, back to the pane under them.
     Pane("task", lambda c: TaskDetail(c["task"])),
     Pane("task_logs", lambda c: task_logs_screen(c["task"])),

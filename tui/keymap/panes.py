@@ -321,4 +321,12 @@ PANE_KEYS: tuple[Key, ...] = (
     ),
     # -- problems ------------------------------------------------------------------------------
     Key(("problems",), "enter", "open", "Open", tooltip="Open the culprit: service, task, target"),
+    Key(
+        ("problems",),
+        "w",
+        "changes",
+        "Changes",
+        tooltip="What changed in the hour before this began, for its service (or cluster)",
+        id="problem_changes",
+    ),
 )

@@ -1,6 +1,9 @@
 """`:changes` / `:ch` (and `w` on a service): what changed, newest first, and who did it.
 
-Deployments started, completed, failed and rolled back, task-definition registrations, scaling,
+From a problem (`w` on its row) the window is the hour before it began, to now.
+
+Deployments started, completed, failed and rolled back, task-definition registrations and
+deregistrations, instance drains, bursts of task stops by cause, scaling,
 and the write calls CloudTrail recorded with the caller's ARN and where the call came from
 (aws/changes.py). Without cloudtrail:LookupEvents the rows ECS gives stay and one line says what
 is missing and which permission adds it.
@@ -8,6 +11,7 @@ is missing and which permission adds it.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from rich.text import Text
@@ -17,7 +21,7 @@ from aws.changes import Change, Scope, read_changes
 from aws.models import Cluster, Service
 from tui import keymap
 from tui.screens.base import PollingScreen
-from tui.text import age, clean, safe
+from tui.text import age, clean, safe, utc_stamp
 from tui.widgets.live_table import LiveTable, Row
 from tui.widgets.quiet_static import QuietStatic
 
@@ -27,7 +31,14 @@ COLUMNS = [
     ("who", "WHO"),
     ("where", "WHERE/DETAIL"),
 ]
-KIND_STYLE = {"deployment": "bold", "registration": "cyan", "scale": "yellow", "call": ""}
+KIND_STYLE = {
+    "deployment": "bold",
+    "registration": "cyan",
+    "scale": "yellow",
+    "call": "",
+    "drain": "magenta",
+    "stops": "red",
+}
 
 
 def change_row(ch: Change) -> Row:
@@ -53,14 +64,24 @@ class ChangesScreen(PollingScreen):
     ChangesScreen #changes { height: 1fr; }
     """
 
-    def __init__(self, cluster: Cluster | None = None, service: Service | None = None) -> None:
+    def __init__(
+        self,
+        cluster: Cluster | None = None,
+        service: Service | None = None,
+        since: datetime | None = None,
+    ) -> None:
         where = "account" if cluster is None else cluster.name
         if service is not None:
             where = f"{where} › {service.name}"
         self.crumb = f"changes › {where}"
+        if since is not None:
+            self.crumb += f" · since {since.astimezone(UTC):%H:%M} UTC"
         super().__init__()
         self.cluster = cluster
         self.service = service
+        #: Where the window starts when opened from a problem (an hour before its onset); else
+        #: the last DEFAULT_HOURS.
+        self.since = since
         self.changes: dict[str, Change] = {}
         self.notes: tuple[str, ...] = ()
 
@@ -80,16 +101,19 @@ class ChangesScreen(PollingScreen):
         )
 
     async def tick(self) -> None:
-        timeline = await read_changes(self.deck.clients, self.scope)
+        timeline = await read_changes(self.deck.clients, self.scope, since=self.since)
         self.changes = {ch.id: ch for ch in timeline.changes}
         self.notes = timeline.notes
+        if self.since is not None:
+            window = f"What changed from {utc_stamp(self.since)} (an hour before it began) to now"
+            self.notes = (window, *self.notes)
         note = self.query_one("#note", QuietStatic)
         note.display = bool(self.notes)
         note.update(Text(clean(" · ".join(self.notes), 400), style="yellow"))
         self.changes_table.set_rows([change_row(ch) for ch in timeline.changes])
 
     def context(self) -> dict[str, Any]:
-        return {"cluster": self.cluster, "service": self.service}
+        return {"cluster": self.cluster, "service": self.service, "since": self.since}
 
     def current_cluster(self) -> Cluster | None:
         return self.cluster

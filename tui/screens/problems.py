@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from aws import ecs
+from aws.changes import before_onset
 from aws.ecs_convert import container_instance_from_dict, service_from_dict, task_from_dict
 from aws.errors import explain
 from aws.models import Cluster, ContainerInstance, Service, Task, arn_tail
@@ -272,6 +273,22 @@ class ProblemsScreen(PollingScreen):
         if p.service_arn:
             return service_from_dict({"serviceArn": p.service_arn, "clusterArn": p.cluster_arn})
         return self._cluster(p)
+
+    def action_changes(self) -> None:
+        """The timeline of the problem's service (else cluster) from an hour before it began."""
+        key = self.problems_table.selected_key
+        p = self.shown.get(key) if key else None
+        if p is None:
+            self.notify("Select a row first.", severity="warning")
+            return
+        ref = p.service_arn or p.service_name
+        service = None
+        if ref:
+            service = service_from_dict(
+                {"serviceArn": ref, "serviceName": p.service_name, "clusterArn": p.cluster_arn}
+            )
+        since = before_onset(p.since)
+        self.deck.open("changes", cluster=self._cluster(p), service=service, since=since)
 
     def action_open(self) -> None:
         key = self.problems_table.selected_key
