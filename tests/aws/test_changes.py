@@ -138,7 +138,10 @@ async def test_lookup_is_paged_and_paced_under_two_a_second(trail_sandbox: str, 
     gaps = [b - a for a, b in pairwise(times)]
     assert min(gaps) >= 0.5, gaps  # never more than 2 requests in any second
     calls_before = len(times)
-    await read_changes(clients, Scope())  # incremental: one page a source, nothing re-read
+    await read_changes(clients, Scope())  # within REREAD_AFTER of the last read: the cache
+    assert len(times) == calls_before
+    cache.reread_after = 0.0
+    await read_changes(clients, Scope())  # later: incremental, one page a source
     assert len(times) - calls_before == len(cloudtrail.SOURCES)
 
 
