@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = _parser()
     args = parser.parse_args(argv)
     if min(args.tasks_per_service, args.big_service, args.latency_ms, args.clusters) < 0:
@@ -86,6 +86,11 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.accounts < 1 or not args.regions or args.context_clusters < 0:
         parser.error("--accounts must be 1 or more, --regions not empty")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
 
     done = threading.Event()
 
@@ -122,7 +127,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(seed {args.seed}, bench services {args.services} x {args.tasks_per_service} tasks, "
         f"big service {args.big_service} tasks, simulate {'off' if args.no_simulate else 'on'}, "
         f"latency {args.latency_ms} ms, throttle {'on' if args.throttle else 'off'}, "
-        f"clusters {args.clusters or 'default'}, problems {'on' if args.problems else 'off'})",
+        f"clusters {args.clusters or 'default'}, problems {'on' if args.problems else 'off'}, "
+        f"accounts {args.accounts} x regions {','.join(args.regions)})",
         file=sys.stderr,
         flush=True,
     )
