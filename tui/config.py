@@ -44,6 +44,9 @@ from pydantic_settings import (
 )
 
 _BOOL = "must be true or false (also yes/no, on/off, 1/0)"
+_REGIONS = "must be region names separated by commas, e.g. us-east-1,eu-west-1"
+_REGION = r"[a-z]{2}(-[a-z]+)+-[0-9]+"
+_LIST = rf"^{_REGION}(,{_REGION})*$"
 
 
 def _setting(default: Any, doc: str, expected: str, **limits: Any) -> Any:
@@ -128,6 +131,8 @@ class Settings(BaseSettings):
         "The demo sandbox refuses calls past AWS's API rate buckets, as a real account does.",
         _BOOL,
     )
+    demo_accounts: int = _setting(1, "Accounts the demo serves.", "must be 1 to 8", ge=1, le=8)
+    demo_regions: str = _setting("us-east-1", "Demo regions.", _REGIONS, pattern=_LIST)
     cluster: str | None = _setting(
         None,
         "Open this cluster (name or ARN) at start instead of the clusters pane.",
@@ -377,16 +382,19 @@ def command_parser(prog: str, description: str) -> argparse.ArgumentParser:
     p.add_argument("--endpoint-url", dest="endpoint_url", help="ECS/ELB/ECR endpoint override")
     p.add_argument("--demo", action="store_const", const=True, help="use the built-in sandbox")
     p.add_argument(
-        "--demo-latency-ms",
-        dest="demo_latency_ms",
-        help="with --demo: milliseconds of latency per request, like a network round trip",
-    )
-    p.add_argument(
         "--demo-throttle",
         dest="demo_throttle",
         action="store_const",
         const=True,
         help="with --demo: throttle calls past AWS's API rate limits",
     )
+    for flag, metavar, text in (
+        ("--demo-latency-ms", "MS", "milliseconds of latency per request, like a network round trip"),
+        ("--demo-accounts", "N", "serve N accounts, one AWS profile each (assume-role past the first)"),
+        ("--demo-regions", "R1,R2", "seed every account in these regions (default us-east-1)"),
+    ):  # fmt: skip
+        p.add_argument(
+            flag, dest=flag[2:].replace("-", "_"), metavar=metavar, help=f"with --demo: {text}"
+        )
     p.add_argument("--version", action="version", version=f"ecsdeck {__version__}")
     return p

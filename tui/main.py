@@ -7,12 +7,16 @@ gets the sandbox through ``account`` (passed to it), and never loads the app (no
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import NoReturn
 
 from aws.session import SessionConfigError, SessionSettings, check_settings
@@ -56,13 +60,43 @@ def start_sandbox(settings: Settings) -> tuple[subprocess.Popen[str], Settings]:
         args += ["--latency-ms", str(settings.demo_latency_ms)]
     if settings.demo_throttle:
         args.append("--throttle")
+    regions = settings.demo_regions.split(",")
+    several = settings.demo_accounts > 1 or regions != ["us-east-1"]
+    if several:
+        args += ["--accounts", str(settings.demo_accounts), "--regions", settings.demo_regions]
     sandbox, url = spawn_sandbox(args)
+    if several:
+        return sandbox, demo_profiles(settings, url, regions)
     os.environ["AWS_ACCESS_KEY_ID"] = "sandbox"
     os.environ["AWS_SECRET_ACCESS_KEY"] = "sandbox"
     os.environ.pop("AWS_PROFILE", None)
     os.environ.pop("AWS_SESSION_TOKEN", None)
     return sandbox, settings.model_copy(
         update={"endpoint_url": url, "region": "us-east-1", "profile": None}
+    )
+
+
+def demo_profiles(settings: Settings, url: str, regions: list[str]) -> Settings:
+    """Several demo accounts: a temporary AWS config and credentials file with one profile per
+    account (static keys, then assume-role), used through the standard chain; the app opens on
+    the first profile and region, and ``:profile`` / ``:region`` reach the others."""
+    from aws.sandbox.profiles import write_profiles
+
+    directory = Path(tempfile.mkdtemp(prefix="ecsdeck-demo-"))
+    atexit.register(shutil.rmtree, directory, ignore_errors=True)
+    written = write_profiles(url, settings.demo_accounts, regions[0], directory)
+    os.environ["AWS_CONFIG_FILE"] = str(written.config_file)
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(written.credentials_file)
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        os.environ.pop(name, None)
+    print(
+        f"Sandbox profiles: {', '.join(written.names)}; regions: {', '.join(regions)} "
+        f"(AWS_CONFIG_FILE={written.config_file}). Opening {written.names[0]} in {regions[0]}: "
+        "switch with :profile and :region.",
+        file=sys.stderr,
+    )
+    return settings.model_copy(
+        update={"endpoint_url": url, "region": regions[0], "profile": written.names[0]}
     )
 
 

@@ -56,16 +56,41 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="plant five known problems (listed on stderr) and no random ones",
     )
+    parser.add_argument(
+        "--accounts",
+        type=int,
+        default=1,
+        help="serve N accounts (the first with static keys, the others through STS AssumeRole)",
+    )
+    parser.add_argument(
+        "--regions",
+        type=lambda text: [r.strip() for r in text.split(",") if r.strip()],
+        default=["us-east-1"],
+        help="comma-separated regions every account is seeded in (default us-east-1)",
+    )
+    parser.add_argument(
+        "--context-clusters",
+        type=int,
+        default=8,
+        help="small clusters in each account-region besides the default one",
+    )
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = _parser()
     args = parser.parse_args(argv)
     if min(args.tasks_per_service, args.big_service, args.latency_ms, args.clusters) < 0:
         parser.error(
             "--tasks-per-service, --big-service, --latency-ms and --clusters must be 0 or more"
         )
+    if args.accounts < 1 or not args.regions or args.context_clusters < 0:
+        parser.error("--accounts must be 1 or more, --regions not empty")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _arguments(argv)
 
     done = threading.Event()
 
@@ -86,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         throttle=args.throttle,
         clusters=args.clusters,
         problems=args.problems,
+        accounts=args.accounts,
+        regions=args.regions,
+        context_clusters=args.context_clusters,
     )
     try:
         url = sandbox.start()
@@ -99,10 +127,19 @@ def main(argv: list[str] | None = None) -> int:
         f"(seed {args.seed}, bench services {args.services} x {args.tasks_per_service} tasks, "
         f"big service {args.big_service} tasks, simulate {'off' if args.no_simulate else 'on'}, "
         f"latency {args.latency_ms} ms, throttle {'on' if args.throttle else 'off'}, "
-        f"clusters {args.clusters or 'default'}, problems {'on' if args.problems else 'off'})",
+        f"clusters {args.clusters or 'default'}, problems {'on' if args.problems else 'off'}, "
+        f"accounts {args.accounts} x regions {','.join(args.regions)})",
         file=sys.stderr,
         flush=True,
     )
+    for context in sandbox.contexts:
+        print(
+            f"context {context.label} {context.account} {context.region}: "
+            f"{len(context.seeded.services)} services, "
+            f"{len(context.seeded.planted)} planted problems",
+            file=sys.stderr,
+            flush=True,
+        )
     for problem in sandbox.planted:
         where = f"{problem.cluster}/{problem.service}" if problem.service else problem.cluster
         print(f"planted {problem.kind}: {where}: {problem.what}", file=sys.stderr, flush=True)

@@ -19,14 +19,14 @@ from typing import Any
 from aws.sandbox import deployments, ids, moto_patches, scans
 from aws.sandbox.clock import now
 from aws.sandbox.specs import (
-    ACCOUNT,
-    EXECUTION_ROLE,
     FARGATE_PROVIDERS,
     VERSIONS,
     Seeded,
     ServiceSpec,
     container_defs,
+    execution_role,
     manifest,
+    task_role,
 )
 
 BENCH_CLUSTER = "bench"
@@ -49,25 +49,30 @@ BREAKER = {
 }
 
 
-def filler_names(count: int) -> list[tuple[str, str]]:
+def filler_names(count: int, env: str = "prod", first: int = 0) -> list[tuple[str, str]]:
     """``count`` (cluster name, service name prefix) pairs: each team once, then numbered
-    rounds ("orders-prod-2" runs "orders-2-api"), so every name is unique in the account."""
+    rounds ("orders-prod-2" runs "orders-2-api"), so every name is unique in the account.
+    ``env`` names the account ("orders-staging") and ``first`` the team to start from, so two
+    accounts of the sandbox do not hold the same clusters."""
+    teams = TEAMS[first % len(TEAMS) :] + TEAMS[: first % len(TEAMS)]
     names: list[tuple[str, str]] = []
     round_ = 1
     while len(names) < count:
-        for team in TEAMS[: count - len(names)]:
+        for team in teams[: count - len(names)]:
             if round_ == 1:
-                names.append((f"{team}-prod", team))
+                names.append((f"{team}-{env}", team))
             else:
-                names.append((f"{team}-prod-{round_}", f"{team}-{round_}"))
+                names.append((f"{team}-{env}-{round_}", f"{team}-{round_}"))
         round_ += 1
     return names
 
 
-def seed_fleet(out: Seeded, rng: random.Random, count: int) -> list[str]:
+def seed_fleet(
+    out: Seeded, rng: random.Random, count: int, env: str = "prod", first: int = 0
+) -> list[str]:
     """``count`` healthy filler clusters: two to four Fargate services each, an ALB for the
     load-balanced ones, ECR images, task definitions and log groups. Returns their names."""
-    names = filler_names(count)
+    names = filler_names(count, env, first)
     with moto_patches.LOCK:
         b = moto_patches.backends()
         for name, team in names:
@@ -152,8 +157,8 @@ def _task_definition(ecs: Any, spec: ServiceSpec, version: str) -> str:
         requires_compatibilities=["FARGATE"],
         cpu=spec.cpu,
         memory=spec.memory,
-        task_role_arn=f"arn:aws:iam::{ACCOUNT}:role/{spec.name}-task",
-        execution_role_arn=EXECUTION_ROLE,
+        task_role_arn=task_role(spec.name),
+        execution_role_arn=execution_role(),
         tags=[{"key": "service", "value": spec.name}],
     )
     arn: str = td.arn

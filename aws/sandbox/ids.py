@@ -30,6 +30,8 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qsl
 
+from aws.sandbox.state import DEFAULT_WHERE, where
+
 _seed: list[int] = []
 #: Digest of (seed, identity) -> how many resources of that identity were minted.
 _counts: dict[bytes, int] = {}
@@ -48,8 +50,12 @@ def seeded() -> bool:
 
 
 def digest(*identity: object) -> bytes:
-    """sha256 of (seed, identity): the same on every machine, Python and hash seed."""
-    text = json.dumps([_seed[0] if _seed else None, *identity], default=str)
+    """sha256 of (seed, identity): the same on every machine, Python and hash seed. Outside the
+    default account and region the identity also holds them (the same cluster name in two
+    accounts is two clusters); in the default one it is what it always was."""
+    here = where()
+    inside = [] if here == DEFAULT_WHERE else [list(here)]
+    text = json.dumps([_seed[0] if _seed else None, *identity, *inside], default=str)
     return hashlib.sha256(text.encode()).digest()
 
 
@@ -101,6 +107,18 @@ def for_request(environ: dict[str, Any]) -> Iterator[None]:
 
 #: Parameters botocore fills with a fresh uuid4 (idempotency tokens): not part of the identity.
 _TOKENS = ("clienttoken", "clientrequesttoken", "idempotencytoken")
+
+
+def request_where(environ: dict[str, Any]) -> tuple[str, str]:
+    """(account, region) a request is answered in: the account its access key belongs to (an
+    assumed role's keys: the role's account), the region of its credential scope."""
+    from aws.sandbox.accounts import request_account
+
+    auth = str(environ.get("HTTP_AUTHORIZATION", ""))
+    scope = auth.partition("Credential=")[2].split(",", 1)[0].split("/")
+    if len(scope) < 5:
+        return DEFAULT_WHERE
+    return request_account(scope[0]), scope[2] or DEFAULT_WHERE[1]
 
 
 def request_identity(environ: dict[str, Any]) -> tuple[object, ...]:

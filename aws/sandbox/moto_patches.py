@@ -34,7 +34,7 @@ from typing import Any
 from aws.sandbox import ecs_patches, elb_patches, ids
 from aws.sandbox.clock import SHIFT, now, utcnow
 from aws.sandbox.patching import Installed, Patch, install, require, uninstall
-from aws.sandbox.state import HEALTH, LOCK
+from aws.sandbox.state import HEALTH, LOCK, in_context, where
 
 __all__ = ["HEALTH", "LOCK", "now"]
 
@@ -65,7 +65,7 @@ def _dispatch_patches() -> list[Patch]:
     dispatch = require(DomainDispatcherApplication, "__call__")
 
     def locked_call(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
-        with LOCK, ids.for_request(environ):
+        with LOCK, in_context(*ids.request_where(environ)), ids.for_request(environ):
             # Materialise the body inside the lock: serialisation reads live backend objects.
             return list(dispatch(self, environ, start_response))
 
@@ -93,8 +93,11 @@ def unapply() -> None:
     _applied = False
 
 
-def backends(account: str = "123456789012", region: str = "us-east-1") -> dict[str, Any]:
-    """moto's in-process backends the seeder and simulator read and edit (under LOCK)."""
+def backends(account: str | None = None, region: str | None = None) -> dict[str, Any]:
+    """moto's in-process backends the seeder and simulator read and edit (under LOCK), by
+    default those of the account and region being worked in (:func:`.state.where`)."""
+    here = where()
+    account, region = account or here[0], region or here[1]
     from moto.ec2.models import ec2_backends
     from moto.ecr.models import ecr_backends
     from moto.ecs.models import ecs_backends

@@ -21,13 +21,10 @@ from typing import Any
 
 import boto3
 
-from aws.sandbox import moto_patches, scans
+from aws.sandbox import accounts, moto_patches, scans
 from aws.sandbox.clock import now
 from aws.sandbox.specs import (
-    ACCOUNT,
     CLUSTERS,
-    EXECUTION_ROLE,
-    REGION,
     REVISIONS,
     SERVICES,
     VERSIONS,
@@ -35,16 +32,20 @@ from aws.sandbox.specs import (
     Seeded,
     ServiceSpec,
     container_defs,
+    execution_role,
     manifest,
+    task_role,
 )
+from aws.sandbox.state import where
 
 
 def clients(url: str) -> dict[str, Any]:
+    """Clients of the account and region being seeded (:func:`aws.sandbox.state.where`)."""
+    account, region = where()
     kw: dict[str, Any] = {
         "endpoint_url": url,
-        "region_name": REGION,
-        "aws_access_key_id": "sandbox",
-        "aws_secret_access_key": "sandbox",
+        "region_name": region,
+        **accounts.credentials(url, account),
     }
     return {n: boto3.client(n, **kw) for n in ("ecs", "ec2", "elbv2", "ecr", "logs")}  # type: ignore[call-overload]
 
@@ -53,7 +54,7 @@ def seed_account(url: str, rng: random.Random) -> Seeded:
     """Create the showcase account over HTTP: network, clusters, registry, services."""
     c = clients(url)
     out = Seeded()
-    _network(c, out)
+    network(c, out)
     seed_estate(c, rng, out, CLUSTERS, SERVICES)
     return out
 
@@ -75,7 +76,8 @@ def seed_estate(
     _services(c, out, services)
 
 
-def _network(c: dict[str, Any], out: Seeded) -> None:
+def network(c: dict[str, Any], out: Seeded) -> None:
+    """A VPC of three private subnets and the security groups every estate uses."""
     ec2 = c["ec2"]
     vpc = ec2.create_vpc(CidrBlock="10.20.0.0/16")["Vpc"]["VpcId"]
     ec2.create_tags(Resources=[vpc], Tags=[{"Key": "Name", "Value": "prod-vpc"}])
@@ -83,7 +85,8 @@ def _network(c: dict[str, Any], out: Seeded) -> None:
     ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsSupport={"Value": True})
     ec2.modify_vpc_attribute(VpcId=vpc, EnableDnsHostnames={"Value": True})
     out.vpc_id = vpc
-    for i, az in enumerate(("us-east-1a", "us-east-1b", "us-east-1c")):
+    region = where()[1]
+    for i, az in enumerate(f"{region}{zone}" for zone in "abc"):
         sn = ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.20.{16 * i}.0/20", AvailabilityZone=az)
         sid = sn["Subnet"]["SubnetId"]
         ec2.create_tags(Resources=[sid], Tags=[{"Key": "Name", "Value": f"prod-private-{az}"}])
@@ -193,12 +196,12 @@ def _registry(c: dict[str, Any], rng: random.Random, services: tuple[ServiceSpec
 def register_revision(ecs: Any, spec: ServiceSpec, version: str) -> str:
     kwargs: dict[str, Any] = {
         "family": spec.name,
-        "executionRoleArn": EXECUTION_ROLE,
+        "executionRoleArn": execution_role(),
         "containerDefinitions": container_defs(spec, version),
         "tags": [{"key": "service", "value": spec.name}],
     }
     if spec.task_role:
-        kwargs["taskRoleArn"] = f"arn:aws:iam::{ACCOUNT}:role/{spec.name}-task"
+        kwargs["taskRoleArn"] = task_role(spec.name)
     if spec.kind == "ec2-bridge":
         kwargs.update(networkMode="bridge", requiresCompatibilities=["EC2"])
     elif spec.kind == "ec2-awsvpc":

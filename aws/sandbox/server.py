@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Sequence
 
-from aws.sandbox import exec_agent, fidelity, fleet, metrics, moto_patches, planted
+from aws.sandbox import contexts, exec_agent, fidelity, fleet, metrics, moto_patches, planted
 from aws.sandbox.aws_like import AwsLike, Server
 from aws.sandbox.control import Control
 from aws.sandbox.seed import seed_account
@@ -48,6 +48,8 @@ class Sandbox:
     ``clusters`` fills the account up to that many clusters with small healthy ones
     (:mod:`aws.sandbox.fleet`); ``problems`` plants five known problems and turns the random
     weather off, so the account has exactly those (:mod:`aws.sandbox.planted`).
+    ``accounts`` x ``regions`` are the contexts served besides the default one (reached through
+    STS AssumeRole, :mod:`aws.sandbox.accounts`), each with ``context_clusters`` small clusters.
     """
 
     def __init__(
@@ -63,6 +65,9 @@ class Sandbox:
         throttle: bool = False,
         clusters: int = 0,
         problems: bool = False,
+        accounts: int = 1,
+        regions: Sequence[str] = ("us-east-1",),
+        context_clusters: int = contexts.CLUSTERS,
     ) -> None:
         self.seed = seed
         self.simulate = simulate
@@ -75,6 +80,11 @@ class Sandbox:
         self.throttle = throttle
         self.clusters = clusters
         self.problems = problems
+        self.accounts = accounts
+        self.regions = tuple(regions)
+        self.context_clusters = context_clusters
+        #: The other (account, region) pairs, seeded after the default one (:mod:`.contexts`).
+        self.contexts: list[contexts.Context] = []
         self.url: str | None = None
         self.seeded: Seeded | None = None
         self.simulator: Simulator | None = None
@@ -115,6 +125,9 @@ class Sandbox:
         metrics.seed_autoscaling(url)
         simulator.backfill_metrics()
         self.simulator = simulator
+        self.contexts = contexts.seed_contexts(
+            url, self.accounts, self.regions, clusters=self.context_clusters, tick=self.tick
+        )
         control.planted = lambda: [p.as_json() for p in seeded.planted]
         control.clear = self.clear
         self.seconds_to_seed = time.perf_counter() - began
@@ -122,6 +135,8 @@ class Sandbox:
         server.wrapper.throttle = self.throttle
         if self.simulate:
             simulator.start()
+            for context in self.contexts:
+                context.simulator.start()
         else:
             simulator.metrics.start()  # ECS reports on the running tasks of a frozen account too
         self.url = url
@@ -154,6 +169,8 @@ class Sandbox:
         return self.seeded is not None and planted.clear(self.seeded.planted, kind)
 
     def stop(self) -> None:
+        for context in self.contexts:
+            context.simulator.stop()
         if self.simulator is not None:
             self.simulator.stop()
         if self._server is not None:

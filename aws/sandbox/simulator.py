@@ -32,7 +32,7 @@ from typing import Any
 
 from aws.sandbox import faults, history, metrics, rollouts, targets, tasks
 from aws.sandbox.clock import now
-from aws.sandbox.state import LOCK
+from aws.sandbox.state import DEFAULT_WHERE, LOCK, in_context
 from aws.sandbox.world import TargetKey, World
 
 log = logging.getLogger(__name__)
@@ -58,7 +58,10 @@ class Simulator:
         default_security_group: str | None = None,
         quiet_clusters: tuple[str, ...] = ("bench",),
         weather_services: tuple[str, ...] = (),
+        where: tuple[str, str] = DEFAULT_WHERE,
     ) -> None:
+        #: The (account, region) whose backends it drives; the thread is its own context.
+        self.where = where
         self.world = World(
             rng=rng,
             chaos=chaos,
@@ -107,7 +110,7 @@ class Simulator:
     def step(self) -> None:
         """One tick of the scheduler (and, with chaos on, of bad luck)."""
         world = self.world
-        with LOCK:
+        with LOCK, in_context(*self.where):
             world.ticks += 1
             for target in targets.tick(world):
                 _replace_unhealthy(world, target)
@@ -146,7 +149,7 @@ class Simulator:
         deployments COMPLETED. Used after seeding, so the account starts as one that has been
         up for a while (its events and deployments are hours old)."""
         world = self.world
-        with LOCK:
+        with LOCK, in_context(*self.where):
             live, _, _ = _index()
             for service in list(World.ecs().services.values()):
                 if service.status != "ACTIVE":

@@ -13,6 +13,8 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+from aws.sandbox.state import where
+
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 REGISTRY = f"{ACCOUNT}.dkr.ecr.{REGION}.amazonaws.com"
@@ -20,6 +22,20 @@ EXECUTION_ROLE = f"arn:aws:iam::{ACCOUNT}:role/ecsTaskExecutionRole"
 #: Image tags per repository, oldest first; task definition revision n uses VERSIONS[n].
 VERSIONS = ("1.3.2", "1.4.0", "1.4.1", "1.5.0")
 REVISIONS = 3
+
+
+def registry() -> str:
+    """The ECR registry of the account and region being worked in (REGISTRY in the default)."""
+    account, region = where()
+    return f"{account}.dkr.ecr.{region}.amazonaws.com"
+
+
+def execution_role() -> str:
+    return f"arn:aws:iam::{where()[0]}:role/ecsTaskExecutionRole"
+
+
+def task_role(service: str) -> str:
+    return f"arn:aws:iam::{where()[0]}:role/{service}-task"
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,7 +189,7 @@ def container_defs(spec: ServiceSpec, version: str) -> list[dict[str, Any]]:
         port["hostPort"] = 8080
     main: dict[str, Any] = {
         "name": spec.name,
-        "image": f"{REGISTRY}/{spec.name}:{version}",
+        "image": f"{registry()}/{spec.name}:{version}",
         "essential": True,
         "cpu": 256 if spec.kind != "fargate" else int(spec.cpu) // (2 if spec.sidecar else 1),
         "memory": 512 if spec.kind != "fargate" else int(spec.memory) // (2 if spec.sidecar else 1),
@@ -195,7 +211,7 @@ def container_defs(spec: ServiceSpec, version: str) -> list[dict[str, Any]]:
             "logDriver": "awslogs",
             "options": {
                 "awslogs-group": f"/ecs/{spec.name}",
-                "awslogs-region": REGION,
+                "awslogs-region": where()[1],
                 "awslogs-stream-prefix": "ecs",
             },
         },

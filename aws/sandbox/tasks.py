@@ -16,7 +16,7 @@ from typing import Any
 
 from aws.sandbox import applogs, exec_agent, ids, moto_patches, targets
 from aws.sandbox.clock import now
-from aws.sandbox.specs import REGISTRY
+from aws.sandbox.specs import registry
 from aws.sandbox.world import World, main_container, set_health, task_ip
 
 FARGATE_PROVIDERS = ("FARGATE", "FARGATE_SPOT")
@@ -45,9 +45,10 @@ def pull_timeout(image: str) -> str:
 def image_available(image: str) -> bool:
     """Whether a pull of ``image`` would succeed: images in this account's registry must be in
     ECR (repository and tag or digest); anything else (public registries) is assumed reachable."""
-    if not image.startswith(f"{REGISTRY}/"):
+    own = f"{registry()}/"
+    if not image.startswith(own):
         return True
-    ref = image.removeprefix(f"{REGISTRY}/")
+    ref = image.removeprefix(own)
     repo_name, _, digest = ref.partition("@")
     tag = None
     if not digest:

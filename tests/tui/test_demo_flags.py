@@ -19,6 +19,9 @@ def test_demo_flags_layer_file_env_and_command_line(monkeypatch: pytest.MonkeyPa
     assert config.load(["--demo-latency-ms", "40"]).demo_latency_ms == 40
     with pytest.raises(config.SettingsError, match="demo_latency_ms must be 0 or more"):
         config.load(["--demo-latency-ms", "-1"])
+    assert config.load(["--demo-accounts", "3"]).demo_accounts == 3
+    with pytest.raises(config.SettingsError, match="demo_regions must be region names"):
+        config.load(["--demo-regions", "us-east-1;eu-west-1"])
 
 
 @pytest.mark.parametrize(
@@ -28,6 +31,10 @@ def test_demo_flags_layer_file_env_and_command_line(monkeypatch: pytest.MonkeyPa
         (
             ["--demo", "--demo-latency-ms", "40", "--demo-throttle"],
             ["--seed", "7", "--latency-ms", "40", "--throttle"],
+        ),
+        (
+            ["--demo", "--demo-accounts", "3", "--demo-regions", "us-east-1,eu-west-1"],
+            ["--seed", "7", "--accounts", "3", "--regions", "us-east-1,eu-west-1"],
         ),
     ],
 )
