@@ -24,7 +24,13 @@ from aws.autoscaling import read_scaling
 from aws.change_models import Change as Change
 from aws.change_models import Scope as Scope
 from aws.change_models import Timeline as Timeline
-from aws.change_sources import attribute, ecs_cache_for, ecs_changes
+from aws.change_sources import (
+    ACCOUNT_SERVICES_EVERY,
+    LIST_EVERY,
+    attribute,
+    ecs_cache_for,
+    ecs_changes,
+)
 from aws.cloudtrail import DENIED_NOTE, TrailEvent, trail_for
 from aws.ecs import describe_services, list_cluster_arns, read_services, read_task_definition
 from aws.errors import ACCESS_DENIED, error_code
@@ -101,8 +107,9 @@ async def _services(c: Clients, scope: Scope) -> list[Service]:
         return await describe_services(c, scope.cluster, [scope.service])
     cache = ecs_cache_for(c)  # beyond one service, deployments are read once a minute
     clusters = [scope.cluster] if scope.cluster else await list_cluster_arns(c)
+    every = LIST_EVERY if scope.cluster else ACCOUNT_SERVICES_EVERY  # the account: every 2 min
     read = await asyncio.gather(
-        *(cache.listing(("services", cl), partial(read_services, c, cl)) for cl in clusters)
+        *(cache.listing(("services", cl), partial(read_services, c, cl), every) for cl in clusters)
     )
     return [s for _, services in read for s in services]
 

@@ -61,7 +61,8 @@ def model_timeline(
     """Calls a minute per bucket of the account timeline at steady state: ListClusters each
     tick; services, clusters, instances and stopped tasks once a minute; INACTIVE listings
     within their allowance; ``stopped_new`` describes of newly stopped tasks (100 a call);
-    one LookupEvents page per source each tick."""
+    one LookupEvents page per source every REREAD_AFTER seconds; the services of every
+    cluster every ACCOUNT_SERVICES_EVERY seconds."""
     ticks = 60 / REFRESH
     per_cluster = math.ceil(services / clusters)
     minute = 60 / cs.LIST_EVERY
@@ -70,9 +71,9 @@ def model_timeline(
     return Counter(
         {
             "cluster-read": ticks + math.ceil(clusters / 100) * minute,
-            "service-read": services_read * minute,
+            "service-read": services_read * 60 / cs.ACCOUNT_SERVICES_EVERY,
             "cluster-resource-read": resources,
             "task-definition-read": cs.FAMILY_LISTS_PER_MINUTE * minute,
-            "cloudtrail": ticks * len(cloudtrail.SOURCES),
+            "cloudtrail": 60 / max(cloudtrail.REREAD_AFTER, REFRESH) * len(cloudtrail.SOURCES),
         }
     )
