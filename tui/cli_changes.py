@@ -24,7 +24,7 @@ from aws.changes import Change, Scope, Timeline, read_changes
 from aws.errors import explain
 from aws.models import arn_tail
 from aws.session import Clients, SessionSettings
-from tui import config
+from tui import config, flags
 from tui.cli_problems import Account, Refused, find_cluster, iso, say
 from tui.config import Settings
 from tui.text import age, clean
@@ -36,7 +36,7 @@ COLUMN = 60
 
 
 def parser() -> argparse.ArgumentParser:
-    p = config.command_parser(
+    p = flags.command_parser(
         "ecsdeck changes",
         "Print what changed (deployments, registrations, scaling, and who called what, from "
         "CloudTrail), newest first, and exit: 0 when read, 2 when not.",

@@ -29,7 +29,7 @@ from aws.models import Cluster
 from aws.problem_models import Problem
 from aws.session import Clients, SessionSettings
 from aws.triage.problems import ProblemReport, ProblemWatch
-from tui import config
+from tui import config, flags
 from tui.config import Settings
 from tui.text import age, clean
 
@@ -46,7 +46,7 @@ class Refused(Exception):
 
 
 def parser() -> argparse.ArgumentParser:
-    p = config.command_parser(
+    p = flags.command_parser(
         "ecsdeck problems",
         "Print what is broken in the region right now (the ! view, once) and exit: 1 when "
         "there are problems, 0 when none, 2 when the answer is not known.",
