@@ -95,7 +95,7 @@ class Contexts:
 
     @property
     def failed(self) -> list[ContextState]:
-        return [s for s in self.states if s.clients is None]
+        return [s for s in self.states if s.error is not None]
 
     async def open(self) -> None:
         """Open every context not open yet; a failure is recorded on its state, never raised."""
@@ -110,8 +110,9 @@ class Contexts:
         await self.open()
 
     async def close(self) -> None:
+        """Close every bundle; the identities stay (what was read is still said by account)."""
         for state in self.ready:
-            clients, state.clients, state.identity = state.clients, None, None
+            clients, state.clients = state.clients, None
             assert clients is not None
             await clients.__aexit__(None, None, None)
 
