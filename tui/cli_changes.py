@@ -21,12 +21,15 @@ from typing import Any
 
 from aws import console, ecs
 from aws.changes import Change, Scope, Timeline, read_changes
+from aws.contexts import ContextState
 from aws.errors import explain
 from aws.models import arn_tail
-from aws.session import Clients, SessionSettings
-from tui import config
+from aws.session import Clients
+from tui import config, flags
+from tui.cli_contexts import label, open_contexts, print_rows, session_of, where
 from tui.cli_problems import Account, Refused, find_cluster, iso, say
 from tui.config import Settings
+from tui.context_sets import ContextPlan
 from tui.text import age, clean
 
 #: ``--since`` units, in hours.
@@ -36,7 +39,7 @@ COLUMN = 60
 
 
 def parser() -> argparse.ArgumentParser:
-    p = config.command_parser(
+    p = flags.command_parser(
         "ecsdeck changes",
         "Print what changed (deployments, registrations, scaling, and who called what, from "
         "CloudTrail), newest first, and exit: 0 when read, 2 when not.",
@@ -66,23 +69,15 @@ def main(argv: list[str], account: Account) -> int:
         return say(str(exc))
     with account(settings) as ready:
         scope = Scope(args.only, args.service)
+        if (wanted := ready.context_plan()) is not None:
+            return asyncio.run(run_contexts(ready, wanted, scope, hours=hours, as_json=args.json))
         return asyncio.run(run(ready, scope, hours=hours, as_json=args.json))
 
 
 async def run(settings: Settings, scope: Scope, *, hours: float, as_json: bool) -> int:
-    session = SessionSettings(
-        profile=settings.profile,
-        region=settings.region,
-        endpoint_url=settings.endpoint_url,
-        max_attempts=settings.max_attempts,
-        read_only=True,
-    )
     try:
-        async with Clients.open(session) as c:
-            if scope.cluster:
-                cluster = await find_cluster(c, scope.cluster)
-                if scope.service:
-                    await check_service(c, cluster.arn, cluster.name, scope.service)
+        async with Clients.open(session_of(settings)) as c:
+            await check_scope(c, scope)
             now = datetime.now(UTC)
             timeline = await read_changes(c, scope, hours=hours, now=now)
             region = c.region or "us-east-1"
@@ -94,6 +89,57 @@ async def run(settings: Settings, scope: Scope, *, hours: float, as_json: bool) 
     for note in timeline.notes:
         print(f"ecsdeck: {clean(note, 300)}", file=sys.stderr)
     return 0
+
+
+async def run_contexts(
+    settings: Settings, wanted: ContextPlan, scope: Scope, *, hours: float, as_json: bool
+) -> int:
+    """``run`` in every context, one timeline, newest first. A context that cannot start or be
+    read is one line on stderr; the status is 2 only when no context was read. With a cluster
+    (or service), the contexts without it are skipped."""
+    now = datetime.now(UTC)
+
+    async def read(state: ContextState) -> Timeline | None:
+        assert state.clients is not None
+        try:
+            await check_scope(state.clients, scope)
+        except Refused:
+            return None  # not in this context: the others may have it
+        return await read_changes(state.clients, scope, hours=hours, now=now)
+
+    async with await open_contexts(settings, wanted) as contexts:
+        outcomes = await contexts.gather(read)
+    rows: list[tuple[ContextState, Change]] = []
+    for outcome in outcomes:
+        name = outcome.state.context.name
+        notes = [outcome.error] if outcome.error else []
+        if outcome.value is not None:
+            rows += [(outcome.state, change) for change in outcome.value.changes]
+            notes += [f"{name}: {note}" for note in outcome.value.notes]
+        for note in notes:
+            print(f"ecsdeck: {clean(note, 300)}", file=sys.stderr)
+    done = [o for o in outcomes if o.value is not None]
+    if scope.cluster and not done and not contexts.failed and outcomes:
+        return say(f"no cluster {scope.cluster!r} (or service) in any of the contexts")
+    rows.sort(key=lambda row: row[1].at, reverse=True)
+    print_across(rows, now, as_json)
+    return 0 if done else 2
+
+
+def print_across(rows: list[tuple[ContextState, Change]], now: datetime, as_json: bool) -> None:
+    if as_json:
+        for state, change in rows:
+            print(json.dumps(as_dict(change, state.context.region) | where(state)))
+        return
+    print_rows([[label(state), state.context.region, *cells(ch, now)] for state, ch in rows])
+
+
+async def check_scope(c: Clients, scope: Scope) -> None:
+    """The cluster and service of ``scope`` exist (a typo is refused before any read)."""
+    if scope.cluster:
+        cluster = await find_cluster(c, scope.cluster)
+        if scope.service:
+            await check_service(c, cluster.arn, cluster.name, scope.service)
 
 
 async def check_service(c: Clients, cluster_arn: str, cluster: str, name: str) -> None:
@@ -126,18 +172,15 @@ def print_timeline(timeline: Timeline, region: str, now: datetime, as_json: bool
         for change in timeline.changes:
             print(json.dumps(as_dict(change, region)))
         return
-    rows = [
-        [
-            f"{age(ch.at, now)} ago",
-            ch.kind,
-            clean(ch.service or ch.cluster or "-", 40),
-            clean(ch.what, COLUMN),
-            clean(arn_tail(ch.who) if ch.who else "-", 40),
-            clean(ch.where, COLUMN),
-        ]
-        for ch in timeline.changes
+    print_rows([cells(ch, now) for ch in timeline.changes])
+
+
+def cells(ch: Change, now: datetime) -> list[str]:
+    return [
+        f"{age(ch.at, now)} ago",
+        ch.kind,
+        clean(ch.service or ch.cluster or "-", 40),
+        clean(ch.what, COLUMN),
+        clean(arn_tail(ch.who) if ch.who else "-", 40),
+        clean(ch.where, COLUMN),
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)] if rows else []
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print("  ".join([*cells, row[-1]]))

@@ -24,13 +24,16 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aws import console, ecs
+from aws.contexts import ContextState
 from aws.errors import explain
 from aws.models import Cluster
 from aws.problem_models import Problem
-from aws.session import Clients, SessionSettings
+from aws.session import Clients
 from aws.triage.problems import ProblemReport, ProblemWatch
-from tui import config
+from tui import config, flags
+from tui.cli_contexts import label, open_contexts, print_rows, session_of, where
 from tui.config import Settings
+from tui.context_sets import ContextPlan
 from tui.text import age, clean
 
 #: What tui/main.py passes: the settings to use, inside a block that owns the sandbox.
@@ -46,7 +49,7 @@ class Refused(Exception):
 
 
 def parser() -> argparse.ArgumentParser:
-    p = config.command_parser(
+    p = flags.command_parser(
         "ecsdeck problems",
         "Print what is broken in the region right now (the ! view, once) and exit: 1 when "
         "there are problems, 0 when none, 2 when the answer is not known.",
@@ -61,20 +64,16 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str], account: Account) -> int:
     settings, args = config.parse(argv, parser())
     with account(settings) as ready:
+        wanted = ready.context_plan()
+        if wanted is not None:
+            return asyncio.run(run_contexts(ready, wanted, only=args.only, as_json=args.json))
         return asyncio.run(run(ready, only=args.only, as_json=args.json))
 
 
 async def run(settings: Settings, *, only: str | None, as_json: bool) -> int:
     """Read once, print, and return the exit status."""
-    session = SessionSettings(
-        profile=settings.profile,
-        region=settings.region,
-        endpoint_url=settings.endpoint_url,
-        max_attempts=settings.max_attempts,
-        read_only=True,  # reads only; a slip here must not change anything
-    )
     try:
-        async with Clients.open(session) as c:
+        async with Clients.open(session_of(settings)) as c:
             cluster = await find_cluster(c, only) if only else None
             report = await ProblemWatch().refresh(c)
             region = c.region or "us-east-1"
@@ -90,6 +89,51 @@ async def run(settings: Settings, *, only: str | None, as_json: bool) -> int:
     if problems:
         return 1
     return 2 if errors else 0
+
+
+async def run_contexts(
+    settings: Settings, wanted: ContextPlan, *, only: str | None, as_json: bool
+) -> int:
+    """``run`` in every context (one ProblemWatch each), the lines in context order. A context
+    that cannot start or be read is one line on stderr; the status is 2 only when nothing was
+    found elsewhere. With ``only``, the contexts without that cluster are skipped."""
+
+    async def read(state: ContextState) -> tuple[list[Problem], list[str], datetime] | None:
+        assert state.clients is not None
+        try:
+            cluster = await find_cluster(state.clients, only) if only else None
+        except Refused:
+            return None  # not in this context: the others may have it
+        report = await ProblemWatch().refresh(state.clients)
+        return (*narrow(report, cluster), report.read_at)
+
+    async with await open_contexts(settings, wanted) as contexts:
+        outcomes = await contexts.gather(read)
+    unknown = bool(contexts.failed)
+    rows: list[tuple[ContextState, Problem, datetime]] = []
+    for outcome in outcomes:
+        failed = [outcome.error] if outcome.error else []
+        if outcome.value is not None:
+            problems, errors, read_at = outcome.value
+            rows += [(outcome.state, problem, read_at) for problem in problems]
+            failed += [f"{outcome.state.context.name}: could not read {e}" for e in errors]
+        for line in failed:
+            say(line)
+        unknown = unknown or bool(failed)
+    if only and not any(o.value for o in outcomes) and not unknown:
+        return say(f"no cluster named {only!r} in any of the {len(outcomes)} contexts")
+    print_across(rows, as_json)
+    return 1 if rows else (2 if unknown else 0)
+
+
+def print_across(rows: list[tuple[ContextState, Problem, datetime]], as_json: bool) -> None:
+    if as_json:
+        for state, problem, read_at in rows:
+            print(json.dumps(as_dict(problem, state.context.region, read_at) | where(state)))
+        return
+    print_rows(
+        [[label(state), state.context.region, *cells(p, read_at)] for state, p, read_at in rows]
+    )
 
 
 def say(line: str) -> int:
@@ -165,19 +209,17 @@ def print_problems(problems: list[Problem], region: str, read_at: datetime, as_j
         for problem in problems:
             print(json.dumps(as_dict(problem, region, read_at)))
         return
-    rows = [
-        [
-            problem.severity,
-            clean(problem.cluster_name, COLUMN),
-            clean(problem.service_name or "-", COLUMN),
-            problem.kind,
-            clean(problem.what, COLUMN * 2),
-            f"since {age(problem.since, read_at)}" if problem.since else "seen now",
-            clean(problem.why, WHY),
-        ]
-        for problem in problems
+    print_rows([cells(problem, read_at) for problem in problems])
+
+
+def cells(problem: Problem, read_at: datetime) -> list[str]:
+    """The columns of one plain line, WHY last (unpadded)."""
+    return [
+        problem.severity,
+        clean(problem.cluster_name, COLUMN),
+        clean(problem.service_name or "-", COLUMN),
+        problem.kind,
+        clean(problem.what, COLUMN * 2),
+        f"since {age(problem.since, read_at)}" if problem.since else "seen now",
+        clean(problem.why, WHY),
     ]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]) - 1)] if rows else []
-    for row in rows:
-        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
-        print("  ".join([*cells, row[-1]]))

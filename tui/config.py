@@ -22,8 +22,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
-from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     Field,
@@ -38,10 +37,23 @@ from pydantic.fields import FieldInfo
 from pydantic_settings import (
     BaseSettings,
     EnvSettingsSource,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
 )
+
+from tui.config_files import config_dir as config_dir
+from tui.config_files import config_path
+from tui.context_sets import (
+    PROFILES_EXPECTED,
+    REGIONS_EXPECTED,
+    ContextPlan,
+    ContextSet,
+    plan_of,
+    split_names,
+)
+from tui.flags import FLAG_OF, parser
 
 _BOOL = "must be true or false (also yes/no, on/off, 1/0)"
 _REGIONS = "must be region names separated by commas, e.g. us-east-1,eu-west-1"
@@ -89,6 +101,20 @@ class Settings(BaseSettings):
         None,
         "Endpoint override (a moto server, a VPC endpoint); None uses AWS's.",
         "must be a URL, e.g. http://127.0.0.1:5000 (a string)",
+    )
+    profiles: Annotated[list[str] | None, NoDecode] = _setting(
+        None, "Several AWS profiles at once (each x each region is a context).", PROFILES_EXPECTED
+    )
+    regions: Annotated[list[str] | Literal["*"] | None, NoDecode] = _setting(
+        None, "Several regions at once; * is every region the account enabled.", REGIONS_EXPECTED
+    )
+    context_set: str | None = _setting(
+        None, "The [contexts.NAME] to open (--contexts NAME).", "must be a [contexts.NAME] name"
+    )
+    contexts: dict[str, ContextSet] = _setting(
+        {},
+        "Named sets of contexts: [contexts.NAME] profiles = [...] regions = [...].",
+        'must be tables [contexts.NAME] with profiles = ["a", "b"] and regions = [...] or "*"',
     )
     refresh: float = _setting(
         3.0,
@@ -173,6 +199,13 @@ class Settings(BaseSettings):
             raise ValueError("a boolean is not a number")
         return value
 
+    _split = field_validator("profiles", "regions", mode="before")(split_names)
+
+    def context_plan(self) -> ContextPlan | None:
+        """The profiles x regions to open, or None for the one profile and region of before."""
+        named = self.contexts.get(self.context_set) if self.context_set else None
+        return plan_of(self.profile, self.region, self.profiles, self.regions, named)
+
     @field_validator("keys")
     @classmethod
     def _keys_named(cls, keys: dict[str, str]) -> dict[str, str]:
@@ -198,6 +231,13 @@ def _relist_not_below_refresh(settings: Settings) -> Settings:
             "relist" if "relist" in settings.model_fields_set else "refresh",
             f"relist ({settings.relist}) must be at least refresh ({settings.refresh})",
         )
+    if settings.context_set and settings.context_set not in settings.contexts:
+        names = sorted(settings.contexts)
+        near = difflib.get_close_matches(settings.context_set, names, n=1, cutoff=0.6)
+        hint = f"did you mean {near[0]!r}?" if near else f"it has {', '.join(names) or 'none'}"
+        raise _Refusal(
+            "context_set", f"no [contexts.{settings.context_set}] in {config_path()}: {hint}"
+        )
     return settings
 
 
@@ -207,9 +247,22 @@ def _refusal(exc: ValidationError, given: dict[str, Any]) -> _Refusal:
     key = str(errors[0]["loc"][0]) if errors and errors[0]["loc"] else None
     if key is None:  # not expected: every check is on a field
         return _Refusal(None, str(exc).splitlines()[0])
+    if key == "contexts" and len(errors[0]["loc"]) > 2:
+        return _set_refusal(errors[0]["loc"], errors[0]["type"], errors[0].get("input"))
     if key not in Settings.model_fields:
         return _Refusal(key, f"unknown key {key!r}: {_closest(key, list(Settings.model_fields))}")
     return _Refusal(key, f"{key} {_expected(Settings.model_fields[key])} (got {given.get(key)!r})")
+
+
+def _set_refusal(loc: tuple[int | str, ...], kind: str, given: Any) -> _Refusal:
+    """A bad ``[contexts.NAME]`` table: its name and key, and what that key takes."""
+    name, key = loc[1], str(loc[2])
+    fields = ContextSet.model_fields
+    if kind == "extra_forbidden" or key not in fields:
+        return _Refusal(
+            "contexts", f"[contexts.{name}]: unknown key {key!r}: {_closest(key, list(fields))}"
+        )
+    return _Refusal("contexts", f"[contexts.{name}] {key} {_expected(fields[key])} (got {given!r})")
 
 
 def _expected(field: FieldInfo) -> str:
@@ -239,9 +292,9 @@ class _Environment(EnvSettingsSource):
         try:
             return super().decode_complex_value(field_name, field, value)
         except ValueError:
+            how = 'of action: "key", e.g. {"scale": "S"}' if field_name == "keys" else "of tables"
             raise SettingsError(
-                f"ECSDECK_{field_name.upper()}={value!r}: {field_name} must be a JSON object of "
-                'action: "key", e.g. {"scale": "S"}'
+                f"ECSDECK_{field_name.upper()}={value!r}: {field_name} must be a JSON object {how}"
             ) from None
 
 
@@ -293,17 +346,6 @@ def validate(settings: Settings) -> Settings:
     return _relist_not_below_refresh(Settings(**settings.model_dump()))
 
 
-def config_dir() -> Path:
-    if env := os.environ.get("ECSDECK_CONFIG_DIR"):
-        return Path(env)
-    base = os.environ.get("XDG_CONFIG_HOME") or str(Path.home() / ".config")
-    return Path(base) / "ecsdeck"
-
-
-def config_path() -> Path:
-    return config_dir() / "config.toml"
-
-
 def _env_var(name: str) -> tuple[str, str] | None:
     """The ``ECSDECK_*`` variable the env source reads for ``name`` (any case), and its value."""
     want = f"ECSDECK_{name.upper()}"
@@ -326,7 +368,7 @@ def _refuse_misspelt_env() -> None:
 def _where(key: str | None, flags: dict[str, Any]) -> str:
     """The layer that gave ``key`` its value: the flag, else the variable, else the file."""
     if key in flags:
-        flag = "--" + key.replace("_", "-")
+        flag = FLAG_OF.get(key, "--" + key.replace("_", "-"))
         return flag if flags[key] is True else f"{flag} {flags[key]}"
     if key in Settings.model_fields and (found := _env_var(key)):
         return f"{found[0]}={found[1]!r}"
@@ -350,51 +392,3 @@ def parse(
     except _Refusal as exc:
         raise SettingsError(f"{_where(exc.key, flags)}: {exc.problem}") from None
     return Settings(**layered.model_dump()), args
-
-
-def parser() -> argparse.ArgumentParser:
-    """The TUI's flags: the account ones (as every command has) and what the app shows."""
-    p = command_parser(
-        "ecsdeck", "A terminal cockpit for AWS ECS: clusters, services, tasks, target health."
-    )
-    p.epilog = f"{p.epilog} Commands: ecsdeck problems --help."
-    # Values are checked by the settings fields (one line naming the flag), not by argparse.
-    p.add_argument("--refresh", help="seconds between refreshes (default 3)")
-    p.add_argument("--read-only", action="store_const", const=True, help="refuse every mutation")
-    p.add_argument("--max-desired", dest="max_desired", help="scale cap before confirm")
-    p.add_argument("--cluster", help="open this cluster (name or ARN) at start")
-    p.add_argument("--service", help="open this service (name or ARN) at start")
-    return p
-
-
-def command_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    """A parser with the flags every ecsdeck command shares: which account, and ``--demo``."""
-    from tui import __version__
-
-    p = argparse.ArgumentParser(
-        prog=prog,
-        description=description,
-        epilog="AWS settings not given here come from the standard chain "
-        "(AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL, ~/.aws/config, SSO).",
-    )
-    p.add_argument("--profile", help="AWS profile name")
-    p.add_argument("--region", help="AWS region, e.g. eu-west-1")
-    p.add_argument("--endpoint-url", dest="endpoint_url", help="ECS/ELB/ECR endpoint override")
-    p.add_argument("--demo", action="store_const", const=True, help="use the built-in sandbox")
-    p.add_argument(
-        "--demo-throttle",
-        dest="demo_throttle",
-        action="store_const",
-        const=True,
-        help="with --demo: throttle calls past AWS's API rate limits",
-    )
-    for flag, metavar, text in (
-        ("--demo-latency-ms", "MS", "milliseconds of latency per request, like a network round trip"),
-        ("--demo-accounts", "N", "serve N accounts, one AWS profile each (assume-role past the first)"),
-        ("--demo-regions", "R1,R2", "seed every account in these regions (default us-east-1)"),
-    ):  # fmt: skip
-        p.add_argument(
-            flag, dest=flag[2:].replace("-", "_"), metavar=metavar, help=f"with --demo: {text}"
-        )
-    p.add_argument("--version", action="version", version=f"ecsdeck {__version__}")
-    return p
