@@ -21,6 +21,9 @@ from tui.pending import PendingChanges
 from tui.problem_feed import ProblemFeed
 
 if TYPE_CHECKING:
+    from textual.screen import Screen
+
+    from aws.contexts import Context, Contexts
     from tui.deck import DeckApp
 
 
@@ -44,6 +47,8 @@ class EcsDeckApp(App[None]):
         self.typed_ahead: list[events.Key] | None = None
         self.settings = settings
         self.clients = Clients.open(session_settings(settings))
+        #: Every account-region of ``--profiles/--regions/--contexts`` (None: just ``clients``).
+        self.contexts: Contexts | None = None
         self.identity: Identity | None = None
         #: Rollouts started from ecsdeck, followed to their end by the panes that read them.
         self.follows = Follows()
@@ -192,9 +197,8 @@ class EcsDeckApp(App[None]):
     def open(self, pane: str, /, *, replace: bool = False, **context: Any) -> None:
         """Push pane ``pane`` (drilling in), or with ``replace`` make it the one pane on the
         stack (Back then goes up the hierarchy from it, not to what was open before)."""
-        from tui import router
 
-        screen = router.make(pane, context)
+        screen = self._routed(pane, context)
         if not replace:
             self.push_screen(screen)
             return
@@ -206,15 +210,33 @@ class EcsDeckApp(App[None]):
             self.push_screen(screen)
 
     async def show(self, pane: str, /, **context: Any) -> None:
-        from tui import router
-
-        screen = router.make(pane, context)
+        screen = self._routed(pane, context)
         while len(self.screen_stack) > 2:
             await self.pop_screen()
         if len(self.screen_stack) == 2:
             await self.switch_screen(screen)
         else:
             await self.push_screen(screen)
+
+    def _routed(self, pane: str, context: dict[str, Any]) -> Screen[Any]:
+        """The router's screen for ``pane``, in an AWS context: the one named (``aws=``), else
+        that of the pane it is opened from, so drilling in and Back stay in one account and
+        region without every screen passing it on."""
+        from tui import router
+
+        aws = context.pop("aws", getattr(self.screen, "aws_context", None))
+        screen = router.make(pane, context)
+        screen.aws_context = aws  # type: ignore[attr-defined]
+        return screen
+
+    def clients_for(self, context: Context | None) -> Clients:
+        """The bundle of ``context`` (None, or one that is not open: the app's own)."""
+        if context is None or self.contexts is None:
+            return self.clients
+        for state in self.contexts.ready:
+            if state.context == context and state.clients is not None:
+                return state.clients
+        return self.clients
 
     def pane_parent(self, pane: str) -> str | None:
         from tui import router

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from textual.app import App
     from textual.dom import DOMNode
 
+    from aws.contexts import Context, Contexts
     from aws.models import Identity, Service
     from aws.session import Clients
     from tui.config import Settings
@@ -28,7 +29,10 @@ if TYPE_CHECKING:
 
 class Deck(Protocol):
     settings: Settings
+    #: The bundle of the app's own account-region (a pane with no ``aws_context`` uses it).
     clients: Clients
+    #: Every account-region of ``--profiles/--regions/--contexts``; None: just ``clients``.
+    contexts: Contexts | None
     identity: Identity | None
     follows: Follows
     problems: ProblemFeed
@@ -51,6 +55,11 @@ class Deck(Protocol):
     async def show(self, pane: str, /, **context: Any) -> None:
         """``open(pane, replace=True, ...)``, awaited: the pane is on screen when it returns
         (a `:` command replays the keys typed meanwhile to it)."""
+
+    def clients_for(self, context: Context | None) -> Clients:
+        """The bundle of a pane's AWS context (None, or one not open: ``clients``). A pane
+        opened with ``open(..., aws=context)`` is in that context, and so is every pane opened
+        from it (drilling in, Back)."""
 
     def pane_parent(self, pane: str) -> str | None:
         """The pane Back goes up to from ``pane`` opened directly (the router's data)."""

@@ -213,6 +213,7 @@ def test_command_line_flags_reach_the_sandbox(monkeypatch: pytest.MonkeyPatch) -
     monkeypatch.setattr(cli.signal, "signal", lambda *a: None)  # keep pytest's handlers
     argv = ["--latency-ms", "40", "--throttle", "--services", "2000"]
     argv += ["--tasks-per-service", "10", "--big-service", "5000", "--no-simulate"]
+    argv += ["--accounts", "2", "--regions", "us-east-1,eu-west-1", "--context-clusters", "3"]
     assert cli.main(argv) == 2
     assert seen == {
         "seed": 7,
@@ -226,4 +227,7 @@ def test_command_line_flags_reach_the_sandbox(monkeypatch: pytest.MonkeyPatch) -
         "throttle": True,
         "clusters": 0,
         "problems": False,
+        "accounts": 2,
+        "regions": ["us-east-1", "eu-west-1"],
+        "context_clusters": 3,
     }

@@ -651,9 +651,11 @@ async def test_switch_registers_a_fargate_revision_with_the_chosen_subnets(live_
         subnets = app.screen.query_one("#subnets", SelectionList)
         assert len(subnets.selected) >= 2
         dropped = subnets.selected[0]
+        # The dialog focuses Cancel when it mounts, which under load can come after the screen
+        # is on top: focus the list only after that, or Space presses Cancel.
+        await wait_for(pilot, lambda: getattr(app.focused, "id", None) == "cancel")
         subnets.focus()
         subnets.highlighted = 0
-        # the focus lands on the next message pump; a space before it goes to another widget
         await wait_for(pilot, lambda: subnets.has_focus and subnets.highlighted == 0)
         await pilot.press("space")  # untick the first subnet
         await wait_for(pilot, lambda: dropped not in subnets.selected)

@@ -59,7 +59,10 @@ def test_problems_of_a_named_set_from_config_toml(aws_config: dict[str, str]) ->
 
 
 def test_plain_lines_carry_account_and_region(aws_config: dict[str, str]) -> None:
-    done = ecsdeck("problems", "--profiles", "root,other", "--regions", "*", **aws_config)
+    # `--regions '*'` is planned in tests/aws/test_contexts.py; here two regions keep it quick
+    # (every ECS region is 30-odd client bundles a profile).
+    regions = "us-east-1,eu-west-1"
+    done = ecsdeck("problems", "--profiles", "root,other", "--regions", regions, **aws_config)
     assert done.returncode == 1 and done.stderr == ""
     out = done.stdout.splitlines()
     assert len(out) == len(EXPECTED)

@@ -200,7 +200,9 @@ def test_main_prints_the_crash_log_path(moto_url, monkeypatch, capsys):
     def crash(self: Any) -> None:
         raise RuntimeError("escaped the app")
 
-    monkeypatch.setattr(tui_main.EcsDeckApp, "run", crash)
+    from tui.app import EcsDeckApp  # main imports it only when the TUI runs
+
+    monkeypatch.setattr(EcsDeckApp, "run", crash)
     with pytest.raises(SystemExit) as exit_:
         tui_main.main(["--endpoint-url", moto_url, "--region", "us-east-1"])
     assert exit_.value.code == 1

@@ -29,7 +29,9 @@ from tui.widgets.live_table import LiveTable
 from tui.widgets.status_header import StatusHeader
 
 if TYPE_CHECKING:
+    from aws.contexts import Context
     from aws.models import Cluster
+    from aws.session import Clients
     from tui.deck import DeckApp
 
 
@@ -69,6 +71,14 @@ class PollingScreen(PaneLines):
 
     #: This pane's name in the router (tui/router.py sets it when it builds the pane).
     pane_name = ""
+    #: The account-region this pane reads and acts in (None: the app's own); the app sets it
+    #: when it opens the pane (tui/app.py ``_routed``).
+    aws_context: Context | None = None
+
+    @property
+    def clients(self) -> Clients:
+        """The AWS clients of this pane's account-region."""
+        return self.deck.clients_for(self.aws_context)
 
     def context(self) -> dict[str, Any]:
         """What this pane is about (``cluster=``, ``service=`` ...): Back opens the parent
