@@ -108,7 +108,7 @@ def sandbox_frozen() -> Iterator[str]:
     yield from _spawn_sandbox("--seed", "7", "--no-simulate", "--services", "300")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def sandbox_live() -> Iterator[str]:
     """A simulated sandbox at 5 ticks a second, so a minute of life takes about 12 s."""
     yield from _spawn_sandbox("--seed", "11", "--tick", "0.2")

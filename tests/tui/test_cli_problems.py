@@ -1,4 +1,5 @@
-"""``ecsdeck problems``: the real command as a subprocess against the planted-problem sandbox.
+"""``ecsdeck problems`` against the planted-problem sandbox: the real command line once, then
+``tui.main.main`` in this process.
 
 Exit 1 with the planted problems (JSON lines or aligned plain lines), 0 on a clean cluster, 2
 with one line on stderr for an unknown cluster or an endpoint that does not answer.
@@ -6,6 +7,8 @@ with one line on stderr for an unknown cluster or an endpoint that does not answ
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
@@ -25,6 +28,31 @@ FIELDS = ("account", "region", "cluster", "service", "kind", "what", "why", "sin
 
 
 def ecsdeck(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """``ecsdeck ARGS`` as the console script runs it (``tui.main.main``), in this process: a
+    subprocess costs a second of imports a call, and the suite runs dozens. ``env`` is set for
+    the call and the environment restored after (``--demo`` sets AWS keys); output captured.
+    ``real_ecsdeck`` runs the real command line, for the tests that need a process."""
+    from tui.main import main
+
+    saved = dict(os.environ)
+    out, err = io.StringIO(), io.StringIO()
+    os.environ.update(env)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                main(list(args))
+                code = 0
+            except SystemExit as exc:
+                code = exc.code if isinstance(exc.code, int) else (exc.code is not None)
+                if isinstance(exc.code, str):
+                    err.write(exc.code + "\n")
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    return subprocess.CompletedProcess(list(args), int(code), out.getvalue(), err.getvalue())
+
+
+def real_ecsdeck(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "tui.main", *args],
         capture_output=True,
@@ -40,7 +68,7 @@ def lines(out: str) -> list[dict[str, Any]]:
 
 
 def test_json_lists_every_planted_problem_and_exits_1(sandbox_problems: str) -> None:
-    done = ecsdeck("problems", "--json", "--endpoint-url", sandbox_problems)
+    done = real_ecsdeck("problems", "--json", "--endpoint-url", sandbox_problems)
     assert done.returncode == 1, done.stderr
     rows = lines(done.stdout)
     found = {(r["kind"], r["cluster"], r["service"]) for r in rows if r["severity"] == "error"}

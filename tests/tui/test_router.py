@@ -110,7 +110,6 @@ def test_back_and_enter_name_registered_panes() -> None:
 #: A `:` command that opens a pane with a parent directly, and that pane's name.
 DIRECT = [
     ("svc web-fargate", "services"),
-    ("tasks web-fargate", "tasks"),
     ("ci core-ec2", "instances"),
     ("td payments-api", "revisions"),
 ]
