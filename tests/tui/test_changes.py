@@ -15,7 +15,7 @@ from tui.screens.clusters import ClustersScreen
 from tui.screens.service import ServiceScreen
 from tui.widgets.quiet_static import QuietStatic
 
-SEEDER = "arn:aws:iam::123456789012:user/sandbox"
+SEEDER = "user/sandbox"  # the WHO cell: the ARN after the account
 
 
 def _cells(screen: ChangesScreen, column: str) -> list[str]:

@@ -49,7 +49,9 @@ def change_row(ch: Change) -> Row:
     cells = (
         Text(age(ch.at), no_wrap=True),
         safe(ch.what, "bold red" if failed else KIND_STYLE.get(ch.kind, ""), 60),
-        safe(ch.who or "-", "" if ch.who else "dim", 60),
+        # `user/alice`, `assumed-role/deploy/ci`: the account is the header's (the full ARN is
+        # one `y` or `c` away), and WHERE keeps its room at 120 columns.
+        safe(ch.who.split(":", 5)[-1] if ch.who else "-", "" if ch.who else "dim", 48),
         safe(where, "dim", 80),
     )
     hay = f"{ch.what} {ch.who} {ch.where} {ch.cluster} {ch.service}".lower()
