@@ -52,8 +52,16 @@ def age(when: datetime | None, now: datetime | None = None) -> str:
 AGE_UNITS = (("d", 86400), ("h", 3600), ("m", 60), ("s", 1))
 
 
+#: From this age on, seconds are left out (``48m``, not ``48m3s``): under ten minutes they tell a
+#: crash loop's beat; past it they only make every row of a 5,000-task pane redraw each tick.
+SECONDS_UNTIL = 600
+
+
 def duration(seconds: int) -> str:
-    """``seconds`` in its two largest units: 45s, 1m45s, 1h43m, 2d3h."""
+    """``seconds`` in its two largest units: 45s, 1m45s, 1h43m, 2d3h; from ten minutes on,
+    whole minutes (48m)."""
+    if 3600 > seconds >= SECONDS_UNTIL:
+        return f"{seconds // 60}m"
     for i, (unit, length) in enumerate(AGE_UNITS[:-1]):
         if seconds >= length:
             smaller, small_length = AGE_UNITS[i + 1]

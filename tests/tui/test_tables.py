@@ -31,7 +31,8 @@ def test_ages_have_one_format_in_two_units() -> None:
     from tui.text import age
 
     now = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)
-    ago = {42: "42s", 105: "1m45s", 120: "2m", 6180: "1h43m", 7200: "2h", 183600: "2d3h"}
+    ago = {42: "42s", 105: "1m45s", 120: "2m", 599: "9m59s", 2883: "48m", 6180: "1h43m"}
+    ago |= {7200: "2h", 183600: "2d3h"}
     assert {s: age(now - timedelta(seconds=s), now) for s in ago} == ago
 
 
