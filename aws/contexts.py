@@ -263,7 +263,7 @@ async def enabled_regions(settings: SessionSettings) -> list[str]:
                 RegionOptStatusContains=["ENABLED", "ENABLED_BY_DEFAULT"]
             )
             names = [r["RegionName"] async for page in pages for r in page.get("Regions", [])]
-    except Exception:  # not allowed, or an endpoint without it (moto): ask EC2
+    except Exception:  # account:ListRegions denied (common) or not offered there: ask EC2
         async with session.create_client("ec2", **kwargs) as ec2:
             answer = await ec2.describe_regions()
             names = [r["RegionName"] for r in answer.get("Regions", [])]
