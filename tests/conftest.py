@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import tempfile
 import urllib.request
 from collections.abc import Iterator
 from typing import Any
@@ -87,10 +89,31 @@ def moto_url(moto_server: str) -> str:
 # --- The sandbox (aws/sandbox): a seeded account in its own process, shared per session. -------
 
 
-def _spawn_sandbox(*args: str) -> Iterator[str]:
-    from aws.sandbox.server import spawn_sandbox
+_TEMPLATES_KEY = pytest.StashKey[str]()
 
-    proc, url = spawn_sandbox(list(args), timeout=120)
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Give the run (the controller and, by inheritance, its xdist workers) one directory of
+    sandbox templates (tests/sandbox_fork.py), owned by the controller."""
+    from tests import sandbox_fork
+
+    if not os.environ.get(sandbox_fork.TEMPLATES_VARIABLE):
+        os.environ[sandbox_fork.TEMPLATES_VARIABLE] = tempfile.mkdtemp(prefix="ecsdeck-t-")
+        os.environ[sandbox_fork.OWNER_VARIABLE] = str(os.getpid())
+        config.stash[_TEMPLATES_KEY] = os.environ[sandbox_fork.TEMPLATES_VARIABLE]
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    root = config.stash.get(_TEMPLATES_KEY, None)
+    if root:  # the templates see their owner gone within a second and exit on their own
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _spawn_sandbox(*args: str) -> Iterator[str]:
+    """A forked copy of a sandbox seeded once per run for these ``args`` (tests/sandbox_fork)."""
+    from tests.sandbox_fork import spawn
+
+    proc, url = spawn(list(args), timeout=120)
     try:
         yield url
     finally:

@@ -77,7 +77,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _arguments(argv: list[str] | None) -> argparse.Namespace:
+def arguments(argv: list[str] | None) -> argparse.Namespace:
     parser = _parser()
     args = parser.parse_args(argv)
     if min(args.tasks_per_service, args.big_service, args.latency_ms, args.clusters) < 0:
@@ -89,17 +89,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = _arguments(argv)
-
-    done = threading.Event()
-
-    def on_signal(signum: int, frame: FrameType | None) -> None:
-        done.set()
-
-    signal.signal(signal.SIGTERM, on_signal)
-    signal.signal(signal.SIGINT, on_signal)
-    sandbox = Sandbox(
+def sandbox_from(args: argparse.Namespace) -> Sandbox:
+    """The sandbox the parsed command line asks for (also used by the tests' fork templates)."""
+    return Sandbox(
         seed=args.seed,
         simulate=not args.no_simulate,
         port=args.port,
@@ -115,6 +107,19 @@ def main(argv: list[str] | None = None) -> int:
         regions=args.regions,
         context_clusters=args.context_clusters,
     )
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = arguments(argv)
+
+    done = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    sandbox = sandbox_from(args)
     try:
         url = sandbox.start()
     except RuntimeError as exc:

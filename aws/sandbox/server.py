@@ -93,6 +93,16 @@ class Sandbox:
 
     def start(self) -> str:
         """Serve, seed, converge; returns the URL once a client would see a steady account."""
+        self.prepare()
+        return self.go_live()
+
+    def prepare(self) -> None:
+        """Serve and seed, leaving every thread but the HTTP server's unstarted.
+
+        Split from :meth:`go_live` so the test suite can seed an account once, stop serving
+        and fork a ready copy per test module (``tests/sandbox_fork.py``) instead of re-seeding
+        the same account for each: a fork shares nothing with its siblings after it is made.
+        """
         logging.getLogger("werkzeug").setLevel(logging.ERROR)
         moto_patches.apply()
         fidelity.apply()
@@ -131,16 +141,35 @@ class Sandbox:
         control.planted = lambda: [p.as_json() for p in seeded.planted]
         control.clear = self.clear
         self.seconds_to_seed = time.perf_counter() - began
-        server.wrapper.latency_ms = self.latency_ms
-        server.wrapper.throttle = self.throttle
+        self.url = url
+
+    def unbind(self) -> None:
+        """Stop serving but keep the account (what a fork template holds between copies)."""
+        assert self._server is not None, "prepare() first"
+        self._server.stop()
+        self.url = None
+
+    def rebind(self, port: int = 0) -> str:
+        """Serve the same account on another port (a forked copy cannot share its parent's)."""
+        assert self._server is not None, "prepare() first"
+        self._server.stop()
+        self._server.port = port
+        self.url = self._server.start()
+        return self.url
+
+    def go_live(self) -> str:
+        """Turn on the AWS-like latency and throttling and start the simulators' threads."""
+        assert self._server is not None and self.simulator is not None, "prepare() first"
+        self._server.wrapper.latency_ms = self.latency_ms
+        self._server.wrapper.throttle = self.throttle
         if self.simulate:
-            simulator.start()
+            self.simulator.start()
             for context in self.contexts:
                 context.simulator.start()
         else:
-            simulator.metrics.start()  # ECS reports on the running tasks of a frozen account too
-        self.url = url
-        return url
+            self.simulator.metrics.start()  # ECS reports on a frozen account's tasks too
+        assert self.url is not None
+        return self.url
 
     def _seed(self, url: str, rng: random.Random) -> Seeded:
         seeded = seed_account(url, rng)

@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 
 from aws.sandbox.planted import EXPECTED
-from aws.sandbox.server import spawn_sandbox
 from tests.aws.observe import (
     all_instances,
     all_services,
@@ -27,6 +26,7 @@ from tests.aws.observe import (
     one_service,
     wait_for,
 )
+from tests.sandbox_fork import spawn
 
 Clients = dict[str, Any]
 FAILURE_CODES = {"EssentialContainerExited", "TaskFailedToStart", "SpotInterruption"}
@@ -158,7 +158,7 @@ def _assert_nothing_else_wrong(clients: Clients) -> None:
 def clearable() -> Iterator[str]:
     """The same planted account with the simulator running, so a cleared problem is seen to
     stay cleared while the scheduler works (and an uncleared one to stay)."""
-    proc, url = spawn_sandbox(["--seed", "7", "--clusters", "40", "--problems", "--tick", "0.2"])
+    proc, url = spawn(["--seed", "7", "--clusters", "40", "--problems", "--tick", "0.2"])
     try:
         yield url
     finally:

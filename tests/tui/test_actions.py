@@ -28,9 +28,9 @@ MUTATIONS = (
 @pytest.fixture(scope="module")
 def live_sandbox() -> Iterator[str]:
     """A seed-7 sandbox WITH simulation (deployments roll out), only for this module."""
-    from aws.sandbox.server import spawn_sandbox
+    from tests.sandbox_fork import spawn
 
-    proc, url = spawn_sandbox(["--seed", "7"])
+    proc, url = spawn(["--seed", "7"])
     yield url
     proc.terminate()
     proc.wait(timeout=10)

@@ -28,9 +28,9 @@ EXTRA_GROUPS = 24
 
 @pytest.fixture(scope="module")
 def roomy_sandbox() -> Iterator[str]:
-    from aws.sandbox.server import spawn_sandbox
+    from tests.sandbox_fork import spawn
 
-    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate"], timeout=120)
+    proc, url = spawn(["--seed", "7", "--no-simulate"], timeout=120)
     try:
         ec2 = boto3.client(
             "ec2",

@@ -155,9 +155,9 @@ async def test_c_and_y_on_a_problem_act_on_its_culprit(
 @pytest.fixture(scope="module")
 def clearable() -> Iterator[str]:
     """The planted account on its own (a test clears a problem in it)."""
-    from aws.sandbox.server import spawn_sandbox
+    from tests.sandbox_fork import spawn
 
-    proc, url = spawn_sandbox(["--seed", "7", "--problems", "--no-simulate"])
+    proc, url = spawn(["--seed", "7", "--problems", "--no-simulate"])
     try:
         yield url
     finally:
