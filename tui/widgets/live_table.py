@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from rich.text import Text
+from textual.coordinate import Coordinate
 from textual.widgets.data_table import RowKey
 
 from tui import keymap
@@ -297,22 +298,33 @@ class LiveTable(CursorKeeping, ColumnFitting):
             self.refresh_row(row)
 
     def _update_cells(self, key: str, old: tuple[Text, ...], new: tuple[Text, ...]) -> None:
-        """Write changed cells and repaint that one row; a column only widens, never re-measures
+        """Write changed cells and repaint just those cells (a task's age ticking rewrites five
+        characters over SSH, not its 250-column row); a column only widens, never re-measures
         (DataTable re-measures the whole column when a cell gets narrower)."""
-        changed = False
+        changed: list[int] = []
+        widened = False
         columns = self.columns
-        for (col_key, _), before, after in zip(self._column_spec, old, new, strict=False):
+        for index, ((col_key, _), before, after) in enumerate(
+            zip(self._column_spec, old, new, strict=False)
+        ):
             if same_cell(before, after):
                 continue
             width = columns[col_key].content_width  # type: ignore[index]
             wider = after.cell_len > width
+            widened |= wider
             # It was (one of) the widest and is narrower now: measure the column again on idle.
             self._remeasure |= before.cell_len >= width > after.cell_len
             with self._quiet():
                 self.update_cell(key, col_key, after, update_width=wider)
-            changed = True
-        if changed:
-            self.refresh_row(self.get_row_index(key))
+            changed.append(index)
+        if not changed:
+            return
+        row = self.get_row_index(key)
+        if widened:
+            self.refresh_row(row)
+            return
+        for index in changed:
+            self.refresh_coordinate(Coordinate(row, index))
 
     def refresh(self, *regions: Any, **kwargs: Any) -> Any:
         if self._narrow and not regions and not kwargs.get("layout"):
