@@ -164,6 +164,8 @@ def service_from_dict(d: Doc) -> Service:
         placement_constraints=_placement(d, "placementConstraints", "expression"),
         placement_strategy=_placement(d, "placementStrategy", "field"),
         health_check_grace_period=cv.i(d, "healthCheckGracePeriodSeconds"),
+        propagate_tags=cv.s(d, "propagateTags"),
+        az_rebalancing=cv.s(d, "availabilityZoneRebalancing"),
     )
 
 
