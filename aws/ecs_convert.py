@@ -146,15 +146,7 @@ def service_from_dict(d: Doc) -> Service:
         capacity_provider_strategy=strategy,
         deployments=deployments,
         events=tuple(events),
-        load_balancers=tuple(
-            LoadBalancerRef(
-                target_group_arn=cv.s(lb, "targetGroupArn"),
-                container_name=cv.s(lb, "containerName"),
-                container_port=cv.i(lb, "containerPort"),
-                load_balancer_name=cv.s(lb, "loadBalancerName"),
-            )
-            for lb in cv.dicts(d, "loadBalancers")
-        ),
+        load_balancers=_load_balancers(d),
         network=_network(d),
         deployment_controller=cv.s(controller, "type") if isinstance(controller, dict) else None,
         created_at=cv.dt(d, "createdAt"),
@@ -164,6 +156,20 @@ def service_from_dict(d: Doc) -> Service:
         placement_constraints=_placement(d, "placementConstraints", "expression"),
         placement_strategy=_placement(d, "placementStrategy", "field"),
         health_check_grace_period=cv.i(d, "healthCheckGracePeriodSeconds"),
+        propagate_tags=cv.s(d, "propagateTags"),
+        az_rebalancing=cv.s(d, "availabilityZoneRebalancing"),
+    )
+
+
+def _load_balancers(d: Doc) -> tuple[LoadBalancerRef, ...]:
+    return tuple(
+        LoadBalancerRef(
+            target_group_arn=cv.s(lb, "targetGroupArn"),
+            container_name=cv.s(lb, "containerName"),
+            container_port=cv.i(lb, "containerPort"),
+            load_balancer_name=cv.s(lb, "loadBalancerName"),
+        )
+        for lb in cv.dicts(d, "loadBalancers")
     )
 
 

@@ -141,6 +141,11 @@ class Service:
     #: healthCheckGracePeriodSeconds: how long ECS ignores failing load balancer health checks
     #: of a new task (None when the service has no load balancer or never set it).
     health_check_grace_period: int | None = None
+    #: propagateTags: where new tasks take their tags from (TASK_DEFINITION, SERVICE or NONE).
+    propagate_tags: str | None = None
+    #: availabilityZoneRebalancing: ENABLED or DISABLED (None: never set, which ECS treats as
+    #: DISABLED).
+    az_rebalancing: str | None = None
 
     @property
     def primary(self) -> Deployment | None:

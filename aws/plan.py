@@ -140,6 +140,8 @@ class Plan:
     notes: tuple[str, ...] = ()
     #: Unified diff (task-definition changes), for a coloured view.
     diff: str | None = None
+    #: What ``diff`` is a diff of, as the confirmation heads it.
+    diff_title: str = "Task definition diff"
     #: Said after a failure at any step: the state the service is left in (e.g. "The service
     #: still runs web:7 on EC2.").
     if_failed: str | None = None

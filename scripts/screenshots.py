@@ -204,6 +204,20 @@ async def ecr_images(app: Any, pilot: Any) -> None:
     await pilot.pause(1.0)
 
 
+async def bulk_confirmation(app: Any, pilot: Any) -> None:
+    """Three services marked with `space`, `s` 4: the one confirmation listing every call."""
+    await _open_service(app, pilot, "core-ec2", "payments-api")
+    table = app.screen.services_table
+    for row in range(3):
+        table.move_cursor(row=row)
+        await pilot.press("space")
+    await pilot.press("s")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "BulkScaleScreen")
+    await pilot.press("4", "enter")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+    await pilot.pause(0.3)
+
+
 #: The action dialogs, shot after the panes (every dialog is cancelled: nothing is sent).
 ACTION_SHOTS: list[tuple[str, Step]] = [
     ("5-scale", scale_dialog),
@@ -215,6 +229,7 @@ ACTION_SHOTS: list[tuple[str, Step]] = [
     ("11-autoscaling", autoscaling),
     ("12-container-instances", container_instances),
     ("13-ecr-images", ecr_images),
+    ("bulk", bulk_confirmation),
 ]
 
 
@@ -296,7 +311,8 @@ def rollout_why(app: Any, key: str) -> str:
 
 
 def main() -> None:
-    """``--only changes``: just the timeline and the chained cause (problems-chain)."""
+    """``--only changes``: just the timeline and the chained cause (problems-chain);
+    ``--only bulk``: the panes and the bulk confirmation."""
     import sys
 
     from aws.sandbox.server import spawn_sandbox
@@ -312,6 +328,8 @@ def main() -> None:
     ]
     if sys.argv[1:3] == ["--only", "changes"]:
         runs = runs[2:]
+    if sys.argv[1:3] == ["--only", "bulk"]:
+        runs = [(runs[0][0], lambda url: shoot(url, extra=[("bulk", bulk_confirmation)]))]
     for args, run in runs:
         proc, url = spawn_sandbox(args)
         try:

@@ -42,7 +42,16 @@ class ServiceActions:
         if (service := self._service_or_say()) is not None:
             fn(cast("ActionPane", self), service)
 
+    def marked_services(self) -> list[Service]:
+        """The services marked for a bulk action (only the services list has marks)."""
+        return []
+
     def action_scale(self) -> None:
+        if marked := self.marked_services():
+            from tui.flows_bulk import bulk_scale
+
+            bulk_scale(cast("ActionPane", self), marked)
+            return
         self._run(scale)
 
     def action_deploy(self) -> None:
@@ -52,7 +61,17 @@ class ServiceActions:
         self._run(rollback)
 
     def action_force_deployment(self) -> None:
+        if marked := self.marked_services():
+            from tui.flows_bulk import bulk_force_deployment
+
+            bulk_force_deployment(cast("ActionPane", self), marked)
+            return
         self._run(force_deployment)
+
+    def action_service_settings(self) -> None:
+        from tui.flows_settings import service_settings
+
+        self._run(service_settings)
 
     def action_new_image(self) -> None:
         self._run(new_image)

@@ -9,7 +9,9 @@
 * ``EC2ContainerServiceResponse.create_service`` honours ``capacityProviderStrategy`` (moto drops
   it and reports launchType EC2) and keeps ``deploymentConfiguration`` (moto drops it; ECS echoes
   it, circuit breaker included, with its defaults filled in) and ``enableExecuteCommand`` (moto
-  drops it; ECS echoes it, false by default) and ``healthCheckGracePeriodSeconds``. ECS Exec itself is in :mod:`.exec_agent`.
+  drops it; ECS echoes it, false by default) and ``healthCheckGracePeriodSeconds``, and
+  describes ``availabilityZoneRebalancing`` as ENABLED when not given (ECS's default for a new
+  service; moto leaves it out). ECS Exec itself is in :mod:`.exec_agent`.
 * ``EC2ContainerServiceBackend.stop_task`` records stopCode/stoppedAt like ECS does.
 * ``EC2ContainerServiceBackend.describe_tasks`` looks tasks up in the named cluster instead of
   scanning every task of every cluster per requested id (the ``--services 2000`` bench).
@@ -148,6 +150,8 @@ def _create_service(create_service: Callable[..., Any]) -> Callable[..., Any]:
         )
         set_deployment_configuration(service, self._get_param("deploymentConfiguration"))
         service.enable_execute_command = bool(self._get_param("enableExecuteCommand", False))
+        rebalancing = self._get_param("availabilityZoneRebalancing")
+        service.availability_zone_rebalancing = rebalancing or "ENABLED"
         grace = self._get_param("healthCheckGracePeriodSeconds")
         if grace is not None:  # moto drops it; ECS describes it back
             service.health_check_grace_period_seconds = int(grace)

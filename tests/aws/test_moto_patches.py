@@ -248,6 +248,23 @@ def test_deployment_configuration_is_kept_echoed_and_merged(patched: dict[str, A
     assert config()["maximumPercent"] == 200
 
 
+def test_new_services_describe_az_rebalancing_as_ecs_does(patched: dict[str, Any]) -> None:
+    """moto leaves availabilityZoneRebalancing out; ECS describes a new service's default,
+    ENABLED, and keeps a value given at creation or by UpdateService."""
+    ecs = patched["ecs"]
+    _fargate_service(ecs, patched["ec2"], launchType="FARGATE")
+
+    def rebalancing() -> str | None:
+        found = ecs.describe_services(cluster="c", services=["web"])["services"][0]
+        return found.get("availabilityZoneRebalancing")
+
+    assert rebalancing() == "ENABLED"
+    ecs.update_service(cluster="c", service="web", availabilityZoneRebalancing="DISABLED")
+    assert rebalancing() == "DISABLED"
+    ecs.update_service(cluster="c", service="web", desiredCount=3)
+    assert rebalancing() == "DISABLED"
+
+
 def test_update_service_starts_a_primary_deployment(patched: dict[str, Any]) -> None:
     ecs = patched["ecs"]
     _, arns = _fargate_service(ecs, patched["ec2"], launchType="FARGATE")

@@ -16,11 +16,13 @@ from tests.tui.conftest import wait_for
 from tests.tui.test_fit import footer_keys
 from tests.tui.test_navigation import command, loaded_clusters
 from tui import (
+    flows_bulk,
     flows_ecr,
     flows_exec,
     flows_instances,
     flows_register,
     flows_service,
+    flows_settings,
     flows_taskdefs,
     keymap,
     keys_doc,
@@ -79,11 +81,13 @@ BINDER: dict[str, type] = {
     "command_line": CommandLine,
 }
 FLOW_MODULES = (
+    flows_bulk,
     flows_ecr,
     flows_exec,
     flows_instances,
     flows_register,
     flows_service,
+    flows_settings,
     flows_taskdefs,
 )
 

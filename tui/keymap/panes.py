@@ -179,6 +179,37 @@ PANE_KEYS: tuple[Key, ...] = (
         )
     ),
     Key(
+        SERVICE_PANES,
+        "u",
+        "service_settings",
+        "Settings",
+        tooltip="Service settings: grace period, percentages, circuit breaker, alarms, exec, tags",
+        id="service_settings",
+        show=False,
+        mutating=True,
+        palette=True,
+    ),
+    # Marks (as k9s): s and f then act on every marked service, with one confirmation.
+    Key(
+        ("services",),
+        "space",
+        "toggle_mark",
+        "Mark",
+        tooltip="Mark / unmark this service (s and f then act on every marked one)",
+        id="mark",
+        show=False,
+    ),
+    Key(
+        ("services",),
+        "ctrl+@,ctrl+space",
+        "clear_marks",
+        "Clear marks",
+        tooltip="Clear every mark",
+        id="clear_marks",
+        key_display="Ctrl+Space",
+        show=False,
+    ),
+    Key(
         ("services",),
         "n",
         "instances",

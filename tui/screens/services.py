@@ -24,6 +24,7 @@ from aws.metrics import Utilization
 from aws.models import Cluster, Service
 from tui import keymap
 from tui.actions import ServiceActions
+from tui.marks import Marks, marked_row
 from tui.screens.base import PollingScreen
 from tui.status import (
     failed_deployment,
@@ -140,7 +141,7 @@ def service_row(
     return Row(s.arn, cells, hay, (natural_key(s.name),))
 
 
-class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
+class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
     pane_name = "services"
     BINDINGS = keymap.bindings_for("services")
 
@@ -286,7 +287,8 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
             self.usage.get(s.arn),
             usage_stale=METRICS_PART in self.header.part_errors,
         )
-        return row if len(self.columns) == len(COLUMNS) else only(row, self.columns)
+        row = row if len(self.columns) == len(COLUMNS) else only(row, self.columns)
+        return marked_row(row) if s.arn in self.marked else row
 
     def _in_motion(self) -> list[str]:
         moving = [arn for arn, s in self.services.items() if s.in_motion]
@@ -302,6 +304,7 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
         for arn in gone:
             self.services.pop(arn, None)
         self.services_table.remove_rows(gone)
+        self.forget_marks(gone)
         new = [a for a in arns if a not in self.services]
         wanted = list(dict.fromkeys(new + self.services_table.visible_keys() + self._in_motion()))
         if wanted:

@@ -89,6 +89,8 @@ class StatusHeader(Widget):
         self._height = 2
         #: True while a dialog over the pane has stopped its polling: "live" would be a lie.
         self.paused = False
+        #: Rows marked for a bulk action (the services list's ``space``), said after the rows.
+        self.marked = 0
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.update_lines)
@@ -206,6 +208,8 @@ class StatusHeader(Widget):
         where.append(clean(self.crumb, 80), style="bold")
         rows = self._rows_label()
         where.append(self.note if self.note is not None and "filter" not in rows else rows, "dim")
+        if self.marked:
+            where.append(f" · {self.marked} marked", style="bold magenta")
         return where
 
     def _freshness(self) -> Text:

@@ -135,7 +135,7 @@ def plan_renderable(plan: Plan, target: CliTarget | None = None, *, reveal: bool
     for note in plan.notes:
         parts.append(Text("• ") + Text(clean(note, 500), style="yellow"))
     if plan.diff:
-        parts.append(Text("\nTask definition diff:", style="underline"))
+        parts.append(Text(f"\n{plan.diff_title}:", style="underline"))
         parts.append(diff_text(plan.diff))
     parts.append(Text("\nAPI calls, in order (nothing sent yet):", style="underline"))
     parts.append(calls_text(plan, target, reveal=reveal))
