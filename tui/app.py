@@ -13,6 +13,7 @@ from textual.app import App
 from aws.models import Identity, Service
 from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
 from tui import heap, keymap, no_color
+from tui.cluster_reads import ContextReads
 from tui.commands import ActionCommands, ResourceCommands
 from tui.config import Settings
 from tui.crash import CRASH_HOOK, forced_crash, write_crash_log
@@ -49,6 +50,10 @@ class EcsDeckApp(App[None]):
         self.clients = Clients.open(session_settings(settings))
         #: Every account-region of ``--profiles/--regions/--contexts`` (None: just ``clients``).
         self.contexts: Contexts | None = None
+        #: The contexts `:ctx` narrowed the view to (None: every one).
+        self.contexts_shown: frozenset[Context] | None = None
+        #: What each context's clusters read answered last (the clusters pane, `:ctx`).
+        self.context_reads = ContextReads()
         self.identity: Identity | None = None
         #: Rollouts started from ecsdeck, followed to their end by the panes that read them.
         self.follows = Follows()

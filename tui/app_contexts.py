@@ -17,9 +17,12 @@ from __future__ import annotations
 import asyncio
 from typing import TYPE_CHECKING
 
+from rich.text import Text
+
 from aws.contexts import Context, Contexts, ContextState, plan
 from aws.session import Clients
 from tui.credentials import Polled
+from tui.text import clean, plural
 
 if TYPE_CHECKING:
     from aws.session import SessionSettings
@@ -56,6 +59,63 @@ def adopt_first(app: DeckApp) -> None:
 def several(app: DeckApp) -> bool:
     """More than one context: panes name theirs and the clusters pane adds ACCOUNT/REGION."""
     return app.contexts is not None and len(app.contexts.states) > 1
+
+
+def is_shown(app: DeckApp, context: Context) -> bool:
+    """In the view: `:ctx` narrows it to the contexts marked (None marked: every one)."""
+    return app.contexts_shown is None or context in app.contexts_shown
+
+
+def shown(app: DeckApp) -> list[ContextState]:
+    """The ready contexts in the view, in the order they were asked for."""
+    ready = app.contexts.ready if app.contexts else []
+    return [s for s in ready if is_shown(app, s.context)]
+
+
+def trouble_lines(app: DeckApp) -> Text:
+    """One line per context in the view that cannot start, or whose last read failed: the
+    profile, the region and the fix (what it read before stays in the table)."""
+    lines = Text(style="red", no_wrap=True, overflow="ellipsis")
+    for state in app.contexts.states if app.contexts else []:
+        if not is_shown(app, state.context):
+            continue
+        read = app.context_reads.read_of(state.context)
+        error = state.error or (read.error if read and state.clients else None)
+        if error:
+            if lines:
+                lines.append("\n")
+            lines.append(f"✗ {clean(error, 400)}")
+    return lines
+
+
+def opening_note(app: DeckApp) -> str:
+    """`` · 2 contexts opening…`` while some have neither opened nor failed yet."""
+    states = app.contexts.states if app.contexts else []
+    opening = [s for s in states if s.clients is None and s.error is None]
+    return f" · {plural(len(opening), 'context')} opening…" if opening else ""
+
+
+def pane_context(app: object, screen: object) -> ContextState | str | None:
+    """What a pane's header names when there are several contexts: the pane's own context, or
+    for a pane across contexts (the clusters pane) how many it covers; None: one context."""
+    contexts: Contexts | None = getattr(app, "contexts", None)
+    if contexts is None or len(contexts.states) < 2:
+        return None
+    if getattr(screen, "across_contexts", False):
+        states = contexts.states
+        accounts = {s.account for s in states if s.account}
+        regions = {s.context.region for s in states}
+        words = f"{plural(len(states), 'context')} · {plural(len(accounts), 'account')}"
+        words += f" · {plural(len(regions), 'region')}"
+        if contexts.failed:
+            words += f" · {len(contexts.failed)} cannot start"
+        return words
+    context = getattr(screen, "aws_context", None)
+    own = getattr(app, "clients", None)
+    return next(
+        (s for s in contexts.states if s.context == context),
+        next((s for s in contexts.ready if s.clients is own), None),
+    )
 
 
 def state_of(app: DeckApp, context: Context | None) -> ContextState | None:

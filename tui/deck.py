@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from aws.contexts import Context, Contexts
     from aws.models import Identity, Service
     from aws.session import Clients
+    from tui.cluster_reads import ContextReads
     from tui.config import Settings
     from tui.follow import Follows
     from tui.pending import PendingChanges
@@ -33,6 +34,10 @@ class Deck(Protocol):
     clients: Clients
     #: Every account-region of ``--profiles/--regions/--contexts``; None: just ``clients``.
     contexts: Contexts | None
+    #: The contexts `:ctx` narrowed the view to (None: every one).
+    contexts_shown: frozenset[Context] | None
+    #: What each context's clusters read answered last (the clusters pane, `:ctx`).
+    context_reads: ContextReads
     identity: Identity | None
     follows: Follows
     problems: ProblemFeed

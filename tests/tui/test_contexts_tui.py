@@ -21,6 +21,7 @@ from aws.sandbox.server import spawn_sandbox
 from tests.tui.conftest import wait_for
 from tui.app import EcsDeckApp
 from tui.config import Settings
+from tui.widgets.live_table import LiveTable
 
 REGIONS = ["us-east-1", "eu-west-1"]
 ARGS = (
@@ -76,3 +77,36 @@ async def test_every_context_opens_at_start(aws_files: Path, accounts_url: str) 
         }
         assert len({s.account for s in contexts.ready}) == 2
         assert app.clients is contexts.ready[0].clients
+
+
+def header_text(screen: object) -> str:
+    return screen.header.render().plain  # type: ignore[attr-defined,no-any-return]
+
+
+async def test_clusters_across_contexts_open_in_their_own(
+    aws_files: Path, accounts_url: str
+) -> None:
+    app = app_on(["prod", "staging"], accounts_url)
+    async with app.run_test(size=(160, 40)) as pilot:
+        clusters = app.screen
+        table = clusters.query_one(LiveTable)
+        await wait_for(pilot, lambda: len({s.context for s in clusters.where.values()}) == 4)  # type: ignore[attr-defined]
+        labels = [str(c.label).split()[0] for c in table.columns.values()]
+        assert labels[:5] == ["CLUSTER", "ACCOUNT", "REGION", "STATUS", "PROBLEMS"]
+        assert "4 contexts · 2 accounts · 2 regions" in header_text(clusters)
+        # Worst first: once problems are read, no cluster with problems sorts after a clean one.
+        await wait_for(pilot, lambda: app.problems.report is not None and table.shown_keys())
+        # Enter on a cluster of staging in eu-west-1: its services, read in that context.
+        where = clusters.where  # type: ignore[attr-defined]
+        arn = next(k for k in table.shown_keys() if where[k].context.name == "staging/eu-west-1")
+        table.move_cursor(row=table.shown_keys().index(arn))
+        await pilot.press("enter")
+        services = await wait_for(
+            pilot, lambda: app.screen if app.screen.pane_name == "services" else None
+        )
+        assert services.aws_context == where[arn].context
+        assert services.clients is where[arn].clients
+        await wait_for(pilot, lambda: services.loaded)
+        assert arn.split(":")[4] in header_text(services)
+        assert "staging/eu-west-1 › " in header_text(services)
+        assert all(":eu-west-1:" in s.arn for s in services.services.values())  # type: ignore[attr-defined]
