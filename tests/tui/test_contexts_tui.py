@@ -18,7 +18,7 @@ import pytest
 
 from aws.sandbox.profiles import write_profiles
 from aws.sandbox.server import spawn_sandbox
-from tests.tui.conftest import wait_for
+from tests.tui.conftest import notes, wait_for
 from tui.app import EcsDeckApp
 from tui.config import Settings
 from tui.widgets.live_table import LiveTable
@@ -67,16 +67,8 @@ def app_on(profiles: list[str], url: str) -> EcsDeckApp:
     return EcsDeckApp(Settings(profiles=profiles, regions=REGIONS, endpoint_url=url, refresh=1.0))
 
 
-async def test_every_context_opens_at_start(aws_files: Path, accounts_url: str) -> None:
-    app = app_on(["prod", "staging"], accounts_url)
-    async with app.run_test(size=(140, 36)) as pilot:
-        contexts = await wait_for(pilot, lambda: app.contexts)
-        await wait_for(pilot, lambda: len(contexts.ready) == 4)
-        assert {s.context.name for s in contexts.ready} == {
-            f"{p}/{r}" for p in ("prod", "staging") for r in REGIONS
-        }
-        assert len({s.account for s in contexts.ready}) == 2
-        assert app.clients is contexts.ready[0].clients
+def row_text(table: LiveTable, key: str) -> str:
+    return " ".join(cell.plain for cell in table.get_row(key))
 
 
 def header_text(screen: object) -> str:
@@ -110,3 +102,63 @@ async def test_clusters_across_contexts_open_in_their_own(
         assert arn.split(":")[4] in header_text(services)
         assert "staging/eu-west-1 › " in header_text(services)
         assert all(":eu-west-1:" in s.arn for s in services.services.values())  # type: ignore[attr-defined]
+        # Esc: back to every context; `:ctx` narrows the view to the two marked.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is clusters)
+        await pilot.press("colon", *"ctx", "enter")
+        ctx = await wait_for(
+            pilot, lambda: app.screen if app.screen.pane_name == "contexts" else None
+        )
+        rows = ctx.query_one(LiveTable)
+        await wait_for(
+            pilot,
+            lambda: len(rows.shown_keys()) == 4 and "ready" in row_text(rows, "prod/eu-west-1"),
+        )
+        assert "staging (234567900123)" in row_text(rows, "staging/us-east-1")
+        for name in ("prod/us-east-1", "staging/us-east-1"):
+            rows.move_cursor(row=rows.shown_keys().index(name))
+            await pilot.press("space")
+        await pilot.press("enter")
+        narrowed = await wait_for(
+            pilot, lambda: app.screen if app.screen.pane_name == "clusters" else None
+        )
+        await wait_for(pilot, lambda: narrowed.where)
+        assert {s.context.name for s in narrowed.where.values()} == {
+            "prod/us-east-1",
+            "staging/us-east-1",
+        }
+
+
+async def test_a_broken_profile_is_one_line_and_joins_after_ctrl_r(
+    aws_files: Path, accounts_url: str
+) -> None:
+    staging = configparser.ConfigParser()
+    staging.read(aws_files)
+    fixed = dict(staging["profile staging"])
+    set_profile(aws_files, "broken", **(fixed | {"source_profile": "nowhere"}))
+    app = EcsDeckApp(
+        Settings(
+            profiles=["prod", "broken"], regions=REGIONS[:1], endpoint_url=accounts_url, refresh=1.0
+        )
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        clusters = app.screen
+        errors = clusters.query_one("#context-errors")
+        await wait_for(pilot, lambda: clusters.where and app.contexts.failed)  # type: ignore[attr-defined,union-attr]
+        line = str(errors.render())
+        assert line.startswith("✗ broken in us-east-1: ") and "source_profile" in line, line
+        assert "1 cannot start" in header_text(clusters)
+        assert {s.context.name for s in clusters.where.values()} == {"prod/us-east-1"}  # type: ignore[attr-defined]
+        # The profile fixed in the AWS config file, Ctrl+R: it joins, no restart.
+        set_profile(aws_files, "broken", **fixed)
+        await pilot.press("ctrl+r")
+        await wait_for(
+            pilot,
+            lambda: (
+                {s.context.name for s in clusters.where.values()}
+                == {"prod/us-east-1", "broken/us-east-1"}
+            ),
+            timeout=60,
+        )  # type: ignore[attr-defined]
+        assert not app.contexts.failed and not errors.display  # type: ignore[union-attr]
+        assert "joined: broken/us-east-1" in notes(app)
