@@ -111,6 +111,12 @@ class ClustersScreen(PollingScreen):
 
     #: Every context's clusters, whichever context the pane was opened from.
     across_contexts = True
+    # One line per context in trouble, cut rather than wrapped (the fix is at its end, though:
+    # `:ctx` shows the whole line).
+    DEFAULT_CSS = """
+    ClustersScreen #context-errors { height: auto; max-height: 6; text-wrap: nowrap;
+        text-overflow: ellipsis; }
+    """
 
     def __init__(self) -> None:
         super().__init__()
