@@ -304,6 +304,41 @@ async def shoot_changes(url: str) -> None:
         save(app, "changes")
 
 
+#: The sandbox of the contexts shot: two accounts in two regions.
+CONTEXTS = ["--seed", "7", "--no-simulate", "--accounts", "2", "--regions", "us-east-1,eu-west-1"]
+
+
+async def shoot_contexts(url: str) -> None:
+    """The clusters pane across 2 accounts x 2 regions (the profiles ``--demo --demo-accounts 2``
+    writes), plus a profile whose ``source_profile`` does not exist: its one line says the fix."""
+    import configparser
+    import tempfile
+
+    from aws.sandbox.profiles import write_profiles
+    from tui.app import EcsDeckApp
+    from tui.config import Settings
+
+    written = write_profiles(url, 2, "us-east-1", Path(tempfile.mkdtemp()))
+    config = configparser.ConfigParser()
+    config.read(written.config_file)
+    config["profile broken"] = dict(config["profile staging"]) | {"source_profile": "sso-admin"}
+    with written.config_file.open("w") as f:
+        config.write(f)
+    os.environ["AWS_CONFIG_FILE"] = str(written.config_file)
+    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(written.credentials_file)
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
+        os.environ.pop(name, None)
+    regions = ["us-east-1", "eu-west-1"]
+    settings = Settings(profiles=["prod", "staging", "broken"], regions=regions, refresh=1.0)
+    app = EcsDeckApp(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = app.screen
+        await wait_for(pilot, lambda: len({s.context for s in screen.where.values()}) == 4, 60)
+        await wait_for(pilot, lambda: app.problems.reads >= 2, 60)
+        await pilot.pause(0.3)
+        save(app, "contexts")
+
+
 def rollout_why(app: Any, key: str) -> str:
     """The problem's cause as the view shows it: a chain once the reader followed it."""
     problem = next((p for p in app.problems.problems if p.key == key), None)
@@ -312,7 +347,8 @@ def rollout_why(app: Any, key: str) -> str:
 
 def main() -> None:
     """``--only changes``: just the timeline and the chained cause (problems-chain);
-    ``--only bulk``: the panes and the bulk confirmation."""
+    ``--only bulk``: the panes and the bulk confirmation; ``--only contexts``: just the
+    clusters pane across contexts."""
     import sys
 
     from aws.sandbox.server import spawn_sandbox
@@ -325,11 +361,14 @@ def main() -> None:
         (["--seed", "7", "--no-simulate"], lambda url: shoot(url, extra=ACTION_SHOTS)),
         (planted, shoot_triage),
         (planted, shoot_changes),
+        (CONTEXTS, shoot_contexts),
     ]
     if sys.argv[1:3] == ["--only", "changes"]:
-        runs = runs[2:]
+        runs = runs[2:3]
     if sys.argv[1:3] == ["--only", "bulk"]:
         runs = [(runs[0][0], lambda url: shoot(url, extra=[("bulk", bulk_confirmation)]))]
+    if sys.argv[1:3] == ["--only", "contexts"]:
+        runs = runs[3:]
     for args, run in runs:
         proc, url = spawn_sandbox(args)
         try:

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from aws.contexts import Context, Contexts
     from aws.models import Identity, Service
     from aws.session import Clients
+    from tui.cluster_reads import ContextReads
     from tui.config import Settings
     from tui.follow import Follows
     from tui.pending import PendingChanges
@@ -33,6 +34,10 @@ class Deck(Protocol):
     clients: Clients
     #: Every account-region of ``--profiles/--regions/--contexts``; None: just ``clients``.
     contexts: Contexts | None
+    #: The contexts `:ctx` narrowed the view to (None: every one).
+    contexts_shown: frozenset[Context] | None
+    #: What each context's clusters read answered last (the clusters pane, `:ctx`).
+    context_reads: ContextReads
     identity: Identity | None
     follows: Follows
     problems: ProblemFeed
@@ -89,3 +94,10 @@ if TYPE_CHECKING:
 def deck_of(node: DOMNode) -> DeckApp:
     """The running ecsdeck app: Textual's App API plus what ``Deck`` promises."""
     return cast("DeckApp", node.app)
+
+
+def clients_of(node: DOMNode) -> Clients:
+    """The clients of the account-region ``node``'s screen is in (its ``aws_context``, set
+    when the router built it), else the app's own."""
+    screen = node if hasattr(node, "aws_context") else node.screen
+    return deck_of(node).clients_for(getattr(screen, "aws_context", None))

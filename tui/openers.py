@@ -69,6 +69,17 @@ async def open_clusters(app: DeckApp, _: str | None = None) -> None:
     await app.show("clusters")
 
 
+async def open_contexts(app: DeckApp, _: str | None = None) -> None:
+    if app.contexts is None:
+        say(
+            app,
+            "One context: ecsdeck --profiles A,B --regions R1,R2 watches several.",
+            "information",
+        )
+        return
+    await app.show("contexts")
+
+
 async def open_services(app: DeckApp, cluster_name: str | None) -> None:
 
     cluster = await _cluster_for(app, cluster_name, "services")

@@ -28,9 +28,11 @@ from aws.problem_models import Problem
 from tui.poll_loop import Failure, Pacing, PollLoop
 
 if TYPE_CHECKING:
+    from aws.contexts import Contexts
     from aws.session import Clients
     from aws.triage.problems import ProblemReport, ProblemWatch
     from tui.config import Settings
+    from tui.problem_contexts import ContextWatches
 
 #: Seconds a cleared problem stays on the problems view (dim, ✓ resolved).
 RESOLVED_FOR = 60.0
@@ -59,6 +61,9 @@ class FeedHost(Protocol):
     @property
     def clients(self) -> Clients: ...
 
+    @property
+    def contexts(self) -> Contexts | None: ...
+
     def run_worker(
         self, work: Coroutine[Any, Any, None], *, group: str, exit_on_error: bool
     ) -> Worker[None]: ...
@@ -84,6 +89,8 @@ class ProblemFeed:
     def __init__(self, app: FeedHost) -> None:
         self.app = app
         self.watch: ProblemWatch | None = None
+        #: Across contexts (``--profiles/--regions``): a watch per context.
+        self.across: ContextWatches | None = None
         self.report: ProblemReport | None = None
         #: The reason the last refresh failed (the report shown is then older), or None.
         self.error: str | None = None
@@ -194,11 +201,19 @@ class ProblemFeed:
 
     async def _read_once(self) -> int:
         """One refresh of the watch; returns the requests it sent."""
-        if self.watch is None:
-            from aws.triage.problems import ProblemWatch
+        contexts = getattr(self.app, "contexts", None)
+        if contexts is not None:  # every context, each with its own watch
+            if self.across is None:
+                from tui.problem_contexts import ContextWatches
 
-            self.watch = ProblemWatch()
-        report = await self.watch.refresh(self.app.clients)
+                self.across = ContextWatches()
+            report = await self.across.refresh(contexts)
+        else:
+            if self.watch is None:
+                from aws.triage.problems import ProblemWatch
+
+                self.watch = ProblemWatch()
+            report = await self.watch.refresh(self.app.clients)
         self.calls_last = sum(report.calls.values())
         self.read_at = time.monotonic()
         self.reads += 1

@@ -17,6 +17,7 @@ from aws.errors import explain
 from tui.openers import (
     open_changes,
     open_clusters,
+    open_contexts,
     open_ecr,
     open_instances,
     open_services,
@@ -142,6 +143,12 @@ RESOURCES: tuple[Resource, ...] = (
         arg="CLUSTER",
         open=open_ecr,
         completes="clusters",
+    ),
+    Resource(
+        "ctx",
+        ("contexts", "context"),
+        "The contexts (profile x region), how each stands; narrow the view to some",
+        open=open_contexts,
     ),
     Resource(
         "reload",

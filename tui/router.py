@@ -23,6 +23,7 @@ from textual.screen import Screen
 from tui.screens.autoscaling import AutoscalingScreen
 from tui.screens.changes import ChangesScreen
 from tui.screens.clusters import ClustersScreen
+from tui.screens.contexts import ContextsScreen
 from tui.screens.deployments import DeploymentsScreen
 from tui.screens.diff_view import DiffScreen
 from tui.screens.ecr import ImagesScreen, RepositoriesScreen
@@ -79,6 +80,8 @@ PANES: tuple[Pane, ...] = (
         parent="instances",
         enter="task",
     ),
+    # `:ctx`: Esc goes back to the clusters pane, which it narrows.
+    Pane("contexts", lambda c: ContextsScreen(), parent="clusters"),
     Pane("families", lambda c: FamiliesScreen(), enter="revisions"),
     Pane(
         "revisions",

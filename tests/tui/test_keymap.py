@@ -32,6 +32,7 @@ from tui.screens.autoscaling import AutoscalingScreen
 from tui.screens.base import PollingScreen
 from tui.screens.changes import ChangesScreen
 from tui.screens.clusters import ClustersScreen
+from tui.screens.contexts import ContextsScreen
 from tui.screens.deployments import DeploymentsScreen
 from tui.screens.dialogs.picker import PickerScreen
 from tui.screens.diff_view import DiffScreen
@@ -70,6 +71,7 @@ BINDER: dict[str, type] = {
     "problems": ProblemsScreen,
     "deployments": DeploymentsScreen,
     "changes": ChangesScreen,
+    "contexts": ContextsScreen,
     "logs": LogsScreen,
     "task_detail": TaskDetail,
     "events": EventsScreen,

@@ -360,4 +360,14 @@ PANE_KEYS: tuple[Key, ...] = (
         tooltip="What changed in the hour before this began, for its service (or cluster)",
         id="problem_changes",
     ),
+    # -- contexts (`:ctx`) ---------------------------------------------------------------------
+    Key(("contexts",), "space", "mark", "Mark", tooltip="Mark or unmark this context"),
+    Key(
+        ("contexts",),
+        "enter",
+        "apply",
+        "Show marked",
+        tooltip="Narrow the view to the marked contexts (none marked: this one)",
+    ),
+    Key(("contexts",), "a", "show_all", "All", tooltip="Show every context again"),
 )

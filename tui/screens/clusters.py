@@ -4,25 +4,33 @@ how many problems the app's problems reader found in each, so the first screen p
 The rows come from DescribeClusters alone and show at once; the PROBLEMS column says "…" until
 the reader's first report lands (it reads every cluster's services and stopped tasks, which takes
 longer), then ``✗ 2`` or ``✓``.
+
+Across several contexts (``--profiles/--regions``) the pane lists every cluster of every
+context shown (`:ctx` narrows them) with ACCOUNT and REGION, worst first; each context is read
+on its own (tui/cluster_reads.py), and one that cannot start or answer is one line above the
+table naming profile, region and the fix, while the others keep refreshing.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.widgets import DataTable
+from textual.widgets import DataTable, Static
 
 from aws import ecs
 from aws.models import Cluster
-from tui import keymap
+from tui import app_contexts, keymap
 from tui.problem_feed import ProblemsUpdated
 from tui.screens.base import PollingScreen
 from tui.status import BAD, IDLE, OK, WARN, badge
 from tui.text import natural_key, plural, safe
 from tui.widgets.live_table import LiveTable, Row
+
+if TYPE_CHECKING:
+    from aws.contexts import ContextState
 
 #: Seconds the clusters pane waits before the problems reader's first (big) read.
 FIRST_PROBLEMS_READ_AFTER = 2.0
@@ -37,6 +45,8 @@ COLUMNS = [
     ("instances", "INSTANCES"),
     ("providers", "PROVIDERS"),
 ]
+#: Across contexts: whose cluster it is, after its name.
+CONTEXT_COLUMNS = [COLUMNS[0], ("account", "ACCOUNT"), ("region", "REGION"), *COLUMNS[1:]]
 
 
 def problems_cell(counts: tuple[int, int] | None) -> Text:
@@ -61,7 +71,9 @@ def problems_rank(counts: tuple[int, int] | None) -> tuple[int, int, int]:
     return (0, -errors, -warnings)
 
 
-def cluster_row(cluster: Cluster, problems: tuple[int, int] | None = None) -> Row:
+def cluster_row(
+    cluster: Cluster, problems: tuple[int, int] | None = None, where: ContextState | None = None
+) -> Row:
     status = cluster.status or "?"
     status_cell = (
         badge(OK, status, "green")
@@ -72,7 +84,7 @@ def cluster_row(cluster: Cluster, problems: tuple[int, int] | None = None) -> Ro
     def count(value: int | None) -> Text:
         return Text("-" if value is None else str(value), no_wrap=True)
 
-    cells = (
+    cells: tuple[Text, ...] = (
         safe(cluster.name, "bold", 60),
         status_cell,
         problems_cell(problems),
@@ -81,8 +93,14 @@ def cluster_row(cluster: Cluster, problems: tuple[int, int] | None = None) -> Ro
         count(cluster.container_instances),
         safe(", ".join(cluster.capacity_providers) or "-", limit=60),
     )
-    order = (status != "ACTIVE", natural_key(cluster.name))
+    order: tuple[Any, ...] = (status != "ACTIVE", natural_key(cluster.name))
     hay = f"{cluster.name} {status}".lower()
+    if where is not None:  # across contexts: ACCOUNT and REGION, and worst first
+        account = app_contexts.account_label(where)
+        region = where.context.region
+        cells = (cells[0], safe(account, limit=40), safe(region, limit=20), *cells[1:])
+        order = (problems_rank(problems), *order, account, region)
+        hay = f"{hay} {account} {region}".lower()
     return Row(cluster.arn, cells, hay, order, {"problems": problems_rank(problems)})
 
 
@@ -91,37 +109,88 @@ class ClustersScreen(PollingScreen):
     crumb = "clusters"
     BINDINGS = keymap.bindings_for("clusters")
 
+    #: Every context's clusters, whichever context the pane was opened from.
+    across_contexts = True
+    # One line per context in trouble, cut rather than wrapped (the fix is at its end, though:
+    # `:ctx` shows the whole line).
+    DEFAULT_CSS = """
+    ClustersScreen #context-errors { height: auto; max-height: 6; text-wrap: nowrap;
+        text-overflow: ellipsis; }
+    """
+
     def __init__(self) -> None:
         super().__init__()
         self.clusters: dict[str, Cluster] = {}
+        #: Across contexts: cluster ARN -> the context it is in.
+        self.where: dict[str, ContextState] = {}
 
     def compose_body(self) -> ComposeResult:
-        yield LiveTable(COLUMNS, id="clusters")
+        several = app_contexts.several(self.deck)
+        yield Static(id="context-errors", markup=False)
+        yield LiveTable(CONTEXT_COLUMNS if several else COLUMNS, id="clusters")
 
     async def tick(self) -> None:
-        # DescribeClusters carries the counts, so each tick is one ListClusters plus one
-        # DescribeClusters per 100 clusters, and new or deleted clusters show at once.
-        fresh = await ecs.read_clusters(self.deck.clients)
-        self.clusters = {c.arn: c for c in fresh}
-        self._show()
+        if self.deck.contexts is not None:
+            await self._tick_contexts()
+        else:
+            # DescribeClusters carries the counts, so each tick is one ListClusters plus one
+            # DescribeClusters per 100 clusters, and new or deleted clusters show at once.
+            fresh = await ecs.read_clusters(self.clients)
+            self.clusters = {c.arn: c for c in fresh}
+            self._show()
         # Only now: the first rows never wait behind the reader's first (big) read.
         self.deck.problems.attach(self, first_read_after=FIRST_PROBLEMS_READ_AFTER)
 
+    async def _tick_contexts(self) -> None:
+        """Each context shown read side by side; rows repaint as each one answers."""
+        reads = self.deck.context_reads
+        reads.on_read = self._gather
+        await reads.tick(app_contexts.shown(self.deck), self.deck.settings.refresh)
+        self._gather()
+
+    def _gather(self) -> None:
+        """The clusters of every context shown, from what each answered last."""
+        reads = self.deck.context_reads
+        self.clusters, self.where = {}, {}
+        for state in app_contexts.shown(self.deck):
+            read = reads.read_of(state.context)
+            for cluster in read.clusters if read else ():
+                self.clusters[cluster.arn] = cluster
+                self.where[cluster.arn] = state
+        self._show()
+
     def on_screen_suspend(self) -> None:
         self.deck.problems.detach(self)
+        self.deck.context_reads.on_read = None
         super().on_screen_suspend()
+
+    def on_unmount(self) -> None:
+        self.deck.context_reads.stop()
+        super().on_unmount()
 
     @on(ProblemsUpdated)
     def _show(self) -> None:
         """Rows from the last DescribeClusters, PROBLEMS from the last report (unchanged rows
         are not repainted, so a report that changes nothing writes nothing)."""
         feed = self.deck.problems
-        rows = [cluster_row(c, feed.cluster_counts(c.arn)) for c in self.clusters.values()]
+        several = app_contexts.several(self.deck)
+        rows = [
+            cluster_row(c, feed.cluster_counts(c.arn), self.where.get(c.arn) if several else None)
+            for c in self.clusters.values()
+        ]
         self.query_one(LiveTable).set_rows(rows)
+        lines = app_contexts.trouble_lines(self.deck)
+        errors = self.query_one("#context-errors", Static)
+        errors.display = bool(lines)
+        errors.update(lines)
         # Until the reader's first report, say that PROBLEMS is still being read ("…" alone
         # reads like a glitch); the row count shows again after.
         waiting = feed.report is None and bool(rows)
-        self.header.note = f" · {plural(len(rows), 'row')} · loading problems…" if waiting else None
+        opening = app_contexts.opening_note(self.deck)
+        note = f" · {plural(len(rows), 'row')}{opening}" + (
+            " · loading problems…" if waiting else ""
+        )
+        self.header.note = note if waiting or opening else None
         self.header.update_lines()
 
     @on(DataTable.RowSelected)
@@ -130,7 +199,11 @@ class ClustersScreen(PollingScreen):
 
     def row_context(self, table: LiveTable, key: str) -> dict[str, Any] | None:
         cluster = self.clusters.get(key)
-        return {"cluster": cluster} if cluster else None
+        if cluster is None:
+            return None
+        where = self.where.get(key)
+        # Across contexts, the cluster opens in its own: every pane from there reads it.
+        return {"cluster": cluster} | ({"aws": where.context} if where else {})
 
     def current_cluster(self) -> Cluster | None:
         key = self.query_one(LiveTable).selected_key

@@ -204,7 +204,7 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScr
         self._table = new
 
     async def tick(self) -> None:
-        clients = self.deck.clients
+        clients = self.clients
         due = (
             self._listed_at is None
             or time.monotonic() - self._listed_at > self.deck.settings.relist
@@ -235,7 +235,7 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScr
             return
         try:
             counts = await asyncio.gather(
-                *(elb.target_state_counts(self.deck.clients, s) for s in batch)
+                *(elb.target_state_counts(self.clients, s) for s in batch)
             )
         except asyncio.CancelledError:
             raise
@@ -266,7 +266,7 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScr
         self._usage_at = now
         try:
             got = await metrics.read_utilization(
-                self.deck.clients, self.cluster.name, [s.name for s in shown]
+                self.clients, self.cluster.name, [s.name for s in shown]
             )
         except asyncio.CancelledError:
             raise
@@ -298,7 +298,7 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScr
         if self._listed_at is None:
             await self._first_load()
             return
-        clients = self.deck.clients
+        clients = self.clients
         arns = await ecs.list_service_arns(clients, self.cluster.arn)
         gone = set(self.services) - set(arns)
         for arn in gone:
@@ -342,7 +342,7 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScr
                 flush()
 
         self.arns, _ = await ecs.read_services(
-            self.deck.clients, self.cluster.arn, on_batch=show, on_listed=count
+            self.clients, self.cluster.arn, on_batch=show, on_listed=count
         )
         flush()
         self.header.set_progress(listed, listed)

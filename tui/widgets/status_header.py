@@ -22,6 +22,7 @@ from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from tui.app_contexts import pane_context
 from tui.text import clean, plural
 
 
@@ -188,13 +189,25 @@ class StatusHeader(Widget):
         line1.append("ecsdeck ", style="bold")
         account = ident.account if ident and ident.account else "…"
         region = (ident.region if ident else None) or "?"
-        line1.append(f"acct {clean(account, 40)}")
         # The profile in use, when one was chosen (flag, :profile, AWS_PROFILE); else the default
         # chain's credentials, which need no name.
         profile = getattr(settings, "profile", None) or os.environ.get("AWS_PROFILE")
+        where = pane_context(self.app, self.screen)
+        if isinstance(where, str):  # a pane across contexts: how many, not one account
+            line1.append(where)
+            profile = region = None
+        elif where is not None:  # the pane's own context, of several
+            account, profile, region = (
+                where.account or "…",
+                where.context.profile,
+                where.context.region,
+            )
+        if region is not None:
+            line1.append(f"acct {clean(account, 40)}")
         if profile:
             line1.append(f"  profile {clean(profile, 30)}")
-        line1.append(f"  region {clean(region, 30)}")
+        if region is not None:
+            line1.append(f"  region {clean(region, 30)}")
         endpoint = ident.endpoint if ident else None
         shown_endpoint = endpoint if endpoint and "amazonaws.com" not in endpoint else None
         mode = Text("  [READ-ONLY]", style="bold yellow")
@@ -205,6 +218,9 @@ class StatusHeader(Widget):
     def _where(self) -> Text:
         """The crumb, then the rows shown (or the screen's note while no filter is on)."""
         where = Text(no_wrap=True, overflow="ellipsis")
+        context = pane_context(self.app, self.screen)
+        if context is not None and not isinstance(context, str):  # of several: say which
+            where.append(f"{clean(context.context.name, 60)} › ", style="bold cyan")
         where.append(clean(self.crumb, 80), style="bold")
         rows = self._rows_label()
         where.append(self.note if self.note is not None and "filter" not in rows else rows, "dim")

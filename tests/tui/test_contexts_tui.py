@@ -1,0 +1,164 @@
+"""The app across contexts, on one multi-account sandbox (2 accounts x 2 regions) shared by the
+module: every context opened at start, the clusters pane across them with ACCOUNT and REGION,
+Enter into a cluster in its own context, `:ctx` narrowing the view, and a broken profile shown
+in one line, fixed in the AWS config file and joined with Ctrl+R.
+
+The profiles are those ``ecsdeck --demo --demo-accounts 2`` writes (``prod`` with the root keys,
+``staging`` an assumed role), plus ``broken``: a ``source_profile`` that does not exist.
+"""
+
+from __future__ import annotations
+
+import configparser
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from aws.sandbox.profiles import write_profiles
+from aws.sandbox.server import spawn_sandbox
+from tests.tui.conftest import notes, wait_for
+from tui.app import EcsDeckApp
+from tui.config import Settings
+from tui.widgets.live_table import LiveTable
+
+REGIONS = ["us-east-1", "eu-west-1"]
+ARGS = (
+    "--seed", "7", "--no-simulate", "--accounts", "2", "--regions", ",".join(REGIONS),
+    "--context-clusters", "2",
+)  # fmt: skip
+
+pytestmark = pytest.mark.xdist_group("sandbox_accounts")
+
+
+@pytest.fixture(scope="module")
+def accounts_url() -> Iterator[str]:
+    proc: subprocess.Popen[str]
+    proc, url = spawn_sandbox(ARGS, timeout=90)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture
+def aws_files(accounts_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The demo's config and credentials files, the shell's AWS settings put aside; returns
+    the config file (a test breaks or fixes a profile in it)."""
+    written = write_profiles(accounts_url, 2, REGIONS[0], tmp_path)
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(written.config_file))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(written.credentials_file))
+    for name in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    return written.config_file
+
+
+def set_profile(config_file: Path, name: str, **values: str) -> None:
+    config = configparser.ConfigParser()
+    config.read(config_file)
+    config[f"profile {name}"] = values
+    with config_file.open("w") as f:
+        config.write(f)
+
+
+def app_on(profiles: list[str], url: str) -> EcsDeckApp:
+    return EcsDeckApp(Settings(profiles=profiles, regions=REGIONS, endpoint_url=url, refresh=1.0))
+
+
+def row_text(table: LiveTable, key: str) -> str:
+    return " ".join(cell.plain for cell in table.get_row(key))
+
+
+def header_text(screen: object) -> str:
+    return screen.header.render().plain  # type: ignore[attr-defined,no-any-return]
+
+
+async def test_clusters_across_contexts_open_in_their_own(
+    aws_files: Path, accounts_url: str
+) -> None:
+    app = app_on(["prod", "staging"], accounts_url)
+    async with app.run_test(size=(160, 40)) as pilot:
+        clusters = app.screen
+        table = clusters.query_one(LiveTable)
+        await wait_for(pilot, lambda: len({s.context for s in clusters.where.values()}) == 4)  # type: ignore[attr-defined]
+        labels = [str(c.label).split()[0] for c in table.columns.values()]
+        assert labels[:5] == ["CLUSTER", "ACCOUNT", "REGION", "STATUS", "PROBLEMS"]
+        assert "4 contexts · 2 accounts · 2 regions" in header_text(clusters)
+        # Worst first: once problems are read, no cluster with problems sorts after a clean one.
+        await wait_for(pilot, lambda: app.problems.report is not None and table.shown_keys())
+        # Enter on a cluster of staging in eu-west-1: its services, read in that context.
+        where = clusters.where  # type: ignore[attr-defined]
+        arn = next(k for k in table.shown_keys() if where[k].context.name == "staging/eu-west-1")
+        table.move_cursor(row=table.shown_keys().index(arn))
+        await pilot.press("enter")
+        services = await wait_for(
+            pilot, lambda: app.screen if app.screen.pane_name == "services" else None
+        )
+        assert services.aws_context == where[arn].context
+        assert services.clients is where[arn].clients
+        await wait_for(pilot, lambda: services.loaded)
+        assert arn.split(":")[4] in header_text(services)
+        assert "staging/eu-west-1 › " in header_text(services)
+        assert all(":eu-west-1:" in s.arn for s in services.services.values())  # type: ignore[attr-defined]
+        # Esc: back to every context; `:ctx` narrows the view to the two marked.
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is clusters)
+        await pilot.press("colon", *"ctx", "enter")
+        ctx = await wait_for(
+            pilot, lambda: app.screen if app.screen.pane_name == "contexts" else None
+        )
+        rows = ctx.query_one(LiveTable)
+        await wait_for(
+            pilot,
+            lambda: len(rows.shown_keys()) == 4 and "ready" in row_text(rows, "prod/eu-west-1"),
+        )
+        assert "staging (234567900123)" in row_text(rows, "staging/us-east-1")
+        for name in ("prod/us-east-1", "staging/us-east-1"):
+            rows.move_cursor(row=rows.shown_keys().index(name))
+            await pilot.press("space")
+        await pilot.press("enter")
+        narrowed = await wait_for(
+            pilot, lambda: app.screen if app.screen.pane_name == "clusters" else None
+        )
+        await wait_for(pilot, lambda: narrowed.where)
+        assert {s.context.name for s in narrowed.where.values()} == {
+            "prod/us-east-1",
+            "staging/us-east-1",
+        }
+
+
+async def test_a_broken_profile_is_one_line_and_joins_after_ctrl_r(
+    aws_files: Path, accounts_url: str
+) -> None:
+    staging = configparser.ConfigParser()
+    staging.read(aws_files)
+    fixed = dict(staging["profile staging"])
+    set_profile(aws_files, "broken", **(fixed | {"source_profile": "nowhere"}))
+    app = EcsDeckApp(
+        Settings(
+            profiles=["prod", "broken"], regions=REGIONS[:1], endpoint_url=accounts_url, refresh=1.0
+        )
+    )
+    async with app.run_test(size=(160, 40)) as pilot:
+        clusters = app.screen
+        errors = clusters.query_one("#context-errors")
+        await wait_for(pilot, lambda: clusters.where and app.contexts.failed)  # type: ignore[attr-defined,union-attr]
+        line = str(errors.render())
+        assert line.startswith("✗ broken in us-east-1: ") and "source_profile" in line, line
+        assert "1 cannot start" in header_text(clusters)
+        assert {s.context.name for s in clusters.where.values()} == {"prod/us-east-1"}  # type: ignore[attr-defined]
+        # The profile fixed in the AWS config file, Ctrl+R: it joins, no restart.
+        set_profile(aws_files, "broken", **fixed)
+        await pilot.press("ctrl+r")
+        await wait_for(
+            pilot,
+            lambda: (
+                {s.context.name for s in clusters.where.values()}
+                == {"prod/us-east-1", "broken/us-east-1"}
+            ),
+            timeout=60,
+        )  # type: ignore[attr-defined]
+        assert not app.contexts.failed and not errors.display  # type: ignore[union-attr]
+        assert "joined: broken/us-east-1" in notes(app)
