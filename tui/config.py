@@ -338,7 +338,9 @@ class _Layered(Settings):
 
 
 #: Environment variables of ecsdeck that are not settings (never refused as misspellings).
-NOT_SETTINGS = frozenset({"ECSDECK_CONFIG_DIR", "ECSDECK_STATE_DIR", "ECSDECK_CRASH_AFTER_S"})
+NOT_SETTINGS = frozenset(
+    {"ECSDECK_CONFIG_DIR", "ECSDECK_STATE_DIR", "ECSDECK_CACHE_DIR", "ECSDECK_CRASH_AFTER_S"}
+)
 
 
 def validate(settings: Settings) -> Settings:
