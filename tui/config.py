@@ -136,6 +136,7 @@ class Settings(BaseSettings):
         ge=0,
         le=100_000,
     )
+    cost_column: bool = _setting(False, "The services list's COST column ($ toggles it).", _BOOL)
     max_attempts: int = _setting(
         6,
         "Attempts per AWS request (adaptive retries) before a refresh is marked stale.",
