@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from types_aiobotocore_ecs import ECSClient
     from types_aiobotocore_elbv2 import ElasticLoadBalancingv2Client
     from types_aiobotocore_logs import CloudWatchLogsClient
+    from types_aiobotocore_pricing import PricingClient
     from types_aiobotocore_sts import STSClient
 
 SERVICES = (
@@ -48,6 +49,8 @@ SERVICES = (
 )
 #: Attribute of :class:`Clients` for a botocore service name that is not a Python identifier.
 ATTRIBUTES = {"application-autoscaling": "autoscaling"}
+#: The Price List API answers from a few Regions only; us-east-1 has every service's prices.
+PRICING_REGION = "us-east-1"
 
 #: Open ``CallCounter.scope()`` counters of the running asyncio task (tasks it starts inherit them).
 _SCOPES: ContextVar[tuple[tuple[CallCounter, Counter[str]], ...]] = ContextVar(
@@ -220,6 +223,10 @@ class Clients:
         self.taskdef_cache: dict[str, Any] = {}
         #: The caller's ARN (STS GetCallerIdentity), once known: the audit log names it.
         self.caller_arn: str | None = None
+        #: Prices read for this bundle (aws/pricing.py): read once, not once per pane.
+        self.prices: dict[tuple[str, ...], Any] = {}
+        self._pricing: PricingClient | None = None
+        self._pricing_lock = asyncio.Lock()
         self._stack = AsyncExitStack()
 
     @property
@@ -262,6 +269,34 @@ class Clients:
             await self._stack.aclose()
             raise
         return self
+
+    async def pricing(self) -> PricingClient:
+        """The Price List API client, made on first use (most sessions never price anything).
+
+        Always us-east-1 (or the endpoint override, e.g. the sandbox), and quick to give up: a
+        price that cannot be read falls back to the built-in table, so two attempts of 5 s at
+        most, not the minute a read of the account may take. Not watched by ``health``: a
+        denied or unreachable Price List says nothing about the ECS endpoint."""
+        async with self._pricing_lock:
+            if self._pricing is None:
+                self._pricing = await self._open_pricing()
+        return self._pricing
+
+    async def _open_pricing(self) -> PricingClient:
+        s = self.settings
+        config = AioConfig(
+            retries={"mode": "standard", "total_max_attempts": 2},  # type: ignore[typeddict-item]
+            connect_timeout=min(s.connect_timeout, 3.0),
+            read_timeout=5.0,
+        )
+        kwargs: dict[str, Any] = {"config": config, "region_name": PRICING_REGION}
+        if s.endpoint_url:
+            kwargs["endpoint_url"] = s.endpoint_url
+        client: PricingClient = await self._stack.enter_async_context(
+            self.session.create_client("pricing", **kwargs)  # type: ignore[call-overload]
+        )
+        client.meta.events.register("before-send", self._count)
+        return client
 
     async def __aexit__(self, *exc: object) -> None:
         await self._stack.aclose()

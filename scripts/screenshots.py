@@ -117,6 +117,20 @@ async def scale_dialog(app: Any, pilot: Any) -> None:
     await pilot.pause(0.3)
 
 
+async def scale_cost(app: Any, pilot: Any) -> None:
+    """A Fargate service half on Spot, the COST column on (``$``) behind its scale dialog."""
+    await _open_service(app, pilot, "web-fargate", "notifications")
+    await pilot.press("dollar_sign")
+    await wait_for(pilot, lambda: any(k == "cost" for k, _ in app.screen.columns))
+    await wait_for(pilot, lambda: "$" in str(app.screen.cost_cell(app.screen.selected_service())))
+    await pilot.pause(0.5)
+    await pilot.press("s")
+    await wait_for(pilot, lambda: type(app.screen).__name__ == "ScaleScreen")
+    await pilot.press("1", "0")
+    await wait_for(pilot, lambda: "/month" in str(app.screen.query_one("#preview").render()))
+    await pilot.pause(0.3)
+
+
 async def revision_diff(app: Any, pilot: Any) -> None:
     await pilot.press("escape")
     await wait_for(pilot, lambda: type(app.screen).__name__ == "ServicesScreen")
@@ -221,6 +235,7 @@ async def bulk_confirmation(app: Any, pilot: Any) -> None:
 #: The action dialogs, shot after the panes (every dialog is cancelled: nothing is sent).
 ACTION_SHOTS: list[tuple[str, Step]] = [
     ("5-scale", scale_dialog),
+    ("scale-cost", scale_cost),
     ("6-revision-diff", revision_diff),
     ("7-launch-type-plan", launch_type_plan),
     ("8-service-logs", service_logs),
@@ -348,14 +363,17 @@ def rollout_why(app: Any, key: str) -> str:
 def main() -> None:
     """``--only changes``: just the timeline and the chained cause (problems-chain);
     ``--only bulk``: the panes and the bulk confirmation; ``--only contexts``: just the
-    clusters pane across contexts."""
+    clusters pane across contexts; ``--only cost``: just the scale dialog with cost."""
     import sys
+    import tempfile
 
     from aws.sandbox.server import spawn_sandbox
 
     OUT.mkdir(exist_ok=True)
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "sandbox")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "sandbox")
+    # Prices from the sandbox's Price List API, not a cache left by an earlier run.
+    os.environ["ECSDECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="ecsdeck-shots-")
     planted = ["--seed", "7", "--clusters", "40", "--problems", "--no-simulate"]
     runs: list[tuple[list[str], Callable[[str], Awaitable[None]]]] = [
         (["--seed", "7", "--no-simulate"], lambda url: shoot(url, extra=ACTION_SHOTS)),
@@ -369,6 +387,8 @@ def main() -> None:
         runs = [(runs[0][0], lambda url: shoot(url, extra=[("bulk", bulk_confirmation)]))]
     if sys.argv[1:3] == ["--only", "contexts"]:
         runs = runs[3:]
+    if sys.argv[1:3] == ["--only", "cost"]:
+        runs = [(runs[0][0], lambda url: shoot(url, extra=[("scale-cost", scale_cost)]))]
     for args, run in runs:
         proc, url = spawn_sandbox(args)
         try:

@@ -42,6 +42,7 @@ def _isolated_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.
     state = tmp_path_factory.mktemp("state")
     monkeypatch.setenv("ECSDECK_STATE_DIR", str(state))
     monkeypatch.setenv("ECSDECK_CONFIG_DIR", str(state))
+    monkeypatch.setenv("ECSDECK_CACHE_DIR", str(state / "cache"))
     monkeypatch.setenv("NO_COLOR", "")
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.delenv("EDITOR", raising=False)

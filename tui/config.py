@@ -136,6 +136,7 @@ class Settings(BaseSettings):
         ge=0,
         le=100_000,
     )
+    cost_column: bool = _setting(False, "The services list's COST column ($ toggles it).", _BOOL)
     max_attempts: int = _setting(
         6,
         "Attempts per AWS request (adaptive retries) before a refresh is marked stale.",
@@ -338,7 +339,9 @@ class _Layered(Settings):
 
 
 #: Environment variables of ecsdeck that are not settings (never refused as misspellings).
-NOT_SETTINGS = frozenset({"ECSDECK_CONFIG_DIR", "ECSDECK_STATE_DIR", "ECSDECK_CRASH_AFTER_S"})
+NOT_SETTINGS = frozenset(
+    {"ECSDECK_CONFIG_DIR", "ECSDECK_STATE_DIR", "ECSDECK_CACHE_DIR", "ECSDECK_CRASH_AFTER_S"}
+)
 
 
 def validate(settings: Settings) -> Settings:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 
 def scale(screen: ActionPane, service: Service) -> None:
+    from tui.costs import read_cost
     from tui.scale_checks import known_scaling, read_for_scale, scale_warnings
     from tui.screens.dialogs.scale import ScaleScreen
 
@@ -30,7 +31,13 @@ def scale(screen: ActionPane, service: Service) -> None:
         app = app_of(screen)
         known = known_scaling(screen, service)
         load = None if known else (lambda: read_for_scale(app.clients, service))
-        dialog = ScaleScreen(service, app.settings.max_desired, known, load)
+        dialog = ScaleScreen(
+            service,
+            app.settings.max_desired,
+            known,
+            load,
+            load_cost=lambda: read_cost(app.clients, service),
+        )
         count = await app.push_screen_wait(dialog)
         if count is None:
             return

@@ -1,4 +1,5 @@
-"""The service pane's slow parts (a mixin): CPU/memory use over the last hour, and Auto Scaling.
+"""The service pane's slow parts (a mixin): CPU/memory use over the last hour, Auto Scaling,
+and what the service costs (tui/costs.py: never an error of the pane, only a line or none).
 
 Each is read at most once a minute (ECS publishes its metrics once a minute, and a scaling
 policy rarely changes) and each fails on its own, like target health: a denied CloudWatch or
@@ -19,6 +20,8 @@ from aws.autoscaling import Scaling
 from aws.errors import explain
 from aws.metrics import History
 from aws.models import Cluster, Service
+from aws.service_cost import ServiceCost
+from tui.costs import cost_line, read_cost
 from tui.usage import usage_line
 
 if TYPE_CHECKING:
@@ -30,6 +33,7 @@ if TYPE_CHECKING:
 SLOW_TTL = 60.0
 METRICS_PART = "CPU/MEM not refreshed"
 SCALING_PART = "autoscaling not refreshed"
+COST_PART = "cost"
 
 
 class UsageParts:
@@ -55,6 +59,7 @@ class UsageParts:
         self.history: History | None = None
         self.reserved: tuple[int | None, int | None] = (None, None)
         self.scaling: Scaling | None = None
+        self.cost: ServiceCost | None = None
         #: When each part was last tried (monotonic), failed or not.
         self._slow_at: dict[str, float] = {}
 
@@ -67,8 +72,16 @@ class UsageParts:
         return True
 
     async def read_slow_parts(self) -> None:
-        """Both parts side by side (one round trip of waiting, not two), each when due."""
-        await asyncio.gather(self._read_use(), self._read_scaling())
+        """The parts side by side (one round trip of waiting, not three), each when due."""
+        await asyncio.gather(self._read_use(), self._read_scaling(), self._read_cost())
+
+    async def _read_cost(self) -> None:
+        if self._due(COST_PART):
+            self.cost = await read_cost(self.deck.clients, self.service)
+
+    def cost_text(self) -> Text | None:
+        """Hour and month at the running count (what is billed now); None: not priced."""
+        return cost_line(self.cost, self.service.running) if self.cost is not None else None
 
     async def _read_use(self) -> None:
         if not self._due(METRICS_PART):

@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from aws.sandbox import contexts, exec_agent, fidelity, fleet, metrics, moto_patches, planted
 from aws.sandbox.aws_like import AwsLike, Server
 from aws.sandbox.control import Control
+from aws.sandbox.pricing import PriceList
 from aws.sandbox.seed import seed_account
 from aws.sandbox.simulator import Simulator
 from aws.sandbox.specs import SERVICES, WEATHER_SERVICES, PlantedProblem, Seeded
@@ -110,7 +111,7 @@ class Sandbox:
         moto_patches.set_manual_task_transitions()
         moto_patches.seed_ids(self.seed)
         began = time.perf_counter()
-        control = Control(Trail(Server.moto_app()))
+        control = Control(Trail(PriceList(Server.moto_app())))
         server = Server(AwsLike(control), port=self.port)
         control.outage = server.wrapper.outage
         url = server.start()

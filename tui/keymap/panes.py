@@ -218,6 +218,17 @@ PANE_KEYS: tuple[Key, ...] = (
         id="instances",
         show=False,
     ),
+    Key(
+        ("services",),
+        "dollar_sign",
+        "toggle_cost",
+        "Cost",
+        tooltip="Show or hide the COST column: what each service costs a month",
+        id="toggle_cost",
+        key_display="$",
+        show=False,
+        palette=True,
+    ),
     # `p` (as in e1s): a view, not a change, so it opens in read-only mode too.
     Key(
         SERVICE_PANES,

@@ -92,6 +92,7 @@ def summary(
     *,
     usage: Text | None = None,
     scaling: Scaling | None = None,
+    cost: Text | None = None,
 ) -> Text:
     """The service in a few lines; a steady service with failing targets is not fine. A change
     sent from ecsdeck is followed on its own line until its rollout ends, then says how. Use
@@ -105,9 +106,10 @@ def summary(
         text.append(f" ({plural(unhealthy_targets, 'target')} unhealthy)", style="bold red")
     text.append(f"  {running_words(s.running, s.desired, s.pending)}")
     text.append(f" · {clean(s.compute, 30)} · {clean(short_arn(s.task_definition), 50)}")
-    if usage is not None:
-        text.append("\n")
-        text.append_text(usage)
+    for line in (usage, cost):
+        if line is not None:
+            text.append("\n")
+            text.append_text(line)
     if scaling is not None and scaling.registered:
         text.append("\n")
         text.append_text(scaling_line(scaling))
@@ -221,6 +223,7 @@ class ServiceScreen(
                 follow,
                 usage=self.usage_text(),
                 scaling=self.scaling,
+                cost=self.cost_text(),
             )
         )
         await self._show_tasks(tasks)

@@ -24,6 +24,7 @@ from aws.metrics import Utilization
 from aws.models import Cluster, Service
 from tui import keymap
 from tui.actions import ServiceActions
+from tui.cost_column import CostColumn
 from tui.marks import Marks, marked_row
 from tui.screens.base import PollingScreen
 from tui.status import (
@@ -45,6 +46,7 @@ COLUMNS = [
     ("cpu", "CPU%"),
     ("mem", "MEM%"),
     ("compute", "COMPUTE"),
+    ("cost", "COST/MO"),  # only when asked for (tui/cost_column.py)
     ("taskdef", "TASK DEF"),
     ("rollout", "ROLLOUT"),
     ("targets", "TARGETS"),
@@ -57,9 +59,10 @@ COLUMNS = [
 NARROW_DROPS = ((120, ("cpu", "mem", "compute")), (100, ("taskdef",)))
 
 
-def columns_for(width: int) -> list[tuple[str, str]]:
+def columns_for(width: int, cost: bool = False) -> list[tuple[str, str]]:
     """The columns a pane ``width`` wide shows: the table never scrolls sideways."""
     dropped = {key for below, keys in NARROW_DROPS if width < below for key in keys}
+    dropped |= set() if cost else {"cost"}
     return [c for c in COLUMNS if c[0] not in dropped]
 
 
@@ -122,6 +125,7 @@ def service_row(
     usage: Utilization | None = None,
     *,
     usage_stale: bool = False,
+    cost: Text | None = None,
 ) -> Row:
     last = s.events[0] if s.events else None
     message = last.message.removeprefix(f"(service {s.name}) ") if last else ""
@@ -132,6 +136,7 @@ def service_row(
         task_counts(s),
         *usage_cells(usage, stale=usage_stale),
         safe(s.compute, limit=24),
+        cost or Text(""),
         safe(short_arn(s.task_definition), limit=50),
         rollout_cell(s),
         targets_cell(s, counts),
@@ -141,7 +146,7 @@ def service_row(
     return Row(s.arn, cells, hay, (natural_key(s.name),))
 
 
-class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
+class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, CostColumn, PollingScreen):
     pane_name = "services"
     BINDINGS = keymap.bindings_for("services")
 
@@ -160,9 +165,10 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScr
         self._usage_at: float | None = None
         self.columns: list[tuple[str, str]] = []
         self._table: LiveTable | None = None
+        self.init_cost()
 
     def compose_body(self) -> ComposeResult:
-        self.columns = columns_for(self.app.size.width)
+        self.columns = columns_for(self.app.size.width, self.show_cost)
         self._table = self._new_table()
         yield self._table
 
@@ -176,7 +182,10 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScr
         return self._table or self.query_one("#services", LiveTable)
 
     def on_resize(self, event: events.Resize) -> None:
-        if columns_for(event.size.width) != self.columns:
+        self.columns_changed(event.size.width)
+
+    def columns_changed(self, width: int | None = None) -> None:
+        if columns_for(width or self.size.width, self.show_cost) != self.columns:
             self._swap_columns()
 
     @work(group="columns", exclusive=True)
@@ -184,7 +193,7 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScr
         """Swap in a table of the columns that fit the new width, with the same rows, sort,
         filter, selected row and focus (a DataTable's columns are fixed once it is mounted)."""
         old = self.services_table
-        self.columns = columns_for(self.size.width)
+        self.columns = columns_for(self.size.width, self.show_cost)
         key, focused = old.selected_key, self.focused is old
         new = self._new_table()
         new.hold_selection = old.hold_selection
@@ -218,6 +227,8 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScr
                 self._absorb(fresh)
         await self._read_targets()
         await self._read_usage()
+        shown = [self.services[k] for k in self.services_table.visible_keys() if k in self.services]
+        self.services_table.upsert_rows([self._row(s) for s in await self.read_costs(shown)])
 
     async def _read_targets(self) -> None:
         """Target health of the visible load-balanced rows, oldest first, a few per tick."""
@@ -286,6 +297,7 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, PollingScr
             known[0] if known else None,
             self.usage.get(s.arn),
             usage_stale=METRICS_PART in self.header.part_errors,
+            cost=self.cost_cell(s),
         )
         row = row if len(self.columns) == len(COLUMNS) else only(row, self.columns)
         return marked_row(row) if s.arn in self.marked else row

@@ -5,7 +5,9 @@ Above the maximum (the ``max_desired`` setting) the box "go above the maximum" m
 (its label ends in ``yes`` / ``no``: the state is not a colour only);
 bad input (``-1``, ``abc``, ``1e9``, blank) shows ``parse_count``'s message and nothing is sent.
 When Application Auto Scaling manages the service, the preview says so before Next: a count
-outside its range is moved back, and an attached policy may change any count.
+outside its range is moved back, and an attached policy may change any count. Once the service's
+price is known the preview says what the new count costs (``3 -> 10: +$509/month``) and where
+the price came from.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from textual.widgets import Button, Checkbox, Input, Static
 from aws.autoscaling import Scaling
 from aws.models import Service
 from aws.plan import ValidationError, parse_count
+from aws.service_cost import ServiceCost
+from tui.costs import change_words, source_words
 from tui.scale_checks import scale_warnings
 from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.status import running_words
@@ -49,6 +53,7 @@ class ScaleScreen(ModalScreen[int | None]):
         maximum: int,
         scaling: Scaling | None = None,
         load_scaling: Callable[[], Awaitable[Scaling | None]] | None = None,
+        load_cost: Callable[[], Awaitable[ServiceCost | None]] | None = None,
     ) -> None:
         super().__init__()
         self.service = service
@@ -58,6 +63,9 @@ class ScaleScreen(ModalScreen[int | None]):
         #: Reads it when the opening pane did not know it: the dialog opens at once (keys typed
         #: after ``s`` land in it) and the warnings show when the answer comes.
         self._load_scaling = load_scaling
+        #: The service's price (None until read, or when it cannot be priced).
+        self.cost: ServiceCost | None = None
+        self._load_cost = load_cost
 
     def compose(self) -> ComposeResult:
         s = self.service
@@ -83,11 +91,19 @@ class ScaleScreen(ModalScreen[int | None]):
         self._hint()
         if self.scaling is None and self._load_scaling is not None:
             self._read_scaling()
+        if self._load_cost is not None:
+            self._read_cost()
 
     @work(exit_on_error=False)
     async def _read_scaling(self) -> None:
         assert self._load_scaling is not None
         self.scaling = await self._load_scaling()
+        self._preview()
+
+    @work(exit_on_error=False, group="cost")
+    async def _read_cost(self) -> None:
+        assert self._load_cost is not None
+        self.cost = await self._load_cost()
         self._preview()
 
     def _over_label(self, ticked: bool) -> Text:
@@ -126,7 +142,12 @@ class ScaleScreen(ModalScreen[int | None]):
             preview.add_class("error")
             return
         preview.remove_class("error")
-        text = Text(f"{self.service.desired} -> {value}", style="bold")
+        old = self.service.desired
+        if self.cost is None:
+            text = Text(f"{old} -> {value}", style="bold")
+        else:
+            text = Text(change_words(self.cost, old, value), style="bold")
+            text.append("\n" + source_words(self.cost), style="dim")
         for warning in scale_warnings(self.scaling, value):
             text.append("\n" + warning, style="yellow")
         preview.update(text)
