@@ -85,8 +85,7 @@ def spawn(args: Sequence[str], timeout: float = 120.0) -> tuple[Any, str]:
             _start_template(path, args, timeout)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.settimeout(timeout)
-        conn.connect(str(path))
-        conn.sendall(b"fork\n")
+        conn.connect(str(path))  # connecting is the request: the copy answers and hangs up
         answer = conn.makefile().readline().split()
     if len(answer) != 2:
         raise RuntimeError(f"sandbox template for {list(args)} answered {answer!r}")
