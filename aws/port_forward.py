@@ -50,7 +50,7 @@ async def read_forward_target(c: Clients, task: Task) -> ForwardTarget:
     ports: dict[str, int] = {}
     if target.task.task_definition:
         td = await read_task_definition(c, target.task.task_definition)
-        definitions: list[dict[str, Any]] = list(td.raw.get("containerDefinitions") or [])
+        definitions: Any = td.raw.get("containerDefinitions") or []
         for container in definitions:
             mappings = container.get("portMappings") or []
             port = mappings[0].get("containerPort") if mappings else None
