@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, cast
 from textual import events
 from textual.app import App
 
+from aws.forward_sessions import ForwardSessions
 from aws.models import Identity, Service
 from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
 from tui import heap, keymap, no_color
@@ -56,6 +57,8 @@ class EcsDeckApp(App[None]):
         self.problems = ProblemFeed(self)
         #: Changes sent and not answered yet (the header shows them; ctrl+g gives up).
         self.pending = PendingChanges()
+        #: Port-forwarding plugins started from here (`:sessions`): stopped at quit.
+        self.forwards = ForwardSessions()
         #: Where the traceback of an unexpected exception was written (main prints it).
         self.crash_log: str | None = None
 
@@ -139,6 +142,7 @@ class EcsDeckApp(App[None]):
         super()._handle_exception(error)
 
     async def on_unmount(self) -> None:
+        self.forwards.stop_all()  # no plugin outlives the app holding a local port open
         await self.clients.__aexit__(None, None, None)
 
     def observe_rollouts(self, services: Iterable[Service]) -> None:

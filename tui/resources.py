@@ -20,6 +20,7 @@ from tui.openers import (
     open_ecr,
     open_instances,
     open_services,
+    open_sessions,
     open_taskdefs,
     open_tasks,
     quit_app,
@@ -142,6 +143,12 @@ RESOURCES: tuple[Resource, ...] = (
         arg="CLUSTER",
         open=open_ecr,
         completes="clusters",
+    ),
+    Resource(
+        "sessions",
+        ("pf", "forwards"),
+        "Port forwards started here (F on a task): ports, age, state; x stops one",
+        open=open_sessions,
     ),
     Resource(
         "reload",

@@ -18,6 +18,7 @@ from tests.tui.test_navigation import command, loaded_clusters
 from tui import (
     flows_ecr,
     flows_exec,
+    flows_forward,
     flows_instances,
     flows_register,
     flows_service,
@@ -42,6 +43,7 @@ from tui.screens.logs import LogsScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
+from tui.screens.sessions import SessionsScreen
 from tui.screens.task_detail import TaskDetail
 from tui.screens.taskdefs import FamiliesScreen, RevisionsScreen
 from tui.screens.tasks import TasksScreen
@@ -68,6 +70,7 @@ BINDER: dict[str, type] = {
     "problems": ProblemsScreen,
     "deployments": DeploymentsScreen,
     "changes": ChangesScreen,
+    "sessions": SessionsScreen,
     "logs": LogsScreen,
     "task_detail": TaskDetail,
     "events": EventsScreen,
@@ -81,6 +84,7 @@ BINDER: dict[str, type] = {
 FLOW_MODULES = (
     flows_ecr,
     flows_exec,
+    flows_forward,
     flows_instances,
     flows_register,
     flows_service,
