@@ -13,7 +13,7 @@ from textual.app import App
 from aws.forward_sessions import ForwardSessions
 from aws.models import Identity, Service
 from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
-from tui import heap, keymap, no_color
+from tui import heap, keymap, no_color, plugins
 from tui.commands import ActionCommands, ResourceCommands
 from tui.config import Settings
 from tui.crash import CRASH_HOOK, forced_crash, write_crash_log
@@ -74,6 +74,7 @@ class EcsDeckApp(App[None]):
         if crash_after:
             self.set_timer(float(crash_after), forced_crash)
         self._apply_keys(getattr(self.settings, "keys", None) or {})
+        plugins.install(self.deck)  # [plugins.NAME] keys (checked against these at load)
         try:
             await self.clients.__aenter__()
         except Exception as exc:
@@ -171,6 +172,9 @@ class EcsDeckApp(App[None]):
                 self.pop_screen()
             return
         self.open("problems")
+
+    def action_plugin(self, name: str) -> None:
+        plugins.run(self.deck, name)
 
     def action_help(self) -> None:
         if pane_name(self.screen) != "help":

@@ -235,6 +235,9 @@ async def run(app: DeckApp, line: str) -> None:
     words = line.strip().removeprefix(":").split()
     if not words:
         return
+    alias = app.settings.aliases.get(words[0])
+    if alias:  # [aliases]: one word for a command line (never another alias)
+        words = alias.strip().removeprefix(":").split() + words[1:]
     word, args = words[0], words[1:]
     resource = find(word)
     if resource is None:
