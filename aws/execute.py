@@ -152,6 +152,8 @@ def _summary(call: ApiCall, result: dict[str, Any]) -> dict[str, Any]:
             "capacityProviders": cl.get("capacityProviders"),
             "defaultCapacityProviderStrategy": cl.get("defaultCapacityProviderStrategy"),
         }
+    if "SessionId" in result:  # ssm StartSession: the token opens the session, never logged
+        return {"SessionId": result.get("SessionId")}
     return {k: v for k, v in result.items() if isinstance(v, str | int | float | bool)}
 
 

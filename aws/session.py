@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from types_aiobotocore_elbv2 import ElasticLoadBalancingv2Client
     from types_aiobotocore_logs import CloudWatchLogsClient
     from types_aiobotocore_pricing import PricingClient
+    from types_aiobotocore_ssm import SSMClient
     from types_aiobotocore_sts import STSClient
 
 SERVICES = (
@@ -46,6 +47,7 @@ SERVICES = (
     "cloudwatch",
     "application-autoscaling",
     "cloudtrail",
+    "ssm",
 )
 #: Attribute of :class:`Clients` for a botocore service name that is not a Python identifier.
 ATTRIBUTES = {"application-autoscaling": "autoscaling"}
@@ -211,6 +213,8 @@ class Clients:
     autoscaling: ApplicationAutoScalingClient
     #: CloudTrail (LookupEvents: who made a change), read through aws.cloudtrail's pacer.
     cloudtrail: CloudTrailClient
+    #: Systems Manager: StartSession for port forwarding (aws.port_forward).
+    ssm: SSMClient
 
     def __init__(self, settings: SessionSettings, session: AioSession) -> None:
         self.settings = settings

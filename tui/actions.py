@@ -108,3 +108,13 @@ class TaskActions:
             screen.notify("Select a task first.", severity="warning")
         else:
             start_exec(screen, task)
+
+    def action_port_forward(self) -> None:
+        from tui.flows_forward import start_forward
+
+        screen = cast("ActionPane", self)
+        task = self.selected_task()
+        if task is None:
+            screen.notify("Select a task first.", severity="warning")
+        else:
+            start_forward(screen, task)

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING, Any, cast
 from textual import events
 from textual.app import App
 
+from aws.forward_sessions import ForwardSessions
 from aws.models import Identity, Service
 from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
-from tui import heap, keymap, no_color
+from tui import heap, keymap, no_color, plugins
 from tui.cluster_reads import ContextReads
 from tui.commands import ActionCommands, ResourceCommands
 from tui.config import Settings
@@ -61,6 +62,8 @@ class EcsDeckApp(App[None]):
         self.problems = ProblemFeed(self)
         #: Changes sent and not answered yet (the header shows them; ctrl+g gives up).
         self.pending = PendingChanges()
+        #: Port-forwarding plugins started from here (`:sessions`): stopped at quit.
+        self.forwards = ForwardSessions()
         #: Where the traceback of an unexpected exception was written (main prints it).
         self.crash_log: str | None = None
 
@@ -76,6 +79,7 @@ class EcsDeckApp(App[None]):
         if crash_after:
             self.set_timer(float(crash_after), forced_crash)
         self._apply_keys(getattr(self.settings, "keys", None) or {})
+        plugins.install(self.deck)  # [plugins.NAME] keys (checked against these at load)
         wanted = self.settings.context_plan()
         if wanted is not None:  # several contexts: opened in the background, bounded
             from tui import app_contexts
@@ -161,6 +165,7 @@ class EcsDeckApp(App[None]):
         super()._handle_exception(error)
 
     async def on_unmount(self) -> None:
+        self.forwards.stop_all()  # no plugin outlives the app holding a local port open
         if self.contexts is not None:  # they own the bundles (the app's own was never opened)
             await self.contexts.close()
         else:
@@ -192,6 +197,9 @@ class EcsDeckApp(App[None]):
                 self.pop_screen()
             return
         self.open("problems")
+
+    def action_plugin(self, name: str) -> None:
+        plugins.run(self.deck, name)
 
     def action_help(self) -> None:
         if pane_name(self.screen) != "help":

@@ -43,8 +43,11 @@ from pydantic_settings import (
     TomlConfigSettingsSource,
 )
 
+from tui.config_files import closest as _closest
 from tui.config_files import config_dir as config_dir
 from tui.config_files import config_path
+from tui.config_files import expected as _expected
+from tui.config_plugins import ALIASES_EXPECTED, PLUGIN_EXPECTED, PluginSpec, table_checks
 from tui.context_sets import (
     PROFILES_EXPECTED,
     REGIONS_EXPECTED,
@@ -175,6 +178,12 @@ class Settings(BaseSettings):
         'Key overrides: action id -> key (``[keys]`` table in config.toml), e.g. scale = "S".',
         'must be a table of action = "key" strings, e.g. [keys] scale = "S"',
     )
+    plugins: dict[str, PluginSpec] = _setting(
+        {},
+        "Commands of yours on the selected row: [plugins.NAME] (docs/plugins.md).",
+        PLUGIN_EXPECTED,
+    )
+    aliases: dict[str, str] = _setting({}, "Words for `:` command lines.", ALIASES_EXPECTED)
 
     @classmethod
     def settings_customise_sources(
@@ -239,6 +248,8 @@ def _relist_not_below_refresh(settings: Settings) -> Settings:
         raise _Refusal(
             "context_set", f"no [contexts.{settings.context_set}] in {config_path()}: {hint}"
         )
+    if problem := table_checks(settings.plugins, settings.aliases):
+        raise _Refusal("plugins" if problem.startswith("[plugins") else "aliases", problem)
     return settings
 
 
@@ -248,7 +259,7 @@ def _refusal(exc: ValidationError, given: dict[str, Any]) -> _Refusal:
     key = str(errors[0]["loc"][0]) if errors and errors[0]["loc"] else None
     if key is None:  # not expected: every check is on a field
         return _Refusal(None, str(exc).splitlines()[0])
-    if key == "contexts" and len(errors[0]["loc"]) > 2:
+    if key in ("contexts", "plugins") and len(errors[0]["loc"]) > 2:
         return _set_refusal(errors[0]["loc"], errors[0]["type"], errors[0].get("input"))
     if key not in Settings.model_fields:
         return _Refusal(key, f"unknown key {key!r}: {_closest(key, list(Settings.model_fields))}")
@@ -256,26 +267,17 @@ def _refusal(exc: ValidationError, given: dict[str, Any]) -> _Refusal:
 
 
 def _set_refusal(loc: tuple[int | str, ...], kind: str, given: Any) -> _Refusal:
-    """A bad ``[contexts.NAME]`` table: its name and key, and what that key takes."""
-    name, key = loc[1], str(loc[2])
-    fields = ContextSet.model_fields
+    """A bad ``[contexts.NAME]`` or ``[plugins.NAME]`` table: its name and key, and what that
+    key takes."""
+    table, name, key = str(loc[0]), loc[1], str(loc[2])
+    fields = (ContextSet if table == "contexts" else PluginSpec).model_fields
     if kind == "extra_forbidden" or key not in fields:
         return _Refusal(
-            "contexts", f"[contexts.{name}]: unknown key {key!r}: {_closest(key, list(fields))}"
+            table, f"[{table}.{name}]: unknown key {key!r}: {_closest(key, list(fields))}"
         )
-    return _Refusal("contexts", f"[contexts.{name}] {key} {_expected(fields[key])} (got {given!r})")
-
-
-def _expected(field: FieldInfo) -> str:
-    extra = field.json_schema_extra
-    return str(extra["expected"]) if isinstance(extra, dict) else "is not valid"
-
-
-def _closest(key: str, choices: list[str]) -> str:
-    near = difflib.get_close_matches(key, choices, n=1, cutoff=0.6)
-    if near:
-        return f"did you mean {near[0]!r}?"
-    return "valid keys: " + ", ".join(choices)
+    if kind == "missing":
+        return _Refusal(table, f"[{table}.{name}]: {key} is missing: it {_expected(fields[key])}")
+    return _Refusal(table, f"[{table}.{name}] {key} {_expected(fields[key])} (got {given!r})")
 
 
 class _Environment(EnvSettingsSource):

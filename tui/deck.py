@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from textual.dom import DOMNode
 
     from aws.contexts import Context, Contexts
+    from aws.forward_sessions import ForwardSessions
     from aws.models import Identity, Service
     from aws.session import Clients
     from tui.cluster_reads import ContextReads
@@ -42,6 +43,8 @@ class Deck(Protocol):
     follows: Follows
     problems: ProblemFeed
     pending: PendingChanges
+    #: Port-forwarding plugins this app started (`:sessions`); all stopped at quit.
+    forwards: ForwardSessions
     #: Cluster names found by `:` lookups and deep links (the clusters pane has the rest).
     cluster_names: list[str]
     #: `:` command lines entered this session, oldest first.

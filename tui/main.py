@@ -151,7 +151,11 @@ def main(argv: list[str] | None = None) -> None:
 
 def run_app(settings: Settings) -> None:
     from tui.app import EcsDeckApp  # here: a command for scripts never loads textual
+    from tui.config_plugins import check_aliases
+    from tui.resources import command_words
 
+    if problem := check_aliases(settings.aliases, set(command_words())):
+        fail(f"settings: {problem}")
     app = EcsDeckApp(settings)
     try:
         app.run()  # restores the terminal however it ends

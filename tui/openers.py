@@ -237,6 +237,10 @@ async def switch_region(app: DeckApp, name: str | None) -> None:
         await app.switch_account(region=name)
 
 
+async def open_sessions(app: DeckApp, _: str | None = None) -> None:
+    await app.show("sessions")
+
+
 async def quit_app(app: DeckApp, _: str | None) -> None:
     app.exit()
 

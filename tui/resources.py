@@ -21,6 +21,7 @@ from tui.openers import (
     open_ecr,
     open_instances,
     open_services,
+    open_sessions,
     open_taskdefs,
     open_tasks,
     quit_app,
@@ -151,6 +152,12 @@ RESOURCES: tuple[Resource, ...] = (
         open=open_contexts,
     ),
     Resource(
+        "sessions",
+        ("pf", "forwards"),
+        "Port forwards started here (F on a task): ports, age, state; x stops one",
+        open=open_sessions,
+    ),
+    Resource(
         "reload",
         ("creds",),
         "Re-read AWS credentials (after aws sso login) and poll again (also Ctrl+R)",
@@ -235,6 +242,9 @@ async def run(app: DeckApp, line: str) -> None:
     words = line.strip().removeprefix(":").split()
     if not words:
         return
+    alias = app.settings.aliases.get(words[0])
+    if alias:  # [aliases]: one word for a command line (never another alias)
+        words = alias.strip().removeprefix(":").split() + words[1:]
     word, args = words[0], words[1:]
     resource = find(word)
     if resource is None:

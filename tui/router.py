@@ -35,6 +35,7 @@ from tui.screens.logs import service_logs_screen, task_logs_screen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
+from tui.screens.sessions import SessionsScreen
 from tui.screens.task_detail import TaskDetail
 from tui.screens.taskdefs import FamiliesScreen, RevisionsScreen
 from tui.screens.tasks import TasksScreen
@@ -98,6 +99,7 @@ PANES: tuple[Pane, ...] = (
         "changes",
         lambda c: ChangesScreen(c.get("cluster"), c.get("service"), since=c.get("since")),
     ),
+    Pane("sessions", lambda c: SessionsScreen()),
     # Views over a pane: closed with Esc, back to the pane under them.
     Pane("task", lambda c: TaskDetail(c["task"])),
     Pane("task_logs", lambda c: task_logs_screen(c["task"])),

@@ -20,7 +20,16 @@ import threading
 import time
 from collections.abc import Sequence
 
-from aws.sandbox import contexts, exec_agent, fidelity, fleet, metrics, moto_patches, planted
+from aws.sandbox import (
+    contexts,
+    exec_agent,
+    fidelity,
+    fleet,
+    metrics,
+    moto_patches,
+    planted,
+    ssm_sessions,
+)
 from aws.sandbox.aws_like import AwsLike, Server
 from aws.sandbox.control import Control
 from aws.sandbox.pricing import PriceList
@@ -108,6 +117,7 @@ class Sandbox:
         moto_patches.apply()
         fidelity.apply()
         exec_agent.apply()
+        ssm_sessions.apply()
         moto_patches.set_manual_task_transitions()
         moto_patches.seed_ids(self.seed)
         began = time.perf_counter()

@@ -19,6 +19,7 @@ from tui import (
     flows_bulk,
     flows_ecr,
     flows_exec,
+    flows_forward,
     flows_instances,
     flows_register,
     flows_service,
@@ -45,6 +46,7 @@ from tui.screens.logs import LogsScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
+from tui.screens.sessions import SessionsScreen
 from tui.screens.task_detail import TaskDetail
 from tui.screens.taskdefs import FamiliesScreen, RevisionsScreen
 from tui.screens.tasks import TasksScreen
@@ -72,6 +74,7 @@ BINDER: dict[str, type] = {
     "deployments": DeploymentsScreen,
     "changes": ChangesScreen,
     "contexts": ContextsScreen,
+    "sessions": SessionsScreen,
     "logs": LogsScreen,
     "task_detail": TaskDetail,
     "events": EventsScreen,
@@ -86,6 +89,7 @@ FLOW_MODULES = (
     flows_bulk,
     flows_ecr,
     flows_exec,
+    flows_forward,
     flows_instances,
     flows_register,
     flows_service,

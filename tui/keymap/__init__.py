@@ -34,6 +34,7 @@ LIVE_PANES = (
     "deployments",
     "changes",
     "contexts",
+    "sessions",
 )
 #: Every pane, in the order docs/keys.md lists them. ``app``: keys of every screen (the App's);
 #: ``polling``: keys of every live pane; ``table``: keys of every table.

@@ -166,6 +166,17 @@ PANE_KEYS: tuple[Key, ...] = (
         mutating=True,
         palette=True,
     ),
+    Key(
+        TASK_PANES,
+        "F",
+        "port_forward",
+        "Forward",
+        tooltip="Port forward: a local port to the task or a host it reaches (SSM, as e1s)",
+        id="port_forward",
+        show=False,
+        mutating=True,
+        palette=True,
+    ),
     *(
         Key(SERVICE_PANES, key, action, label, tooltip=tip, id=action, mutating=True, palette=True)
         for key, action, label, tip in (
@@ -360,6 +371,15 @@ PANE_KEYS: tuple[Key, ...] = (
         tooltip="New revision of a service with this image (then offers to deploy it)",
         id="image_to_service",
         mutating=True,
+    ),
+    # -- sessions (port forwards: local processes, not AWS) ------------------------------------
+    Key(
+        ("sessions",),
+        "x",
+        "stop_session",
+        "Stop",
+        tooltip="Stop the selected port forward (its session-manager-plugin)",
+        id="stop_session",
     ),
     # -- problems ------------------------------------------------------------------------------
     Key(("problems",), "enter", "open", "Open", tooltip="Open the culprit: service, task, target"),

@@ -112,6 +112,15 @@ VIEW_KEYS: tuple[Key, ...] = (
     ),
     Key(
         ("task_detail",),
+        "F",
+        "port_forward",
+        "Forward",
+        tooltip="Port forward: a local port to this task (SSM)",
+        id="port_forward",
+        mutating=True,
+    ),
+    Key(
+        ("task_detail",),
         "o",
         "console_url",
         "Console",

@@ -189,7 +189,7 @@ class ServiceScreen(
         yield QuietStatic(summary(self.service), id="summary")
         with Vertical():
             yield QuietStatic("Tasks", classes="pane-title", id="tasks-title")
-            yield LiveTable(TASK_COLUMNS, id="tasks")
+            yield LiveTable(TASK_COLUMNS, id="tasks", reserved="F")
             yield QuietStatic("Target health", classes="pane-title", id="targets-title")
             yield LiveTable(TARGET_COLUMNS, id="targets")
 

@@ -168,6 +168,17 @@ class TaskDetail(ModalScreen[None]):
         if pane is not None:
             start_exec(pane, self.ecs_task)
 
+    def action_port_forward(self) -> None:
+        """As ``E``: from the pane under this overlay."""
+        from tui.flows_forward import start_forward
+        from tui.screens.base import PollingScreen
+
+        pane = next(
+            (s for s in reversed(self.app.screen_stack) if isinstance(s, PollingScreen)), None
+        )
+        if pane is not None:
+            start_forward(pane, self.ecs_task)
+
     def action_console_url(self) -> None:
         from aws.console import task_url
 

@@ -52,7 +52,7 @@ class TasksScreen(TaskActions, PollingScreen):
         self._drawn: dict[str, Task] = {}
 
     def compose_body(self) -> ComposeResult:
-        yield LiveTable(COLUMNS, id="tasks")
+        yield LiveTable(COLUMNS, id="tasks", reserved="F")
 
     @property
     def tasks_table(self) -> LiveTable:

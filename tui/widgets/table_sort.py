@@ -53,7 +53,8 @@ def sort_key(text: str) -> tuple[tuple[int, int | str], ...]:
 
 
 #: Shift+letters no column sorts on: g/G go to the first and last row, E is ECS Exec, L a task's
-#: logs, X deregisters a revision.
+#: logs, X deregisters a revision. (F, port forwarding, is reserved by the task tables only:
+#: FAMILY, FAILED and CPU LEFT sort on it elsewhere.)
 RESERVED = "EGLX"
 
 #: Each column name's sort letter, the same on every pane (help lists them). The rule: the
