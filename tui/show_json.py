@@ -24,9 +24,10 @@ async def show_resource(screen: Screen[Any], resource: object) -> None:
     screen (its ``service``, if it has one, completes what a task's description needs)."""
     deck = deck_of(screen)
     service = getattr(screen, "service", None)
+    clients = getattr(screen, "clients", None) or deck.clients  # the pane's account-region
     try:
         found = await describe.describe(
-            deck.clients, resource, service if isinstance(service, Service) else None
+            clients, resource, service if isinstance(service, Service) else None
         )
     except Exception as exc:
         screen.notify(f"Could not describe it: {explain(exc)}", severity="error", markup=False)
@@ -47,5 +48,6 @@ async def show_resource(screen: Screen[Any], resource: object) -> None:
 
 def _target(screen: Screen[Any]) -> dict[str, str | None]:
     from tui.screens.dialogs.confirm import cli_target
+    from tui.where import where_of
 
-    return cli_target(screen.app)
+    return cli_target(where_of(screen) if hasattr(screen, "deck") else screen.app)
