@@ -71,15 +71,14 @@ class EcsDeckApp(App[None]):
         if crash_after:
             self.set_timer(float(crash_after), forced_crash)
         self._apply_keys(getattr(self.settings, "keys", None) or {})
-        try:
-            await self.clients.__aenter__()
-        except Exception as exc:
-            from aws.errors import explain
+        wanted = self.settings.context_plan()
+        if wanted is not None:  # several contexts: opened in the background, bounded
+            from tui import app_contexts
 
-            self.exit(return_code=2, message=f"ecsdeck: cannot open AWS clients: {explain(exc)}")
+            self.contexts = await app_contexts.planned(wanted, session_settings(self.settings))
+            self.run_worker(app_contexts.open_all(self.deck), group="contexts", exit_on_error=False)
+        elif not await self._open_clients():
             return
-        self.identity = Identity(None, None, self.clients.region, self.clients.endpoint)
-        self.run_worker(self._whoami(), group="identity", exit_on_error=False)
         heap.settle()  # Textual and botocore's models: alive for the whole session
         cluster = getattr(self.settings, "cluster", None)
         service = getattr(self.settings, "service", None)
@@ -94,7 +93,25 @@ class EcsDeckApp(App[None]):
         else:
             await self.show("clusters")
 
+    async def _open_clients(self) -> bool:
+        """The one account-region of a single-context run; False: the app exits saying why."""
+        try:
+            await self.clients.__aenter__()
+        except Exception as exc:
+            from aws.errors import explain
+
+            self.exit(return_code=2, message=f"ecsdeck: cannot open AWS clients: {explain(exc)}")
+            return False
+        self.identity = Identity(None, None, self.clients.region, self.clients.endpoint)
+        self.run_worker(self._whoami(), group="identity", exit_on_error=False)
+        return True
+
     async def action_reload_credentials(self) -> None:
+        if self.contexts is not None:
+            from tui.app_contexts import reload_all
+
+            await reload_all(self.deck)
+            return
         from tui.credentials import reload_clients
 
         if await reload_clients(self.deck):
@@ -139,7 +156,10 @@ class EcsDeckApp(App[None]):
         super()._handle_exception(error)
 
     async def on_unmount(self) -> None:
-        await self.clients.__aexit__(None, None, None)
+        if self.contexts is not None:  # they own the bundles (the app's own was never opened)
+            await self.contexts.close()
+        else:
+            await self.clients.__aexit__(None, None, None)
 
     def observe_rollouts(self, services: Iterable[Service]) -> None:
         """Feed fresh reads to the follows; say once how each followed rollout ended."""
@@ -301,6 +321,9 @@ class EcsDeckApp(App[None]):
             await self.pop_screen()
         old, self.clients, self.settings = self.clients, clients, settings
         await old.__aexit__(None, None, None)
+        if self.contexts is not None:  # `:profile`/`:region` leave the contexts for that one
+            contexts, self.contexts = self.contexts, None
+            await contexts.close()
         self.cluster_names = []
         self.identity = Identity(None, None, clients.region, clients.endpoint)
         self.run_worker(self._whoami(), group="identity", exit_on_error=False)

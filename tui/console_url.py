@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from aws import console
 from aws.ecr_models import Repository
 from aws.models import Service
-from tui.deck import deck_of
+from tui.deck import clients_of
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -24,8 +24,7 @@ def url_of(screen: Screen[Any], resource: object) -> str | None:
     """The console address of ``resource`` as ``screen`` shows it; None when it has no page.
     Any screen: what a pane is about (its cluster, repository, service) is read if it has it,
     so this module needs no pane class (and tui/screens/base.py, which imports it, none back)."""
-    clients = getattr(screen, "clients", None) or deck_of(screen).clients  # the pane's region
-    region = clients.region or "us-east-1"
+    region = clients_of(screen).region or "us-east-1"
     if isinstance(resource, dict):  # the task-definition panes select a family or a revision
         ref = resource.get("arn") or resource.get("family")
         return console.task_definition_url(str(ref), region) if ref else None

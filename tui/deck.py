@@ -89,3 +89,10 @@ if TYPE_CHECKING:
 def deck_of(node: DOMNode) -> DeckApp:
     """The running ecsdeck app: Textual's App API plus what ``Deck`` promises."""
     return cast("DeckApp", node.app)
+
+
+def clients_of(node: DOMNode) -> Clients:
+    """The clients of the account-region ``node``'s screen is in (its ``aws_context``, set
+    when the router built it), else the app's own."""
+    screen = node if hasattr(node, "aws_context") else node.screen
+    return deck_of(node).clients_for(getattr(screen, "aws_context", None))

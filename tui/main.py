@@ -91,12 +91,15 @@ def demo_profiles(settings: Settings, url: str, regions: list[str]) -> Settings:
         os.environ.pop(name, None)
     print(
         f"Sandbox profiles: {', '.join(written.names)}; regions: {', '.join(regions)} "
-        f"(AWS_CONFIG_FILE={written.config_file}). Opening {written.names[0]} in {regions[0]}: "
-        "switch with :profile and :region.",
+        f"(AWS_CONFIG_FILE={written.config_file}). Opening every profile in every region "
+        "(:ctx narrows the view).",
         file=sys.stderr,
     )
+    # Every account x region is a context, unless --profiles/--regions/--contexts chose some.
+    every = settings.context_plan() is None
     return settings.model_copy(
         update={"endpoint_url": url, "region": regions[0], "profile": written.names[0]}
+        | ({"profiles": list(written.names), "regions": regions} if every else {})
     )
 
 

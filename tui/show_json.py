@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from aws import describe
 from aws.errors import explain
 from aws.models import Service
-from tui.deck import deck_of
+from tui.deck import clients_of, deck_of
 from tui.json_text import readable_json, to_json
 
 if TYPE_CHECKING:
@@ -22,12 +22,10 @@ if TYPE_CHECKING:
 async def show_resource(screen: Screen[Any], resource: object) -> None:
     """`y` on ``resource``: describe it again and show (and copy) AWS's answer, masked. Any
     screen (its ``service``, if it has one, completes what a task's description needs)."""
-    deck = deck_of(screen)
     service = getattr(screen, "service", None)
-    clients = getattr(screen, "clients", None) or deck.clients  # the pane's account-region
     try:
         found = await describe.describe(
-            clients, resource, service if isinstance(service, Service) else None
+            clients_of(screen), resource, service if isinstance(service, Service) else None
         )
     except Exception as exc:
         screen.notify(f"Could not describe it: {explain(exc)}", severity="error", markup=False)
@@ -43,7 +41,7 @@ async def show_resource(screen: Screen[Any], resource: object) -> None:
         if found.jq:
             title += f" | jq '{found.jq}'"
     screen.app.copy_to_clipboard(text)
-    deck.open("json", title=title, text=text, revealed=revealed)
+    deck_of(screen).open("json", title=title, text=text, revealed=revealed)
 
 
 def _target(screen: Screen[Any]) -> dict[str, str | None]:

@@ -22,6 +22,7 @@ from aws.models import Cluster, Service
 from tui.usage import usage_line
 
 if TYPE_CHECKING:
+    from aws.session import Clients
     from tui.deck import DeckApp
     from tui.widgets.status_header import StatusHeader
 
@@ -44,6 +45,9 @@ class UsageParts:
 
         @property
         def deck(self) -> DeckApp: ...
+
+        @property
+        def clients(self) -> Clients: ...
 
     def init_usage(self) -> None:
         #: Last hour of CPU/memory use, the CPU units and MiB it is a share of, and Auto
@@ -69,7 +73,7 @@ class UsageParts:
     async def _read_use(self) -> None:
         if not self._due(METRICS_PART):
             return
-        c = self.deck.clients
+        c = self.clients
         try:
             if self.service.task_definition:
                 td = await ecs.read_task_definition(c, self.service.task_definition)
@@ -85,7 +89,7 @@ class UsageParts:
     async def _read_scaling(self) -> None:
         if not self._due(SCALING_PART):
             return
-        c = self.deck.clients
+        c = self.clients
         try:
             self.scaling = await autoscaling.read_scaling(c, self.cluster.name, self.service.name)
         except asyncio.CancelledError:

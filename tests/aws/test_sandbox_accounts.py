@@ -69,6 +69,8 @@ def profiles(sandboxes: list[str], monkeypatch: pytest.MonkeyPatch) -> tuple[str
     settings = Settings(demo=True, demo_accounts=2, demo_regions=",".join(REGIONS))
     opened = tui_main.demo_profiles(settings, sandboxes[0], REGIONS)
     assert (opened.profile, opened.region) == ("prod", "us-east-1")
+    # --demo opens every account x region as a context
+    assert (opened.profiles, opened.regions) == (["prod", "staging"], REGIONS)
     return ("prod", "staging")
 
 

@@ -175,7 +175,7 @@ class PollingScreen(PaneLines):
     async def poll(self) -> None:
         """The pane's poll loop (tui/poll_loop.py), on this account's clients."""
         interval = self.deck.settings.refresh
-        clients = self.deck.clients
+        clients = self.clients
         self.poller = loop = PollLoop(
             self._tick_once,
             interval=lambda: interval,

@@ -103,7 +103,7 @@ class ChangesScreen(PollingScreen):
         )
 
     async def tick(self) -> None:
-        timeline = await read_changes(self.deck.clients, self.scope, since=self.since)
+        timeline = await read_changes(self.clients, self.scope, since=self.since)
         self.changes = {ch.id: ch for ch in timeline.changes}
         self.notes = timeline.notes
         if self.since is not None:

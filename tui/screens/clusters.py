@@ -101,7 +101,7 @@ class ClustersScreen(PollingScreen):
     async def tick(self) -> None:
         # DescribeClusters carries the counts, so each tick is one ListClusters plus one
         # DescribeClusters per 100 clusters, and new or deleted clusters show at once.
-        fresh = await ecs.read_clusters(self.deck.clients)
+        fresh = await ecs.read_clusters(self.clients)
         self.clusters = {c.arn: c for c in fresh}
         self._show()
         # Only now: the first rows never wait behind the reader's first (big) read.

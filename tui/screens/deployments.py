@@ -156,7 +156,7 @@ class DeploymentsScreen(PollingScreen):
         self._show()  # what the service list already knows, before the first read
 
     async def tick(self) -> None:
-        fresh = await ecs.describe_services(self.deck.clients, self.cluster.arn, [self.service.arn])
+        fresh = await ecs.describe_services(self.clients, self.cluster.arn, [self.service.arn])
         if fresh:
             self.service = fresh[0]
             self.deck.observe_rollouts(fresh)

@@ -115,7 +115,7 @@ class RepositoriesScreen(SlowScreen):
         yield LiveTable(REPO_COLUMNS, id="repositories")
 
     async def read(self) -> None:
-        fresh = await ecr.list_repositories(self.deck.clients)
+        fresh = await ecr.list_repositories(self.clients)
         self.repos = {r.arn: r for r in fresh}
         self.query_one(LiveTable).set_rows([repo_row(r) for r in fresh])
 
@@ -157,7 +157,7 @@ class ImagesScreen(SlowScreen):
         yield LiveTable(IMAGE_COLUMNS, id="images", reserved="R")
 
     async def read(self) -> None:
-        clients = self.deck.clients
+        clients = self.clients
         stale = self._usage_at is None or time.monotonic() - self._usage_at > USES_TTL
         if self.cluster is None or not stale:
             fresh = await ecr.list_images(clients, self.repo.name)
@@ -175,7 +175,7 @@ class ImagesScreen(SlowScreen):
         """The cluster's services and images; a failure is this part's own (the images still
         refresh, USED BY keeps what it knew and the header says why)."""
         try:
-            usage = await read_image_uses(self.deck.clients, cluster.arn)
+            usage = await read_image_uses(self.clients, cluster.arn)
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -97,7 +97,7 @@ class InstancesScreen(PollingScreen):
         yield LiveTable(COLUMNS, id="instances", reserved="DA")
 
     async def tick(self) -> None:
-        fresh = await ecs.read_container_instances(self.deck.clients, self.cluster.arn)
+        fresh = await ecs.read_container_instances(self.clients, self.cluster.arn)
         self.instances = {i.arn: i for i in fresh}
         self.query_one(LiveTable).set_rows([instance_row(i) for i in fresh])
         self._focus_culprit()

@@ -21,6 +21,7 @@ from aws.log_models import LogEvent
 from aws.log_session import BUFFER, LogScope, LogSession
 from aws.models import Service, Task
 from tui import keymap
+from tui.deck import clients_of
 from tui.log_lines import elsewhere_text, save_lines
 from tui.log_lines import line_text as line_text  # the panes' tests read lines with it
 from tui.log_view import LogShowing
@@ -100,7 +101,7 @@ class LogsScreen(LogShowing, Screen[None]):
     @work(exclusive=True, group="logs", exit_on_error=False)
     async def _follow(self) -> None:
         """Read the last lines, then follow until the screen closes or the scope changes."""
-        await self._follow_loop(self.deck.clients, lambda: self.deck.settings.refresh).run()
+        await self._follow_loop(clients_of(self), lambda: self.deck.settings.refresh).run()
 
     def _opened(self, session: LogSession, fresh: list[LogEvent]) -> None:
         self._show_elsewhere(session)
@@ -224,7 +225,7 @@ class LogsScreen(LogShowing, Screen[None]):
             self.notify("This task belongs to no service.", markup=False)
             return
         try:
-            tasks = await self.session.service_tasks(self.deck.clients)
+            tasks = await self.session.service_tasks(clients_of(self))
         except Exception as exc:
             self.notify(f"Tasks not read: {explain(exc)}", severity="error", markup=False)
             return

@@ -200,7 +200,7 @@ class ServiceScreen(
         return self.query_one("#targets", LiveTable)
 
     async def tick(self) -> None:
-        clients = self.deck.clients
+        clients = self.clients
         described, tasks = await asyncio.gather(
             ecs.describe_services(clients, self.cluster.arn, [self.service.arn]),
             self.task_watch.refresh(clients, on_screen=self.tasks_table.visible_keys()),
@@ -262,7 +262,7 @@ class ServiceScreen(
         """Target health is its own part: denied or failing ELB calls keep the last targets
         and say why, while tasks and the summary keep refreshing from ECS."""
         try:
-            targets = await elb.read_target_health(self.deck.clients, self.service, tasks)
+            targets = await elb.read_target_health(self.clients, self.service, tasks)
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -203,7 +203,7 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
         self._table = new
 
     async def tick(self) -> None:
-        clients = self.deck.clients
+        clients = self.clients
         due = (
             self._listed_at is None
             or time.monotonic() - self._listed_at > self.deck.settings.relist
@@ -234,7 +234,7 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
             return
         try:
             counts = await asyncio.gather(
-                *(elb.target_state_counts(self.deck.clients, s) for s in batch)
+                *(elb.target_state_counts(self.clients, s) for s in batch)
             )
         except asyncio.CancelledError:
             raise
@@ -265,7 +265,7 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
         self._usage_at = now
         try:
             got = await metrics.read_utilization(
-                self.deck.clients, self.cluster.name, [s.name for s in shown]
+                self.clients, self.cluster.name, [s.name for s in shown]
             )
         except asyncio.CancelledError:
             raise
@@ -296,7 +296,7 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
         if self._listed_at is None:
             await self._first_load()
             return
-        clients = self.deck.clients
+        clients = self.clients
         arns = await ecs.list_service_arns(clients, self.cluster.arn)
         gone = set(self.services) - set(arns)
         for arn in gone:
@@ -339,7 +339,7 @@ class ServicesScreen(LogsKeys, ServiceActions, DeploymentsKey, PollingScreen):
                 flush()
 
         self.arns, _ = await ecs.read_services(
-            self.deck.clients, self.cluster.arn, on_batch=show, on_listed=count
+            self.clients, self.cluster.arn, on_batch=show, on_listed=count
         )
         flush()
         self.header.set_progress(listed, listed)

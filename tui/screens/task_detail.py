@@ -23,6 +23,7 @@ from aws.logs import task_logs
 from aws.models import Task
 from aws.triage.causes import cause_severity, exit_code_words, stop_cause
 from tui import keymap
+from tui.deck import clients_of
 from tui.log_lines import stamp
 from tui.status import task_reason
 from tui.text import age, clean, plural, utc_stamp
@@ -171,14 +172,14 @@ class TaskDetail(ModalScreen[None]):
         from aws.console import task_url
 
         task = self.ecs_task
-        region = cast("DeckApp", self.app).clients.region or "us-east-1"
+        region = clients_of(self).region or "us-east-1"
         url = task_url(task.arn, task.cluster_arn, region)
         self.app.copy_to_clipboard(url)
         self.notify(url, title="Copied the AWS console URL", markup=False, timeout=10)
 
     @work(exclusive=True, group="logs", exit_on_error=False)
     async def action_load_logs(self) -> None:
-        clients = cast("DeckApp", self.app).clients
+        clients = clients_of(self)
         task = self.ecs_task
         try:
             if not task.task_definition:

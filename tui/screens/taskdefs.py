@@ -108,7 +108,7 @@ class FamiliesScreen(SlowScreen):
     async def read(self) -> None:
         """List, describe what the first screen shows, then put every row in at once: the
         first paint is whole (no row, or cell of a row on screen, arrives a tick later)."""
-        found = await taskdef_families.list_families(self.deck.clients)
+        found = await taskdef_families.list_families(self.clients)
         self.listed = {f.name: f for f in found}
         self.families = list(self.listed)
         table = self.query_one(LiveTable)
@@ -127,7 +127,7 @@ class FamiliesScreen(SlowScreen):
         missing = [a for a in wanted if a not in self.details][: DESCRIBE_PER_TICK * 2]
         failed = None
         if missing:
-            found, failed = await describe_each(self.deck.clients, missing)
+            found, failed = await describe_each(self.clients, missing)
             self.details.update(found)
         if show:
             rows = [self._row(self.listed[n]) for n in names if n in self.listed]
@@ -183,7 +183,7 @@ class RevisionsScreen(SlowScreen):
         await self._describe_shown()
 
     async def read(self) -> None:
-        c = self.deck.clients
+        c = self.clients
         refs = await taskdef_history.list_revisions(c, self.family)
         if self.service is not None:
             found = await ecs.describe_services(c, self.service.cluster_arn, [self.service.arn])
@@ -203,7 +203,7 @@ class RevisionsScreen(SlowScreen):
         missing = [k for k in keys if k not in self.details][:DESCRIBE_PER_TICK]
         failed: BaseException | None = None
         if missing:
-            found, failed = await describe_each(self.deck.clients, missing)
+            found, failed = await describe_each(self.clients, missing)
             self.details.update(found)
         table.upsert_rows([self._row(self.revisions[k]) for k in keys])
         if failed is not None:
@@ -293,7 +293,7 @@ class RevisionsScreen(SlowScreen):
         from tui.json_text import readable_json
 
         try:
-            td: TaskDefinition = await ecs.read_task_definition(self.deck.clients, arn)
+            td: TaskDefinition = await ecs.read_task_definition(self.clients, arn)
         except Exception as exc:
             self.notify(explain(exc), severity="error", markup=False)
             return

@@ -60,7 +60,7 @@ class TasksScreen(TaskActions, PollingScreen):
 
     async def tick(self) -> None:
         table = self.tasks_table
-        tasks = await self.task_watch.refresh(self.deck.clients, on_screen=table.visible_keys())
+        tasks = await self.task_watch.refresh(self.clients, on_screen=table.visible_keys())
         self.tasks = {t.arn: t for t in tasks}
         shown = set(table.visible_keys())
         table.remove_rows([arn for arn in self._drawn if arn not in self.tasks])
