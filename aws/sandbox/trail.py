@@ -267,8 +267,14 @@ def _matches(event: dict[str, Any], attribute: dict[str, Any]) -> bool:
         "ReadOnly": "readOnly",
     }.get(str(key))
     if key == "Username":
-        return bool(event["userIdentity"]["userName"] == value)
+        return bool(_username(event) == value)
     return field is not None and str(event.get(field)).lower() == str(value).lower()
+
+
+def _username(event: dict[str, Any]) -> str:
+    """LookupEvents' ``Username``: an IAM user's name, an assumed role's session name."""
+    caller = event["userIdentity"]
+    return str(caller.get("userName") or caller["arn"].rsplit("/", 1)[-1])
 
 
 def _summary(item: dict[str, Any]) -> dict[str, Any]:
@@ -280,7 +286,7 @@ def _summary(item: dict[str, Any]) -> dict[str, Any]:
         "AccessKeyId": event["userIdentity"]["accessKeyId"],
         "EventTime": item["time"].timestamp(),
         "EventSource": event["eventSource"],
-        "Username": event["userIdentity"]["userName"],
+        "Username": _username(event),
         "Resources": _resources(event),
         "CloudTrailEvent": json.dumps(event),
     }
