@@ -296,7 +296,8 @@ def rollout_why(app: Any, key: str) -> str:
 
 
 def main() -> None:
-    """``--only changes``: just the timeline and the chained cause (problems-chain)."""
+    """``--only changes``: just the timeline and the chained cause (problems-chain);
+    ``--only contexts``: just the problems view across contexts."""
     import sys
 
     from aws.sandbox.server import spawn_sandbox
@@ -310,8 +311,13 @@ def main() -> None:
         (planted, shoot_triage),
         (planted, shoot_changes),
     ]
+    from scripts.screenshots_contexts import ARGS, shoot_contexts
+
+    runs.append((ARGS, shoot_contexts))
     if sys.argv[1:3] == ["--only", "changes"]:
-        runs = runs[2:]
+        runs = runs[2:3]
+    elif sys.argv[1:3] == ["--only", "contexts"]:
+        runs = runs[3:]
     for args, run in runs:
         proc, url = spawn_sandbox(args)
         try:
