@@ -42,6 +42,7 @@ test: lint
 bench: $(STAMP)
 	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
 	$(BIN)/python -m scripts.bench_problems
+	$(BIN)/python -m scripts.bench_contexts
 
 # 30 minutes of faults against the AWS-like sandbox (not in CI): make soak SOAK_ARGS='--minutes 5'
 soak: $(STAMP)

@@ -21,7 +21,7 @@ from typing import Any
 from aws.secrets import REDACTED, mask
 from aws.state import state_dir
 
-__all__ = ["REDACTED", "AuditLog", "default_path", "new_id", "redact"]
+__all__ = ["REDACTED", "AuditLog", "account_of", "default_path", "new_id", "redact"]
 
 
 def default_path() -> Path:
@@ -32,6 +32,12 @@ def redact(value: Any) -> Any:
     """A copy of ``value`` as the audit log keeps it: every ``environment`` value and every
     other secret (``secrets`` valueFrom, repository credentials) hidden."""
     return mask(value, all_environment=True)
+
+
+def account_of(arn: str | None) -> str | None:
+    """The account id of an ARN (``arn:aws:sts::123456789012:assumed-role/...``), or None."""
+    parts = (arn or "").split(":")
+    return parts[4] if len(parts) > 5 and parts[0] == "arn" and parts[4] else None
 
 
 def new_id() -> str:
@@ -58,15 +64,21 @@ class AuditLog:
         error: str | None,
         response_summary: dict[str, Any] | None,
         id: str | None = None,
+        account: str | None = None,
+        profile: str | None = None,
     ) -> None:
         """Append one line, flushed to disk before returning. ``result`` is "intent" (about to
         be sent), "ok", "error", "abandoned" (given up while waiting for the answer) or
-        "refused"; ``id`` ties an intent to its result. Raises OSError."""
+        "refused"; ``id`` ties an intent to its result. ``account`` (else the one in the
+        ``identity`` ARN) and ``profile`` say where the call went: with several accounts open
+        the region alone does not. Raises OSError."""
         entry = {
             "id": id or new_id(),
             "time": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
             "identity": identity,
+            "account": account or account_of(identity),
             "region": region,
+            "profile": profile,
             "cluster": cluster,
             "service": service,
             "call": call,

@@ -201,6 +201,7 @@ class _Audit:
                 error=error,
                 response_summary=response,
                 id=id,
+                profile=self.c.settings.profile,
             )
         except OSError as exc:
             msg = f"Warning: the audit log could not be written ({exc})."
@@ -230,6 +231,7 @@ def record_refusal(
             result="refused",
             error=_READ_ONLY_MESSAGE,
             response_summary=None,
+            profile=c.settings.profile,
         )
     except OSError as exc:
         return f"Warning: the audit log could not be written ({exc})."

@@ -363,7 +363,8 @@ def rollout_why(app: Any, key: str) -> str:
 def main() -> None:
     """``--only changes``: just the timeline and the chained cause (problems-chain);
     ``--only bulk``: the panes and the bulk confirmation; ``--only contexts``: just the
-    clusters pane across contexts; ``--only cost``: just the scale dialog with cost."""
+    clusters pane and the problems view across contexts; ``--only cost``: just the scale
+    dialog with cost."""
     import sys
     import tempfile
 
@@ -381,6 +382,10 @@ def main() -> None:
         (planted, shoot_changes),
         (CONTEXTS, shoot_contexts),
     ]
+    from scripts.screenshots_contexts import ARGS
+    from scripts.screenshots_contexts import shoot_contexts as shoot_problem_contexts
+
+    runs.append((ARGS, shoot_problem_contexts))
     if sys.argv[1:3] == ["--only", "changes"]:
         runs = runs[2:3]
     if sys.argv[1:3] == ["--only", "bulk"]:

@@ -16,6 +16,7 @@ from aws.service_cost import ServiceCost
 from tui.costs import month_cell, read_cost
 
 if TYPE_CHECKING:
+    from aws.session import Clients
     from tui.deck import DeckApp
 
 #: Seconds a service's price is kept before it is read again.
@@ -33,6 +34,9 @@ class CostColumn:
 
         @property
         def deck(self) -> DeckApp: ...
+
+        @property
+        def clients(self) -> Clients: ...
 
         def columns_changed(self) -> None: ...
 
@@ -68,7 +72,7 @@ class CostColumn:
             for s in shown
             if (k := kept.get(s.arn)) is None or k[1] != s.task_definition or now - k[2] > COST_TTL
         ][:MAX_COST_READS]
-        got = await asyncio.gather(*(read_cost(self.deck.clients, s) for s in due))
+        got = await asyncio.gather(*(read_cost(self.clients, s) for s in due))
         for s, c in zip(due, got, strict=True):
             kept[s.arn] = (c, s.task_definition, now)
         return due

@@ -21,6 +21,7 @@ from aws.plan import ActionError, Plan
 from tui.action_pane import on_top
 from tui.pending import GAVE_UP
 from tui.text import clean
+from tui.where import where_of
 
 if TYPE_CHECKING:
     from aws.models import Service
@@ -50,13 +51,15 @@ def in_flight(app: Any, key: str) -> bool:
     return key in busy_keys(app)
 
 
-def refuse_read_only(app: DeckApp, what: str, target: Target) -> None:
-    """Say so, and write the ``refused`` line the README promises to the audit log."""
+def refuse_read_only(pane: ActionPane, what: str, target: Target) -> None:
+    """Say so, and write the ``refused`` line the README promises to the audit log (in the
+    pane's account-region)."""
     from aws.execute import record_refusal
 
+    app = pane.deck
     cluster, service, params = target
     warning = record_refusal(
-        app.clients, AuditLog(), action=what, cluster=cluster, service=service, params=params
+        pane.clients, AuditLog(), action=what, cluster=cluster, service=service, params=params
     )
     message = f"{READ_ONLY} {what} is not available."
     app.notify(" ".join(filter(None, [message, warning])), severity="warning", markup=False)
@@ -79,7 +82,7 @@ def launch(
     """
     app = screen.deck
     if app.settings.read_only:
-        refuse_read_only(app, what, target or (None, None, {}))
+        refuse_read_only(screen, what, target or (None, None, {}))
         return False
     busy = busy_keys(app)
     if key in busy:
@@ -120,7 +123,8 @@ async def confirm_and_execute(
     subject: str | None = None,
     unchanged: str | None = None,
 ) -> Outcome | None:
-    """Confirmation (Cancel focused) -> execute with the audit log -> notify -> refresh.
+    """Confirmation (Cancel focused) -> execute with the audit log -> notify -> refresh, in
+    the pane's account-region (its clients; the dialog names it and its CLI lines target it).
 
     ``subject`` names the resource in the dialog's title (default: the plan's service), as the
     flow captured it at the key press. ``unchanged`` says why the plan would change nothing:
@@ -129,14 +133,16 @@ async def confirm_and_execute(
     from tui.screens.dialogs.confirm import ConfirmScreen
 
     app = screen.deck
+    clients = screen.clients  # now: where the resource is, whatever the pane shows later
     title = clean(plan.title, 100)  # titles may carry AWS names
-    dialog = ConfirmScreen(plan, subject=subject, unchanged=unchanged)
+    where = where_of(screen)
+    dialog = ConfirmScreen(plan, subject=subject, unchanged=unchanged, where=where)
     if not await app.push_screen_wait(dialog) or unchanged:
         said = "Nothing to change" if unchanged else "Cancelled"
         app.notify(f"{said}: nothing was sent.", title=title, markup=False)
         return None
     what = f"{plan.title} {plan.summary}"
-    outcome = await app.pending.run(what, execute(app.clients, plan, audit=AuditLog()))
+    outcome = await app.pending.run(what, execute(clients, plan, audit=AuditLog()))
     if outcome is None:  # given up on while AWS did not answer
         app.notify(
             clean(GAVE_UP.format(what=what), 600),
@@ -174,8 +180,8 @@ async def with_diff(screen: ActionPane, plan: Plan, old: str | None, new: str) -
         return plan
     app = app_of(screen)
     try:
-        a = await ecs.read_task_definition(app.clients, old)
-        b = await ecs.read_task_definition(app.clients, new)
+        a = await ecs.read_task_definition(screen.clients, old)
+        b = await ecs.read_task_definition(screen.clients, new)
     except Exception as exc:
         # Not fatal (the calls are still shown), but the user must know the diff is missing.
         why = f"The task-definition diff could not be read ({explain(exc)})"

@@ -20,6 +20,7 @@ from tui.action_pane import on_top
 from tui.flow import busy_keys, refuse_read_only, run_guarded, service_key
 from tui.pending import GAVE_UP
 from tui.text import clean
+from tui.where import where_of
 
 if TYPE_CHECKING:
     from aws.models import Service
@@ -36,7 +37,7 @@ def launch_bulk(screen: ActionPane, services: Sequence[Service], what: str, flow
     cluster = services[0].cluster_arn.rsplit("/", 1)[-1]
     if app.settings.read_only:
         names = [s.name for s in services]
-        refuse_read_only(app, what, (cluster, None, {"services": names}))
+        refuse_read_only(screen, what, (cluster, None, {"services": names}))
         return
     busy = busy_keys(app)
     free = [s for s in services if service_key(s) not in busy]
@@ -64,13 +65,16 @@ async def confirm_and_send(
 
     app = screen.deck
     title = clean(plan.title, 100)
-    confirmed = await app.push_screen_wait(ConfirmScreen(plan, unchanged=unchanged))
+    dialog = ConfirmScreen(plan, unchanged=unchanged, where=where_of(screen))
+    confirmed = await app.push_screen_wait(dialog)
     if not confirmed or unchanged or not plans:
         said = "Nothing to change" if unchanged else "Cancelled"
         app.notify(f"{said}: nothing was sent.", title=title, markup=False)
         return None
     what = f"{plan.title} ({plural(len(plans), 'service')})"
-    results = await app.pending.run(what, bulk.execute_each(app.clients, plans, audit=AuditLog()))
+    results = await app.pending.run(
+        what, bulk.execute_each(screen.clients, plans, audit=AuditLog())
+    )
     if results is None:
         app.notify(clean(GAVE_UP.format(what=what), 600), title=title, severity="warning")
     else:

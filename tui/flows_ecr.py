@@ -71,7 +71,7 @@ def image_to_service(
         if not picked:
             return
         # The service as it is now (the list is up to a relist old): one DescribeServices.
-        fresh = await ecs.describe_services(app.clients, cluster.arn, [picked])
+        fresh = await ecs.describe_services(screen.clients, cluster.arn, [picked])
         if not fresh:
             raise ActionError(f"Service {picked} is no longer in {cluster.name}.")
         new_image(screen, fresh[0], chosen=(repo.uri, image))

@@ -24,6 +24,7 @@ from aws.plan import ActionError
 from tui.action_pane import on_top
 from tui.flow import confirm_and_execute, in_flight, refuse_read_only, run_guarded
 from tui.text import clean
+from tui.where import where_of
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -65,14 +66,14 @@ async def _flow(pane: ActionPane, task: Task, container: str | None) -> None:
     from tui.screens.dialogs.exec_preflight import ExecPreflightScreen
 
     app = pane.deck
-    target = await ecs_exec.read_target(app.clients, task)
+    target = await ecs_exec.read_target(pane.clients, task)
     service = target.service
     dialog = ExecPreflightScreen(
         target,
         shutil.which(PLUGIN),
         container=container,
         can_enable=service is not None and not service.enable_execute_command,
-        cli=cli_target(app),
+        cli=cli_target(where_of(pane)),
     )
     choice = await app.push_screen_wait(dialog)
     if choice is None:
@@ -81,7 +82,7 @@ async def _flow(pane: ActionPane, task: Task, container: str | None) -> None:
     if choice.action == "enable" and service is not None:
         if app.settings.read_only:
             params = {"enableExecuteCommand": True}
-            refuse_read_only(app, "Enable ECS Exec", (cluster, service.name, params))
+            refuse_read_only(pane, "Enable ECS Exec", (cluster, service.name, params))
             return
         await confirm_and_execute(pane, ecs_exec.plan_enable_exec(service))
         return
@@ -94,7 +95,7 @@ async def connect(pane: ActionPane, task: Task, container: str, command: str) ->
     plan = ecs_exec.plan_execute_command(task, container, command)
     if app.settings.read_only:
         params = {"task": task.arn, "container": container, "command": command}
-        refuse_read_only(app, TITLE, (plan.cluster, plan.service, params))
+        refuse_read_only(pane, TITLE, (plan.cluster, plan.service, params))
         return
     plugin = shutil.which(PLUGIN)
     if plugin is None:
@@ -102,16 +103,16 @@ async def connect(pane: ActionPane, task: Task, container: str, command: str) ->
     if not can_hand_over(app):
         raise ActionError("No terminal to hand over (ecsdeck runs headless): nothing was sent.")
     target = ecs_exec.session_target(task, ecs_exec.runtime_id(task, container))
-    outcome = await execute(app.clients, plan, audit=AuditLog())
+    outcome = await execute(pane.clients, plan, audit=AuditLog())
     if not outcome.ok or not outcome.results:
         raise ActionError(outcome.report())
     argv = ecs_exec.plugin_argv(
         plugin,
         outcome.results[0],
         target=target,
-        region=app.clients.region or "",
-        profile=app.clients.session.profile,
-        endpoint_url=app.clients.endpoint or "",
+        region=pane.clients.region or "",
+        profile=pane.clients.session.profile,
+        endpoint_url=pane.clients.endpoint or "",
     )
     status = hand_over(app, argv)
     if status is None:

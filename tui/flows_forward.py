@@ -41,7 +41,7 @@ async def _forward_flow(pane: ActionPane, task: Task) -> None:
     from tui.screens.dialogs.port_forward import PortForwardScreen
 
     app = pane.deck
-    target = await port_forward.read_forward_target(app.clients, task)
+    target = await port_forward.read_forward_target(pane.clients, task)
     dialog = PortForwardScreen(target, shutil.which(PLUGIN), port_forward.free_port())
     choice = await app.push_screen_wait(dialog)
     if choice is None:
@@ -65,9 +65,9 @@ async def _forward_flow(pane: ActionPane, task: Task) -> None:
         plugin,
         outcome.results[0],
         outcome.done[0].params,
-        region=app.clients.region or "",
-        profile=app.clients.session.profile,
-        endpoint_url=app.clients.ssm.meta.endpoint_url,
+        region=pane.clients.region or "",
+        profile=pane.clients.session.profile,
+        endpoint_url=pane.clients.ssm.meta.endpoint_url,
     )
     try:
         forward = app.forwards.start(

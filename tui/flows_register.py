@@ -71,7 +71,7 @@ def new_image(
         app = app_of(screen)
         if not service.task_definition:
             raise ActionError(f"{service.name} has no task definition.")
-        td = await ecs.read_task_definition(app.clients, service.task_definition)
+        td = await ecs.read_task_definition(screen.clients, service.task_definition)
         containers = await _image_choices(screen, td, chosen)
         if chosen is not None and len(containers) == 1:
             name, _current, prefix, images = containers[0]
@@ -102,7 +102,7 @@ async def _image_choices(
             if registry and repo and prefix == chosen[0]:
                 containers.append((name, image, prefix, [chosen[1]]))
         elif registry and repo:
-            images = await ecr.list_images(app_of(screen).clients, repo)
+            images = await ecr.list_images(screen.clients, repo)
             containers.append((name, image, prefix, images))
     if chosen is not None and not containers:  # the service does not use that repository yet
         containers = [(n, i, chosen[0], [chosen[1]]) for n, i in td.container_images.items()]
@@ -124,7 +124,7 @@ def edit_taskdef(screen: ActionPane, service: Service) -> None:
         app = app_of(screen)
         if not service.task_definition:
             raise ActionError(f"{service.name} has no task definition.")
-        td = await ecs.read_task_definition(app.clients, service.task_definition)
+        td = await ecs.read_task_definition(screen.clients, service.task_definition)
         edit = _TaskDefEdit(td)
         start = await _offer_draft(app, edit)
         if start is None:

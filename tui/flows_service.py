@@ -16,6 +16,7 @@ from tui.flow import (
     service_target,
     with_diff,
 )
+from tui.where import where_of
 
 if TYPE_CHECKING:
     from aws.models import Service, Task
@@ -30,13 +31,13 @@ def scale(screen: ActionPane, service: Service) -> None:
     async def flow() -> None:
         app = app_of(screen)
         known = known_scaling(screen, service)
-        load = None if known else (lambda: read_for_scale(app.clients, service))
+        load = None if known else (lambda: read_for_scale(screen.clients, service))
         dialog = ScaleScreen(
             service,
             app.settings.max_desired,
             known,
             load,
-            load_cost=lambda: read_cost(app.clients, service),
+            load_cost=lambda: read_cost(screen.clients, service),
         )
         count = await app.push_screen_wait(dialog)
         if count is None:
@@ -63,8 +64,8 @@ def deploy(screen: ActionPane, service: Service) -> None:
         if not service.task_definition:
             raise ActionError(f"{service.name} has no task definition.")
         family, _ = family_revision(service.task_definition)
-        revisions = await ecs.list_task_definition_revisions(app.clients, family)
-        arn = await app.push_screen_wait(DeployScreen(service, revisions))
+        revisions = await ecs.list_task_definition_revisions(screen.clients, family)
+        arn = await app.push_screen_wait(DeployScreen(service, revisions, screen.clients))
         if not arn:
             return
         plan = aws_actions.plan_deploy(service, arn)
@@ -84,7 +85,7 @@ def already_runs(service: Service, task_definition: str) -> str | None:
 
 def rollback(screen: ActionPane, service: Service) -> None:
     async def flow() -> None:
-        plan = await aws_actions.plan_rollback(app_of(screen).clients, service)
+        plan = await aws_actions.plan_rollback(screen.clients, service)
         target = plan.calls[0].params["taskDefinition"]
         plan = await with_diff(screen, plan, service.task_definition, target)
         await confirm_and_execute(screen, plan)
@@ -148,8 +149,10 @@ def switch_launch_type(screen: ActionPane, service: Service) -> None:
     async def flow() -> None:
         app = app_of(screen)
         to = "EC2" if _fargate(service) else "FARGATE"
-        sp = await plan_switch(app.clients, service, to=to)
-        choice = await app.push_screen_wait(SwitchScreen(sp, to_ec2=to == "EC2"))
+        sp = await plan_switch(screen.clients, service, to=to)
+        choice = await app.push_screen_wait(
+            SwitchScreen(sp, to_ec2=to == "EC2", where=where_of(screen))
+        )
         if choice is None or sp.blocked:
             return
         subnets, groups = choice
@@ -157,7 +160,7 @@ def switch_launch_type(screen: ActionPane, service: Service) -> None:
             if not subnets:
                 raise ActionError("Pick at least one subnet for the Fargate tasks.")
             sp = await plan_switch(
-                app.clients, service, to=to, subnets=subnets, security_groups=groups
+                screen.clients, service, to=to, subnets=subnets, security_groups=groups
             )
             if sp.blocked:
                 raise ActionError(sp.blocked)

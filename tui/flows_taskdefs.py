@@ -37,7 +37,7 @@ def diff_revisions(screen: PollingScreen, a: str, b: str) -> None:
     old, new = sorted((a, b), key=lambda arn: family_revision(arn)[1] or 0)
 
     async def show() -> None:
-        c = screen.deck.clients
+        c = screen.clients
         try:
             before = await ecs.read_task_definition(c, old)
             after = await ecs.read_task_definition(c, new)
@@ -55,7 +55,7 @@ async def _pick_service(screen: PollingScreen, family: str) -> Service | None:
     """The service to deploy to, from :td: one whose current revision is of this family."""
     from tui.screens.dialogs.picker import PickerScreen
 
-    found = await taskdef_history.services_in_family(screen.deck.clients, family)
+    found = await taskdef_history.services_in_family(screen.clients, family)
     found = [s for s in found if family_revision(s.task_definition or "")[0] == family]
     if not found:
         raise ActionError(f"No service of this region runs a revision of {family}.")
@@ -97,7 +97,7 @@ def deregister_revision(
     region runs the revision in any of its deployments."""
 
     async def flow() -> None:
-        users = await taskdef_history.services_in_family(screen.deck.clients, family)
+        users = await taskdef_history.services_in_family(screen.clients, family)
         plan = taskdef_history.plan_deregister(
             revision, taskdef_history.users_of(users, revision.arn)
         )

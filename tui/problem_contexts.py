@@ -1,65 +1,108 @@
-"""The problems reader across contexts: one ``ProblemWatch`` per context (each keeps its own
-allowances, so each account-region's request buckets are spent as for one context alone),
-their reports merged into one for the clusters pane and the problems view.
+"""The problems reader across contexts: one ``ProblemWatch`` per account-region.
 
-A context whose read fails or hangs keeps its last report in the merge and is named in the
-report's ``errors``; the others' answers are not held back by it past ``READ_TIMEOUT``.
+Each account-region has its own ECS request buckets, so each context gets its own watch, with
+its own allowances per kind of read and its own memory of what it read: a big account's full
+first read never spends a small one's budget, and a context that throttles or hangs is only
+late in its own rows. At most ``IN_FLIGHT`` contexts are read at once (a laptop over SSH, not a
+fleet), each within ``CONTEXT_TIMEOUT`` (past it that context's answer is its error, the
+watch keeps what it had read, and the others are shown meanwhile). The reports are merged into
+one: cluster ARNs name their account and region, so the clusters pane's counts and the
+problems view's rows never mix two contexts up.
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from aws.triage.problems import ProblemReport, ProblemWatch
+from aws.context_errors import why_not
+from aws.contexts import IN_FLIGHT
 
 if TYPE_CHECKING:
-    from aws.contexts import Context, Contexts, ContextState
+    from aws.contexts import Context, ContextState
+    from aws.triage.problems import ProblemReport, ProblemWatch
 
-#: Seconds a context's refresh may take before the merge goes on without its new answer.
-READ_TIMEOUT = 60.0
-
-
-class ContextWatches:
-    """A watch and the last report of every context."""
-
-    def __init__(self) -> None:
-        self.watches: dict[Context, ProblemWatch] = {}
-        self.reports: dict[Context, ProblemReport] = {}
-        #: Why a context's last refresh failed (its last report stays in the merge).
-        self.errors: dict[Context, str] = {}
-
-    async def refresh(self, contexts: Contexts) -> ProblemReport:
-        """Refresh every ready context; the merged report of all they answered so far."""
-
-        async def one(state: ContextState) -> ProblemReport:
-            watch = self.watches.setdefault(state.context, ProblemWatch())
-            assert state.clients is not None
-            return await watch.refresh(state.clients)
-
-        calls: dict[str, int] = {}
-        async for outcome in contexts.each(one, timeout=READ_TIMEOUT):
-            ctx = outcome.state.context
-            if outcome.value is None:
-                self.errors[ctx] = outcome.error or f"{ctx.name}: no answer"
-                continue
-            self.reports[ctx] = outcome.value
-            self.errors.pop(ctx, None)
-            for name, count in outcome.value.calls.items():
-                calls[name] = calls.get(name, 0) + count
-        return merged(list(self.reports.values()), calls, tuple(self.errors.values()))
+#: Seconds one context's refresh may take before it is said late (its watch keeps what it
+#: read; the next refresh carries on). A first read of a few thousand services, throttled,
+#: takes about a minute.
+CONTEXT_TIMEOUT = 120.0
 
 
-def merged(
-    reports: list[ProblemReport], calls: dict[str, int], failed: tuple[str, ...]
-) -> ProblemReport:
-    """One report of several contexts' (cluster ARNs name their account and region, so the
-    per-cluster counts never collide)."""
+@dataclass
+class ContextReads:
+    """What the reader knows per context: its watch, its last report, why it failed."""
+
+    watches: dict[Context, ProblemWatch] = field(default_factory=dict)
+    reports: dict[Context, ProblemReport] = field(default_factory=dict)
+    errors: dict[Context, str] = field(default_factory=dict)
+    #: Cluster ARN -> the context it was read in (Enter opens the culprit there).
+    where: dict[str, ContextState] = field(default_factory=dict)
+    limit: asyncio.Semaphore = field(default_factory=lambda: asyncio.Semaphore(IN_FLIGHT))
+
+    async def read(
+        self,
+        ready: list[ContextState],
+        on_report: Callable[[], None],
+        timeout: float = CONTEXT_TIMEOUT,
+    ) -> tuple[int, int]:
+        """Refresh every ready context's watch; ``on_report`` after each one lands (the view
+        shows the fast contexts before the slow ones). Returns the most requests any one
+        context sent (the budget governor's measure: each context has its own buckets) and
+        the requests of all."""
+        tasks = [asyncio.create_task(self._one(state, timeout)) for state in ready]
+        most = total = 0
+        try:
+            for done in asyncio.as_completed(tasks):
+                calls = await done
+                most, total = max(most, calls), total + calls
+                on_report()
+        finally:
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
+        return most, total
+
+    async def _one(self, state: ContextState, timeout: float) -> int:
+        from aws.triage.problems import ProblemWatch
+
+        ctx = state.context
+        watch = self.watches.setdefault(ctx, ProblemWatch())
+        clients = state.clients
+        if clients is None:
+            return 0
+        try:
+            async with self.limit, asyncio.timeout(timeout):
+                report = await watch.refresh(clients)
+        except Exception as exc:
+            self.errors[ctx] = why_not(ctx.profile, ctx.region, exc, timeout)
+            return 0
+        self.errors.pop(ctx, None)
+        self.reports[ctx] = report
+        for cluster in report.clusters:
+            self.where[cluster.arn] = state
+        return sum(report.calls.values())
+
+    def merged(self) -> ProblemReport | None:
+        """One report of every context read so far (None: none yet)."""
+        return merge(self.reports.values()) if self.reports else None
+
+
+def merge(reports: Iterable[ProblemReport]) -> ProblemReport:
+    """The reports of several contexts as one (their cluster ARNs never collide)."""
+    from aws.triage.problems import ProblemReport
+
+    reports = list(reports)
     by_cluster: dict[str, int] = {}
     warnings: dict[str, int] = {}
-    for report in reports:
-        by_cluster.update(report.by_cluster)
-        warnings.update(report.warnings_by_cluster)
+    calls: dict[str, int] = {}
+    for r in reports:
+        by_cluster.update(r.by_cluster)
+        warnings.update(r.warnings_by_cluster)
+        for op, n in r.calls.items():
+            calls[op] = calls.get(op, 0) + n
     return ProblemReport(
         problems=tuple(p for r in reports for p in r.problems),
         by_cluster=by_cluster,
@@ -67,6 +110,6 @@ def merged(
         read_at=max((r.read_at for r in reports), default=datetime.now(UTC)),
         warnings_by_cluster=warnings,
         calls=calls,
-        errors=failed + tuple(e for r in reports for e in r.errors),
+        errors=tuple(e for r in reports for e in r.errors),
         unread=frozenset().union(*(r.unread for r in reports)),
     )

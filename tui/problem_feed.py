@@ -7,6 +7,10 @@ read, so a tick costs little after the first), only while a pane that shows prob
 (like every pane), and never in the way of a pane's own reads: the clusters pane shows
 DescribeClusters' rows at once and its PROBLEMS column fills in when the first report lands.
 
+With several contexts (``--profiles/--regions/--contexts``) there is one watch per context
+(tui.problem_contexts): each account-region has its own buckets and its own allowances, and
+their reports are merged into ``report``; ``context_of`` says which context a problem is in.
+
 Each report is compared with the previous one: a problem that is no longer reported is kept for
 ``RESOLVED_FOR`` seconds as resolved, so the on-call sees it clear instead of a row vanishing.
 """
@@ -26,13 +30,13 @@ from textual.worker import Worker
 
 from aws.problem_models import Problem
 from tui.poll_loop import Failure, Pacing, PollLoop
+from tui.problem_contexts import ContextReads
 
 if TYPE_CHECKING:
-    from aws.contexts import Contexts
+    from aws.contexts import Contexts, ContextState
     from aws.session import Clients
     from aws.triage.problems import ProblemReport, ProblemWatch
     from tui.config import Settings
-    from tui.problem_contexts import ContextWatches
 
 #: Seconds a cleared problem stays on the problems view (dim, ✓ resolved).
 RESOLVED_FOR = 60.0
@@ -61,8 +65,8 @@ class FeedHost(Protocol):
     @property
     def clients(self) -> Clients: ...
 
-    @property
-    def contexts(self) -> Contexts | None: ...
+    #: Every context of the run (None: just ``clients``).
+    contexts: Contexts | None
 
     def run_worker(
         self, work: Coroutine[Any, Any, None], *, group: str, exit_on_error: bool
@@ -89,8 +93,6 @@ class ProblemFeed:
     def __init__(self, app: FeedHost) -> None:
         self.app = app
         self.watch: ProblemWatch | None = None
-        #: Across contexts (``--profiles/--regions``): a watch per context.
-        self.across: ContextWatches | None = None
         self.report: ProblemReport | None = None
         #: The reason the last refresh failed (the report shown is then older), or None.
         self.error: str | None = None
@@ -112,6 +114,8 @@ class ProblemFeed:
             delay=app.settings.refresh,
         )
         self.resolved: dict[str, Resolved] = {}
+        #: One watch per context when the app has several (None until the first such read).
+        self.by_context: ContextReads | None = None
         self._viewers: list[Screen[Any]] = []
         self._wake = asyncio.Event()
         self._running = False
@@ -199,21 +203,21 @@ class ProblemFeed:
             await asyncio.wait_for(self._wake.wait(), timeout=seconds)
         self._wake.clear()
 
+    def context_of(self, problem: Problem) -> ContextState | None:
+        """The context ``problem`` was read in (None: the app's own account-region)."""
+        reads = self.by_context
+        return reads.where.get(problem.cluster_arn) if reads is not None else None
+
     async def _read_once(self) -> int:
-        """One refresh of the watch; returns the requests it sent."""
+        """One refresh of the watch (of every context's); returns the requests it sent."""
         contexts = getattr(self.app, "contexts", None)
-        if contexts is not None:  # every context, each with its own watch
-            if self.across is None:
-                from tui.problem_contexts import ContextWatches
+        if contexts is not None:
+            return await self._read_contexts(contexts)
+        if self.watch is None:
+            from aws.triage.problems import ProblemWatch
 
-                self.across = ContextWatches()
-            report = await self.across.refresh(contexts)
-        else:
-            if self.watch is None:
-                from aws.triage.problems import ProblemWatch
-
-                self.watch = ProblemWatch()
-            report = await self.watch.refresh(self.app.clients)
+            self.watch = ProblemWatch()
+        report = await self.watch.refresh(self.app.clients)
         self.calls_last = sum(report.calls.values())
         self.read_at = time.monotonic()
         self.reads += 1
@@ -221,6 +225,31 @@ class ProblemFeed:
         self.unread = report.errors
         self._absorb(report)
         return self.calls_last
+
+    async def _read_contexts(self, contexts: Contexts) -> int:
+        """Every ready context's watch, the view told as each one lands. The governor sees
+        the most any one context sent (each has its own buckets); the header the total."""
+        ready = contexts.ready
+        if not ready:
+            raise RuntimeError("no account-region is open yet")
+        reads = self.by_context = self.by_context or ContextReads()
+
+        def landed() -> None:
+            report = reads.merged()
+            if report is not None:
+                self._absorb(report)
+                self._tell_viewers()
+
+        most, total = await reads.read(ready, landed)
+        report = reads.merged()
+        if report is None:  # every context failed: the first one's reason
+            raise RuntimeError(next(iter(reads.errors.values()), "no context answered"))
+        self.calls_last = total
+        self.read_at = time.monotonic()
+        self.reads += 1
+        self.error = None
+        self.unread = report.errors + tuple(reads.errors.values())
+        return most
 
     def _failed(self, failure: Failure) -> None:
         self.error = failure.reason

@@ -46,5 +46,6 @@ async def show_resource(screen: Screen[Any], resource: object) -> None:
 
 def _target(screen: Screen[Any]) -> dict[str, str | None]:
     from tui.screens.dialogs.confirm import cli_target
+    from tui.where import where_of
 
-    return cli_target(screen.app)
+    return cli_target(where_of(screen) if hasattr(screen, "deck") else screen.app)

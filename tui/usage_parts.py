@@ -77,7 +77,7 @@ class UsageParts:
 
     async def _read_cost(self) -> None:
         if self._due(COST_PART):
-            self.cost = await read_cost(self.deck.clients, self.service)
+            self.cost = await read_cost(self.clients, self.service)
 
     def cost_text(self) -> Text | None:
         """Hour and month at the running count (what is billed now); None: not priced."""

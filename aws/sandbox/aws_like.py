@@ -20,8 +20,8 @@ path changes):
 
 ``outage`` switches the whole endpoint into one kind of trouble (:mod:`.outage`).
 
-Buckets are per Region (read from the request's credential scope), as AWS keeps them per account
-and Region; the sandbox has one account. ``/moto-api`` (the sandbox's own control plane) is never
+Buckets are per account and Region, as AWS keeps them: the Region of the request's credential
+scope, the account its access key belongs to (an assumed role's keys: the role's account). ``/moto-api`` (the sandbox's own control plane) is never
 delayed or metered, nor is ``/ecsdeck/`` (its planted-problem routes, :mod:`.control`).
 """
 
@@ -175,7 +175,10 @@ class AwsLike:
         return self.app(environ, start_response)
 
     def _meter(self, environ: dict[str, Any]) -> Callable[[StartResponse], list[bytes]] | None:
-        region, service = _credential_scope(environ)
+        from aws.sandbox.ids import request_where
+
+        _, service = _credential_scope(environ)
+        region = "/".join(request_where(environ))  # the buckets' key: account and Region
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
         if target.startswith(ECS_TARGET_PREFIX):
             category = ECS_ACTIONS.get(target.removeprefix(ECS_TARGET_PREFIX))

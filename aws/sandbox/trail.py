@@ -5,8 +5,9 @@ moto keeps trails as configuration only (``LookupEvents`` is not implemented), s
 this service" could not be asked of the sandbox. :class:`Trail` is a WSGI wrapper in front of
 moto: a successful call whose action is not a read (``Describe*``, ``List*``, ``Get*`` ...) from
 any client (the seeder, the app, a test's boto3) becomes a management event as CloudTrail writes
-it: ``userIdentity`` from the access key of the request's signature (the sandbox takes any key,
-so the key names the IAM user), ``eventTime`` from :func:`aws.sandbox.clock.now`, ``eventName``,
+it: ``userIdentity`` from the access key of the request's signature (a key moto never minted is
+an IAM user of the default account named after the key; an assumed role's key is that role's
+session in the role's account, as CloudTrail says it), ``eventTime`` from :func:`aws.sandbox.clock.now`, ``eventName``,
 ``eventSource`` (``ecs.amazonaws.com`` ...), ``requestParameters``, ``sourceIPAddress`` and
 ``userAgent``. Event ids come from the seed and the request (:mod:`.ids`), not from the order
 requests arrive in.
@@ -14,7 +15,7 @@ requests arrive in.
 ``LookupEvents`` answers as AWS does: newest first, at most 50 a page (``MaxResults`` above 50
 is ``InvalidMaxResultsException``), one lookup attribute (``EventSource``, ``EventName``,
 ``ResourceName``, ``Username``, ``EventId``, ``ReadOnly``), ``StartTime``/``EndTime`` inclusive,
-``NextToken`` paging, per Region. Denying it is the ``deny-cloudtrail`` outage (:mod:`.outage`).
+``NextToken`` paging, per account and Region (a trail is the account's own). Denying it is the ``deny-cloudtrail`` outage (:mod:`.outage`).
 """
 
 from __future__ import annotations
@@ -26,14 +27,13 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
-from aws.sandbox import ids
+from aws.sandbox import accounts, ids
 from aws.sandbox.clock import now
-from aws.sandbox.state import LOCK
+from aws.sandbox.state import DEFAULT_WHERE, LOCK
 
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 
-ACCOUNT = "123456789012"
 LOOKUP_TARGET = "com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101.LookupEvents"
 READ_PREFIXES = ("Describe", "List", "Get", "Lookup", "BatchGet", "Search", "Head", "Validate")
 #: Request parameters that name a resource (CloudTrail's ``Resources`` of the event).
@@ -48,8 +48,8 @@ class Trail:
 
     def __init__(self, app: WsgiApp) -> None:
         self.app = app
-        #: Region -> events, oldest first; each carries its sequence number for paging.
-        self.events: dict[str, list[dict[str, Any]]] = {}
+        #: (account, Region) -> events, oldest first; each carries its sequence number for paging.
+        self.events: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self._seq = 0
         self._lock = threading.Lock()
 
@@ -84,16 +84,11 @@ class Trail:
         with LOCK:  # ids' counters are shared with moto's requests
             event_id = ids.uuid_for(*ids.numbered("cloudtrail", *identity))
         when = now()
+        caller = user_identity(key)
+        account = str(caller["accountId"])
         event = {
             "eventVersion": "1.09",
-            "userIdentity": {
-                "type": "IAMUser",
-                "principalId": key,
-                "arn": f"arn:aws:iam::{ACCOUNT}:user/{key}",
-                "accountId": ACCOUNT,
-                "accessKeyId": key,
-                "userName": key,
-            },
+            "userIdentity": caller,
             "eventTime": when.strftime("%Y-%m-%dT%H:%M:%SZ"),
             "eventSource": f"{service}.amazonaws.com",
             "eventName": name,
@@ -105,16 +100,17 @@ class Trail:
             "readOnly": False,
             "eventType": "AwsApiCall",
             "managementEvent": True,
-            "recipientAccountId": ACCOUNT,
+            "recipientAccountId": account,
         }
         with self._lock:
             self._seq += 1
-            kept = self.events.setdefault(region, [])
+            kept = self.events.setdefault((account, region), [])
             kept.append({"seq": self._seq, "time": when, "event": event})
             del kept[:-KEEP]
 
     def _lookup(self, environ: dict[str, Any], start_response: StartResponse) -> list[bytes]:
-        region, _ = _scope(environ)
+        region, key = _scope(environ)
+        where = (accounts.request_account(key), region)
         request = _json_body(environ)
         limit = int(request.get("MaxResults") or MAX_RESULTS)
         if not 1 <= limit <= MAX_RESULTS:
@@ -125,7 +121,7 @@ class Trail:
         start, end = _time(request.get("StartTime")), _time(request.get("EndTime"))
         before = int(request["NextToken"]) if request.get("NextToken") else None
         with self._lock:
-            kept = list(self.events.get(region, ()))
+            kept = list(self.events.get(where, ()))
         page: list[dict[str, Any]] = []
         token: str | None = None
         for item in reversed(kept):
@@ -143,6 +139,39 @@ class Trail:
         if token:
             answer["NextToken"] = token
         return _json(start_response, "200 OK", answer)
+
+
+def user_identity(key: str) -> dict[str, Any]:
+    """CloudTrail's ``userIdentity`` of the caller signing with ``key``: an assumed role's
+    session in the role's account, else an IAM user of the account the key belongs to."""
+    account = accounts.request_account(key)
+    role = _assumed_role(account, key)
+    if role is not None:
+        return {
+            "type": "AssumedRole",
+            "principalId": key,
+            "arn": role.arn,
+            "accountId": account,
+            "accessKeyId": key,
+            "sessionContext": {"sessionIssuer": {"type": "Role", "arn": role.role_arn}},
+        }
+    return {
+        "type": "IAMUser",
+        "principalId": key,
+        "arn": f"arn:aws:iam::{account}:user/{key}",
+        "accountId": account,
+        "accessKeyId": key,
+        "userName": key,
+    }
+
+
+def _assumed_role(account: str, key: str) -> Any:
+    """moto's record of the role session ``key`` was minted for (None: not an assumed role)."""
+    if account == DEFAULT_WHERE[0]:
+        return None
+    from moto.sts.models import sts_backends
+
+    return sts_backends[account]["aws"].get_assumed_role_from_access_key(key)
 
 
 def _call(environ: dict[str, Any]) -> tuple[str, str, Any] | None:
@@ -238,8 +267,14 @@ def _matches(event: dict[str, Any], attribute: dict[str, Any]) -> bool:
         "ReadOnly": "readOnly",
     }.get(str(key))
     if key == "Username":
-        return bool(event["userIdentity"]["userName"] == value)
+        return bool(_username(event) == value)
     return field is not None and str(event.get(field)).lower() == str(value).lower()
+
+
+def _username(event: dict[str, Any]) -> str:
+    """LookupEvents' ``Username``: an IAM user's name, an assumed role's session name."""
+    caller = event["userIdentity"]
+    return str(caller.get("userName") or caller["arn"].rsplit("/", 1)[-1])
 
 
 def _summary(item: dict[str, Any]) -> dict[str, Any]:
@@ -251,7 +286,7 @@ def _summary(item: dict[str, Any]) -> dict[str, Any]:
         "AccessKeyId": event["userIdentity"]["accessKeyId"],
         "EventTime": item["time"].timestamp(),
         "EventSource": event["eventSource"],
-        "Username": event["userIdentity"]["userName"],
+        "Username": _username(event),
         "Resources": _resources(event),
         "CloudTrailEvent": json.dumps(event),
     }

@@ -7,13 +7,15 @@ while the reader refreshes on its own cadence and posts each report here. Enter 
 the service pane with the cursor on the task or target, the stopped task's detail, or the
 cluster's container instances with the cursor on the instance. SINCE is the real onset where AWS
 tells one (aws.problem_models.ONSETS), else ``seen 15s``: when ecsdeck first saw it.
+
+With several contexts the rows are every context's, with ACCOUNT and REGION columns, and Enter
+opens the culprit in its own context (its pane reads and acts there).
 """
 
 from __future__ import annotations
 
-import time
+from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.widgets import DataTable
@@ -22,131 +24,27 @@ from aws import ecs
 from aws.changes import before_onset
 from aws.ecs_convert import container_instance_from_dict, service_from_dict, task_from_dict
 from aws.errors import explain
-from aws.models import Cluster, ContainerInstance, Service, Task, arn_tail
-from aws.problem_models import CHAIN, ONSETS, Problem
+from aws.models import Cluster, ContainerInstance, Service, Task
+from aws.problem_models import Problem
 from aws.words import plural
 from tui import keymap
-from tui.problem_feed import ProblemsUpdated, Resolved
+from tui.problem_feed import ProblemsUpdated
+from tui.problem_rows import (
+    COLUMNS,
+    WHERE_COLUMNS,
+    Where,
+    detail_text,
+    problem_row,
+    where_cells,
+    why_width,
+)
 from tui.screens.base import PollingScreen
-from tui.text import age, clean, safe, utc_stamp
-from tui.widgets.live_table import LiveTable, Row
+from tui.text import clean
+from tui.widgets.live_table import LiveTable
 from tui.widgets.quiet_static import QuietStatic
 
-COLUMNS = [
-    ("kind", "PROBLEM"),
-    ("cluster", "CLUSTER"),
-    ("service", "SERVICE"),
-    ("what", "WHAT"),
-    ("why", "WHY"),
-    ("since", "SINCE"),
-    ("count", "COUNT"),
-]
-
-#: Kind -> the word in the PROBLEM column (aws.problem_models.PROBLEM_KINDS).
-KIND_WORDS = {
-    "rollout": "rollout",
-    "targets": "targets",
-    "stopped": "stopped",
-    "short": "short",
-    "stuck": "placement",
-    "instance": "instance",
-}
-
-
-def subject(p: Problem) -> str:
-    """What the problem is about: its service, else the container instance."""
-    if p.service_name:
-        return p.service_name
-    if p.container_instance_arn:
-        return f"instance {arn_tail(p.container_instance_arn)[:12]}"
-    return "-"
-
-
-#: Most characters shown of each column but WHY, which takes the rest of the width (the detail
-#: line below the table shows it in full).
-LIMITS = {"kind": 11, "cluster": 16, "service": 20, "what": 28, "since": 10, "count": 5}
-
-
-def since_text(p: Problem) -> str:
-    """The problem's age from its real onset, or ``seen 15s`` when AWS tells no start time and
-    only ecsdeck's first sight of it is known (it began earlier; a restart resets that)."""
-    return age(p.since) if p.since_known else f"seen {age(p.since)}"
-
-
-def why_width(problems: list[Problem], width: int) -> int:
-    """What is left for WHY once the other columns are as wide as their widest cell (and
-    DataTable's padding, 1 each side), so the table never needs a horizontal scroll."""
-    widest = {k: len(label) for k, label in COLUMNS}
-    for p in problems:
-        for key, text in (
-            ("kind", "✓ resolved"),
-            ("cluster", p.cluster_name),
-            ("service", subject(p)),
-            ("what", p.what),
-            ("since", since_text(p)),
-            ("count", str(p.count)),
-        ):
-            widest[key] = max(widest[key], min(len(text), LIMITS[key]))
-    others = sum(w for k, w in widest.items() if k != "why")
-    return max(12, width - others - 2 * len(COLUMNS) - 2)
-
-
-def problem_row(p: Problem, resolved: bool = False, why: int = 40) -> Row:
-    if resolved:
-        badge = Text("✓ resolved", style="dim", no_wrap=True)
-    elif p.severity == "error":
-        badge = Text(f"✗ {KIND_WORDS.get(p.kind, p.kind)}", style="bold red", no_wrap=True)
-    else:
-        badge = Text(f"! {KIND_WORDS.get(p.kind, p.kind)}", style="yellow", no_wrap=True)
-    dim = "dim" if resolved else ""
-    cells = (
-        badge,
-        safe(p.cluster_name, dim, LIMITS["cluster"]),
-        safe(subject(p), "dim" if resolved else "bold", LIMITS["service"]),
-        safe(p.what, dim or ("red" if p.severity == "error" else ""), LIMITS["what"]),
-        safe(p.why, dim or "dim", why),
-        Text(since_text(p), style=dim or ("" if p.since_known else "dim italic"), no_wrap=True),
-        Text(str(p.count), style=dim),
-    )
-    since = p.since.timestamp() if p.since else 0.0
-    hay = f"{p.kind} {p.cluster_name} {p.service_name or ''} {p.what} {p.why}".lower()
-    # Active problems first (newest first), the resolved below them: a problem that cleared a
-    # second ago must not push one that is still broken down the list.
-    return Row(p.key, cells, hay, (resolved, -since))
-
-
-def detail_text(p: Problem | None, resolved: Resolved | None = None) -> Text:
-    """The highlighted problem in full: WHY is cut in the table, and where Enter goes."""
-    t = Text()
-    if p is None:
-        t.append("No problem selected.", style="dim")
-        return t
-    if resolved is not None:
-        t.append(f"✓ resolved {int(time.monotonic() - resolved.at)}s ago · ", style="green")
-    t.append(f"{clean(p.what, 120)}", style="bold")
-    t.append(f"  in {clean(p.cluster_name, 60)}")
-    if p.service_name:
-        t.append(f" › {clean(p.service_name, 80)}")
-    if p.since and p.since_known:
-        t.append(f"  since {utc_stamp(p.since)} ({ONSETS.get(p.onset, p.onset)})", style="dim")
-    elif p.since:
-        t.append(f"  first seen by ecsdeck {utc_stamp(p.since)}; AWS gives no start", style="dim")
-    style = "red" if p.severity == "error" else "yellow"
-    first, *links = p.why.split(CHAIN)  # a cause chain: each further link on its own line
-    t.append(f"\n{clean(first, 600)}", style=style)
-    for link in links:
-        t.append(f"\n  → {clean(link, 600)}", style=style)
-    culprit = []
-    if p.task_arn:
-        culprit.append(f"task {arn_tail(p.task_arn)}")
-    if p.target_id:
-        culprit.append(f"target {p.target_id}")
-    if p.container_instance_arn:
-        ec2 = f" (EC2 {p.ec2_instance_id})" if p.ec2_instance_id else ""
-        culprit.append(f"container instance {arn_tail(p.container_instance_arn)}{ec2}")
-    if culprit:
-        t.append(f"\nEnter opens {clean(', '.join(culprit), 200)}", style="dim")
-    return t
+if TYPE_CHECKING:
+    from aws.contexts import Context
 
 
 class ProblemsScreen(PollingScreen):
@@ -164,8 +62,15 @@ class ProblemsScreen(PollingScreen):
         #: Every row on the table by key: the report's problems plus the recently resolved.
         self.shown: dict[str, Problem] = {}
 
+    @property
+    def several(self) -> bool:
+        """The app reads more than one context: rows say their account and region."""
+        contexts = self.deck.contexts
+        return contexts is not None and len(contexts.states) > 1
+
     def compose_body(self) -> ComposeResult:
-        yield LiveTable(COLUMNS, id="problems")
+        columns = [*COLUMNS[:1], *WHERE_COLUMNS, *COLUMNS[1:]] if self.several else COLUMNS
+        yield LiveTable(columns, id="problems")
         yield QuietStatic("", id="detail")
 
     @property
@@ -205,9 +110,14 @@ class ProblemsScreen(PollingScreen):
     def _show(self) -> None:
         feed = self.deck.problems
         resolved = feed.recently_resolved()
-        why = why_width([*feed.problems, *(r.problem for r in resolved)], self.app.size.width)
-        rows = [problem_row(p, why=why) for p in feed.problems]
-        rows += [problem_row(r.problem, resolved=True, why=why) for r in resolved]
+        everything = [*feed.problems, *(r.problem for r in resolved)]
+        wheres = {p.key: self._where(p) for p in everything} if self.several else {}
+        why = why_width(everything, self.app.size.width, [w for w in wheres.values() if w])
+        rows = [problem_row(p, why=why, where=wheres.get(p.key)) for p in feed.problems]
+        rows += [
+            problem_row(r.problem, resolved=True, why=why, where=wheres.get(r.problem.key))
+            for r in resolved
+        ]
         self.shown = {p.key: p for p in feed.problems} | {
             r.problem.key: r.problem for r in resolved
         }
@@ -236,7 +146,16 @@ class ProblemsScreen(PollingScreen):
         key = self.problems_table.selected_key
         problem = self.shown.get(key) if key else None
         resolved = self.deck.problems.resolved.get(key) if key else None
-        self.query_one("#detail", QuietStatic).update(detail_text(problem, resolved))
+        where = self._where(problem) if problem is not None and self.several else None
+        self.query_one("#detail", QuietStatic).update(detail_text(problem, resolved, where))
+
+    def _where(self, p: Problem) -> Where:
+        return where_cells(self.deck.problems.context_of(p))
+
+    def _aws_of(self, p: Problem) -> Context | None:
+        """The context the culprit's pane opens in (None: the app's own)."""
+        state = self.deck.problems.context_of(p)
+        return state.context if state is not None else self.aws_context
 
     @on(DataTable.RowHighlighted, "#problems")
     def _highlighted(self) -> None:
@@ -288,7 +207,13 @@ class ProblemsScreen(PollingScreen):
                 {"serviceArn": ref, "serviceName": p.service_name, "clusterArn": p.cluster_arn}
             )
         since = before_onset(p.since)
-        self.deck.open("changes", cluster=self._cluster(p), service=service, since=since)
+        self.deck.open(
+            "changes",
+            cluster=self._cluster(p),
+            service=service,
+            since=since,
+            aws=self._aws_of(p),
+        )
 
     def action_open(self) -> None:
         key = self.problems_table.selected_key
@@ -298,17 +223,21 @@ class ProblemsScreen(PollingScreen):
 
     @work(exclusive=True, group="open", exit_on_error=False)
     async def _open(self, p: Problem) -> None:
-        """Read what the culprit's pane needs (one or two requests), then open it."""
-        clients = self.deck.clients
+        """Read what the culprit's pane needs (one or two requests), then open it, in the
+        problem's context (its account-region's clients; the pane reads and acts there)."""
+        aws = self._aws_of(p)
+        clients = self.deck.clients_for(aws)
         cluster = self._cluster(p)
         if p.kind == "instance" and p.container_instance_arn:
-            self.deck.open("instances", cluster=cluster, focus_instance=p.container_instance_arn)
+            self.deck.open(
+                "instances", cluster=cluster, focus_instance=p.container_instance_arn, aws=aws
+            )
             return
         try:
             if p.kind == "stopped" and p.task_arn:
                 tasks = await ecs.describe_tasks(clients, p.cluster_arn, [p.task_arn])
                 if tasks:
-                    self.deck.open("task", task=tasks[0])
+                    self.deck.open("task", task=tasks[0], aws=aws)
                     return
             if p.service_arn or p.service_name:
                 ref = p.service_arn or p.service_name or ""
@@ -320,12 +249,13 @@ class ProblemsScreen(PollingScreen):
                         service=found[0],
                         focus_task=p.task_arn,
                         focus_target=p.target_id,
+                        aws=aws,
                     )
                     return
         except Exception as exc:
             self.notify(clean(explain(exc), 300), severity="error", markup=False)
             return
-        self.deck.open("services", cluster=cluster)
+        self.deck.open("services", cluster=cluster, aws=aws)
 
     def _cluster(self, p: Problem) -> Cluster:
         report = self.deck.problems.report

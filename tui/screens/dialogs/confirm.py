@@ -23,6 +23,7 @@ from aws.secrets import REDACTED, mask
 from tui.json_text import readable_json
 from tui.screens.dialogs.frame import Dialog
 from tui.text import clean, diff_text
+from tui.where import Where, where_of_app
 
 #: The frame of every dialog: the title docked on top, the buttons and the hint docked at the
 #: bottom, and the frame itself scrolls what lies between, so the buttons stay on screen at any
@@ -55,29 +56,29 @@ def lines(text: str, style: str = "", limit: int = 400) -> Text:
 CliTarget = dict[str, str | None]
 
 
-def cli_target(app: Any) -> CliTarget:
-    """Where the app sends its calls, as ``Plan.cli`` keywords (so a pasted line does the same)."""
-    settings = getattr(app, "settings", None)
-    clients = getattr(app, "clients", None)
-    identity = getattr(app, "identity", None)
-    region = getattr(clients, "region", None) or getattr(identity, "region", None)
-    return {
-        "region": region or getattr(settings, "region", None),
-        "profile": getattr(settings, "profile", None),
-        "endpoint_url": getattr(settings, "endpoint_url", None),
-    }
+def cli_target(source: Any) -> CliTarget:
+    """Where the calls go, as ``Plan.cli`` keywords (so a pasted line does the same):
+    ``source`` is a ``Where`` (the pane's account-region) or the app (its own)."""
+    return _where(source).cli()
 
 
-def where_text(app: Any) -> Text:
-    """``account 123456789012 · us-east-1`` (``…`` while STS has not answered)."""
-    identity = getattr(app, "identity", None)
-    account = getattr(identity, "account", None)
-    region = cli_target(app)["region"]
+def _where(source: Any) -> Where:
+    return source if isinstance(source, Where) else where_of_app(source)
+
+
+def where_text(source: Any) -> Text:
+    """``account 123456789012 · us-east-1`` (``…`` while STS has not answered); with the
+    profile when it is not the default chain (another account's context says whose keys)."""
+    where = _where(source)
+    region = cli_target(source)["region"]
     out = Text("account ", style="dim")
-    out.append(clean(account, 40) if account else "…", style="bold")
+    out.append(clean(where.account, 40) if where.account else "…", style="bold")
     out.append(" · ", style="dim")
     out.append(clean(region, 40) if region else "region ?", style="bold")
-    endpoint = cli_target(app)["endpoint_url"]
+    if where.profile:
+        out.append(" · profile ", style="dim")
+        out.append(clean(where.profile, 60), style="bold")
+    endpoint = cli_target(source)["endpoint_url"]
     if endpoint:
         out.append(" · endpoint ", style="dim")
         out.append(clean(endpoint, 100))
@@ -181,7 +182,8 @@ def unchanged_renderable(plan: Plan, unchanged: str) -> Group:
 class ConfirmScreen(Dialog[bool]):
     """Show a plan; dismiss True on Confirm, False on Cancel/Escape.
 
-    With ``unchanged`` (why the plan would change nothing) it says so and offers only Close."""
+    With ``unchanged`` (why the plan would change nothing) it says so and offers only Close.
+    ``where`` is the account-region the plan is sent to (None: the app's own)."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel"),
@@ -197,9 +199,11 @@ class ConfirmScreen(Dialog[bool]):
         *,
         subject: str | None = None,
         unchanged: str | None = None,
+        where: Where | None = None,
     ) -> None:
         super().__init__()
         self.plan = plan
+        self.where = where
         self.confirm_label = confirm_label
         self.subject = subject
         self.unchanged = unchanged
@@ -207,17 +211,22 @@ class ConfirmScreen(Dialog[bool]):
         #: True while Ctrl+R shows the real secret values (then `c` copies them too).
         self.revealed = False
 
+    @property
+    def target(self) -> Any:
+        """What ``cli_target``/``where_text`` read: the plan's account-region, else the app."""
+        return self.where or self.app
+
     def compose(self) -> ComposeResult:
         with Vertical():
             title = title_text(self.plan, self.subject)
             title.append("   ")
-            title.append_text(where_text(self.app))
+            title.append_text(where_text(self.target))
             yield Static(title, classes="title", id="title")
             with VerticalScroll():
                 if self.unchanged:
                     body = unchanged_renderable(self.plan, self.unchanged)
                 else:
-                    body = plan_renderable(self.plan, cli_target(self.app))
+                    body = plan_renderable(self.plan, cli_target(self.target))
                 yield Static(body, id="plan")
             with Horizontal(classes="buttons"):
                 yield Static(id="focus-hint", classes="focus-hint")
@@ -247,7 +256,7 @@ class ConfirmScreen(Dialog[bool]):
             return
         self.revealed = not self.revealed
         self.query_one("#plan", Static).update(
-            plan_renderable(self.plan, cli_target(self.app), reveal=self.revealed)
+            plan_renderable(self.plan, cli_target(self.target), reveal=self.revealed)
         )
 
     def action_copy_cli(self) -> None:
@@ -256,7 +265,7 @@ class ConfirmScreen(Dialog[bool]):
         if self.unchanged:
             return  # nothing would be sent: there is nothing to copy
         plan = self.plan if self.revealed else masked_plan(self.plan)
-        self.app.copy_to_clipboard(plan.cli(**cli_target(self.app)))
+        self.app.copy_to_clipboard(plan.cli(**cli_target(self.target)))
         count = len(self.plan.calls)
         said = f"Copied {count} aws CLI line{'s' if count != 1 else ''}"
         if plan != self.plan:

@@ -8,6 +8,7 @@ change); a bare revision number does not say which build it runs.
 from __future__ import annotations
 
 import asyncio
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
@@ -22,6 +23,9 @@ from aws import taskdef_history
 from aws.models import Service, TaskDefinition
 from tui.screens.dialogs.confirm import DIALOG_CSS
 from tui.text import age, clean, short_arn
+
+if TYPE_CHECKING:
+    from aws.session import Clients
 
 #: Revisions (newest first) described for their image tags and age; older ones show the number.
 DETAILED = 10
@@ -53,10 +57,14 @@ class DeployScreen(ModalScreen[str | None]):
     """
     )
 
-    def __init__(self, service: Service, revisions: list[str]) -> None:
+    def __init__(
+        self, service: Service, revisions: list[str], clients: Clients | None = None
+    ) -> None:
         super().__init__()
         self.service = service
         self.revisions = revisions
+        #: The service's account-region, where its revisions are read (None: no details).
+        self.clients = clients
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -83,7 +91,7 @@ class DeployScreen(ModalScreen[str | None]):
         """Fill in image tags and ages; a revision that cannot be read keeps its bare number."""
         from aws import ecs
 
-        clients = getattr(self.app, "clients", None)
+        clients = self.clients
         if clients is None:
             return
         newest = self.revisions[:DETAILED]

@@ -23,6 +23,7 @@ from tui.screens.dialogs.confirm import (
 )
 from tui.screens.dialogs.frame import Dialog
 from tui.text import clean, diff_text
+from tui.where import Where
 from tui.widgets.ticks import TickList
 
 #: (subnets, security groups) chosen by the user
@@ -69,10 +70,12 @@ class SwitchScreen(Dialog[Choice | None]):
     """
     )
 
-    def __init__(self, sp: SwitchPlan, to_ec2: bool) -> None:
+    def __init__(self, sp: SwitchPlan, to_ec2: bool, where: Where | None = None) -> None:
         super().__init__()
         self.sp = sp
         self.to_ec2 = to_ec2
+        #: The account-region the plan goes to (None: the app's own), for its CLI lines.
+        self.where = where
 
     def compose(self) -> ComposeResult:
         sp = self.sp
@@ -134,7 +137,7 @@ class SwitchScreen(Dialog[Choice | None]):
         """The calls in order, the plan's notes and the task-definition diff it registers."""
         plan = self.sp.plan
         yield Static("The plan, in order (nothing sent yet)", classes="label")
-        yield Static(calls_text(plan, cli_target(self.app)), id="calls")
+        yield Static(calls_text(plan, cli_target(self.where or self.app)), id="calls")
         for note in plan.notes:
             yield Static(Text("• " + clean(note, 400), style="yellow"))
         if plan.diff:

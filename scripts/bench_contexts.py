@@ -1,0 +1,141 @@
+"""Many contexts against one: 12 account-regions read at once, side by side with one alone.
+
+    python -m scripts.bench_contexts [--accounts 3] [--regions r1,r2,r3,r4] [--clusters 60]
+                                     [--services 200] [--url URL]            (also: make bench)
+
+The sandbox serves ``--accounts`` x ``--regions`` contexts (40 ms a request, AWS's token buckets
+per account and Region), each with a couple of hundred services; the profiles ``--demo`` writes
+reach them (the root's keys, assume-role profiles for the others). Measured, in this process,
+with the app's own code: the full clusters list (``ecs.read_clusters`` in every context, as the
+clusters pane reads) and the first complete problems answer (``tui.problem_contexts``: one
+``ProblemWatch`` per context, at most ``IN_FLIGHT`` contexts at once), for one context and then
+for all of them. Targets: all contexts within 1.5x the one-context time, RSS within 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aws import ecs
+from aws.contexts import Contexts, ContextState, plan
+from aws.session import SessionSettings
+from scripts.bench_common import PY, rss_kib, start_sandbox
+from tui.problem_contexts import ContextReads
+
+REGIONS = ["us-east-1", "eu-west-1", "eu-central-1", "ap-southeast-2"]
+RATIO_TARGET = 1.5
+RSS_TARGET_MB = 300
+#: Seconds between the runs: the buckets the first run drained refill (ECS: 20 a second).
+REFILL_WAIT = 10.0
+
+
+async def timed(
+    states: list[ContextState], work: Callable[[ContextState], Awaitable[int]]
+) -> tuple[float, int]:
+    """Seconds until ``work`` is done in every context, and what it found in all."""
+    began = time.perf_counter()
+    found = await asyncio.gather(*(work(s) for s in states))
+    return time.perf_counter() - began, sum(found)
+
+
+async def clusters_in(state: ContextState) -> int:
+    assert state.clients is not None
+    return len(await ecs.read_clusters(state.clients))
+
+
+async def problems_in(states: list[ContextState]) -> tuple[float, int, int]:
+    """Seconds to the first complete problems answer of ``states``, its problems, its calls."""
+    reads = ContextReads()
+    began = time.perf_counter()
+    _, calls = await reads.read(states, lambda: None)
+    report = reads.merged()
+    if reads.errors:
+        print(f"  errors: {list(reads.errors.values())[:3]}")
+    return time.perf_counter() - began, len(report.problems) if report else 0, calls
+
+
+async def measure(profiles: list[str], regions: list[str], url: str) -> list[tuple[str, float]]:
+    base = SessionSettings(endpoint_url=url, read_only=True)
+    contexts, failed = await plan(profiles, regions, base)
+    assert not failed, [s.error for s in failed]
+    rows: list[tuple[str, float]] = []
+    async with Contexts(contexts, base) as opened:
+        assert not opened.failed, [s.error for s in opened.failed]
+        # One alone: a context like the others (the default one is the showcase account).
+        every = opened.ready
+        one = [s for s in every if s.context.region != regions[0]][:1] or every[:1]
+        for what, states in (("1 context", one), (f"{len(every)} contexts", every)):
+            await asyncio.sleep(REFILL_WAIT)
+            seconds, clusters = await timed(states, clusters_in)
+            where = f" ({one[0].context.name})" if len(states) == 1 else ""
+            print(f"  {what:12} clusters list{where}: {seconds:6.2f} s ({clusters} clusters)")
+            rows.append((f"clusters {what}", seconds))
+            seconds, problems, calls = await problems_in(states)
+            print(
+                f"  {what:12} first problems answer: {seconds:6.2f} s "
+                f"({problems} problems, {calls} calls)"
+            )
+            rows.append((f"problems {what}", seconds))
+    return rows
+
+
+def report(rows: list[tuple[str, float]], rss_mb: float) -> None:
+    got = dict(rows)
+    for kind in ("clusters", "problems"):
+        single, many = (v for k, v in got.items() if k.startswith(kind))
+        ratio = many / single if single else float("inf")
+        ok = "ok" if ratio <= RATIO_TARGET else "OVER"
+        print(f"  {kind}: {ratio:.2f}x the one-context time (target <= {RATIO_TARGET}x) {ok}")
+    ok = "ok" if rss_mb <= RSS_TARGET_MB else "OVER"
+    print(f"  RSS of this process: {rss_mb:.0f} MB (target <= {RSS_TARGET_MB} MB) {ok}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m scripts.bench_contexts", description=__doc__)
+    parser.add_argument("--accounts", type=int, default=3)
+    parser.add_argument("--regions", default=",".join(REGIONS))
+    parser.add_argument("--clusters", type=int, default=60, help="small clusters per context")
+    parser.add_argument("--services", type=int, default=200, help="the default context's bench")
+    parser.add_argument("--url", help="a running multi-account sandbox")
+    args = parser.parse_args(argv)
+    regions = [r for r in args.regions.split(",") if r]
+    from aws.sandbox import accounts
+    from aws.sandbox.profiles import write_profiles
+
+    sandbox = None
+    url = args.url
+    if url is None:
+        argv_ = [
+            PY, "-m", "aws.sandbox", "--seed", "7", "--no-simulate",
+            "--accounts", str(args.accounts), "--regions", ",".join(regions),
+            "--context-clusters", str(args.clusters), "--services", str(args.services),
+            "--latency-ms", "40", "--throttle",
+        ]  # fmt: skip
+        sandbox = start_sandbox(argv_)
+        url = sandbox.url
+        print(f"== sandbox: {sandbox.note} ({sandbox.seconds:.0f} s to start)")
+    try:
+        with tempfile.TemporaryDirectory(prefix="ecsdeck-bench-") as tmp:
+            written = write_profiles(url, args.accounts, regions[0], Path(tmp))
+            os.environ["AWS_CONFIG_FILE"] = str(written.config_file)
+            os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(written.credentials_file)
+            for name in ("AWS_PROFILE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+                os.environ.pop(name, None)
+            names = [accounts.label(i) for i in range(args.accounts)]
+            print(f"== {len(names)} accounts x {len(regions)} regions, 40 ms, throttled")
+            rows = asyncio.run(measure(names, regions, url))
+        report(rows, (rss_kib() or 0) * 1024 / 1e6)
+    finally:
+        if sandbox is not None:
+            sandbox.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
