@@ -164,6 +164,7 @@ def service_from_dict(d: Doc) -> Service:
         placement_constraints=_placement(d, "placementConstraints", "expression"),
         placement_strategy=_placement(d, "placementStrategy", "field"),
         health_check_grace_period=cv.i(d, "healthCheckGracePeriodSeconds"),
+        platform_version=cv.s(primary_raw or {}, "platformVersion") or cv.s(d, "platformVersion"),
     )
 
 

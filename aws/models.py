@@ -141,6 +141,8 @@ class Service:
     #: healthCheckGracePeriodSeconds: how long ECS ignores failing load balancer health checks
     #: of a new task (None when the service has no load balancer or never set it).
     health_check_grace_period: int | None = None
+    #: Fargate's platform version (``LATEST``, ``1.4.0``); None on EC2 or when not set.
+    platform_version: str | None = None
 
     @property
     def primary(self) -> Deployment | None:

@@ -32,7 +32,9 @@ if TYPE_CHECKING:
     from types_aiobotocore_ecr import ECRClient
     from types_aiobotocore_ecs import ECSClient
     from types_aiobotocore_elbv2 import ElasticLoadBalancingv2Client
+    from types_aiobotocore_events import EventBridgeClient
     from types_aiobotocore_logs import CloudWatchLogsClient
+    from types_aiobotocore_scheduler import EventBridgeSchedulerClient
     from types_aiobotocore_sts import STSClient
 
 SERVICES = (
@@ -45,6 +47,8 @@ SERVICES = (
     "cloudwatch",
     "application-autoscaling",
     "cloudtrail",
+    "scheduler",
+    "events",
 )
 #: Attribute of :class:`Clients` for a botocore service name that is not a Python identifier.
 ATTRIBUTES = {"application-autoscaling": "autoscaling"}
@@ -208,6 +212,9 @@ class Clients:
     autoscaling: ApplicationAutoScalingClient
     #: CloudTrail (LookupEvents: who made a change), read through aws.cloudtrail's pacer.
     cloudtrail: CloudTrailClient
+    #: EventBridge Scheduler and EventBridge rules: the schedules that run ECS tasks.
+    scheduler: EventBridgeSchedulerClient
+    events: EventBridgeClient
 
     def __init__(self, settings: SessionSettings, session: AioSession) -> None:
         self.settings = settings

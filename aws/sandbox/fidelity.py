@@ -38,7 +38,8 @@ What moto does, and what AWS does instead:
   searched). CloudWatch Logs searches only the streams with that prefix, and refuses the prefix
   together with ``logStreamNames`` (``LogsResponse.filter_log_events``).
 
-CloudWatch metrics and Application Auto Scaling are fixed in :mod:`.fidelity_metrics`.
+CloudWatch metrics and Application Auto Scaling are fixed in :mod:`.fidelity_metrics`, RunTask's
+refusals and failures in :mod:`.fidelity_runs`.
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from aws.sandbox import fidelity_metrics
+from aws.sandbox import fidelity_metrics, fidelity_runs
 from aws.sandbox.clock import now
 from aws.sandbox.patching import Installed, install, require, uninstall
 
@@ -112,6 +113,7 @@ def apply() -> None:
         install(_installed, owner, name, wrapper, orig)
     _transform_update_attributes(EC2ContainerServiceResponse)
     fidelity_metrics.apply()
+    fidelity_runs.apply()
 
 
 #: Where moto's attribute transform goes for DescribeContainerInstances, and where it is missing.
@@ -134,6 +136,7 @@ def _transform_update_attributes(response: Any) -> None:
 def unapply() -> None:
     """Put moto back as it was (tests that patch in-process share moto's classes)."""
     fidelity_metrics.unapply()
+    fidelity_runs.unapply()
     uninstall(_installed)
 
 

@@ -20,7 +20,7 @@ import threading
 import time
 from collections.abc import Sequence
 
-from aws.sandbox import contexts, exec_agent, fidelity, fleet, metrics, moto_patches, planted
+from aws.sandbox import contexts, exec_agent, fidelity, fleet, metrics, moto_patches, planted, runs
 from aws.sandbox.aws_like import AwsLike, Server
 from aws.sandbox.control import Control
 from aws.sandbox.seed import seed_account
@@ -97,6 +97,7 @@ class Sandbox:
         moto_patches.apply()
         fidelity.apply()
         exec_agent.apply()
+        runs.apply()
         moto_patches.set_manual_task_transitions()
         moto_patches.seed_ids(self.seed)
         began = time.perf_counter()
