@@ -19,6 +19,8 @@ from tui.openers import (
     open_clusters,
     open_ecr,
     open_instances,
+    open_run,
+    open_schedules,
     open_services,
     open_taskdefs,
     open_tasks,
@@ -142,6 +144,19 @@ RESOURCES: tuple[Resource, ...] = (
         arg="CLUSTER",
         open=open_ecr,
         completes="clusters",
+    ),
+    Resource(
+        "schedules",
+        ("sch", "schedule"),
+        "EventBridge schedules and rules that run ECS tasks: next run, last run, run now",
+        open=open_schedules,
+    ),
+    Resource(
+        "run",
+        (),
+        "Run a one-off task of FAMILY[:REV] (alone: like the service on screen), then follow it",
+        arg="FAMILY",
+        open=open_run,
     ),
     Resource(
         "reload",

@@ -20,7 +20,17 @@ import threading
 import time
 from collections.abc import Sequence
 
-from aws.sandbox import contexts, exec_agent, fidelity, fleet, metrics, moto_patches, planted, runs
+from aws.sandbox import (
+    contexts,
+    exec_agent,
+    fidelity,
+    fleet,
+    metrics,
+    moto_patches,
+    planted,
+    runs,
+    scheduled,
+)
 from aws.sandbox.aws_like import AwsLike, Server
 from aws.sandbox.control import Control
 from aws.sandbox.seed import seed_account
@@ -123,6 +133,7 @@ class Sandbox:
             simulator.seed_history(
                 [(s.cluster, s.name) for s in SERVICES if s.name in HISTORY_SERVICES]
             )
+            scheduled.seed_scheduled(url)
         metrics.seed_autoscaling(url)
         simulator.backfill_metrics()
         self.simulator = simulator

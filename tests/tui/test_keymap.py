@@ -20,6 +20,7 @@ from tui import (
     flows_exec,
     flows_instances,
     flows_register,
+    flows_run,
     flows_service,
     flows_taskdefs,
     keymap,
@@ -40,6 +41,7 @@ from tui.screens.instances import InstancesScreen
 from tui.screens.json_view import JsonScreen
 from tui.screens.logs import LogsScreen
 from tui.screens.problems import ProblemsScreen
+from tui.screens.schedules import SchedulesScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
 from tui.screens.task_detail import TaskDetail
@@ -68,6 +70,7 @@ BINDER: dict[str, type] = {
     "problems": ProblemsScreen,
     "deployments": DeploymentsScreen,
     "changes": ChangesScreen,
+    "schedules": SchedulesScreen,
     "logs": LogsScreen,
     "task_detail": TaskDetail,
     "events": EventsScreen,
@@ -83,6 +86,7 @@ FLOW_MODULES = (
     flows_exec,
     flows_instances,
     flows_register,
+    flows_run,
     flows_service,
     flows_taskdefs,
 )

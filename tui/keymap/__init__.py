@@ -33,6 +33,7 @@ LIVE_PANES = (
     "problems",
     "deployments",
     "changes",
+    "schedules",
 )
 #: Every pane, in the order docs/keys.md lists them. ``app``: keys of every screen (the App's);
 #: ``polling``: keys of every live pane; ``table``: keys of every table.

@@ -199,6 +199,17 @@ PANE_KEYS: tuple[Key, ...] = (
     ),
     Key(
         ("service",),
+        "R",
+        "run_task",
+        "Run",
+        tooltip="Run a one-off task like this service (a migration, a backfill), then follow it",
+        id="run_task",
+        show=False,
+        mutating=True,
+        palette=True,
+    ),
+    Key(
+        ("service",),
         "L",
         "task_logs",
         "Logs",
@@ -317,6 +328,25 @@ PANE_KEYS: tuple[Key, ...] = (
         "Revision",
         tooltip="New revision of a service with this image (then offers to deploy it)",
         id="image_to_service",
+        mutating=True,
+    ),
+    # -- schedules -----------------------------------------------------------------------------
+    Key(
+        ("schedules",),
+        "R",
+        "run_now",
+        "Run now",
+        tooltip="Run the schedule's task now, with its target's parameters",
+        id="run_now",
+        mutating=True,
+    ),
+    Key(
+        ("schedules",),
+        "T",
+        "toggle_schedule",
+        "Enable/Disable",
+        tooltip="Enable or disable the schedule (a rule: every target of it)",
+        id="toggle_schedule",
         mutating=True,
     ),
     # -- problems ------------------------------------------------------------------------------
