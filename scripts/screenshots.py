@@ -289,6 +289,37 @@ async def shoot_changes(url: str) -> None:
         save(app, "changes")
 
 
+async def shoot_run(url: str) -> None:
+    """A one-off task like reporting-batch, followed to its exit; then the schedules pane."""
+    from tui.app import EcsDeckApp
+    from tui.config import Settings
+
+    app = EcsDeckApp(Settings(endpoint_url=url, region="us-east-1", refresh=1.0))
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.screen.query(LiveTable).first().row_count >= 3)
+        await _open_service(app, pilot, "shared-mixed", "reporting-batch")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ServiceScreen")
+        await pilot.press("R")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "RunTaskScreen")
+        for ch in "python report.py --day yesterday":
+            await pilot.press(ch if ch != " " else "space")
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: type(app.screen).__name__ == "ConfirmScreen")
+        await pilot.press("tab", "enter")
+        await wait_for(pilot, lambda: app.screen.query("#run-status"))
+        status = app.screen.query_one("#run-status")
+        await wait_for(pilot, lambda: status.finished, timeout=40)
+        await wait_for(pilot, lambda: len(app.screen.lines) >= 6)
+        await pilot.pause(0.5)
+        save(app, "run-task")
+        await pilot.press("escape")
+        await _command(app, pilot, "sch", "SchedulesScreen")
+        await wait_for(pilot, lambda: app.screen.query_one(LiveTable).row_count >= 4)
+        await pilot.pause(0.5)
+        save(app, "schedules")
+
+
 def rollout_why(app: Any, key: str) -> str:
     """The problem's cause as the view shows it: a chain once the reader followed it."""
     problem = next((p for p in app.problems.problems if p.key == key), None)
@@ -296,7 +327,8 @@ def rollout_why(app: Any, key: str) -> str:
 
 
 def main() -> None:
-    """``--only changes``: just the timeline and the chained cause (problems-chain)."""
+    """``--only changes``: just the timeline and the chained cause (problems-chain); ``--only
+    run``: just run-task and schedules."""
     import sys
 
     from aws.sandbox.server import spawn_sandbox
@@ -309,9 +341,12 @@ def main() -> None:
         (["--seed", "7", "--no-simulate"], lambda url: shoot(url, extra=ACTION_SHOTS)),
         (planted, shoot_triage),
         (planted, shoot_changes),
+        (["--seed", "7", "--no-simulate"], shoot_run),
     ]
     if sys.argv[1:3] == ["--only", "changes"]:
-        runs = runs[2:]
+        runs = runs[2:3]
+    if sys.argv[1:3] == ["--only", "run"]:
+        runs = runs[3:]
     for args, run in runs:
         proc, url = spawn_sandbox(args)
         try:

@@ -76,7 +76,7 @@ async def test_run_now_follows_the_task_to_its_exit_then_disable(
             return str(table.get_row_at(0)[column])
 
         await wait_for(pilot, lambda: table.row_count == 1)
-        assert cell(0) == "nightly-migrate" and "Z (in " in cell(4) and cell(5) == "ENABLED"
+        assert cell(0) == "nightly-migrate" and " +" in cell(4) and cell(5) == "ENABLED"
         # The rule's last run, followed to its exit by the pane's own refresh.
         await wait_for(pilot, lambda: "exit 3" in cell(8))
 

@@ -29,7 +29,7 @@ COLUMNS = [
     ("kind", "KIND"),
     ("expression", "EXPRESSION"),
     ("tz", "TZ"),
-    ("next", "NEXT RUN"),
+    ("next", "NEXT RUN (UTC)"),
     ("state", "STATE"),
     ("cluster", "CLUSTER"),
     ("taskdef", "TASK DEF"),
@@ -51,7 +51,7 @@ def next_cell(s: ScheduledTask, now: datetime) -> Text:
     if when is None:
         return Text("-", style="dim")
     seconds = int((when - now).total_seconds())
-    return Text(f"{when:%m-%d %H:%M}Z (in {duration(seconds)})")
+    return Text(f"{when:%m-%d %H:%M} +{duration(seconds)}")  # UTC, and how long from now
 
 
 def last_cell(task: Task | None, now: datetime) -> Text:
@@ -70,10 +70,10 @@ def last_cell(task: Task | None, now: datetime) -> Text:
 def schedule_row(s: ScheduledTask, last: Task | None, now: datetime) -> Row:
     state = s.state
     cells = (
-        safe(s.name, "bold", 28),
+        safe(s.name, "bold", 24),
         Text(s.kind),
-        safe(s.expression or "event pattern", limit=28),
-        safe(s.timezone or "UTC", limit=16),
+        safe(s.expression or "event pattern", limit=24),
+        safe(s.timezone or "UTC", limit=14),
         next_cell(s, now),
         Text(state, style="" if s.enabled else "yellow"),
         safe(s.cluster, limit=20),
