@@ -166,9 +166,10 @@ async def list_task_arns(
     service_name: str | None = None,
     desired_status: DesiredStatusType = "RUNNING",
     container_instance: str | None = None,
+    family: str | None = None,
 ) -> list[str]:
     """Task ARNs by desired status (sent every time, so a reader says which list it wants),
-    of one service or of one container instance when asked."""
+    of one service, one container instance or one task-definition family when asked."""
     kwargs: ListTasksRequestPaginateTypeDef = {
         "cluster": cluster,
         "desiredStatus": desired_status,
@@ -178,6 +179,8 @@ async def list_task_arns(
         kwargs["serviceName"] = service_name
     if container_instance:
         kwargs["containerInstance"] = container_instance
+    if family:
+        kwargs["family"] = family
     pager = c.ecs.get_paginator("list_tasks").paginate(**kwargs)
     return [a async for page in pages(c, pager) for a in page.get("taskArns", [])]
 

@@ -105,13 +105,15 @@ def deployment_config_from_dict(d: Doc) -> DeploymentConfig | None:
     )
 
 
+def _primary(d: Doc) -> Doc | None:
+    return next((x for x in cv.dicts(d, "deployments") if x.get("status") == "PRIMARY"), None)
+
+
 def service_from_dict(d: Doc) -> Service:
     """A Service; launch type / strategy from the PRIMARY deployment, else the top level."""
     arn = cv.s(d, "serviceArn") or ""
     deployments = tuple(deployment_from_dict(x) for x in cv.dicts(d, "deployments"))
-    primary_raw = next(
-        (x for x in cv.dicts(d, "deployments") if x.get("status") == "PRIMARY"), None
-    )
+    primary_raw = _primary(d)
     if primary_raw is not None and (
         primary_raw.get("launchType") or primary_raw.get("capacityProviderStrategy")
     ):
@@ -158,6 +160,7 @@ def service_from_dict(d: Doc) -> Service:
         health_check_grace_period=cv.i(d, "healthCheckGracePeriodSeconds"),
         propagate_tags=cv.s(d, "propagateTags"),
         az_rebalancing=cv.s(d, "availabilityZoneRebalancing"),
+        platform_version=cv.s(primary_raw or {}, "platformVersion") or cv.s(d, "platformVersion"),
     )
 
 

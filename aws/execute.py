@@ -47,6 +47,9 @@ class Outcome:
     registered_arn: str | None
     #: Problems that did not stop the plan (e.g. the audit log could not be written).
     warnings: tuple[str, ...] = ()
+    #: The response of ``failed`` when AWS answered 200 with a ``failures`` list: a RunTask may
+    #: have started some of its tasks all the same.
+    failed_response: dict[str, Any] | None = None
 
     @property
     def ok(self) -> bool:
@@ -137,6 +140,10 @@ def _summary(call: ApiCall, result: dict[str, Any]) -> dict[str, Any]:
     if "task" in result:
         task = result["task"] or {}
         return {k: task.get(k) for k in ("taskArn", "lastStatus", "desiredStatus")}
+    if "tasks" in result:  # RunTask: the tasks it started
+        return {
+            "taskArns": [t.get("taskArn") for t in result["tasks"] or [] if isinstance(t, dict)]
+        }
     if "containerInstances" in result:
         return {
             "containerInstances": [
@@ -296,7 +303,8 @@ async def _run(c: Clients, plan: Plan, audit: AuditLog | None) -> Outcome:
         refused = _failures(response)
         if refused:  # answered 200, but ECS did not apply it to some resource
             log(call, "error", refused, _summary(call, response), id=attempt)
-            return _outcome(plan, done, results, call, refused, i, registered, log)
+            out = _outcome(plan, done, results, call, refused, i, registered, log)
+            return replace(out, failed_response=response)
         if call.operation == "RegisterTaskDefinition":
             registered = (response.get("taskDefinition") or {}).get("taskDefinitionArn")
         done.append(call)

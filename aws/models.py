@@ -146,6 +146,8 @@ class Service:
     #: availabilityZoneRebalancing: ENABLED or DISABLED (None: never set, which ECS treats as
     #: DISABLED).
     az_rebalancing: str | None = None
+    #: Fargate's platform version (``LATEST``, ``1.4.0``); None on EC2 or when not set.
+    platform_version: str | None = None
 
     @property
     def primary(self) -> Deployment | None:

@@ -32,8 +32,10 @@ if TYPE_CHECKING:
     from types_aiobotocore_ecr import ECRClient
     from types_aiobotocore_ecs import ECSClient
     from types_aiobotocore_elbv2 import ElasticLoadBalancingv2Client
+    from types_aiobotocore_events import EventBridgeClient
     from types_aiobotocore_logs import CloudWatchLogsClient
     from types_aiobotocore_pricing import PricingClient
+    from types_aiobotocore_scheduler import EventBridgeSchedulerClient
     from types_aiobotocore_ssm import SSMClient
     from types_aiobotocore_sts import STSClient
 
@@ -48,6 +50,8 @@ SERVICES = (
     "application-autoscaling",
     "cloudtrail",
     "ssm",
+    "scheduler",
+    "events",
 )
 #: Attribute of :class:`Clients` for a botocore service name that is not a Python identifier.
 ATTRIBUTES = {"application-autoscaling": "autoscaling"}
@@ -215,6 +219,9 @@ class Clients:
     cloudtrail: CloudTrailClient
     #: Systems Manager: StartSession for port forwarding (aws.port_forward).
     ssm: SSMClient
+    #: EventBridge Scheduler and EventBridge rules: the schedules that run ECS tasks.
+    scheduler: EventBridgeSchedulerClient
+    events: EventBridgeClient
 
     def __init__(self, settings: SessionSettings, session: AioSession) -> None:
         self.settings = settings

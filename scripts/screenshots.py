@@ -319,52 +319,40 @@ async def shoot_changes(url: str) -> None:
         save(app, "changes")
 
 
-#: The sandbox of the contexts shot: two accounts in two regions.
-CONTEXTS = ["--seed", "7", "--no-simulate", "--accounts", "2", "--regions", "us-east-1,eu-west-1"]
-
-
-async def shoot_contexts(url: str) -> None:
-    """The clusters pane across 2 accounts x 2 regions (the profiles ``--demo --demo-accounts 2``
-    writes), plus a profile whose ``source_profile`` does not exist: its one line says the fix."""
-    import configparser
-    import tempfile
-
-    from aws.sandbox.profiles import write_profiles
-    from tui.app import EcsDeckApp
-    from tui.config import Settings
-
-    written = write_profiles(url, 2, "us-east-1", Path(tempfile.mkdtemp()))
-    config = configparser.ConfigParser()
-    config.read(written.config_file)
-    config["profile broken"] = dict(config["profile staging"]) | {"source_profile": "sso-admin"}
-    with written.config_file.open("w") as f:
-        config.write(f)
-    os.environ["AWS_CONFIG_FILE"] = str(written.config_file)
-    os.environ["AWS_SHARED_CREDENTIALS_FILE"] = str(written.credentials_file)
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_PROFILE"):
-        os.environ.pop(name, None)
-    regions = ["us-east-1", "eu-west-1"]
-    settings = Settings(profiles=["prod", "staging", "broken"], regions=regions, refresh=1.0)
-    app = EcsDeckApp(settings)
-    async with app.run_test(size=SIZE) as pilot:
-        screen = app.screen
-        await wait_for(pilot, lambda: len({s.context for s in screen.where.values()}) == 4, 60)
-        await wait_for(pilot, lambda: app.problems.reads >= 2, 60)
-        await pilot.pause(0.3)
-        save(app, "contexts")
-
-
 def rollout_why(app: Any, key: str) -> str:
     """The problem's cause as the view shows it: a chain once the reader followed it."""
     problem = next((p for p in app.problems.problems if p.key == key), None)
     return str(problem.why) if problem else ""
 
 
+Run = tuple[list[str], Callable[[str], Awaitable[None]]]
+
+
+def runs_for(only: str | None) -> list[Run]:
+    """Every shot, or those of one ``--only NAME``: changes (the timeline and the chained
+    cause), bulk, cost, contexts (clusters and problems across contexts), run (run-task and
+    schedules)."""
+    from scripts import screenshots_contexts as ctx
+    from scripts import screenshots_run
+
+    frozen = ["--seed", "7", "--no-simulate"]
+    planted = ["--seed", "7", "--clusters", "40", "--problems", "--no-simulate"]
+    groups: dict[str, list[Run]] = {
+        "panes": [(frozen, lambda url: shoot(url, extra=ACTION_SHOTS))],
+        "triage": [(planted, shoot_triage)],
+        "changes": [(planted, shoot_changes)],
+        "contexts": [(ctx.CLUSTERS_ARGS, ctx.shoot_clusters), (ctx.ARGS, ctx.shoot_contexts)],
+        "run": [(screenshots_run.ARGS, screenshots_run.shoot_run)],
+        "bulk": [(frozen, lambda url: shoot(url, extra=[("bulk", bulk_confirmation)]))],
+        "cost": [(frozen, lambda url: shoot(url, extra=[("scale-cost", scale_cost)]))],
+    }
+    if only is not None:
+        return groups[only]
+    return [run for name, runs in groups.items() if name not in ("bulk", "cost") for run in runs]
+
+
 def main() -> None:
-    """``--only changes``: just the timeline and the chained cause (problems-chain);
-    ``--only bulk``: the panes and the bulk confirmation; ``--only contexts``: just the
-    clusters pane and the problems view across contexts; ``--only cost``: just the scale
-    dialog with cost."""
+    """``python -m scripts.screenshots [--only NAME]`` (see :func:`runs_for`)."""
     import sys
     import tempfile
 
@@ -375,26 +363,8 @@ def main() -> None:
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "sandbox")
     # Prices from the sandbox's Price List API, not a cache left by an earlier run.
     os.environ["ECSDECK_CACHE_DIR"] = tempfile.mkdtemp(prefix="ecsdeck-shots-")
-    planted = ["--seed", "7", "--clusters", "40", "--problems", "--no-simulate"]
-    runs: list[tuple[list[str], Callable[[str], Awaitable[None]]]] = [
-        (["--seed", "7", "--no-simulate"], lambda url: shoot(url, extra=ACTION_SHOTS)),
-        (planted, shoot_triage),
-        (planted, shoot_changes),
-        (CONTEXTS, shoot_contexts),
-    ]
-    from scripts.screenshots_contexts import ARGS
-    from scripts.screenshots_contexts import shoot_contexts as shoot_problem_contexts
-
-    runs.append((ARGS, shoot_problem_contexts))
-    if sys.argv[1:3] == ["--only", "changes"]:
-        runs = runs[2:3]
-    if sys.argv[1:3] == ["--only", "bulk"]:
-        runs = [(runs[0][0], lambda url: shoot(url, extra=[("bulk", bulk_confirmation)]))]
-    if sys.argv[1:3] == ["--only", "contexts"]:
-        runs = runs[3:]
-    if sys.argv[1:3] == ["--only", "cost"]:
-        runs = [(runs[0][0], lambda url: shoot(url, extra=[("scale-cost", scale_cost)]))]
-    for args, run in runs:
+    only = sys.argv[2] if sys.argv[1:2] == ["--only"] else None
+    for args, run in runs_for(only):
         proc, url = spawn_sandbox(args)
         try:
             asyncio.run(run(url))

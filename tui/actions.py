@@ -82,6 +82,11 @@ class ServiceActions:
     def action_switch_launch_type(self) -> None:
         self._run(switch_launch_type)
 
+    def action_run_task(self) -> None:
+        from tui.flows_run import run_like_service
+
+        self._run(run_like_service)
+
 
 class TaskActions:
     """Mixin for a screen showing tasks: ``selected_task()`` says which one."""

@@ -7,7 +7,7 @@ hierarchy with a notice naming the closest one."""
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from aws import ecs
 from aws.errors import explain
@@ -135,6 +135,31 @@ async def open_taskdefs(app: DeckApp, family: str | None) -> None:
         await app.show("revisions", family=family)
     else:
         await app.show("families")
+
+
+async def open_schedules(app: DeckApp, _: str | None = None) -> None:
+    await app.show("schedules")
+
+
+async def open_run(app: DeckApp, family: str | None) -> None:
+    """`:run FAMILY[:REV]` in the cluster on screen (like its service when the pane shows one
+    of that family); `:run` alone on a service pane runs a task like that service."""
+    from tui.flows_run import run_like_service, run_revision
+
+    screen: Any = app.screen
+    service = getattr(screen, "service", None)
+    service = service if isinstance(service, Service) else None
+    if not family:
+        if service is None:
+            say(app, "Which task definition? Type :run FAMILY[:REV] (or R on a service pane).")
+        else:
+            run_like_service(screen, service)
+        return
+    cluster = current_cluster(app)
+    if cluster is None:
+        say(app, ":run runs in the cluster on screen: open a cluster first (:svc CLUSTER).")
+        return
+    run_revision(screen, family, cluster.name, service)
 
 
 async def open_service(app: DeckApp, cluster_name: str, service_name: str, how: str = "") -> None:

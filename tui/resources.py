@@ -20,6 +20,8 @@ from tui.openers import (
     open_contexts,
     open_ecr,
     open_instances,
+    open_run,
+    open_schedules,
     open_services,
     open_sessions,
     open_taskdefs,
@@ -156,6 +158,19 @@ RESOURCES: tuple[Resource, ...] = (
         ("pf", "forwards"),
         "Port forwards started here (F on a task): ports, age, state; x stops one",
         open=open_sessions,
+    ),
+    Resource(
+        "schedules",
+        ("sch", "schedule"),
+        "EventBridge schedules and rules that run ECS tasks: next run, last run, run now",
+        open=open_schedules,
+    ),
+    Resource(
+        "run",
+        (),
+        "Run a one-off task of FAMILY[:REV] (alone: like the service on screen), then follow it",
+        arg="FAMILY",
+        open=open_run,
     ),
     Resource(
         "reload",

@@ -31,8 +31,9 @@ from tui.screens.events import EventsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.instances import InstancesScreen
 from tui.screens.json_view import JsonScreen
-from tui.screens.logs import service_logs_screen, task_logs_screen
+from tui.screens.logs import run_follow_screen, service_logs_screen, task_logs_screen
 from tui.screens.problems import ProblemsScreen
+from tui.screens.schedules import SchedulesScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
 from tui.screens.sessions import SessionsScreen
@@ -100,7 +101,9 @@ PANES: tuple[Pane, ...] = (
         lambda c: ChangesScreen(c.get("cluster"), c.get("service"), since=c.get("since")),
     ),
     Pane("sessions", lambda c: SessionsScreen()),
+    Pane("schedules", lambda c: SchedulesScreen()),
     # Views over a pane: closed with Esc, back to the pane under them.
+    Pane("run_follow", lambda c: run_follow_screen(c["tasks"], c.get("failures"))),
     Pane("task", lambda c: TaskDetail(c["task"])),
     Pane("task_logs", lambda c: task_logs_screen(c["task"])),
     Pane("service_logs", lambda c: service_logs_screen(c["service"])),

@@ -51,6 +51,11 @@ def _put(task: Any, lines: list[tuple[datetime, str]]) -> None:
     )
 
 
+def put_lines(task: Any, lines: list[tuple[datetime, str]]) -> None:
+    """Write ``lines`` (time, text) to the task's stream (a one-off task's, :mod:`.runs`)."""
+    _put(task, lines)
+
+
 def start(task: Any) -> None:
     """The start-up lines, from ``startedAt`` on."""
     started: datetime = task.started_at

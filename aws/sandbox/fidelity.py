@@ -39,7 +39,8 @@ What moto does, and what AWS does instead:
   together with ``logStreamNames`` (``LogsResponse.filter_log_events``).
 
 CloudWatch metrics and Application Auto Scaling are fixed in :mod:`.fidelity_metrics`,
-UpdateService's refusals in :mod:`.fidelity_services`.
+UpdateService's refusals in :mod:`.fidelity_services`, RunTask's refusals and failures in
+:mod:`.fidelity_runs`.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ from collections import Counter
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from aws.sandbox import fidelity_metrics, fidelity_services
+from aws.sandbox import fidelity_metrics, fidelity_runs, fidelity_services
 from aws.sandbox.clock import now
 from aws.sandbox.patching import Installed, install, require, uninstall
 
@@ -114,6 +115,7 @@ def apply() -> None:
     _transform_update_attributes(EC2ContainerServiceResponse)
     fidelity_metrics.apply()
     fidelity_services.apply()
+    fidelity_runs.apply()
 
 
 #: Where moto's attribute transform goes for DescribeContainerInstances, and where it is missing.
@@ -137,6 +139,7 @@ def unapply() -> None:
     """Put moto back as it was (tests that patch in-process share moto's classes)."""
     fidelity_metrics.unapply()
     fidelity_services.unapply()
+    fidelity_runs.unapply()
     uninstall(_installed)
 
 

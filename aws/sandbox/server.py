@@ -28,6 +28,8 @@ from aws.sandbox import (
     metrics,
     moto_patches,
     planted,
+    runs,
+    scheduled,
     ssm_sessions,
 )
 from aws.sandbox.aws_like import AwsLike, Server
@@ -118,6 +120,7 @@ class Sandbox:
         fidelity.apply()
         exec_agent.apply()
         ssm_sessions.apply()
+        runs.apply()
         moto_patches.set_manual_task_transitions()
         moto_patches.seed_ids(self.seed)
         began = time.perf_counter()
@@ -143,6 +146,7 @@ class Sandbox:
             simulator.seed_history(
                 [(s.cluster, s.name) for s in SERVICES if s.name in HISTORY_SERVICES]
             )
+            scheduled.seed_scheduled(url)
         metrics.seed_autoscaling(url)
         simulator.backfill_metrics()
         self.simulator = simulator

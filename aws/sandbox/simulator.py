@@ -30,7 +30,7 @@ from collections import defaultdict
 from datetime import timedelta
 from typing import Any
 
-from aws.sandbox import faults, history, metrics, rollouts, targets, tasks
+from aws.sandbox import faults, history, metrics, rollouts, runs, targets, tasks
 from aws.sandbox.clock import now
 from aws.sandbox.state import DEFAULT_WHERE, LOCK, in_context
 from aws.sandbox.world import TargetKey, World
@@ -181,6 +181,8 @@ def _index() -> Index:
     stopped: list[Any] = []
     for cluster_name, cluster_tasks in World.ecs().tasks.items():
         for task in cluster_tasks.values():
+            if getattr(task, "ecsdeck_run", None) is not None:
+                runs.settle(task)  # a one-off task (RunTask) lives by the clock
             if task.last_status == "STOPPED":
                 stopped.append(task)
             elif task.desired_status == "STOPPED":

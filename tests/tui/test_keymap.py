@@ -22,6 +22,7 @@ from tui import (
     flows_forward,
     flows_instances,
     flows_register,
+    flows_run,
     flows_service,
     flows_settings,
     flows_taskdefs,
@@ -44,6 +45,7 @@ from tui.screens.instances import InstancesScreen
 from tui.screens.json_view import JsonScreen
 from tui.screens.logs import LogsScreen
 from tui.screens.problems import ProblemsScreen
+from tui.screens.schedules import SchedulesScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
 from tui.screens.sessions import SessionsScreen
@@ -75,6 +77,7 @@ BINDER: dict[str, type] = {
     "changes": ChangesScreen,
     "contexts": ContextsScreen,
     "sessions": SessionsScreen,
+    "schedules": SchedulesScreen,
     "logs": LogsScreen,
     "task_detail": TaskDetail,
     "events": EventsScreen,
@@ -92,6 +95,7 @@ FLOW_MODULES = (
     flows_forward,
     flows_instances,
     flows_register,
+    flows_run,
     flows_service,
     flows_settings,
     flows_taskdefs,

@@ -35,6 +35,7 @@ LIVE_PANES = (
     "changes",
     "contexts",
     "sessions",
+    "schedules",
 )
 #: Every pane, in the order docs/keys.md lists them. ``app``: keys of every screen (the App's);
 #: ``polling``: keys of every live pane; ``table``: keys of every table.

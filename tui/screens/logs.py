@@ -45,8 +45,10 @@ class LogsScreen(LogShowing, Screen[None]):
     LogsScreen Input { dock: bottom; display: none; height: 3; }
     """
 
-    def __init__(self, scope: Scope) -> None:
+    def __init__(self, scope: Scope, top: Static | None = None) -> None:
         super().__init__()
+        #: A widget shown above the lines (a one-off task's status: ``run_follow_screen``).
+        self.top = top
         self._init_reader(scope)
         self.header = StatusHeader(f"logs › {scope.title}")
         #: View state: following paused; long lines wrapped; timestamps shown.
@@ -69,6 +71,8 @@ class LogsScreen(LogShowing, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield self.header
+        if self.top is not None:
+            yield self.top
         yield Static("", id="elsewhere")
         yield RichLog(id="lines", max_lines=BUFFER, wrap=False, markup=False, highlight=False)
         yield InOrderInput(placeholder="filter shown lines (Enter keeps, Esc clears)", id="local")
@@ -247,3 +251,15 @@ def task_logs_screen(task: Task) -> LogsScreen:
 
 def service_logs_screen(service: Service) -> LogsScreen:
     return LogsScreen(Scope(service.cluster_arn, service.name))
+
+
+def run_follow_screen(tasks: list[Task], failures: list[str] | None = None) -> LogsScreen:
+    """The tasks a RunTask started, followed to their exit: their status above, the first
+    one's logs below (read once more when they have all stopped, for their last lines)."""
+    from tui.run_status import RunStatus
+
+    status = RunStatus(tasks, failures)
+    screen = LogsScreen(Scope(tasks[0].cluster_arn, None, tasks[0]), top=status)
+    screen.header.crumb = f"run › task {tasks[0].id[:12]} › logs"
+    status.on_finished = screen.follow
+    return screen
