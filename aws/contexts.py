@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from aws.context_errors import why_not
 from aws.identity import whoami
 from aws.models import Identity
-from aws.session import Clients, SessionSettings
+from aws.session import Clients, SessionSettings, new_session
 
 T = TypeVar("T")
 
@@ -250,10 +250,8 @@ def profile_region(profile: str | None, region: str | None) -> str:
 async def enabled_regions(settings: SessionSettings) -> list[str]:
     """The regions ECS is offered in that the account has enabled: ``account:ListRegions``
     (the opt-in state), else ``ec2:DescribeRegions`` (which lists the enabled ones)."""
-    from aiobotocore.session import AioSession
-
     ecs = set(known_regions())
-    session = AioSession(profile=settings.profile)
+    session = new_session(settings.profile)
     kwargs: dict[str, Any] = {"region_name": profile_region(settings.profile, None) or "us-east-1"}
     if settings.endpoint_url:
         kwargs["endpoint_url"] = settings.endpoint_url

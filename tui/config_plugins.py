@@ -117,8 +117,10 @@ def check_aliases(aliases: dict[str, str], commands: set[str] | None) -> str | N
 
 
 def table_checks(plugins: dict[str, PluginSpec], aliases: dict[str, str]) -> str | None:
-    """The plugins against the keymap, the aliases' shape."""
-    return check_plugins(plugins, builtin_keys()) or check_aliases(aliases, None)
+    """The plugins against the keymap, the aliases' shape. The keymap (and Textual under it) is
+    loaded only when there are plugins: ``ecsdeck problems`` must start without Textual."""
+    clashes = check_plugins(plugins, builtin_keys()) if plugins else None
+    return clashes or check_aliases(aliases, None)
 
 
 def builtin_keys() -> dict[str, dict[str, str]]:

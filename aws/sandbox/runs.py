@@ -4,7 +4,8 @@ moto's RunTask makes a task RUNNING at once and leaves it there; a one-off task 
 migration, a backfill, a scheduled job) starts, runs its command and stops with the exit code
 of its essential container. Here a task started by a client's RunTask (not by a service) walks
 PROVISIONING -> PENDING -> RUNNING -> STOPPED by the sandbox clock, measured from its creation,
-whenever it is described: so it moves with ``--no-simulate`` too, and the same requests a few
+whenever it is described (a task of group ``service:NAME`` is a service's, placed by seeding or
+a test, and runs on): so it moves with ``--no-simulate`` too, and the same requests a few
 seconds apart see the same life. Its command decides the exit code: ``exit N`` anywhere in it
 exits N (``exit 0`` when it says nothing), as a shell would.
 
@@ -45,7 +46,10 @@ def apply() -> None:
         tasks = run_task(self, *args, **kwargs)
         overrides = kwargs.get("overrides", args[3] if len(args) > 3 else None)
         for task in tasks:
-            begin(task, overrides)
+            # Seeding and tests start a service's tasks with RunTask and group "service:NAME"
+            # (moto has no scheduler of its own): those run on, as a service's tasks do.
+            if not str(getattr(task, "group", "") or "").startswith("service:"):
+                begin(task, overrides)
         return tasks
 
     def patched_advance(self: Any) -> None:

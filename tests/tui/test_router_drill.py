@@ -30,6 +30,7 @@ async def context_from_sandbox(app: Any) -> dict[str, Any]:
         "cluster": cluster,
         "service": service,
         "task": tasks[0],
+        "tasks": tasks[:1],
         "instance": instances[0],
         "family": family,
         "repo": repos[0],

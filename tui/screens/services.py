@@ -46,10 +46,12 @@ COLUMNS = [
     ("cpu", "CPU%"),
     ("mem", "MEM%"),
     ("compute", "COMPUTE"),
-    ("cost", "COST/MO"),  # only when asked for (tui/cost_column.py)
     ("taskdef", "TASK DEF"),
     ("rollout", "ROLLOUT"),
     ("targets", "TARGETS"),
+    # Only when asked for (tui/cost_column.py); after the columns whose sort letters it would
+    # take (C, O, S, T): a column name has the same letter on every pane.
+    ("cost", "COST/MO"),
     ("event", "LAST EVENT"),
 ]
 
@@ -136,10 +138,10 @@ def service_row(
         task_counts(s),
         *usage_cells(usage, stale=usage_stale),
         safe(s.compute, limit=24),
-        cost or Text(""),
         safe(short_arn(s.task_definition), limit=50),
         rollout_cell(s),
         targets_cell(s, counts),
+        cost or Text(""),
         safe(event, "dim", 60),
     )
     hay = f"{s.name} {s.compute} {short_arn(s.task_definition)}".lower()
