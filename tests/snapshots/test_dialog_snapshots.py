@@ -16,7 +16,13 @@ from typing import Any
 
 import pytest
 
-from tests.snapshots.test_snapshots import make, open_row, pinned, settle  # noqa: F401
+from tests.snapshots.test_snapshots import (  # noqa: F401
+    make,
+    no_problems_reader,
+    open_row,
+    pinned,
+    settle,
+)
 from tests.tui.conftest import wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.deploy import DeployScreen
@@ -245,7 +251,19 @@ CASES = [
 ]
 
 
+#: The dialogs shown over the clusters pane, whose PROBLEMS column needs the problems reader.
+OVER_CLUSTERS = ("json", "picker", "diff")
+
+
 @pytest.mark.usefixtures("pinned", "still")
 @pytest.mark.parametrize(("dialog", "size"), CASES)
-def test_dialog(snap_compare: Any, frozen_sandbox: str, dialog: str, size: tuple[int, int]) -> None:
+def test_dialog(
+    snap_compare: Any,
+    frozen_sandbox: str,
+    dialog: str,
+    size: tuple[int, int],
+    request: pytest.FixtureRequest,
+) -> None:
+    if dialog not in OVER_CLUSTERS:
+        request.getfixturevalue("no_problems_reader")
     assert snap_compare(make(frozen_sandbox), terminal_size=size, run_before=DIALOGS[dialog])
