@@ -155,6 +155,20 @@ def frozen_sandbox(sandbox_frozen: str) -> str:
     return sandbox_frozen
 
 
+#: A first problems read this late never happens within a test.
+NEVER = 3600.0
+
+
+@pytest.fixture
+def no_problems_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Hold the problems reader back, for tests that never look at problems (the clusters
+    pane's PROBLEMS column, `!`): its first read describes every service of the account (300
+    in the frozen one), the costliest part of a pilot test that only drills into one service."""
+    import tui.screens.clusters
+
+    monkeypatch.setattr(tui.screens.clusters, "FIRST_PROBLEMS_READ_AFTER", NEVER)
+
+
 @pytest.fixture
 def make_app() -> Any:
     """Build the app against an endpoint with a fast refresh; overrides go to Settings."""

@@ -16,13 +16,7 @@ from typing import Any
 
 import pytest
 
-from tests.snapshots.test_snapshots import (  # noqa: F401
-    make,
-    no_problems_reader,
-    open_row,
-    pinned,
-    settle,
-)
+from tests.snapshots.test_snapshots import make, open_row, pinned, settle  # noqa: F401
 from tests.tui.conftest import wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.deploy import DeployScreen

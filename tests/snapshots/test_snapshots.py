@@ -18,6 +18,7 @@ import pytest
 from textual.widgets import Input, TextArea
 
 import tui.screens.clusters
+from tests.conftest import NEVER
 from tests.tui.conftest import wait_for
 from tui.app import EcsDeckApp
 from tui.config import Settings
@@ -75,18 +76,6 @@ def _still_cursor(init: Any) -> Any:
         self.cursor_blink = False
 
     return still
-
-
-#: A first problems read this late never happens within a test.
-NEVER = 3600.0
-
-
-@pytest.fixture
-def no_problems_reader(monkeypatch: pytest.MonkeyPatch) -> None:
-    """For a snapshot that never shows the clusters pane or the problems view: the reader's
-    first read describes the whole account (every service of 300), the costliest part of such
-    a test, and nothing it shows depends on it."""
-    monkeypatch.setattr(tui.screens.clusters, "FIRST_PROBLEMS_READ_AFTER", NEVER)
 
 
 def make(url: str) -> EcsDeckApp:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from aws.audit import AuditLog
 from tests.tui.conftest import aws_client, notes, wait_for
 from tests.tui.test_actions import confirm, mutations, open_services, service_doc, type_text
@@ -17,6 +19,9 @@ from tests.tui.test_instances_ecr import instance_status, open_instances
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.scale import ScaleScreen
 from tui.widgets.live_table import LiveTable
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 def title(dialog: Any) -> str:

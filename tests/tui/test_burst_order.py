@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.screen import Screen
@@ -20,6 +21,9 @@ from textual.widgets import Input, TextArea
 from tests.tui.conftest import wait_for
 from tui.screens.dialogs.register import EditorScreen
 from tui.screens.dialogs.scale import ScaleScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 CTRL_U, DOWN, END, LEFT = b"\x15", b"\x1b[B", b"\x1b[F", b"\x1b[D"
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from textual import events
 
 from tests.tui.conftest import wait_for
@@ -12,6 +13,9 @@ from tests.tui.test_panes import keys, open_cluster, table
 from tui.screens.clusters import ClustersScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 def burst(app: Any, text: str, *then: str) -> None:

@@ -11,10 +11,15 @@ FARGATE:FARGATE_SPOT 1:3. At the sandbox's us-east-1 rates a task costs
 
 from __future__ import annotations
 
+import pytest
+
 from tests.tui.conftest import wait_for
 from tests.tui.test_actions import open_services
 from tui.screens.dialogs.scale import ScaleScreen
 from tui.screens.service import ServiceScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 async def test_cost_column_scale_dialog_and_service_pane(frozen_sandbox, make_app):

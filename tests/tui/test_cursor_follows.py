@@ -4,11 +4,15 @@ resource); when that row is gone, the cursor goes to the nearest row and says so
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 
 from tests.tui.conftest import notes
 from tui.widgets.live_table import LiveTable, Row
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 def row(key: str, name: str, state: str, order: int) -> Row:

@@ -24,6 +24,9 @@ from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.exec_preflight import ExecPreflightScreen
 from tui.screens.service import ServiceScreen
 
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
+
 
 def fake_plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A session-manager-plugin first on PATH that writes its arguments to a file."""

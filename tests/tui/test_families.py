@@ -5,9 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from tests.tui.conftest import aws_client, wait_for
 from tests.tui.test_navigation import command, loaded_clusters
 from tests.tui.test_panes import table
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 async def test_families_show_counts_and_the_latest_revision_whole_on_first_paint(

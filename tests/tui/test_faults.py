@@ -9,9 +9,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.tui.conftest import wait_for
 from tests.tui.test_live import Proxy
 from tests.tui.test_panes import open_cluster, open_service
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 ELB_DENIED = (
     b'<ErrorResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/">'

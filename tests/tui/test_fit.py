@@ -23,6 +23,9 @@ from tui.screens.task_detail import TaskDetail
 from tui.widgets.fit_footer import FitFooter
 from tui.widgets.live_table import LiveTable
 
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
+
 EXTRA_GROUPS = 24
 
 

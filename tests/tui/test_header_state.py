@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.tui.conftest import painted, wait_for
 from tests.tui.test_panes import open_service
 from tui.screens.dialogs.scale import ScaleScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 async def test_read_only_and_live_survive_80_columns(frozen_sandbox: str, make_app: Any) -> None:

@@ -18,6 +18,9 @@ from tui.screens.clusters import ClustersScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
 
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
+
 
 async def test_closed_panes_are_freed(
     frozen_sandbox: str, make_app: Any, monkeypatch: pytest.MonkeyPatch

@@ -21,6 +21,9 @@ from tui.screens.ecr import ImagesScreen, RepositoriesScreen
 from tui.screens.instances import InstancesScreen
 from tui.screens.tasks import TasksScreen
 
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
+
 
 def instance_status(url: str, arn: str) -> str:
     ecs = aws_client(url, "ecs")

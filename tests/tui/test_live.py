@@ -8,9 +8,14 @@ import html
 from typing import Any
 from urllib.parse import urlparse
 
+import pytest
+
 from tests.tui.conftest import aws_client, log_stream, put_log_lines, wait_for
 from tests.tui.test_panes import open_cluster, open_service, table
 from tui.screens.service import ServiceScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 class Proxy:

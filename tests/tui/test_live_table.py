@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 
 from tui.widgets.live_table import LiveTable, Row
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 def row(key: str, *cells: str) -> Row:

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from rich.text import Text
 from textual.app import App, ComposeResult
 
 from tui.text import natural_key
 from tui.widgets.live_table import LiveTable, Row
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 class TableApp(App[None]):

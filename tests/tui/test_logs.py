@@ -7,9 +7,14 @@ import contextlib
 import html
 from typing import Any
 
+import pytest
+
 from tests.tui.conftest import aws_client, log_stream, put_log_lines, wait_for
 from tests.tui.test_panes import open_cluster, open_service, table
 from tui.screens.logs import LogsScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 def shown(screen: LogsScreen) -> list[str]:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from textual.widgets._footer import FooterKey
 
 from aws.ecs_convert import task_from_dict
@@ -16,6 +17,9 @@ from tests.tui.test_logs import _service_with_a_stopped_task, shown
 from tests.tui.test_panes import table
 from tui.log_lines import line_text
 from tui.screens.logs import task_logs_screen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 def footer(screen: Any) -> dict[str, str]:

@@ -11,6 +11,9 @@ from aws.plan import Plan
 from tests.aws.test_actions import open_clients
 from tests.tui.conftest import wait_for
 
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
+
 
 class Recorder:
     def __init__(self, clients: Any) -> None:

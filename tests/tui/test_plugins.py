@@ -17,6 +17,9 @@ from tui import config, plugins
 from tui.config_plugins import PluginSpec, check_aliases
 from tui.resources import command_words
 
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
+
 RECORD = "import json, sys; open(sys.argv[1], 'w').write(json.dumps(sys.argv[2:]))"
 HOSTILE = {"SERVICE": "x; rm -rf ~", "CLUSTER": "$(id)", "TASK": "`id` $HOME", "ARN": "a b"}
 

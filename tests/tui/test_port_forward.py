@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from aws.audit import AuditLog
 from tests.tui.conftest import notes, wait_for
 from tests.tui.test_act_on_shown import plan_text
@@ -21,6 +23,9 @@ from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.port_forward import PortForwardScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.sessions import SessionsScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 def staying_plugin(tmp_path: Path, monkeypatch: Any) -> Path:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from aws import ecr, ecs
 from aws.plan import family_revision
 from tests.tui.conftest import wait_for
@@ -13,6 +15,9 @@ from tests.tui.test_navigation import command, loaded_clusters
 from tests.tui.test_panes import keys, table
 from tui import router
 from tui.screens.base import PollingScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 async def context_from_sandbox(app: Any) -> dict[str, Any]:

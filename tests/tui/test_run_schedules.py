@@ -12,6 +12,9 @@ import pytest
 from tests.tui.conftest import wait_for
 from tests.tui.test_actions import confirm
 
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
+
 
 @pytest.fixture
 def run_life(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:

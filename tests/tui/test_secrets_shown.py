@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from aws import taskdef
 from aws.elb_models import Target
 from aws.models import Deployment, TaskDefinition
@@ -16,6 +18,9 @@ from tests.tui.conftest import notes, wait_for
 from tests.tui.test_panes import open_service, table
 from tui.json_text import readable_json
 from tui.screens.json_view import JsonScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 URL = "postgres://app:s3cr3tpw@db:5432/app"
 MASKED_URL = f"postgres://app:{REDACTED}@db:5432/app"

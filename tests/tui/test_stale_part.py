@@ -8,10 +8,15 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+
 from tests.aws.test_outage import switch
 from tests.tui.conftest import wait_for
 from tests.tui.test_panes import open_cluster, table
 from tui.screens.service import ServiceScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 async def test_a_denied_part_marks_its_title_and_dims_its_rows(sandbox: str, make_app: Any) -> None:

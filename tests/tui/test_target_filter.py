@@ -5,9 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.tui.conftest import wait_for
 from tests.tui.test_panes import open_cluster, table
 from tui.screens.service import ServiceScreen, tg_name
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 async def test_target_filter_matches_group_port_and_task(

@@ -8,10 +8,15 @@ from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
+import pytest
+
 from aws.audit import AuditLog
 from aws.taskdef_history import registered_at
 from tests.tui.conftest import aws_client, notes, wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 MUTATIONS = ("ecs.UpdateService", "ecs.DeregisterTaskDefinition")
 

@@ -21,6 +21,9 @@ from tui.screens.autoscaling import AutoscalingScreen
 from tui.screens.dialogs.scale import ScaleScreen
 from tui.screens.service import ServiceScreen
 
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
+
 
 @pytest.fixture(scope="module")
 def own_sandbox() -> Iterator[str]:

@@ -6,10 +6,15 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
 from aws.models import TaskDefinition
 from aws.taskdef_history import image_tag
 from tests.tui.conftest import wait_for
 from tests.tui.test_actions import open_services
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 def test_image_tag_of_each_image_form() -> None:

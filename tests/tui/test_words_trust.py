@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from aws.models import LoadBalancerRef, TaskDefinition
 from tests.tui.conftest import notes, wait_for
 from tests.tui.test_navigation import command, loaded_clusters
@@ -13,6 +15,9 @@ from tests.tui.test_panes import table
 from tui.screens.clusters import ClustersScreen
 from tui.screens.dialogs.picker import PickerScreen
 from tui.screens.services import ServicesScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 async def test_unknown_region_is_refused_with_the_closest_and_pickers_filter(
