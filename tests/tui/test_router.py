@@ -112,6 +112,8 @@ DIRECT = [
     ("svc web-fargate", "services"),
     ("ci core-ec2", "instances"),
     ("td payments-api", "revisions"),
+    ("sch", "schedules"),
+    ("sessions", "sessions"),
 ]
 
 
