@@ -53,6 +53,9 @@ async def test_settings_then_a_bulk_scale_with_a_failure_in_the_middle(moto_url,
         dialog = await wait_for(
             pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen
         )
+        # Every field shows at once, nothing scrolled off (eleven bordered fields did at 40 rows).
+        box = dialog.query_one("Vertical")
+        await wait_for(pilot, lambda: box.virtual_size.height > 0 and box.max_scroll_y == 0)
         await pilot.press("tab", "tab", *"300", "enter")
         problems = str(dialog.query_one("#problems").content)
         assert "Maximum percent: 300 is outside 100 to 200." in problems
