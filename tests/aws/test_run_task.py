@@ -148,7 +148,8 @@ def test_outcome_words() -> None:
         )
         return run_outcome_words(task)
 
-    assert stopped(0).startswith("finished: app exited with code 0 (success)")
+    assert stopped(0) == "finished: app exited with code 0 (success)."  # the reason said it again
+    assert stopped(0, "Stopped by ops").endswith("(success). Stopped by ops")
     assert "code 1" in stopped(1) and "application error" in stopped(1)
     assert "out of memory" in stopped(137)
     failures = {
