@@ -294,7 +294,9 @@ def run_outcome_words(task: Task) -> str:
     ended = essential_exit(task)
     reason = task.stopped_reason or ""
     if ended is not None and ended[1] == 0:
-        return f"finished: {ended[0]} exited with code 0 (success). {reason}".strip()
+        # ECS's "Essential container in task exited" only repeats "exited": said once.
+        said = "" if reason.startswith("Essential container in task exited") else reason
+        return f"finished: {ended[0]} exited with code 0 (success). {said}".strip()
     cause = stop_cause(task)
     if cause is not None:
         return f"failed: {cause.what}: {cause.why}"

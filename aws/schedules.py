@@ -1,14 +1,17 @@
 """Scheduled tasks: the EventBridge Scheduler schedules and EventBridge rules that run an ECS
-task, what they run, when next, and what their last run did; run now, enable, disable.
+task and what they run; run now, enable, disable (their last runs: aws/schedule_runs.py).
 
 Scheduler's ListSchedules gives each schedule's target ARN only, so a schedule whose target is
 an ECS cluster is read whole with GetSchedule. Rules are listed with ListRules and each one's
 targets with ListTargetsByRule (every list paged). A rule with two ECS targets is two rows.
+``ScheduleReader`` sends GetSchedule and ListTargetsByRule again only when they may have changed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -94,110 +97,115 @@ class ScheduledTask:
 
 # --------------------------------------------------------------------------- reading
 
-
-async def _schedules(c: Clients) -> list[ScheduledTask]:
-    pager = c.scheduler.get_paginator("list_schedules").paginate()
-    summaries: list[dict[str, Any]] = [
-        dict(s) async for page in pages(c, pager) for s in page.get("Schedules", [])
-    ]
-    ecs = [s for s in summaries if is_ecs_target((s.get("Target") or {}).get("Arn"))]
-
-    async def read(summary: Any) -> ScheduledTask:
-        doc: dict[str, Any] = dict(
-            await call(
-                c,
-                c.scheduler.get_schedule,
-                Name=summary["Name"],
-                GroupName=summary.get("GroupName") or "default",
-            )
-        )
-        doc.pop("ResponseMetadata", None)
-        target = doc.get("Target") or {}
-        return ScheduledTask(
-            kind=SCHEDULE,
-            name=str(doc.get("Name")),
-            group=str(doc.get("GroupName") or "default"),
-            expression=doc.get("ScheduleExpression"),
-            timezone=doc.get("ScheduleExpressionTimezone"),
-            state=str(doc.get("State") or "?"),
-            cluster_arn=str(target.get("Arn")),
-            ecs=dict(target.get("EcsParameters") or {}),
-            created_at=doc.get("StartDate") or doc.get("CreationDate"),
-            raw=doc,
-        )
-
-    return list(await asyncio.gather(*(read(s) for s in ecs)))
+#: A rule's targets are read again after this many seconds even if the rule did not change:
+#: ListRules says nothing of PutTargets, and rules give no modification date.
+TARGETS_MAX_AGE = 300.0
 
 
-async def _rules(c: Clients) -> list[ScheduledTask]:
-    pager = c.events.get_paginator("list_rules").paginate()
-    rules = [r async for page in pages(c, pager) for r in page.get("Rules", [])]
+def _from_schedule(doc: dict[str, Any]) -> ScheduledTask:
+    target = doc.get("Target") or {}
+    return ScheduledTask(
+        kind=SCHEDULE,
+        name=str(doc.get("Name")),
+        group=str(doc.get("GroupName") or "default"),
+        expression=doc.get("ScheduleExpression"),
+        timezone=doc.get("ScheduleExpressionTimezone"),
+        state=str(doc.get("State") or "?"),
+        cluster_arn=str(target.get("Arn")),
+        ecs=dict(target.get("EcsParameters") or {}),
+        created_at=doc.get("StartDate") or doc.get("CreationDate"),
+        raw=doc,
+    )
 
-    async def targets(rule: Any) -> list[ScheduledTask]:
-        bus = str(rule.get("EventBusName") or "default")
-        pager = c.events.get_paginator("list_targets_by_rule").paginate(
-            Rule=rule["Name"], EventBusName=bus
-        )
-        found = [t async for page in pages(c, pager) for t in page.get("Targets", [])]
-        return [
-            ScheduledTask(
-                kind=RULE,
-                name=str(rule["Name"]),
-                group=bus,
-                expression=rule.get("ScheduleExpression") or None,
-                timezone=None,  # rules run in UTC
-                state=str(rule.get("State") or "?"),
-                cluster_arn=str(t.get("Arn")),
-                ecs=dict(t.get("EcsParameters") or {}),
-                target_id=str(t.get("Id")),
-            )
-            for t in found
-            if is_ecs_target(t.get("Arn"))
+
+def _from_target(rule: Any, target: Any) -> ScheduledTask:
+    return ScheduledTask(
+        kind=RULE,
+        name=str(rule["Name"]),
+        group=str(rule.get("EventBusName") or "default"),
+        expression=rule.get("ScheduleExpression") or None,
+        timezone=None,  # rules run in UTC
+        state=str(rule.get("State") or "?"),
+        cluster_arn=str(target.get("Arn")),
+        ecs=dict(target.get("EcsParameters") or {}),
+        target_id=str(target.get("Id")),
+    )
+
+
+class ScheduleReader:
+    """Reads the region's scheduled tasks, sending again only what may have changed.
+
+    ListSchedules and ListRules are sent every read (a page each per 100). GetSchedule is sent
+    for a schedule only when its ARN, LastModificationDate or State in the list differs from the
+    last read (any UpdateSchedule changes the date). A rule's targets (ListTargetsByRule) are
+    read again when its listing changed or every ``targets_max_age`` seconds, since PutTargets
+    leaves the rule's listing as it was."""
+
+    def __init__(
+        self, targets_max_age: float = TARGETS_MAX_AGE, clock: Callable[[], float] = time.monotonic
+    ) -> None:
+        self.targets_max_age = targets_max_age
+        self.clock = clock
+        #: (group, name) -> (the list entry's stamp, the schedule as GetSchedule gave it).
+        self._schedules: dict[tuple[str, str], tuple[tuple[Any, ...], ScheduledTask]] = {}
+        #: (bus, name) -> (the rule as listed, when its targets were read, its ECS targets).
+        self._rules: dict[tuple[str, str], tuple[dict[str, Any], float, list[ScheduledTask]]] = {}
+
+    async def read(self, c: Clients) -> list[ScheduledTask]:
+        """Every schedule and rule of the region that runs an ECS task, by name."""
+        schedules, rules = await asyncio.gather(self._read_schedules(c), self._read_rules(c))
+        return sorted([*schedules, *rules], key=lambda s: (s.name, s.kind, s.target_id or ""))
+
+    async def _read_schedules(self, c: Clients) -> list[ScheduledTask]:
+        pager = c.scheduler.get_paginator("list_schedules").paginate()
+        summaries: list[dict[str, Any]] = [
+            dict(s) async for page in pages(c, pager) for s in page.get("Schedules", [])
         ]
+        ecs = [s for s in summaries if is_ecs_target((s.get("Target") or {}).get("Arn"))]
 
-    return [s for group in await asyncio.gather(*(targets(r) for r in rules)) for s in group]
+        async def read(summary: dict[str, Any]) -> ScheduledTask:
+            key = (str(summary.get("GroupName") or "default"), str(summary["Name"]))
+            stamp = (summary.get("Arn"), summary.get("LastModificationDate"), summary.get("State"))
+            known = self._schedules.get(key)
+            if known and known[0] == stamp:
+                return known[1]
+            doc = dict(await call(c, c.scheduler.get_schedule, Name=key[1], GroupName=key[0]))
+            doc.pop("ResponseMetadata", None)
+            self._schedules[key] = (stamp, _from_schedule(doc))
+            return self._schedules[key][1]
+
+        found = list(await asyncio.gather(*(read(s) for s in ecs)))
+        listed = {(str(s.get("GroupName") or "default"), str(s["Name"])) for s in ecs}
+        self._schedules = {k: v for k, v in self._schedules.items() if k in listed}
+        return found
+
+    async def _read_rules(self, c: Clients) -> list[ScheduledTask]:
+        pager = c.events.get_paginator("list_rules").paginate()
+        rules = [dict(r) async for page in pages(c, pager) for r in page.get("Rules", [])]
+
+        async def targets(rule: dict[str, Any]) -> list[ScheduledTask]:
+            key = (str(rule.get("EventBusName") or "default"), str(rule["Name"]))
+            known = self._rules.get(key)
+            fresh = known and self.clock() - known[1] < self.targets_max_age
+            if known and fresh and known[0] == rule:
+                return known[2]
+            pager = c.events.get_paginator("list_targets_by_rule").paginate(
+                Rule=key[1], EventBusName=key[0]
+            )
+            found = [t async for page in pages(c, pager) for t in page.get("Targets", [])]
+            mine = [_from_target(rule, t) for t in found if is_ecs_target(t.get("Arn"))]
+            self._rules[key] = (rule, self.clock(), mine)
+            return mine
+
+        found = [s for group in await asyncio.gather(*(targets(r) for r in rules)) for s in group]
+        listed = {(str(r.get("EventBusName") or "default"), str(r["Name"])) for r in rules}
+        self._rules = {k: v for k, v in self._rules.items() if k in listed}
+        return found
 
 
 async def read_scheduled_tasks(c: Clients) -> list[ScheduledTask]:
-    """Every schedule and rule of the region that runs an ECS task, by name."""
-    schedules, rules = await asyncio.gather(_schedules(c), _rules(c))
-    return sorted([*schedules, *rules], key=lambda s: (s.name, s.kind, s.target_id or ""))
-
-
-async def last_runs(c: Clients, scheduled: list[ScheduledTask]) -> dict[str, Task]:
-    """The newest task each schedule started that ECS still lists (stopped ones about an hour),
-    by ``ScheduledTask.key``: ListTasks by family in each target cluster, both desired states,
-    then DescribeTasks of what was listed."""
-    from aws.ecs import describe_tasks, list_task_arns
-
-    wanted: dict[tuple[str, str], list[ScheduledTask]] = {}
-    for s in scheduled:
-        if s.task_definition:
-            family = td_label(s.task_definition).rsplit(":", 1)[0]
-            wanted.setdefault((s.cluster_arn, family), []).append(s)
-
-    async def read(cluster: str, family: str) -> list[Task]:
-        running, stopped = await asyncio.gather(
-            list_task_arns(c, cluster, family=family),
-            list_task_arns(c, cluster, family=family, desired_status="STOPPED"),
-        )
-        arns = list(dict.fromkeys([*running, *stopped]))
-        return await describe_tasks(c, cluster, arns) if arns else []
-
-    keys = list(wanted)
-    found = await asyncio.gather(*(read(cluster, family) for cluster, family in keys))
-    out: dict[str, Task] = {}
-    for key, tasks in zip(keys, found, strict=True):
-        for s in wanted[key]:
-            mine = [t for t in tasks if s.started_us(t)]
-            if mine:
-                out[s.key] = max(mine, key=_started)
-    return out
-
-
-def _started(task: Task) -> float:
-    when = task.created_at or task.started_at or task.stopped_at
-    return when.timestamp() if when else 0.0
+    """Every schedule and rule of the region that runs an ECS task, by name (nothing cached)."""
+    return await ScheduleReader().read(c)
 
 
 # --------------------------------------------------------------------------- plans

@@ -36,5 +36,7 @@ async def shoot_run(url: str) -> None:
         await pilot.press("escape")
         await _command(app, pilot, "sch", "SchedulesScreen")
         await wait_for(pilot, lambda: app.screen.query_one(LiveTable).row_count >= 4)
+        # A steady refresh, not the first full read: the header shows what the pane costs.
+        await wait_for(pilot, lambda: getattr(app.screen, "ticks", 0) >= 3, timeout=20)
         await pilot.pause(0.5)
         save(app, "schedules")

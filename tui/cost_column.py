@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 COST_TTL = 600.0
 #: Services priced per tick at most (a task definition read each, the first time).
 MAX_COST_READS = 10
+#: With the column on, COMPUTE gives way below 130 columns (at 120, LAST EVENT had 5 characters
+#: left); tui/screens/services.py's NARROW_DROPS say the same for every width.
+COST_DROPS = ((130, ("compute",)),)
 
 
 class CostColumn:

@@ -132,8 +132,8 @@ def bulk_force_deployment(screen: ActionPane, services: Sequence[Service]) -> No
         plans = _plans(free, aws_actions.plan_force_deployment, notes)
         if not plans:
             raise ValidationError(" ".join(notes) or "No marked service can be redeployed.")
-        title = f"Force new deployment of {plural(len(plans), 'service')}"
+        title = f"Force new deployment (restart) of {plural(len(plans), 'service')}"
         summary = "Replace every task of each service (same revision)"
         await confirm_and_send(screen, bulk.combined(title, summary, plans, notes), plans)
 
-    launch_bulk(screen, services, "Force new deployment", flow)
+    launch_bulk(screen, services, "Force new deployment (restart)", flow)

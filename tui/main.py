@@ -17,7 +17,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NoReturn
+from typing import IO, NoReturn
 
 from aws.session import SessionConfigError, SessionSettings, check_settings
 from tui import config
@@ -54,7 +54,9 @@ def start_sandbox(settings: Settings) -> tuple[subprocess.Popen[str], Settings]:
         fail(f"--demo needs the sandbox's packages (moto); install them with: {DEMO_INSTALL}")
     from aws.sandbox.server import spawn_sandbox
 
-    print("Starting the ecsdeck sandbox (a local moto server)…", file=sys.stderr)
+    log = sandbox_log()
+    where = f" (its log: {log.name})" if log else ""
+    print(f"Starting the ecsdeck sandbox (a local moto server)…{where}", file=sys.stderr)
     args = ["--seed", str(settings.demo_seed)]
     if settings.demo_latency_ms:
         args += ["--latency-ms", str(settings.demo_latency_ms)]
@@ -64,7 +66,10 @@ def start_sandbox(settings: Settings) -> tuple[subprocess.Popen[str], Settings]:
     several = settings.demo_accounts > 1 or regions != ["us-east-1"]
     if several:
         args += ["--accounts", str(settings.demo_accounts), "--regions", settings.demo_regions]
-    sandbox, url = spawn_sandbox(args)
+    try:
+        sandbox, url = spawn_sandbox(args, stderr=log)
+    except RuntimeError as exc:
+        fail(f"{exc}; see {log.name}" if log else str(exc))
     if several:
         return sandbox, demo_profiles(settings, url, regions)
     os.environ["AWS_ACCESS_KEY_ID"] = "sandbox"
@@ -74,6 +79,18 @@ def start_sandbox(settings: Settings) -> tuple[subprocess.Popen[str], Settings]:
     return sandbox, settings.model_copy(
         update={"endpoint_url": url, "region": "us-east-1", "profile": None}
     )
+
+
+def sandbox_log() -> IO[str] | None:
+    """Where the demo sandbox's stderr goes: a file under the state directory, since its log
+    lines (a warning, a simulator traceback) would draw over the TUI. None: inherited."""
+    from aws.state import state_dir
+
+    try:
+        state_dir().mkdir(parents=True, exist_ok=True)
+        return (state_dir() / "sandbox.log").open("w", encoding="utf-8")
+    except OSError:
+        return None
 
 
 def demo_profiles(settings: Settings, url: str, regions: list[str]) -> Settings:

@@ -100,8 +100,9 @@ PANES: tuple[Pane, ...] = (
         "changes",
         lambda c: ChangesScreen(c.get("cluster"), c.get("service"), since=c.get("since")),
     ),
-    Pane("sessions", lambda c: SessionsScreen()),
-    Pane("schedules", lambda c: SchedulesScreen()),
+    # Region-wide lists opened by `:`: Esc goes up to the region's clusters.
+    Pane("sessions", lambda c: SessionsScreen(), parent="clusters"),
+    Pane("schedules", lambda c: SchedulesScreen(), parent="clusters"),
     # Views over a pane: closed with Esc, back to the pane under them.
     Pane("run_follow", lambda c: run_follow_screen(c["tasks"], c.get("failures"))),
     Pane("task", lambda c: TaskDetail(c["task"])),

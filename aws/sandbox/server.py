@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Sequence
+from typing import IO
 
 from aws.sandbox import (
     contexts,
@@ -227,18 +228,21 @@ def spawn_sandbox(
     *,
     timeout: float = 120.0,
     env: dict[str, str] | None = None,
+    stderr: IO[str] | None = None,
 ) -> tuple[subprocess.Popen[str], str]:
     """Start ``python -m aws.sandbox *args`` and return (process, url) once it printed its URL.
 
-    The caller owns the process: ``proc.terminate(); proc.wait()``. stderr is inherited so a
-    crash during seeding is visible; if the URL line does not come within ``timeout`` seconds
-    the process is killed and RuntimeError raised.
+    The caller owns the process: ``proc.terminate(); proc.wait()``. stderr is inherited (so a
+    crash during seeding is visible) unless ``stderr`` is given: ``--demo`` writes it to a file,
+    since the sandbox's log lines would draw over the TUI. If the URL line does not come within
+    ``timeout`` seconds the process is killed and RuntimeError raised.
     """
     full_env = dict(os.environ if env is None else env)
     full_env.setdefault("PYTHONUNBUFFERED", "1")
     proc = subprocess.Popen(
         [sys.executable, "-m", "aws.sandbox", *args],
         stdout=subprocess.PIPE,
+        stderr=stderr,
         text=True,
         env=full_env,
         cwd=os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),

@@ -145,9 +145,13 @@ def tick(world: World) -> list[TargetKey]:
 
 
 def sync_health(task: Any) -> None:
-    """A running task's health from its target's (and so its container check's) state."""
+    """A running task's health from its target's (and so its container check's) state.
+
+    A one-off task (RunTask, aws/sandbox/runs.py) is moto's own Task, made without a health
+    status: read with getattr, or every tick fails while one runs."""
     key = getattr(task, "ecsdeck_target", None)
-    if key is None and task.health_status == "HEALTHY":
+    health = getattr(task, "health_status", None)
+    if key is None and health == "HEALTHY":
         return  # the common case, every tick for every task: nothing to do
     if task.desired_status != "RUNNING" or task.last_status != "RUNNING":
         return
@@ -156,7 +160,7 @@ def sync_health(task: Any) -> None:
         set_health(task, "UNHEALTHY")
     elif current == "healthy":
         set_health(task, "HEALTHY")
-    elif task.health_status != "HEALTHY":
+    elif health != "HEALTHY":
         set_health(task, "UNKNOWN")
 
 

@@ -148,7 +148,8 @@ def test_outcome_words() -> None:
         )
         return run_outcome_words(task)
 
-    assert stopped(0).startswith("finished: app exited with code 0 (success)")
+    assert stopped(0) == "finished: app exited with code 0 (success)."  # the reason said it again
+    assert stopped(0, "Stopped by ops").endswith("(success). Stopped by ops")
     assert "code 1" in stopped(1) and "application error" in stopped(1)
     assert "out of memory" in stopped(137)
     failures = {
@@ -196,3 +197,19 @@ async def test_run_task_starts_tasks_and_reports_failures(moto_url: str, tmp_pat
         ("RunTask", "intent"),
         ("RunTask", "error"),
     ]
+
+
+def test_the_simulator_settles_a_one_off_task_moto_made_without_health() -> None:
+    """moto's RunTask makes a Task with no ``health_status``: the sandbox simulator's tick raised
+    AttributeError on it while a one-off task ran, and --demo printed the traceback over the
+    TUI every tick."""
+    from types import SimpleNamespace
+
+    from aws.sandbox import targets
+
+    task = SimpleNamespace(desired_status="RUNNING", last_status="PENDING", containers=[])
+    targets.sync_health(task)  # not running yet: left alone
+    assert not hasattr(task, "health_status")
+    task.last_status = "RUNNING"
+    targets.sync_health(task)
+    assert task.health_status == "HEALTHY"  # no target group: ELB's word is healthy

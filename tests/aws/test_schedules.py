@@ -4,10 +4,12 @@ ECS targets only), the last run, run now and enable/disable through the one exec
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
 from aws.execute import execute
 from aws.schedule_expr import next_run
-from aws.schedules import last_runs, plan_run_now, plan_set_state, read_scheduled_tasks
+from aws.schedule_runs import last_runs
+from aws.schedules import plan_run_now, plan_set_state, read_scheduled_tasks
 from tests.aws.test_actions import boto, open_clients
 
 ACCOUNT = "123456789012"
@@ -134,3 +136,73 @@ def test_run_now_takes_the_targets_network_and_strategy() -> None:
             "awsvpcConfiguration": {"subnets": ["subnet-1"], "securityGroups": ["sg-1"]}
         },
     }
+
+
+async def test_a_refresh_reads_only_what_may_have_changed(moto_url: str) -> None:
+    """The schedules pane's cost: listing is 2 calls; GetSchedule and ListTargetsByRule only
+    for what changed; a last run only when it may have changed, a stopped task described once."""
+    from aws.schedule_runs import LastRuns
+    from aws.schedules import ScheduleReader
+
+    ecs = boto(moto_url, "ecs")
+    cluster = ecs.create_cluster(clusterName="cadence")["cluster"]["clusterArn"]
+    td = ecs.register_task_definition(
+        family="cadence-job",
+        networkMode="bridge",
+        containerDefinitions=[{"name": "app", "image": "busybox", "memory": 128}],
+    )["taskDefinition"]["taskDefinitionArn"]
+    target = {"Arn": cluster, "RoleArn": ROLE, "EcsParameters": {"TaskDefinitionArn": td}}
+    scheduler = boto(moto_url, "scheduler")
+    scheduler.create_schedule(
+        Name="cadence-sched",
+        ScheduleExpression="cron(0 3 * * ? *)",
+        FlexibleTimeWindow={"Mode": "OFF"},
+        Target=target,
+    )
+    boto(moto_url, "events").put_rule(Name="cadence-rule", ScheduleExpression="rate(1 day)")
+    boto(moto_url, "events").put_targets(Rule="cadence-rule", Targets=[{"Id": "t", **target}])
+    arn = ecs.run_task(
+        cluster="cadence",
+        taskDefinition=td,
+        launchType="FARGATE",
+        startedBy="events-rule/cadence-rule",
+    )
+    ecs.stop_task(cluster="cadence", task=arn["tasks"][0]["taskArn"], reason="done")
+
+    clock = [0.0]
+    reader = ScheduleReader(targets_max_age=300, clock=lambda: clock[0])
+    runs = LastRuns(max_age=60, clock=lambda: clock[0])
+    now = datetime(2026, 1, 10, 12, tzinfo=UTC)  # the next fires are hours away
+    async with open_clients(moto_url) as c:
+
+        async def refresh() -> tuple[list[Any], dict[str, int]]:
+            with c.calls.scope() as sent:
+                found = [s for s in await reader.read(c) if s.name.startswith("cadence")]
+                await runs.read(c, found, now=now)
+            return found, {op.split(".")[-1]: n for op, n in sent.items()}
+
+        found, first = await refresh()
+        assert {s.name for s in found} == {"cadence-sched", "cadence-rule"}
+        assert first["GetSchedule"] >= 1 and first["ListTargetsByRule"] >= 1
+        assert first["ListTasks"] == 2 and first["DescribeTasks"] == 1  # one cluster and family
+        rule = next(s for s in found if s.name == "cadence-rule")
+        assert runs.last[rule.key].last_status == "STOPPED"
+
+        _, idle = await refresh()
+        assert idle == {"ListSchedules": 1, "ListRules": 1}
+
+        scheduler.update_schedule(  # a change elsewhere: only that schedule is read again
+            Name="cadence-sched",
+            ScheduleExpression="cron(0 4 * * ? *)",
+            FlexibleTimeWindow={"Mode": "OFF"},
+            Target=target,
+        )
+        clock[0] = 61.0  # the last runs are a minute old: listed again, nothing described
+        found, later = await refresh()
+        assert later == {"ListSchedules": 1, "ListRules": 1, "GetSchedule": 1, "ListTasks": 2}
+        assert next(s for s in found if s.kind == "schedule").expression == "cron(0 4 * * ? *)"
+        assert runs.last[rule.key].last_status == "STOPPED"
+
+        clock[0] = 400.0  # rule targets are read again after targets_max_age
+        _, old = await refresh()
+        assert old["ListTargetsByRule"] >= 1 and "GetSchedule" not in old

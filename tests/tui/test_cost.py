@@ -56,3 +56,16 @@ async def test_cost_column_scale_dialog_and_service_pane(frozen_sandbox, make_ap
         await wait_for(pilot, lambda: "cost $0.016/h" in str(pane.query_one("#summary").render()))
         summary = str(pane.query_one("#summary").render())
         assert "$11.83/month for 2 tasks" in summary and "Fargate x86_64" in summary
+
+
+def test_the_cost_column_takes_computes_place_below_130_columns() -> None:
+    """At 120 columns COST/MO left LAST EVENT five characters: COMPUTE gives way to it."""
+    from tui.screens.services import columns_for
+
+    def keys(width: int, cost: bool) -> list[str]:
+        return [k for k, _ in columns_for(width, cost)]
+
+    assert "compute" in keys(120, cost=False) and "cost" not in keys(120, cost=False)
+    assert "compute" not in keys(120, cost=True)
+    assert {"cpu", "mem", "cost", "event"} <= set(keys(120, cost=True))
+    assert {"compute", "cost"} <= set(keys(130, cost=True))

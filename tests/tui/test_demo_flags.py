@@ -53,3 +53,25 @@ def test_demo_passes_them_to_the_sandbox(
     with pytest.raises(SystemExit):
         tui_main.main(argv)
     assert seen == [expected]
+
+
+def test_the_sandbox_logs_to_a_file_not_over_the_tui(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """The sandbox's stderr (a warning, a simulator traceback) drew over the TUI: --demo gives
+    it a log file under the state directory instead."""
+    from aws.sandbox import server
+
+    monkeypatch.setenv("ECSDECK_STATE_DIR", str(tmp_path))
+    given: list[Any] = []
+
+    def spawn(args: list[str], **kwargs: Any) -> Any:
+        given.append(kwargs.get("stderr"))
+        raise SystemExit(3)
+
+    monkeypatch.setattr(server, "spawn_sandbox", spawn)
+    with pytest.raises(SystemExit):
+        tui_main.main(["--demo"])
+    (log,) = given
+    assert log is not None and log.name == str(tmp_path / "sandbox.log")
+    log.close()

@@ -112,6 +112,8 @@ DIRECT = [
     ("svc web-fargate", "services"),
     ("ci core-ec2", "instances"),
     ("td payments-api", "revisions"),
+    ("sch", "schedules"),
+    ("sessions", "sessions"),
 ]
 
 
@@ -129,6 +131,8 @@ async def test_esc_on_a_pane_opened_directly_opens_its_registered_parent(
             await pilot.press("colon", *line, "enter")
             await wait_for(pilot, lambda pane=pane: here() == pane)
             assert len(app.screen_stack) == 2  # opened directly: nothing under it
+            if pane == "sessions":  # empty: it says how to start one
+                await wait_for(pilot, lambda: "F on a task" in str(app.screen.header.render()))
             await pilot.press("escape")
             await wait_for(pilot, lambda parent=parent: here() == parent)
             assert len(app.screen_stack) == 2

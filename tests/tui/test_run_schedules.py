@@ -79,9 +79,9 @@ async def test_run_now_follows_the_task_to_its_exit_then_disable(
             return str(table.get_row_at(0)[column])
 
         await wait_for(pilot, lambda: table.row_count == 1)
-        assert cell(0) == "nightly-migrate" and " +" in cell(4) and cell(5) == "ENABLED"
+        assert cell(0) == "nightly-migrate" and cell(4).startswith("in ")
         # The rule's last run, followed to its exit by the pane's own refresh.
-        await wait_for(pilot, lambda: "exit 3" in cell(8))
+        await wait_for(pilot, lambda: "exit 3" in cell(7))
 
         await pilot.press("R")
         await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
@@ -95,9 +95,18 @@ async def test_run_now_follows_the_task_to_its_exit_then_disable(
 
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is pane)
-        assert "exit 3" in cell(8)  # run now is ecsdeck's run, not the rule's
+        assert "exit 3" in cell(7)  # run now is ecsdeck's run, not the rule's
 
         await pilot.press("T")
         await confirm(pilot)
-        await wait_for(pilot, lambda: cell(5) == "DISABLED")
-        assert cell(4).startswith("- (disabled)")
+        await wait_for(pilot, lambda: cell(4) == "disabled")
+
+        # Every column fits 120 columns; at 80 the least needed ones drop: no sideways scroll.
+        for width, shown in ((120, 8), (80, 4)):
+            await pilot.resize_terminal(width, 40)
+            await wait_for(pilot, lambda n=shown: len(pane.query_one(LiveTable).columns) == n)
+            table = pane.query_one(LiveTable)
+            await wait_for(pilot, lambda t=table: t.virtual_size.width > 0)
+            assert table.virtual_size.width <= table.scrollable_content_region.width
+            last = list(table.columns.values())[-1]
+            assert "exit 3" in str(table.get_row_at(0)[-1]) and last.auto_width  # not cut

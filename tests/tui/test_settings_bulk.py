@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from aws.audit import AuditLog
-from tests.tui.conftest import aws_client, notes, wait_for
+from tests.tui.conftest import aws_client, notes, palette_choose, wait_for
 from tui.screens.dialogs.bulk_scale import BulkScaleScreen
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.settings import SettingsScreen
@@ -53,6 +53,9 @@ async def test_settings_then_a_bulk_scale_with_a_failure_in_the_middle(moto_url,
         dialog = await wait_for(
             pilot, lambda: isinstance(app.screen, SettingsScreen) and app.screen
         )
+        # Every field shows at once, nothing scrolled off (eleven bordered fields did at 40 rows).
+        box = dialog.query_one("Vertical")
+        await wait_for(pilot, lambda: box.virtual_size.height > 0 and box.max_scroll_y == 0)
         await pilot.press("tab", "tab", *"300", "enter")
         problems = str(dialog.query_one("#problems").content)
         assert "Maximum percent: 300 is outside 100 to 200." in problems
@@ -86,6 +89,15 @@ async def test_settings_then_a_bulk_scale_with_a_failure_in_the_middle(moto_url,
         audited = [(x["service"], x["result"]) for x in AuditLog().read()]
         assert sorted(audited) == [("a", "ok"), ("a", "ok"), ("b", "error"), ("c", "ok")]
         assert len(screen.marked) == 3  # the marks stay until cleared
+
+        # -- "restart" in the palette is f, a forced new deployment of every marked service --
+        await pilot.press("ctrl+p")
+        await palette_choose(pilot, "restart", "Force new deployment (restart)")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.screen.plan.title.startswith("Force new deployment (restart) of ")
+        assert "forceNewDeployment" in _plan_text(app)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
 
         await pilot.press("ctrl+@")
         assert screen.header.marked == 0 and not screen.marked

@@ -68,7 +68,13 @@ SERVICE_KEYS: tuple[Key, ...] = (
             ("s", "scale", "Scale", "Scale: set the desired task count"),
             ("d", "deploy", "Deploy", "Deploy a revision of the task definition"),
             ("b", "rollback", "Rollback", "Roll back to the previous revision"),
-            ("f", "force_deployment", "Force", "Force a new deployment"),
+            # ECS has no "restart": a forced new deployment is one (the palette finds both).
+            (
+                "f",
+                "force_deployment",
+                "Force",
+                "Force new deployment (restart): replace every task, same revision",
+            ),
             ("i", "new_image", "Image", "Register a revision with a new ECR image"),
             ("e", "edit_taskdef", "JSON", "Edit the task definition as JSON"),
             ("l", "switch_launch_type", "Launch", "Switch EC2 <-> Fargate"),
@@ -91,7 +97,7 @@ SERVICE_KEYS: tuple[Key, ...] = (
         "space",
         "toggle_mark",
         "Mark",
-        tooltip="Mark / unmark this service (s and f then act on every marked one)",
+        tooltip="Mark / unmark this service (s scale and f restart every marked one)",
         id="mark",
         show=False,
     ),

@@ -24,7 +24,7 @@ from aws.metrics import Utilization
 from aws.models import Cluster, Service
 from tui import keymap
 from tui.actions import ServiceActions
-from tui.cost_column import CostColumn
+from tui.cost_column import COST_DROPS, CostColumn
 from tui.marks import Marks, marked_row
 from tui.screens.base import PollingScreen
 from tui.status import (
@@ -63,7 +63,8 @@ NARROW_DROPS = ((120, ("cpu", "mem", "compute")), (100, ("taskdef",)))
 
 def columns_for(width: int, cost: bool = False) -> list[tuple[str, str]]:
     """The columns a pane ``width`` wide shows: the table never scrolls sideways."""
-    dropped = {key for below, keys in NARROW_DROPS if width < below for key in keys}
+    drops = NARROW_DROPS + (COST_DROPS if cost else ())
+    dropped = {key for below, keys in drops if width < below for key in keys}
     dropped |= set() if cost else {"cost"}
     return [c for c in COLUMNS if c[0] not in dropped]
 

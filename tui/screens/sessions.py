@@ -56,7 +56,10 @@ class SessionsScreen(PollingScreen):
         return self.query_one("#sessions", LiveTable)
 
     async def tick(self) -> None:
-        self.table.upsert_rows([session_row(f) for f in self.deck.forwards.sessions.values()])
+        sessions = self.deck.forwards.sessions.values()
+        self.table.upsert_rows([session_row(f) for f in sessions])
+        # An empty list says how to fill it, rather than "0 rows" over nothing.
+        self.header.note = None if sessions else "none yet: F on a task starts one"
 
     def selected_resource(self) -> Forward | None:
         key = self.table.selected_key

@@ -53,8 +53,8 @@ class SettingsScreen(ModalScreen[ss.Settings | None]):
         DIALOG_CSS.format(name="SettingsScreen")
         + """
     SettingsScreen > Vertical { width: 86; }
-    SettingsScreen .row { height: auto; }
-    SettingsScreen .row > .label { width: 32; padding: 1 1 0 0; }
+    SettingsScreen .row { height: auto; margin: 0 0 1 0; }
+    SettingsScreen .row > .label { width: 32; padding: 0 1 0 0; }
     SettingsScreen .row > Input, SettingsScreen .row > Select { width: 1fr; }
     SettingsScreen #problems, SettingsScreen #preview { height: auto; padding: 1 0 0 0; }
     """
@@ -73,14 +73,23 @@ class SettingsScreen(ModalScreen[ss.Settings | None]):
             for name, label, hint in _INPUTS:
                 with Horizontal(classes="row"):
                     yield Static(label, classes="label")
-                    yield InOrderInput(getattr(start, name), placeholder=hint, id=name)
+                    yield InOrderInput(
+                        getattr(start, name), placeholder=hint, id=name, compact=True
+                    )
+            # Compact fields: eleven bordered ones (33 lines) scrolled off a 36-row terminal.
             for name, label in _TICKS:
-                yield TickBox(label, getattr(start, name), id=name)
+                yield TickBox(label, getattr(start, name), id=name, compact=True)
             for name, label, choices in _CHOICES:
                 with Horizontal(classes="row"):
                     yield Static(label, classes="label")
                     options = [(c, c) for c in choices]
-                    yield Select(options, value=getattr(start, name), allow_blank=False, id=name)
+                    yield Select(
+                        options,
+                        value=getattr(start, name),
+                        allow_blank=False,
+                        id=name,
+                        compact=True,
+                    )
             yield Static(id="problems", classes="error")
             yield Static(id="preview")
             with Horizontal(classes="buttons"):
