@@ -145,11 +145,28 @@ async def _cached(
         _write_cache(path, body)
         return build(body, Source("api", _now().date().isoformat()))
 
-    task = c.prices.get(key)
-    if task is None:
-        task = c.prices[key] = asyncio.ensure_future(read())
-    result: T = await task
+    entry = c.prices.get(key)
+    if entry is not None and not isinstance(entry, asyncio.Future):
+        known: T = entry
+        return known
+    if entry is None:
+        entry = c.prices[key] = asyncio.ensure_future(read())
+        entry.add_done_callback(lambda done: _settle(c.prices, key, done))
+    # Shielded: a pane closed mid-read cancels its own wait, not the read the others share
+    # (a cancelled read kept here would answer CancelledError to every later caller).
+    result: T = await asyncio.shield(entry)
     return result
+
+
+def _settle(
+    prices: dict[tuple[str, ...], Any], key: tuple[str, ...], done: asyncio.Future[Any]
+) -> None:
+    """Keep the read's value, not its task: a finished task still holds the context of the pane
+    that started it (Textual's active screen), which would keep that pane alive for the session."""
+    if done.cancelled() or done.exception() is not None:
+        prices.pop(key, None)
+    else:
+        prices[key] = done.result()
 
 
 async def fargate_prices(c: Clients, region: str) -> FargatePrices:

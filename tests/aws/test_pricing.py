@@ -7,6 +7,8 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
 from werkzeug.serving import make_server
@@ -87,3 +89,34 @@ async def test_denied_or_unreachable_price_list_falls_back_to_the_dated_table(
         unreachable = await pricing.fargate_prices(c, "eu-central-1")
     assert unreachable.source.kind == "table"
     assert unreachable.rates == price_table.FARGATE["eu-central-1"]
+
+
+async def test_a_caller_cancelled_mid_read_neither_cancels_nor_poisons_the_shared_read(
+    tmp_path: Path,
+) -> None:
+    """A pane closed while its price was being read cancels its own wait only: the others get
+    the price, and what is kept is the value, not a task holding the closed pane's context."""
+    import asyncio
+    from types import SimpleNamespace
+
+    started, release = asyncio.Event(), asyncio.Event()
+
+    async def fetch() -> dict[str, Any]:
+        started.set()
+        await release.wait()
+        return {"v": 1}
+
+    c: Any = SimpleNamespace(prices={})
+
+    def read() -> Any:
+        build = lambda body, source: (body["v"], source.kind)  # noqa: E731
+        return pricing._cached(c, ("k",), tmp_path / "p.json", fetch, build, lambda s: None)
+
+    first = asyncio.ensure_future(read())
+    await started.wait()
+    first.cancel()
+    second = asyncio.ensure_future(read())
+    release.set()
+    assert await second == (1, "api")
+    assert first.cancelled()
+    assert c.prices[("k",)] == (1, "api")  # the value, no task
