@@ -74,8 +74,9 @@ def shown(app: DeckApp) -> list[ContextState]:
 
 def trouble_lines(app: DeckApp) -> Text:
     """One line per context in the view that cannot start, or whose last read failed: the
-    profile, the region and the fix (what it read before stays in the table)."""
-    lines = Text(style="red", no_wrap=True, overflow="ellipsis")
+    profile, the region and the fix (what it read before stays in the table). A long one
+    wraps (the fix is at its end); ``:ctx`` shows it whole too."""
+    lines = Text(style="red")
     for state in app.contexts.states if app.contexts else []:
         if not is_shown(app, state.context):
             continue

@@ -13,8 +13,10 @@ import configparser
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.geometry import Region
 
 from aws.sandbox.profiles import write_profiles
 from aws.sandbox.server import spawn_sandbox
@@ -69,6 +71,12 @@ def app_on(profiles: list[str], url: str) -> EcsDeckApp:
 
 def row_text(table: LiveTable, key: str) -> str:
     return " ".join(cell.plain for cell in table.get_row(key))
+
+
+def shown_text(widget: Any) -> str:
+    """What ``widget`` shows on screen, its wrapped lines joined again."""
+    strips = widget.render_lines(Region(0, 0, widget.size.width, widget.size.height))
+    return " ".join(strip.text.strip() for strip in strips)
 
 
 def header_text(screen: object) -> str:
@@ -141,12 +149,14 @@ async def test_a_broken_profile_is_one_line_and_joins_after_ctrl_r(
             profiles=["prod", "broken"], regions=REGIONS[:1], endpoint_url=accounts_url, refresh=1.0
         )
     )
-    async with app.run_test(size=(160, 40)) as pilot:
+    async with app.run_test(size=(120, 40)) as pilot:
         clusters = app.screen
         errors = clusters.query_one("#context-errors")
         await wait_for(pilot, lambda: clusters.where and app.contexts.failed)  # type: ignore[attr-defined,union-attr]
         line = str(errors.render())
         assert line.startswith("✗ broken in us-east-1: ") and "source_profile" in line, line
+        # At 120 columns the fix is on screen, not cut off after botocore's sentence.
+        await wait_for(pilot, lambda: "fix source_profile in [broken]" in shown_text(errors))
         assert "1 cannot start" in header_text(clusters)
         assert {s.context.name for s in clusters.where.values()} == {"prod/us-east-1"}  # type: ignore[attr-defined]
         # The profile fixed in the AWS config file, Ctrl+R: it joins, no restart.
@@ -162,3 +172,34 @@ async def test_a_broken_profile_is_one_line_and_joins_after_ctrl_r(
         )  # type: ignore[attr-defined]
         assert not app.contexts.failed and not errors.display  # type: ignore[union-attr]
         assert "joined: broken/us-east-1" in notes(app)
+
+
+def test_screenshot_png_keeps_bold_headers_in_their_cells(tmp_path: Path) -> None:
+    """screenshots/*.png render in a monospace font: a bold ``PROBLEMS`` header ends before
+    the next column's ``SERVICES`` one space after it, as in the terminal (cairosvg read Rich's
+    ``Fira Code, monospace`` as one unknown family and drew a proportional sans)."""
+    import io
+
+    from PIL import Image
+    from rich.console import Console
+    from rich.text import Text
+
+    from scripts.screenshots import svg_to_png
+
+    console = Console(record=True, width=20, file=io.StringIO(), color_system="truecolor")
+    console.print(Text.assemble(("PROBLEMS", "bold #ff00ff"), " ", ("SERVICES", "bold #00ffff")))
+    svg, png = tmp_path / "headers.svg", tmp_path / "headers.png"
+    svg.write_text(console.export_svg())
+    svg_to_png(svg, png)
+    image = Image.open(png).convert("RGB")
+    pixels = image.load()
+    assert pixels is not None
+    magenta, cyan = [], []  # colours the window's frame (its red and green dots) has none of
+    for y in range(image.height):
+        for x in range(image.width):
+            r, g, b = pixels[x, y]  # type: ignore[misc]
+            if r > 150 and b > 150 and g < 90:
+                magenta.append(x)
+            elif g > 150 and b > 150 and r < 90:
+                cyan.append(x)
+    assert magenta and cyan and max(magenta) < min(cyan), (max(magenta), min(cyan))
