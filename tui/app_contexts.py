@@ -119,6 +119,16 @@ def pane_context(app: object, screen: object) -> ContextState | str | None:
     )
 
 
+def calls_per_minute(app: object) -> int | None:
+    """Requests the app sent in the last minute: every context's bundle (each counts its own),
+    the app's own among them; None before any bundle has a counter."""
+    contexts: Contexts | None = getattr(app, "contexts", None)
+    bundles = [getattr(app, "clients", None)]
+    bundles += [s.clients for s in contexts.states] if contexts is not None else []
+    counters = {id(c): c for b in bundles if (c := getattr(b, "calls", None)) is not None}
+    return sum(c.per_minute() for c in counters.values()) if counters else None
+
+
 def state_of(app: DeckApp, context: Context | None) -> ContextState | None:
     if context is None or app.contexts is None:
         return None

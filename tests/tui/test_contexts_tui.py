@@ -94,6 +94,9 @@ async def test_clusters_across_contexts_open_in_their_own(
         labels = [str(c.label).split()[0] for c in table.columns.values()]
         assert labels[:5] == ["CLUSTER", "ACCOUNT", "REGION", "STATUS", "PROBLEMS"]
         assert "4 contexts · 2 accounts · 2 regions" in header_text(clusters)
+        # `app N calls/min` counts every context's requests, not the first one's alone.
+        counts = [s.clients.calls.per_minute() for s in app.contexts.states]  # type: ignore[union-attr]
+        assert f"app {sum(counts)} calls/min" in header_text(clusters) and all(counts), counts
         # Worst first: once problems are read, no cluster with problems sorts after a clean one.
         await wait_for(pilot, lambda: app.problems.report is not None and table.shown_keys())
         # Enter on a cluster of staging in eu-west-1: its services, read in that context.
@@ -123,6 +126,7 @@ async def test_clusters_across_contexts_open_in_their_own(
             lambda: len(rows.shown_keys()) == 4 and "ready" in row_text(rows, "prod/eu-west-1"),
         )
         assert "staging (234567900123)" in row_text(rows, "staging/us-east-1")
+        assert int(rows.get_cell("staging/eu-west-1", "calls").plain) > 0  # its own share
         for name in ("prod/us-east-1", "staging/us-east-1"):
             rows.move_cursor(row=rows.shown_keys().index(name))
             await pilot.press("space")
