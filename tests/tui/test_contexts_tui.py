@@ -101,6 +101,10 @@ async def test_clusters_across_contexts_open_in_their_own(
         await wait_for(pilot, lambda: app.problems.report is not None and table.shown_keys())
         # Enter on a cluster of staging in eu-west-1: its services, read in that context.
         where = clusters.where  # type: ignore[attr-defined]
+        everywhere = {
+            c.name: [where[a].context for a in where if a.endswith(f"/{c.name}")]
+            for c in clusters.clusters.values()
+        }  # type: ignore[attr-defined]
         arn = next(k for k in table.shown_keys() if where[k].context.name == "staging/eu-west-1")
         table.move_cursor(row=table.shown_keys().index(arn))
         await pilot.press("enter")
@@ -139,6 +143,45 @@ async def test_clusters_across_contexts_open_in_their_own(
             "prod/us-east-1",
             "staging/us-east-1",
         }
+        await names_are_looked_up_in_every_context(pilot, everywhere)
+
+
+async def names_are_looked_up_in_every_context(pilot: Any, everywhere: dict[str, Any]) -> None:
+    """`:svc NAME` and ``--cluster/--service`` look in every ready context, whatever the app's
+    own clients (prod/us-east-1) and the view (narrowed): one match opens in its context,
+    several ask which, none names the contexts searched."""
+    from tui import openers
+    from tui.app import pane_name
+    from tui.screens.dialogs.picker import PickerScreen
+
+    app = pilot.app
+    own = app.contexts.ready[0].context
+    unique = next(n for n, ctxs in everywhere.items() if len(ctxs) == 1 and ctxs[0] != own)
+    twice = next(n for n, ctxs in everywhere.items() if len(ctxs) == 2)
+
+    def pane(name: str) -> Any:
+        return app.screen if pane_name(app.screen) == name else None
+
+    await pilot.press("colon", *f"svc {unique}", "enter")
+    services = await wait_for(pilot, lambda: pane("services"))
+    assert services.aws_context == everywhere[unique][0] and services.cluster.name == unique
+    await wait_for(pilot, lambda: services.loaded and services.services)
+    service = next(iter(services.services.values()))
+    await pilot.press("colon", *f"svc {twice}", "enter")
+    picker = await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen) and app.screen)
+    regions = {str(c.region) for c in everywhere[twice]}
+    assert all(" (" in n and n.split(" · ")[-1] in regions for n in picker.names), picker.names
+    first = picker.names[0]
+    await pilot.press("enter")
+    chosen = await wait_for(pilot, lambda: pane("services"))
+    assert chosen.cluster.name == twice and chosen.aws_context in everywhere[twice]
+    assert f"· {chosen.aws_context.region}" in first and chosen.aws_context.profile in first
+    await pilot.press("colon", *"svc no-such-cluster", "enter")
+    await wait_for(pilot, lambda: "No cluster named 'no-such-cluster' in 4 contexts" in notes(app))
+    # --cluster/--service at startup: the service opens in its cluster's context.
+    app.run_worker(openers.open_start(app, unique, service.name))
+    shown = await wait_for(pilot, lambda: pane("service"))
+    assert shown.aws_context == everywhere[unique][0] and shown.service.arn == service.arn
 
 
 async def test_a_broken_profile_is_one_line_and_joins_after_ctrl_r(
