@@ -262,8 +262,15 @@ def _known(app: DeckApp, what: str, name: str, names: list[str], where: str) -> 
 
 
 async def switch_profile(app: DeckApp, name: str | None) -> None:
-    """`:profile NAME`, or a picker of ~/.aws/config's profiles (SSO ones included)."""
+    """`:profile NAME`, or a picker of ~/.aws/config's profiles (SSO ones included); across
+    contexts, the view narrows to that profile's (tui/context_narrow.py)."""
     from aws.session import available_profiles, profile_files
+
+    if several(app):
+        from tui.context_narrow import narrow_to
+
+        await narrow_to(app, "profile", name)
+        return
 
     # An unknown NAME is refused by switch_account, in words that say where profiles come from.
     profiles = available_profiles()
@@ -274,8 +281,15 @@ async def switch_profile(app: DeckApp, name: str | None) -> None:
 
 
 async def switch_region(app: DeckApp, name: str | None) -> None:
-    """`:region NAME`, or a picker of the regions ECS is offered in."""
+    """`:region NAME`, or a picker of the regions ECS is offered in; across contexts, the
+    view narrows to that region's (tui/context_narrow.py)."""
     from aws.session import ecs_regions
+
+    if several(app):
+        from tui.context_narrow import narrow_to
+
+        await narrow_to(app, "region", name)
+        return
 
     regions = ecs_regions()
     if name and not _known(app, "region", name, regions, "not a region ECS is offered in"):

@@ -144,6 +144,33 @@ async def test_clusters_across_contexts_open_in_their_own(
             "staging/us-east-1",
         }
         await names_are_looked_up_in_every_context(pilot, everywhere)
+        await profile_and_region_narrow_the_view(pilot)
+
+
+async def profile_and_region_narrow_the_view(pilot: Any) -> None:
+    """Across contexts `:region R` and `:profile P` narrow the view (the other axis kept);
+    no context is closed, and a name not in the run is refused."""
+    app = pilot.app
+
+    def in_view() -> set[str]:
+        return {c.name for c in app.contexts_shown or ()}
+
+    for line, wanted in (
+        ("region eu-west-1", {"prod/eu-west-1", "staging/eu-west-1"}),
+        ("profile staging", {"staging/eu-west-1"}),
+        ("region *", {"staging/eu-west-1", "staging/us-east-1"}),
+    ):
+        await pilot.press("colon", *line, "enter")
+        await wait_for(pilot, lambda w=wanted: in_view() == w)  # type: ignore[misc]
+    # the clusters pane shows just those (the app's own clients are prod/us-east-1's)
+    await wait_for(
+        pilot,
+        lambda: {s.context.name for s in getattr(app.screen, "where", {}).values()} == in_view(),
+        timeout=30,
+    )
+    assert len(app.contexts.ready) == 4  # nothing closed
+    await pilot.press("colon", *"profile nosuch", "enter")
+    await wait_for(pilot, lambda: "'nosuch' is not a profile of this run" in notes(app))
 
 
 async def names_are_looked_up_in_every_context(pilot: Any, everywhere: dict[str, Any]) -> None:
