@@ -42,12 +42,19 @@ async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 20
 SVG_FONT = "font-family: Fira Code, monospace;"
 
 
-def svg_to_png(svg: Path, png: Path) -> None:
-    """Render ``svg`` as the terminal shows it: in the machine's monospace font."""
+def svg_to_png(svg: Path, png: Path, width: int = 1400) -> None:
+    """Render ``svg`` as the terminal shows it: in the machine's monospace font, drawn at its
+    own size and then scaled down (cairo drawing at 1400 pixels rounds each glyph's advance
+    up, and a long run of text then overran the two spaces before the next one)."""
+    import io
+
     import cairosvg
+    from PIL import Image
 
     text = svg.read_text().replace(SVG_FONT, "font-family: monospace;")
-    cairosvg.svg2png(bytestring=text.encode(), write_to=str(png), output_width=1400)
+    drawn = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=text.encode())))
+    height = round(drawn.height * width / drawn.width)
+    drawn.resize((width, height), Image.Resampling.LANCZOS).save(png)
 
 
 def save(app: Any, name: str) -> None:

@@ -248,10 +248,18 @@ async def test_a_broken_profile_is_one_line_and_joins_after_ctrl_r(
         assert "joined: broken/us-east-1" in notes(app)
 
 
-def test_screenshot_png_keeps_bold_headers_in_their_cells(tmp_path: Path) -> None:
-    """screenshots/*.png render in a monospace font: a bold ``PROBLEMS`` header ends before
-    the next column's ``SERVICES`` one space after it, as in the terminal (cairosvg read Rich's
-    ``Fira Code, monospace`` as one unknown family and drew a proportional sans)."""
+def test_screenshot_png_keeps_text_in_its_cells(tmp_path: Path) -> None:
+    """screenshots/*.png show the gaps the terminal shows: a bold ``PROBLEMS`` header ends
+    before ``SERVICES`` one space after it (cairosvg read Rich's ``Fira Code, monospace`` as one
+    unknown family and drew a proportional sans), and a long run of text ends before the two
+    spaces that follow it (drawn at 1400 pixels, each glyph's advance was rounded up)."""
+    assert png_gap(tmp_path, "PROBLEMS", " SERVICES", bold=True) > 0.5
+    assert png_gap(tmp_path, "in ops-ec2  (staging (234567900123) in eu-west-1)", "  first") > 1.5
+
+
+def png_gap(tmp_path: Path, left: str, right: str, bold: bool = False) -> float:
+    """Cells between the last pixel of ``left`` and the first of ``right`` in the PNG of one
+    160-column line (as the screenshots are rendered)."""
     import io
 
     from PIL import Image
@@ -260,15 +268,16 @@ def test_screenshot_png_keeps_bold_headers_in_their_cells(tmp_path: Path) -> Non
 
     from scripts.screenshots import svg_to_png
 
-    console = Console(record=True, width=20, file=io.StringIO(), color_system="truecolor")
-    console.print(Text.assemble(("PROBLEMS", "bold #ff00ff"), " ", ("SERVICES", "bold #00ffff")))
-    svg, png = tmp_path / "headers.svg", tmp_path / "headers.png"
+    console = Console(record=True, width=160, file=io.StringIO(), color_system="truecolor")
+    weight = "bold " if bold else ""
+    console.print(Text.assemble((left, f"{weight}#ff00ff"), (right, f"{weight}#00ffff")))
+    svg, png = tmp_path / "line.svg", tmp_path / "line.png"
     svg.write_text(console.export_svg())
     svg_to_png(svg, png)
     image = Image.open(png).convert("RGB")
     pixels = image.load()
     assert pixels is not None
-    magenta, cyan = [], []  # colours the window's frame (its red and green dots) has none of
+    magenta, cyan = [0], [image.width]  # colours the window's frame (its dots) has none of
     for y in range(image.height):
         for x in range(image.width):
             r, g, b = pixels[x, y]  # type: ignore[misc]
@@ -276,4 +285,4 @@ def test_screenshot_png_keeps_bold_headers_in_their_cells(tmp_path: Path) -> Non
                 magenta.append(x)
             elif g > 150 and b > 150 and r < 90:
                 cyan.append(x)
-    assert magenta and cyan and max(magenta) < min(cyan), (max(magenta), min(cyan))
+    return (min(cyan) - max(magenta)) / (image.width / 160)
