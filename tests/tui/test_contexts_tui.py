@@ -160,7 +160,7 @@ async def profile_and_region_narrow_the_view(pilot: Any) -> None:
         ("profile staging", {"staging/eu-west-1"}),
         ("region *", {"staging/eu-west-1", "staging/us-east-1"}),
     ):
-        await pilot.press("colon", *line, "enter")
+        app.run_command(line)  # as typed after `:` (typing is test_navigation's)
         await wait_for(pilot, lambda w=wanted: in_view() == w)  # type: ignore[misc]
     # the clusters pane shows just those (the app's own clients are prod/us-east-1's)
     await wait_for(
@@ -169,7 +169,7 @@ async def profile_and_region_narrow_the_view(pilot: Any) -> None:
         timeout=30,
     )
     assert len(app.contexts.ready) == 4  # nothing closed
-    await pilot.press("colon", *"profile nosuch", "enter")
+    app.run_command("profile nosuch")
     await wait_for(pilot, lambda: "'nosuch' is not a profile of this run" in notes(app))
 
 
@@ -189,12 +189,12 @@ async def names_are_looked_up_in_every_context(pilot: Any, everywhere: dict[str,
     def pane(name: str) -> Any:
         return app.screen if pane_name(app.screen) == name else None
 
-    await pilot.press("colon", *f"svc {unique}", "enter")
+    app.run_command(f"svc {unique}")  # as typed after `:`
     services = await wait_for(pilot, lambda: pane("services"))
     assert services.aws_context == everywhere[unique][0] and services.cluster.name == unique
     await wait_for(pilot, lambda: services.loaded and services.services)
     service = next(iter(services.services.values()))
-    await pilot.press("colon", *f"svc {twice}", "enter")
+    app.run_command(f"svc {twice}")
     picker = await wait_for(pilot, lambda: isinstance(app.screen, PickerScreen) and app.screen)
     regions = {str(c.region) for c in everywhere[twice]}
     assert all(" (" in n and n.split(" · ")[-1] in regions for n in picker.names), picker.names
@@ -203,7 +203,7 @@ async def names_are_looked_up_in_every_context(pilot: Any, everywhere: dict[str,
     chosen = await wait_for(pilot, lambda: pane("services"))
     assert chosen.cluster.name == twice and chosen.aws_context in everywhere[twice]
     assert f"· {chosen.aws_context.region}" in first and chosen.aws_context.profile in first
-    await pilot.press("colon", *"svc no-such-cluster", "enter")
+    app.run_command("svc no-such-cluster")
     await wait_for(pilot, lambda: "No cluster named 'no-such-cluster' in 4 contexts" in notes(app))
     # --cluster/--service at startup: the service opens in its cluster's context.
     app.run_worker(openers.open_start(app, unique, service.name))
