@@ -8,6 +8,7 @@ there (the login command for that profile, the permission on that role).
 from __future__ import annotations
 
 import asyncio
+import re
 
 from botocore import exceptions as bx
 
@@ -50,7 +51,7 @@ def _reason(profile: str | None, region: str, exc: BaseException, timeout: float
     if isinstance(exc, asyncio.TimeoutError | TimeoutError) and timeout is not None:
         return f"no answer within {timeout:g} s (the others go on; Ctrl+R tries again)"
     if isinstance(exc, bx.InvalidConfigError) and "source_profile" in str(exc):
-        return f"{exc} (add that profile to the AWS config, or fix source_profile in [{name}])"
+        return _missing_source(str(exc), name)
     if isinstance(exc, bx.ProfileNotFound):
         return f"no profile {name!r} in the AWS config (aws configure list-profiles)"
     if is_expired_credentials(exc):
@@ -68,6 +69,18 @@ def _reason(profile: str | None, region: str, exc: BaseException, timeout: float
             "AWS Regions, or leave it out of --regions)"
         )
     return explain(exc)
+
+
+def _missing_source(message: str, name: str) -> str:
+    """botocore's sentence names the profile twice and the fix came after it, cut off on a
+    120-column line: say the missing name once, then the fix."""
+    missing = re.search(r'source_profile "([^"]*)"', message)
+    if missing is None:
+        return f"{message} (add that profile to the AWS config, or fix source_profile in [{name}])"
+    return (
+        f'source_profile "{missing[1]}" does not exist: add that profile to the AWS config,'
+        f" or fix source_profile in [{name}]"
+    )
 
 
 def _role_of(profile: str | None) -> str | None:

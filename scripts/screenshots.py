@@ -36,12 +36,31 @@ async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 20
     raise TimeoutError(getattr(predicate, "__name__", "condition"))
 
 
-def save(app: Any, name: str) -> None:
-    import cairosvg
+#: The SVG's font as Rich writes it: cairosvg hands the whole list to fontconfig as one family
+#: name, which matches nothing and falls back to a proportional sans, so bold headers grew
+#: past their cells ("PROBLEMSSERVICES") in the PNG though the terminal shows them apart.
+SVG_FONT = "font-family: Fira Code, monospace;"
 
+
+def svg_to_png(svg: Path, png: Path, width: int = 1400) -> None:
+    """Render ``svg`` as the terminal shows it: in the machine's monospace font, drawn at its
+    own size and then scaled down (cairo drawing at 1400 pixels rounds each glyph's advance
+    up, and a long run of text then overran the two spaces before the next one)."""
+    import io
+
+    import cairosvg
+    from PIL import Image
+
+    text = svg.read_text().replace(SVG_FONT, "font-family: monospace;")
+    drawn = Image.open(io.BytesIO(cairosvg.svg2png(bytestring=text.encode())))
+    height = round(drawn.height * width / drawn.width)
+    drawn.resize((width, height), Image.Resampling.LANCZOS).save(png)
+
+
+def save(app: Any, name: str) -> None:
     svg = OUT / f"{name}.svg"
     app.save_screenshot(filename=svg.name, path=str(OUT))
-    cairosvg.svg2png(url=str(svg), write_to=str(OUT / f"{name}.png"), output_width=1400)
+    svg_to_png(svg, OUT / f"{name}.png")
     print(f"wrote {OUT / name}.png")
 
 

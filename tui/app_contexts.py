@@ -74,8 +74,9 @@ def shown(app: DeckApp) -> list[ContextState]:
 
 def trouble_lines(app: DeckApp) -> Text:
     """One line per context in the view that cannot start, or whose last read failed: the
-    profile, the region and the fix (what it read before stays in the table)."""
-    lines = Text(style="red", no_wrap=True, overflow="ellipsis")
+    profile, the region and the fix (what it read before stays in the table). A long one
+    wraps (the fix is at its end); ``:ctx`` shows it whole too."""
+    lines = Text(style="red")
     for state in app.contexts.states if app.contexts else []:
         if not is_shown(app, state.context):
             continue
@@ -116,6 +117,16 @@ def pane_context(app: object, screen: object) -> ContextState | str | None:
         (s for s in contexts.states if s.context == context),
         next((s for s in contexts.ready if s.clients is own), None),
     )
+
+
+def calls_per_minute(app: object) -> int | None:
+    """Requests the app sent in the last minute: every context's bundle (each counts its own),
+    the app's own among them; None before any bundle has a counter."""
+    contexts: Contexts | None = getattr(app, "contexts", None)
+    bundles = [getattr(app, "clients", None)]
+    bundles += [s.clients for s in contexts.states] if contexts is not None else []
+    counters = {id(c): c for b in bundles if (c := getattr(b, "calls", None)) is not None}
+    return sum(c.per_minute() for c in counters.values()) if counters else None
 
 
 def state_of(app: DeckApp, context: Context | None) -> ContextState | None:

@@ -2,7 +2,8 @@
 needs by name (``DescribeClusters`` and ``DescribeServices`` accept names, so the 230th service of
 a cluster costs one call, not a listing), then make it the one pane on the stack
 (``DeckApp.show``), or switch profile or region. A name that is not there falls back up the
-hierarchy with a notice naming the closest one."""
+hierarchy with a notice naming the closest one. Across contexts a cluster's name is looked up
+in every ready one (tui/context_lookup.py) and its panes open in the context it was found in."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 from aws import ecs
 from aws.errors import explain
 from aws.models import Cluster, Service
+from tui.app_contexts import several
+from tui.context_lookup import Place, choose, clusters_named, place_of, searched
 from tui.text import clean
 
 if TYPE_CHECKING:
@@ -19,6 +22,12 @@ if TYPE_CHECKING:
 
 
 # --- moving between panes -----------------------------------------------------------------------
+
+
+def current_place(app: DeckApp) -> Place | None:
+    """The cluster on screen and the context it is in."""
+    cluster = current_cluster(app)
+    return place_of(app, cluster) if cluster is not None else None
 
 
 def current_cluster(app: DeckApp) -> Cluster | None:
@@ -40,25 +49,39 @@ def did_you_mean(word: str, choices: list[str]) -> str:
     return f" Did you mean {close[0]!r}?" if close else ""
 
 
-async def find_cluster(app: DeckApp, name: str, how: str = "") -> Cluster | None:
-    """One DescribeClusters by name or ARN; None (and a notice with the closest name) if none.
-    ``how`` ends the notice: how the name was chosen, when the user did not type it."""
+async def find_cluster(app: DeckApp, name: str, how: str = "") -> Place | None:
+    """One DescribeClusters by name or ARN (across contexts: in each, and a picker when two
+    have it); None (and a notice with the closest name) if none. ``how`` ends the notice: how
+    the name was chosen, when the user did not type it."""
+    if several(app):
+        return await _find_across(app, name, how)
     found = await ecs.read_clusters(app.clients, [name])
     if found:
         app.remember_clusters([c.name for c in found])
-        return found[0]
+        return Place(found[0])
     hint = did_you_mean(name, app.cluster_names)
     say(app, f"No cluster named {name!r} in this region.{hint}{how}")
     return None
 
 
-async def _cluster_for(app: DeckApp, name: str | None, command: str) -> Cluster | None:
+async def _find_across(app: DeckApp, name: str, how: str) -> Place | None:
+    found, failed = await clusters_named(app, name)
+    app.remember_clusters(sorted({p.cluster.name for p in found}))
+    if found:
+        return await choose(app, name, found)
+    hint = did_you_mean(name, app.cluster_names)
+    unasked = f" Could not ask {'; '.join(failed)}." if failed else ""
+    say(app, f"No cluster named {name!r} in {searched(app)}.{hint}{unasked}{how}")
+    return None
+
+
+async def _cluster_for(app: DeckApp, name: str | None, command: str) -> Place | None:
     if name:
         return await find_cluster(app, name)
-    cluster = current_cluster(app)
-    if cluster is None:
+    place = current_place(app)
+    if place is None:
         say(app, f"Which cluster? Type :{command} CLUSTER (Tab completes the name).")
-    return cluster
+    return place
 
 
 # --- the openers ----------------------------------------------------------------------------------
@@ -82,18 +105,18 @@ async def open_contexts(app: DeckApp, _: str | None = None) -> None:
 
 async def open_services(app: DeckApp, cluster_name: str | None) -> None:
 
-    cluster = await _cluster_for(app, cluster_name, "services")
-    if cluster is not None:
-        await app.show("services", cluster=cluster)
+    place = await _cluster_for(app, cluster_name, "services")
+    if place is not None:
+        await app.show("services", **place.pane())
 
 
 async def open_changes(app: DeckApp, cluster_name: str | None) -> None:
     """The timeline of CLUSTER; without it, of the service or cluster on screen, else the
     account-Region."""
     if cluster_name:
-        cluster = await find_cluster(app, cluster_name)
-        if cluster is not None:
-            await app.show("changes", cluster=cluster)
+        place = await find_cluster(app, cluster_name)
+        if place is not None:
+            await app.show("changes", **place.pane())
         return
     # The pane's own cluster and service, not the clusters pane's selection: there, the account.
     cluster = getattr(app.screen, "cluster", None)
@@ -108,25 +131,25 @@ async def open_changes(app: DeckApp, cluster_name: str | None) -> None:
 
 async def open_tasks(app: DeckApp, cluster_name: str | None) -> None:
 
-    cluster = await _cluster_for(app, cluster_name, "tasks")
-    if cluster is not None:
-        await app.show("tasks", cluster=cluster)
+    place = await _cluster_for(app, cluster_name, "tasks")
+    if place is not None:
+        await app.show("tasks", **place.pane())
 
 
 async def open_instances(app: DeckApp, cluster_name: str | None) -> None:
 
-    cluster = await _cluster_for(app, cluster_name, "instances")
-    if cluster is not None:
-        await app.show("instances", cluster=cluster)
+    place = await _cluster_for(app, cluster_name, "instances")
+    if place is not None:
+        await app.show("instances", **place.pane())
 
 
 async def open_ecr(app: DeckApp, cluster_name: str | None) -> None:
     """The repositories; USED BY and `R` look at the named cluster, else the current one."""
 
-    cluster = await find_cluster(app, cluster_name) if cluster_name else current_cluster(app)
-    if cluster_name and cluster is None:
+    place = await find_cluster(app, cluster_name) if cluster_name else current_place(app)
+    if cluster_name and place is None:
         return
-    await app.show("repositories", cluster=cluster)
+    await app.show("repositories", **(place.pane() if place else {"cluster": None}))
 
 
 async def open_taskdefs(app: DeckApp, family: str | None) -> None:
@@ -169,18 +192,19 @@ async def open_service(app: DeckApp, cluster_name: str, service_name: str, how: 
     cluster was chosen, when the user did not name it)."""
     from aws.models import arn_tail
 
-    cluster = await find_cluster(app, cluster_name, how)
-    if cluster is None:
+    place = await find_cluster(app, cluster_name, how)
+    if place is None:
         await open_clusters(app)
         return
-    found = await ecs.describe_services(app.clients, cluster.arn, [service_name])
+    cluster, clients = place.cluster, place.clients(app)
+    found = await ecs.describe_services(clients, cluster.arn, [service_name])
     if not found:
-        names = [arn_tail(a) for a in await ecs.list_service_arns(app.clients, cluster.arn)]
+        names = [arn_tail(a) for a in await ecs.list_service_arns(clients, cluster.arn)]
         hint = did_you_mean(arn_tail(service_name), names)
         say(app, f"No service named {service_name!r} in cluster {cluster.name!r}.{hint}{how}")
-        await app.show("services", cluster=cluster)
+        await app.show("services", **place.pane())
         return
-    await app.show("service", cluster=cluster, service=found[0])
+    await app.show("service", service=found[0], **place.pane())
 
 
 def cluster_of(service: str) -> str:
@@ -206,7 +230,7 @@ async def open_start(app: DeckApp, cluster: str | None, service: str | None) -> 
             if found is None:
                 await open_clusters(app)
             else:
-                await app.show("services", cluster=found)
+                await app.show("services", **found.pane())
         else:
             await open_clusters(app)
     except Exception as exc:
@@ -238,8 +262,15 @@ def _known(app: DeckApp, what: str, name: str, names: list[str], where: str) -> 
 
 
 async def switch_profile(app: DeckApp, name: str | None) -> None:
-    """`:profile NAME`, or a picker of ~/.aws/config's profiles (SSO ones included)."""
+    """`:profile NAME`, or a picker of ~/.aws/config's profiles (SSO ones included); across
+    contexts, the view narrows to that profile's (tui/context_narrow.py)."""
     from aws.session import available_profiles, profile_files
+
+    if several(app):
+        from tui.context_narrow import narrow_to
+
+        await narrow_to(app, "profile", name)
+        return
 
     # An unknown NAME is refused by switch_account, in words that say where profiles come from.
     profiles = available_profiles()
@@ -250,8 +281,15 @@ async def switch_profile(app: DeckApp, name: str | None) -> None:
 
 
 async def switch_region(app: DeckApp, name: str | None) -> None:
-    """`:region NAME`, or a picker of the regions ECS is offered in."""
+    """`:region NAME`, or a picker of the regions ECS is offered in; across contexts, the
+    view narrows to that region's (tui/context_narrow.py)."""
     from aws.session import ecs_regions
+
+    if several(app):
+        from tui.context_narrow import narrow_to
+
+        await narrow_to(app, "region", name)
+        return
 
     regions = ecs_regions()
     if name and not _known(app, "region", name, regions, "not a region ECS is offered in"):

@@ -85,8 +85,12 @@ def target(screen: Any, scopes: list[str]) -> tuple[str, Any] | None:
 
 
 def variables(app: DeckApp, screen: Any, resource: Any) -> dict[str, str]:
-    """The values of the variables for ``resource`` on ``screen``."""
+    """The values of the variables for ``resource`` on ``screen``: PROFILE, REGION and
+    ACCOUNT are those of the pane's context (the resource's, across contexts)."""
+    from tui.where import where_of, where_of_app
+
     clients = getattr(screen, "clients", None) or app.clients
+    where = where_of(screen) if hasattr(screen, "deck") else where_of_app(app)
     cluster = getattr(screen, "current_cluster", lambda: None)()
     task = resource if isinstance(resource, Task) else None
     service = resource.name if isinstance(resource, Service) else (task and task.service_name)
@@ -97,9 +101,9 @@ def variables(app: DeckApp, screen: Any, resource: Any) -> dict[str, str]:
     else:
         cluster_name = cluster.name if isinstance(cluster, Cluster) else ""
     return {
-        "PROFILE": app.settings.profile or clients.session.profile or "",
+        "PROFILE": where.profile or clients.session.profile or "",
         "REGION": clients.region or "",
-        "ACCOUNT": (app.identity.account if app.identity else None) or "",
+        "ACCOUNT": where.account or "",
         "CLUSTER": cluster_name or "",
         "SERVICE": service or "",
         "TASK": task.id if task else "",

@@ -181,7 +181,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource(
         "profile",
         ("prof",),
-        "Switch AWS profile (reopens the clients and the clusters pane); alone: a picker",
+        "Switch AWS profile (across contexts: show its contexts only); alone: a picker",
         arg="NAME",
         open=switch_profile,
         completes="profiles",
@@ -189,7 +189,7 @@ RESOURCES: tuple[Resource, ...] = (
     Resource(
         "region",
         ("reg",),
-        "Switch AWS region (reopens the clients and the clusters pane); alone: a picker",
+        "Switch AWS region (across contexts: show its contexts only); alone: a picker",
         arg="NAME",
         open=switch_region,
         completes="regions",

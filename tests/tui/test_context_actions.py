@@ -178,7 +178,38 @@ async def problems_across(pilot: Any) -> None:
     assert table.get_cell(culprit.key, "account").plain == f"staging ({STAGING})"
     assert table.get_cell(culprit.key, "region").plain == "eu-west-1"
     table.move_cursor(row=table.shown_keys().index(culprit.key))
+    await keys_read_the_culprit_in_its_context(pilot, screen, culprit)
     await pilot.press("enter")
     await wait_for(pilot, lambda: pane_name(app.screen) == "service")
     assert app.screen.aws_context == staging
     assert app.screen.service.arn == culprit.service_arn
+
+
+async def keys_read_the_culprit_in_its_context(pilot: Any, screen: Any, culprit: Any) -> None:
+    """`y` and `o` on a row of prod's eu-west-1, a plugin's variables on staging's: each in
+    its row's account and region (the view itself was opened from a staging pane)."""
+    from tui import plugins
+
+    app, feed, table = pilot.app, pilot.app.problems, screen.problems_table
+    prod = state_named(app, "prod", "eu-west-1").context
+    other = next(p for p in feed.problems if feed.context_of(p).context == prod)
+    table.move_cursor(row=table.shown_keys().index(other.key))
+    await pilot.press("y")
+    shown = await wait_for(
+        pilot, lambda: app.screen if type(app.screen).__name__ == "JsonScreen" else None
+    )
+    assert "--region eu-west-1 --profile prod" in shown.title_text, shown.title_text
+    arn = other.task_arn or other.container_instance_arn or other.service_arn or other.cluster_arn
+    assert arn in shown.text  # described by prod's eu-west-1 bundle
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: app.screen is screen)
+    await pilot.press("o")
+    await wait_for(pilot, lambda: "console.aws" in notes(app))
+    assert "eu-west-1" in notes(app) and "us-east-1" not in notes(app)
+    table.move_cursor(row=table.shown_keys().index(culprit.key))
+    values = plugins.variables(app, screen, screen.selected_resource())
+    assert (values["PROFILE"], values["REGION"], values["ACCOUNT"]) == (
+        "staging",
+        "eu-west-1",
+        STAGING,
+    )

@@ -111,11 +111,9 @@ class ClustersScreen(PollingScreen):
 
     #: Every context's clusters, whichever context the pane was opened from.
     across_contexts = True
-    # One line per context in trouble, cut rather than wrapped (the fix is at its end, though:
-    # `:ctx` shows the whole line).
+    # One line per context in trouble, wrapped rather than cut: the fix is at its end.
     DEFAULT_CSS = """
-    ClustersScreen #context-errors { height: auto; max-height: 6; text-wrap: nowrap;
-        text-overflow: ellipsis; }
+    ClustersScreen #context-errors { height: auto; max-height: 6; }
     """
 
     def __init__(self) -> None:

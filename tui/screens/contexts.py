@@ -27,6 +27,7 @@ COLUMNS = [
     ("account", "ACCOUNT"),
     ("state", "STATE"),
     ("clusters", "CLUSTERS"),
+    ("calls", "CALLS/MIN"),
     ("refreshed", "REFRESHED"),
 ]
 
@@ -77,6 +78,8 @@ class ContextsScreen(PollingScreen):
             safe(app_contexts.account_label(state), limit=40),
             status,
             Text(str(len(read.clusters)) if read and at else "-"),
+            # This context's share of the header's `app N calls/min` (its own buckets).
+            Text(str(state.clients.calls.per_minute()) if state.clients else "-"),
             Text(f"{duration(int(time.monotonic() - at))} ago" if at else "-", style="dim"),
         )
         hay = f"{ctx.name} {state.account or ''} {state.error or ''}".lower()

@@ -56,11 +56,27 @@ class ProblemsScreen(PollingScreen):
     ProblemsScreen #detail { height: auto; max-height: 6; padding: 0 1; background: $boost; }
     """
 
+    #: Every context's problems: the header counts the contexts, it names none.
+    across_contexts = True
+
     def __init__(self) -> None:
         super().__init__()
         self.header.calls_label = "reader "
         #: Every row on the table by key: the report's problems plus the recently resolved.
         self.shown: dict[str, Problem] = {}
+        self._own_context: Context | None = None
+
+    @property
+    def aws_context(self) -> Context | None:
+        """The selected problem's context. Every key that reads or acts on the row (`y`, `o`,
+        `w`, Enter, a plugin) goes through the pane's ``clients`` and ``where_of``: another
+        account's row is then read there, not in the app's own account-region."""
+        p = self._selected_problem()
+        return self._aws_of(p) if p is not None else self._own_context
+
+    @aws_context.setter
+    def aws_context(self, context: Context | None) -> None:
+        self._own_context = context
 
     @property
     def several(self) -> bool:
@@ -143,9 +159,8 @@ class ProblemsScreen(PollingScreen):
         return text
 
     def _show_detail(self) -> None:
-        key = self.problems_table.selected_key
-        problem = self.shown.get(key) if key else None
-        resolved = self.deck.problems.resolved.get(key) if key else None
+        problem = self._selected_problem()
+        resolved = self.deck.problems.resolved.get(problem.key) if problem else None
         where = self._where(problem) if problem is not None and self.several else None
         self.query_one("#detail", QuietStatic).update(detail_text(problem, resolved, where))
 
@@ -155,7 +170,13 @@ class ProblemsScreen(PollingScreen):
     def _aws_of(self, p: Problem) -> Context | None:
         """The context the culprit's pane opens in (None: the app's own)."""
         state = self.deck.problems.context_of(p)
-        return state.context if state is not None else self.aws_context
+        return state.context if state is not None else self._own_context
+
+    def _selected_problem(self) -> Problem | None:
+        if not self.is_mounted:
+            return None
+        key = self.problems_table.selected_key
+        return self.shown.get(key) if key else None
 
     @on(DataTable.RowHighlighted, "#problems")
     def _highlighted(self) -> None:
@@ -169,8 +190,7 @@ class ProblemsScreen(PollingScreen):
         """The culprit's console page (the task, else the service, else the cluster)."""
         from tui.console_url import copy_console_url
 
-        key = self.problems_table.selected_key
-        problem = self.shown.get(key) if key else None
+        problem = self._selected_problem()
         if problem is None:
             self.notify("Select a row first.", severity="warning")
             return
@@ -181,8 +201,7 @@ class ProblemsScreen(PollingScreen):
         of it): the task, else the container instance, else the service, else the cluster. A
         target has no ARN and the problem does not keep its target group, so a targets problem
         gives its service. Only the ARNs are known here: `y` reads the rest from AWS."""
-        key = self.problems_table.selected_key
-        p = self.shown.get(key) if key else None
+        p = self._selected_problem()
         if p is None:
             return None
         if p.task_arn:
@@ -195,8 +214,7 @@ class ProblemsScreen(PollingScreen):
 
     def action_changes(self) -> None:
         """The timeline of the problem's service (else cluster) from an hour before it began."""
-        key = self.problems_table.selected_key
-        p = self.shown.get(key) if key else None
+        p = self._selected_problem()
         if p is None:
             self.notify("Select a row first.", severity="warning")
             return
@@ -216,8 +234,7 @@ class ProblemsScreen(PollingScreen):
         )
 
     def action_open(self) -> None:
-        key = self.problems_table.selected_key
-        problem = self.shown.get(key) if key else None
+        problem = self._selected_problem()
         if problem is not None:
             self._open(problem)
 

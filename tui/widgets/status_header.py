@@ -22,7 +22,7 @@ from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui.app_contexts import pane_context
+from tui.app_contexts import calls_per_minute, pane_context
 from tui.text import clean, plural
 
 
@@ -263,12 +263,13 @@ class StatusHeader(Widget):
         if self.progress:
             done, total = self.progress
             line2.append(f"  loading {done} of {total}", style="yellow")
-        counter = getattr(clients, "calls", None)
-        if counter is not None:
+        per_minute = calls_per_minute(self.app)
+        if per_minute is not None:
             line2.append(
                 # Two counts of different things: this pane's last refresh, and every request
-                # the app sent in the last minute (all panes, the problems feed, actions).
+                # the app sent in the last minute (all panes, the problems feed, actions, in
+                # every context: `:ctx` says each one's).
                 f"  · {self.calls_label or 'pane '}{plural(self.calls_last, 'call')}/refresh"
-                f" · app {counter.per_minute()} calls/min",
+                f" · app {per_minute} calls/min",
                 style="dim",
             )
