@@ -61,3 +61,31 @@ def test_method_names_answer_as_moto_listed_them() -> None:
     for name in ("list_clusters", "describe_services", "dispatch", "no_such_action", "uri"):
         assert (name in asked) == (name in listed), name
     assert "list_clusters" in asked
+
+
+def test_the_remembering_attribute_picker_picks_what_moto_picks() -> None:
+    from moto.core.serialize import AttributePickerContext, XFormedAttributePicker
+    from moto.core.utils import get_service_model
+
+    from aws.sandbox.moto_patches import _picker
+    from aws.sandbox.patching import require
+
+    original = require(XFormedAttributePicker, "__call__")
+    picked = _picker()
+    picker = XFormedAttributePicker()
+    cluster = get_service_model("ecs").operation_model("DescribeClusters").output_shape
+    shape = cluster.members["clusters"].member  # type: ignore[attr-defined]
+
+    class Cluster:  # moto's own attribute spellings: snake_case, and the class-prefixed name
+        def __init__(self, name: str, running: int) -> None:
+            self.name, self.status = name, "ACTIVE"
+            self.running_tasks_count, self.active_services_count = running, None
+
+    for obj in (Cluster("a", 1), Cluster("b", 7), {"clusterName": "c", "status": "INACTIVE"}):
+        for key, member in shape.members.items():
+            member.parent = shape
+            context = AttributePickerContext(obj=obj, key=key, shape=member, key_path="clusters")
+            assert picked(picker, context) == original(picker, context), (obj, key)
+    name = shape.members["clusterName"]
+    for obj in (Cluster("d", 3), Cluster("e", 3)):  # remembered: the names, never the values
+        assert picked(picker, AttributePickerContext(obj, "clusterName", name)) == obj.name
