@@ -10,6 +10,12 @@ with the app's own code: the full clusters list (``ecs.read_clusters`` in every 
 clusters pane reads) and the first complete problems answer (``tui.problem_contexts``: one
 ``ProblemWatch`` per context, at most ``IN_FLIGHT`` contexts at once), for one context and then
 for all of them. Targets: all contexts within 1.5x the one-context time, RSS within 300 MB.
+
+Beside each time: the CPU seconds this process (the reader) and the sandbox spent meanwhile.
+The sandbox is one moto process serving every context under the GIL, so its CPU is a floor
+under the 12-context time however many cores there are, and both share the machine's cores;
+the report names the side that bounds the ratio (without ``--url``: with a sandbox started
+elsewhere its CPU is unknown and shown as nan).
 """
 
 from __future__ import annotations
