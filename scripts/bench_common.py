@@ -192,6 +192,15 @@ def rss_kib(pid: int | str = "self") -> int | None:
     return None
 
 
+def cpu_seconds(pid: int | str = "self") -> float | None:
+    """User + system CPU seconds process ``pid`` has used (all its threads), from /proc."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def quantile(values: Sequence[float], q: float) -> float:
     """Nearest-rank quantile (0 for no values)."""
     if not values:

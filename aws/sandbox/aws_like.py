@@ -262,7 +262,8 @@ class Server:
     """moto's dispatcher behind :class:`AwsLike`, on a threaded werkzeug server.
 
     moto's ThreadedMotoServer builds its WSGI app inside its own thread, leaving no place for a
-    wrapper; this is the same server (moto's request handler, one thread per request) with one.
+    wrapper; this is the same server (moto's request handler, one thread per connection) with
+    one, keeping connections open between requests as AWS does (:mod:`.keepalive`).
     """
 
     def __init__(self, wrapper: AwsLike, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -282,8 +283,9 @@ class Server:
     def start(self) -> str:
         """Bind and serve in a daemon thread; returns the URL. A port in use raises
         RuntimeError, which ``python -m aws.sandbox`` turns into one line and exit code 2."""
-        from moto.moto_server.werkzeug_app import MotoRequestHandler
         from werkzeug.serving import make_server
+
+        from aws.sandbox.keepalive import KeepAliveHandler
 
         if self.port:  # werkzeug would print to stderr and sys.exit() rather than raise
             with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
@@ -294,7 +296,7 @@ class Server:
                         f"port {self.port} on {self.host} is in use ({exc.strerror})"
                     ) from exc
         self._server = make_server(
-            self.host, self.port, self.wrapper, threaded=True, request_handler=MotoRequestHandler
+            self.host, self.port, self.wrapper, threaded=True, request_handler=KeepAliveHandler
         )
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="ecsdeck-sandbox-http", daemon=True
@@ -305,7 +307,10 @@ class Server:
 
     def stop(self) -> None:
         if self._server is not None:
+            from aws.sandbox.keepalive import close_all
+
             self._server.shutdown()
+            close_all(self._server)
             self._server.server_close()
             self._server = None
         if self._thread is not None:
