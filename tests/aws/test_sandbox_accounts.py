@@ -19,6 +19,7 @@ import pytest
 from botocore.config import Config
 
 from aws.sandbox.server import spawn_sandbox
+from tests.sandbox_fork import spawn
 from tui import main as tui_main
 from tui.config import Settings
 
@@ -37,7 +38,9 @@ def _spawn_two() -> list[tuple[subprocess.Popen[str], str]]:
     out: list[Any] = [None, None]
 
     def run(i: int) -> None:
-        out[i] = spawn_sandbox(ARGS, timeout=90)
+        # Both seed on their own: one a sandbox process, one the run's template for these
+        # arguments (whose copies the contexts pilot tests use), seeded in its own process too.
+        out[i] = spawn_sandbox(ARGS, timeout=90) if i == 0 else spawn(ARGS, timeout=90)
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
     for t in threads:

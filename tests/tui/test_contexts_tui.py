@@ -10,7 +10,6 @@ The profiles are those ``ecsdeck --demo --demo-accounts 2`` writes (``prod`` wit
 from __future__ import annotations
 
 import configparser
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ import pytest
 from textual.geometry import Region
 
 from aws.sandbox.profiles import write_profiles
-from aws.sandbox.server import spawn_sandbox
+from tests.conftest import _spawn_sandbox
 from tests.tui.conftest import notes, wait_for
 from tui.app import EcsDeckApp
 from tui.config import Settings
@@ -36,13 +35,8 @@ pytestmark = pytest.mark.xdist_group("sandbox_accounts")
 
 @pytest.fixture(scope="module")
 def accounts_url() -> Iterator[str]:
-    proc: subprocess.Popen[str]
-    proc, url = spawn_sandbox(ARGS, timeout=90)
-    try:
-        yield url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
+    """A copy of the run's 2 x 2 accounts sandbox (tests/sandbox_fork.py)."""
+    yield from _spawn_sandbox(*ARGS)
 
 
 @pytest.fixture
