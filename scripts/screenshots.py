@@ -239,6 +239,7 @@ async def ecr_images(app: Any, pilot: Any) -> None:
 
 async def bulk_confirmation(app: Any, pilot: Any) -> None:
     """Three services marked with `space`, `s` 4: the one confirmation listing every call."""
+    await _command(app, pilot, "clusters", "ClustersScreen")  # after :ecr, not under it
     await _open_service(app, pilot, "core-ec2", "payments-api")
     table = app.screen.services_table
     for row in range(3):
@@ -360,8 +361,9 @@ def runs_for(only: str | None) -> list[Run]:
         "panes": [(frozen, lambda url: shoot(url, extra=ACTION_SHOTS))],
         "triage": [(planted, shoot_triage)],
         "changes": [(planted, shoot_changes)],
-        "contexts": [(ctx.CLUSTERS_ARGS, ctx.shoot_clusters), (ctx.ARGS, ctx.shoot_contexts)],
         "run": [(screenshots_run.ARGS, screenshots_run.shoot_run)],
+        # Last: these point AWS_CONFIG_FILE at profiles of their own and drop the sandbox keys.
+        "contexts": [(ctx.CLUSTERS_ARGS, ctx.shoot_clusters), (ctx.ARGS, ctx.shoot_contexts)],
         "bulk": [(frozen, lambda url: shoot(url, extra=[("bulk", bulk_confirmation)]))],
         "cost": [(frozen, lambda url: shoot(url, extra=[("scale-cost", scale_cost)]))],
     }
