@@ -17,6 +17,9 @@ from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.scale import ScaleScreen
 from tui.screens.services import ServicesScreen
 
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
+
 MUTATIONS = (
     "ecs.UpdateService",
     "ecs.RegisterTaskDefinition",

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 import boto3
+import pytest
 
 from tests.tui.conftest import palette_choose, wait_for
 from tests.tui.test_panes import keys, table
@@ -14,6 +15,9 @@ from tui import openers, resources
 from tui.screens.clusters import ClustersScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 def notices(app: Any) -> list[str]:

@@ -20,6 +20,9 @@ from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.register import DiscardScreen, EditorScreen
 from tui.screens.services import ServicesScreen
 
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
+
 
 async def open_editor(pilot: Any, cluster: str, service: str) -> EditorScreen:
     app = pilot.app

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tests.tui.conftest import wait_for
 from tui.screens.clusters import ClustersScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
 from tui.widgets.live_table import LiveTable
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 def table(app: Any, selector: str | None = None) -> LiveTable:

@@ -7,8 +7,13 @@ import ast
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.tui.conftest import wait_for
 from tui import router
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Modules of tui/screens/ every pane may share: not panes, not views.

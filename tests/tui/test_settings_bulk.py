@@ -8,12 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from aws.audit import AuditLog
 from tests.tui.conftest import aws_client, notes, palette_choose, wait_for
 from tui.screens.dialogs.bulk_scale import BulkScaleScreen
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.settings import SettingsScreen
 from tui.screens.services import ServicesScreen
+
+# Nothing here looks at problems: the reader's whole-account first read is held back.
+pytestmark = pytest.mark.usefixtures("no_problems_reader")
 
 
 def _seed(url: str) -> Any:
