@@ -203,9 +203,12 @@ class ServiceScreen(
 
     async def tick(self) -> None:
         clients = self.clients
+        # Read before either coroutine exists: a pane closing under the tick makes this raise,
+        # which would otherwise leave the first coroutine never awaited.
+        on_screen = self.tasks_table.visible_keys()
         described, tasks = await asyncio.gather(
             ecs.describe_services(clients, self.cluster.arn, [self.service.arn]),
-            self.task_watch.refresh(clients, on_screen=self.tasks_table.visible_keys()),
+            self.task_watch.refresh(clients, on_screen=on_screen),
         )
         if described:
             self.service = described[0]
