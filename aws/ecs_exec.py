@@ -31,6 +31,7 @@ from aws.ecs import (
     describe_tasks,
     read_task_definition,
 )
+from aws.exec_preflight import Preflight, preflight
 from aws.models import Service, Task, arn_tail
 from aws.plan import ActionError, ApiCall, Plan, ValidationError
 
@@ -49,6 +50,17 @@ class ExecTarget:
     task_role_arn: str | None
     #: The ECS agent of the task's EC2 instance (None on Fargate, or when not reported).
     agent_version: str | None
+
+    def preflight(self, container: str | None, plugin_path: str | None) -> Preflight:
+        """Every check of ECS Exec (and of a port forward, which needs the same) on this task."""
+        return preflight(
+            self.task,
+            container,
+            service=self.service,
+            task_role_arn=self.task_role_arn,
+            plugin_path=plugin_path,
+            agent_version=self.agent_version,
+        )
 
 
 async def read_target(c: Clients, task: Task) -> ExecTarget:
@@ -147,14 +159,35 @@ def plugin_argv(
     profile: str | None,
     endpoint_url: str,
 ) -> list[str]:
-    """The plugin's command line, in the AWS CLI's order."""
+    """The plugin's command line for an ExecuteCommand session."""
+    return session_plugin_argv(
+        plugin,
+        response["session"],
+        {"Target": target},
+        region=region,
+        profile=profile,
+        endpoint_url=endpoint_url,
+    )
+
+
+def session_plugin_argv(
+    plugin: str,
+    session: dict[str, Any],
+    request: dict[str, Any],
+    *,
+    region: str,
+    profile: str | None,
+    endpoint_url: str,
+) -> list[str]:
+    """session-manager-plugin's command line, in the AWS CLI's order: the session AWS
+    answered (SessionId, StreamUrl, TokenValue), then the request that made it."""
     return [
         plugin,
-        json.dumps(response["session"]),
+        json.dumps(session),
         region,
         "StartSession",
         profile or "",
-        json.dumps({"Target": target}),
+        json.dumps(request),
         endpoint_url,
     ]
 

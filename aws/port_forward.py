@@ -17,13 +17,12 @@ and ``aws.execute`` (audited, refused in read-only mode); bad ports are refused 
 
 from __future__ import annotations
 
-import json
 import socket
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from aws.ecs import read_task_definition
-from aws.ecs_exec import ExecTarget, read_target, session_target
+from aws.ecs_exec import ExecTarget, read_target, session_plugin_argv, session_target
 from aws.models import Task, arn_tail
 from aws.plan import ApiCall, Plan, ValidationError
 
@@ -141,12 +140,6 @@ def plugin_argv(
     endpoint_url: str,
 ) -> list[str]:
     """The plugin's command line, in the AWS CLI's order (``ssm start-session``)."""
-    return [
-        plugin,
-        json.dumps(response),
-        region,
-        "StartSession",
-        profile or "",
-        json.dumps(request),
-        endpoint_url,
-    ]
+    return session_plugin_argv(
+        plugin, response, request, region=region, profile=profile, endpoint_url=endpoint_url
+    )

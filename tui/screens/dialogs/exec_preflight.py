@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from aws.ecs_exec import DEFAULT_COMMAND, ExecTarget, plan_execute_command
-from aws.exec_preflight import Preflight, preflight
+from aws.exec_preflight import Preflight
 from tui.screens.dialogs.confirm import DIALOG_CSS, CliTarget
 from tui.text import clean
 from tui.widgets.in_order import InOrderInput
@@ -83,15 +83,7 @@ class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
         self.result = self._check()
 
     def _check(self) -> Preflight:
-        t = self.target
-        return preflight(
-            t.task,
-            self.container,
-            service=t.service,
-            task_role_arn=t.task_role_arn,
-            plugin_path=self.plugin_path,
-            agent_version=t.agent_version,
-        )
+        return self.target.preflight(self.container, self.plugin_path)
 
     def compose(self) -> ComposeResult:
         task = self.target.task

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from aws import port_forward
-from aws.exec_preflight import Preflight, preflight
+from aws.exec_preflight import Preflight
 from aws.plan import ValidationError
 from aws.port_forward import ForwardTarget
 from tui.screens.dialogs.confirm import DIALOG_CSS
@@ -55,15 +55,7 @@ class PortForwardScreen(ModalScreen[ForwardChoice | None]):
         self.result = self._check()
 
     def _check(self) -> Preflight:
-        t = self.target.exec
-        return preflight(
-            t.task,
-            self.container,
-            service=t.service,
-            task_role_arn=t.task_role_arn,
-            plugin_path=self.plugin_path,
-            agent_version=t.agent_version,
-        )
+        return self.target.exec.preflight(self.container, self.plugin_path)
 
     def compose(self) -> ComposeResult:
         task = self.target.exec.task
