@@ -102,7 +102,7 @@ class Settings(BaseSettings):
     )
     endpoint_url: str | None = _setting(
         None,
-        "Endpoint override (a moto server, a VPC endpoint); None uses AWS's.",
+        "Endpoint override (a VPC endpoint, a local ECS-compatible server); None uses AWS's.",
         "must be a URL, e.g. http://127.0.0.1:5000 (a string)",
     )
     profiles: Annotated[list[str] | None, NoDecode] = _setting(
