@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws.audit import new_id
 from aws.errors import explain
+from aws.paging import in_own_context
 from aws.plan import REGISTERED, ActionError, ApiCall, BusyError, Plan, ReadOnlyError, td_label
 
 if TYPE_CHECKING:
@@ -170,7 +171,7 @@ async def caller_identity(c: Clients) -> str | None:
     if c.caller_arn is not None:
         return c.caller_arn
     try:
-        resp = await c.sts.get_caller_identity()
+        resp = await in_own_context(c.sts.get_caller_identity())
     except Exception:
         return None
     arn = resp.get("Arn")
@@ -290,7 +291,7 @@ async def _run(c: Clients, plan: Plan, audit: AuditLog | None) -> Outcome:
         log(call, "intent", id=attempt)
         try:
             client = getattr(c, call.service)
-            response = _clean(await getattr(client, call.method())(**call.params))
+            response = _clean(await in_own_context(getattr(client, call.method())(**call.params)))
         except asyncio.CancelledError:
             # Given up on (the user, or the app closing): the request may have been applied,
             # so the intent is completed with what is known, not left looking in flight.

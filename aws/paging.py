@@ -8,6 +8,7 @@ tests also serve multi-page responses through hooks, so every page is proven to 
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import inspect
 from collections.abc import (
     AsyncIterable,
@@ -49,12 +50,28 @@ def unique(items: Iterable[T]) -> list[T]:
     return list(dict.fromkeys(items))
 
 
+async def in_own_context(request: Awaitable[R]) -> R:
+    """Await one request in a task with an empty ``contextvars`` context.
+
+    A request can open a pooled connection and arm the pool's clean-up timer, and asyncio gives
+    each of those callbacks a copy of the context current at that moment. They outlive the
+    request (a kept-alive connection lives for many), so the caller's context variables would
+    stay reachable through them: a UI's "current widget", say, and through it a closed screen.
+    Cancelling the caller cancels the request, as a plain ``await`` would.
+    """
+
+    async def run() -> R:
+        return await request
+
+    return await asyncio.create_task(run(), context=contextvars.Context())
+
+
 async def call(
     c: Clients, method: Callable[P, Awaitable[R]], *args: P.args, **kwargs: P.kwargs
 ) -> R:
     """One request, holding a slot of ``c.limit`` only while it is in flight (never nest these)."""
     async with c.limit:
-        return await method(*args, **kwargs)
+        return await in_own_context(method(*args, **kwargs))
 
 
 async def pages(c: Clients, pager: AsyncIterable[R]) -> AsyncIterator[R]:
@@ -69,7 +86,7 @@ async def pages(c: Clients, pager: AsyncIterable[R]) -> AsyncIterator[R]:
     while True:
         async with c.limit:
             try:
-                page = await anext(iterator)
+                page = await in_own_context(anext(iterator))
             except StopAsyncIteration:
                 return
         yield page

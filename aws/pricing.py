@@ -25,6 +25,7 @@ from typing import Any, Literal, TypeVar
 from aws import price_table
 from aws.cost import FargateRates
 from aws.errors import explain
+from aws.paging import in_own_context
 from aws.price_list import ec2_hourly, fargate_rates, parse_products
 from aws.session import Clients
 from aws.state import write_private
@@ -88,12 +89,14 @@ async def get_products(c: Clients, service_code: str, filters: dict[str, str]) -
     token: str | None = None
     while True:
         extra: dict[str, Any] = {"NextToken": token} if token else {}
-        page = await client.get_products(
-            ServiceCode=service_code,
-            Filters=terms,
-            FormatVersion="aws_v1",
-            MaxResults=PAGE,
-            **extra,
+        page = await in_own_context(
+            client.get_products(
+                ServiceCode=service_code,
+                Filters=terms,
+                FormatVersion="aws_v1",
+                MaxResults=PAGE,
+                **extra,
+            )
         )
         documents.extend(str(d) for d in page.get("PriceList", []))
         token = page.get("NextToken")

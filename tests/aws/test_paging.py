@@ -6,7 +6,11 @@ the real botocore code paths; only the server is replaced.
 
 from __future__ import annotations
 
+import asyncio
+import contextvars
+import gc
 import json
+import weakref
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -317,3 +321,37 @@ async def test_describe_batched_orders_by_input_and_accepts_names() -> None:
     )
     assert await paging.describe_batched([], 10, describe, lambda d: (d["arn"],)) == []
     assert len(requests) == 3  # nothing asked: no request
+
+
+CALLER = contextvars.ContextVar[Any]("CALLER")
+
+
+class _Caller:
+    """Stands for what a UI keeps in a context variable (its current widget, say)."""
+
+
+async def test_requests_keep_no_reference_to_the_callers_context(frozen_sandbox: str) -> None:
+    """A kept-alive connection and the pool's clean-up timer outlive the request that made them;
+    they must not keep the caller's context variables (and a closed screen with them) alive.
+    (The sandbox keeps connections alive as AWS does; the bare moto server closes each one.)"""
+    settings = SessionSettings(endpoint_url=frozen_sandbox, region=REGION)
+    async with Clients.open(settings) as clients:
+        await _call_as_caller(clients)
+
+
+async def _call_as_caller(clients: Clients) -> None:
+    held = [_Caller()]
+    gone = weakref.ref(held[0])
+
+    async def as_caller() -> None:
+        CALLER.set(held[0])
+        await paging.call(clients, clients.ecs.list_clusters)
+        pager = clients.ecs.get_paginator("list_clusters").paginate()
+        async for _ in paging.pages(clients, pager):
+            pass
+
+    await asyncio.create_task(as_caller())
+    held.clear()
+    await asyncio.sleep(0.01)  # the finished task's own wake-up callbacks run
+    gc.collect()
+    assert gone() is None

@@ -63,10 +63,12 @@ async def test_closed_panes_are_freed(
             return sum(ref() is not None for ref in closed)
 
         # What the last close left may wait for the next sweep; nothing older survives.
-        # On a loaded machine one older pane may stay reachable through the contextvars copy of
-        # a long-lived asyncio task started while it was on screen (Textual's active pump); that
-        # is one pane for the task's life, not a pane per visit. Panes kept per visit fail here:
-        # four older panes were opened, at most one may be left.
+        # A callback asyncio keeps holds a copy of the context it was made in, and Textual's
+        # context names the current worker and pane. AWS requests run in an empty context
+        # (aws.paging.in_own_context), or each pooled connection kept the pane that opened it;
+        # tests/aws/test_paging.py proves that part. On a loaded machine one older pane may
+        # still be held by a long-lived task started while it was on screen, one pane for the
+        # task's life. Panes kept per visit fail here: four older panes, at most one left.
         def older_freed() -> bool:
             return alive() <= 3 and sum(ref() is not None for ref in closed[:4]) <= 1
 

@@ -56,7 +56,13 @@ async def test_failures_are_readable_under_no_color(
             return bool(shown) and "…" not in shown
 
         await wait_for(pilot, problems_read)
-        app.screen.header.mark_stale("AWS did not answer")
+        # A tick landing after the mark would say "fresh" again: the pane stops polling first.
+        pane = app.screen
+        pane.workers.cancel_group(pane, "poll")
+        await wait_for(
+            pilot, lambda: not [w for w in pane.workers if w.group == "poll" and not w.is_finished]
+        )
+        pane.header.mark_stale("AWS did not answer")
         await pilot.pause()
         marked = trouble(app)
         shown = [table.get_cell(k, "problems").plain.strip() for k in table.shown_keys()]

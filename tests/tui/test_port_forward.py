@@ -43,6 +43,14 @@ def staying_plugin(tmp_path: Path, monkeypatch: Any) -> Path:
     return record
 
 
+def recorded(record: Path) -> list[str] | None:
+    """The plugin's argv once its file is whole: the file exists, empty, before the write."""
+    try:
+        return json.loads(record.read_text())
+    except (OSError, ValueError):
+        return None
+
+
 async def set_field(pilot: Any, dialog: Any, field: str, value: str) -> None:
     dialog.query_one(f"#{field}").value = value
     await pilot.pause()
@@ -87,8 +95,7 @@ async def test_forward_then_sessions_then_quit(frozen_sandbox, make_app, tmp_pat
         shown = plan_text(plan)
         assert "aws ssm start-session --target ecs:web-fargate_" in shown
         await confirm(pilot)
-        await wait_for(pilot, lambda: record.exists() and app.forwards.running())
-        argv = json.loads(record.read_text())
+        argv = await wait_for(pilot, lambda: app.forwards.running() and recorded(record))
         assert set(json.loads(argv[0])) == {"SessionId", "StreamUrl", "TokenValue"}
         assert argv[1:3] == ["us-east-1", "StartSession"]
         request = json.loads(argv[4])
