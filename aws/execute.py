@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 from aws.audit import new_id
 from aws.errors import explain
-from aws.paging import in_own_context
 from aws.plan import REGISTERED, ActionError, ApiCall, BusyError, Plan, ReadOnlyError, td_label
+from aws.session import in_own_context
 
 if TYPE_CHECKING:
     from aws.audit import AuditLog
@@ -291,7 +291,10 @@ async def _run(c: Clients, plan: Plan, audit: AuditLog | None) -> Outcome:
         log(call, "intent", id=attempt)
         try:
             client = getattr(c, call.service)
-            response = _clean(await in_own_context(getattr(client, call.method())(**call.params)))
+            # Not in_own_context: a SystemExit inside a task leaves through the event loop, not here,
+            # and the intent line above is what a crash mid-call must leave (writes are rare, and
+            # a connection one opens is the pool's, reused by the reads that follow).
+            response = _clean(await getattr(client, call.method())(**call.params))
         except asyncio.CancelledError:
             # Given up on (the user, or the app closing): the request may have been applied,
             # so the intent is completed with what is known, not left looking in flight.

@@ -8,7 +8,6 @@ tests also serve multi-page responses through hooks, so every page is proven to 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import inspect
 from collections.abc import (
     AsyncIterable,
@@ -21,7 +20,7 @@ from collections.abc import (
 )
 from typing import ParamSpec, TypeVar
 
-from aws.session import Clients
+from aws.session import Clients, in_own_context
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -48,22 +47,6 @@ def chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
 def unique(items: Iterable[T]) -> list[T]:
     """Drop repeats, keep first-seen order."""
     return list(dict.fromkeys(items))
-
-
-async def in_own_context(request: Awaitable[R]) -> R:
-    """Await one request in a task with an empty ``contextvars`` context.
-
-    A request can open a pooled connection and arm the pool's clean-up timer, and asyncio gives
-    each of those callbacks a copy of the context current at that moment. They outlive the
-    request (a kept-alive connection lives for many), so the caller's context variables would
-    stay reachable through them: a UI's "current widget", say, and through it a closed screen.
-    Cancelling the caller cancels the request, as a plain ``await`` would.
-    """
-
-    async def run() -> R:
-        return await request
-
-    return await asyncio.create_task(run(), context=contextvars.Context())
 
 
 async def call(

@@ -25,9 +25,8 @@ from typing import Any, Literal, TypeVar
 from aws import price_table
 from aws.cost import FargateRates
 from aws.errors import explain
-from aws.paging import in_own_context
 from aws.price_list import ec2_hourly, fargate_rates, parse_products
-from aws.session import Clients
+from aws.session import Clients, in_own_context
 from aws.state import write_private
 
 #: How long a price read from the API is trusted before it is read again.

@@ -10,14 +10,15 @@ AWS_ENDPOINT_URL, ~/.aws/config, SSO).
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import os
 import time
 from collections import Counter, deque
-from collections.abc import Iterator
+from collections.abc import Awaitable, Iterator
 from contextlib import AsyncExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
@@ -75,10 +76,32 @@ def new_session(profile: str | None = None) -> AioSession:
     return session
 
 
+R = TypeVar("R")
+
 #: Open ``CallCounter.scope()`` counters of the running asyncio task (tasks it starts inherit them).
 _SCOPES: ContextVar[tuple[tuple[CallCounter, Counter[str]], ...]] = ContextVar(
     "ecsdeck_call_scopes", default=()
 )
+
+
+async def in_own_context(request: Awaitable[R]) -> R:
+    """Await one request in a task whose ``contextvars`` context holds only the call scopes.
+
+    A request can open a pooled connection and arm the pool's clean-up timer, and asyncio gives
+    each of those callbacks a copy of the context current at that moment. They outlive the
+    request (a kept-alive connection lives for many), so the caller's context variables would
+    stay reachable through them: a UI's "current widget", say, and through it a closed screen.
+    So the request gets a fresh context with the one variable this layer reads (the open
+    ``CallCounter.scope()`` counters). Cancelling the caller cancels the request, as a plain
+    ``await`` would.
+    """
+    context = contextvars.Context()
+    context.run(_SCOPES.set, _SCOPES.get())
+
+    async def run() -> R:
+        return await request
+
+    return await asyncio.create_task(run(), context=context)
 
 
 class CallCounter:
