@@ -283,6 +283,7 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, CostColumn
                 self.clients, self.cluster.name, [s.name for s in shown]
             )
         except asyncio.CancelledError:
+            self._usage_at = None  # cut short (a dialog, Ctrl+R): the next tick reads it
             raise
         except Exception as exc:
             self.header.set_part_error(METRICS_PART, explain(exc))
