@@ -8,7 +8,6 @@ tests also serve multi-page responses through hooks, so every page is proven to 
 from __future__ import annotations
 
 import asyncio
-import contextvars
 import inspect
 from collections.abc import (
     AsyncIterable,
@@ -21,7 +20,7 @@ from collections.abc import (
 )
 from typing import ParamSpec, TypeVar
 
-from aws.session import Clients
+from aws.session import Clients, scopes_only
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -51,7 +50,8 @@ def unique(items: Iterable[T]) -> list[T]:
 
 
 async def in_own_context(request: Awaitable[R]) -> R:
-    """Await one request in a task with an empty ``contextvars`` context.
+    """Await one request in a task whose ``contextvars`` context holds only the call scopes
+    (aws.session.scopes_only: a tick's own requests are still counted as its own).
 
     A request can open a pooled connection and arm the pool's clean-up timer, and asyncio gives
     each of those callbacks a copy of the context current at that moment. They outlive the
@@ -63,7 +63,7 @@ async def in_own_context(request: Awaitable[R]) -> R:
     async def run() -> R:
         return await request
 
-    return await asyncio.create_task(run(), context=contextvars.Context())
+    return await asyncio.create_task(run(), context=scopes_only())
 
 
 async def call(

@@ -15,7 +15,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Iterator
 from contextlib import AsyncExitStack, contextmanager
-from contextvars import ContextVar
+from contextvars import Context, ContextVar
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -79,6 +79,16 @@ def new_session(profile: str | None = None) -> AioSession:
 _SCOPES: ContextVar[tuple[tuple[CallCounter, Counter[str]], ...]] = ContextVar(
     "ecsdeck_call_scopes", default=()
 )
+
+
+def scopes_only() -> Context:
+    """A context holding nothing but the running task's open call scopes: a request run in it
+    is still counted by its caller's ``CallCounter.scope()``, and what it leaves behind (a
+    kept-alive connection, the pool's timer) keeps none of the caller's other variables alive
+    (aws.paging.in_own_context)."""
+    context = Context()
+    context.run(_SCOPES.set, _SCOPES.get())
+    return context
 
 
 class CallCounter:
