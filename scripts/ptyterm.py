@@ -182,8 +182,13 @@ class PtyProcess:
             found = self.output.find(needle, since)
             if found >= 0:
                 return found
-            if time.perf_counter() >= deadline or self.proc.poll() is not None:
+            if time.perf_counter() >= deadline:
                 return None
+            if self.proc.poll() is not None:
+                # What it wrote before it ended is still in the pty: read it all, then look.
+                self.pump(0.5)
+                found = self.output.find(needle, since)
+                return found if found >= 0 else None
             self.pump(0.05)
 
     def send(self, data: bytes, settle: float = 0.3) -> None:

@@ -72,8 +72,15 @@ class UsageParts:
         return True
 
     async def read_slow_parts(self) -> None:
-        """The parts side by side (one round trip of waiting, not three), each when due."""
-        await asyncio.gather(self._read_use(), self._read_scaling(), self._read_cost())
+        """The parts side by side (one round trip of waiting, not three), each when due.
+        Cut short (a dialog on top, Ctrl+R), they were not read: due again at the next tick,
+        not a minute later."""
+        tried = dict(self._slow_at)
+        try:
+            await asyncio.gather(self._read_use(), self._read_scaling(), self._read_cost())
+        except asyncio.CancelledError:
+            self._slow_at = tried
+            raise
 
     async def _read_cost(self) -> None:
         if self._due(COST_PART):

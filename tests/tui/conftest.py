@@ -31,6 +31,15 @@ async def wait_for(pilot: Any, predicate: Callable[[], Any], timeout: float = 30
     raise AssertionError(f"timed out waiting for {getattr(predicate, '__name__', predicate)}")
 
 
+async def stop_polling(pilot: Any, pane: Any) -> None:
+    """Cancel ``pane``'s poll loop and wait until no tick of it runs: a tick that answers
+    after a test set the header's state (STALE, say) would mark it fresh again."""
+    pane.workers.cancel_group(pane, "poll")
+    await wait_for(
+        pilot, lambda: not [w for w in pane.workers if w.group == "poll" and not w.is_finished]
+    )
+
+
 async def palette_choose(pilot: Any, query: str, *names: str) -> None:
     """In the open command palette, type ``query`` and press Enter once its search has ended
     with a command whose text starts with one of ``names`` highlighted: results arrive in

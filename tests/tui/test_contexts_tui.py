@@ -194,7 +194,8 @@ async def names_are_looked_up_in_every_context(pilot: Any, everywhere: dict[str,
     assert all(" (" in n and n.split(" · ")[-1] in regions for n in picker.names), picker.names
     first = picker.names[0]
     await pilot.press("enter")
-    chosen = await wait_for(pilot, lambda: pane("services"))
+    # The picker closes onto the services pane of `unique` before the chosen one replaces it.
+    chosen = await wait_for(pilot, lambda: (p := pane("services")) is not services and p)
     assert chosen.cluster.name == twice and chosen.aws_context in everywhere[twice]
     assert f"· {chosen.aws_context.region}" in first and chosen.aws_context.profile in first
     app.run_command("svc no-such-cluster")

@@ -14,7 +14,7 @@ import pytest
 from textual.geometry import Region
 from textual.widgets._footer import FooterKey
 
-from tests.tui.conftest import painted, wait_for
+from tests.tui.conftest import painted, stop_polling, wait_for
 from tui.screens.dialogs.confirm import ConfirmScreen
 from tui.screens.dialogs.switch import SwitchScreen
 from tui.screens.service import ServiceScreen
@@ -221,6 +221,7 @@ async def test_header_state_line_shows_at_60x15(roomy_sandbox, make_app):
         first, second = painted(screen.header)
         assert first.strip().startswith("ecsdeck acct")
         assert second.strip().startswith("clusters") and "● live" in second, second
+        await stop_polling(pilot, screen)  # a tick after the mark says "live" again
         screen.header.mark_stale("AWS did not answer")
         await pilot.pause()
         assert "STALE" in painted(screen.header)[1]

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.tui.conftest import painted, wait_for
+from tests.tui.conftest import painted, stop_polling, wait_for
 from tests.tui.test_panes import open_service
 from tui.screens.dialogs.scale import ScaleScreen
 
@@ -27,6 +27,7 @@ async def test_read_only_and_live_survive_80_columns(frozen_sandbox: str, make_a
         assert first.rstrip().endswith("[READ-ONLY]") and len(first) == 80, first
         assert "endpoint http" in first, first  # shortened, not dropped, while it fits
         assert "● live" in second, second
+        await stop_polling(pilot, app.screen)  # a tick after the mark says "live" again
         header.mark_stale("AWS did not answer")
         await pilot.pause()
         assert "✗ STALE" in painted(header, outer=True)[1]

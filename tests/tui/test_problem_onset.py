@@ -89,10 +89,12 @@ async def test_header_counts_what_the_clusters_pane_adds_up_to(
         assert report.warning_count, "the seed-7 account has a warning beside its errors"
         await pilot.press("exclamation_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, ProblemsScreen))
-        header = await wait_for(pilot, lambda: app.screen.header.render().plain)
         clusters = len({p.cluster_arn for p in report.problems})
         warnings = report.warning_count
         said = f"{broken} broken, {warnings} warning{'s' if warnings != 1 else ''}"
+        # The counts are the pane's first tick's: a header drawn before it has none yet.
+        await wait_for(pilot, lambda: " broken" in app.screen.header.render().plain)
+        header = app.screen.header.render().plain
         assert f"{said} in {clusters} clusters" in header, header
 
 

@@ -43,3 +43,18 @@ def test_tick_stats_splits_bytes_and_rows_by_period() -> None:
     assert stats.rows_mean == 1.5
     assert stats.rows_max == 2
     assert stats.bytes_per_tick == 12
+
+
+def test_wait_for_reads_what_an_exited_program_left_in_the_pty() -> None:
+    """A program that writes its last line and exits before the reader looks (a loaded
+    machine): the line is still in the pty, so it is found, not given up on."""
+    import sys
+
+    from scripts.ptyterm import PtyProcess
+
+    term = PtyProcess([sys.executable, "-c", "print('the last words')"], (80, 24))
+    try:
+        term.proc.wait(timeout=30)
+        assert term.wait_for(b"the last words", timeout=5) is not None
+    finally:
+        term.close()

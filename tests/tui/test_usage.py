@@ -4,17 +4,21 @@ target-tracking policy; the bench cluster publishes no metrics of its own)."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
 
+from aws import metrics
 from tests.aws.test_metrics import put_utilization
 from tests.aws.test_outage import switch
 from tests.conftest import _spawn_sandbox
 from tests.tui.conftest import painted, wait_for
 from tests.tui.test_panes import keys, open_cluster, table
+from tests.tui.test_status import svc
 from tui import usage_parts
 from tui.screens import services
 from tui.screens.autoscaling import AutoscalingScreen
@@ -58,14 +62,29 @@ async def open_named_service(app: Any, pilot: Any, cluster: str, name: str) -> S
     return screen
 
 
-async def test_metrics_columns_filled_from_cloudwatch(frozen_sandbox: str, make_app: Any) -> None:
+async def test_metrics_columns_filled_from_cloudwatch(
+    frozen_sandbox: str, make_app: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     put_utilization(
         frozen_sandbox, "bench", {"bench-00001": (42.0, 61.0), "bench-00002": (95.0, 20.0)}
     )
+    real, cut = metrics.read_utilization, asyncio.Event()
+
+    async def first_cut_short(*args: Any, **kwargs: Any) -> Any:
+        if not cut.is_set():
+            cut.set()
+            await asyncio.sleep(3600)  # until its tick is cancelled
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(metrics, "read_utilization", first_cut_short)
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_cluster(app, pilot, "bench")
         screen = app.screen
+        # A read cut short (refresh pressed, a dialog on top) is tried at the next tick, not
+        # METRICS_TTL later: the wait below is shorter than that.
+        await wait_for(pilot, cut.is_set)
+        screen.action_refresh_now()
         t = table(app)
         by_name = {screen.services[k].name: k for k in t.shown_keys()}
         one, two, quiet = by_name["bench-00001"], by_name["bench-00002"], by_name["bench-00003"]
@@ -203,3 +222,46 @@ async def test_scale_dialog_quiet_without_autoscaling(frozen_sandbox: str, make_
         await wait_for(pilot, lambda: "-> 40" in preview(app))
         assert "⚠" not in preview(app)
         await pilot.press("escape")
+
+
+async def test_service_pane_slow_parts_cut_short_are_read_at_the_next_tick(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A tick cancelled while its slow parts were being read (a dialog on top, refresh
+    pressed) read none of them: each is due again, not SLOW_TTL later."""
+    reads: list[str] = []
+    hang = asyncio.Event()
+
+    def reader(part: str, value: Any) -> Any:
+        async def read(*_args: Any, **_kwargs: Any) -> Any:
+            reads.append(part)
+            if not hang.is_set():
+                await asyncio.sleep(3600)
+            return value
+
+        return read
+
+    monkeypatch.setattr(usage_parts.ecs, "read_task_definition", reader("td", {}))
+    monkeypatch.setattr(usage_parts.metrics, "reservation", lambda td: (None, None))
+    monkeypatch.setattr(usage_parts.metrics, "read_history", reader("use", None))
+    monkeypatch.setattr(usage_parts.autoscaling, "read_scaling", reader("scaling", None))
+    monkeypatch.setattr(usage_parts, "read_cost", reader("cost", None))
+
+    class Pane(usage_parts.UsageParts):
+        def __init__(self) -> None:
+            self.init_usage()
+            self.service, self.cluster = svc(2, 2), SimpleNamespace(name="c")  # type: ignore[assignment]
+            self.header = SimpleNamespace(set_part_error=lambda *_: None)  # type: ignore[assignment]
+            self.clients = None  # type: ignore[assignment]
+
+    pane = Pane()
+    tick = asyncio.create_task(pane.read_slow_parts())
+    while len(reads) < 3:
+        await asyncio.sleep(0.01)
+    tick.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await tick
+    reads.clear()
+    hang.set()
+    await pane.read_slow_parts()  # the next tick
+    assert sorted(reads) == ["cost", "scaling", "td", "use"]

@@ -277,12 +277,11 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, CostColumn
         shown = [self.services[k] for k in self.services_table.visible_keys() if k in self.services]
         if not shown:
             return
-        self._usage_at = now
+        self._usage_at, names = now, [s.name for s in shown]
         try:
-            got = await metrics.read_utilization(
-                self.clients, self.cluster.name, [s.name for s in shown]
-            )
+            got = await metrics.read_utilization(self.clients, self.cluster.name, names)
         except asyncio.CancelledError:
+            self._usage_at = None  # cut short (a dialog, Ctrl+R): the next tick reads it
             raise
         except Exception as exc:
             self.header.set_part_error(METRICS_PART, explain(exc))
