@@ -6,6 +6,8 @@ of the suite's CPU. A *template* (``python -m tests.sandbox_fork SOCKET OWNER AR
 the account ``python -m aws.sandbox ARGS`` would, stops serving, and then forks a copy for each
 request on its unix socket. A copy binds its own port, starts the simulator (if any) and shares
 nothing with its siblings after the fork, so a test that writes to its copy disturbs no one.
+Whether a copy's account lives (``--no-simulate``, ``--tick``) is said per copy: a frozen and a
+live copy of the same seed share one template.
 
 :func:`spawn` is the client: the first caller of a kind (in any worker) starts its template
 under a file lock, everyone else waits for it. Without ``ECSDECK_TEST_TEMPLATES`` (set by
@@ -70,6 +72,26 @@ class ForkedSandbox:
             os.kill(self.pid, signum)
 
 
+#: Options that say how a copy runs, not what is seeded (``Sandbox.go_live``): copies of one
+#: template may differ in them. The value is how many arguments follow the option.
+PER_COPY = {"--no-simulate": 0, "--tick": 1}
+
+
+def split_args(args: Sequence[str]) -> tuple[list[str], list[str]]:
+    """(what the template seeds from, what each copy runs with)."""
+    seeded: list[str] = []
+    per_copy: list[str] = []
+    rest = list(args)
+    while rest:
+        option = rest.pop(0)
+        if option in PER_COPY:
+            per_copy += [option, *rest[: PER_COPY[option]]]
+            del rest[: PER_COPY[option]]
+        else:
+            seeded.append(option)
+    return seeded, per_copy
+
+
 def spawn(args: Sequence[str], timeout: float = 120.0) -> tuple[Any, str]:
     """A sandbox like ``python -m aws.sandbox *args``: (process, url)."""
     root = os.environ.get(TEMPLATES_VARIABLE)
@@ -77,15 +99,17 @@ def spawn(args: Sequence[str], timeout: float = 120.0) -> tuple[Any, str]:
         from aws.sandbox.server import spawn_sandbox
 
         return spawn_sandbox(list(args), timeout=timeout)
-    key = hashlib.sha1("\0".join(args).encode()).hexdigest()[:16]
+    seeded, per_copy = split_args(args)
+    key = hashlib.sha1("\0".join(seeded).encode()).hexdigest()[:16]
     path = Path(root) / f"{key}.sock"
     with open(Path(root) / f"{key}.lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # one template per kind, whichever worker asks first
         if not path.exists():
-            _start_template(path, args, timeout)
+            _start_template(path, seeded, timeout)
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as conn:
         conn.settimeout(timeout)
-        conn.connect(str(path))  # connecting is the request: the copy answers and hangs up
+        conn.connect(str(path))  # the request: how the copy runs; it answers and hangs up
+        conn.sendall(("\0".join(per_copy) + "\n").encode())
         answer = conn.makefile().readline().split()
     if len(answer) != 2:
         raise RuntimeError(f"sandbox template for {list(args)} answered {answer!r}")
@@ -129,8 +153,12 @@ def _serve_copy(sandbox: Any, conn: socket.socket, template: int) -> None:
     signal.signal(signal.SIGCHLD, signal.SIG_DFL)
     signal.signal(signal.SIGTERM, lambda *_: done.set())
     signal.signal(signal.SIGINT, lambda *_: done.set())
+    from aws.sandbox.__main__ import arguments
+
+    line = conn.makefile().readline().rstrip("\n")
+    how = arguments([a for a in line.split("\0") if a])
     url = sandbox.rebind(0)
-    sandbox.go_live()
+    sandbox.go_live(simulate=not how.no_simulate, tick=how.tick)
     conn.sendall(f"{os.getpid()} {url}\n".encode())
     conn.close()
     while not done.wait(0.5):

@@ -173,9 +173,20 @@ class Sandbox:
         self.url = self._server.start()
         return self.url
 
-    def go_live(self) -> str:
-        """Turn on the AWS-like latency and throttling and start the simulators' threads."""
+    def go_live(self, *, simulate: bool | None = None, tick: float | None = None) -> str:
+        """Turn on the AWS-like latency and throttling and start the simulators' threads.
+
+        ``simulate`` and ``tick`` override the constructor's: whether the account then lives
+        and at what pace change nothing that seeding made (chaos never touches the instant
+        convergence), so the test suite seeds one template and runs copies frozen or live."""
         assert self._server is not None and self.simulator is not None, "prepare() first"
+        if simulate is not None:
+            self.simulate = simulate
+            self.simulator.world.chaos = simulate and not self.problems
+        if tick is not None:
+            self.tick = tick
+            for simulator in (self.simulator, *(c.simulator for c in self.contexts)):
+                simulator.tick = tick
         self._server.wrapper.latency_ms = self.latency_ms
         self._server.wrapper.throttle = self.throttle
         if self.simulate:

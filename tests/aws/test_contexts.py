@@ -162,7 +162,9 @@ async def test_a_hanging_context_never_delays_the_others(moto_url: str) -> None:
             arrived[outcome.state.context.name] = time.monotonic() - start
             errors[outcome.state.context.name] = outcome.error
     assert list(arrived)[-1] == "default/us-west-2"
-    assert arrived["default/us-east-1"] < 2.0 and arrived["default/eu-west-1"] < 2.0
+    # Neither good one waited for the hung one's 4 s (each takes well under a second; the
+    # margin is for a loaded CI machine).
+    assert arrived["default/us-east-1"] < 4.0 and arrived["default/eu-west-1"] < 4.0
     assert arrived["default/us-west-2"] >= 4.0
     assert errors["default/us-west-2"] == (
         "default in us-west-2: no answer within 4 s (the others go on; Ctrl+R tries again)"
@@ -180,12 +182,14 @@ async def test_a_context_that_does_not_open_in_time_fails_alone(moto_url: str) -
     hung = Context(None, "us-west-2", f"http://127.0.0.1:{port}")
     good = Context(None, "us-east-1", moto_url)
     start = time.monotonic()
-    async with server, Contexts([hung, good], FAST, open_timeout=2.0) as contexts:
+    # 5 s: opening a context makes a dozen botocore clients, over 2 s of CPU on a loaded CI
+    # worker, and the good one must open within the limit too.
+    async with server, Contexts([hung, good], FAST, open_timeout=5.0) as contexts:
         assert [s.context for s in contexts.ready] == [good]
         assert [s.error for s in contexts.failed] == [
-            "default in us-west-2: no answer within 2 s (the others go on; Ctrl+R tries again)"
+            "default in us-west-2: no answer within 5 s (the others go on; Ctrl+R tries again)"
         ]
-    assert time.monotonic() - start < 6.0
+    assert time.monotonic() - start < 10.0
 
 
 def _client_error(code: str, operation: str) -> bx.ClientError:

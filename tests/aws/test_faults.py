@@ -3,7 +3,9 @@
 A sandbox of its own (``--seed 5 --tick 0.2``) runs the weather's timeline (aws/sandbox/faults.py:
 each kind of trouble first at a fixed tick, all within ~20 s); one observer polls the API from
 the start and records what a client sees. The tests then check each fault looks as AWS shows it.
-A twin sandbox started with the same seed shows the same faults. The last tests deploy missing images
+A twin copy of the same seeded account shows the same faults (the weather is drawn from the
+seed, not from the clock or the order of requests; tests/aws/test_sandbox_determinism.py proves
+the seeding itself across processes). The last tests deploy missing images
 themselves and watch the circuit breaker.
 """
 
@@ -17,7 +19,6 @@ from typing import Any
 
 import pytest
 
-from aws.sandbox.server import spawn_sandbox
 from tests.aws.observe import (
     all_instances,
     all_services,
@@ -26,6 +27,7 @@ from tests.aws.observe import (
     one_service,
     wait_for,
 )
+from tests.sandbox_fork import spawn
 
 SHOWCASE = ("core-ec2", "web-fargate", "shared-mixed")
 EC2_CLUSTERS = ("core-ec2", "shared-mixed")
@@ -164,7 +166,7 @@ def _observe(url: str, started: datetime, timeout: float = 90.0) -> Seen:
 def weather() -> Iterator[tuple[str, Seen]]:
     """(url, what was seen from the first tick on)."""
     started = datetime.now(UTC)
-    proc, url = spawn_sandbox(ARGS)
+    proc, url = spawn(ARGS)
     try:
         yield url, _observe(url, started)
     finally:
@@ -271,7 +273,7 @@ def test_same_seed_same_weather(weather: tuple[str, Seen]) -> None:
         events = one_service(boto_clients(u)["ecs"], cluster, name)["events"]
         return [e["message"] for e in events if "rolling back" in e["message"]]
 
-    proc, twin_url = spawn_sandbox(ARGS)
+    proc, twin_url = spawn(ARGS)
     try:
         twin = wait_for(lambda: rollback_events(twin_url), "the twin's rollback")
     finally:

@@ -170,16 +170,6 @@ def _kinds(url: str) -> list[str]:
     return [p["kind"] for p in _get(f"{url}/ecsdeck/planted")["planted"]]
 
 
-def test_same_seed_same_planted_problems(sandbox_problems: str, clearable: str) -> None:
-    """The frozen account and this running one were seeded alike: the same ids throughout."""
-
-    def ids(url: str) -> list[dict[str, Any]]:
-        planted = _get(f"{url}/ecsdeck/planted")["planted"]
-        return [{k: v for k, v in p.items() if k != "since"} for p in planted]
-
-    assert ids(clearable) == ids(sandbox_problems)
-
-
 def test_planted_problems_hold_while_the_scheduler_runs(clearable: str) -> None:
     """The scheduler keeps trying (a fresh placement failure) and nothing else goes wrong."""
     ecs = boto_clients(clearable)["ecs"]

@@ -206,19 +206,6 @@ def test_some_targets_are_unhealthy_with_a_reason(frozen: Clients) -> None:
     assert unhealthy and all(s["Reason"].startswith("Target.") for s in unhealthy)
 
 
-def test_same_seed_same_account(frozen: Clients) -> None:
-    proc, url = spawn_sandbox(["--seed", "7", "--no-simulate", "--services", "300"])
-    try:
-        again = boto_clients(url)["ecs"]
-        for cluster in ("core-ec2", "shared-mixed"):
-            a = sorted(frozen["ecs"].list_tasks(cluster=cluster)["taskArns"])
-            b = sorted(again.list_tasks(cluster=cluster)["taskArns"])
-            assert a == b
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-
-
 # ---------------------------------------------------------------- answering mutations (live)
 
 

@@ -11,10 +11,12 @@ from). Every id both accounts list must be the same.
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
 import threading
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -24,7 +26,7 @@ from botocore.config import Config
 
 from aws.sandbox.server import spawn_sandbox
 
-ARGS = ("--seed", "7", "--no-simulate", "--clusters", "5")
+ARGS = ("--seed", "7", "--no-simulate", "--clusters", "5", "--problems")
 DAY, HOUR = 86_400, 3_600
 
 
@@ -151,6 +153,9 @@ def _ids(url: str) -> dict[str, Any]:
             f"{d['Target']['Id']}:{d['Target'].get('Port')}"
             for d in health["TargetHealthDescriptions"]
         )
+    with urllib.request.urlopen(f"{url}/ecsdeck/planted", timeout=10) as answer:
+        planted = json.loads(answer.read())["planted"]
+    out["planted"] = [{k: v for k, v in p.items() if k != "since"} for p in planted]
     out["ec2 instances"] = sorted(
         i["InstanceId"] for r in ec2.describe_instances()["Reservations"] for i in r["Instances"]
     )
@@ -172,6 +177,7 @@ def test_same_seed_same_ids_on_another_day_hash_seed_and_load() -> None:
     assert any(v.get("events") for k, v in calm.items() if ":service/" in k)
     assert any(v for k, v in calm.items() if k.endswith(" instances"))
     assert any(v for k, v in calm.items() if ":targetgroup/" in k)
+    assert len(calm["planted"]) >= 4
     assert calm.keys() == busy.keys()
     for key in calm:
         assert calm[key] == busy[key], key
