@@ -171,7 +171,7 @@ async def caller_identity(c: Clients) -> str | None:
     if c.caller_arn is not None:
         return c.caller_arn
     try:
-        resp = await in_own_context(c.sts.get_caller_identity())
+        resp = await in_own_context(c.sts.get_caller_identity)
     except Exception:
         return None
     arn = resp.get("Arn")

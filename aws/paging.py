@@ -54,7 +54,7 @@ async def call(
 ) -> R:
     """One request, holding a slot of ``c.limit`` only while it is in flight (never nest these)."""
     async with c.limit:
-        return await in_own_context(method(*args, **kwargs))
+        return await in_own_context(lambda: method(*args, **kwargs))
 
 
 async def pages(c: Clients, pager: AsyncIterable[R]) -> AsyncIterator[R]:
@@ -69,7 +69,7 @@ async def pages(c: Clients, pager: AsyncIterable[R]) -> AsyncIterator[R]:
     while True:
         async with c.limit:
             try:
-                page = await in_own_context(anext(iterator))
+                page = await in_own_context(lambda: anext(iterator))
             except StopAsyncIteration:
                 return
         yield page

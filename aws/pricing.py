@@ -19,6 +19,7 @@ import os
 from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any, Literal, TypeVar
 
@@ -88,15 +89,15 @@ async def get_products(c: Clients, service_code: str, filters: dict[str, str]) -
     token: str | None = None
     while True:
         extra: dict[str, Any] = {"NextToken": token} if token else {}
-        page = await in_own_context(
-            client.get_products(
-                ServiceCode=service_code,
-                Filters=terms,
-                FormatVersion="aws_v1",
-                MaxResults=PAGE,
-                **extra,
-            )
+        request = partial(
+            client.get_products,
+            ServiceCode=service_code,
+            Filters=terms,
+            FormatVersion="aws_v1",
+            MaxResults=PAGE,
+            **extra,
         )
+        page = await in_own_context(request)
         documents.extend(str(d) for d in page.get("PriceList", []))
         token = page.get("NextToken")
         if not token:

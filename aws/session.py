@@ -14,7 +14,7 @@ import contextvars
 import os
 import time
 from collections import Counter, deque
-from collections.abc import Awaitable, Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AsyncExitStack, contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -84,8 +84,9 @@ _SCOPES: ContextVar[tuple[tuple[CallCounter, Counter[str]], ...]] = ContextVar(
 )
 
 
-async def in_own_context(request: Awaitable[R]) -> R:
-    """Await one request in a task whose ``contextvars`` context holds only the call scopes.
+async def in_own_context(request: Callable[[], Awaitable[R]]) -> R:
+    """Make and await one request (``request()``) in a task whose ``contextvars`` context holds
+    only the call scopes.
 
     A request can open a pooled connection and arm the pool's clean-up timer, and asyncio gives
     each of those callbacks a copy of the context current at that moment. They outlive the
@@ -93,13 +94,14 @@ async def in_own_context(request: Awaitable[R]) -> R:
     stay reachable through them: a UI's "current widget", say, and through it a closed screen.
     So the request gets a fresh context with the one variable this layer reads (the open
     ``CallCounter.scope()`` counters). Cancelling the caller cancels the request, as a plain
-    ``await`` would.
+    ``await`` would; the request is made inside the task, so one cancelled before the task ran
+    leaves no coroutine behind that was never awaited.
     """
     context = contextvars.Context()
     context.run(_SCOPES.set, _SCOPES.get())
 
     async def run() -> R:
-        return await request
+        return await request()
 
     return await asyncio.create_task(run(), context=context)
 

@@ -14,10 +14,11 @@ import weakref
 from typing import Any
 from urllib.parse import parse_qs
 
+import pytest
 from aiobotocore.awsrequest import AioAWSResponse
 
 from aws import ecr, ecs, elb, paging
-from aws.session import Clients, SessionSettings
+from aws.session import Clients, SessionSettings, in_own_context
 
 REGION = "us-east-1"
 
@@ -355,3 +356,24 @@ async def _call_as_caller(clients: Clients) -> None:
     await asyncio.sleep(0.01)  # the finished task's own wake-up callbacks run
     gc.collect()
     assert gone() is None
+
+
+async def test_a_request_cancelled_before_it_ran_is_never_made() -> None:
+    """A poll cancelled between sending a request to its task and the task's first step: the
+    request (a coroutine) must not exist yet, or it is dropped never awaited (a RuntimeWarning
+    CI printed)."""
+    made: list[str] = []
+
+    async def list_clusters() -> dict[str, Any]:
+        return {}
+
+    def request() -> Any:
+        made.append("ListClusters")
+        return list_clusters()
+
+    caller = asyncio.create_task(in_own_context(request))
+    await asyncio.sleep(0)  # the caller has handed the request to its own task
+    caller.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await caller
+    assert made == []

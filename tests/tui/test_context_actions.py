@@ -28,7 +28,7 @@ from tui.screens.dialogs.scale import ScaleScreen
 REGIONS = ["us-east-1", "eu-west-1"]
 ARGS = (
     "--seed", "7", "--no-simulate", "--accounts", "2", "--regions", ",".join(REGIONS),
-    "--context-clusters", "2", "--clusters", "6", "--problems",
+    "--context-clusters", "2",
 )  # fmt: skip
 STAGING = accounts.account_ids(2)[1]
 
