@@ -45,7 +45,7 @@ pytest: $(STAMP)
 # The type check and import contracts (16 s from cold) run beside pytest, which leaves a core
 # partly idle while its pilot tests wait on the app's timers; either failing fails the target.
 test: lint-style
-	$(MAKE) --no-print-directory -j2 --output-sync=line lint-types pytest
+	$(MAKE) --no-print-directory -j2 lint-types pytest
 
 # make bench BENCH_ARGS='--services 300 --skip E' for a quicker, smaller run
 bench: $(STAMP)
