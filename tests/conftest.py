@@ -10,9 +10,11 @@ draws fresh examples each run, for hunting (that is how a cluster named "²" was
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
+import sys
 import tempfile
 import urllib.request
 from collections.abc import Iterator
@@ -47,6 +49,44 @@ def _isolated_aws_env(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.delenv("EDITOR", raising=False)
     monkeypatch.delenv("VISUAL", raising=False)
+
+
+#: Tests between two full collections of a worker's whole heap: bounds its growth (a few hundred
+#: MB at most) without paying for the collection on every test.
+COLLECT_EVERY = 12
+_tests_started = 0
+
+
+def _nothing() -> None:
+    pass
+
+
+@pytest.fixture(autouse=True)
+def _collector_per_test(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch):
+    """The app's collector policy (tui/heap.py) is made for one user's session: a pane that
+    closes unfreezes and collects the whole heap. In a test worker the heap also holds every
+    earlier test's leftovers (Textual's 1,024-entry cache of border strips holds closed widgets'
+    render caches), so those collections were a quarter of a pilot test's CPU. Here each test starts
+    by freezing what the earlier ones left (the collector then sees only this test's objects),
+    pane closes do not sweep, and every COLLECT_EVERY tests the whole heap is collected once.
+    tests/tui/test_heap.py tests the policy itself: its mark `heap_policy` keeps the app's."""
+    global _tests_started
+    if request.node.get_closest_marker("heap_policy"):
+        yield
+        return
+    _tests_started += 1
+    if _tests_started % COLLECT_EVERY == 0:
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+    from tui import heap
+
+    monkeypatch.setattr(heap, "release", _nothing)
+    monkeypatch.setattr(heap, "sweep", _nothing)
+    yield
+    styles = sys.modules.get("textual._styles_cache")
+    if styles is not None:  # what it pins is the closed app's widgets
+        styles.StylesCache.get_inner_outer.cache_clear()
 
 
 def _post(url: str, body: dict[str, object] | None = None) -> None:

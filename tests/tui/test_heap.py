@@ -19,7 +19,7 @@ from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
 
 # Nothing here looks at problems: the reader's whole-account first read is held back.
-pytestmark = pytest.mark.usefixtures("no_problems_reader")
+pytestmark = [pytest.mark.usefixtures("no_problems_reader"), pytest.mark.heap_policy]
 
 
 async def test_closed_panes_are_freed(
