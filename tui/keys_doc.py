@@ -43,7 +43,9 @@ HEADER = """# Keys
 
 Every key of ecsdeck, pane by pane. Generated from `tui/keymap.py` by `make keys`: edit the
 keymap, not this file. "Changes AWS" keys are refused in read-only mode (`--read-only`), and
-the footer leaves them out there. `[keys]` in config.toml remaps a key by its id.
+the footer leaves them out there. `[keys]` in config.toml remaps a key by its id; an id
+written `a (or b)` is the same action as `b` on another pane, and `[keys] b` remaps it too
+unless `a` has a line of its own.
 
 A live pane has the keys of "Every live pane" and "Every table" too, and every screen those of
 "Every screen". Shift+letter sorts a table by a column (`?` lists the letters of the pane).
@@ -67,6 +69,11 @@ def key_label(k: Key) -> str:
     return ", ".join(key_name(PRINTABLE.get(one, one)) for one in k.key.split(","))
 
 
+def id_cell(k: Key) -> str:
+    """The id ``[keys]`` remaps the key by, and the shared one that remaps it too."""
+    return f"{k.id} (or {k.remap_with})" if k.remap_with else k.id or ""
+
+
 def cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -86,7 +93,7 @@ def markdown() -> str:
         ]
         for k in keys:
             what = k.tooltip or k.description
-            row = [f"`{cell(key_label(k))}`", cell(what), "yes" if k.mutating else "", k.id or ""]
+            row = [f"`{cell(key_label(k))}`", cell(what), "yes" if k.mutating else "", id_cell(k)]
             out.append("| " + " | ".join(row) + " |")
     return "\n".join(out) + "\n"
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -105,6 +106,23 @@ FLOW_MODULES = (
 def test_docs_keys_md_is_generated_from_the_keymap() -> None:
     written = (ROOT / "docs" / "keys.md").read_text(encoding="utf-8")
     assert written == keys_doc.markdown(), "docs/keys.md is stale: run `make keys`"
+
+
+def test_every_key_has_an_id_of_its_own() -> None:
+    """``[keys]`` and docs/keys.md name a key by its id: one each, snake_case, none shared (a
+    shared id would remap two entries at once; ``remap_with`` says so where that is meant)."""
+    ids = [k.id for k in keymap.KEYS]
+    assert all(ids), [k for k in keymap.KEYS if not k.id]
+    assert [i for i in ids if i and not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", i)] == []
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    assert {k.remap_with for k in keymap.KEYS if k.remap_with} <= set(ids)
+
+
+def test_a_shared_remap_reaches_the_same_action_elsewhere() -> None:
+    assert keymap.with_shared_remaps({"exec": "X"}) == {"exec": "X", "task_detail_exec": "X"}
+    own = {"exec": "X", "task_detail_exec": "ctrl+e"}
+    assert keymap.with_shared_remaps(own) == own
+    assert keymap.with_shared_remaps({"scale": "z"}) == {"scale": "z"}
 
 
 def test_every_pane_has_its_binder() -> None:

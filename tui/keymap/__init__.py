@@ -82,6 +82,16 @@ def action_ids() -> set[str]:
     return {k.id for k in KEYS if k.id}
 
 
+def with_shared_remaps(keys: dict[str, str]) -> dict[str, str]:
+    """``[keys]`` with each entry's ``remap_with`` filled in: ``exec = "X"`` remaps Exec on the
+    task detail (``task_detail_exec``) too, unless that id has a line of its own."""
+    out = dict(keys)
+    for k in KEYS:
+        if k.id and k.remap_with is not None and k.remap_with in keys and k.id not in keys:
+            out[k.id] = keys[k.remap_with]
+    return out
+
+
 def mutating_actions() -> set[str]:
     """The actions that change AWS: read-only mode refuses them, and its footer leaves them out."""
     return {k.action for k in KEYS if k.mutating}
