@@ -61,7 +61,7 @@ DIALOG_TITLES = {
 }
 HEADER = """# Keys
 
-Every key of ecsdeck, pane by pane. Generated from `tui/keymap.py` by `make keys`: edit the
+Every key of ecsdeck, pane by pane. Generated from `tui/keymap/` by `make keys`: edit the
 keymap, not this file. "Changes AWS" keys are refused in read-only mode (`--read-only`), and
 the footer leaves them out there. `[keys]` in config.toml remaps a key by its id; an id
 written `a (or b)` is the same action as `b` on another pane, and `[keys] b` remaps it too

@@ -1,6 +1,6 @@
-"""The keymap (tui/keymap.py) is what the screens bind, what docs/keys.md says, and its
-``mutating`` flags are the keys that start a change to AWS: read-only mode's footer leaves out
-exactly those."""
+"""The keymap (the tui/keymap/ package) is what the screens and dialogs bind, what docs/keys.md
+says, and its ``mutating`` flags are the keys that start a change to AWS: read-only mode's footer
+leaves out exactly those."""
 
 from __future__ import annotations
 
