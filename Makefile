@@ -21,7 +21,7 @@ LINT_CONTRACTS_PENDING :=
 demo: $(STAMP)
 	$(BIN)/ecsdeck --demo
 
-# docs/keys.md from tui/keymap.py (tests/tui/test_keymap.py fails while it is stale)
+# docs/keys.md from tui/keymap/ (tests/tui/test_keymap.py fails while it is stale)
 keys: $(STAMP)
 	$(BIN)/python -m tui.keys_doc docs/keys.md
 

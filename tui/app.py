@@ -223,7 +223,7 @@ class EcsDeckApp(App[None]):
                     timeout=15,
                     markup=False,
                 )
-        self.set_keymap(keys)
+        self.set_keymap(keymap.with_shared_remaps(keys))
 
     # -- navigation ------------------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from tui.keymap import PANES, Key, keys_of
+from tui.keymap import DIALOGS, PANES, Key, keys_of
 
 #: Key names as the rest of ecsdeck writes them ("Esc closes"), not Textual's ("escape").
 KEY_NAMES = {
@@ -16,6 +16,8 @@ KEY_NAMES = {
     "space": "Space",
     "home": "Home",
     "end": "End",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
     "up": "↑",
     "down": "↓",
 }
@@ -39,11 +41,31 @@ TITLES = {
     "picker": "Picker (a list to choose from)",
     "command_line": "Command line (:)",
 }
+#: What opens each dialog, for the list under the dialogs' table.
+DIALOG_TITLES = {
+    "dialog": "the dialogs with a scrolling body: confirm, ask, switch",
+    "confirm": "the plan of a change, before it is sent",
+    "ask": "a yes/no question that is not an AWS call (stop a port forward, run a plugin)",
+    "switch": "switch the launch type (l)",
+    "scale": "scale a service (s)",
+    "bulk_scale": "scale every marked service (s with marks)",
+    "stop_task": "stop a task, with a reason (x)",
+    "deploy": "pick the revision to deploy (d)",
+    "settings": "service settings (u)",
+    "run_task": "run a one-off task (R)",
+    "exec_preflight": "ECS Exec's checks, then the container and command (E)",
+    "port_forward": "port forward: the local and remote ports (F)",
+    "image_picker": "pick a new ECR image (i)",
+    "editor": "the task definition as JSON, in-app when neither $VISUAL nor $EDITOR is set (e)",
+    "discard": "Esc in the editor with edits: discard them?",
+}
 HEADER = """# Keys
 
-Every key of ecsdeck, pane by pane. Generated from `tui/keymap.py` by `make keys`: edit the
+Every key of ecsdeck, pane by pane. Generated from `tui/keymap/` by `make keys`: edit the
 keymap, not this file. "Changes AWS" keys are refused in read-only mode (`--read-only`), and
-the footer leaves them out there. `[keys]` in config.toml remaps a key by its id.
+the footer leaves them out there. `[keys]` in config.toml remaps a key by its id; an id
+written `a (or b)` is the same action as `b` on another pane, and `[keys] b` remaps it too
+unless `a` has a line of its own.
 
 A live pane has the keys of "Every live pane" and "Every table" too, and every screen those of
 "Every screen". Shift+letter sorts a table by a column (`?` lists the letters of the pane).
@@ -67,6 +89,11 @@ def key_label(k: Key) -> str:
     return ", ".join(key_name(PRINTABLE.get(one, one)) for one in k.key.split(","))
 
 
+def id_cell(k: Key) -> str:
+    """The id ``[keys]`` remaps the key by, and the shared one that remaps it too."""
+    return f"{k.id} (or {k.remap_with})" if k.remap_with else k.id or ""
+
+
 def cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -86,9 +113,29 @@ def markdown() -> str:
         ]
         for k in keys:
             what = k.tooltip or k.description
-            row = [f"`{cell(key_label(k))}`", cell(what), "yes" if k.mutating else "", k.id or ""]
+            row = [f"`{cell(key_label(k))}`", cell(what), "yes" if k.mutating else "", id_cell(k)]
             out.append("| " + " | ".join(row) + " |")
-    return "\n".join(out) + "\n"
+    return "\n".join([*out, *dialogs_markdown()]) + "\n"
+
+
+def dialogs_markdown() -> list[str]:
+    """One table for every dialog's keys (most have only Esc), each key once with its dialogs,
+    then what each dialog is. No dialog key changes AWS: the pane's key that opened it does."""
+    out = [
+        "\n## Dialogs\n",
+        "| key | what it does | dialogs | id |",
+        "|---|---|---|---|",
+    ]
+    seen: list[Key] = []
+    for dialog in DIALOGS:
+        seen += [k for k in keys_of(dialog) if k not in seen]
+    for k in seen:
+        where = ", ".join(d for d in DIALOGS if d in k.panes)
+        what = k.tooltip or k.description
+        out.append(f"| `{cell(key_label(k))}` | {cell(what)} | {where} | {id_cell(k)} |")
+    out.append("")
+    out += [f"- `{d}`: {DIALOG_TITLES[d]}" for d in DIALOGS]
+    return out
 
 
 def main(argv: list[str]) -> int:

@@ -1,11 +1,12 @@
-"""The keymap (tui/keymap.py) is what the screens bind, what docs/keys.md says, and its
-``mutating`` flags are the keys that start a change to AWS: read-only mode's footer leaves out
-exactly those."""
+"""The keymap (the tui/keymap/ package) is what the screens and dialogs bind, what docs/keys.md
+says, and its ``mutating`` flags are the keys that start a change to AWS: read-only mode's footer
+leaves out exactly those."""
 
 from __future__ import annotations
 
 import ast
 import inspect
+import re
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,20 @@ from tui.screens.changes import ChangesScreen
 from tui.screens.clusters import ClustersScreen
 from tui.screens.contexts import ContextsScreen
 from tui.screens.deployments import DeploymentsScreen
+from tui.screens.dialogs.ask import AskScreen
+from tui.screens.dialogs.bulk_scale import BulkScaleScreen
+from tui.screens.dialogs.confirm import ConfirmScreen
+from tui.screens.dialogs.deploy import DeployScreen
+from tui.screens.dialogs.exec_preflight import ExecPreflightScreen
+from tui.screens.dialogs.frame import Dialog
 from tui.screens.dialogs.picker import PickerScreen
+from tui.screens.dialogs.port_forward import PortForwardScreen
+from tui.screens.dialogs.register import DiscardScreen, EditorScreen, ImagePickerScreen
+from tui.screens.dialogs.run_task import RunTaskScreen
+from tui.screens.dialogs.scale import ScaleScreen
+from tui.screens.dialogs.settings import SettingsScreen
+from tui.screens.dialogs.stop_task import StopTaskScreen
+from tui.screens.dialogs.switch import SwitchScreen
 from tui.screens.diff_view import DiffScreen
 from tui.screens.ecr import ImagesScreen, RepositoriesScreen
 from tui.screens.events import EventsScreen
@@ -87,6 +101,22 @@ BINDER: dict[str, type] = {
     "help": HelpScreen,
     "picker": PickerScreen,
     "command_line": CommandLine,
+    # the dialogs (tui/keymap/dialogs.py)
+    "dialog": Dialog,
+    "confirm": ConfirmScreen,
+    "ask": AskScreen,
+    "switch": SwitchScreen,
+    "scale": ScaleScreen,
+    "bulk_scale": BulkScaleScreen,
+    "stop_task": StopTaskScreen,
+    "deploy": DeployScreen,
+    "settings": SettingsScreen,
+    "run_task": RunTaskScreen,
+    "exec_preflight": ExecPreflightScreen,
+    "port_forward": PortForwardScreen,
+    "image_picker": ImagePickerScreen,
+    "editor": EditorScreen,
+    "discard": DiscardScreen,
 }
 FLOW_MODULES = (
     flows_bulk,
@@ -107,11 +137,40 @@ def test_docs_keys_md_is_generated_from_the_keymap() -> None:
     assert written == keys_doc.markdown(), "docs/keys.md is stale: run `make keys`"
 
 
-def test_every_pane_has_its_binder() -> None:
-    assert set(BINDER) == set(keymap.PANES)
+def test_every_key_has_an_id_of_its_own() -> None:
+    """``[keys]`` and docs/keys.md name a key by its id: one each, snake_case, none shared (a
+    shared id would remap two entries at once; ``remap_with`` says so where that is meant)."""
+    ids = [k.id for k in keymap.KEYS]
+    assert all(ids), [k for k in keymap.KEYS if not k.id]
+    assert [i for i in ids if i and not re.fullmatch(r"[a-z][a-z0-9]*(_[a-z0-9]+)*", i)] == []
+    assert sorted(i for i in set(ids) if ids.count(i) > 1) == []
+    assert {k.remap_with for k in keymap.KEYS if k.remap_with} <= set(ids)
 
 
-@pytest.mark.parametrize("pane", keymap.PANES)
+def test_a_shared_remap_reaches_the_same_action_elsewhere() -> None:
+    assert keymap.with_shared_remaps({"exec": "X"}) == {"exec": "X", "task_detail_exec": "X"}
+    own = {"exec": "X", "task_detail_exec": "ctrl+e"}
+    assert keymap.with_shared_remaps(own) == own
+    assert keymap.with_shared_remaps({"scale": "z"}) == {"scale": "z"}
+
+
+def test_every_pane_and_dialog_has_its_binder() -> None:
+    assert set(BINDER) == set(keymap.SCOPES)
+
+
+def test_no_dialog_binds_a_key_outside_the_keymap() -> None:
+    """Every ``Binding(`` of a dialog is the keymap's (docs/keys.md lists it, ``[keys]`` remaps
+    it): none is written in tui/screens/dialogs/."""
+    written = [
+        f"{path.name}:{n}"
+        for path in sorted((ROOT / "tui" / "screens" / "dialogs").glob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "Binding(" in line
+    ]
+    assert written == []
+
+
+@pytest.mark.parametrize("pane", keymap.SCOPES)
 def test_each_screen_binds_exactly_its_panes_keys(pane: str) -> None:
     own = BINDER[pane].__dict__.get("BINDINGS", [])
     assert own == keymap.bindings_for(pane)

@@ -1,8 +1,8 @@
 """Every key of ecsdeck, as data: one entry per binding, with the panes it belongs to and whether
 it changes AWS.
 
-Screens declare ``BINDINGS = keymap.bindings_for("service")`` and nothing else about keys, so a
-pane's keys are read here rather than from the screen that happens to define them (no screen
+Screens and dialogs declare ``BINDINGS = keymap.bindings_for("service")`` (or ``("confirm")``)
+and nothing else about keys, so a pane's keys are read here rather than from the screen that happens to define them (no screen
 imports another for its keys). The footer's read-only mode, ``[keys]`` remapping, the command
 palette and ``docs/keys.md`` read the same entries. This module imports no screen.
 
@@ -15,6 +15,8 @@ from __future__ import annotations
 
 from textual.binding import Binding, BindingType
 
+from tui.keymap.dialogs import DIALOG_KEYS
+from tui.keymap.dialogs import DIALOGS as DIALOGS
 from tui.keymap.key import Key as Key
 from tui.keymap.panes import PANE_KEYS
 from tui.keymap.views import VIEW_KEYS
@@ -55,15 +57,18 @@ PANES = (
     "command_line",
 )
 
+#: Every scope a key belongs to: the panes, then the dialogs (tui/keymap/dialogs.py).
+SCOPES = (*PANES, *DIALOGS)
+
 #: Every binding; a pane's come in this order, which is its footer's: keep it.
-KEYS: tuple[Key, ...] = (*PANE_KEYS, *VIEW_KEYS)
+KEYS: tuple[Key, ...] = (*PANE_KEYS, *VIEW_KEYS, *DIALOG_KEYS)
 
 
 def keys_of(pane: str) -> list[Key]:
-    """The keys ``pane`` declares itself, in footer order (not those of ``app``, ``polling``
-    or ``table`` it also has)."""
-    if pane not in PANES:
-        raise KeyError(f"no pane {pane!r}; panes: {', '.join(PANES)}")
+    """The keys ``pane`` (or dialog) declares itself, in footer order (not those of ``app``,
+    ``polling``, ``table`` or ``dialog`` it also has)."""
+    if pane not in SCOPES:
+        raise KeyError(f"no pane {pane!r}; panes: {', '.join(SCOPES)}")
     return [k for k in KEYS if pane in k.panes]
 
 
@@ -80,6 +85,16 @@ def sort_binding(letter: str, column: str, label: str) -> Binding:
 def action_ids() -> set[str]:
     """The ids ``[keys]`` in config.toml can remap (``scale = "S"``); ``sort_<column>`` too."""
     return {k.id for k in KEYS if k.id}
+
+
+def with_shared_remaps(keys: dict[str, str]) -> dict[str, str]:
+    """``[keys]`` with each entry's ``remap_with`` filled in: ``exec = "X"`` remaps Exec on the
+    task detail (``task_detail_exec``) too, unless that id has a line of its own."""
+    out = dict(keys)
+    for k in KEYS:
+        if k.id and k.remap_with is not None and k.remap_with in keys and k.id not in keys:
+            out[k.id] = keys[k.remap_with]
+    return out
 
 
 def mutating_actions() -> set[str]:

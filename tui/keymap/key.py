@@ -9,8 +9,12 @@ from textual.binding import Binding
 
 @dataclass(frozen=True)
 class Key:
-    """One binding. ``mutating``: the action starts a change to AWS (read-only mode refuses it,
-    and the footer leaves it out there). ``palette``: the command palette lists it by name."""
+    """One binding. ``id``: what ``[keys]`` remaps it by and docs/keys.md lists it under, one
+    per entry (a test holds every entry to one, none shared). ``remap_with``: the id of the same
+    action on other panes, whose ``[keys]`` line remaps this one too unless it has its own.
+    ``mutating``: the action starts a change to AWS (read-only mode refuses it, and the footer
+    leaves it out there). ``palette``: the command palette lists it by name. ``priority``: it
+    runs before the focused widget sees the key (a dialog's Ctrl+S over its text area)."""
 
     panes: tuple[str, ...]
     key: str
@@ -22,6 +26,8 @@ class Key:
     show: bool = True
     mutating: bool = False
     palette: bool = False
+    remap_with: str | None = None
+    priority: bool = False
 
     def binding(self) -> Binding:
         return Binding(
@@ -29,6 +35,7 @@ class Key:
             self.action,
             self.description,
             show=self.show,
+            priority=self.priority,
             key_display=self.key_display,
             tooltip=self.tooltip,
             id=self.id,

@@ -10,14 +10,15 @@ from tui.keymap.service_keys import SERVICE_KEYS
 # with show=False have no room in the footer; `?` lists them.
 PANE_KEYS: tuple[Key, ...] = (
     # -- app: every screen ---------------------------------------------------------------------
-    Key(("app",), "q", "quit", "Quit"),
-    Key(("app",), "question_mark", "help", "Help", key_display="?"),
+    Key(("app",), "q", "quit", "Quit", id="app_quit"),
+    Key(("app",), "question_mark", "help", "Help", id="app_help", key_display="?"),
     Key(
         ("app",),
         "ctrl+r",
         "reload_credentials",
         "Reload credentials",
         tooltip="Re-read AWS credentials (after aws sso login) and poll again",
+        id="reload_credentials",
         show=False,
     ),
     Key(
@@ -37,6 +38,7 @@ PANE_KEYS: tuple[Key, ...] = (
         "problems",
         "Problems",
         tooltip="Problems: everything wrong in the region right now",
+        id="problems",
         key_display="!",
         show=False,
         palette=True,
@@ -103,7 +105,14 @@ PANE_KEYS: tuple[Key, ...] = (
     Key(("table",), "home,g", "scroll_top", "First row", id="first_row", show=False),
     Key(("table",), "end,G", "scroll_bottom", "Last row", id="last_row", show=False),
     # -- clusters ------------------------------------------------------------------------------
-    Key(("clusters",), "enter", "open", "Services", tooltip="Show this cluster's services"),
+    Key(
+        ("clusters",),
+        "enter",
+        "open",
+        "Services",
+        tooltip="Show this cluster's services",
+        id="clusters_open",
+    ),
     # The first pane has the footer room `:` lacks elsewhere: a newcomer learns it here.
     Key(
         ("clusters",),
@@ -111,6 +120,7 @@ PANE_KEYS: tuple[Key, ...] = (
         "start_command",
         "Command",
         tooltip="Command: :clusters, :svc CLUSTER, :region NAME, :q … (Tab completes)",
+        id="clusters_command",
         key_display=":",
     ),
     # The app's `!`, shown here: the first pane is where an on-call starts.
@@ -120,11 +130,19 @@ PANE_KEYS: tuple[Key, ...] = (
         "app.problems",
         "Problems",
         tooltip="Problems: everything wrong in the region right now",
+        id="clusters_problems",
         key_display="!",
     ),
     *SERVICE_KEYS,
     # -- instances -----------------------------------------------------------------------------
-    Key(("instances",), "enter", "open", "Tasks", tooltip="Tasks placed on this instance"),
+    Key(
+        ("instances",),
+        "enter",
+        "open",
+        "Tasks",
+        tooltip="Tasks placed on this instance",
+        id="instances_open",
+    ),
     Key(
         ("instances",),
         "D",
@@ -219,7 +237,14 @@ PANE_KEYS: tuple[Key, ...] = (
         mutating=True,
     ),
     # -- problems ------------------------------------------------------------------------------
-    Key(("problems",), "enter", "open", "Open", tooltip="Open the culprit: service, task, target"),
+    Key(
+        ("problems",),
+        "enter",
+        "open",
+        "Open",
+        tooltip="Open the culprit: service, task, target",
+        id="problems_open",
+    ),
     Key(
         ("problems",),
         "w",
@@ -229,13 +254,28 @@ PANE_KEYS: tuple[Key, ...] = (
         id="problem_changes",
     ),
     # -- contexts (`:ctx`) ---------------------------------------------------------------------
-    Key(("contexts",), "space", "mark", "Mark", tooltip="Mark or unmark this context"),
+    Key(
+        ("contexts",),
+        "space",
+        "mark",
+        "Mark",
+        tooltip="Mark or unmark this context",
+        id="contexts_mark",
+    ),
     Key(
         ("contexts",),
         "enter",
         "apply",
         "Show marked",
         tooltip="Narrow the view to the marked contexts (none marked: this one)",
+        id="contexts_apply",
     ),
-    Key(("contexts",), "a", "show_all", "All", tooltip="Show every context again"),
+    Key(
+        ("contexts",),
+        "a",
+        "show_all",
+        "All",
+        tooltip="Show every context again",
+        id="contexts_show_all",
+    ),
 )

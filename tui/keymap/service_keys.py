@@ -19,6 +19,7 @@ SERVICE_KEYS: tuple[Key, ...] = (
         "open",
         "Tasks",
         tooltip="Tasks and targets of this service",
+        id="services_open",
         show=False,
     ),
     Key(
@@ -138,6 +139,7 @@ SERVICE_KEYS: tuple[Key, ...] = (
         "deployments",
         "Deployments",
         tooltip="Deployments: rollout state and reason, circuit breaker, alarms",
+        id="deployments",
         show=False,
         palette=True,
     ),

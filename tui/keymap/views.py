@@ -8,8 +8,15 @@ CLOSE = "Close"
 
 VIEW_KEYS: tuple[Key, ...] = (
     # -- logs (task or service logs: a screen of its own, not a live pane) ----------------------
-    Key(("logs",), "question_mark", "app.help", "Help", key_display="?"),
-    Key(("logs",), "escape", "back", "Back", tooltip="Clear the filter, or close the logs"),
+    Key(("logs",), "question_mark", "app.help", "Help", id="logs_help", key_display="?"),
+    Key(
+        ("logs",),
+        "escape",
+        "back",
+        "Back",
+        tooltip="Clear the filter, or close the logs",
+        id="logs_back",
+    ),
     Key(
         ("logs",),
         "space",
@@ -88,10 +95,10 @@ VIEW_KEYS: tuple[Key, ...] = (
         id="logs_reload",
         show=False,
     ),
-    Key(("logs",), "q", "app.quit", "Quit", show=False),
+    Key(("logs",), "q", "app.quit", "Quit", id="logs_quit", show=False),
     # -- task_detail (Enter on a task) ---------------------------------------------------------
-    Key(("task_detail",), "escape,q,enter", "dismiss", CLOSE),
-    Key(("task_detail",), "r", "load_logs", "Reload logs"),
+    Key(("task_detail",), "escape,q,enter", "dismiss", CLOSE, id="task_detail_close"),
+    Key(("task_detail",), "r", "load_logs", "Reload logs", id="task_detail_reload_logs"),
     # L as on the service pane (where l is Launch type); l too, as in k9s.
     Key(
         ("task_detail",),
@@ -99,6 +106,7 @@ VIEW_KEYS: tuple[Key, ...] = (
         "open_logs",
         "Logs",
         tooltip="Follow, filter and save this task's logs",
+        id="task_detail_logs",
         key_display="L",
     ),
     Key(
@@ -107,7 +115,8 @@ VIEW_KEYS: tuple[Key, ...] = (
         "exec",
         "Exec",
         tooltip="ECS Exec into a container of this task",
-        id="exec",
+        id="task_detail_exec",
+        remap_with="exec",
         mutating=True,
     ),
     Key(
@@ -116,7 +125,8 @@ VIEW_KEYS: tuple[Key, ...] = (
         "port_forward",
         "Forward",
         tooltip="Port forward: a local port to this task (SSM)",
-        id="port_forward",
+        id="task_detail_port_forward",
+        remap_with="port_forward",
         mutating=True,
     ),
     Key(
@@ -125,19 +135,27 @@ VIEW_KEYS: tuple[Key, ...] = (
         "console_url",
         "Console",
         tooltip="Show and copy the task's console URL",
+        id="task_detail_console_url",
     ),
     # -- dialogs and views opened over a pane: each closes with the key that opened it ----------
-    Key(("events",), "escape,q,v", "dismiss", CLOSE),
-    Key(("autoscaling",), "escape,q,a", "dismiss", CLOSE),
-    Key(("json",), "escape,q,y", "dismiss", CLOSE),
-    Key(("json",), "c", "copy", "Copy", tooltip="Copy the JSON again"),
-    Key(("json",), "u", "reveal", "Unmask", tooltip="Show (and copy) the masked values"),
-    Key(("diff",), "escape,q,equals_sign", "dismiss", CLOSE),
-    Key(("help",), "escape,q,question_mark", "dismiss", CLOSE),
-    Key(("picker",), "escape", "dismiss_none", "Cancel"),
-    Key(("picker",), "down", "move(1)", show=False),
-    Key(("picker",), "up", "move(-1)", show=False),
-    Key(("command_line",), "tab", "complete", "Complete", show=False),
-    Key(("command_line",), "up", "history(-1)", "Older command", show=False),
-    Key(("command_line",), "down", "history(1)", "Newer command", show=False),
+    Key(("events",), "escape,q,v", "dismiss", CLOSE, id="events_close"),
+    Key(("autoscaling",), "escape,q,a", "dismiss", CLOSE, id="autoscaling_close"),
+    Key(("json",), "escape,q,y", "dismiss", CLOSE, id="json_close"),
+    Key(("json",), "c", "copy", "Copy", tooltip="Copy the JSON again", id="json_copy"),
+    Key(
+        ("json",),
+        "u",
+        "reveal",
+        "Unmask",
+        tooltip="Show (and copy) the masked values",
+        id="json_reveal",
+    ),
+    Key(("diff",), "escape,q,equals_sign", "dismiss", CLOSE, id="diff_close"),
+    Key(("help",), "escape,q,question_mark", "dismiss", CLOSE, id="help_close"),
+    Key(("picker",), "escape", "dismiss_none", "Cancel", id="picker_cancel"),
+    Key(("picker",), "down", "move(1)", id="picker_down", show=False),
+    Key(("picker",), "up", "move(-1)", id="picker_up", show=False),
+    Key(("command_line",), "tab", "complete", "Complete", id="command_complete", show=False),
+    Key(("command_line",), "up", "history(-1)", "Older command", id="command_older", show=False),
+    Key(("command_line",), "down", "history(1)", "Newer command", id="command_newer", show=False),
 )

@@ -9,10 +9,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
+from tui import keymap
 from tui.screens.dialogs.confirm import DIALOG_CSS
 from tui.screens.dialogs.frame import Dialog
 from tui.text import clean
@@ -21,7 +21,7 @@ from tui.text import clean
 class AskScreen(Dialog[bool]):
     """Dismiss with True (OK) or False (Cancel, Esc)."""
 
-    BINDINGS = [*Dialog.BINDINGS, Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings_for("ask")
     DEFAULT_CSS = DIALOG_CSS.format(name="AskScreen")
 
     def __init__(self, title: str, body: Text, ok: str = "OK") -> None:

@@ -11,13 +11,13 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
 
 from aws.models import Service
 from aws.plan import ValidationError, parse_count
+from tui import keymap
 from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.text import clean
 from tui.widgets.in_order import InOrderInput
@@ -27,7 +27,7 @@ from tui.widgets.ticks import TickBox
 class BulkScaleScreen(ModalScreen[int | None]):
     """Dismiss with the count for every marked service, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings_for("bulk_scale")
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="BulkScaleScreen")
         + """

@@ -13,13 +13,13 @@ from rich.console import Group
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
 from aws.plan import Plan
 from aws.secrets import REDACTED, mask
+from tui import keymap
 from tui.json_text import readable_json
 from tui.screens.dialogs.frame import Dialog
 from tui.text import clean, diff_text
@@ -185,11 +185,7 @@ class ConfirmScreen(Dialog[bool]):
     With ``unchanged`` (why the plan would change nothing) it says so and offers only Close.
     ``where`` is the account-region the plan is sent to (None: the app's own)."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("c", "copy_cli", "Copy CLI", tooltip="Copy the aws CLI lines as shown"),
-        Binding("ctrl+r", "toggle_secrets", "Show/hide secrets", show=False),
-    ]
+    BINDINGS = keymap.bindings_for("confirm")
     DEFAULT_CSS = DIALOG_CSS.format(name="ConfirmScreen")
 
     def __init__(

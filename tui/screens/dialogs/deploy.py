@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
@@ -21,6 +20,7 @@ from textual.widgets.option_list import Option
 
 from aws import taskdef_history
 from aws.models import Service, TaskDefinition
+from tui import keymap
 from tui.screens.dialogs.confirm import DIALOG_CSS
 from tui.text import age, clean, short_arn
 
@@ -48,7 +48,7 @@ def revision_label(arn: str, running: bool, td: TaskDefinition | None = None) ->
 class DeployScreen(ModalScreen[str | None]):
     """Dismiss with the chosen task-definition ARN, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings_for("deploy")
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="DeployScreen")
         + """

@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Select, Static
 
 from aws.ecs_exec import DEFAULT_COMMAND, ExecTarget, plan_execute_command
 from aws.exec_preflight import Preflight
+from tui import keymap
 from tui.screens.dialogs.confirm import DIALOG_CSS, CliTarget
 from tui.text import clean
 from tui.widgets.in_order import InOrderInput
@@ -55,7 +55,7 @@ def checks_text(result: Preflight) -> Text:
 class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
     """Dismiss with an ExecChoice, or None (cancelled)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings_for("exec_preflight")
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ExecPreflightScreen")
         + """

@@ -1,31 +1,26 @@
 """What every dialog shares so it fits any terminal from 80x24 up.
 
 The dialog frame (``DIALOG_CSS`` in ``confirm.py``) keeps its title and its buttons docked and
-scrolls what lies between. The body keys here scroll that middle part whatever has the focus:
-the focus usually sits on Cancel, and a button has no use for PageDown, so without them a long
-plan could only be read after Shift+Tab.
+scrolls what lies between. The body keys (PageUp, PageDown, Home, End: the keymap's ``dialog``
+scope, priority bindings) scroll that middle part whatever has the focus: the focus usually
+sits on Cancel, and a button has no use for PageDown, so without them a long plan could only
+be read after Shift+Tab.
 """
 
 from __future__ import annotations
 
-from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen, ScreenResultType
 from textual.widget import Widget
 
-#: (key, how the frame scrolls): priority, so a focused list or button never swallows them.
-BODY_KEYS: list[BindingType] = [
-    Binding("pageup", "body('page_up')", "Page up", show=False, priority=True),
-    Binding("pagedown", "body('page_down')", "Page down", show=False, priority=True),
-    Binding("home", "body('home')", "Top", show=False, priority=True),
-    Binding("end", "body('end')", "Bottom", show=False, priority=True),
-]
+from tui import keymap
 
 
 class Dialog(ModalScreen[ScreenResultType]):
     """A modal whose first child is the frame to scroll (no text input inside: Home/End are
     taken for the frame)."""
 
-    BINDINGS = BODY_KEYS
+    #: PageUp, PageDown, Home, End scroll the frame (the keymap's ``dialog`` scope).
+    BINDINGS = keymap.bindings_for("dialog")
 
     @property
     def frame(self) -> Widget:

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
@@ -22,6 +21,7 @@ from aws import port_forward
 from aws.exec_preflight import Preflight
 from aws.plan import ValidationError
 from aws.port_forward import ForwardTarget
+from tui import keymap
 from tui.screens.dialogs.confirm import DIALOG_CSS
 from tui.screens.dialogs.exec_preflight import checks_text
 from tui.text import clean
@@ -39,7 +39,7 @@ class ForwardChoice:
 class PortForwardScreen(ModalScreen[ForwardChoice | None]):
     """Dismiss with a ForwardChoice (every value checked), or None (cancelled)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings_for("port_forward")
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="PortForwardScreen")
         + "\nPortForwardScreen Label { padding: 1 0 0 0; }\n"

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static, TextArea
@@ -23,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from aws.ecr_models import Image
 from aws.plan import Plan, ValidationError
+from tui import keymap
 from tui.screens.dialogs.confirm import DIALOG_CSS
 from tui.text import clean, utc_stamp
 from tui.widgets.in_order import InOrderTextArea
@@ -70,7 +70,7 @@ def image_label(image: Image, current: bool) -> Text:
 class ImagePickerScreen(ModalScreen[tuple[str, str] | None]):
     """Dismiss with (container, new image URI), or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings_for("image_picker")
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ImagePickerScreen")
         + """
@@ -135,10 +135,7 @@ class Edited:
 class DiscardScreen(ModalScreen[bool]):
     """ "Discard your edits? y/n": True only on y (Esc and n keep editing)."""
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Discard"),
-        Binding("n,escape", "answer(False)", "Keep editing"),
-    ]
+    BINDINGS = keymap.bindings_for("discard")
     DEFAULT_CSS = DIALOG_CSS.format(name="DiscardScreen")
 
     def compose(self) -> ComposeResult:
@@ -165,11 +162,7 @@ class EditorScreen(ModalScreen[Edited]):
     ``reveal`` (Ctrl+R) shows or hides the values ecsdeck masks as secrets.
     """
 
-    BINDINGS = [
-        Binding("ctrl+s", "save", "Check and continue", priority=True),
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+r", "toggle_secrets", "Show/hide secrets", priority=True),
-    ]
+    BINDINGS = keymap.bindings_for("editor")
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="EditorScreen")
         + """

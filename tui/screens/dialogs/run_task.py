@@ -13,7 +13,6 @@ from dataclasses import replace
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
@@ -27,6 +26,7 @@ from aws.run_task import (
     parse_environment,
     parse_run_count,
 )
+from tui import keymap
 from tui.screens.dialogs.confirm import DIALOG_CSS
 from tui.text import clean
 from tui.widgets.in_order import InOrderInput
@@ -60,7 +60,7 @@ def prefilled(spec: RunSpec) -> Text:
 class RunTaskScreen(ModalScreen[RunSpec | None]):
     """Dismiss with the spec to plan, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings_for("run_task")
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="RunTaskScreen")
         + """

@@ -17,7 +17,6 @@ from collections.abc import Awaitable, Callable
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Static
@@ -26,6 +25,7 @@ from aws.autoscaling import Scaling
 from aws.models import Service
 from aws.plan import ValidationError, parse_count
 from aws.service_cost import ServiceCost
+from tui import keymap
 from tui.costs import change_words, source_words
 from tui.scale_checks import scale_warnings
 from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
@@ -38,7 +38,7 @@ from tui.widgets.ticks import TickBox
 class ScaleScreen(ModalScreen[int | None]):
     """Dismiss with the new desired count, or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings_for("scale")
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="ScaleScreen")
         + """

@@ -10,7 +10,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Select, Static
@@ -18,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Select, Static
 from aws import service_settings as ss
 from aws.models import Service
 from aws.plan import ValidationError
+from tui import keymap
 from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.text import clean, diff_text
 from tui.widgets.in_order import InOrderInput
@@ -48,7 +48,7 @@ _CHOICES = (
 class SettingsScreen(ModalScreen[ss.Settings | None]):
     """Dismiss with the settings asked for (valid), or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings_for("settings")
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="SettingsScreen")
         + """

@@ -5,13 +5,13 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from aws.actions import DEFAULT_STOP_REASON, MAX_REASON
 from aws.models import Task
+from tui import keymap
 from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.text import clean, short_arn
 from tui.widgets.in_order import InOrderInput
@@ -20,7 +20,7 @@ from tui.widgets.in_order import InOrderInput
 class StopTaskScreen(ModalScreen[str | None]):
     """Dismiss with the reason (possibly blank), or None."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings_for("stop_task")
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="StopTaskScreen")
         + """

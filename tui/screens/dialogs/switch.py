@@ -10,11 +10,11 @@ from __future__ import annotations
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, SelectionList, Static
 
 from aws.launch_type.switch import SwitchPlan
+from tui import keymap
 from tui.screens.dialogs.confirm import (
     DIALOG_CSS,
     calls_text,
@@ -61,7 +61,7 @@ def selected_text(ids: list[str]) -> Text:
 
 
 class SwitchScreen(Dialog[Choice | None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = keymap.bindings_for("switch")
     DEFAULT_CSS = (
         DIALOG_CSS.format(name="SwitchScreen")
         + """
