@@ -19,6 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from tests.tui.conftest import wait_for
+from tui.screens.dialogs.picker import PickerScreen
 from tui.screens.dialogs.register import EditorScreen
 from tui.screens.dialogs.scale import ScaleScreen
 
@@ -75,3 +76,20 @@ async def test_cursor_keys_then_a_letter_in_one_read_in_the_json_editor() -> Non
         await wait_for(pilot, lambda: "X" in area.text, timeout=5)
         assert area.document.get_line(6) == line[:-1] + "X" + line[-1]
         assert area.cursor_location == (6, len(line))
+
+
+async def test_a_filter_then_enter_in_one_read_picks_what_the_filter_left() -> None:
+    """A pasted or fast-typed name with its Enter: Enter must pick after the filter applied (it
+    picked the first region of the unfiltered list), and ctrl+u clears before what follows."""
+    picked: list[str | None] = []
+    regions = ["us-east-1", "us-west-2", "eu-west-1", "eu-central-1"]
+    app = Host(PickerScreen("Region", regions, current="us-east-1"))
+    async with app.run_test() as pilot:
+        field = await wait_for(pilot, lambda: app.screen.query_one("#filter", Input))
+        await wait_for(pilot, lambda: field.has_focus)
+        app.dialog.dismiss = picked.append  # type: ignore[method-assign,assignment]
+        one_read(app, b"us" + CTRL_U + b"eu-w")
+        await wait_for(pilot, lambda: field.value == "eu-w", timeout=5)
+        one_read(app, CTRL_U + b"eu-c\r")
+        await wait_for(pilot, lambda: picked, timeout=5)
+        assert picked == ["eu-central-1"]

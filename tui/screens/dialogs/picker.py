@@ -13,6 +13,7 @@ from textual.widgets.option_list import Option
 
 from tui import keymap
 from tui.text import clean
+from tui.widgets.in_order import InOrderInput
 
 
 class PickerScreen(ModalScreen[str | None]):
@@ -47,7 +48,7 @@ class PickerScreen(ModalScreen[str | None]):
                 f"{clean(self.title_text, 50)}  (type to filter, Enter picks, Esc cancels)",
                 markup=False,
             )
-            yield Input(placeholder="filter", id="filter")
+            yield InOrderInput(placeholder="filter", id="filter")
             yield OptionList(*self._options(""))
 
     def _options(self, typed: str) -> list[Option]:
