@@ -192,7 +192,7 @@ def as_dict(problem: Problem, region: str, read_at: datetime) -> dict[str, Any]:
         "severity": problem.severity,
         "what": problem.what,
         "why": problem.why,
-        "since": iso(problem.since),
+        "since": iso(problem.since) if problem.since_known else None,  # "seen" is no onset
         "seen": iso(read_at),
         "count": problem.count,
         "target": culprit(problem),
@@ -212,6 +212,13 @@ def print_problems(problems: list[Problem], region: str, read_at: datetime, as_j
     print_rows([cells(problem, read_at) for problem in problems])
 
 
+def since(problem: Problem, read_at: datetime) -> str:
+    """``since 40m`` from the real onset; ``seen 0s`` when AWS gives none, as the TUI says."""
+    if problem.since is None:
+        return "seen now"
+    return f"{'since' if problem.since_known else 'seen'} {age(problem.since, read_at)}"
+
+
 def cells(problem: Problem, read_at: datetime) -> list[str]:
     """The columns of one plain line, WHY last (unpadded)."""
     return [
@@ -220,6 +227,6 @@ def cells(problem: Problem, read_at: datetime) -> list[str]:
         clean(problem.service_name or "-", COLUMN),
         problem.kind,
         clean(problem.what, COLUMN * 2),
-        f"since {age(problem.since, read_at)}" if problem.since else "seen now",
+        since(problem, read_at),
         clean(problem.why, WHY),
     ]

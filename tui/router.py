@@ -98,7 +98,9 @@ PANES: tuple[Pane, ...] = (
     # The timeline of the account, a cluster or a service: Back goes to where it was opened.
     Pane(
         "changes",
-        lambda c: ChangesScreen(c.get("cluster"), c.get("service"), since=c.get("since")),
+        lambda c: ChangesScreen(
+            c.get("cluster"), c.get("service"), since=c.get("since"), seen=c.get("seen", False)
+        ),
     ),
     # Region-wide lists opened by `:`: Esc goes up to the region's clusters.
     Pane("sessions", lambda c: SessionsScreen(), parent="clusters"),

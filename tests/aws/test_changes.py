@@ -4,6 +4,8 @@ A client with its own access key changes a service; the timeline shows that call
 it and when, next to what ECS itself says (deployments, registrations). LookupEvents is paged
 and paced under AWS's 2 requests a second (measured from the requests' send times); without
 cloudtrail:LookupEvents the timeline keeps ECS's entries and says in one note what is missing.
+Deployments completed, failed (the planted rollout) and rolled back (a live circuit breaker) and
+Application Auto Scaling's activities are rows of their own.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import json
 import time
 import urllib.request
 from collections.abc import AsyncIterator, Iterator
+from datetime import timedelta
 from itertools import pairwise
 from typing import Any
 
@@ -21,6 +24,8 @@ import pytest
 from aws import cloudtrail
 from aws.changes import Scope, read_changes
 from aws.session import Clients, SessionSettings
+from tests.aws.observe import one_service, wait_for
+from tests.aws.test_faults import _deploy_missing_image
 from tests.conftest import _spawn_sandbox
 
 CLUSTER, SERVICE = "core-ec2", "email-worker"
@@ -158,3 +163,78 @@ async def test_without_lookup_permission_ecs_entries_and_a_note(
     assert timeline.changes
     assert {ch.kind for ch in timeline.changes} <= {"deployment", "registration", "scale"}
     assert not [ch for ch in timeline.changes if ch.kind == "call"]
+
+
+# --- ECS's own record of rollouts and Application Auto Scaling's activities --------------------
+
+
+async def _read(url: str, scope: Scope, hours: float = 24.0) -> Any:
+    settings = SessionSettings(endpoint_url=url, region="us-east-1", max_attempts=1)
+    async with Clients.open(settings) as c:
+        return await read_changes(c, scope, hours=hours)
+
+
+async def test_a_failed_rollout_and_completed_deployments_are_rows(sandbox_problems: str):
+    """The planted rollout (billing-prod/invoice-api): its deployment FAILED 72 minutes ago,
+    after the previous one completed (when the account was seeded, over a day back: the window
+    is 3 days). One row each, from ECS alone (no caller)."""
+    ecs = _boto(sandbox_problems, "ecs", "reader")
+    service = ecs.describe_services(cluster="billing-prod", services=["invoice-api"])
+    broken, previous = service["services"][0]["deployments"]
+    assert broken["rolloutState"] == "FAILED"
+    timeline = await _read(sandbox_problems, Scope("billing-prod", "invoice-api"), hours=72)
+    rows = [ch for ch in timeline.changes if ch.kind == "deployment"]
+    failed = [ch for ch in rows if ch.what == "deployment failed"]
+    assert len(failed) == 1, [ch.what for ch in rows]  # the rollout state and its event: one
+    assert failed[0].id == f"deploy:{broken['id']}:deployment failed"
+    assert failed[0].where.endswith(
+        f"(deployment {broken['id']}) deployment failed: tasks failed to start."
+    )
+    assert abs(failed[0].at - broken["updatedAt"]) < timedelta(seconds=1)
+    completed = [ch for ch in rows if ch.what == "deployment completed"]
+    assert [ch.id for ch in completed] == [f"deploy:{previous['id']}:deployment completed"]
+    for row in (*failed, *completed):
+        assert (row.who, row.cluster, row.service) == (None, "billing-prod", "invoice-api")
+
+
+async def test_autoscaling_activities_are_rows_of_the_service(trail_sandbox: str):
+    """checkout-web's target tracking scaled it 180, 95 and 40 minutes ago (the sandbox's
+    DescribeScalingActivities): one "scale" row each, by application-autoscaling, the alarm
+    that caused it beside it."""
+    scaling = _boto(trail_sandbox, "application-autoscaling", "reader")
+    activities = scaling.describe_scaling_activities(
+        ServiceNamespace="ecs", ResourceId="service/web-fargate/checkout-web"
+    )["ScalingActivities"]
+    assert len(activities) == 3
+    timeline = await _read(trail_sandbox, Scope("web-fargate", "checkout-web"))
+    rows = [ch for ch in timeline.changes if ch.who == "application-autoscaling"]
+    assert [(ch.what, ch.where, ch.at) for ch in rows] == [
+        (a["Description"], a["Cause"], a["StartTime"]) for a in activities
+    ]
+    assert all((ch.kind, ch.service) == ("scale", "checkout-web") for ch in rows)
+    assert "TargetTracking-service/web-fargate/checkout-web-AlarmLow" in rows[0].where
+
+
+async def test_a_rolled_back_deployment_is_a_row(sandbox_live: str):
+    """A deploy of an image never pushed, on a live service whose circuit breaker rolls back:
+    the failed deployment and the rollback are rows, the rollback's words ECS's own."""
+    ecs = _boto(sandbox_live, "ecs", "frank")
+    previous, broken = _deploy_missing_image(ecs, "web-fargate", "notifications")
+
+    def rolling_back() -> str | None:
+        service = one_service(ecs, "web-fargate", "notifications")
+        messages = [e["message"] for e in service["events"]]
+        return next((m for m in messages if "rolling back to deployment" in m), None)
+
+    message = wait_for(rolling_back, "the circuit breaker to roll back")
+    assert message == f"(service notifications) rolling back to deployment {previous}."
+    timeline = await _read(sandbox_live, Scope("web-fargate", "notifications"))
+    rows = {ch.what: ch for ch in timeline.changes if ch.kind == "deployment"}
+    assert rows["rolled back"].where == message, list(rows)
+    assert (rows["rolled back"].cluster, rows["rolled back"].service) == (
+        "web-fargate",
+        "notifications",
+    )
+    assert "deployment failed: tasks failed to start." in rows["deployment failed"].where
+    assert f"deployment started: {broken.rsplit('/', 1)[1]}" in rows
+    assert rows["deployment failed"].at <= rows["rolled back"].at

@@ -1,6 +1,7 @@
 """The `changes` pane: `w` on a service and `:ch` open the service's timeline, with who made
 each call (the sandbox's CloudTrail records the seeder's writes under its access key); `w` on a
-problem opens its service's timeline from an hour before the problem began."""
+problem opens its service's timeline from an hour before the problem began (before ecsdeck first
+saw it when AWS gives no start)."""
 
 from __future__ import annotations
 
@@ -66,7 +67,7 @@ async def test_w_on_a_problem_opens_its_service_timeline_from_an_hour_before_ons
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(140, 36)) as pilot:
         problems = await open_problems(app, pilot)
-        p = next(p for p in report(app).problems if p.service_name and p.since)
+        p = next(p for p in report(app).problems if p.service_name and p.since_known)
         table = problems.problems_table
         table.move_cursor(row=table.get_row_index(p.key))
         await pilot.press("w")
@@ -85,7 +86,30 @@ async def test_w_on_a_problem_opens_its_service_timeline_from_an_hour_before_ons
         await wait_for(pilot, lambda: app.screen is problems)
 
 
-def test_an_unknown_onset_is_taken_as_an_hour_ago() -> None:
+async def test_w_on_a_problem_aws_dates_nothing_says_when_ecsdeck_first_saw_it(
+    sandbox_problems: str, make_app: Any
+) -> None:
+    """A disconnected agent has no start in AWS: its time is when ecsdeck first saw it (onset
+    "seen"), and the window is an hour before that, said so, never "before it began"."""
+    app = make_app(sandbox_problems)
+    async with app.run_test(size=(140, 36)) as pilot:
+        problems = await open_problems(app, pilot)
+        p = next(p for p in report(app).problems if p.kind == "instance")
+        assert p.onset == "seen" and p.since is not None
+        table = problems.problems_table
+        table.move_cursor(row=table.get_row_index(p.key))
+        await pilot.press("w")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChangesScreen))
+        screen = app.screen
+        assert screen.cluster is not None and screen.cluster.arn == p.cluster_arn
+        assert screen.since == p.since - timedelta(hours=1)
+        note = screen.query_one("#note", QuietStatic)
+        await wait_for(pilot, lambda: "What changed from" in str(note.render()))
+        assert "an hour before ecsdeck first saw it" in str(note.render())
+        assert "began" not in str(note.render())
+
+
+def test_before_onset_is_an_hour_before_it_and_two_hours_ago_without_one() -> None:
     now = datetime(2026, 1, 2, 12, 0, tzinfo=UTC)
     assert before_onset(None, now) == datetime(2026, 1, 2, 10, 0, tzinfo=UTC)
     assert before_onset(now - timedelta(minutes=5), now) == now - timedelta(minutes=65)

@@ -181,3 +181,19 @@ def test_demo_works_out_of_the_box() -> None:
     assert done.returncode == 1, done.stderr
     rows = lines(done.stdout)
     assert rows and all(row["account"] == "123456789012" for row in rows)
+
+
+def test_an_onset_aws_does_not_give_is_not_pretended(sandbox_problems: str) -> None:
+    """A disconnected agent has no start time in AWS (onset "seen"): JSON ``since`` is null and
+    the plain line says ``seen`` with its age, never ``since`` as if it were the onset."""
+    flags = ("problems", "--cluster", "ops-ec2", "--endpoint-url", sandbox_problems)
+    done = ecsdeck(*flags, "--json")
+    assert done.returncode == 1, done.stderr
+    (row,) = lines(done.stdout)
+    assert row["kind"] == "instance"
+    assert row["since"] is None
+    datetime.fromisoformat(row["seen"])
+    done = ecsdeck(*flags)
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stdout.splitlines()
+    assert " seen " in line and " since " not in line, line

@@ -1,6 +1,7 @@
 """`:changes` / `:ch` (and `w` on a service): what changed, newest first, and who did it.
 
-From a problem (`w` on its row) the window is the hour before it began, to now.
+From a problem (`w` on its row) the window is the hour before it began, to now (before ecsdeck
+first saw it, when AWS gives no start: the note says which).
 
 Deployments started, completed, failed and rolled back, task-definition registrations and
 deregistrations, instance drains, bursts of task stops by cause, scaling,
@@ -71,6 +72,7 @@ class ChangesScreen(PollingScreen):
         cluster: Cluster | None = None,
         service: Service | None = None,
         since: datetime | None = None,
+        seen: bool = False,
     ) -> None:
         where = "account" if cluster is None else cluster.name
         if service is not None:
@@ -84,6 +86,8 @@ class ChangesScreen(PollingScreen):
         #: Where the window starts when opened from a problem (an hour before its onset); else
         #: the last DEFAULT_HOURS.
         self.since = since
+        #: The problem's time is when ecsdeck first saw it (onset "seen"), not when it began.
+        self.seen = seen
         self.changes: dict[str, Change] = {}
         self.notes: tuple[str, ...] = ()
 
@@ -107,7 +111,8 @@ class ChangesScreen(PollingScreen):
         self.changes = {ch.id: ch for ch in timeline.changes}
         self.notes = timeline.notes
         if self.since is not None:
-            window = f"What changed from {utc_stamp(self.since)} (an hour before it began) to now"
+            before = "ecsdeck first saw it" if self.seen else "it began"
+            window = f"What changed from {utc_stamp(self.since)} (an hour before {before}) to now"
             self.notes = (window, *self.notes)
         note = self.query_one("#note", QuietStatic)
         note.display = bool(self.notes)
@@ -115,7 +120,12 @@ class ChangesScreen(PollingScreen):
         self.changes_table.set_rows([change_row(ch) for ch in timeline.changes])
 
     def context(self) -> dict[str, Any]:
-        return {"cluster": self.cluster, "service": self.service, "since": self.since}
+        return {
+            "cluster": self.cluster,
+            "service": self.service,
+            "since": self.since,
+            "seen": self.seen,
+        }
 
     def current_cluster(self) -> Cluster | None:
         return self.cluster

@@ -213,7 +213,8 @@ class ProblemsScreen(PollingScreen):
         return self._cluster(p)
 
     def action_changes(self) -> None:
-        """The timeline of the problem's service (else cluster) from an hour before it began."""
+        """The timeline of the problem's service (else cluster) from an hour before it began,
+        or before ecsdeck first saw it when AWS gives no start (the pane's note says which)."""
         p = self._selected_problem()
         if p is None:
             self.notify("Select a row first.", severity="warning")
@@ -230,6 +231,7 @@ class ProblemsScreen(PollingScreen):
             cluster=self._cluster(p),
             service=service,
             since=since,
+            seen=not p.since_known,
             aws=self._aws_of(p),
         )
 
