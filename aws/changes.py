@@ -186,10 +186,13 @@ async def _registrations(c: Clients, services: Sequence[Service]) -> list[Change
 
 
 async def _scaling(c: Clients, service: Service) -> list[Change]:
-    """Application Auto Scaling's activities for the service (none when not readable)."""
+    """Application Auto Scaling's activities for the service (none when not readable), read
+    once a minute like the other listings: a timeline refreshing every 3 s sent 20 a minute."""
     cluster = arn_tail(service.cluster_arn)
     try:
-        scaling = await read_scaling(c, cluster, service.name)
+        scaling = await ecs_cache_for(c).listing(
+            ("scaling", cluster, service.name), lambda: read_scaling(c, cluster, service.name)
+        )
     except Exception as exc:
         if error_code(exc) in ACCESS_DENIED:
             return []

@@ -200,13 +200,20 @@ async def test_a_failed_rollout_and_completed_deployments_are_rows(sandbox_probl
 async def test_autoscaling_activities_are_rows_of_the_service(trail_sandbox: str):
     """checkout-web's target tracking scaled it 180, 95 and 40 minutes ago (the sandbox's
     DescribeScalingActivities): one "scale" row each, by application-autoscaling, the alarm
-    that caused it beside it."""
+    that caused it beside it; the next refresh does not read them again."""
     scaling = _boto(trail_sandbox, "application-autoscaling", "reader")
     activities = scaling.describe_scaling_activities(
         ServiceNamespace="ecs", ResourceId="service/web-fargate/checkout-web"
     )["ScalingActivities"]
     assert len(activities) == 3
-    timeline = await _read(trail_sandbox, Scope("web-fargate", "checkout-web"))
+    settings = SessionSettings(endpoint_url=trail_sandbox, region="us-east-1", max_attempts=1)
+    async with Clients.open(settings) as c:
+        timeline = await read_changes(c, Scope("web-fargate", "checkout-web"))
+        with c.calls.scope() as again:  # the next refresh, seconds later
+            assert await read_changes(c, Scope("web-fargate", "checkout-web")) == timeline
+    # read once a minute like the other listings, not at every refresh
+    assert again["application-auto-scaling.DescribeScalableTargets"] == 0, again
+    assert again["ecs.DescribeServices"] == 1, again  # counted: the service itself is read
     rows = [ch for ch in timeline.changes if ch.who == "application-autoscaling"]
     assert [(ch.what, ch.where, ch.at) for ch in rows] == [
         (a["Description"], a["Cause"], a["StartTime"]) for a in activities
