@@ -237,6 +237,7 @@ def _failed_rollout(world: World, stamp: datetime) -> PlantedProblem:
         ),
     )
     created, failed_at = stamp - timedelta(minutes=80), stamp - timedelta(minutes=72)
+    broken.registered_at = created - timedelta(minutes=1)  # registered just before its deploy
     service.task_definition = broken.arn
     new = deployments.start_deployment(service)
     old.update(desiredCount=old["runningCount"], updatedAt=created)
