@@ -2,8 +2,8 @@
 are STOPPED, then how each ended, in words (``aws.run_task.run_outcome_words``: the exit code,
 and the problems view's cause when it failed). RunTask's ``failures`` are listed below them.
 
-The logs view shows it (``run_follow_screen`` in tui/screens/logs.py): the first task's logs
-stream under it with all the logs view's keys.
+The logs view shows it (``LogsScreen.following_run`` in tui/screens/logs.py): the first task's
+logs stream under it with all the logs view's keys.
 """
 
 from __future__ import annotations

@@ -42,6 +42,8 @@ NOON = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 def still(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pin what the dialogs show of the wall clock and of the sandbox's port."""
     import tui.flows_exec as exec_mod
+    import tui.render.events as events_text
+    import tui.render.task_detail as detail_text
     import tui.screens.dialogs.confirm as confirm_mod
     import tui.screens.dialogs.register as register_mod
     import tui.screens.dialogs.switch as switch_mod
@@ -75,7 +77,7 @@ def still(monkeypatch: pytest.MonkeyPatch) -> None:
         )
 
     monkeypatch.setattr(detail_mod, "describe", fixed_task)
-    monkeypatch.setattr(detail_mod, "age", lambda *_a, **_k: "5m")
+    monkeypatch.setattr(detail_text, "age", lambda *_a, **_k: "5m")
     render_events = events_mod.render_events
 
     def fixed_events(service: Any) -> Any:
@@ -83,7 +85,7 @@ def still(monkeypatch: pytest.MonkeyPatch) -> None:
         return render_events(replace(service, events=events))
 
     monkeypatch.setattr(events_mod, "render_events", fixed_events)
-    monkeypatch.setattr(events_mod, "age", lambda *_a, **_k: "5m")
+    monkeypatch.setattr(events_text, "age", lambda *_a, **_k: "5m")
     # ECS Exec's preflight looks for session-manager-plugin on PATH: never there in a snapshot.
     monkeypatch.setattr(exec_mod, "shutil", SimpleNamespace(which=lambda _name: None))
     monkeypatch.setattr(detail_mod, "render_logs", fixed_logs)

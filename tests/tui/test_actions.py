@@ -554,7 +554,7 @@ async def test_command_palette_and_help_list_the_actions(live_sandbox, make_app)
         screen = await open_services(pilot, "web-fargate", "auth-service")
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        from tui.screens.help import key_table
+        from tui.render.help import key_table
 
         rows = str([c._cells for c in key_table(screen).columns])
         for tip in ("Scale: set the desired task count", "Switch EC2 <-> Fargate"):
