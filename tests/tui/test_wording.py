@@ -25,7 +25,7 @@ def test_image_tag_of_each_image_form() -> None:
 
 
 def test_revision_label_names_images_and_age() -> None:
-    from tui.screens.dialogs.deploy import revision_label
+    from tui.dialog_parts import revision_label
 
     arn = "arn:aws:ecs:us-east-1:1:task-definition/web:7"
     td = TaskDefinition(
