@@ -57,6 +57,20 @@ async def list_revisions(c: Clients, family: str) -> list[RevisionRef]:
     return sorted(found.values(), key=lambda r: r.revision, reverse=True)
 
 
+async def describe_each(
+    c: Clients, arns: Iterable[str]
+) -> tuple[dict[str, TaskDefinition], BaseException | None]:
+    """The bodies of ``arns`` (through the immutable cache), and the first failure if any: the
+    others still land, and the caller raises it after showing them."""
+    arns = list(arns)
+    read = await asyncio.gather(
+        *(ecs.read_task_definition(c, arn) for arn in arns), return_exceptions=True
+    )
+    found = {arn: td for arn, td in zip(arns, read, strict=True) if isinstance(td, TaskDefinition)}
+    failed = next((r for r in read if isinstance(r, BaseException)), None)
+    return found, failed
+
+
 def previous(revisions: Sequence[RevisionRef], arn: str) -> RevisionRef | None:
     """The revision listed just before ``arn`` (the next older one, whatever its status)."""
     older = sorted((r for r in revisions if r.arn != arn), key=lambda r: r.revision, reverse=True)

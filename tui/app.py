@@ -1,5 +1,8 @@
 """The ecsdeck app: the account's clients, what is pending and followed, and navigation by pane
-name through the router (tui/router.py); it imports no screen. Started by tui/main.py."""
+name through the router (tui/router.py); it imports no screen. Started by tui/main.py.
+
+Opening the account's clients, asking who the caller is and switching to another profile or
+region are tui/app_account.py's; several contexts are tui/app_contexts.py's."""
 
 from __future__ import annotations
 
@@ -12,8 +15,9 @@ from textual.app import App
 
 from aws.forward_sessions import ForwardSessions
 from aws.models import Identity, Service
-from aws.session import Clients, SessionConfigError, SessionSettings, check_settings
-from tui import heap, keymap, no_color, plugins
+from aws.session import Clients
+from tui import app_account, heap, keymap, no_color, plugins
+from tui.app_account import session_settings
 from tui.cluster_reads import ContextReads
 from tui.commands import ActionCommands, ResourceCommands
 from tui.config import Settings
@@ -86,7 +90,7 @@ class EcsDeckApp(App[None]):
 
             self.contexts = await app_contexts.planned(wanted, session_settings(self.settings))
             self.run_worker(app_contexts.open_all(self.deck), group="contexts", exit_on_error=False)
-        elif not await self._open_clients():
+        elif not await app_account.open_clients(self.deck):
             return
         heap.settle()  # Textual and botocore's models: alive for the whole session
         cluster = getattr(self.settings, "cluster", None)
@@ -102,19 +106,6 @@ class EcsDeckApp(App[None]):
         else:
             await self.show("clusters")
 
-    async def _open_clients(self) -> bool:
-        """The one account-region of a single-context run; False: the app exits saying why."""
-        try:
-            await self.clients.__aenter__()
-        except Exception as exc:
-            from aws.errors import explain
-
-            self.exit(return_code=2, message=f"ecsdeck: cannot open AWS clients: {explain(exc)}")
-            return False
-        self.identity = Identity(None, None, self.clients.region, self.clients.endpoint)
-        self.run_worker(self._whoami(), group="identity", exit_on_error=False)
-        return True
-
     async def action_reload_credentials(self) -> None:
         if self.contexts is not None:
             from tui.app_contexts import reload_all
@@ -124,7 +115,7 @@ class EcsDeckApp(App[None]):
         from tui.credentials import reload_clients
 
         if await reload_clients(self.deck):
-            self.run_worker(self._whoami(), group="identity", exit_on_error=False)
+            app_account.ask_who(self.deck)
 
     def action_give_up(self) -> None:
         """Stop waiting for the oldest pending change; confirm_and_execute says what it means."""
@@ -135,29 +126,6 @@ class EcsDeckApp(App[None]):
     def give_up_key(self) -> str:
         """The key the header names for giving up (``[keys] give_up`` may remap it)."""
         return str(self._keymap.get("give_up", "ctrl+g")) if self._keymap else "ctrl+g"
-
-    async def _whoami(self) -> None:
-        from aws.identity import whoami
-
-        try:
-            self.identity = await whoami(self.clients)
-        except Exception as exc:
-            from aws.errors import explain
-            from tui.text import clean
-
-            # The header keeps "…" for the account; say why instead of leaving it unexplained.
-            self.notify(
-                clean(
-                    f"Could not read which account this is (sts:GetCallerIdentity): "
-                    f"{explain(exc)}. The account shows as '…'; changes are audited without "
-                    "the caller's ARN.",
-                    600,
-                ),
-                title="Identity unknown",
-                severity="warning",
-                timeout=15,
-                markup=False,
-            )
 
     def _handle_exception(self, error: Exception) -> None:
         # Textual restores the terminal and prints the traceback; keep a copy on disk first.
@@ -316,43 +284,7 @@ class EcsDeckApp(App[None]):
         self, *, profile: str | None = None, region: str | None = None
     ) -> None:
         """Reopen the clients for another profile or region, then the clusters pane."""
-        from aws.errors import explain
-        from tui.text import clean
-
-        changes = {k: v for k, v in {"profile": profile, "region": region}.items() if v}
-        settings = self.settings.model_copy(update=changes)
-        clients = Clients.open(session_settings(settings))
-        try:
-            check_settings(clients.settings)
-            await clients.__aenter__()
-        except Exception as exc:
-            text = str(exc) if isinstance(exc, SessionConfigError) else explain(exc)
-            self.notify(clean(text, 400), severity="error", markup=False)
-            return
-        # The old account's panes go first: none may poll with clients about to close.
-        while len(self.screen_stack) > 1:
-            await self.pop_screen()
-        old, self.clients, self.settings = self.clients, clients, settings
-        await old.__aexit__(None, None, None)
-        if self.contexts is not None:  # `:profile`/`:region` leave the contexts for that one
-            contexts, self.contexts = self.contexts, None
-            await contexts.close()
-        self.cluster_names = []
-        self.identity = Identity(None, None, clients.region, clients.endpoint)
-        self.run_worker(self._whoami(), group="identity", exit_on_error=False)
-        await self.show("clusters")
-        where = f"profile {settings.profile or '(default)'}, region {clients.region}"
-        self.notify(clean(f"Now on {where}.", 200), markup=False)
-
-
-def session_settings(settings: Settings) -> SessionSettings:
-    return SessionSettings(
-        profile=settings.profile,
-        region=settings.region,
-        endpoint_url=settings.endpoint_url,
-        read_only=settings.read_only,
-        max_attempts=settings.max_attempts,
-    )
+        await app_account.switch_account(self.deck, profile=profile, region=region)
 
 
 def pane_name(screen: object) -> str | None:

@@ -24,7 +24,7 @@ COST_TTL = 600.0
 #: Services priced per tick at most (a task definition read each, the first time).
 MAX_COST_READS = 10
 #: With the column on, COMPUTE gives way below 130 columns (at 120, LAST EVENT had 5 characters
-#: left); tui/screens/services.py's NARROW_DROPS say the same for every width.
+#: left); tui/rows/services.py's NARROW_DROPS say the same for every width.
 COST_DROPS = ((130, ("compute",)),)
 
 

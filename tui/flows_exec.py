@@ -62,7 +62,7 @@ def start_exec(pane: ActionPane, task: Task, container: str | None = None) -> No
 
 
 async def _flow(pane: ActionPane, task: Task, container: str | None) -> None:
-    from tui.screens.dialogs.confirm import cli_target
+    from tui.plan_text import cli_target
     from tui.screens.dialogs.exec_preflight import ExecPreflightScreen
 
     app = pane.deck

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from aws.models import Service, TaskDefinition
     from tui.action_pane import ActionPane
     from tui.deck import DeckApp
-    from tui.screens.dialogs.register import ContainerImages
+    from tui.dialog_parts import ContainerImages
 
 
 async def register_then_offer_deploy(
@@ -65,7 +65,8 @@ def new_image(
     do, or when none does).
     """
     from aws import ecs, taskdef
-    from tui.screens.dialogs.register import ImagePickerScreen, image_uri
+    from tui.dialog_parts import image_uri
+    from tui.screens.dialogs.register import ImagePickerScreen
 
     async def flow() -> None:
         app = app_of(screen)

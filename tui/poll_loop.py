@@ -1,5 +1,5 @@
-"""The one poll loop behind every reader that refreshes on a cadence: the panes, the logs view and
-the app's problems reader.
+"""The one poll loop behind every reader that refreshes on a cadence: the panes, the logs view,
+the app's problems reader and the status of a one-off task (tui/run_status.py).
 
 A turn runs one tick and paces the next from how it went. A tick that succeeded sets the next
 in ``interval`` seconds, stretched by the budget governor when the tick was expensive (the first,

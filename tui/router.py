@@ -31,7 +31,7 @@ from tui.screens.events import EventsScreen
 from tui.screens.help import HelpScreen
 from tui.screens.instances import InstancesScreen
 from tui.screens.json_view import JsonScreen
-from tui.screens.logs import run_follow_screen, service_logs_screen, task_logs_screen
+from tui.screens.logs import LogsScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.schedules import SchedulesScreen
 from tui.screens.service import ServiceScreen
@@ -106,10 +106,10 @@ PANES: tuple[Pane, ...] = (
     Pane("sessions", lambda c: SessionsScreen(), parent="clusters"),
     Pane("schedules", lambda c: SchedulesScreen(), parent="clusters"),
     # Views over a pane: closed with Esc, back to the pane under them.
-    Pane("run_follow", lambda c: run_follow_screen(c["tasks"], c.get("failures"))),
+    Pane("run_follow", lambda c: LogsScreen.following_run(c["tasks"], c.get("failures"))),
     Pane("task", lambda c: TaskDetail(c["task"])),
-    Pane("task_logs", lambda c: task_logs_screen(c["task"])),
-    Pane("service_logs", lambda c: service_logs_screen(c["service"])),
+    Pane("task_logs", lambda c: LogsScreen.of_task(c["task"])),
+    Pane("service_logs", lambda c: LogsScreen.of_service(c["service"])),
     Pane("events", lambda c: EventsScreen(c["service"])),
     Pane(
         "autoscaling",

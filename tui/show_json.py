@@ -45,7 +45,7 @@ async def show_resource(screen: Screen[Any], resource: object) -> None:
 
 
 def _target(screen: Screen[Any]) -> dict[str, str | None]:
-    from tui.screens.dialogs.confirm import cli_target
+    from tui.plan_text import cli_target
     from tui.where import where_of
 
     return cli_target(where_of(screen) if hasattr(screen, "deck") else screen.app)

@@ -42,19 +42,23 @@ NOON = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
 def still(monkeypatch: pytest.MonkeyPatch) -> None:
     """Pin what the dialogs show of the wall clock and of the sandbox's port."""
     import tui.flows_exec as exec_mod
+    import tui.plan_text as plan_mod
+    import tui.render.events as events_text
+    import tui.render.task_detail as detail_text
     import tui.screens.dialogs.confirm as confirm_mod
     import tui.screens.dialogs.register as register_mod
     import tui.screens.dialogs.switch as switch_mod
     import tui.screens.events as events_mod
     import tui.screens.task_detail as detail_mod
 
-    target = confirm_mod.cli_target
+    target = plan_mod.cli_target
 
     def fixed_target(app: Any) -> dict[str, str | None]:
         out = target(app)
         return {**out, "endpoint_url": "http://127.0.0.1:sandbox"} if out["endpoint_url"] else out
 
-    for module in (confirm_mod, switch_mod):
+    # Where the plan text reads it (the account line, ECS Exec, `y`) and the dialogs that hold it.
+    for module in (plan_mod, confirm_mod, switch_mod):
         monkeypatch.setattr(module, "cli_target", fixed_target)
     label = register_mod.image_label
     monkeypatch.setattr(
@@ -75,7 +79,7 @@ def still(monkeypatch: pytest.MonkeyPatch) -> None:
         )
 
     monkeypatch.setattr(detail_mod, "describe", fixed_task)
-    monkeypatch.setattr(detail_mod, "age", lambda *_a, **_k: "5m")
+    monkeypatch.setattr(detail_text, "age", lambda *_a, **_k: "5m")
     render_events = events_mod.render_events
 
     def fixed_events(service: Any) -> Any:
@@ -83,7 +87,7 @@ def still(monkeypatch: pytest.MonkeyPatch) -> None:
         return render_events(replace(service, events=events))
 
     monkeypatch.setattr(events_mod, "render_events", fixed_events)
-    monkeypatch.setattr(events_mod, "age", lambda *_a, **_k: "5m")
+    monkeypatch.setattr(events_text, "age", lambda *_a, **_k: "5m")
     # ECS Exec's preflight looks for session-manager-plugin on PATH: never there in a snapshot.
     monkeypatch.setattr(exec_mod, "shutil", SimpleNamespace(which=lambda _name: None))
     monkeypatch.setattr(detail_mod, "render_logs", fixed_logs)

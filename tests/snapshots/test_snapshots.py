@@ -44,16 +44,16 @@ async def _pinned_history(c: Any, cluster: str, service: str, **_: Any) -> Any:
 def pinned(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     import aws.metrics
     import aws.session
-    import tui.problem_rows
-    import tui.screens.deployments
-    import tui.screens.service
-    import tui.screens.services
-    import tui.task_rows
+    import tui.rows.deployments
+    import tui.rows.problems
+    import tui.rows.service
+    import tui.rows.services
+    import tui.rows.tasks
 
-    panes = (tui.screens.services, tui.screens.service, tui.task_rows, tui.problem_rows)
-    for module in (*panes, tui.screens.deployments):
+    panes = (tui.rows.services, tui.rows.service, tui.rows.tasks, tui.rows.problems)
+    for module in (*panes, tui.rows.deployments):
         monkeypatch.setattr(module, "age", lambda *_a, **_k: "5m")
-    for module in (tui.problem_rows, tui.screens.deployments):
+    for module in (tui.rows.problems, tui.rows.deployments):
         monkeypatch.setattr(module, "utc_stamp", lambda *_a, **_k: "2026-01-01 00:00:00 UTC")
 
     # CloudWatch use follows the wall clock (the sandbox publishes each minute): pinned too.

@@ -554,7 +554,7 @@ async def test_command_palette_and_help_list_the_actions(live_sandbox, make_app)
         screen = await open_services(pilot, "web-fargate", "auth-service")
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        from tui.screens.help import key_table
+        from tui.render.help import key_table
 
         rows = str([c._cells for c in key_table(screen).columns])
         for tip in ("Scale: set the desired task count", "Switch EC2 <-> Fargate"):
@@ -696,8 +696,14 @@ async def test_a_rollout_started_here_is_followed_to_its_end(live_sandbox, make_
         follow = app.follows.of(pane.service)
         assert follow.deployment_id and follow.what == "Force new deployment"
         await wait_for(pilot, lambda: "rollout COMPLETED" in notes(app), timeout=60)
-        summary = pane.query_one("#summary").render()
-        assert "✓ Force new deployment: rollout COMPLETED" in str(summary)
+        # the summary line is drawn at the pane's next tick, maybe after the notification
+        await wait_for(
+            pilot,
+            lambda: (
+                "✓ Force new deployment: rollout COMPLETED"
+                in str(pane.query_one("#summary").render())
+            ),
+        )
         await pilot.press("p")
         await wait_for(pilot, lambda: isinstance(app.screen, DeploymentsScreen))
         screen = app.screen

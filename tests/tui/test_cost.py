@@ -60,7 +60,7 @@ async def test_cost_column_scale_dialog_and_service_pane(frozen_sandbox, make_ap
 
 def test_the_cost_column_takes_computes_place_below_130_columns() -> None:
     """At 120 columns COST/MO left LAST EVENT five characters: COMPUTE gives way to it."""
-    from tui.screens.services import columns_for
+    from tui.rows.services import columns_for
 
     def keys(width: int, cost: bool) -> list[str]:
         return [k for k, _ in columns_for(width, cost)]

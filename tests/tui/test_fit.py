@@ -162,7 +162,7 @@ async def test_footer_at_80x24_shows_only_whole_keys(roomy_sandbox, make_app):
         # the keys left out are in help
         shown = {k.description for k in others}
         assert "Launch" not in shown, [k.render().plain for k in keys]
-        from tui.screens.help import key_table
+        from tui.render.help import key_table
 
         assert "Switch EC2 <-> Fargate" in str([c._cells for c in key_table(screen).columns])
         # and at 120 columns every action key fits

@@ -20,9 +20,10 @@ from rich.text import Text
 
 from aws.ecs_convert import cluster_from_dict, service_from_dict, task_from_dict
 from aws.elb import join_target
-from tui.screens.clusters import cluster_row
-from tui.screens.service import summary, target_row, task_row
-from tui.screens.services import service_row
+from tui.rows.clusters import cluster_row
+from tui.rows.service import summary, target_row
+from tui.rows.services import service_row
+from tui.rows.tasks import task_row
 from tui.text import clean
 from tui.widgets.live_table import Row
 
@@ -305,8 +306,8 @@ def no_controls(text: Text) -> None:
 @given(text=hostile, other=hostile)
 def test_task_detail_logs_and_events(text: str, other: str) -> None:
     from aws.log_models import LogEvent
-    from tui.screens.events import render_events
-    from tui.screens.task_detail import describe, render_logs
+    from tui.render.events import render_events
+    from tui.render.task_detail import describe, render_logs
 
     task = task_from_dict(
         {

@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from textual._compositor import ChopsUpdate
 
-import tui.screens.service
-import tui.screens.services
-import tui.task_rows
+import tui.rows.service
+import tui.rows.services
+import tui.rows.tasks
 from tests.tui.conftest import wait_for
 from tests.tui.test_panes import open_cluster, open_service
 
@@ -73,7 +73,7 @@ async def test_services_pane_idle_tick_rewrites_no_rows(
     # Every service's last event was seeded in the same second, so their ages turn the minute
     # together: a window that straddles it would rewrite every row (a real, once-a-minute
     # redraw, not the per-tick one this test is for). CI under load hit exactly that.
-    monkeypatch.setattr(tui.screens.services, "age", lambda *_a, **_k: "5m")
+    monkeypatch.setattr(tui.rows.services, "age", lambda *_a, **_k: "5m")
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await open_cluster(app, pilot, "bench")
@@ -87,8 +87,8 @@ async def test_service_pane_idle_tick_rewrites_no_rows(
     # The summary is one widget: an event's age turning 25h -> 26h inside the window would
     # rewrite all of its lines (the seeded events are 20 s apart, so that lands in the window
     # of a test that runs about 20 s after the sandbox was seeded).
-    monkeypatch.setattr(tui.screens.service, "age", lambda *_a, **_k: "5m")
-    monkeypatch.setattr(tui.task_rows, "age", lambda *_a, **_k: "5m")  # the tasks' rows
+    monkeypatch.setattr(tui.rows.service, "age", lambda *_a, **_k: "5m")
+    monkeypatch.setattr(tui.rows.tasks, "age", lambda *_a, **_k: "5m")  # the tasks' rows
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(250, 70)) as pilot:
         await open_service(app, pilot, "web-fargate")

@@ -31,6 +31,7 @@ from tui import (
     keys_doc,
 )
 from tui.app import EcsDeckApp
+from tui.render.help import key_table
 from tui.screens.autoscaling import AutoscalingScreen
 from tui.screens.base import PollingScreen
 from tui.screens.changes import ChangesScreen
@@ -54,7 +55,7 @@ from tui.screens.dialogs.switch import SwitchScreen
 from tui.screens.diff_view import DiffScreen
 from tui.screens.ecr import ImagesScreen, RepositoriesScreen
 from tui.screens.events import EventsScreen
-from tui.screens.help import HelpScreen, key_table
+from tui.screens.help import HelpScreen
 from tui.screens.instances import InstancesScreen
 from tui.screens.json_view import JsonScreen
 from tui.screens.logs import LogsScreen

@@ -244,7 +244,8 @@ async def test_task_detail_opens_the_logs_view_and_help_lists_its_keys(
 ) -> None:
     from rich.console import Console
 
-    from tui.screens.help import HelpScreen, key_table
+    from tui.render.help import key_table
+    from tui.screens.help import HelpScreen
     from tui.screens.task_detail import TaskDetail
 
     app = make_app(frozen_sandbox)
@@ -272,7 +273,6 @@ async def test_task_detail_opens_the_logs_view_and_help_lists_its_keys(
 
 async def test_c_shows_one_container_at_a_time(frozen_sandbox: str, make_app: Any) -> None:
     from aws.ecs_convert import task_from_dict
-    from tui.screens.logs import task_logs_screen
 
     ecs = aws_client(frozen_sandbox, "ecs")
     found = None
@@ -300,7 +300,7 @@ async def test_c_shows_one_container_at_a_time(frozen_sandbox: str, make_app: An
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: table(app).row_count > 0)
-        screen = task_logs_screen(task)
+        screen = LogsScreen.of_task(task)
         app.push_screen(screen)
         await wait_for(pilot, lambda: "agent: sidecar-test line" in messages(screen))
         assert screen.containers == [main, "datadog-agent"]
@@ -326,7 +326,7 @@ def test_any_log_line_is_shown_as_characters() -> None:
     from hypothesis import strategies as st
 
     from aws.log_models import LogEvent
-    from tui.screens.logs import line_text
+    from tui.log_lines import line_text
 
     controls = re.compile(r"[\x00-\x1f\x7f-\x9f]")
     pieces = st.sampled_from(

@@ -16,7 +16,7 @@ from tests.tui.conftest import aws_client, log_stream, wait_for
 from tests.tui.test_logs import _service_with_a_stopped_task, shown
 from tests.tui.test_panes import table
 from tui.log_lines import line_text
-from tui.screens.logs import task_logs_screen
+from tui.screens.logs import LogsScreen
 
 # Nothing here looks at problems: the reader's whole-account first read is held back.
 pytestmark = pytest.mark.usefixtures("no_problems_reader")
@@ -46,7 +46,7 @@ async def test_a_stopped_tasks_logs_say_it_stopped_and_why(
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: table(app).row_count > 0)
-        screen = task_logs_screen(task)
+        screen = LogsScreen.of_task(task)
         app.push_screen(screen)
         await wait_for(pilot, lambda: screen.loops >= 1)
         note = screen.header.note or ""
@@ -68,7 +68,7 @@ async def test_an_empty_stream_says_so(frozen_sandbox: str, make_app: Any) -> No
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:
         await wait_for(pilot, lambda: table(app).row_count > 0)
-        screen = task_logs_screen(quiet)
+        screen = LogsScreen.of_task(quiet)
         app.push_screen(screen)
         await wait_for(pilot, lambda: screen.loops >= 1)
         await wait_for(

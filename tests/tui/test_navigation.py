@@ -204,8 +204,8 @@ async def test_keys_remap_actions_by_id_and_help_shows_them(
     from rich.console import Console
 
     from tests.tui.test_panes import open_cluster
+    from tui.render.help import key_table
     from tui.screens.dialogs.scale import ScaleScreen
-    from tui.screens.help import key_table
 
     app = make_app(frozen_sandbox, keys={"scale": "z", "scael": "k"})
     seen = notices(app)
@@ -227,7 +227,8 @@ async def test_keys_remap_actions_by_id_and_help_shows_them(
 
 
 async def test_tasks_lists_every_task_of_a_cluster(frozen_sandbox: str, make_app: Any) -> None:
-    from tui.screens.tasks import TasksScreen, cluster_task_row
+    from tui.rows.tasks import cluster_task_row
+    from tui.screens.tasks import TasksScreen
 
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(120, 36)) as pilot:

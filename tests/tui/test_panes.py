@@ -106,7 +106,8 @@ async def test_cursor_stays_on_the_same_row_across_refreshes(
 async def test_help_lists_every_key(frozen_sandbox: str, make_app: Any) -> None:
     from rich.console import Console
 
-    from tui.screens.help import HelpScreen, key_table
+    from tui.render.help import key_table
+    from tui.screens.help import HelpScreen
 
     app = make_app(frozen_sandbox)
     async with app.run_test(size=(80, 24)) as pilot:

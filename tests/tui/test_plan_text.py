@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.aws.test_plan_cli import switch_plan
-from tui.screens.dialogs.confirm import calls_text
+from tui.plan_text import calls_text
 
 
 def test_the_dialog_says_where_the_arn_comes_from_and_shows_pasteable_lines() -> None:
@@ -17,16 +17,16 @@ def test_the_dialog_says_where_the_arn_comes_from_and_shows_pasteable_lines() ->
 
 def test_preflight_shows_a_fix_to_come_as_an_arrow_not_a_cross() -> None:
     from aws.launch_type.switch import Check, SwitchPlan
-    from tui.screens.dialogs.switch import checks_text
+    from tui.dialog_parts import switch_checks_text
 
     checks = (
         Check("task definition", False, "web:1 is not Fargate-compatible", fix="register web:2"),
         Check("load balancer", True, "not load-balanced"),
     )
-    ready = checks_text(SwitchPlan(plan=switch_plan(), checks=checks, blocked=None)).plain
+    ready = switch_checks_text(SwitchPlan(plan=switch_plan(), checks=checks, blocked=None)).plain
     assert "→ task definition" in ready and "will be fixed by this plan: register web:2" in ready
     assert "✗" not in ready and "✓ load balancer" in ready
-    blocked = checks_text(SwitchPlan(plan=switch_plan(), checks=checks, blocked="no")).plain
+    blocked = switch_checks_text(SwitchPlan(plan=switch_plan(), checks=checks, blocked="no")).plain
     assert "✗ task definition" in blocked and "to fix: register web:2" in blocked
 
 

@@ -92,8 +92,8 @@ def test_good_plugins_and_aliases_load(tmp_path, monkeypatch) -> None:
 async def test_alias_and_background_plugin_with_confirmation(frozen_sandbox, make_app, tmp_path):
     from tests.tui.test_actions import select_row
     from tests.tui.test_navigation import command, loaded_clusters
+    from tui.render.help import key_table
     from tui.screens.dialogs.ask import AskScreen
-    from tui.screens.help import key_table
     from tui.screens.services import ServicesScreen
 
     out = tmp_path / "argv.json"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aws.problem_models import CHAIN, Problem
-from tui.screens.problems import detail_text
+from tui.rows.problems import detail_text
 
 
 def test_each_link_of_a_cause_chain_is_on_its_own_line() -> None:

@@ -92,7 +92,7 @@ async def test_sort_on_the_services_pane_survives_refreshes_and_help_lists_it(
 
     from tests.tui.conftest import wait_for
     from tests.tui.test_panes import keys, open_cluster, table
-    from tui.screens.help import key_table
+    from tui.render.help import key_table
     from tui.text import natural_key
 
     app = make_app(frozen_sandbox)
@@ -130,7 +130,7 @@ def test_natural_key_reads_only_ascii_digits_as_numbers() -> None:
 
 class ClustersTableApp(App[None]):
     def compose(self) -> ComposeResult:
-        from tui.screens.clusters import COLUMNS
+        from tui.rows.clusters import COLUMNS
 
         yield LiveTable(COLUMNS)
 
@@ -139,7 +139,7 @@ async def test_problems_sorts_worst_first_then_flips() -> None:
     """PROBLEMS by its meaning, not its symbols' code points: the first press puts the most
     ``✗`` first, then ``!``, then ``✓``, then clusters not read yet; the second press flips."""
     from aws.models import Cluster
-    from tui.screens.clusters import cluster_row
+    from tui.rows.clusters import cluster_row
 
     counts = {
         "ok": (0, 0),

@@ -43,7 +43,7 @@ def test_states_read_without_colour() -> None:
 
 
 def test_service_summary_says_when_targets_fail() -> None:
-    from tui.screens.service import summary
+    from tui.rows.service import summary
 
     assert "unhealthy" not in summary(svc(2, 2)).plain
     assert "2 targets unhealthy" in summary(svc(2, 2), unhealthy_targets=2).plain
@@ -52,8 +52,8 @@ def test_service_summary_says_when_targets_fail() -> None:
 def test_the_list_and_the_pane_say_the_same_state() -> None:
     """One state function: a steady service whose targets all fail reads ``✗ targets failing``
     in the services list and on its pane, never ``✓ steady`` in one of them."""
-    from tui.screens.service import summary
-    from tui.screens.services import state_cell
+    from tui.rows.service import summary
+    from tui.rows.services import state_cell
 
     for service, counts in (
         (svc(3, 3), {"unhealthy": 3}),
@@ -76,7 +76,7 @@ def test_events_view_flags_trouble_and_keeps_text_inert() -> None:
     from rich.console import Console
 
     from aws.models import ServiceEvent
-    from tui.screens.events import render_events
+    from tui.render.events import render_events
 
     events = (
         ServiceEvent("2", datetime.now(UTC), "(service web) was unable to place a task [b]x[/b]"),
@@ -92,8 +92,8 @@ def test_events_view_flags_trouble_and_keeps_text_inert() -> None:
 def test_task_counts_read_run_des_everywhere() -> None:
     """One order for task counts, RUN/DES as the services list: the deployments view, the
     service pane's summary and its deployment lines, and the scale dialog."""
-    from tui.screens import deployments, services
-    from tui.screens.service import summary
+    from tui.rows import deployments, services
+    from tui.rows.service import summary
 
     primary = replace(svc(3, 1).deployments[0], pending=2)
     service = replace(svc(3, 1), pending=2, deployments=(primary,))

@@ -41,7 +41,7 @@ def test_ages_have_one_format_in_two_units() -> None:
 
 def every_table() -> dict[str, tuple[list[tuple[str, str]], str]]:
     """Each LiveTable's columns and the Shift+letters its pane keeps for actions."""
-    from tui.screens import (
+    from tui.rows import (
         clusters,
         deployments,
         ecr,
@@ -56,9 +56,9 @@ def every_table() -> dict[str, tuple[list[tuple[str, str]], str]]:
     return {
         "clusters": (clusters.COLUMNS, ""),
         "services": (services.COLUMNS, "M"),
-        "service tasks": (service.TASK_COLUMNS, ""),
+        "service tasks": (tasks.TASK_COLUMNS, ""),
         "targets": (service.TARGET_COLUMNS, ""),
-        ":tasks": (tasks.COLUMNS, ""),
+        ":tasks": (tasks.CLUSTER_TASK_COLUMNS, ""),
         "instances": (instances.COLUMNS, "DA"),
         "problems": (problems.COLUMNS, ""),
         "families": (taskdefs.FAMILY_COLUMNS, ""),
@@ -216,7 +216,7 @@ async def test_service_pane_at_60x15_shows_task_rows(frozen_sandbox: str, make_a
 
 
 def test_a_stopped_task_shows_no_health() -> None:
-    from tui.screens.service import task_row
+    from tui.rows.tasks import task_row
 
     doc = {
         "taskArn": "arn:aws:ecs:us-east-1:123456789012:task/core/0f47a9d2",
@@ -240,8 +240,8 @@ def test_events_and_scaling_wrap_under_their_text_and_name_esc() -> None:
     from aws.autoscaling import Scaling, ScalingActivity
     from aws.models import ServiceEvent
     from tests.tui.test_status import svc
-    from tui.screens.autoscaling import render_scaling
-    from tui.screens.events import render_events
+    from tui.render.autoscaling import render_scaling
+    from tui.render.events import render_events
 
     now = datetime.now(UTC)
     long = "(service web) was unable to place a task because no container instance met all"
@@ -267,7 +267,7 @@ async def test_help_and_footer_name_keys_as_ecsdeck_does(
 ) -> None:
     from textual.widgets._footer import FooterKey
 
-    from tui.screens.help import key_table
+    from tui.render.help import key_table
     from tui.screens.problems import ProblemsScreen
     from tui.widgets.fit_footer import FitFooter
 

@@ -9,7 +9,8 @@ import pytest
 
 from tests.tui.conftest import wait_for
 from tests.tui.test_panes import open_cluster, table
-from tui.screens.service import ServiceScreen, tg_name
+from tui.rows.service import tg_name
+from tui.screens.service import ServiceScreen
 
 # Nothing here looks at problems: the reader's whole-account first read is held back.
 pytestmark = pytest.mark.usefixtures("no_problems_reader")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tests.aws.models import fargate_task
-from tui.screens.task_detail import describe
+from tui.render.task_detail import describe
 
 ARN = "arn:aws:ecs:us-east-1:123456789012:task/web/0123abcd"
 CLUSTER = "arn:aws:ecs:us-east-1:123456789012:cluster/web"

@@ -8,12 +8,13 @@ from typing import Any
 
 from tests.tui.conftest import palette_choose, wait_for
 from tests.tui.test_panes import keys, open_cluster, table
+from tui.render.task_detail import describe
 from tui.screens.clusters import ClustersScreen
 from tui.screens.deployments import DeploymentsScreen
 from tui.screens.problems import ProblemsScreen
 from tui.screens.service import ServiceScreen
 from tui.screens.services import ServicesScreen
-from tui.screens.task_detail import TaskDetail, describe
+from tui.screens.task_detail import TaskDetail
 
 
 def report(app: Any) -> Any:

@@ -81,7 +81,7 @@ def test_failed_rollout_reads_failed_even_while_rolling_back() -> None:
 def test_long_rollout_reads_as_a_problem_in_the_services_list() -> None:
     from datetime import UTC, datetime, timedelta
 
-    from tui.screens.services import rollout_cell
+    from tui.rows.services import rollout_cell
 
     started = datetime.now(UTC) - timedelta(minutes=15)
     fresh = svc(replace(dep("new", "PRIMARY", "IN_PROGRESS", 1), created_at=datetime.now(UTC)))
@@ -94,7 +94,7 @@ def test_long_rollout_reads_as_a_problem_in_the_services_list() -> None:
 
 
 def test_a_steady_service_with_failing_targets_does_not_read_steady() -> None:
-    from tui.screens.services import state_cell
+    from tui.rows.services import state_cell
 
     steady = svc(dep("d1", "PRIMARY", "COMPLETED"))
     assert state_cell(steady, {"healthy": 3}).plain == "✓ steady"
@@ -106,7 +106,7 @@ def test_task_detail_puts_the_cause_on_top_without_colouring_the_rest() -> None:
     from datetime import UTC, datetime
 
     from aws.models import Container, Task
-    from tui.screens.task_detail import describe
+    from tui.render.task_detail import describe
 
     killed = Container("web", "img:1", "STOPPED", 137, "OutOfMemoryError: killed", None)
     task = Task(

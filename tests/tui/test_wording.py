@@ -25,7 +25,7 @@ def test_image_tag_of_each_image_form() -> None:
 
 
 def test_revision_label_names_images_and_age() -> None:
-    from tui.screens.dialogs.deploy import revision_label
+    from tui.dialog_parts import revision_label
 
     arn = "arn:aws:ecs:us-east-1:1:task-definition/web:7"
     td = TaskDefinition(
@@ -87,7 +87,7 @@ def _stopped_task(*exit_codes: int) -> Any:
 
 
 def test_task_detail_explains_137_139_and_143() -> None:
-    from tui.screens.task_detail import describe
+    from tui.render.task_detail import describe
 
     text = describe(_stopped_task(137, 139, 143)).plain
     assert "exit 137 (killed with SIGKILL" in text
@@ -106,7 +106,7 @@ def test_stop_summary_flags_139_and_143_like_137() -> None:
 def test_a_stopped_tasks_age_is_labelled_and_sorts_as_an_age() -> None:
     from dataclasses import replace
 
-    from tui.screens.service import TASK_COLUMNS, task_row
+    from tui.rows.tasks import TASK_COLUMNS, task_row
     from tui.widgets.live_table import sort_key
 
     stopped = replace(_stopped_task(1), stopped_at=datetime.now(UTC) - timedelta(minutes=5))
@@ -119,7 +119,7 @@ def test_one_timestamp_format_in_task_detail_and_json() -> None:
     from dataclasses import replace
 
     from tui.json_text import to_json
-    from tui.screens.task_detail import describe
+    from tui.render.task_detail import describe
 
     at = datetime(2026, 11, 27, 0, 57, 20, 391000, tzinfo=UTC)
     task = replace(_stopped_task(1), started_at=at, stopped_at=at + timedelta(minutes=1))

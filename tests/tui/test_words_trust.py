@@ -138,7 +138,7 @@ def test_revision_images_name_their_container() -> None:
 def test_a_service_without_load_balancer_says_so() -> None:
     from dataclasses import replace
 
-    from tui.screens.service import targets_title
+    from tui.rows.service import targets_title
 
     service = _service()
     assert targets_title(service, []) == (

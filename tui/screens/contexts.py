@@ -9,27 +9,13 @@ opened, tui/cluster_reads.py's last answers), repainted every refresh.
 
 from __future__ import annotations
 
-import time
-
-from rich.text import Text
 from textual.app import ComposeResult
 
 from aws.contexts import Context, ContextState
-from tui import app_contexts, keymap
+from tui import keymap
+from tui.rows.contexts import COLUMNS, context_row
 from tui.screens.base import PollingScreen
-from tui.status import BAD, OK, badge
-from tui.text import clean, duration, safe
 from tui.widgets.live_table import LiveTable, Row
-
-COLUMNS = [
-    ("mark", "✓"),
-    ("context", "CONTEXT"),
-    ("account", "ACCOUNT"),
-    ("state", "STATE"),
-    ("clusters", "CLUSTERS"),
-    ("calls", "CALLS/MIN"),
-    ("refreshed", "REFRESHED"),
-]
 
 
 class ContextsScreen(PollingScreen):
@@ -61,29 +47,8 @@ class ContextsScreen(PollingScreen):
         self.query_one(LiveTable).set_rows(rows)
 
     def _row(self, state: ContextState, index: int) -> Row:
-        ctx = state.context
-        read = self.deck.context_reads.read_of(ctx)
-        if state.error:
-            status = Text(f"{BAD} {clean(state.error, 300)}", style="red", no_wrap=True)
-        elif state.clients is None:
-            status = Text("opening…", style="italic", no_wrap=True)
-        elif read and read.error:
-            status = Text(f"{BAD} {clean(read.error, 300)}", style="red", no_wrap=True)
-        else:
-            status = badge(OK, "ready", "green")
-        at = read.read_at if read else None
-        cells = (
-            Text("✓" if ctx in self.marked else " ", style="bold green"),
-            safe(ctx.name, "bold", 60),
-            safe(app_contexts.account_label(state), limit=40),
-            status,
-            Text(str(len(read.clusters)) if read and at else "-"),
-            # This context's share of the header's `app N calls/min` (its own buckets).
-            Text(str(state.clients.calls.per_minute()) if state.clients else "-"),
-            Text(f"{duration(int(time.monotonic() - at))} ago" if at else "-", style="dim"),
-        )
-        hay = f"{ctx.name} {state.account or ''} {state.error or ''}".lower()
-        return Row(ctx.name, cells, hay, (index,))
+        read = self.deck.context_reads.read_of(state.context)
+        return context_row(state, read, index, marked=state.context in self.marked)
 
     def _cursor_context(self) -> Context | None:
         key = self.query_one(LiveTable).selected_key

@@ -23,7 +23,6 @@ from aws.models import Service, Task
 from tui import keymap
 from tui.deck import clients_of
 from tui.log_lines import elsewhere_text, save_lines
-from tui.log_lines import line_text as line_text  # the panes' tests read lines with it
 from tui.log_view import LogShowing
 from tui.text import plural
 from tui.widgets.fit_footer import FitFooter
@@ -47,7 +46,7 @@ class LogsScreen(LogShowing, Screen[None]):
 
     def __init__(self, scope: Scope, top: Static | None = None) -> None:
         super().__init__()
-        #: A widget shown above the lines (a one-off task's status: ``run_follow_screen``).
+        #: A widget shown above the lines (a one-off task's status: ``following_run``).
         self.top = top
         self._init_reader(scope)
         self.header = StatusHeader(f"logs › {scope.title}")
@@ -60,6 +59,26 @@ class LogsScreen(LogShowing, Screen[None]):
         self.saved: Path | None = None
         #: The view holds the "no lines" line rather than log lines.
         self._empty_said = False
+
+    @classmethod
+    def of_task(cls, task: Task) -> LogsScreen:
+        return cls(Scope(task.cluster_arn, task.service_name, task))
+
+    @classmethod
+    def of_service(cls, service: Service) -> LogsScreen:
+        return cls(Scope(service.cluster_arn, service.name))
+
+    @classmethod
+    def following_run(cls, tasks: list[Task], failures: list[str] | None = None) -> LogsScreen:
+        """The tasks a RunTask started, followed to their exit: their status above, the first
+        one's logs below (read once more when they have all stopped, for their last lines)."""
+        from tui.run_status import RunStatus
+
+        status = RunStatus(tasks, failures)
+        screen = cls(Scope(tasks[0].cluster_arn, None, tasks[0]), top=status)
+        screen.header.crumb = f"run › task {tasks[0].id[:12]} › logs"
+        status.on_finished = screen.follow
+        return screen
 
     @property
     def deck(self) -> DeckApp:
@@ -243,23 +262,3 @@ class LogsScreen(LogShowing, Screen[None]):
         self.app.push_screen(
             LogsScreen(Scope(self.scope.cluster_arn, self.scope.service_name, last))
         )
-
-
-def task_logs_screen(task: Task) -> LogsScreen:
-    return LogsScreen(Scope(task.cluster_arn, task.service_name, task))
-
-
-def service_logs_screen(service: Service) -> LogsScreen:
-    return LogsScreen(Scope(service.cluster_arn, service.name))
-
-
-def run_follow_screen(tasks: list[Task], failures: list[str] | None = None) -> LogsScreen:
-    """The tasks a RunTask started, followed to their exit: their status above, the first
-    one's logs below (read once more when they have all stopped, for their last lines)."""
-    from tui.run_status import RunStatus
-
-    status = RunStatus(tasks, failures)
-    screen = LogsScreen(Scope(tasks[0].cluster_arn, None, tasks[0]), top=status)
-    screen.header.crumb = f"run › task {tasks[0].id[:12]} › logs"
-    status.on_finished = screen.follow
-    return screen

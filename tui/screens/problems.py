@@ -29,7 +29,7 @@ from aws.problem_models import Problem
 from aws.words import plural
 from tui import keymap
 from tui.problem_feed import ProblemsUpdated
-from tui.problem_rows import (
+from tui.rows.problems import (
     COLUMNS,
     WHERE_COLUMNS,
     Where,

@@ -9,38 +9,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 
 from tui import keymap
+from tui.rows.sessions import COLUMNS, session_row
 from tui.screens.base import PollingScreen
-from tui.text import clean, duration
-from tui.widgets.live_table import LiveTable, Row
+from tui.widgets.live_table import LiveTable
 
 if TYPE_CHECKING:
     from aws.forward_sessions import Forward
-
-COLUMNS = [
-    ("task", "TASK"),
-    ("container", "CONTAINER"),
-    ("ports", "LOCAL -> REMOTE"),
-    ("age", "AGE"),
-    ("state", "STATE"),
-]
-
-
-def session_row(forward: Forward) -> Row:
-    state = forward.state()
-    style = "green" if state == "running" else ("dim" if state == "stopped" else "red")
-    cells = (
-        Text(clean(forward.task_id, 40)),
-        Text(clean(forward.container, 40)),
-        Text(clean(forward.ports, 120)),
-        Text(duration(int(forward.age()))),
-        Text(clean(state, 200), style=style),
-    )
-    hay = f"{forward.task_id} {forward.container} {forward.ports} {state}".lower()
-    return Row(str(forward.id), cells, hay, (forward.id,))
 
 
 class SessionsScreen(PollingScreen):

@@ -7,78 +7,23 @@ space marks one and `=` diffs two; `d` deploys one; `X` deregisters one (tui/flo
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Iterable
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable
 
 from aws import ecs, taskdef_families, taskdef_history
 from aws.models import Service, TaskDefinition, TaskDefinitionFamily
-from aws.session import Clients
 from aws.taskdef_history import RevisionRef
 from tui import flows_taskdefs, keymap
+from tui.rows.taskdefs import FAMILY_COLUMNS, REVISION_COLUMNS, family_row, revision_row
 from tui.slow_pane import SlowScreen
-from tui.text import age, clean, natural_key, safe, short_arn, utc_stamp
+from tui.text import clean, short_arn
 from tui.widgets.live_table import LiveTable, Row
 
-#: ACTIVE before LATEST: sort letters go in column order, and LATEST's first free one is A.
-FAMILY_COLUMNS = [
-    ("family", "FAMILY"),
-    ("active", "ACTIVE"),
-    ("latest", "LATEST"),
-    ("registered", "REGISTERED"),
-    ("size", "CPU / MEMORY"),
-    ("images", "IMAGES"),
-]
-REVISION_COLUMNS = [
-    ("revision", "REVISION"),
-    ("status", "STATUS"),
-    ("mark", "MARK"),
-    ("registered", "REGISTERED"),
-    ("images", "IMAGES"),
-    ("size", "CPU / MEMORY"),
-]
 #: Revisions described (DescribeTaskDefinition, cached for good) per tick, on screen first.
 DESCRIBE_PER_TICK = 20
-STATUS_STYLE = {"ACTIVE": "green", "INACTIVE": "dim", "DELETE_IN_PROGRESS": "yellow"}
-
-
-async def describe_each(
-    c: Clients, arns: Iterable[str]
-) -> tuple[dict[str, TaskDefinition], BaseException | None]:
-    """The bodies of ``arns`` (through the immutable cache), and the first failure if any: the
-    others still land, and the caller raises it after showing them."""
-    arns = list(arns)
-    read = await asyncio.gather(
-        *(ecs.read_task_definition(c, arn) for arn in arns), return_exceptions=True
-    )
-    found = {arn: td for arn, td in zip(arns, read, strict=True) if isinstance(td, TaskDefinition)}
-    failed = next((r for r in read if isinstance(r, BaseException)), None)
-    return found, failed
-
-
-def family_row(family: TaskDefinitionFamily, td: TaskDefinition | None) -> Row:
-    """A family: its ACTIVE revisions, the newest one's number, and what the newest holds ("…"
-    until its body is read)."""
-    if td is not None:
-        when = age(taskdef_history.registered_at(td))
-        size, images = taskdef_history.size(td), ", ".join(taskdef_history.container_tags(td))
-    else:
-        when = size = images = "…"
-    cells = (
-        safe(family.name, "bold", 80),
-        Text(str(family.active_revisions)),
-        Text(str(family.latest_revision)),
-        safe(when, limit=20),
-        safe(size, limit=20),
-        safe(images, limit=80),
-    )
-    hay = f"{family.name} {images}".lower()
-    return Row(family.name, cells, hay, (natural_key(family.name),))
 
 
 class FamiliesScreen(SlowScreen):
@@ -127,7 +72,7 @@ class FamiliesScreen(SlowScreen):
         missing = [a for a in wanted if a not in self.details][: DESCRIBE_PER_TICK * 2]
         failed = None
         if missing:
-            found, failed = await describe_each(self.clients, missing)
+            found, failed = await taskdef_history.describe_each(self.clients, missing)
             self.details.update(found)
         if show:
             rows = [self._row(self.listed[n]) for n in names if n in self.listed]
@@ -203,35 +148,17 @@ class RevisionsScreen(SlowScreen):
         missing = [k for k in keys if k not in self.details][:DESCRIBE_PER_TICK]
         failed: BaseException | None = None
         if missing:
-            found, failed = await describe_each(self.clients, missing)
+            found, failed = await taskdef_history.describe_each(self.clients, missing)
             self.details.update(found)
         table.upsert_rows([self._row(self.revisions[k]) for k in keys])
         if failed is not None:
             raise failed
 
     def _row(self, ref: RevisionRef) -> Row:
-        td = self.details.get(ref.arn)
-        marks = []
-        if self.service is not None and ref.arn == self.service.task_definition:
-            marks.append("● current")
-        if ref.arn == self.marked:
-            marks.append("◆ marked")
-        if td is not None:
-            at = taskdef_history.registered_at(td)
-            when = f"{age(at)} ago · {utc_stamp(at)}" if at else "-"
-            images, size = ", ".join(taskdef_history.container_tags(td)), taskdef_history.size(td)
-        else:
-            when = images = size = "…"
-        cells = (
-            safe(short_arn(ref.arn), "bold", 80),
-            safe(ref.status, STATUS_STYLE.get(ref.status, ""), 20),
-            safe("  ".join(marks), "bold cyan", 24),
-            safe(when, limit=40),
-            safe(images, limit=60),
-            safe(size, limit=20),
+        current = self.service is not None and ref.arn == self.service.task_definition
+        return revision_row(
+            ref, self.details.get(ref.arn), current=current, marked=ref.arn == self.marked
         )
-        hay = f"{short_arn(ref.arn)} {ref.status} {' '.join(marks)} {images}".lower()
-        return Row(ref.arn, cells, hay, (-ref.revision,))
 
     def context(self) -> dict[str, Any]:
         return {"family": self.family, "service": self.service}

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.widgets import DataTable
@@ -20,20 +19,9 @@ from aws.models import Cluster, ContainerInstance, Task
 from aws.task_watch import ServiceTasks
 from tui import keymap
 from tui.actions import TaskActions
+from tui.rows.tasks import CLUSTER_TASK_COLUMNS, ROWS_PER_SLICE, SLICE_PAUSE, cluster_task_row
 from tui.screens.base import PollingScreen
-from tui.task_rows import ROWS_PER_SLICE, SLICE_PAUSE, TASK_COLUMNS, task_row
-from tui.text import safe
-from tui.widgets.live_table import LiveTable, Row
-
-COLUMNS = [TASK_COLUMNS[0], ("service", "SERVICE"), *TASK_COLUMNS[1:]]
-
-
-def cluster_task_row(t: Task) -> Row:
-    """The service pane's task row with the task's service (``-``: started on its own)."""
-    row = task_row(t)
-    service = safe(t.service_name, limit=40) if t.service_name else Text("-", style="dim")
-    hay = f"{row.haystack} {t.service_name or ''} {t.started_by or ''}".lower()
-    return Row(row.key, (row.cells[0], service, *row.cells[1:]), hay, row.order)
+from tui.widgets.live_table import LiveTable
 
 
 class TasksScreen(TaskActions, PollingScreen):
@@ -52,7 +40,7 @@ class TasksScreen(TaskActions, PollingScreen):
         self._drawn: dict[str, Task] = {}
 
     def compose_body(self) -> ComposeResult:
-        yield LiveTable(COLUMNS, id="tasks", reserved="F")
+        yield LiveTable(CLUSTER_TASK_COLUMNS, id="tasks", reserved="F")
 
     @property
     def tasks_table(self) -> LiveTable:

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
 from tui import keymap
-from tui.screens.dialogs.confirm import DIALOG_CSS
+from tui.dialog_parts import DIALOG_CSS
 from tui.screens.dialogs.frame import Dialog
 from tui.text import clean
 

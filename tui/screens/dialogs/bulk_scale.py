@@ -18,7 +18,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from aws.models import Service
 from aws.plan import ValidationError, parse_count
 from tui import keymap
-from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
+from tui.dialog_parts import DIALOG_CSS, update_focus_hint
 from tui.text import clean
 from tui.widgets.in_order import InOrderInput
 from tui.widgets.ticks import TickBox

@@ -18,31 +18,16 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from aws import taskdef_history
 from aws.models import Service, TaskDefinition
 from tui import keymap
-from tui.screens.dialogs.confirm import DIALOG_CSS
-from tui.text import age, clean, short_arn
+from tui.dialog_parts import DIALOG_CSS, revision_label
+from tui.text import clean
 
 if TYPE_CHECKING:
     from aws.session import Clients
 
 #: Revisions (newest first) described for their image tags and age; older ones show the number.
 DETAILED = 10
-
-
-def revision_label(arn: str, running: bool, td: TaskDefinition | None = None) -> Text:
-    """``web:7  image 1.4.2 · registered 3d ago  (running now)``."""
-    label = Text(clean(short_arn(arn), 60))
-    if td is not None:
-        tags = ", ".join(taskdef_history.image_tags(td)) or "no image"
-        label.append(f"  image {clean(tags, 60)}", style="cyan")
-        registered = taskdef_history.registered_at(td)
-        if registered is not None:
-            label.append(f" · registered {age(registered)} ago", style="dim")
-    if running:
-        label.append("  (running now)", style="dim")
-    return label
 
 
 class DeployScreen(ModalScreen[str | None]):

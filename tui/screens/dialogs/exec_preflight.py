@@ -20,7 +20,8 @@ from textual.widgets import Button, Input, Select, Static
 from aws.ecs_exec import DEFAULT_COMMAND, ExecTarget, plan_execute_command
 from aws.exec_preflight import Preflight
 from tui import keymap
-from tui.screens.dialogs.confirm import DIALOG_CSS, CliTarget
+from tui.dialog_parts import DIALOG_CSS, preflight_checks_text
+from tui.plan_text import CliTarget
 from tui.text import clean
 from tui.widgets.in_order import InOrderInput
 
@@ -32,24 +33,6 @@ class ExecChoice:
     action: str
     container: str
     command: str
-
-
-def checks_text(result: Preflight) -> Text:
-    """One line a check (✓ / ✗ / ? when unknown), the fix under each failure."""
-    out = Text()
-    for i, check in enumerate(result.checks):
-        if i:
-            out.append("\n")
-        mark, style = {True: ("✓", "green"), False: ("✗", "bold red"), None: ("?", "yellow")}[
-            check.ok
-        ]
-        out.append(f"{mark} ", style=style)
-        out.append(clean(check.label, 80), style="bold" if check.ok is False else "")
-        out.append(f"  {clean(check.found, 200)}", style="dim")
-        if check.ok is False and check.fix:
-            out.append("\n    → ")
-            out.append(clean(check.fix, 500), style="yellow")
-    return out
 
 
 class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
@@ -101,7 +84,7 @@ class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
                     id="container",
                 )
             with VerticalScroll():
-                yield Static(checks_text(self.result), id="checks")
+                yield Static(preflight_checks_text(self.result), id="checks")
             yield InOrderInput(value=DEFAULT_COMMAND, placeholder="command", id="exec-command")
             yield Static(id="cli")
             yield Static(id="why", classes="error")
@@ -116,7 +99,7 @@ class ExecPreflightScreen(ModalScreen[ExecChoice | None]):
 
     def _refresh(self) -> None:
         self.result = self._check()
-        self.query_one("#checks", Static).update(checks_text(self.result))
+        self.query_one("#checks", Static).update(preflight_checks_text(self.result))
         self.query_one("#why", Static).update("")
         connect = self.query_one("#connect", Button)
         (connect if self.result.ok else self.query_one("#cancel", Button)).focus()

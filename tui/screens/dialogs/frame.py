@@ -1,10 +1,10 @@
 """What every dialog shares so it fits any terminal from 80x24 up.
 
-The dialog frame (``DIALOG_CSS`` in ``confirm.py``) keeps its title and its buttons docked and
-scrolls what lies between. The body keys (PageUp, PageDown, Home, End: the keymap's ``dialog``
-scope, priority bindings) scroll that middle part whatever has the focus: the focus usually
-sits on Cancel, and a button has no use for PageDown, so without them a long plan could only
-be read after Shift+Tab.
+The dialog frame (``DIALOG_CSS`` in tui/dialog_parts.py) keeps its title and its buttons docked
+and scrolls what lies between. The body keys (PageUp, PageDown, Home, End: the keymap's
+``dialog`` scope, priority bindings) scroll that middle part whatever has the focus: the focus
+usually sits on Cancel, and a button has no use for PageDown, so without them a long plan could
+only be read after Shift+Tab.
 """
 
 from __future__ import annotations

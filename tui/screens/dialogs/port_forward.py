@@ -22,8 +22,7 @@ from aws.exec_preflight import Preflight
 from aws.plan import ValidationError
 from aws.port_forward import ForwardTarget
 from tui import keymap
-from tui.screens.dialogs.confirm import DIALOG_CSS
-from tui.screens.dialogs.exec_preflight import checks_text
+from tui.dialog_parts import DIALOG_CSS, preflight_checks_text
 from tui.text import clean
 from tui.widgets.in_order import InOrderInput
 
@@ -70,7 +69,7 @@ class PortForwardScreen(ModalScreen[ForwardChoice | None]):
                     id="container",
                 )
             with VerticalScroll():
-                yield Static(checks_text(self.result), id="checks")
+                yield Static(preflight_checks_text(self.result), id="checks")
                 yield Label("Remote host (localhost: the task itself; or one it can reach)")
                 yield InOrderInput(value=port_forward.LOCALHOST, id="host")
                 yield Label("Remote port")
@@ -91,7 +90,7 @@ class PortForwardScreen(ModalScreen[ForwardChoice | None]):
         if isinstance(event.value, str) and event.value != self.container:
             self.container = event.value
             self.result = self._check()
-            self.query_one("#checks", Static).update(checks_text(self.result))
+            self.query_one("#checks", Static).update(preflight_checks_text(self.result))
             if port := self._default_port():
                 self.query_one("#remote-port", Input).value = port
 

@@ -20,51 +20,13 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
-from aws.ecr_models import Image
 from aws.plan import Plan, ValidationError
 from tui import keymap
-from tui.screens.dialogs.confirm import DIALOG_CSS
-from tui.text import clean, utc_stamp
+from tui.dialog_parts import DIALOG_CSS, ContainerImages, image_label, image_uri
+from tui.text import clean
 from tui.widgets.in_order import InOrderTextArea
 
 _WHERE = re.compile(r"line (\d+), column (\d+)")
-
-#: (container name, current image URI, repository registry/name prefix, images newest first)
-ContainerImages = tuple[str, str, str, list[Image]]
-
-
-def _size(n: int | None) -> str:
-    if n is None:
-        return "-"
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n >= scale:
-            return f"{n / scale:.1f} {unit}"
-    return f"{n} B"
-
-
-def _scan(image: Image) -> str:
-    if image.scan_findings:
-        order = ["CRITICAL", "HIGH", "MEDIUM", "LOW", "INFORMATIONAL", "UNDEFINED"]
-        found = sorted(image.scan_findings.items(), key=lambda kv: [*order, kv[0]].index(kv[0]))
-        return "scan: " + ", ".join(f"{n} {sev}" for sev, n in found if n)
-    return f"scan: {image.scan_status.lower()}" if image.scan_status else "not scanned"
-
-
-def image_uri(prefix: str, image: Image) -> str:
-    """``registry/repo:tag`` (first tag), or ``@digest`` when untagged."""
-    return f"{prefix}:{image.tags[0]}" if image.tags else f"{prefix}@{image.digest}"
-
-
-def image_label(image: Image, current: bool) -> Text:
-    tags = ", ".join(image.tags) or "(untagged) " + image.digest[:19]
-    pushed = utc_stamp(image.pushed_at)
-    text = Text(clean(tags, 40).ljust(24), style="bold")
-    text.append(f"  pushed {pushed}  {_size(image.size_bytes):>9}  ")
-    scan = _scan(image)
-    text.append(clean(scan, 60), style="red" if "CRITICAL" in scan or "HIGH" in scan else "dim")
-    if current:
-        text.append("  (running now)", style="dim")
-    return text
 
 
 class ImagePickerScreen(ModalScreen[tuple[str, str] | None]):

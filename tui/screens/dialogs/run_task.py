@@ -27,34 +27,9 @@ from aws.run_task import (
     parse_run_count,
 )
 from tui import keymap
-from tui.screens.dialogs.confirm import DIALOG_CSS
+from tui.dialog_parts import DIALOG_CSS, prefilled
 from tui.text import clean
 from tui.widgets.in_order import InOrderInput
-
-
-def prefilled(spec: RunSpec) -> Text:
-    """What comes from the service or task definition, as it will be sent."""
-    if spec.capacity_provider_strategy:
-        compute = "capacity providers " + ", ".join(
-            f"{i.provider} (weight {i.weight}, base {i.base})"
-            for i in spec.capacity_provider_strategy
-        )
-    else:
-        compute = f"launch type {spec.launch_type or 'the cluster default'}"
-    lines = [
-        f"cluster {spec.cluster} · {td_label(spec.task_definition)}"
-        + (f" · {spec.origin}" if spec.origin else ""),
-        compute + (f" · platform {spec.platform_version}" if spec.platform_version else ""),
-    ]
-    net = spec.network
-    if net is not None and net.subnets:
-        lines.append(
-            f"subnets {', '.join(net.subnets)} · security groups "
-            f"{', '.join(net.security_groups) or 'the VPC default'} · public IP "
-            f"{net.assign_public_ip or 'DISABLED'}"
-        )
-    lines.append(f"startedBy {spec.started_by}")
-    return Text("\n".join(clean(line, 200) for line in lines), style="dim")
 
 
 class RunTaskScreen(ModalScreen[RunSpec | None]):

@@ -27,8 +27,8 @@ from aws.plan import ValidationError, parse_count
 from aws.service_cost import ServiceCost
 from tui import keymap
 from tui.costs import change_words, source_words
+from tui.dialog_parts import DIALOG_CSS, update_focus_hint
 from tui.scale_checks import scale_warnings
-from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
 from tui.status import running_words
 from tui.text import clean
 from tui.widgets.in_order import InOrderInput

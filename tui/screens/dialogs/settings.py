@@ -18,7 +18,7 @@ from aws import service_settings as ss
 from aws.models import Service
 from aws.plan import ValidationError
 from tui import keymap
-from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
+from tui.dialog_parts import DIALOG_CSS, update_focus_hint
 from tui.text import clean, diff_text
 from tui.widgets.in_order import InOrderInput
 from tui.widgets.ticks import TickBox

@@ -12,7 +12,7 @@ from textual.widgets import Button, Input, Static
 from aws.actions import DEFAULT_STOP_REASON, MAX_REASON
 from aws.models import Task
 from tui import keymap
-from tui.screens.dialogs.confirm import DIALOG_CSS, update_focus_hint
+from tui.dialog_parts import DIALOG_CSS, update_focus_hint
 from tui.text import clean, short_arn
 from tui.widgets.in_order import InOrderInput
 

@@ -15,12 +15,8 @@ from textual.widgets import Button, SelectionList, Static
 
 from aws.launch_type.switch import SwitchPlan
 from tui import keymap
-from tui.screens.dialogs.confirm import (
-    DIALOG_CSS,
-    calls_text,
-    cli_target,
-    update_focus_hint,
-)
+from tui.dialog_parts import DIALOG_CSS, selected_text, switch_checks_text, update_focus_hint
+from tui.plan_text import calls_text, cli_target
 from tui.screens.dialogs.frame import Dialog
 from tui.text import clean, diff_text
 from tui.where import Where
@@ -28,36 +24,6 @@ from tui.widgets.ticks import TickList
 
 #: (subnets, security groups) chosen by the user
 Choice = tuple[list[str], list[str]]
-
-
-def checks_text(sp: SwitchPlan) -> Text:
-    out = Text()
-    for i, check in enumerate(sp.checks):
-        if i:
-            out.append("\n")
-        # Three states: fine (✓), wrong and fixed by this plan (→), wrong and not fixed (✗).
-        if check.ok:
-            out.append("✓ ", style="bold green")
-        elif check.fix and not sp.blocked:
-            out.append("→ ", style="bold yellow")
-        else:
-            out.append("✗ ", style="bold red")
-        out.append(clean(check.name, 40), style="bold")
-        out.append(": " + clean(check.detail, 400))
-        if check.fix:
-            lead = "to fix: " if sp.blocked else "will be fixed by this plan: "
-            out.append("\n    " + lead + clean(check.fix, 400), style="yellow")
-    if sp.blocked:
-        out.append("\n\nBlocked: ", style="bold red")
-        out.append(clean(sp.blocked, 800))
-    return out
-
-
-def selected_text(ids: list[str]) -> Text:
-    """``selected: subnet-a, subnet-b`` (or ``selected: none``), for a SelectionList."""
-    out = Text("selected: ", style="bold")
-    out.append(clean(", ".join(ids), 400) if ids else "none")
-    return out
 
 
 class SwitchScreen(Dialog[Choice | None]):
@@ -86,7 +52,7 @@ class SwitchScreen(Dialog[Choice | None]):
             )
             with VerticalScroll():
                 yield Static(Text("Preflight", style="underline"))
-                yield Static(checks_text(sp), id="checks")
+                yield Static(switch_checks_text(sp), id="checks")
                 if not sp.blocked:
                     overview = Text("\nThe plan: ", style="bold")
                     for n, call in enumerate(sp.plan.calls, 1):

@@ -1,5 +1,5 @@
 """A task as one table row, shared by the panes that list tasks (a service's, a cluster's or a
-container instance's), and how fast a big list of them goes into a table."""
+container instance's, with its SERVICE), and how fast a big list of them goes into a table."""
 
 from __future__ import annotations
 
@@ -47,3 +47,15 @@ def task_row(t: Task) -> Row:
     )
     hay = f"{t.id} {t.last_status} {t.private_ip} {task_reason(t)}".lower()
     return Row(t.arn, cells, hay, task_order(t))
+
+
+#: A cluster's (or an instance's) tasks: the same columns, and whose service each task is.
+CLUSTER_TASK_COLUMNS = [TASK_COLUMNS[0], ("service", "SERVICE"), *TASK_COLUMNS[1:]]
+
+
+def cluster_task_row(t: Task) -> Row:
+    """The service pane's task row with the task's service (``-``: started on its own)."""
+    row = task_row(t)
+    service = safe(t.service_name, limit=40) if t.service_name else Text("-", style="dim")
+    hay = f"{row.haystack} {t.service_name or ''} {t.started_by or ''}".lower()
+    return Row(row.key, (row.cells[0], service, *row.cells[1:]), hay, row.order)
