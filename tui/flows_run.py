@@ -61,8 +61,8 @@ async def _ask_and_run(screen: ActionPane, spec: RunSpec) -> None:
     from tui.screens.dialogs.run_task import RunTaskScreen
 
     app = app_of(screen)
-    td = await resolve_task_definition(app.clients, spec.task_definition)
-    spec = replace(spec, started_by=started_by(app.clients.caller_arn))
+    td = await resolve_task_definition(screen.clients, spec.task_definition)
+    spec = replace(spec, started_by=started_by(screen.clients.caller_arn))
     chosen = await app.push_screen_wait(RunTaskScreen(spec, _containers(td)))
     if chosen is None:
         return
@@ -95,9 +95,9 @@ async def follow(
     app = app_of(screen)
     if not arns:
         return
-    tasks = await describe_tasks(app.clients, cluster, arns)
-    if tasks:
-        app.open("run_follow", tasks=tasks, failures=failures)
+    tasks = await describe_tasks(screen.clients, cluster, arns)
+    if tasks:  # in the pane's account-region: the follower reads the tasks there
+        app.open("run_follow", aws=screen.aws_context, tasks=tasks, failures=failures)
 
 
 def run_like_service(screen: ActionPane, service: Service) -> None:
@@ -111,8 +111,7 @@ def run_like_service(screen: ActionPane, service: Service) -> None:
 
 def run_revision(screen: ActionPane, name: str, cluster: str, service: Service | None) -> None:
     async def flow() -> None:
-        app = app_of(screen)
-        td = await resolve_task_definition(app.clients, name)
+        td = await resolve_task_definition(screen.clients, name)
         await _ask_and_run(screen, spec_for_revision(td, cluster, service))
 
     launch(screen, f"run:{cluster}/{name}", "Run task", flow, (cluster, None, {"family": name}))
@@ -122,10 +121,9 @@ def run_schedule_now(screen: ActionPane, scheduled: ScheduledTask) -> None:
     from aws.schedules import plan_run_now
 
     async def flow() -> None:
-        app = app_of(screen)
         if not scheduled.task_definition:
             raise ActionError(f"{scheduled.name} names no task definition.")
-        plan = plan_run_now(scheduled, started_by(app.clients.caller_arn))
+        plan = plan_run_now(scheduled, started_by(screen.clients.caller_arn))
         await confirm_and_follow(screen, plan, scheduled.cluster)
 
     target = (scheduled.cluster, None, {"schedule": scheduled.name})

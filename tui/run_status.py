@@ -23,7 +23,7 @@ from textual.widgets import Static
 from aws.ecs import describe_tasks
 from aws.models import Task
 from aws.run_task import essential_exit, run_outcome_words
-from tui.deck import deck_of
+from tui.deck import clients_of, deck_of
 from tui.poll_loop import Failure, Pacing, PollLoop
 from tui.text import clean
 
@@ -81,7 +81,7 @@ class RunStatus(Static):
     @work(exclusive=True, group="run-status", exit_on_error=False)
     async def _watch(self) -> None:
         deck = deck_of(self)
-        clients = deck.clients
+        clients = clients_of(self)  # the account-region the task was run in
         cluster = next(iter(self.runs.values())).cluster_arn
 
         async def tick() -> None:

@@ -78,6 +78,7 @@ async def test_actions_and_problems_stay_in_the_context_of_the_resource(
     async with app.run_test(size=(160, 40)) as pilot:
         await all_open(pilot)
         cluster, service, wanted = await scale_in_staging(pilot)
+        await run_in_staging(pilot)
         await problems_across(pilot)
     check_sent_to_staging(contexts_sandbox, cluster, service, wanted)
 
@@ -106,6 +107,37 @@ async def scale_in_staging(pilot: Any) -> tuple[Any, Any, int]:
     await pilot.press("tab", "enter")
     await wait_for(pilot, lambda: "Done: UpdateService" in notes(app))
     return cluster, service, wanted
+
+
+async def run_in_staging(pilot: Any) -> None:
+    """Run a task like a staging service: its task definition is read, the task run and then
+    followed with staging's eu-west-1 clients, not the app's own (prod, us-east-1)."""
+    from tui.run_status import RunStatus
+    from tui.screens.dialogs.run_task import RunTaskScreen
+    from tui.screens.logs import LogsScreen
+    from tui.screens.service import ServiceScreen
+
+    app = pilot.app
+    staging = state_named(app, "staging", "eu-west-1")
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
+    await pilot.press("R")
+    dialog = await wait_for(
+        pilot, lambda: app.screen if isinstance(app.screen, RunTaskScreen) else None
+    )
+    dialog.query_one("#next").press()
+    await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+    shown = "\n".join(t.plain for t in app.screen.query_one("#plan").content.renderables)
+    assert "--region eu-west-1 --profile staging" in shown
+    await pilot.press("tab", "enter")
+    await wait_for(pilot, lambda: isinstance(app.screen, LogsScreen))
+    follow = app.screen.query_one(RunStatus)
+    theirs, ours = staging.clients.calls.total, app.clients.calls.total
+    before = (theirs["ecs.DescribeTasks"], ours["ecs.DescribeTasks"])
+    await wait_for(pilot, lambda: theirs["ecs.DescribeTasks"] > before[0], timeout=15)
+    assert follow.stale is None and ours["ecs.DescribeTasks"] == before[1]
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: isinstance(app.screen, ServiceScreen))
 
 
 def check_sent_to_staging(contexts_sandbox: str, cluster: Any, service: Any, wanted: int) -> None:
