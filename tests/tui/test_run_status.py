@@ -27,7 +27,8 @@ DONE = task(None, "Essential container in task exited", container(exit_code=0))
 
 
 class Host(App[None]):
-    """Just enough of the deck for RunStatus: settings.refresh and the clients' counter/health."""
+    """Just enough of the deck for RunStatus: settings.refresh and the clients' counter/health
+    (``clients_for`` any account-region)."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -37,6 +38,9 @@ class Host(App[None]):
         )
         self.finished = 0
         self.toasts: list[str] = []
+
+    def clients_for(self, context: Any) -> Any:
+        return self.clients  # one account-region here
 
     def compose(self) -> ComposeResult:
         status = RunStatus([RUNNING])
