@@ -210,7 +210,10 @@ async def test_autoscaling_activities_are_rows_of_the_service(trail_sandbox: str
     async with Clients.open(settings) as c:
         timeline = await read_changes(c, Scope("web-fargate", "checkout-web"))
         with c.calls.scope() as again:  # the next refresh, seconds later
-            assert await read_changes(c, Scope("web-fargate", "checkout-web")) == timeline
+            later = await read_changes(c, Scope("web-fargate", "checkout-web"))
+    # the same scale rows (CloudTrail is read 4 pages a refresh: the next adds older calls)
+    scaled = [ch for ch in timeline.changes if ch.who == "application-autoscaling"]
+    assert [ch for ch in later.changes if ch.who == "application-autoscaling"] == scaled
     # read once a minute like the other listings, not at every refresh
     assert again["application-auto-scaling.DescribeScalableTargets"] == 0, again
     assert again["ecs.DescribeServices"] == 1, again  # counted: the service itself is read
