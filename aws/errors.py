@@ -144,7 +144,7 @@ def is_retryable(exc: BaseException) -> bool:
         bx.EndpointConnectionError
         | bx.ConnectionError
         | bx.ConnectTimeoutError
-        | bx.ReadTimeoutError
+        | bx.HTTPClientError  # a connection closed mid-answer, a read timeout (botocore retries both)
         | asyncio.TimeoutError
         | TimeoutError
         | ConnectionError,
@@ -202,6 +202,9 @@ def explain(exc: BaseException) -> str:
         return f"Timed out connecting to {kw.get('endpoint_url')} (is the network or VPN up?)"
     if isinstance(exc, bx.ReadTimeoutError):
         return f"Timed out waiting for an answer from {kw.get('endpoint_url')}"
+    if isinstance(exc, bx.ConnectionClosedError):
+        url = kw.get("endpoint_url") or "the AWS endpoint"
+        return f"The connection to {url} closed before it answered (a proxy or VPN dropping it?)"
     if isinstance(exc, bx.EndpointConnectionError | bx.ConnectionError):
         url = kw.get("endpoint_url") or "the AWS endpoint"
         return f"Cannot reach the endpoint {url} ({_reason(kw.get('error'))})"

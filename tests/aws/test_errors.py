@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -9,6 +10,7 @@ import pytest
 from aiobotocore.awsrequest import AioAWSResponse
 from botocore.exceptions import (
     ClientError,
+    ConnectionClosedError,
     EndpointConnectionError,
     NoCredentialsError,
     NoRegionError,
@@ -104,6 +106,32 @@ async def test_unreachable_endpoint_for_real() -> None:
     exc = info.value
     assert isinstance(exc, EndpointConnectionError)
     assert explain(exc) == "Cannot reach the endpoint http://127.0.0.1:9/ (connection refused)"
+    assert is_retryable(exc)
+
+
+async def test_a_connection_closed_before_the_answer_for_real() -> None:
+    """A server that hangs up on every request (a proxy or VPN dropping connections): said in
+    words, and retryable like any dropped connection."""
+
+    async def hang_up(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(1024)
+        writer.close()
+
+    server = await asyncio.start_server(hang_up, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    s = SessionSettings(
+        endpoint_url=f"http://127.0.0.1:{port}", region=REGION, retry_mode="standard",
+        max_attempts=1,
+    )  # fmt: skip
+    async with server, Clients.open(s) as c:
+        with pytest.raises(Exception) as info:
+            await ecs.list_cluster_arns(c)
+    exc = info.value
+    assert isinstance(exc, ConnectionClosedError), repr(exc)
+    assert explain(exc) == (
+        f"The connection to http://127.0.0.1:{port}/ closed before it answered"
+        " (a proxy or VPN dropping it?)"
+    )
     assert is_retryable(exc)
 
 
