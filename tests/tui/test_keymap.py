@@ -153,6 +153,13 @@ def test_a_shared_remap_reaches_the_same_action_elsewhere() -> None:
     own = {"exec": "X", "task_detail_exec": "ctrl+e"}
     assert keymap.with_shared_remaps(own) == own
     assert keymap.with_shared_remaps({"scale": "z"}) == {"scale": "z"}
+    # quit and help are bound twice (every screen, and the panes): one line remaps both
+    assert keymap.with_shared_remaps({"quit": "Q", "help": "f1"}) == {
+        "quit": "Q",
+        "app_quit": "Q",
+        "help": "f1",
+        "app_help": "f1",
+    }
 
 
 def test_every_pane_and_dialog_has_its_binder() -> None:

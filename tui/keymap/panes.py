@@ -10,8 +10,10 @@ from tui.keymap.service_keys import SERVICE_KEYS
 # with show=False have no room in the footer; `?` lists them.
 PANE_KEYS: tuple[Key, ...] = (
     # -- app: every screen ---------------------------------------------------------------------
-    Key(("app",), "q", "quit", "Quit", id="app_quit"),
-    Key(("app",), "question_mark", "help", "Help", id="app_help", key_display="?"),
+    Key(("app",), "q", "quit", "Quit", id="app_quit", remap_with="quit"),
+    Key(
+        ("app",), "question_mark", "help", "Help", id="app_help", key_display="?", remap_with="help"
+    ),
     Key(
         ("app",),
         "ctrl+r",
