@@ -25,6 +25,7 @@ from aws.models import Task
 from aws.run_task import essential_exit, run_outcome_words
 from tui.deck import clients_of, deck_of
 from tui.poll_loop import Failure, Pacing, PollLoop
+from tui.status import stale_mark
 from tui.text import clean
 
 #: One DescribeTasks a refresh: no budget governor; a failed read is tried again at the next
@@ -49,11 +50,6 @@ def status_text(tasks: list[Task], failures: list[str]) -> Text:
         text.append(clean(failure, 300) + "\n")
     text.rstrip()
     return text
-
-
-def stale_line(reason: str, seconds: float) -> Text:
-    """``✗ not refreshed for 40s: <why>``: the status shown is the last one read."""
-    return Text(f"✗ not refreshed for {int(seconds)}s: {clean(reason, 200)}", style="bold red")
 
 
 class RunStatus(Static):
@@ -124,5 +120,5 @@ class RunStatus(Static):
         text = status_text(list(self.runs.values()), self.failures)
         if self.stale is not None:
             text.append("\n")
-            text.append_text(stale_line(self.stale, time.monotonic() - self.read_at))
+            text.append_text(stale_mark(self.stale, time.monotonic() - self.read_at))
         self.update(text)

@@ -128,6 +128,11 @@ def not_refreshed(exc: BaseException, api: str, seconds: float | None) -> Text:
     code = error_code(exc)
     operation = getattr(exc, "operation_name", None)
     why = f"{code} {api}:{operation}" if code and operation else explain(exc)
+    return stale_mark(why, seconds)
+
+
+def stale_mark(why: str, seconds: float | None) -> Text:
+    """``✗ not refreshed for 40s: <why>``: what is shown is ``seconds`` old (None: never read)."""
     when = "not read yet" if seconds is None else f"not refreshed for {int(seconds)}s"
     return Text(f"✗ {when}: {clean(why, 120)}", style="bold red", no_wrap=True)
 
