@@ -2,9 +2,10 @@
 it changes AWS.
 
 Screens and dialogs declare ``BINDINGS = keymap.bindings_for("service")`` (or ``("confirm")``)
-and nothing else about keys, so a pane's keys are read here rather than from the screen that happens to define them (no screen
-imports another for its keys). The footer's read-only mode, ``[keys]`` remapping, the command
-palette and ``docs/keys.md`` read the same entries. This module imports no screen.
+and nothing else about keys, so a pane's keys are read here rather than from the screen that
+happens to define them (no screen imports another for its keys). The footer's read-only mode,
+``[keys]`` remapping, the command palette and ``docs/keys.md`` read the same entries. This
+module imports no screen.
 
 A pane's bindings come in the order of ``KEYS``: that order is the footer's, so keep it.
 Textual merges a screen's bindings with those of its base classes, so the ``polling`` keys
