@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from aws.context_errors import why_not
 from aws.identity import whoami
 from aws.models import Identity
-from aws.session import Clients, SessionSettings, new_session
+from aws.session import Clients, SessionSettings, client_config, new_session
 
 T = TypeVar("T")
 
@@ -255,7 +255,10 @@ async def enabled_regions(settings: SessionSettings) -> list[str]:
     (the opt-in state), else ``ec2:DescribeRegions`` (which lists the enabled ones)."""
     ecs = set(known_regions())
     session = new_session(settings.profile)
-    kwargs: dict[str, Any] = {"region_name": profile_region(settings.profile, None) or "us-east-1"}
+    kwargs: dict[str, Any] = {
+        "region_name": profile_region(settings.profile, None) or "us-east-1",
+        "config": client_config(settings),  # the timeouts and attempts of every other client
+    }
     if settings.endpoint_url:
         kwargs["endpoint_url"] = settings.endpoint_url
     try:

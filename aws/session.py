@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 
+from aws.client_config import USER_AGENT, tune_session
 from aws.health import ApiHealth
 
 if TYPE_CHECKING:
@@ -66,9 +67,11 @@ _SHARED_LOADER: Any = None
 def new_session(profile: str | None = None) -> AioSession:
     """A session for ``profile`` (None: the default chain) that shares one data loader with
     every other: twelve contexts would otherwise each parse the same twelve service models
-    (about 25 MB and a second of CPU per context)."""
+    (about 25 MB and a second of CPU per context). Its clients parse timestamps the cheap way
+    (:mod:`aws.client_config`)."""
     global _SHARED_LOADER
     session = AioSession(profile=profile) if profile else get_session()
+    tune_session(session)
     if _SHARED_LOADER is None:
         _SHARED_LOADER = session.get_component("data_loader")
     else:
@@ -182,6 +185,18 @@ class SessionSettings:
     concurrency: int = 8
     #: When set, every mutation in aws.execute refuses before any request is built.
     read_only: bool = False
+
+
+def client_config(s: SessionSettings) -> AioConfig:
+    """The config of every client: the settings' retries, timeouts and pool, and the fixed
+    User-Agent (aws.client_config says why it is fixed)."""
+    return AioConfig(
+        retries={"mode": s.retry_mode, "total_max_attempts": s.max_attempts},  # type: ignore[typeddict-item]
+        connect_timeout=s.connect_timeout,
+        read_timeout=s.read_timeout,
+        max_pool_connections=s.max_pool_connections,
+        user_agent=USER_AGENT,
+    )
 
 
 class SessionConfigError(Exception):
@@ -298,13 +313,7 @@ class Clients:
 
     async def __aenter__(self) -> Clients:
         s = self.settings
-        config = AioConfig(
-            retries={"mode": s.retry_mode, "total_max_attempts": s.max_attempts},  # type: ignore[typeddict-item]
-            connect_timeout=s.connect_timeout,
-            read_timeout=s.read_timeout,
-            max_pool_connections=s.max_pool_connections,
-        )
-        kwargs: dict[str, Any] = {"config": config}
+        kwargs: dict[str, Any] = {"config": client_config(s)}
         if s.region:
             kwargs["region_name"] = s.region
         if s.endpoint_url:
@@ -340,6 +349,7 @@ class Clients:
             retries={"mode": "standard", "total_max_attempts": 2},  # type: ignore[typeddict-item]
             connect_timeout=min(s.connect_timeout, 3.0),
             read_timeout=5.0,
+            user_agent=USER_AGENT,
         )
         kwargs: dict[str, Any] = {"config": config, "region_name": PRICING_REGION}
         if s.endpoint_url:
