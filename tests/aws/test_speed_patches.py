@@ -1,0 +1,86 @@
+"""The sandbox's speed patches (aws.sandbox.speed_patches) answer exactly as moto does."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from unittest import mock
+
+from moto.core.serialize import JSONSerializer, ResponseSerializer, XFormedAttributePicker
+from moto.core.utils import get_service_model
+from moto.ecs.responses import EC2ContainerServiceResponse
+
+from aws.sandbox.patching import require
+from aws.sandbox.speed_patches import MethodNames, _remembering_get_value, _request_id
+
+
+def test_method_names_answer_as_moto_listed_them() -> None:
+    from moto.core.utils import method_names_from_class
+
+    listed = set(method_names_from_class(EC2ContainerServiceResponse))
+    asked = MethodNames(EC2ContainerServiceResponse)
+    for name in ("list_clusters", "describe_services", "dispatch", "no_such_action", "uri"):
+        assert (name in asked) == (name in listed), name
+    assert "list_clusters" in asked
+
+
+class Instance:  # moto's own spellings: snake_case attributes, a dict moto's transformer formats
+    def __init__(self, arn: str, cpu: int) -> None:
+        self.container_instance_arn, self.status, self.agent_connected = arn, "ACTIVE", True
+        self.running_tasks_count, self.pending_tasks_count = cpu // 256, None
+        self.attributes = {"ecs.os-type": "linux", "ecs.cpu-architecture": "x86_64"}
+        self.remaining_resources = [{"name": "CPU", "type": "INTEGER", "integerValue": cpu}]
+
+
+class Cluster:
+    def __init__(self, name: str, running: int) -> None:
+        self.name, self.status = name, "ACTIVE"
+        self.running_tasks_count, self.active_services_count = running, None
+
+
+def serialized(get_value: Any, operation: str, result: Any) -> Any:
+    model = get_service_model("ecs").operation_model(operation)
+    picker = XFormedAttributePicker(
+        response_transformers=EC2ContainerServiceResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER
+    )
+    serializer = JSONSerializer(operation_model=model, value_picker=picker)
+    with mock.patch.object(ResponseSerializer, "get_value", get_value):
+        return json.loads(serializer.serialize(result)["body"])
+
+
+def test_the_remembering_serializer_answers_as_moto_does() -> None:
+    original = require(ResponseSerializer, "get_value")
+    remembering = _remembering_get_value(original)
+    results = {
+        "DescribeClusters": {
+            "clusters": [Cluster("a", 1), Cluster("b", 7), {"clusterName": "c", "status": "X"}]
+        },
+        "DescribeContainerInstances": {
+            "containerInstances": [Instance("arn:1", 512), Instance("arn:2", 1024)]
+        },
+    }
+    for operation, result in results.items():
+        for _ in range(2):  # the second time from what was remembered: names, never values
+            ours = serialized(remembering, operation, result)
+            assert ours == serialized(original, operation, result), operation
+    attributes = ours["containerInstances"][0]["attributes"]
+    assert {"name": "ecs.os-type", "value": "linux"} in attributes  # the transformer ran
+    clusters = serialized(remembering, "DescribeClusters", results["DescribeClusters"])
+    assert [c["clusterName"] for c in clusters["clusters"]] == ["a", "b", "c"]
+    assert [c.get("runningTasksCount") for c in clusters["clusters"]] == [1, 7, None]
+
+
+def test_request_ids_look_like_moto_s_and_follow_its_seeded_generator() -> None:
+    from moto.moto_api._internal import mock_random
+
+    headers: dict[str, Any] = {}
+    state = mock_random.getstate()
+    try:
+        mock_random.seed(7)
+        first = _request_id(headers)
+        mock_random.seed(7)
+        assert _request_id() == first == headers["x-amzn-requestid"]
+        assert _request_id() != first
+    finally:
+        mock_random.setstate(state)
+    assert len(first) == 52 and first.isalnum() and first.isascii()
