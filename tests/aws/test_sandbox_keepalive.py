@@ -1,5 +1,5 @@
-"""The sandbox keeps a connection open between requests, as AWS does, and its per-request moto
-lookups give moto's answers. No moto server: a tiny WSGI app behind the sandbox's own server."""
+"""The sandbox keeps a connection open between requests, as AWS does, and answers without
+Nagle's delay. No moto server: a tiny WSGI app behind the sandbox's own server."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from aws.sandbox.aws_like import AwsLike, Server
-from aws.sandbox.moto_patches import MethodNames
 
 
 def _app(seen: list[tuple[str, bytes]]) -> Any:
@@ -52,40 +51,26 @@ def test_requests_share_one_connection_even_when_a_body_is_left_unread() -> None
         server.stop()
 
 
-def test_method_names_answer_as_moto_listed_them() -> None:
-    from moto.core.utils import method_names_from_class
-    from moto.ecs.responses import EC2ContainerServiceResponse
+def test_answers_are_sent_without_waiting_for_the_client_s_ack() -> None:
+    """Nagle's algorithm held each body until the client's delayed ACK of the headers: 40 ms
+    more per call than the latency the sandbox was asked for."""
+    import socket
 
-    listed = set(method_names_from_class(EC2ContainerServiceResponse))
-    asked = MethodNames(EC2ContainerServiceResponse)
-    for name in ("list_clusters", "describe_services", "dispatch", "no_such_action", "uri"):
-        assert (name in asked) == (name in listed), name
-    assert "list_clusters" in asked
+    nodelay: list[int] = []
 
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        sock = environ["werkzeug.socket"]
+        nodelay.append(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+        start_response("200 OK", [("Content-Length", "2"), ("Content-Type", "text/plain")])
+        return [b"ok"]
 
-def test_the_remembering_attribute_picker_picks_what_moto_picks() -> None:
-    from moto.core.serialize import AttributePickerContext, XFormedAttributePicker
-    from moto.core.utils import get_service_model
-
-    from aws.sandbox.moto_patches import _picker
-    from aws.sandbox.patching import require
-
-    original = require(XFormedAttributePicker, "__call__")
-    picked = _picker()
-    picker = XFormedAttributePicker()
-    cluster = get_service_model("ecs").operation_model("DescribeClusters").output_shape
-    shape = cluster.members["clusters"].member  # type: ignore[attr-defined]
-
-    class Cluster:  # moto's own attribute spellings: snake_case, and the class-prefixed name
-        def __init__(self, name: str, running: int) -> None:
-            self.name, self.status = name, "ACTIVE"
-            self.running_tasks_count, self.active_services_count = running, None
-
-    for obj in (Cluster("a", 1), Cluster("b", 7), {"clusterName": "c", "status": "INACTIVE"}):
-        for key, member in shape.members.items():
-            member.parent = shape
-            context = AttributePickerContext(obj=obj, key=key, shape=member, key_path="clusters")
-            assert picked(picker, context) == original(picker, context), (obj, key)
-    name = shape.members["clusterName"]
-    for obj in (Cluster("d", 3), Cluster("e", 3)):  # remembered: the names, never the values
-        assert picked(picker, AttributePickerContext(obj, "clusterName", name)) == obj.name
+    server = Server(AwsLike(app))
+    port = int(server.start().rsplit(":", 1)[1])
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("GET", "/")
+        assert conn.getresponse().read() == b"ok"
+        assert nodelay and all(nodelay)
+    finally:
+        conn.close()
+        server.stop()
