@@ -25,6 +25,7 @@ from aiobotocore.session import AioSession, get_session
 
 from aws.client_config import USER_AGENT, tune_session
 from aws.health import ApiHealth
+from aws.pacer import Pacer
 
 if TYPE_CHECKING:
     from types_aiobotocore_application_autoscaling import ApplicationAutoScalingClient
@@ -286,6 +287,8 @@ class Clients:
         self.calls = CallCounter()
         #: What the endpoint's answers (and failed attempts) say about it right now.
         self.health = ApiHealth()
+        #: ECS requests wait for a token of AWS's bucket rather than being throttled (aws.pacer).
+        self.pacer = Pacer()
         self.limit = asyncio.Semaphore(settings.concurrency)
         #: Task-definition revisions are immutable: cached by ARN for the life of the bundle.
         self.taskdef_cache: dict[str, Any] = {}
@@ -323,6 +326,8 @@ class Clients:
                 client = await self._stack.enter_async_context(
                     self.session.create_client(name, **kwargs)  # type: ignore[call-overload]
                 )
+                if name == "ecs":  # its handlers run before the generic ones below
+                    client.meta.events.register("before-send.ecs", self._pace)
                 client.meta.events.register("before-send", self._count)
                 self.health.attach(client.meta.events)
                 setattr(self, ATTRIBUTES.get(name, name), client)
@@ -362,6 +367,9 @@ class Clients:
 
     async def __aexit__(self, *exc: object) -> None:
         await self._stack.aclose()
+
+    async def _pace(self, event_name: str, **kwargs: Any) -> None:
+        await self.pacer.before_send(event_name, **kwargs)
 
     def _count(self, event_name: str, **_: Any) -> None:
         # event_name looks like "before-send.ecs.ListServices"
