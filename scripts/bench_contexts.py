@@ -11,6 +11,10 @@ clusters pane reads) and the first complete problems answer (``tui.problem_conte
 ``ProblemWatch`` per context, at most ``IN_FLIGHT`` contexts at once), for one context and then
 for all of them. Targets: all contexts within 1.5x the one-context time, RSS within 300 MB.
 
+One context's first answer is paced by its ECS buckets (``aws.pacer``: ListServices and
+DescribeServices share the service-read bucket, a burst of 100 then 20 a second), so it takes
+the same time every run; twelve have twelve sets of buckets, and their CPU is what is left.
+
 Beside each time: the CPU seconds this process (the reader) and the sandbox spent meanwhile.
 The sandbox is one moto process serving every context under the GIL, so its CPU is a floor
 under the 12-context time however many cores there are, and both share the machine's cores;
@@ -33,6 +37,7 @@ from aws import ecs
 from aws.contexts import Contexts, ContextState, plan
 from aws.session import SessionSettings
 from scripts.bench_common import PY, cpu_seconds, machine, rss_kib, start_sandbox
+from tui import heap
 from tui.problem_contexts import ContextReads
 
 REGIONS = ["us-east-1", "eu-west-1", "eu-central-1", "ap-southeast-2"]
@@ -109,6 +114,7 @@ async def measure(
     rows: list[Row] = []
     async with Contexts(contexts, base) as opened:
         assert not opened.failed, [s.error for s in opened.failed]
+        heap.settle()  # as the app does once its contexts are open (tui/app_contexts.py)
         # One alone: a context like the others (the default one is the showcase account).
         every = opened.ready
         one = [s for s in every if s.context.region != regions[0]][:1] or every[:1]

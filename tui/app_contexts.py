@@ -21,6 +21,7 @@ from rich.text import Text
 
 from aws.contexts import Context, Contexts, ContextState, plan
 from aws.session import Clients
+from tui import heap
 from tui.credentials import Polled
 from tui.text import clean, plural
 
@@ -42,6 +43,7 @@ async def open_all(app: DeckApp) -> None:
     if contexts is None:
         return
     await contexts.open()
+    heap.settle()  # every context's clients live until Ctrl+R: out of the collector's sight
     adopt_first(app)
     if isinstance(app.screen, Polled):
         app.screen.poll()  # the contexts just opened are read now, not at the next tick
@@ -148,6 +150,8 @@ async def reload_all(app: DeckApp) -> None:
     renewed = await asyncio.gather(*(_renew(s) for s in contexts.ready))
     before = {s.context for s in contexts.failed}
     await contexts.reload()
+    heap.release()  # the old bundles are closed: collect them, freeze the new ones
+    heap.settle()
     adopt_first(app)
     if isinstance(app.screen, Polled):
         app.screen.poll()
