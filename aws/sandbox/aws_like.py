@@ -36,42 +36,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import parse_qs
 
+from aws.pacer import ECS_BUCKETS, ECS_OPERATIONS
 from aws.sandbox.outage import Outage
 
-#: ECS throttle categories: (burst, refill per second).
-ECS_BUCKETS: dict[str, tuple[float, float]] = {
-    "cluster-read": (50, 20),
-    "service-read": (100, 20),
-    "cluster-resource-read": (100, 20),
-    "task-definition-read": (50, 20),
-    "service-modify": (50, 5),
-    "task-definition-modify": (20, 1),
-    "cluster-modify": (20, 1),
-}
-
-ECS_ACTIONS: dict[str, str] = {
-    "DescribeClusters": "cluster-read",
-    "ListClusters": "cluster-read",
-    "DescribeServices": "service-read",
-    "ListServices": "service-read",
-    "DescribeTasks": "cluster-resource-read",
-    "ListTasks": "cluster-resource-read",
-    "ListContainerInstances": "cluster-resource-read",
-    "DescribeContainerInstances": "cluster-resource-read",
-    "DescribeTaskDefinition": "task-definition-read",
-    "ListTaskDefinitions": "task-definition-read",
-    "ListTaskDefinitionFamilies": "task-definition-read",
-    "CreateService": "service-modify",
-    "UpdateService": "service-modify",
-    "DeleteService": "service-modify",
-    "RegisterTaskDefinition": "task-definition-modify",
-    "DeregisterTaskDefinition": "task-definition-modify",
-    "CreateCluster": "cluster-modify",
-    "UpdateCluster": "cluster-modify",
-    "DeleteCluster": "cluster-modify",
-    "UpdateClusterSettings": "cluster-modify",
-    "PutClusterCapacityProviders": "cluster-modify",
-}
+#: ECS's buckets and which operation draws from which: the table the product's pacer keeps too
+#: (one copy of AWS's documented figures).
+ECS_ACTIONS = ECS_OPERATIONS
 
 #: ELBv2: every Describe* action, and an account-wide bucket every ELB action draws from.
 ELB_DESCRIBE = "elb-describe"
