@@ -15,15 +15,28 @@ for this tool, and botocore lets a caller replace both through its public settin
   in UTC (what the rest of the code compares and shows anyway); ISO-8601 strings (the XML
   APIs: ELBv2, EC2, CloudWatch) go through ``datetime.fromisoformat``; anything else falls
   back to botocore's own parser.
+
+And one per-client cost aiobotocore can be given a different HTTP session class for:
+
+* **The TLS context.** Each client's HTTP session builds its own ``ssl.SSLContext`` on its
+  first request and loads the whole CA bundle into it: tens of milliseconds of CPU and a few
+  hundred KB each. Twelve account-regions open a dozen clients each, so a first read across
+  them spent seconds loading the same certificates a hundred times over.
+  :class:`SharedTLSSession` builds one context per distinct TLS setting (CA bundle, client
+  certificate, proxy) for the whole process; an ``SSLContext`` is meant to be shared by
+  many connections.
 """
 
 from __future__ import annotations
 
 import platform
+import ssl
+import threading
 from datetime import UTC, datetime
 from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
+from aiobotocore.httpsession import AIOHTTPSession
 from botocore.utils import parse_timestamp as botocore_parse_timestamp
 
 if TYPE_CHECKING:
@@ -67,3 +80,39 @@ def tune_session(session: AioSession) -> None:
     """Have every client this session creates parse timestamps with :func:`parse_timestamp`."""
     factory = session.get_component("response_parser_factory")
     factory.set_parser_defaults(timestamp_parser=parse_timestamp)
+
+
+#: One (endpoint, proxy) TLS context pair per distinct TLS setting, for the whole process.
+_TLS: dict[tuple[Any, ...], tuple[ssl.SSLContext, ssl.SSLContext | None]] = {}
+_TLS_LOCK = threading.Lock()
+
+
+class SharedTLSSession(AIOHTTPSession):
+    """aiobotocore's HTTP session, with its TLS contexts built once per process and setting
+    instead of once per client (see the module's docstring).
+
+    aiobotocore builds them in ``_build_ssl_contexts`` (off the event loop, in a thread), the
+    one place that reads the CA bundle; the key holds everything that method reads."""
+
+    # Set by AIOHTTPSession.__init__ (not in its type stubs).
+    _verify: bool | str | None
+    _cert_file: str | None
+    _key_file: str | None
+    _proxy_config: Any
+
+    def _build_ssl_contexts(
+        self, proxy_url: str | None
+    ) -> tuple[ssl.SSLContext, ssl.SSLContext | None]:
+        proxy_settings = self._proxy_config.settings or {}
+        key = (
+            self._verify,
+            self._cert_file,
+            self._key_file,
+            proxy_url,
+            repr(sorted(proxy_settings.items())) if proxy_url else None,
+        )
+        with _TLS_LOCK:  # concurrent first requests wait for one build, not one each
+            built = _TLS.get(key)
+            if built is None:
+                built = _TLS[key] = super()._build_ssl_contexts(proxy_url)  # type: ignore[misc]
+        return built

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from aiobotocore.config import AioConfig
 from aiobotocore.session import AioSession, get_session
 
-from aws.client_config import USER_AGENT, tune_session
+from aws.client_config import USER_AGENT, SharedTLSSession, tune_session
 from aws.health import ApiHealth
 from aws.pacer import Pacer
 
@@ -197,6 +197,7 @@ def client_config(s: SessionSettings) -> AioConfig:
         read_timeout=s.read_timeout,
         max_pool_connections=s.max_pool_connections,
         user_agent=USER_AGENT,
+        http_session_cls=SharedTLSSession,
     )
 
 
@@ -355,6 +356,7 @@ class Clients:
             connect_timeout=min(s.connect_timeout, 3.0),
             read_timeout=5.0,
             user_agent=USER_AGENT,
+            http_session_cls=SharedTLSSession,
         )
         kwargs: dict[str, Any] = {"config": config, "region_name": PRICING_REGION}
         if s.endpoint_url:

@@ -1,4 +1,5 @@
-"""The two per-request costs the clients skip (aws.client_config): the same answers, cheaper."""
+"""The per-request and per-client costs the clients skip (aws.client_config): the same answers,
+cheaper."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from datetime import UTC, timedelta
 from typing import Any
 
 import pytest
+from aiobotocore.httpsession import AIOHTTPSession
 from botocore.utils import parse_timestamp as botocore_parse_timestamp
 
+from aws import client_config
 from aws.client_config import USER_AGENT, parse_timestamp
-from aws.session import Clients
+from aws.session import Clients, SessionSettings
 
 VALUES = [
     1700000000,
@@ -58,3 +61,30 @@ async def test_requests_name_ecsdeck_and_answers_carry_utc_datetimes(clients: Cl
     assert USER_AGENT.startswith("ecsdeck/")
     at = described["services"][0]["deployments"][0]["createdAt"]
     assert at.tzinfo is UTC
+
+
+async def test_every_client_of_every_bundle_shares_one_tls_context(
+    moto_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """aiobotocore would load the CA bundle once per client; twelve contexts open a hundred."""
+    built: list[object] = []
+    build = AIOHTTPSession._build_ssl_contexts  # type: ignore[attr-defined]
+
+    def counted(self: AIOHTTPSession, proxy_url: str | None) -> Any:
+        built.append(self)
+        return build(self, proxy_url)
+
+    monkeypatch.setattr(AIOHTTPSession, "_build_ssl_contexts", counted)
+    monkeypatch.setattr(client_config, "_TLS", {})
+    used: list[object] = []
+    for region in ("us-east-1", "eu-west-1"):
+        settings = SessionSettings(endpoint_url=moto_url, region=region, max_attempts=1)
+        async with Clients.open(settings) as c:
+            await c.ecs.list_clusters()
+            await c.elbv2.describe_load_balancers()
+            for client in (c.ecs, c.elbv2):
+                session = client._endpoint.http_session  # type: ignore[attr-defined]
+                used.append(session._sessions[None].connector._ssl)
+    assert len(built) == 1  # four clients, two bundles: one build
+    assert len(client_config._TLS) == 1
+    assert len({id(context) for context in used}) == 1
