@@ -15,6 +15,10 @@ its time on work that gives the same answer every time:
   item it serializes. :func:`_remembering_get_value` remembers the names per (object class,
   field, shape, parent shape) and builds the path only when a response transformer could
   apply to the field (moto's ECS has two, for container instance attributes).
+* For JSON answers (ECS) the same is done a level up: :func:`_planned_structure` works out
+  once per (object class, structure shape) which members to look for under which names, so
+  each member of each object costs one lookup loop instead of four calls; members the object
+  lacks (most of a service's sixty) are skipped without building anything.
 * ``gen_amzn_requestid_long`` drew the 52 characters of each request id one ``random.choice``
   at a time: :func:`_request_id` draws them in one go from the same generator, so ids stay
   determined by the request's seeded stream.
@@ -31,13 +35,14 @@ from aws.sandbox.patching import Patch, require
 
 def patches() -> list[Patch]:
     import moto.core.responses as responses
-    from moto.core.serialize import ResponseSerializer
+    from moto.core.serialize import JSONSerializer, ResponseSerializer
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
     find = require(DomainDispatcherApplication, "get_backend_for_host")
     listed = require(responses, "method_names_from_class")
     get_value = require(ResponseSerializer, "get_value")
     request_id = require(responses, "gen_amzn_requestid_long")
+    structure = require(JSONSerializer, "_serialize_type_structure")
 
     def remembered(self: Any, host: str | None) -> Any:
         known: dict[str | None, Any] = self.__dict__.setdefault("_ecsdeck_hosts", {})
@@ -50,6 +55,7 @@ def patches() -> list[Patch]:
         (responses, "method_names_from_class", MethodNames, listed),
         (ResponseSerializer, "get_value", _remembering_get_value(get_value), get_value),
         (responses, "gen_amzn_requestid_long", _request_id, request_id),
+        (JSONSerializer, "_serialize_type_structure", _planned_structure(structure), structure),
     ]
 
 
@@ -102,6 +108,89 @@ def _remembering_get_value(original: Any) -> Any:
         return found
 
     return picked
+
+
+def _planned_structure(original: Any) -> Any:
+    """moto's JSON ``_serialize_type_structure`` with its ``XFormedAttributePicker``: each
+    member's value is looked up under the names :class:`_StructurePlan` worked out for the
+    object's class and the shape, transformed where one of the response's transformers could
+    apply, and serialized by moto when present; other pickers and document shapes go to
+    moto's own."""
+    from moto.core.constants import MISSING
+    from moto.core.serialize import XFormedAttributePicker
+    from moto.core.utils import get_value
+
+    plans: dict[tuple[Any, ...], _StructurePlan] = {}
+
+    def structure(self: Any, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        picker = self._value_picker
+        if value is None or type(picker) is not XFormedAttributePicker or shape.is_document_type:
+            return original(self, serialized, value, shape, key)  # type: ignore[no-any-return]
+        transformers = picker.response_transformers
+        remembered = (type(value), shape, id(transformers))
+        plan = plans.get(remembered)
+        if plan is None:
+            plan = plans[remembered] = _StructurePlan(self, picker, value, shape)
+        wrapper = self.MAP_TYPE() if key else serialized
+        for member_key, member_shape, names, suffixes in plan.members:
+            member_shape.parent = shape  # as moto's loop sets it
+            found = None
+            if plan.dotted:
+                for name in names:
+                    got = get_value(value, name, MISSING)
+                    if got is not MISSING:
+                        found = got
+                        break
+            elif plan.keyed:  # moto's _get_value_for_key, inlined
+                for name in names:
+                    try:
+                        got = value[name]
+                    except (KeyError, IndexError, TypeError, AttributeError):
+                        continue
+                    if got is not MISSING:
+                        found = got
+                        break
+            else:
+                for name in names:
+                    got = getattr(value, name, MISSING)
+                    if got is not MISSING:
+                        found = got
+                        break
+            if suffixes:  # moto applies the first transformer whose path ends the field's
+                path = f"{'.'.join(self.path)}.{member_key}"
+                for suffix in suffixes:
+                    if path.endswith(suffix):
+                        found = transformers[suffix](found)
+                        break
+            if found is not None:
+                self._serialize(wrapper, found, member_shape, member_key)
+        if key:
+            self._default_serialize(serialized, wrapper, shape, key)
+        return None
+
+    return structure
+
+
+class _StructurePlan:
+    """For one class of object and one structure shape: each member's key, shape, the names
+    moto's picker would try (they depend on the class, the member and the shapes, never on
+    values) and the transformers whose path could end the member's dotted path (that path
+    ends with the key, so both must end alike). Holds the transformers dict so its id, part of
+    the plan's key, is never reused."""
+
+    def __init__(self, serializer: Any, picker: Any, value: Any, shape: Any) -> None:
+        from moto.core.serialize import AttributePickerContext
+
+        self.transformers = picker.response_transformers
+        self.keyed = hasattr(value, "__getitem__")
+        self.members: list[tuple[str, Any, tuple[str, ...], tuple[str, ...]]] = []
+        for key, member in shape.members.items():
+            member.parent = shape
+            context = AttributePickerContext(value, key, member, serializer.operation_model)
+            names = tuple(picker.get_possible_keys(context))
+            suffixes = tuple(p for p in self.transformers if p.endswith(key) or key.endswith(p))
+            self.members.append((key, member, names, suffixes))
+        self.dotted = any("." in name for _, _, names, _ in self.members for name in names)
 
 
 _ID_ALPHABET = string.ascii_letters + string.digits

@@ -11,7 +11,12 @@ from moto.core.utils import get_service_model
 from moto.ecs.responses import EC2ContainerServiceResponse
 
 from aws.sandbox.patching import require
-from aws.sandbox.speed_patches import MethodNames, _remembering_get_value, _request_id
+from aws.sandbox.speed_patches import (
+    MethodNames,
+    _planned_structure,
+    _remembering_get_value,
+    _request_id,
+)
 
 
 def test_method_names_answer_as_moto_listed_them() -> None:
@@ -38,13 +43,17 @@ class Cluster:
         self.running_tasks_count, self.active_services_count = running, None
 
 
-def serialized(get_value: Any, operation: str, result: Any) -> Any:
+def serialized(get_value: Any, operation: str, result: Any, structure: Any = None) -> Any:
     model = get_service_model("ecs").operation_model(operation)
     picker = XFormedAttributePicker(
         response_transformers=EC2ContainerServiceResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER
     )
     serializer = JSONSerializer(operation_model=model, value_picker=picker)
-    with mock.patch.object(ResponseSerializer, "get_value", get_value):
+    original = require(JSONSerializer, "_serialize_type_structure")
+    with (
+        mock.patch.object(ResponseSerializer, "get_value", get_value),
+        mock.patch.object(JSONSerializer, "_serialize_type_structure", structure or original),
+    ):
         return json.loads(serializer.serialize(result)["body"])
 
 
@@ -68,6 +77,43 @@ def test_the_remembering_serializer_answers_as_moto_does() -> None:
     clusters = serialized(remembering, "DescribeClusters", results["DescribeClusters"])
     assert [c["clusterName"] for c in clusters["clusters"]] == ["a", "b", "c"]
     assert [c.get("runningTasksCount") for c in clusters["clusters"]] == [1, 7, None]
+
+
+def test_planned_structures_answer_as_moto_does_for_real_ecs_objects() -> None:
+    """moto's own Service, Deployment and Cluster objects (plus dicts and the container
+    instance transformer), serialized by moto and through the plans, twice each."""
+    from moto import mock_aws
+    from moto.ecs.models import ecs_backends
+
+    with mock_aws():
+        import boto3
+
+        ecs = boto3.client("ecs", region_name="us-east-1")
+        ecs.create_cluster(clusterName="c", tags=[{"key": "team", "value": "orders"}])
+        ecs.register_task_definition(
+            family="f", containerDefinitions=[{"name": "web", "image": "nginx", "memory": 64}]
+        )
+        for i in range(3):
+            ecs.create_service(cluster="c", serviceName=f"s{i}", taskDefinition="f", desiredCount=i)
+        backend = ecs_backends["123456789012"]["us-east-1"]
+        services, failures = backend.describe_services("c", ["s0", "s1", "s2", "gone"])
+        results = {
+            "DescribeServices": {"services": services, "failures": failures},
+            "DescribeClusters": {"clusters": [*backend.clusters.values(), Cluster("x", 2)]},
+            "DescribeContainerInstances": {"containerInstances": [Instance("arn:1", 512)]},
+        }
+    original = require(ResponseSerializer, "get_value")
+    planned = _planned_structure(require(JSONSerializer, "_serialize_type_structure"))
+    for operation, result in results.items():
+        theirs = serialized(original, operation, result)
+        for _ in range(2):
+            assert serialized(original, operation, result, planned) == theirs, operation
+    attributes = theirs["containerInstances"][0]["attributes"]
+    assert {"name": "ecs.os-type", "value": "linux"} in attributes  # the transformer ran
+    described = serialized(original, "DescribeServices", results["DescribeServices"], planned)
+    assert [s["serviceName"] for s in described["services"]] == ["s0", "s1", "s2"]
+    assert described["services"][2]["desiredCount"] == 2
+    assert described["failures"][0]["reason"] == "MISSING"
 
 
 def test_request_ids_look_like_moto_s_and_follow_its_seeded_generator() -> None:
