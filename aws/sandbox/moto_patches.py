@@ -24,7 +24,8 @@ What is patched, and why:
   depends on the seed and the resource, not on what was drawn before it.
 * moto's per-request lookups (which service a host is, whether an action exists, which
   attribute names the serializer tries for a field) are remembered, and request ids drawn in
-  one go: the same answers with a fraction of the CPU (:mod:`.speed_patches`).
+  one go: the same answers with a fraction of the CPU (:mod:`.speed_patches`); ECS's JSON
+  calls skip moto's Flask app and go to its ECS responses directly (:mod:`.fast_dispatch`).
 * ``moto.ecs.models.utcnow`` follows the sandbox clock when ``ECSDECK_SANDBOX_CLOCK_SHIFT``
   moves it (:mod:`.clock`).
 """
@@ -34,7 +35,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
-from aws.sandbox import ecs_patches, elb_patches, ids, speed_patches
+from aws.sandbox import ecs_patches, elb_patches, fast_dispatch, ids, speed_patches
 from aws.sandbox.clock import SHIFT, now, utcnow
 from aws.sandbox.patching import Installed, Patch, install, require, uninstall
 from aws.sandbox.state import HEALTH, LOCK, in_context, where
@@ -54,6 +55,7 @@ def apply() -> None:
     for owner, name, wrapper, original in (
         *_dispatch_patches(),
         *speed_patches.patches(),
+        *fast_dispatch.patches(),
         *elb_patches.patches(),
         *ecs_patches.patches(),
     ):
