@@ -19,6 +19,11 @@ its time on work that gives the same answer every time:
   once per (object class, structure shape) which members to look for under which names, so
   each member of each object costs one lookup loop instead of four calls; members the object
   lacks (most of a service's sixty) are skipped without building anything.
+* ``moto.iam.models.get_account_id_from`` (which account a request's access key belongs to,
+  asked two or three times a request) looked through every partition of every account, each
+  lookup a backend fetch: :func:`_account_of` remembers where a key was found and checks only
+  there next time (a reset that removes the key sends it back to the full search), and answers
+  the sandbox's root keys, which no IAM account holds, with the default account at once.
 * ``gen_amzn_requestid_long`` drew the 52 characters of each request id one ``random.choice``
   at a time: :func:`_request_id` draws them in one go from the same generator, so ids stay
   determined by the request's seeded stream.
@@ -35,6 +40,7 @@ from aws.sandbox.patching import Patch, require
 
 def patches() -> list[Patch]:
     import moto.core.responses as responses
+    import moto.iam.models as iam_models
     from moto.core.serialize import JSONSerializer, ResponseSerializer
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication
 
@@ -43,6 +49,7 @@ def patches() -> list[Patch]:
     get_value = require(ResponseSerializer, "get_value")
     request_id = require(responses, "gen_amzn_requestid_long")
     structure = require(JSONSerializer, "_serialize_type_structure")
+    account_of = require(iam_models, "get_account_id_from")
 
     def remembered(self: Any, host: str | None) -> Any:
         known: dict[str | None, Any] = self.__dict__.setdefault("_ecsdeck_hosts", {})
@@ -56,6 +63,7 @@ def patches() -> list[Patch]:
         (ResponseSerializer, "get_value", _remembering_get_value(get_value), get_value),
         (responses, "gen_amzn_requestid_long", _request_id, request_id),
         (JSONSerializer, "_serialize_type_structure", _planned_structure(structure), structure),
+        (iam_models, "get_account_id_from", _account_of(), account_of),
     ]
 
 
@@ -191,6 +199,36 @@ class _StructurePlan:
             suffixes = tuple(p for p in self.transformers if p.endswith(key) or key.endswith(p))
             self.members.append((key, member, names, suffixes))
         self.dotted = any("." in name for _, _, names, _ in self.members for name in names)
+
+
+def _account_of() -> Any:
+    """moto's ``get_account_id_from``: the first account (in moto's order) one of whose
+    partitions holds the access key, else the default account; remembered per key."""
+    from moto.core.models import DEFAULT_ACCOUNT_ID
+    from moto.iam.models import iam_backends
+    from moto.utilities.utils import PARTITION_NAMES
+
+    from aws.sandbox.accounts import ROOT_KEYS
+
+    found: dict[str, tuple[str, str]] = {}
+
+    def account_of(access_key: str) -> str:
+        if access_key == ROOT_KEYS[0]:
+            return DEFAULT_ACCOUNT_ID
+        where = found.get(access_key)
+        if where is not None:
+            account_id, partition = where
+            if access_key in iam_backends[account_id][partition].access_keys:
+                return account_id
+            del found[access_key]  # gone (a reset): search again
+        for account_id, account in list(iam_backends.items()):
+            for partition in PARTITION_NAMES:
+                if access_key in account[partition].access_keys:
+                    found[access_key] = (account_id, partition)
+                    return account_id
+        return DEFAULT_ACCOUNT_ID
+
+    return account_of
 
 
 _ID_ALPHABET = string.ascii_letters + string.digits

@@ -130,3 +130,28 @@ def test_request_ids_look_like_moto_s_and_follow_its_seeded_generator() -> None:
     finally:
         mock_random.setstate(state)
     assert len(first) == 52 and first.isalnum() and first.isascii()
+
+
+def test_the_account_of_an_access_key_is_moto_s_answer_remembered_until_the_key_is_gone() -> None:
+    import boto3
+    from moto import mock_aws
+    from moto.iam.models import get_account_id_from
+
+    from aws.sandbox.accounts import ROOT_KEYS
+    from aws.sandbox.speed_patches import _account_of
+
+    account_of = _account_of()
+    with mock_aws():
+        sts = boto3.client("sts", region_name="us-east-1")
+        assumed = sts.assume_role(
+            RoleArn="arn:aws:iam::222233334444:role/ecsdeck-sandbox", RoleSessionName="test"
+        )["Credentials"]["AccessKeyId"]
+        iam = boto3.client("iam", region_name="us-east-1")
+        iam.create_user(UserName="u")
+        own = iam.create_access_key(UserName="u")["AccessKey"]["AccessKeyId"]
+        for key in (assumed, own, ROOT_KEYS[0], "AKIANOSUCHKEY"):
+            for _ in range(2):  # the second answer from what was remembered
+                assert account_of(key) == get_account_id_from(key), key
+        assert account_of(assumed) == "222233334444"
+    with mock_aws():  # a new mock: every key is gone
+        assert account_of(assumed) == get_account_id_from(assumed) == "123456789012"
