@@ -1,4 +1,4 @@
-"""The two per-request costs botocore can be told to skip, for every client (aws.session).
+"""What every client (aws.session) is told to skip: two per-request costs, one per client.
 
 A problems read of twelve account-regions sends a few thousand requests from one Python
 process, and botocore spends about 2 ms of CPU on each. Two parts of that are pure overhead
@@ -16,7 +16,7 @@ for this tool, and botocore lets a caller replace both through its public settin
   APIs: ELBv2, EC2, CloudWatch) go through ``datetime.fromisoformat``; anything else falls
   back to botocore's own parser.
 
-And one per-client cost aiobotocore can be given a different HTTP session class for:
+And one per-client cost, skipped through aiobotocore's ``http_session_cls`` setting:
 
 * **The TLS context.** Each client's HTTP session builds its own ``ssl.SSLContext`` on its
   first request and loads the whole CA bundle into it: tens of milliseconds of CPU and a few
