@@ -80,40 +80,61 @@ class MethodNames:
         )
 
 
+def _field(
+    serializer: Any, picker: Any, value: Any, key: str, shape: Any
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """What moto's ``XFormedAttributePicker`` does for one field of one class of object, worked
+    out once: the attribute names it tries, in order (they depend on the class, the field, its
+    shape and that shape's parent, never on values), and the response transformers whose path
+    could end the field's dotted path (that path ends with the key, so both must end alike)."""
+    from moto.core.serialize import AttributePickerContext
+
+    context = AttributePickerContext(value, key, shape, serializer.operation_model)
+    names = tuple(picker.get_possible_keys(context))
+    suffixes = tuple(p for p in picker.response_transformers if p.endswith(key) or key.endswith(p))
+    return names, suffixes
+
+
+def _transformed(
+    serializer: Any, transformers: Any, suffixes: tuple[str, ...], key: str, found: Any
+) -> Any:
+    """``found`` through the first transformer whose path ends the field's dotted path, as moto
+    applies them."""
+    path = f"{'.'.join(serializer.path)}.{key}"
+    for suffix in suffixes:
+        if path.endswith(suffix):
+            return transformers[suffix](found)
+    return found
+
+
 def _remembering_get_value(original: Any) -> Any:
-    """moto's ``ResponseSerializer.get_value`` for its ``XFormedAttributePicker``: the names it
-    tries depend on the object's class, the field, its shape and that shape's parent, never on
-    the object's values; other pickers go to moto's own."""
+    """moto's ``ResponseSerializer.get_value`` for its ``XFormedAttributePicker``, with each
+    field's names and transformers (:func:`_field`) remembered per (object class, field, shape,
+    parent shape, transformers); other pickers go to moto's own."""
     from moto.core.constants import MISSING
-    from moto.core.serialize import AttributePickerContext, XFormedAttributePicker
+    from moto.core.serialize import XFormedAttributePicker
     from moto.core.utils import get_value
 
-    names: dict[tuple[Any, ...], tuple[str, ...]] = {}
+    #: key -> (names, suffixes, the transformers dict: held so its id, in the key, stays its own)
+    fields: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...], Any]] = {}
 
     def picked(self: Any, value: Any, key: str, shape: Any) -> Any:
         picker = self._value_picker
         if type(picker) is not XFormedAttributePicker:
             return original(self, value, key, shape)
-        remembered = (type(value), key, shape, getattr(shape, "parent", None))
-        tried = names.get(remembered)
-        if tried is None:
-            context = AttributePickerContext(value, key, shape, self.operation_model)
-            tried = names[remembered] = tuple(picker.get_possible_keys(context))
+        transformers = picker.response_transformers
+        remembered = (type(value), key, shape, getattr(shape, "parent", None), id(transformers))
+        field = fields.get(remembered)
+        if field is None:
+            field = fields[remembered] = (*_field(self, picker, value, key, shape), transformers)
+        names, suffixes, _ = field
         found = None
-        for name in tried:
+        for name in names:
             got = get_value(value, name, MISSING)
             if got is not MISSING:
                 found = got
                 break
-        transformers = picker.response_transformers
-        # moto applies the first transformer whose path ends the field's dotted path, which
-        # ends with the key: none can match unless its path and the key end alike.
-        if transformers and any(p.endswith(key) or key.endswith(p) for p in transformers):
-            path = f"{'.'.join(self.path)}.{key}"
-            for suffix, transform in transformers.items():
-                if path.endswith(suffix):
-                    return transform(found)
-        return found
+        return _transformed(self, transformers, suffixes, key, found) if suffixes else found
 
     return picked
 
@@ -164,12 +185,8 @@ def _planned_structure(original: Any) -> Any:
                     if got is not MISSING:
                         found = got
                         break
-            if suffixes:  # moto applies the first transformer whose path ends the field's
-                path = f"{'.'.join(self.path)}.{member_key}"
-                for suffix in suffixes:
-                    if path.endswith(suffix):
-                        found = transformers[suffix](found)
-                        break
+            if suffixes:
+                found = _transformed(self, transformers, suffixes, member_key, found)
             if found is not None:
                 self._serialize(wrapper, found, member_shape, member_key)
         if key:
@@ -180,24 +197,17 @@ def _planned_structure(original: Any) -> Any:
 
 
 class _StructurePlan:
-    """For one class of object and one structure shape: each member's key, shape, the names
-    moto's picker would try (they depend on the class, the member and the shapes, never on
-    values) and the transformers whose path could end the member's dotted path (that path
-    ends with the key, so both must end alike). Holds the transformers dict so its id, part of
-    the plan's key, is never reused."""
+    """For one class of object and one structure shape: each member's key, shape, names and
+    transformers (:func:`_field`). Holds the transformers dict so its id, part of the plan's
+    key, is never reused."""
 
     def __init__(self, serializer: Any, picker: Any, value: Any, shape: Any) -> None:
-        from moto.core.serialize import AttributePickerContext
-
         self.transformers = picker.response_transformers
         self.keyed = hasattr(value, "__getitem__")
         self.members: list[tuple[str, Any, tuple[str, ...], tuple[str, ...]]] = []
         for key, member in shape.members.items():
             member.parent = shape
-            context = AttributePickerContext(value, key, member, serializer.operation_model)
-            names = tuple(picker.get_possible_keys(context))
-            suffixes = tuple(p for p in self.transformers if p.endswith(key) or key.endswith(p))
-            self.members.append((key, member, names, suffixes))
+            self.members.append((key, member, *_field(serializer, picker, value, key, member)))
         self.dotted = any("." in name for _, _, names, _ in self.members for name in names)
 
 
