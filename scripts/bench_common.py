@@ -19,7 +19,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aws.sandbox.aws_like import ECS_ACTIONS, ECS_BUCKETS, ELB_BUCKETS, ELB_DESCRIBE
+from aws.pacer import ECS_BUCKETS, ECS_OPERATIONS
+from aws.sandbox.aws_like import ELB_BUCKETS, ELB_DESCRIBE
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -42,7 +43,7 @@ def bucket_of(operation: str) -> str | None:
     """``ecs.DescribeServices`` -> ``service-read``; an ELBv2 Describe* -> ``elb-describe``."""
     service, _, action = operation.partition(".")
     if service == "ecs":
-        return ECS_ACTIONS.get(action)
+        return ECS_OPERATIONS.get(action)
     if service.startswith("elastic-load-balancing") and action.startswith("Describe"):
         return ELB_DESCRIBE
     return None

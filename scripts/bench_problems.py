@@ -22,7 +22,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from aws.sandbox.aws_like import ECS_ACTIONS, ECS_BUCKETS, ELB_BUCKETS, ELB_DESCRIBE
+from aws.pacer import ECS_BUCKETS, ECS_OPERATIONS
+from aws.sandbox.aws_like import ELB_BUCKETS, ELB_DESCRIBE
 from aws.triage.problems import ProblemReport, ProblemWatch
 
 REFRESH = 3.0
@@ -39,7 +40,7 @@ def bucket(operation: str) -> str:
     """ "ecs.DescribeServices" -> "service-read"; any ELBv2 call -> "elb"."""
     service, _, action = operation.partition(".")
     if service == "ecs":
-        return ECS_ACTIONS.get(action, action)
+        return ECS_OPERATIONS.get(action, action)
     return service if service in ("cloudtrail", "application-auto-scaling") else "elb"
 
 

@@ -39,10 +39,6 @@ from urllib.parse import parse_qs
 from aws.pacer import ECS_BUCKETS, ECS_OPERATIONS
 from aws.sandbox.outage import Outage
 
-#: ECS's buckets and which operation draws from which: the table the product's pacer keeps too
-#: (one copy of AWS's documented figures).
-ECS_ACTIONS = ECS_OPERATIONS
-
 #: ELBv2: every Describe* action, and an account-wide bucket every ELB action draws from.
 ELB_DESCRIBE = "elb-describe"
 ELB_ACCOUNT = "elb-account"
@@ -151,7 +147,7 @@ class AwsLike:
         region = "/".join(request_where(environ))  # the buckets' key: account and Region
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
         if target.startswith(ECS_TARGET_PREFIX):
-            category = ECS_ACTIONS.get(target.removeprefix(ECS_TARGET_PREFIX))
+            category = ECS_OPERATIONS.get(target.removeprefix(ECS_TARGET_PREFIX))
             if category is None or self.buckets.take(region, [category]):
                 return None
             self._count(category)
