@@ -30,24 +30,33 @@ CALLS: list[tuple[str, dict[str, Any]]] = [
 ]
 
 
+class Taken:
+    """The targets the fast path answered; with ``via_flask`` set it hands them to Flask."""
+
+    def __init__(self) -> None:
+        self.targets: list[str] = []
+        self.via_flask = False
+
+
 @pytest.fixture
-def fast() -> Iterator[list[str]]:
-    """The fast path installed for one test; yields the targets it answered."""
-    answered: list[str] = []
-    installed: Installed = []
-    for owner, name, wrapper, original in fast_dispatch.patches():
-        install(installed, owner, name, wrapper, original)
+def fast(monkeypatch: pytest.MonkeyPatch) -> Iterator[Taken]:
+    """The fast path installed for one test."""
+    taken = Taken()
     respond = fast_dispatch.JsonDispatch.respond
 
     def counted(self: Any, environ: dict[str, Any], start_response: Any) -> Any:
-        answered.append(environ["HTTP_X_AMZ_TARGET"])
+        if taken.via_flask:
+            return self.app(environ, start_response)
+        taken.targets.append(environ["HTTP_X_AMZ_TARGET"])
         return respond(self, environ, start_response)
 
-    fast_dispatch.JsonDispatch.respond = counted  # type: ignore[method-assign]
+    monkeypatch.setattr(fast_dispatch.JsonDispatch, "respond", counted)
+    installed: Installed = []
+    for owner, name, wrapper, original in fast_dispatch.patches():
+        install(installed, owner, name, wrapper, original)
     try:
-        yield answered
+        yield taken
     finally:
-        fast_dispatch.JsonDispatch.respond = respond  # type: ignore[method-assign]
         uninstall(installed)
 
 
@@ -88,27 +97,22 @@ def seed(url: str) -> None:
 
 
 def test_ecs_answers_are_the_same_without_flask_and_only_ecs_takes_the_fast_path(
-    moto_url: str, fast: list[str]
+    moto_url: str, fast: Taken
 ) -> None:
     seed(moto_url)
-    assert fast  # the seeding's writes took it too
-    fast.clear()
+    assert fast.targets  # the seeding's writes took it too
+    fast.targets.clear()
     through_fast = [send(moto_url, action, body) for action, body in CALLS]
-    assert fast == [TARGET + action for action, _ in CALLS]
-    fast_dispatch.JsonDispatch.respond, saved = (  # type: ignore[method-assign]
-        lambda self, environ, start_response: self.app(environ, start_response),
-        fast_dispatch.JsonDispatch.respond,
-    )
-    try:
-        through_flask = [send(moto_url, action, body) for action, body in CALLS]
-    finally:
-        fast_dispatch.JsonDispatch.respond = saved  # type: ignore[method-assign]
+    assert fast.targets == [TARGET + action for action, _ in CALLS]
+    fast.via_flask = True
+    through_flask = [send(moto_url, action, body) for action, body in CALLS]
+    fast.via_flask = False
     assert through_fast == through_flask
     statuses = [status for status, _, _ in through_fast]
     assert statuses[0] == 200 and 400 in statuses
     services = through_fast[3][2]["services"]
     assert [s["serviceName"] for s in services] == ["web"]
     # Other services and moto's own API still go through Flask.
-    fast.clear()
+    fast.targets.clear()
     urllib.request.urlopen(f"{moto_url}/moto-api/data.json", timeout=10).read()
-    assert fast == []
+    assert fast.targets == []
