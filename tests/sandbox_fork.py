@@ -6,7 +6,7 @@ of the suite's CPU. A *template* (``python -m tests.sandbox_fork SOCKET OWNER AR
 the account ``python -m aws.sandbox ARGS`` would, stops serving, and then forks a copy for each
 request on its unix socket. A copy binds its own port, starts the simulator (if any) and shares
 nothing with its siblings after the fork, so a test that writes to its copy disturbs no one.
-Whether a copy's account lives (``--no-simulate``, ``--tick``) is said per copy: a frozen and a
+Whether a copy's account lives (``--no-simulate``, ``--tick``, ``--no-weather``) is said per copy: a frozen and a
 live copy of the same seed share one template.
 
 :func:`spawn` is the client: the first caller of a kind (in any worker) starts its template
@@ -74,7 +74,7 @@ class ForkedSandbox:
 
 #: Options that say how a copy runs, not what is seeded (``Sandbox.go_live``): copies of one
 #: template may differ in them. The value is how many arguments follow the option.
-PER_COPY = {"--no-simulate": 0, "--tick": 1}
+PER_COPY = {"--no-simulate": 0, "--tick": 1, "--no-weather": 0}
 
 
 def split_args(args: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -158,7 +158,7 @@ def _serve_copy(sandbox: Any, conn: socket.socket, template: int) -> None:
     line = conn.makefile().readline().rstrip("\n")
     how = arguments([a for a in line.split("\0") if a])
     url = sandbox.rebind(0)
-    sandbox.go_live(simulate=not how.no_simulate, tick=how.tick)
+    sandbox.go_live(simulate=not how.no_simulate, tick=how.tick, weather=not how.no_weather)
     conn.sendall(f"{os.getpid()} {url}\n".encode())
     conn.close()
     while not done.wait(0.5):

@@ -17,11 +17,38 @@ from aws.sandbox.server import Sandbox
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m aws.sandbox", description=__doc__)
-    parser.add_argument("--seed", type=int, default=7, help="fixes every random choice")
+    _running_options(parser)
+    _account_options(parser)
+    return parser
+
+
+def _running_options(parser: argparse.ArgumentParser) -> None:
+    """How the sandbox runs once seeded (a forked test copy may differ in the first three)."""
     parser.add_argument(
         "--no-simulate", action="store_true", help="freeze the account right after seeding"
     )
+    parser.add_argument(
+        "--no-weather",
+        action="store_true",
+        help="simulate without the random faults (tests that act on the services they pick)",
+    )
+    parser.add_argument(
+        "--tick", type=float, default=1.0, help="seconds per simulator step (tests go faster)"
+    )
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
+    parser.add_argument(
+        "--latency-ms", type=int, default=0, help="delay every AWS request, as a network would"
+    )
+    parser.add_argument(
+        "--throttle",
+        action="store_true",
+        help="refuse calls past AWS's ECS/ELBv2 token buckets (ThrottlingException)",
+    )
+
+
+def _account_options(parser: argparse.ArgumentParser) -> None:
+    """What is seeded."""
+    parser.add_argument("--seed", type=int, default=7, help="fixes every random choice")
     parser.add_argument(
         "--services", type=int, default=0, help="add a 'bench' cluster of N services"
     )
@@ -33,17 +60,6 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         default=0,
         help="add 'bench-big' to the bench cluster with N running tasks",
-    )
-    parser.add_argument(
-        "--tick", type=float, default=1.0, help="seconds per simulator step (tests go faster)"
-    )
-    parser.add_argument(
-        "--latency-ms", type=int, default=0, help="delay every AWS request, as a network would"
-    )
-    parser.add_argument(
-        "--throttle",
-        action="store_true",
-        help="refuse calls past AWS's ECS/ELBv2 token buckets (ThrottlingException)",
     )
     parser.add_argument(
         "--clusters",
@@ -74,7 +90,6 @@ def _parser() -> argparse.ArgumentParser:
         default=8,
         help="small clusters in each account-region besides the default one",
     )
-    return parser
 
 
 def arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -106,6 +121,7 @@ def sandbox_from(args: argparse.Namespace) -> Sandbox:
         accounts=args.accounts,
         regions=args.regions,
         context_clusters=args.context_clusters,
+        weather=not args.no_weather,
     )
 
 

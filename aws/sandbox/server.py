@@ -60,7 +60,9 @@ class Sandbox:
     :mod:`aws.sandbox.aws_like`); seeding itself runs at full speed.
     ``clusters`` fills the account up to that many clusters with small healthy ones
     (:mod:`aws.sandbox.fleet`); ``problems`` plants five known problems and turns the random
-    weather off, so the account has exactly those (:mod:`aws.sandbox.planted`).
+    weather off, so the account has exactly those (:mod:`aws.sandbox.planted`); ``weather``
+    False keeps the simulator (rollouts converge) without the random faults, for tests that act
+    on the services the weather picks.
     ``accounts`` x ``regions`` are the contexts served besides the default one (reached through
     STS AssumeRole, :mod:`aws.sandbox.accounts`), each with ``context_clusters`` small clusters.
     """
@@ -81,6 +83,7 @@ class Sandbox:
         accounts: int = 1,
         regions: Sequence[str] = ("us-east-1",),
         context_clusters: int = contexts.CLUSTERS,
+        weather: bool = True,
     ) -> None:
         self.seed = seed
         self.simulate = simulate
@@ -96,6 +99,7 @@ class Sandbox:
         self.accounts = accounts
         self.regions = tuple(regions)
         self.context_clusters = context_clusters
+        self.weather = weather
         #: The other (account, region) pairs, seeded after the default one (:mod:`.contexts`).
         self.contexts: list[contexts.Context] = []
         self.url: str | None = None
@@ -134,7 +138,7 @@ class Sandbox:
         seeded = self.seeded = self._seed(url, rng)
         simulator = Simulator(
             random.Random(rng.getrandbits(64)),
-            chaos=self.simulate and not self.problems,
+            chaos=self.chaos,
             tick=self.tick,
             default_security_group=seeded.task_sg,
             quiet_clusters=(fleet.BENCH_CLUSTER,),
@@ -173,16 +177,29 @@ class Sandbox:
         self.url = self._server.start()
         return self.url
 
-    def go_live(self, *, simulate: bool | None = None, tick: float | None = None) -> str:
+    @property
+    def chaos(self) -> bool:
+        """Whether the simulator's weather (random faults) is on."""
+        return self.simulate and self.weather and not self.problems
+
+    def go_live(
+        self,
+        *,
+        simulate: bool | None = None,
+        tick: float | None = None,
+        weather: bool | None = None,
+    ) -> str:
         """Turn on the AWS-like latency and throttling and start the simulators' threads.
 
-        ``simulate`` and ``tick`` override the constructor's: whether the account then lives
+        ``simulate``, ``tick`` and ``weather`` override the constructor's: whether the account then lives
         and at what pace change nothing that seeding made (chaos never touches the instant
         convergence), so the test suite seeds one template and runs copies frozen or live."""
         assert self._server is not None and self.simulator is not None, "prepare() first"
         if simulate is not None:
             self.simulate = simulate
-            self.simulator.world.chaos = simulate and not self.problems
+        if weather is not None:
+            self.weather = weather
+        self.simulator.world.chaos = self.chaos
         if tick is not None:
             self.tick = tick
             for simulator in (self.simulator, *(c.simulator for c in self.contexts)):

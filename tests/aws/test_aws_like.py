@@ -230,4 +230,5 @@ def test_command_line_flags_reach_the_sandbox(monkeypatch: pytest.MonkeyPatch) -
         "accounts": 2,
         "regions": ["us-east-1", "eu-west-1"],
         "context_clusters": 3,
+        "weather": True,
     }

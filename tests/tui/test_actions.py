@@ -30,10 +30,13 @@ MUTATIONS = (
 
 @pytest.fixture(scope="module")
 def live_sandbox() -> Iterator[str]:
-    """A seed-7 sandbox WITH simulation (deployments roll out), only for this module."""
+    """A seed-7 sandbox WITH simulation (deployments roll out), only for this module. Without
+    the weather: its broken deploys pick ledger-service, auth-service and image-resizer, which
+    these tests deploy and roll back (a broken :4 rolled back by the circuit breaker made the
+    rollback test's "previous" revision 4 whenever tick 10 came before that test)."""
     from tests.sandbox_fork import spawn
 
-    proc, url = spawn(["--seed", "7"])
+    proc, url = spawn(["--seed", "7", "--no-weather"])
     yield url
     proc.terminate()
     proc.wait(timeout=10)
