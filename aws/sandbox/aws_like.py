@@ -28,7 +28,6 @@ delayed or metered, nor is ``/ecsdeck/`` (its planted-problem routes, :mod:`.con
 from __future__ import annotations
 
 import io
-import socket
 import threading
 import time
 import uuid
@@ -225,11 +224,12 @@ def _elb_throttled(start_response: StartResponse) -> list[bytes]:
 
 
 class Server:
-    """moto's dispatcher behind :class:`AwsLike`, on a threaded werkzeug server.
+    """moto's dispatcher behind :class:`AwsLike`, on the sandbox's own threaded server.
 
     moto's ThreadedMotoServer builds its WSGI app inside its own thread, leaving no place for a
-    wrapper; this is the same server (moto's request handler, one thread per connection) with
-    one, keeping connections open between requests as AWS does (:mod:`.keepalive`).
+    wrapper, and its werkzeug server closes the connection after every answer; this serves the
+    same app, one thread per connection, keeping connections open as AWS does
+    (:mod:`.http_server`).
     """
 
     def __init__(self, wrapper: AwsLike, host: str = "127.0.0.1", port: int = 0) -> None:
@@ -249,21 +249,14 @@ class Server:
     def start(self) -> str:
         """Bind and serve in a daemon thread; returns the URL. A port in use raises
         RuntimeError, which ``python -m aws.sandbox`` turns into one line and exit code 2."""
-        from werkzeug.serving import make_server
+        from aws.sandbox.http_server import make_server
 
-        from aws.sandbox.keepalive import KeepAliveHandler
-
-        if self.port:  # werkzeug would print to stderr and sys.exit() rather than raise
-            with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-                try:
-                    probe.bind((self.host, self.port))
-                except OSError as exc:
-                    raise RuntimeError(
-                        f"port {self.port} on {self.host} is in use ({exc.strerror})"
-                    ) from exc
-        self._server = make_server(
-            self.host, self.port, self.wrapper, threaded=True, request_handler=KeepAliveHandler
-        )
+        try:
+            self._server = make_server(self.host, self.port, self.wrapper)
+        except OSError as exc:
+            raise RuntimeError(
+                f"port {self.port} on {self.host} is in use ({exc.strerror})"
+            ) from exc
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="ecsdeck-sandbox-http", daemon=True
         )
@@ -273,7 +266,7 @@ class Server:
 
     def stop(self) -> None:
         if self._server is not None:
-            from aws.sandbox.keepalive import close_all
+            from aws.sandbox.http_server import close_all
 
             self._server.shutdown()
             close_all(self._server)
