@@ -13,6 +13,7 @@ problems view's rows never mix two contexts up.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -20,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from aws.context_errors import why_not
 from aws.contexts import IN_FLIGHT
+from tui import heap
 
 if TYPE_CHECKING:
     from aws.contexts import Context, ContextState
@@ -51,18 +53,23 @@ class ContextReads:
         """Refresh every ready context's watch; ``on_report`` after each one lands (the view
         shows the fast contexts before the slow ones). Returns the most requests any one
         context sent (the budget governor's measure: each context has its own buckets) and
-        the requests of all."""
+        the requests of all.
+
+        The first read is a bulk load (``heap.bulk_load``): it builds what every watch keeps
+        from thousands of responses, and the collector's full passes over that growing heap
+        took about 8 % of the reader's CPU on twelve contexts."""
         tasks = [asyncio.create_task(self._one(state, timeout)) for state in ready]
         most = total = 0
-        try:
-            for done in asyncio.as_completed(tasks):
-                calls = await done
-                most, total = max(most, calls), total + calls
-                on_report()
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        with heap.bulk_load() if not self.reports else contextlib.nullcontext():
+            try:
+                for done in asyncio.as_completed(tasks):
+                    calls = await done
+                    most, total = max(most, calls), total + calls
+                    on_report()
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
         return most, total
 
     async def _one(self, state: ContextState, timeout: float) -> int:
