@@ -27,6 +27,9 @@ its time on work that gives the same answer every time:
 * ``gen_amzn_requestid_long`` drew the 52 characters of each request id one ``random.choice``
   at a time: :func:`_request_id` draws them in one go from the same generator, so ids stay
   determined by the request's seeded stream.
+* ``BaseResponse._enrich_response`` put the request id into an XML body with a look-behind
+  regex run over every body, JSON ones of a hundred kilobytes included: :func:`_enriched` runs
+  it only on a body that holds a ``<RequestId>`` (any other comes back unchanged from it).
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ def patches() -> list[Patch]:
     request_id = require(responses, "gen_amzn_requestid_long")
     structure = require(JSONSerializer, "_serialize_type_structure")
     account_of = require(iam_models, "get_account_id_from")
+    enrich = require(responses.BaseResponse, "_enrich_response")
 
     def remembered(self: Any, host: str | None) -> Any:
         known: dict[str | None, Any] = self.__dict__.setdefault("_ecsdeck_hosts", {})
@@ -64,6 +68,12 @@ def patches() -> list[Patch]:
         (responses, "gen_amzn_requestid_long", _request_id, request_id),
         (JSONSerializer, "_serialize_type_structure", _planned_structure(structure), structure),
         (iam_models, "get_account_id_from", _account_of(), account_of),
+        (
+            responses.BaseResponse,
+            "_enrich_response",
+            staticmethod(_enriched(enrich)),  # as moto's is: S3 calls it on the class
+            responses.BaseResponse.__dict__["_enrich_response"],
+        ),
     ]
 
 
@@ -254,3 +264,16 @@ def _request_id(headerdict: dict[str, Any] | None = None) -> str:
     if isinstance(headerdict, dict):
         headerdict["x-amzn-requestid"] = req_id
     return req_id
+
+
+def _enriched(original: Any) -> Any:
+    """moto's ``_enrich_response`` (status as a string, a request id drawn and set in the
+    headers), its regex given the body only when the body has a ``<RequestId>`` to fill."""
+
+    def enrich(headers: dict[str, Any], body: Any) -> tuple[dict[str, Any], Any]:
+        if isinstance(body, str) and "<RequestId>" not in body:
+            headers, _ = original(headers, "")
+            return headers, body
+        return original(headers, body)  # type: ignore[no-any-return]
+
+    return enrich

@@ -181,17 +181,17 @@ def _call(environ: dict[str, Any]) -> tuple[str, str, Any] | None:
         return None
     target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
     service = _service(environ)
-    if target:
+    if target:  # the name first: a read's body is never parsed
         name = target.rpartition(".")[2]
-        params: Any = _json_body(environ)
-    else:
-        form = _form(environ)
-        name = str(form.pop("Action", ""))
-        form.pop("Version", None)
-        params = form
+        if not name or not service or name.startswith(READ_PREFIXES):
+            return None
+        return name, service, _json_body(environ)
+    form = _form(environ)
+    name = str(form.pop("Action", ""))
+    form.pop("Version", None)
     if not name or not service or name.startswith(READ_PREFIXES):
         return None
-    return name, service, params
+    return name, service, form
 
 
 def _service(environ: dict[str, Any]) -> str:

@@ -155,3 +155,34 @@ def test_the_account_of_an_access_key_is_moto_s_answer_remembered_until_the_key_
         assert account_of(assumed) == "222233334444"
     with mock_aws():  # a new mock: every key is gone
         assert account_of(assumed) == get_account_id_from(assumed) == "123456789012"
+
+
+def test_enriched_answers_are_moto_s_with_the_regex_run_only_where_it_can_match() -> None:
+    """Same headers (status as text, the same seeded request id) and body as moto's own
+    ``_enrich_response``, for a JSON body, an XML body with a request id, and bytes."""
+    from moto.core.responses import BaseResponse
+    from moto.moto_api._internal import mock_random
+
+    from aws.sandbox.speed_patches import _enriched
+
+    original = require(BaseResponse, "_enrich_response")
+    fast = _enriched(original)
+    bodies: list[Any] = [
+        '{"services": [{"serviceName": "web"}]}',
+        "<R><RequestId>old</RequestId><X>1</X></R>",
+        b"<RequestId>bytes stay as they are</RequestId>",
+    ]
+    state = mock_random.getstate()
+    try:
+        for body in bodies:
+            answers = []
+            for enrich in (original, fast):
+                mock_random.seed(11)
+                answers.append(enrich({"status": 200}, body))
+            assert answers[0] == answers[1], body
+            headers = answers[1][0]
+            assert headers["status"] == "200" and len(headers["x-amzn-requestid"]) == 52
+        headers, xml = fast({}, bodies[1])
+        assert xml == f"<R><RequestId>{headers['x-amzn-requestid']}</RequestId><X>1</X></R>"
+    finally:
+        mock_random.setstate(state)
