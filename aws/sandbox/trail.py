@@ -181,17 +181,16 @@ def _call(environ: dict[str, Any]) -> tuple[str, str, Any] | None:
         return None
     target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
     service = _service(environ)
-    if target:  # the name first: a read's body is never parsed
+    form: dict[str, Any] | None = None
+    if target:
         name = target.rpartition(".")[2]
-        if not name or not service or name.startswith(READ_PREFIXES):
-            return None
-        return name, service, _json_body(environ)
-    form = _form(environ)
-    name = str(form.pop("Action", ""))
-    form.pop("Version", None)
+    else:
+        form = _form(environ)
+        name = str(form.pop("Action", ""))
+        form.pop("Version", None)
     if not name or not service or name.startswith(READ_PREFIXES):
         return None
-    return name, service, form
+    return name, service, _json_body(environ) if form is None else form  # a write: parsed only now
 
 
 def _service(environ: dict[str, Any]) -> str:
