@@ -249,10 +249,10 @@ class Server:
     def start(self) -> str:
         """Bind and serve in a daemon thread; returns the URL. A port in use raises
         RuntimeError, which ``python -m aws.sandbox`` turns into one line and exit code 2."""
-        from aws.sandbox.http_server import make_server
+        from aws.sandbox.http_server import ThreadedServer
 
         try:
-            self._server = make_server(self.host, self.port, self.wrapper)
+            self._server = ThreadedServer(self.host, self.port, self.wrapper)
         except OSError as exc:
             raise RuntimeError(
                 f"port {self.port} on {self.host} is in use ({exc.strerror})"

@@ -34,6 +34,12 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from moto.core.request import (
+    PRESERVED_HEADER_NAMES_ENVIRON_KEY,
+    environ_key_for_header,
+    should_preserve_original_header_name,
+)
+
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 #: Seconds a kept connection may sit idle before the server closes it (AWS closes idle ones
@@ -55,8 +61,9 @@ class BadRequest(Exception):
         self.status = status
 
 
-class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
-    """One daemon thread per connection, as werkzeug's threaded server has."""
+class ThreadedServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
+    """One daemon thread per connection, as werkzeug's threaded server has. Binding a port
+    in use raises OSError."""
 
     daemon_threads = True
     allow_reuse_address = True
@@ -71,11 +78,7 @@ class Server(socketserver.ThreadingMixIn, socketserver.TCPServer):
         super().__init__((host, port), Handler)
 
 
-def make_server(host: str, port: int, app: WsgiApp) -> Server:
-    return Server(host, port, app)
-
-
-def close_all(server: Server) -> None:
+def close_all(server: ThreadedServer) -> None:
     """Stop answering on every kept connection of ``server`` (the sandbox stops or unbinds)."""
     server.stopping = True
     with server.kept_lock:
@@ -88,7 +91,7 @@ def close_all(server: Server) -> None:
 class Handler(socketserver.StreamRequestHandler):
     """Requests of one connection, one after another, until either side closes it."""
 
-    server: Server
+    server: ThreadedServer
     timeout = IDLE_TIMEOUT
 
     def setup(self) -> None:
@@ -135,13 +138,12 @@ class Handler(socketserver.StreamRequestHandler):
         if len(parts) != 3 or not parts[2].startswith("HTTP/"):
             raise BadRequest("400 Bad Request")
         method, target, version = parts
-        headers = self.read_headers()
-        connection = header(headers, "connection").lower()
+        environ = wsgi_environ(method, target, version, self.read_headers(), self)
+        connection = environ.get("HTTP_CONNECTION", "").lower()
         keep = connection != "close" if version >= "HTTP/1.1" else connection == "keep-alive"
-        if header(headers, "expect").lower() == "100-continue":
+        if environ.get("HTTP_EXPECT", "").lower() == "100-continue":
             self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
-        environ = wsgi_environ(method, target, version, headers, self)
-        environ["wsgi.input"] = io.BytesIO(self.read_body(headers, environ))
+        environ["wsgi.input"] = io.BytesIO(self.read_body(environ))
         return environ, keep
 
     def read_headers(self) -> list[tuple[str, str]]:
@@ -157,11 +159,11 @@ class Handler(socketserver.StreamRequestHandler):
                 raise BadRequest("400 Bad Request")
             headers.append((name.strip(), value.strip()))
 
-    def read_body(self, headers: list[tuple[str, str]], environ: dict[str, Any]) -> bytes:
-        if header(headers, "transfer-encoding").lower() == "chunked":
+    def read_body(self, environ: dict[str, Any]) -> bytes:
+        if environ.get("HTTP_TRANSFER_ENCODING", "").lower() == "chunked":
             environ["wsgi.input_terminated"] = True
             return self.read_chunked()
-        length = header(headers, "content-length") or "0"
+        length = environ.get("CONTENT_LENGTH") or "0"
         if not length.isdigit():
             raise BadRequest("400 Bad Request")
         return self.rfile.read(int(length))
@@ -183,14 +185,6 @@ class Handler(socketserver.StreamRequestHandler):
 
     def send(self, status: str, headers: list[tuple[str, str]], body: bytes, keep: bool) -> None:
         self.wfile.write(response_bytes(status, headers, body, keep))
-
-
-def header(headers: list[tuple[str, str]], name: str) -> str:
-    """The first value of header ``name`` (lower case), or an empty string."""
-    for key, value in headers:
-        if key.lower() == name:
-            return value
-    return ""
 
 
 def wsgi_environ(
@@ -223,8 +217,10 @@ def wsgi_environ(
         "SERVER_PORT": str(port),
         "SERVER_PROTOCOL": version,
     }
+    underscored = False
     for name, value in headers:
         if "_" in name:
+            underscored = True
             continue
         key = name.upper().replace("-", "_")
         if key not in ("CONTENT_TYPE", "CONTENT_LENGTH"):
@@ -234,7 +230,9 @@ def wsgi_environ(
         environ[key] = value
     if url.scheme and url.netloc:
         environ["HTTP_HOST"] = url.netloc
-    _preserve_underscored(environ, headers)
+    environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = (
+        _preserve_underscored(environ, headers) if underscored else {}
+    )
     return environ
 
 
@@ -243,15 +241,12 @@ def _latin1(text: str) -> str:
     return text.encode().decode("latin-1")
 
 
-def _preserve_underscored(environ: dict[str, Any], headers: list[tuple[str, str]]) -> None:
+def _preserve_underscored(
+    environ: dict[str, Any], headers: list[tuple[str, str]]
+) -> dict[str, str]:
     """moto's ``MotoRequestHandler.make_environ``: headers with an underscore in their name,
-    which werkzeug drops, are kept under their own spelling unless a dashed one claims the key."""
-    from moto.core.request import (
-        PRESERVED_HEADER_NAMES_ENVIRON_KEY,
-        environ_key_for_header,
-        should_preserve_original_header_name,
-    )
-
+    which werkzeug drops, are kept under their own spelling unless a dashed one claims the key.
+    Returns their names by environ key."""
     dashed = {environ_key_for_header(name) for name, _ in headers if "_" not in name}
     names: dict[str, str] = {}
     values: dict[str, list[str]] = {}
@@ -265,7 +260,7 @@ def _preserve_underscored(environ: dict[str, Any], headers: list[tuple[str, str]
         values.setdefault(key, []).append(value)
     for key, key_values in values.items():
         environ[key] = ",".join(key_values)
-    environ[PRESERVED_HEADER_NAMES_ENVIRON_KEY] = names
+    return names
 
 
 def run_app(app: WsgiApp, environ: dict[str, Any]) -> tuple[str, list[tuple[str, str]], bytes]:

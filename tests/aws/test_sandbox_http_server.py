@@ -144,7 +144,7 @@ def test_the_app_sees_what_werkzeug_s_server_gives_it_request_for_request() -> N
     from moto.moto_server.werkzeug_app import MotoRequestHandler
     from werkzeug.serving import make_server
 
-    from aws.sandbox.http_server import make_server as make_sandbox_server
+    from aws.sandbox.http_server import ThreadedServer
 
     theirs: list[dict[str, Any]] = []
     ours: list[dict[str, Any]] = []
@@ -152,7 +152,7 @@ def test_the_app_sees_what_werkzeug_s_server_gives_it_request_for_request() -> N
         "127.0.0.1", 0, _capture(theirs), threaded=True, request_handler=MotoRequestHandler
     )
     threading.Thread(target=reference.serve_forever, daemon=True).start()
-    sandbox = make_sandbox_server("127.0.0.1", 0, _capture(ours))
+    sandbox = ThreadedServer("127.0.0.1", 0, _capture(ours))
     threading.Thread(target=sandbox.serve_forever, daemon=True).start()
     try:
         their_answers = _send_all(reference.server_port)
