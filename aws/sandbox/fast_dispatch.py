@@ -19,6 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from botocore.exceptions import ClientError
+
 from aws.sandbox.patching import Patch, require
 
 StartResponse = Callable[..., Any]
@@ -56,11 +58,15 @@ class JsonDispatch:
     """A WSGI app: ECS JSON calls straight to moto's ECS responses, the rest to ``app``."""
 
     def __init__(self, app: Any) -> None:
+        from flask import Response
         from moto.ecs.responses import EC2ContainerServiceResponse
+        from moto.moto_api import recorder
 
         self.app = app
         self.dispatch = EC2ContainerServiceResponse.dispatch
         self.request_class = _server_request()
+        self.response_class = Response
+        self.recorder = recorder
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if (
@@ -73,13 +79,9 @@ class JsonDispatch:
 
     def respond(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         """moto's ``convert_to_flask_response.__call__`` for the ECS dispatch handler."""
-        from botocore.exceptions import ClientError
-        from flask import Response
-        from moto.moto_api import recorder
-
         request = self.request_class(environ)
         try:
-            recorder._record_request(request)
+            self.recorder._record_request(request)
             result = self.dispatch(request, request.raw_url, dict(request.headers))
         except ClientError as exc:
             result = 400, {}, exc.response["Error"]["Message"]
@@ -87,5 +89,5 @@ class JsonDispatch:
             status, headers, content = result
         else:
             status, headers, content = 200, {}, result
-        response = Response(response=content, status=status, headers=headers)
+        response = self.response_class(response=content, status=status, headers=headers)
         return response(environ, start_response)  # type: ignore[no-any-return]

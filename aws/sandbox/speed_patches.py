@@ -38,6 +38,9 @@ import string
 import types
 from typing import Any
 
+from moto.core.constants import MISSING
+from moto.core.utils import get_value
+
 from aws.sandbox.patching import Patch, require
 
 
@@ -117,13 +120,21 @@ def _transformed(
     return found
 
 
+def _first_found(value: Any, names: tuple[str, ...]) -> Any:
+    """The value under the first of ``names`` ``value`` has (moto's ``get_value``, which
+    follows dotted names), else None."""
+    for name in names:
+        got = get_value(value, name, MISSING)
+        if got is not MISSING:
+            return got
+    return None
+
+
 def _remembering_get_value(original: Any) -> Any:
     """moto's ``ResponseSerializer.get_value`` for its ``XFormedAttributePicker``, with each
     field's names and transformers (:func:`_field`) remembered per (object class, field, shape,
     parent shape, transformers); other pickers go to moto's own."""
-    from moto.core.constants import MISSING
     from moto.core.serialize import XFormedAttributePicker
-    from moto.core.utils import get_value
 
     #: key -> (names, suffixes, the transformers dict: held so its id, in the key, stays its own)
     fields: dict[tuple[Any, ...], tuple[tuple[str, ...], tuple[str, ...], Any]] = {}
@@ -138,12 +149,7 @@ def _remembering_get_value(original: Any) -> Any:
         if field is None:
             field = fields[remembered] = (*_field(self, picker, value, key, shape), transformers)
         names, suffixes, _ = field
-        found = None
-        for name in names:
-            got = get_value(value, name, MISSING)
-            if got is not MISSING:
-                found = got
-                break
+        found = _first_found(value, names)
         return _transformed(self, transformers, suffixes, key, found) if suffixes else found
 
     return picked
@@ -155,9 +161,7 @@ def _planned_structure(original: Any) -> Any:
     object's class and the shape, transformed where one of the response's transformers could
     apply, and serialized by moto when present; other pickers and document shapes go to
     moto's own."""
-    from moto.core.constants import MISSING
     from moto.core.serialize import XFormedAttributePicker
-    from moto.core.utils import get_value
 
     plans: dict[tuple[Any, ...], _StructurePlan] = {}
 
@@ -175,11 +179,7 @@ def _planned_structure(original: Any) -> Any:
             member_shape.parent = shape  # as moto's loop sets it
             found = None
             if plan.dotted:
-                for name in names:
-                    got = get_value(value, name, MISSING)
-                    if got is not MISSING:
-                        found = got
-                        break
+                found = _first_found(value, names)
             elif plan.keyed:  # moto's _get_value_for_key, inlined
                 for name in names:
                     try:
