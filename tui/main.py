@@ -24,7 +24,7 @@ from tui import config
 from tui.config import Settings
 from tui.crash import write_crash_log
 
-#: The one command that adds what ``--demo`` needs (the sandbox's moto server stack).
+#: The one command that adds what ``--demo`` needs (the sandbox's server stack).
 DEMO_INSTALL = "pip install 'ecsdeck[demo]'"
 
 #: ``ecsdeck NAME ...`` -> the module whose ``main(argv, account) -> exit status`` runs it
@@ -35,28 +35,23 @@ COMMANDS = {
 }
 
 
-def demo_installed() -> bool:
-    """The sandbox's server stack is an extra: a real account does without it."""
-    from importlib.util import find_spec
-
-    return all(find_spec(name) is not None for name in ("moto", "flask"))
-
-
 def fail(message: str) -> NoReturn:
     print(f"ecsdeck: {message}", file=sys.stderr)
     raise SystemExit(2)
 
 
 def start_sandbox(settings: Settings) -> tuple[subprocess.Popen[str], Settings]:
-    """``--demo``: the sandbox's moto server as a child process, and the settings pointed at it
+    """``--demo``: the sandbox's server as a child process, and the settings pointed at it
     with dummy credentials (a profile or session token from the shell must not leak in)."""
-    if not demo_installed():
-        fail(f"--demo needs the sandbox's packages (moto); install them with: {DEMO_INSTALL}")
+    from aws.sandbox import installed
+
+    if not installed():
+        fail(f"--demo needs the sandbox's packages; install them with: {DEMO_INSTALL}")
     from aws.sandbox.server import spawn_sandbox
 
     log = sandbox_log()
     where = f" (its log: {log.name})" if log else ""
-    print(f"Starting the ecsdeck sandbox (a local moto server)…{where}", file=sys.stderr)
+    print(f"Starting the ecsdeck sandbox (a local mock of AWS)…{where}", file=sys.stderr)
     args = ["--seed", str(settings.demo_seed)]
     if settings.demo_latency_ms:
         args += ["--latency-ms", str(settings.demo_latency_ms)]
