@@ -351,12 +351,12 @@ class Clients:
 
     async def _open_pricing(self) -> PricingClient:
         s = self.settings
-        config = AioConfig(
-            retries={"mode": "standard", "total_max_attempts": 2},  # type: ignore[typeddict-item]
-            connect_timeout=min(s.connect_timeout, 3.0),
-            read_timeout=5.0,
-            user_agent=USER_AGENT,
-            http_session_cls=SharedTLSSession,
+        config = client_config(s).merge(
+            AioConfig(
+                retries={"mode": "standard", "total_max_attempts": 2},  # type: ignore[typeddict-item]
+                connect_timeout=min(s.connect_timeout, 3.0),
+                read_timeout=5.0,
+            )
         )
         kwargs: dict[str, Any] = {"config": config, "region_name": PRICING_REGION}
         if s.endpoint_url:
