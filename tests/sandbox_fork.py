@@ -6,8 +6,8 @@ of the suite's CPU. A *template* (``python -m tests.sandbox_fork SOCKET OWNER AR
 the account ``python -m aws.sandbox ARGS`` would, stops serving, and then forks a copy for each
 request on its unix socket. A copy binds its own port, starts the simulator (if any) and shares
 nothing with its siblings after the fork, so a test that writes to its copy disturbs no one.
-Whether a copy's account lives (``--no-simulate``, ``--tick``, ``--no-weather``) is said per copy: a frozen and a
-live copy of the same seed share one template.
+Whether a copy's account lives (``--no-simulate``, ``--tick``, ``--no-weather``) is said per
+copy: a frozen and a live copy of the same seed share one template.
 
 :func:`spawn` is the client: the first caller of a kind (in any worker) starts its template
 under a file lock, everyone else waits for it. Without ``ECSDECK_TEST_TEMPLATES`` (set by

@@ -191,9 +191,10 @@ class Sandbox:
     ) -> str:
         """Turn on the AWS-like latency and throttling and start the simulators' threads.
 
-        ``simulate``, ``tick`` and ``weather`` override the constructor's: whether the account then lives
-        and at what pace change nothing that seeding made (chaos never touches the instant
-        convergence), so the test suite seeds one template and runs copies frozen or live."""
+        ``simulate``, ``tick`` and ``weather`` override the constructor's: whether the account
+        then lives and at what pace change nothing that seeding made (chaos never touches the
+        instant convergence), so the test suite seeds one template and runs copies frozen or
+        live."""
         assert self._server is not None and self.simulator is not None, "prepare() first"
         if simulate is not None:
             self.simulate = simulate
