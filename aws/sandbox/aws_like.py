@@ -9,9 +9,11 @@ that before a real account does.
 :class:`AwsLike` is a WSGI wrapper in front of moto's dispatcher (nothing in the product's read
 path changes):
 
-* ``latency_ms``: every AWS request waits that long before moto sees it. The wait happens outside
-  :data:`aws.sandbox.state.LOCK` and the server is threaded, so concurrent requests overlap
-  as they do against AWS instead of queueing behind one another.
+* ``latency_ms``: every AWS request is answered that long after it arrived, moto's work
+  included: the wait is what is left of it, outside :data:`aws.sandbox.state.LOCK`, on a
+  threaded server. AWS works on many callers at once, so its round trip hardly grows with
+  their number; moto works on one request at a time, and latency added on top of that work
+  made concurrent callers wait for each other's answers (docs/sandbox.md, "AWS-like mode").
 * ``throttle``: ECS actions take a token from their category's bucket (the categories and sizes
   are :data:`ECS_BUCKETS`); ELBv2 actions take one from the account-wide ELB bucket and, for
   describes, one from the describe bucket too. An empty bucket gets AWS's refusal: HTTP 400 with
@@ -119,6 +121,7 @@ class AwsLike:
         self.latency_ms = latency_ms
         self.throttle = throttle
         self.sleep = sleep
+        self.clock = clock
         self.buckets = Buckets({**ECS_BUCKETS, **ELB_BUCKETS}, clock)
         #: An endpoint outage on a switch (:mod:`.outage`), checked before anything else.
         self.outage = Outage(sleep)
@@ -128,16 +131,17 @@ class AwsLike:
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         if str(environ.get("PATH_INFO", "")).startswith(("/moto-api", "/ecsdeck/")):
             return self.app(environ, start_response)
-        answer = self.outage(environ, start_response)
-        if answer is not None:
-            return answer
+        trouble = self.outage(environ, start_response)
+        if trouble is not None:
+            return trouble
+        answered_by = self.clock() + self.latency_ms / 1000
+        refusal = self._meter(environ) if self.throttle else None
+        answer = (
+            refusal(start_response) if refusal is not None else self.app(environ, start_response)
+        )
         if self.latency_ms > 0:
-            self.sleep(self.latency_ms / 1000)
-        if self.throttle:
-            refusal = self._meter(environ)
-            if refusal is not None:
-                return refusal(start_response)
-        return self.app(environ, start_response)
+            self.sleep(max(answered_by - self.clock(), 0.0))
+        return answer
 
     def _meter(self, environ: dict[str, Any]) -> Callable[[StartResponse], list[bytes]] | None:
         from aws.sandbox.ids import request_where
