@@ -17,8 +17,9 @@ the same time every run; twelve have twelve sets of buckets, and their CPU is wh
 
 Beside each time: the CPU seconds this process (the reader) and the sandbox spent meanwhile.
 The sandbox is one moto process serving every context under the GIL, so its CPU is a floor
-under the 12-context time however many cores there are, and both share the machine's cores;
-the report names the side that bounds the ratio (without ``--url``: with a sandbox started
+under the 12-context time however many cores there are; it runs on a core of its own
+(``bench_common.sandbox_core``), as AWS's servers are off the client's cores, and the report
+names the side that bounds the ratio (without ``--url``: with a sandbox started
 elsewhere its CPU is unknown and shown as nan).
 """
 
