@@ -125,18 +125,18 @@ class Sandbox:
 
 
 def sandbox_core() -> int | None:
-    """The core the sandbox is kept on: the machine's last, when it has two or more and the
-    platform can pin a process (Linux); None leaves it to the scheduler.
+    """The core the sandbox is kept on: the last this process may run on, when it may run on
+    two or more and the platform can pin a process (Linux); None leaves it to the scheduler.
 
     The sandbox stands in for AWS, whose servers never run on the client's cores. Under the
     GIL it cannot use more than one core, but its thread-per-connection server woke threads on
     every core and took the reader's core from it: on a 2-core VM the 12-context problems read
     spent 3.2 s of reader CPU and 3.9-4.0 s of wall time with the sandbox free, against 2.9-3.25 s
     and 3.2-3.5 s with the sandbox on its own core (docs/api-budget.md, "Many contexts")."""
-    cores = os.cpu_count() or 1
-    if cores < 2 or not hasattr(os, "sched_setaffinity"):
+    if not hasattr(os, "sched_setaffinity"):
         return None
-    return cores - 1
+    allowed = sorted(os.sched_getaffinity(0))  # a container may allow fewer than cpu_count()
+    return allowed[-1] if len(allowed) >= 2 else None
 
 
 def start_sandbox(argv: Sequence[str], timeout: float = 600.0) -> Sandbox:
@@ -171,7 +171,8 @@ def start_sandbox(argv: Sequence[str], timeout: float = 600.0) -> Sandbox:
     for stream in (proc.stdout, proc.stderr):
         threading.Thread(target=_drain, args=(stream,), daemon=True).start()
     if core is not None:
-        note += f"; on core {core} of {os.cpu_count()}, as AWS's servers are off the client's cores"
+        cores = len(os.sched_getaffinity(0))
+        note += f"; on core {core} of {cores}, as AWS's servers are off the client's cores"
     return Sandbox(proc, url, seconds, note)
 
 
