@@ -10,7 +10,7 @@ from aws.elb_models import Target
 from aws.errors import error_code, explain
 from aws.models import Deployment, Service, Task
 from aws.triage.causes import TARGET_REASONS, stop_summary
-from tui.text import clean
+from tui.text import clean, duration
 
 OK, WARN, BAD, BUSY, IDLE = "✓", "!", "✗", "⟳", "·"
 
@@ -82,7 +82,7 @@ def service_health(service: Service) -> Text:
         rolling_back = failed.status != "PRIMARY"
         return badge(BAD, "rollout failed" + (", rolling back" if rolling_back else ""), "bold red")
     if (overdue := rollout_overdue(service)) is not None:
-        return badge(BAD, f"deploying for {overdue // 60}m", "bold red")
+        return badge(BAD, f"deploying for {duration(overdue)}", "bold red")
     if service.rollout_state == "IN_PROGRESS" or len(service.deployments) > 1:
         return badge(BUSY, "deploying", "yellow")
     if service.running < service.desired:

@@ -93,6 +93,18 @@ def test_long_rollout_reads_as_a_problem_in_the_services_list() -> None:
     assert rollout_cell(failed).plain == "FAILED (2 deps)"
 
 
+def test_a_day_long_rollout_reads_in_the_age_format_of_every_other_column() -> None:
+    """25 hours read "1d1h", as the problems view's SINCE does, not "1500m"."""
+    from datetime import UTC, datetime, timedelta
+
+    from tui.rows.services import rollout_cell
+
+    started = datetime.now(UTC) - timedelta(hours=25, seconds=30)
+    stuck = svc(replace(dep("new", "PRIMARY", "IN_PROGRESS", 1), created_at=started))
+    assert service_health(stuck).plain == "✗ deploying for 1d1h"
+    assert rollout_cell(stuck).plain == "IN_PROGRESS 1d1h"
+
+
 def test_a_steady_service_with_failing_targets_does_not_read_steady() -> None:
     from tui.rows.services import state_cell
 

@@ -9,7 +9,7 @@ from aws.metrics import Utilization
 from aws.models import Service
 from tui.cost_column import COST_DROPS
 from tui.status import failed_deployment, rollout_overdue, service_state, task_counts
-from tui.text import age, clean, natural_key, safe, short_arn
+from tui.text import age, clean, duration, natural_key, safe, short_arn
 from tui.usage import usage_cells
 from tui.widgets.live_table import Row
 
@@ -72,7 +72,7 @@ def rollout_cell(s: Service) -> Text:
     style = {"FAILED": "bold red", "IN_PROGRESS": "yellow"}.get(rollout, "dim")
     overdue = rollout_overdue(s)
     if overdue is not None:
-        rollout, style = f"IN_PROGRESS {overdue // 60}m", "bold red"
+        rollout, style = f"IN_PROGRESS {duration(overdue)}", "bold red"
     deployments = len(s.deployments)
     return Text(rollout if deployments <= 1 else f"{rollout} ({deployments} deps)", style=style)
 
