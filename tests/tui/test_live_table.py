@@ -52,3 +52,49 @@ async def test_filter_hides_and_restores_rows() -> None:
         table.set_filter("")
         await pilot.pause()
         assert table.row_count == 12
+
+
+class SideBySide(App[None]):
+    """A LiveTable beside a plain DataTable holding the same cells."""
+
+    def compose(self) -> ComposeResult:
+        from textual.widgets import DataTable
+
+        yield LiveTable([("name", "NAME"), ("state", "STATE")])
+        plain: DataTable[Text] = DataTable(id="plain")
+        plain.add_columns("NAME", "STATE")
+        yield plain
+
+
+async def test_columns_widen_to_what_datatable_measures_for_every_kind_of_character() -> None:
+    """LiveTable reads a new cell's width from its cell_len instead of DataTable's render and
+    measure (the longest work between frames while 2,000 rows landed): the widths must be
+    DataTable's, for wide (CJK) and zero-width characters too, and an odd row (a multi-line
+    cell) still goes through DataTable's own measure."""
+    from textual.widgets import DataTable
+
+    cells = [
+        ("café-api", "✓ RUNNING"),
+        ("注文サービス", "⟳ deploying"),
+        ("e\u0301clair-worker-with-a-long-name", "✗ short"),
+        ("ab\n" + "m" * 40, "ok"),  # one line of 40 is its width, not 42
+    ]
+    app = SideBySide()
+    async with app.run_test(size=(120, 20)) as pilot:
+        live = app.query_one(LiveTable)
+        plain = app.query_one("#plain", DataTable)
+        live.set_rows([row(f"k{i}", *pair) for i, pair in enumerate(cells[:3])])
+        for i, pair in enumerate(cells[:3]):
+            plain.add_row(*(Text(c) for c in pair), key=f"k{i}")
+        await pilot.pause()
+        assert [c.content_width for c in live.columns.values()] == [
+            c.content_width for c in plain.columns.values()
+        ]
+        assert live.columns["name"].content_width == len("e\u0301clair-worker-with-a-long-name") - 1
+        live.upsert_rows([row("k3", *cells[3])])
+        plain.add_row(*(Text(c) for c in cells[3]), key="k3")
+        await pilot.pause()
+        widths = [c.content_width for c in live.columns.values()]
+        assert widths == [c.content_width for c in plain.columns.values()]
+        assert widths[0] == 40
+        assert live.virtual_size.height == plain.virtual_size.height
