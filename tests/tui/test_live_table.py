@@ -98,3 +98,27 @@ async def test_columns_widen_to_what_datatable_measures_for_every_kind_of_charac
         assert widths == [c.content_width for c in plain.columns.values()]
         assert widths[0] == 40
         assert live.virtual_size.height == plain.virtual_size.height
+
+
+async def test_a_load_holds_the_virtual_height_at_the_rows_it_expects() -> None:
+    """Each batch that grew the height laid the whole screen out again: while a load brings
+    the rows the pane expects, the height is theirs from the first batch; a filter shows its
+    own rows, and once the load is done the height is the rows held."""
+    app = TableApp()
+    async with app.run_test(size=(80, 20)) as pilot:
+        table = app.query_one(LiveTable)
+        header = table.header_height
+        table.expect_rows(500)
+        heights = []
+        for start in range(0, 100, 25):
+            table.upsert_rows([row(f"k{i}", f"svc-{i}", "ok") for i in range(start, start + 25)])
+            await pilot.pause()
+            heights.append(table.virtual_size.height)
+        assert heights == [500 + header] * 4
+        table.set_filter("svc-1")
+        await pilot.pause()
+        assert table.virtual_size.height == table.row_count + header < 500
+        table.set_filter("")
+        table.expect_rows(0)
+        await pilot.pause()
+        assert table.virtual_size.height == 100 + header

@@ -239,9 +239,13 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, CostColumn
             self.header.set_progress(done, listed)
             flushed_at = time.monotonic()
 
+        table = self.services_table
+        table.expect_rows(self.cluster.service_count or 0)
+
         def count(n: int) -> None:
             nonlocal listed
             listed = n
+            table.expect_rows(max(n, self.cluster.service_count or 0))
 
         def show(batch: list[Service]) -> None:
             nonlocal done
@@ -250,9 +254,12 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, CostColumn
             if time.monotonic() - flushed_at >= FLUSH_EVERY:
                 flush()
 
-        self.arns, _ = await ecs.read_services(
-            self.clients, self.cluster.arn, on_batch=show, on_listed=count
-        )
+        try:
+            self.arns, _ = await ecs.read_services(
+                self.clients, self.cluster.arn, on_batch=show, on_listed=count
+            )
+        finally:
+            table.expect_rows(0)
         flush()
         self.header.set_progress(listed, listed)
         self._listed_at = time.monotonic()
