@@ -87,6 +87,14 @@ async def shoot_clusters(url: str) -> None:
     async with app.run_test(size=CLUSTERS_SIZE) as pilot:
         screen = app.screen
         await wait_for(pilot, lambda: len({s.context for s in screen.where.values()}) == 4, 60)
-        await wait_for(pilot, lambda: app.problems.reads >= 2, 60)
+        feed = app.problems
+
+        def complete() -> Any:  # every cluster of every ready context read, not just some
+            reads = feed.by_context
+            return (
+                reads and len(reads.reports) == 4 and feed.reads >= 2 and not reads.merged().unread
+            )
+
+        await wait_for(pilot, complete, 60)
         await pilot.pause(0.3)
         save(app, "contexts")
