@@ -171,8 +171,7 @@ def start_sandbox(argv: Sequence[str], timeout: float = 600.0) -> Sandbox:
     for stream in (proc.stdout, proc.stderr):
         threading.Thread(target=_drain, args=(stream,), daemon=True).start()
     if core is not None:
-        cores = len(os.sched_getaffinity(0))
-        note += f"; on core {core} of {cores}, as AWS's servers are off the client's cores"
+        note += f"; pinned to core {core}, as AWS's servers are off the client's cores"
     return Sandbox(proc, url, seconds, note)
 
 

@@ -239,13 +239,13 @@ class ServicesScreen(Marks, LogsKeys, ServiceActions, DeploymentsKey, CostColumn
             self.header.set_progress(done, listed)
             flushed_at = time.monotonic()
 
-        table = self.services_table
-        table.expect_rows(self.cluster.service_count or 0)
+        table, known = self.services_table, self.cluster.service_count or 0
+        table.expect_rows(known)
 
         def count(n: int) -> None:
             nonlocal listed
             listed = n
-            table.expect_rows(max(n, self.cluster.service_count or 0))
+            table.expect_rows(max(n, known))
 
         def show(batch: list[Service]) -> None:
             nonlocal done
