@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import Enum
 from typing import Any
 from unittest import mock
 
@@ -43,12 +44,18 @@ class Cluster:
         self.running_tasks_count, self.active_services_count = running, None
 
 
-def serialized(get_value: Any, operation: str, result: Any, structure: Any = None) -> Any:
+def serialized(
+    get_value: Any,
+    operation: str,
+    result: Any,
+    structure: Any = None,
+    serializer_class: type[JSONSerializer] = JSONSerializer,
+) -> Any:
     model = get_service_model("ecs").operation_model(operation)
     picker = XFormedAttributePicker(
         response_transformers=EC2ContainerServiceResponse.RESPONSE_KEY_PATH_TO_TRANSFORMER
     )
-    serializer = JSONSerializer(operation_model=model, value_picker=picker)
+    serializer = serializer_class(operation_model=model, value_picker=picker)
     original = require(JSONSerializer, "_serialize_type_structure")
     with (
         mock.patch.object(ResponseSerializer, "get_value", get_value),
@@ -114,6 +121,46 @@ def test_planned_structures_answer_as_moto_does_for_real_ecs_objects() -> None:
     assert [s["serviceName"] for s in described["services"]] == ["s0", "s1", "s2"]
     assert described["services"][2]["desiredCount"] == 2
     assert described["failures"][0]["reason"] == "MISSING"
+
+
+class Color(Enum):
+    RED = "red"
+
+
+class Shouting(JSONSerializer):
+    """A serializer whose strings are its own: the plans must leave them to it."""
+
+    def _serialize_type_string(self, serialized: Any, value: Any, shape: Any, key: str) -> None:
+        serialized[self.get_serialized_name(shape, key)] = str(value).upper()
+
+
+def test_planned_scalars_are_converted_as_moto_converts_them() -> None:
+    """Strings, numbers and booleans set straight into the answer: an Enum by its value, a
+    number under a string shape as text, empty containers as they are, a numeric string
+    under an integer shape as a number; a serializer with its own string rule keeps it."""
+    service: dict[str, Any] = {
+        "serviceName": Color.RED,
+        "status": 5,
+        "launchType": {},
+        "desiredCount": "3",
+        "runningCount": 2.0,
+        "enableExecuteCommand": True,
+        "enableECSManagedTags": 0,
+    }
+    result = {"services": [service, {"serviceName": "plain", "pendingCount": 0}]}
+    original = require(ResponseSerializer, "get_value")
+    planned = _planned_structure(require(JSONSerializer, "_serialize_type_structure"))
+    for _ in range(2):
+        theirs = serialized(original, "DescribeServices", result)
+        assert serialized(original, "DescribeServices", result, planned) == theirs
+    first = theirs["services"][0]
+    assert first["serviceName"] == "red" and first["status"] == "5"
+    assert first["launchType"] == {} and first["desiredCount"] == 3
+    assert first["enableExecuteCommand"] is True and first["enableECSManagedTags"] == 0
+    assert theirs["services"][1]["pendingCount"] == 0
+    shouted = serialized(original, "DescribeServices", result, planned, Shouting)
+    assert shouted["services"][1]["serviceName"] == "PLAIN"
+    assert shouted == serialized(original, "DescribeServices", result, None, Shouting)
 
 
 def test_request_ids_look_like_moto_s_and_follow_its_seeded_generator() -> None:
