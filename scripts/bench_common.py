@@ -6,7 +6,6 @@ The sandbox is started with the flags the brief asks for; a flag this checkout's
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import platform
@@ -191,19 +190,6 @@ def dummy_credentials() -> None:
 
 
 # --------------------------------------------------------------------------- machine, numbers
-
-
-def host_pace(rounds: int = 1500) -> float:
-    """CPU seconds a fixed pure-Python workload (JSON and sorting, as a reader's parsing is)
-    takes on this core now. The same work takes up to 1.6x longer on a VM whose host is busy,
-    and a CPU-bound figure moves with it while a rate-bound one does not: printed beside a
-    ratio of the two kinds, it says what state the host was in."""
-    doc = {"items": [{"n": i, "name": f"service-{i}", "ok": i % 2 == 0} for i in range(200)]}
-    began = time.process_time()
-    for _ in range(rounds):
-        json.loads(json.dumps(doc))
-        sorted(str(i) for i in range(100))
-    return time.process_time() - began
 
 
 def machine() -> str:

@@ -37,7 +37,7 @@ from pathlib import Path
 from aws import ecs
 from aws.contexts import Contexts, ContextState, plan
 from aws.session import SessionSettings
-from scripts.bench_common import PY, cpu_seconds, host_pace, machine, rss_kib, start_sandbox
+from scripts.bench_common import PY, cpu_seconds, machine, rss_kib, start_sandbox
 from tui import heap
 from tui.problem_contexts import ContextReads
 
@@ -206,15 +206,8 @@ def main(argv: list[str] | None = None) -> int:
             names = [accounts.label(i) for i in range(args.accounts)]
             print(f"== {len(names)} accounts x {len(regions)} regions, 40 ms, throttled")
             pid = sandbox.proc.pid if sandbox is not None else None
-            pace = host_pace()
             rows = asyncio.run(measure(names, regions, url, pid))
-            pace_after = host_pace()
         report(rows, (rss_kib() or 0) * 1024 / 1e6)
-        print(
-            f"  host pace: a fixed workload took {pace:.2f} s of CPU before the runs, "
-            f"{pace_after:.2f} s after (scripts.bench_common.host_pace: the 12-context side "
-            "is CPU-bound and moves with it, the one-context side is rate-bound and does not)"
-        )
     finally:
         if sandbox is not None:
             sandbox.stop()
