@@ -59,19 +59,30 @@ ECS_OPERATIONS: dict[str, str] = {
 }
 
 
+#: Seconds by which one request's trip to AWS may be shorter than an earlier one's. AWS counts a
+#: request when it arrives, the mirror when it is sent: a bucket's refill, as AWS counts it,
+#: runs from the arrival of the request that took it below full, so the mirror is ahead by
+#: that request's trip. A later request with a shorter trip, sent the moment the mirror has
+#: its token, arrives before AWS's bucket has it and is refused (measured on the 40 ms
+#: sandbox: one DescribeServices in every first read of a 130-call context, the one just past
+#: the burst). The mirror keeps this much refill in hand before it lets a request go.
+SLACK = 0.05
+
+
 class _Bucket:
-    def __init__(self, burst: float, rate: float, now: float) -> None:
+    def __init__(self, burst: float, rate: float, now: float, slack: float = SLACK) -> None:
         self.burst, self.rate = burst, rate
         self.tokens, self.at = burst, now
+        self.margin = rate * slack
 
     def reserve(self, now: float) -> float:
-        """Take the next token, now or ahead of time: the seconds until it is there. Tokens
-        taken ahead leave the bucket below zero, so waiters queue in order, each sleeping
-        once, however many there are."""
+        """Take the next token, now or ahead of time: the seconds until it is there, with
+        ``SLACK`` in hand. Tokens taken ahead leave the bucket below zero, so waiters queue in
+        order, each sleeping once, however many there are."""
         self.tokens = min(self.burst, self.tokens + (now - self.at) * self.rate)
         self.at = now
         self.tokens -= 1
-        return max(0.0, -self.tokens / self.rate)
+        return max(0.0, (self.margin - self.tokens) / self.rate)
 
     def give_back(self) -> None:
         self.tokens += 1
@@ -86,10 +97,11 @@ class Pacer:
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        slack: float = SLACK,
     ) -> None:
         self.clock, self.sleep = clock, sleep
         self._buckets = {
-            name: _Bucket(burst, rate, clock())
+            name: _Bucket(burst, rate, clock(), slack)
             for name, (burst, rate) in (buckets or ECS_BUCKETS).items()
         }
         #: Seconds requests were held so far (the bench and tests read it).

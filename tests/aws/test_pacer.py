@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 
 import pytest
 
@@ -24,7 +25,9 @@ class Clock:
 
 async def test_a_burst_goes_at_once_then_one_call_per_refill_in_order() -> None:
     clock = Clock()
-    pacer = Pacer({"service-read": (3, 10.0)}, clock=lambda: clock.now, sleep=clock.sleep)
+    pacer = Pacer(
+        {"service-read": (3, 10.0)}, clock=lambda: clock.now, sleep=clock.sleep, slack=0.0
+    )
     for _ in range(3):
         await pacer.take("DescribeServices")
     assert clock.slept == []
@@ -43,7 +46,9 @@ async def test_waiters_queue_and_a_cancelled_one_gives_its_token_back() -> None:
         asked.append(seconds)
         await asyncio.Event().wait()
 
-    pacer = Pacer({"cluster-read": (1, 10.0)}, clock=lambda: 0.0, sleep=held_until_cancelled)
+    pacer = Pacer(
+        {"cluster-read": (1, 10.0)}, clock=lambda: 0.0, sleep=held_until_cancelled, slack=0.0
+    )
     await pacer.take("ListClusters")
     waiters = [asyncio.create_task(pacer.take("ListClusters")) for _ in range(2)]
     await asyncio.sleep(0)
@@ -57,13 +62,54 @@ async def test_waiters_queue_and_a_cancelled_one_gives_its_token_back() -> None:
     await asyncio.gather(*waiters, late, return_exceptions=True)
 
 
+async def test_the_slack_absorbs_a_later_request_s_shorter_trip_to_aws() -> None:
+    """AWS counts a request when it arrives. The first request travels 30 ms, the others 0-30
+    ms: with no slack, a request sent the moment the mirror has its token reaches AWS's bucket
+    (the sandbox's, fed in order of arrival) before AWS's refill gives it one. With the slack
+    none is refused, and past the burst the calls still go one per refill."""
+    import random
+
+    from aws.sandbox.aws_like import Buckets
+
+    async def sent(slack: float) -> list[float]:
+        clock = Clock()
+        pacer = Pacer(
+            {"service-read": (10, 20.0)}, clock=lambda: clock.now, sleep=clock.sleep, slack=slack
+        )
+        times = []
+        for _ in range(60):
+            clock.now += 0.001  # the reader's own work between two requests
+            await pacer.take("DescribeServices")
+            times.append(clock.now)
+        return times
+
+    def refused(times: list[float]) -> int:
+        trips = random.Random(7)
+        arrivals = sorted(
+            t + (0.03 if i == 0 else trips.uniform(0, 0.03)) for i, t in enumerate(times)
+        )
+        at = [0.0]
+        aws = Buckets({"service-read": (10, 20.0)}, clock=lambda: at[0])
+        count = 0
+        for arrival in arrivals:
+            at[0] = arrival
+            count += not aws.take("123456789012/us-east-1", ["service-read"])
+        return count
+
+    assert refused(await sent(0.0)) > 0
+    paced = await sent(0.05)
+    assert refused(paced) == 0
+    gaps = [b - a for a, b in itertools.pairwise(paced[20:])]
+    assert sum(gaps) / len(gaps) == pytest.approx(1 / 20)
+
+
 async def test_the_clients_hold_ecs_requests_in_botocore_s_before_send(clients: Clients) -> None:
     held: list[float] = []
 
     async def record(seconds: float) -> None:
         held.append(seconds)  # and send at once: the bare moto server throttles nothing
 
-    clients.pacer = Pacer({"cluster-read": (2, 10.0)}, clock=lambda: 0.0, sleep=record)
+    clients.pacer = Pacer({"cluster-read": (2, 10.0)}, clock=lambda: 0.0, sleep=record, slack=0.0)
     for _ in range(5):
         await clients.ecs.list_clusters()
     await clients.ecs.list_task_definitions()  # a bucket this pacer does not keep
